@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+
+// One config for every Vitest suite: unit tests beside the code (lib/, app/),
+// integration tests against real PostgreSQL (*.int.test.ts) and the emulator's
+// own suite. Playwright specs under e2e/ are run by Playwright, not here.
+export default defineConfig({
+  resolve: {
+    alias: { '@': fileURLToPath(new URL('./', import.meta.url)) },
+  },
+  test: {
+    include: ['**/*.test.ts'],
+    exclude: ['node_modules/**', '.next/**', 'e2e/**', 'lib/generated/**'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});

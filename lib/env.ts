@@ -1,0 +1,101 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable Teamgate reads, validated in one place.
+ *
+ * Development and test need no .env at all: each variable has a default that
+ * points at the local emulator and the embedded/local database. In production
+ * the secrets have no default, so a forgotten variable fails at start with a
+ * message naming it, instead of running with a dev secret.
+ */
+
+const DEV_DEFAULTS = {
+  APP_URL: 'http://localhost:3000',
+  // The embedded PGlite server that `npm run dev` starts (scripts/dev.ts).
+  DATABASE_URL: 'postgresql://postgres:postgres@127.0.0.1:54329/postgres',
+  SCALEKIT_ENVIRONMENT_URL: 'http://localhost:8787',
+  // Match emulator/seeds/demo.json: the emulator's demo client.
+  SCALEKIT_CLIENT_ID: 'skc_teamgate_dev',
+  SCALEKIT_CLIENT_SECRET: 'sks_teamgate_dev_only_not_a_real_secret',
+  SCALEKIT_WEBHOOK_SECRET: 'whsec_dGVhbWdhdGUtZGV2LXdlYmhvb2stc2VjcmV0LW5vdC1yZWFs',
+  SESSION_SECRET: 'dev-only-session-secret-change-me-0123456789abcdef',
+} as const;
+
+const postgresUrl = z
+  .string()
+  .url('must be a URL like postgresql://user:password@host:5432/database')
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must start with postgresql:// or postgres://');
+
+const httpUrl = z
+  .string()
+  .url('must be an absolute URL like https://example.com')
+  .refine((v) => /^https?:\/\//.test(v), 'must start with http:// or https://')
+  .transform((v) => v.replace(/\/+$/, ''));
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  APP_URL: httpUrl,
+  DATABASE_URL: postgresUrl,
+  /** Connections in the app's pool. The embedded dev database serves only one. */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  SCALEKIT_ENVIRONMENT_URL: httpUrl,
+  SCALEKIT_CLIENT_ID: z.string().min(1, 'must not be empty'),
+  SCALEKIT_CLIENT_SECRET: z.string().min(1, 'must not be empty'),
+  /** Deadline for each Scalekit call (gRPC and HTTP). Kept below a typical proxy timeout. */
+  SCALEKIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  SCALEKIT_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must look like whsec_<base64> (copy it from the Scalekit dashboard)'),
+  SESSION_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters (try: openssl rand -base64 48)'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `Teamgate cannot start: ${problems.length} environment variable${problems.length === 1 ? ' is' : 's are'} missing or malformed.\n` +
+        problems.map((p) => `  - ${p}`).join('\n') +
+        '\nSee .env.example for what each one means.',
+    );
+    this.name = 'EnvError';
+  }
+}
+
+/** Parse a set of variables (process.env by default). Throws EnvError listing every problem. */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const nodeEnv = source.NODE_ENV ?? 'development';
+  const input: Record<string, string | undefined> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = source[key];
+    input[key] = value === '' ? undefined : value;
+  }
+  if (nodeEnv !== 'production') {
+    for (const [key, value] of Object.entries(DEV_DEFAULTS)) input[key] ??= value;
+  }
+  const result = envSchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? 'environment');
+    // Never echo the value: it may be a secret.
+    const message = input[name] === undefined ? 'is required but not set' : issue.message;
+    return `${name} ${message}`;
+  });
+  throw new EnvError(problems);
+}
+
+let cached: Env | undefined;
+
+/** The validated environment, parsed once on first use. */
+export function getEnv(): Env {
+  cached ??= loadEnv();
+  return cached;
+}
+
+/** Lazy view so `env.X` validates on first access, not at import (next build imports modules without runtime env). */
+export const env: Env = new Proxy({} as Env, {
+  get: (_target, key: string) => getEnv()[key as keyof Env],
+});

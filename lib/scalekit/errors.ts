@@ -1,0 +1,92 @@
+import {
+  ScalekitBadRequestException,
+  ScalekitConflictException,
+  ScalekitForbiddenException,
+  ScalekitGatewayTimeoutException,
+  ScalekitNotFoundException,
+  ScalekitServerException,
+  ScalekitServiceUnavailableException,
+  ScalekitTooManyRequestsException,
+  ScalekitUnauthorizedException,
+} from '@scalekit-sdk/node';
+
+/** What the app tells a person (and an API client) when a Scalekit call fails. */
+export interface ScalekitFailure {
+  /** HTTP status for our own API responses */
+  status: number;
+  /** Stable machine-readable code for our API */
+  code:
+    | 'scalekit_bad_request'
+    | 'scalekit_conflict'
+    | 'scalekit_not_found'
+    | 'scalekit_forbidden'
+    | 'scalekit_rate_limited'
+    | 'scalekit_unavailable'
+    | 'scalekit_timeout'
+    | 'scalekit_misconfigured'
+    | 'scalekit_error';
+  /** Scalekit's ErrorInfo code when it sent one (e.g. SEAT_LIMIT_REACHED) */
+  errorCode: string | null;
+  /** A sentence a person can act on; never contains tokens or secrets */
+  message: string;
+  /** Whether trying again later may succeed (nothing was changed) */
+  retryable: boolean;
+}
+
+export function describeScalekitError(error: unknown): ScalekitFailure {
+  const errorCode = error instanceof ScalekitServerException ? safeErrorCode(error) : null;
+  if (error instanceof ScalekitTooManyRequestsException)
+    return { status: 429, code: 'scalekit_rate_limited', errorCode, retryable: true, message: 'Scalekit is rate-limiting requests right now. Nothing was changed; try again in a minute.' };
+  if (error instanceof ScalekitServiceUnavailableException)
+    return { status: 503, code: 'scalekit_unavailable', errorCode, retryable: true, message: 'Scalekit is unavailable right now. Nothing was changed; try again in a moment.' };
+  if (error instanceof ScalekitGatewayTimeoutException || isTimeout(error))
+    return { status: 504, code: 'scalekit_timeout', errorCode, retryable: true, message: 'Scalekit did not answer in time. Try again; a retry will not create duplicates.' };
+  if (error instanceof ScalekitConflictException)
+    return { status: 409, code: 'scalekit_conflict', errorCode, retryable: false, message: 'That already exists in Scalekit.' };
+  if (error instanceof ScalekitNotFoundException)
+    return { status: 404, code: 'scalekit_not_found', errorCode, retryable: false, message: 'Scalekit does not know that user or organization (it may have been removed).' };
+  if (error instanceof ScalekitBadRequestException)
+    return { status: 400, code: 'scalekit_bad_request', errorCode, retryable: false, message: badRequestMessage(errorCode) };
+  if (error instanceof ScalekitForbiddenException)
+    return { status: 403, code: 'scalekit_forbidden', errorCode, retryable: false, message: 'Scalekit refused this action for this application.' };
+  if (error instanceof ScalekitUnauthorizedException || isAxios401(error))
+    return { status: 502, code: 'scalekit_misconfigured', errorCode, retryable: false, message: 'Teamgate could not authenticate to Scalekit: check SCALEKIT_CLIENT_ID and SCALEKIT_CLIENT_SECRET.' };
+  if (isConnectionRefused(error))
+    return { status: 503, code: 'scalekit_unavailable', errorCode, retryable: true, message: 'Scalekit cannot be reached right now. Nothing was changed; try again in a moment.' };
+  return { status: 502, code: 'scalekit_error', errorCode, retryable: true, message: 'Scalekit answered with an unexpected error. Try again; if it persists, contact support.' };
+}
+
+function badRequestMessage(errorCode: string | null): string {
+  switch (errorCode) {
+    case 'SEAT_LIMIT_REACHED':
+      return 'This organization has used all its seats. Raise the seat limit or remove someone first.';
+    case 'INVALID_EMAIL':
+      return 'Scalekit rejected that email address.';
+    case 'INVALID_ROLE':
+      return 'Scalekit does not know that role.';
+    default:
+      return 'Scalekit rejected the request as invalid.';
+  }
+}
+
+function safeErrorCode(error: ScalekitServerException): string | null {
+  try {
+    return error.errorCode ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function isTimeout(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /deadline|timed? ?out/i.test(String((error as Error)?.message ?? ''));
+}
+
+function isAxios401(error: unknown): boolean {
+  return (error as { response?: { status?: number } })?.response?.status === 401;
+}
+
+function isConnectionRefused(error: unknown): boolean {
+  const text = `${(error as { code?: unknown })?.code ?? ''} ${(error as Error)?.message ?? ''}`;
+  return /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|socket hang up/i.test(text);
+}

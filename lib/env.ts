@@ -21,35 +21,63 @@ const DEV_DEFAULTS = {
   SESSION_SECRET: 'dev-only-session-secret-change-me-0123456789abcdef',
 } as const;
 
+function parsesAsUrl(value: string): boolean {
+  try {
+    new URL(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// One check per variable (not .url() + .refine()) so a bad value is reported once.
 const postgresUrl = z
   .string()
-  .url('must be a URL like postgresql://user:password@host:5432/database')
-  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must start with postgresql:// or postgres://');
+  .refine(
+    // Socket URLs (postgresql://user@/db?host=/var/run/postgresql) are valid for pg but not for WHATWG URL.
+    (v) => /^postgres(ql)?:\/\/\S+$/.test(v) && (parsesAsUrl(v) || /[?&]host=\//.test(v)),
+    'must be a URL like postgresql://user:password@host:5432/database',
+  );
 
 const httpUrl = z
   .string()
-  .url('must be an absolute URL like https://example.com')
-  .refine((v) => /^https?:\/\//.test(v), 'must start with http:// or https://')
+  .refine((v) => /^https?:\/\/[^/]/.test(v) && parsesAsUrl(v), 'must be an absolute URL starting with http:// or https://')
   .transform((v) => v.replace(/\/+$/, ''));
 
 export const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  NODE_ENV: z
+    .enum(['development', 'test', 'production'], { error: 'must be development, test or production' })
+    .default('development'),
   APP_URL: httpUrl,
   DATABASE_URL: postgresUrl,
   /** Connections in the app's pool. The embedded dev database serves only one. */
-  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  DATABASE_POOL_MAX: z.coerce
+    .number({ error: 'must be a whole number from 1 to 100' })
+    .int('must be a whole number from 1 to 100')
+    .min(1, 'must be a whole number from 1 to 100')
+    .max(100, 'must be a whole number from 1 to 100')
+    .default(10),
   SCALEKIT_ENVIRONMENT_URL: httpUrl,
   SCALEKIT_CLIENT_ID: z.string().min(1, 'must not be empty'),
   SCALEKIT_CLIENT_SECRET: z.string().min(1, 'must not be empty'),
   /** Deadline for each Scalekit call (gRPC and HTTP). Kept below a typical proxy timeout. */
-  SCALEKIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  SCALEKIT_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds from 100 to 60000' })
+    .int('must be a number of milliseconds from 100 to 60000')
+    .min(100, 'must be a number of milliseconds from 100 to 60000')
+    .max(60_000, 'must be a number of milliseconds from 100 to 60000')
+    .default(10_000),
   SCALEKIT_WEBHOOK_SECRET: z
     .string()
     .regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must look like whsec_<base64> (copy it from the Scalekit dashboard)'),
   SESSION_SECRET: z
     .string()
     .min(32, 'must be at least 32 characters (try: openssl rand -base64 48)'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -77,14 +105,24 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     for (const [key, value] of Object.entries(DEV_DEFAULTS)) input[key] ??= value;
   }
   const result = envSchema.safeParse(input);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const name = String(issue.path[0] ?? 'environment');
-    // Never echo the value: it may be a secret.
-    const message = input[name] === undefined ? 'is required but not set' : issue.message;
-    return `${name} ${message}`;
-  });
-  throw new EnvError(problems);
+  const problems = new Map<string, string>();
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const name = String(issue.path[0] ?? 'environment');
+      // Never echo the value: it may be a secret.
+      if (!problems.has(name)) problems.set(name, input[name] === undefined ? 'is required but not set' : issue.message);
+    }
+  }
+  if (nodeEnv === 'production') {
+    // A dev secret copied into production would let anyone forge sessions.
+    for (const key of ['SESSION_SECRET', 'SCALEKIT_CLIENT_SECRET', 'SCALEKIT_WEBHOOK_SECRET'] as const) {
+      if (input[key] === DEV_DEFAULTS[key] && !problems.has(key)) {
+        problems.set(key, 'is the public development default; set a real secret in production');
+      }
+    }
+  }
+  if (result.success && problems.size === 0) return result.data;
+  throw new EnvError([...problems].map(([name, message]) => `${name} ${message}`));
 }
 
 let cached: Env | undefined;

@@ -1,0 +1,72 @@
+'use client';
+
+import { useRef } from 'react';
+import { Building2Icon, ChevronsUpDownIcon } from 'lucide-react';
+import {
+  DropdownMenu,
+  DropdownMenuContent,
+  DropdownMenuLabel,
+  DropdownMenuRadioGroup,
+  DropdownMenuRadioItem,
+  DropdownMenuTrigger,
+} from '@/components/ui/dropdown-menu';
+import type { HeaderOrg } from '@/components/header-types';
+
+/**
+ * Lists the user's organizations and posts the chosen id to `switchAction`
+ * (fields: organizationId, returnTo). The server decides what switching means
+ * (and re-checks membership); this component only asks.
+ */
+export function OrgSwitcher({
+  orgs,
+  activeOrgId,
+  switchAction,
+}: {
+  orgs: HeaderOrg[];
+  activeOrgId?: string;
+  switchAction: string;
+}) {
+  const formRef = useRef<HTMLFormElement>(null);
+  const orgInputRef = useRef<HTMLInputElement>(null);
+  const returnToRef = useRef<HTMLInputElement>(null);
+  const active = orgs.find((org) => org.id === activeOrgId) ?? orgs[0];
+
+  function switchTo(orgId: string) {
+    if (orgId === active?.id || !formRef.current || !orgInputRef.current || !returnToRef.current) return;
+    orgInputRef.current.value = orgId;
+    returnToRef.current.value = window.location.pathname + window.location.search;
+    formRef.current.requestSubmit();
+  }
+
+  return (
+    <>
+      <form ref={formRef} action={switchAction} method="post" hidden>
+        <input ref={orgInputRef} type="hidden" name="organizationId" />
+        <input ref={returnToRef} type="hidden" name="returnTo" />
+      </form>
+      <DropdownMenu>
+        <DropdownMenuTrigger
+          aria-label="Switch organization"
+          className="flex h-8 max-w-48 cursor-pointer items-center gap-2 rounded-md border bg-card px-2.5 text-sm shadow-xs transition-colors hover:bg-muted"
+        >
+          <Building2Icon className="size-4 shrink-0 text-muted-foreground" aria-hidden="true" />
+          <span className="truncate font-medium">{active?.name ?? 'No organization'}</span>
+          <ChevronsUpDownIcon className="size-3.5 shrink-0 text-muted-foreground" aria-hidden="true" />
+        </DropdownMenuTrigger>
+        <DropdownMenuContent align="end" className="w-64">
+          <DropdownMenuLabel>Organizations</DropdownMenuLabel>
+          <DropdownMenuRadioGroup value={active?.id} onValueChange={switchTo}>
+            {orgs.map((org) => (
+              <DropdownMenuRadioItem key={org.id} value={org.id}>
+                <span className="flex min-w-0 flex-1 items-center justify-between gap-2">
+                  <span className="truncate">{org.name}</span>
+                  {org.role ? <span className="text-xs text-muted-foreground capitalize">{org.role}</span> : null}
+                </span>
+              </DropdownMenuRadioItem>
+            ))}
+          </DropdownMenuRadioGroup>
+        </DropdownMenuContent>
+      </DropdownMenu>
+    </>
+  );
+}

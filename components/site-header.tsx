@@ -1,0 +1,70 @@
+import Link from 'next/link';
+import { LogInIcon } from 'lucide-react';
+import { Brand } from '@/components/brand';
+import { NavLinks, type NavItem } from '@/components/nav-links';
+import { OrgSwitcher } from '@/components/org-switcher';
+import { UserMenu } from '@/components/user-menu';
+import { Button } from '@/components/ui/button';
+import type { HeaderOrg, HeaderUser } from '@/components/header-types';
+
+export type { HeaderOrg, HeaderUser } from '@/components/header-types';
+
+export type SiteHeaderProps = {
+  /** The signed-in user; absent means anonymous and the header offers "Sign in". */
+  user?: HeaderUser | null;
+  /** Organizations the user belongs to; the switcher shows when there is at least one. */
+  orgs?: HeaderOrg[];
+  activeOrgId?: string;
+  /** Where the user menu posts to sign out. */
+  signOutAction?: string;
+  /** Where the org switcher posts { organizationId, returnTo }. */
+  switchOrgAction?: string;
+};
+
+const anonymousNav: NavItem[] = [
+  { href: '/#features', label: 'Features' },
+  { href: '/dashboard', label: 'Dashboard' },
+];
+
+const signedInNav: NavItem[] = [
+  { href: '/dashboard', label: 'Dashboard' },
+  { href: '/team', label: 'Team' },
+];
+
+export function SiteHeader({
+  user,
+  orgs = [],
+  activeOrgId,
+  signOutAction = '/api/auth/logout',
+  switchOrgAction = '/api/auth/switch-org',
+}: SiteHeaderProps) {
+  return (
+    <header className="sticky top-0 z-40 border-b bg-background/80 backdrop-blur supports-[backdrop-filter]:bg-background/70">
+      <a
+        href="#main"
+        className="sr-only rounded-md bg-primary px-3 py-2 text-sm text-primary-foreground focus:not-sr-only focus:absolute focus:top-2 focus:left-2"
+      >
+        Skip to content
+      </a>
+      <div className="mx-auto flex h-14 max-w-6xl items-center gap-4 px-4 sm:px-6">
+        <Brand className="shrink-0" />
+        <NavLinks items={user ? signedInNav : anonymousNav} className="hidden sm:flex" />
+        <div className="ml-auto flex items-center gap-2" data-testid="header-account">
+          {user ? (
+            <>
+              {orgs.length > 0 ? <OrgSwitcher orgs={orgs} activeOrgId={activeOrgId} switchAction={switchOrgAction} /> : null}
+              <UserMenu user={user} signOutAction={signOutAction} />
+            </>
+          ) : (
+            <Button asChild size="sm">
+              <Link href="/login">
+                <LogInIcon aria-hidden="true" />
+                Sign in
+              </Link>
+            </Button>
+          )}
+        </div>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,62 @@
+'use client';
+
+import Link from 'next/link';
+import { LayoutDashboardIcon, LogOutIcon, UsersIcon } from 'lucide-react';
+import {
+  DropdownMenu,
+  DropdownMenuContent,
+  DropdownMenuItem,
+  DropdownMenuLabel,
+  DropdownMenuSeparator,
+  DropdownMenuTrigger,
+} from '@/components/ui/dropdown-menu';
+import type { HeaderUser } from '@/components/header-types';
+
+function initials(user: HeaderUser): string {
+  const source = user.name?.trim() || user.email;
+  const words = source.split(/[\s@._-]+/).filter(Boolean);
+  const letters = words.length > 1 ? `${words[0]![0]}${words[1]![0]}` : source.slice(0, 2);
+  return letters.toUpperCase();
+}
+
+export function UserMenu({ user, signOutAction }: { user: HeaderUser; signOutAction: string }) {
+  return (
+    <DropdownMenu>
+      <DropdownMenuTrigger
+        aria-label={`Account menu for ${user.name || user.email}`}
+        className="flex size-8 cursor-pointer items-center justify-center rounded-full bg-accent text-xs font-semibold text-accent-foreground ring-1 ring-border transition-shadow hover:ring-primary/40"
+      >
+        {initials(user)}
+      </DropdownMenuTrigger>
+      <DropdownMenuContent align="end" className="w-60">
+        <DropdownMenuLabel className="flex flex-col gap-0.5">
+          {user.name ? <span className="truncate text-sm font-medium text-foreground">{user.name}</span> : null}
+          <span className="truncate font-normal">{user.email}</span>
+        </DropdownMenuLabel>
+        <DropdownMenuSeparator />
+        <DropdownMenuItem asChild>
+          <Link href="/dashboard">
+            <LayoutDashboardIcon aria-hidden="true" />
+            Dashboard
+          </Link>
+        </DropdownMenuItem>
+        <DropdownMenuItem asChild>
+          <Link href="/team">
+            <UsersIcon aria-hidden="true" />
+            Team
+          </Link>
+        </DropdownMenuItem>
+        <DropdownMenuSeparator />
+        {/* POST, not a link: a GET logout could be triggered by any <img> on another site. */}
+        <form action={signOutAction} method="post">
+          <DropdownMenuItem asChild>
+            <button type="submit" className="w-full">
+              <LogOutIcon aria-hidden="true" />
+              Sign out
+            </button>
+          </DropdownMenuItem>
+        </form>
+      </DropdownMenuContent>
+    </DropdownMenu>
+  );
+}

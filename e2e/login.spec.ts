@@ -1,0 +1,142 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from '@playwright/test';
+import { LoginPage } from './pages/login-page';
+import { elementsPastViewport } from './support/layout';
+
+test.describe('sign-in page', () => {
+  test('each social button asks /api/auth/login for its provider, carrying returnTo', async ({ page }) => {
+    const login = new LoginPage(page);
+    for (const [provider, id] of [
+      ['Google', 'google'],
+      ['GitHub', 'github'],
+      ['Microsoft', 'microsoft'],
+    ] as const) {
+      await login.goto({ returnTo: '/team?tab=invites' });
+      const url = await login.captureLoginRequest(() => login.socialButton(provider).click());
+      expect(url.pathname).toBe('/api/auth/login');
+      expect(Object.fromEntries(url.searchParams)).toEqual({ provider: id, returnTo: '/team?tab=invites' });
+    }
+  });
+
+  test('continue with email sends the address as login_hint', async ({ page }) => {
+    const login = new LoginPage(page);
+    await login.goto({ returnTo: '/dashboard' });
+    await login.emailInput.fill('ada@acme.test');
+    const url = await login.captureLoginRequest(() => login.continueWithEmail.click());
+    expect(Object.fromEntries(url.searchParams)).toEqual({ returnTo: '/dashboard', login_hint: 'ada@acme.test' });
+  });
+
+  test('the email form will not submit an invalid address', async ({ page }) => {
+    const login = new LoginPage(page);
+    await login.goto();
+    let requested = false;
+    await page.route('**/api/auth/login**', (route) => {
+      requested = true;
+      return route.abort();
+    });
+    await login.emailInput.fill('not-an-email');
+    await login.continueWithEmail.click();
+    expect(await login.emailInput.evaluate((el: HTMLInputElement) => el.validity.valid)).toBe(false);
+    await expect(page).toHaveURL(/\/login$/);
+    expect(requested).toBe(false);
+  });
+
+  test('SSO by work email sends sso=1 and the email', async ({ page }) => {
+    const login = new LoginPage(page);
+    await login.goto();
+    await login.openSso();
+    await login.ssoEmailInput.fill('gina@globex.test');
+    const url = await login.captureLoginRequest(() => login.continueWithSso.click());
+    expect(Object.fromEntries(url.searchParams)).toEqual({ sso: '1', login_hint: 'gina@globex.test' });
+  });
+
+  test('SSO by organization id sends sso=1 and organization_id', async ({ page }) => {
+    const login = new LoginPage(page);
+    await login.goto({ returnTo: '/settings' });
+    await login.openSso();
+    await login.organizationIdInput.fill('org_globex');
+    const url = await login.captureLoginRequest(() => login.continueWithOrganization.click());
+    expect(Object.fromEntries(url.searchParams)).toEqual({ returnTo: '/settings', sso: '1', organization_id: 'org_globex' });
+  });
+
+  test('an organization id must look like org_…', async ({ page }) => {
+    const login = new LoginPage(page);
+    await login.goto();
+    await login.openSso();
+    await login.organizationIdInput.fill('acme');
+    expect(await login.organizationIdInput.evaluate((el: HTMLInputElement) => el.validity.patternMismatch)).toBe(true);
+    await login.organizationIdInput.fill('org_acme');
+    expect(await login.organizationIdInput.evaluate((el: HTMLInputElement) => el.validity.valid)).toBe(true);
+  });
+
+  test('?sso=1 opens the SSO section with the hinted email filled in', async ({ page }) => {
+    const login = new LoginPage(page);
+    await login.goto({ sso: '1', login_hint: 'gina@globex.test' });
+    await expect(login.ssoEmailInput).toBeVisible();
+    await expect(login.ssoEmailInput).toHaveValue('gina@globex.test');
+  });
+
+  test('a returnTo that is not a local path is not carried into the forms', async ({ page }) => {
+    const login = new LoginPage(page);
+    await login.goto({ returnTo: 'https://evil.example/phish' });
+    await expect(page.locator('input[name="returnTo"]')).toHaveCount(0);
+  });
+
+  test('shows the error from the query as text, never as HTML', async ({ page }) => {
+    const login = new LoginPage(page);
+    await login.goto({ error: 'access_denied', error_description: '<img src=x onerror="window.__xss=1"><b>bold</b>' });
+    await expect(login.errorBanner).toBeVisible();
+    await expect(login.errorBanner).toHaveAttribute('role', 'alert');
+    await expect(login.errorBanner).toContainText('Sign-in was not completed');
+    await expect(login.errorBanner).toContainText('<b>bold</b>');
+    await expect(login.errorBanner).toContainText('Error code: access_denied');
+    await expect(login.errorBanner.locator('img, b')).toHaveCount(0);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+  });
+
+  test('explains an unknown error without echoing a malformed code', async ({ page }) => {
+    const login = new LoginPage(page);
+    await login.goto({ error: '"><script>alert(1)</script>' });
+    await expect(login.errorBanner).toContainText('Sign-in did not complete');
+    await expect(login.errorBanner).not.toContainText('script');
+  });
+
+  test('works with JavaScript turned off', async ({ browser }) => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    try {
+      const login = new LoginPage(page);
+      await login.goto({ returnTo: '/dashboard' });
+      await login.emailInput.fill('max@acme.test');
+      const url = await login.captureLoginRequest(() => login.continueWithEmail.click());
+      expect(Object.fromEntries(url.searchParams)).toEqual({ returnTo: '/dashboard', login_hint: 'max@acme.test' });
+
+      await login.goto();
+      await login.ssoToggle.click();
+      await expect(login.ssoEmailInput).toBeVisible();
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('has no serious accessibility violations, with and without an error', async ({ page }) => {
+    const login = new LoginPage(page);
+    for (const query of [{}, { error: 'access_denied' }] as Record<string, string>[]) {
+      await login.goto(query);
+      await login.openSso();
+      const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+      const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    }
+  });
+
+  test('fits a phone screen without sideways scrolling', async ({ page }) => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    const login = new LoginPage(page);
+    await login.goto();
+    await login.openSso();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    expect(await elementsPastViewport(page)).toEqual([]);
+  });
+});

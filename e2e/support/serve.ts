@@ -1,0 +1,102 @@
+/**
+ * Playwright's webServer: serves the production build with `next start` on E2E_PORT (3100).
+ *
+ * Builds first when .next is missing or older than the sources, so `npx playwright test` works
+ * on a fresh clone and never tests a stale build. E2E_SKIP_BUILD=1 trusts whatever .next holds
+ * (CI after `npm run build`); E2E_FORCE_BUILD=1 always rebuilds.
+ *
+ * Meant to grow: the emulator and a throw-away test database start here too, before the app.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { E2E_PORT, e2eServerEnv } from './test-env';
+
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const nextBin = join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
+const buildId = join(root, '.next', 'BUILD_ID');
+// Under node_modules so it is git-ignored, and outside .next, which next build clears.
+const buildLock = join(root, 'node_modules', '.cache', 'teamgate-e2e-build.lock');
+
+const SOURCE_DIRS = ['app', 'components', 'lib'];
+const SOURCE_FILES = ['middleware.ts', 'proxy.ts', 'next.config.ts', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json'];
+
+/**
+ * Newest modification time among the files that change the build (tests excluded). Directory
+ * mtimes count too: deleting a page changes only its directory's.
+ */
+function newestSourceMtime(): number {
+  let newest = 0;
+  const visit = (path: string) => {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (!stat) return;
+    if (stat.isDirectory()) {
+      newest = Math.max(newest, stat.mtimeMs);
+      for (const entry of readdirSync(path)) visit(join(path, entry));
+    } else if (!/\.test\.tsx?$/.test(path)) {
+      newest = Math.max(newest, stat.mtimeMs);
+    }
+  };
+  for (const dir of SOURCE_DIRS) visit(join(root, dir));
+  for (const file of SOURCE_FILES) visit(join(root, file));
+  return newest;
+}
+
+function buildIsStale(): boolean {
+  if (!existsSync(buildId)) return true;
+  return statSync(buildId).mtimeMs < newestSourceMtime();
+}
+
+/** mkdir is atomic: two e2e runs started together must not both write .next at once. */
+async function withBuildLock(fn: () => void): Promise<void> {
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(join(buildLock, '..'), { recursive: true });
+      mkdirSync(buildLock);
+      break;
+    } catch {
+      const age = Date.now() - (statSync(buildLock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 10 * 60_000) rmSync(buildLock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for another build to finish (${buildLock}).`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+  try {
+    fn();
+  } finally {
+    rmSync(buildLock, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const env = e2eServerEnv();
+  const mustBuild = process.env.E2E_FORCE_BUILD === '1' || (process.env.E2E_SKIP_BUILD !== '1' && buildIsStale());
+  if (mustBuild) {
+    await withBuildLock(() => {
+      // Re-check inside the lock: another run may have just built.
+      if (process.env.E2E_FORCE_BUILD !== '1' && !buildIsStale()) return;
+      console.log('[e2e] building the app (next build)…');
+      const result = spawnSync(process.execPath, [nextBin, 'build'], { cwd: root, env, stdio: 'inherit' });
+      if (result.status !== 0) {
+        console.error('[e2e] next build failed');
+        process.exit(result.status ?? 1);
+      }
+    });
+  }
+
+  console.log(`[e2e] next start on port ${E2E_PORT}`);
+  const server = spawn(process.execPath, [nextBin, 'start', '-p', String(E2E_PORT)], { cwd: root, env, stdio: 'inherit' });
+  const stop = (signal: NodeJS.Signals) => {
+    if (server.exitCode === null) server.kill(signal);
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  server.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,28 @@
+/**
+ * The configuration the e2e app server runs with. `next start` means NODE_ENV=production, and
+ * in production lib/env.ts has no defaults, so every variable is spelled out here. Values are
+ * test-only; any of them can be overridden from the outer environment.
+ */
+
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
+export const E2E_BASE_URL = `http://localhost:${E2E_PORT}`;
+
+/** Shared with specs that need to sign a session cookie the server will accept. */
+export const E2E_SESSION_SECRET =
+  process.env.E2E_SESSION_SECRET ?? 'e2e-only-session-secret-0123456789abcdefghijklmnop';
+
+export function e2eServerEnv(outer: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return {
+    ...outer,
+    NODE_ENV: 'production',
+    APP_URL: outer.E2E_APP_URL ?? E2E_BASE_URL,
+    DATABASE_URL: outer.TEST_DATABASE_URL ?? outer.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+    SCALEKIT_ENVIRONMENT_URL: outer.SCALEKIT_ENVIRONMENT_URL ?? 'http://localhost:8787',
+    SCALEKIT_CLIENT_ID: outer.SCALEKIT_CLIENT_ID ?? 'skc_teamgate_dev',
+    SCALEKIT_CLIENT_SECRET: outer.SCALEKIT_CLIENT_SECRET ?? 'sks_teamgate_dev_only_not_a_real_secret',
+    SCALEKIT_WEBHOOK_SECRET: outer.SCALEKIT_WEBHOOK_SECRET ?? 'whsec_dGVhbWdhdGUtZGV2LXdlYmhvb2stc2VjcmV0LW5vdC1yZWFs',
+    SESSION_SECRET: E2E_SESSION_SECRET,
+    LOG_LEVEL: outer.LOG_LEVEL ?? 'warn',
+    NEXT_TELEMETRY_DISABLED: '1',
+  };
+}

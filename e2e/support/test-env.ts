@@ -11,6 +11,10 @@ export const E2E_BASE_URL = `http://localhost:${E2E_PORT}`;
 export const E2E_SESSION_SECRET =
   process.env.E2E_SESSION_SECRET ?? 'e2e-only-session-secret-0123456789abcdefghijklmnop';
 
+/** Production refuses the public dev secrets, so e2e has its own; the e2e emulator is seeded with them. */
+export const E2E_CLIENT_SECRET = 'sks_e2e_only_client_secret_0123456789';
+export const E2E_WEBHOOK_SECRET = 'whsec_ZTJlLW9ubHktd2ViaG9vay1zZWNyZXQtMDEyMzQ1Njc4OQ==';
+
 export function e2eServerEnv(outer: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   return {
     ...outer,
@@ -19,8 +23,8 @@ export function e2eServerEnv(outer: NodeJS.ProcessEnv = process.env): NodeJS.Pro
     DATABASE_URL: outer.TEST_DATABASE_URL ?? outer.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
     SCALEKIT_ENVIRONMENT_URL: outer.SCALEKIT_ENVIRONMENT_URL ?? 'http://localhost:8787',
     SCALEKIT_CLIENT_ID: outer.SCALEKIT_CLIENT_ID ?? 'skc_teamgate_dev',
-    SCALEKIT_CLIENT_SECRET: outer.SCALEKIT_CLIENT_SECRET ?? 'sks_teamgate_dev_only_not_a_real_secret',
-    SCALEKIT_WEBHOOK_SECRET: outer.SCALEKIT_WEBHOOK_SECRET ?? 'whsec_dGVhbWdhdGUtZGV2LXdlYmhvb2stc2VjcmV0LW5vdC1yZWFs',
+    SCALEKIT_CLIENT_SECRET: outer.SCALEKIT_CLIENT_SECRET ?? E2E_CLIENT_SECRET,
+    SCALEKIT_WEBHOOK_SECRET: outer.SCALEKIT_WEBHOOK_SECRET ?? E2E_WEBHOOK_SECRET,
     SESSION_SECRET: E2E_SESSION_SECRET,
     LOG_LEVEL: outer.LOG_LEVEL ?? 'warn',
     NEXT_TELEMETRY_DISABLED: '1',

@@ -1,0 +1,468 @@
+import { EmulatorError, invalid, notFound } from './errors.js';
+import { newId } from './ids.js';
+import { sendInvitation } from './mailer.js';
+import {
+  displayName,
+  effectiveStatus,
+  seatsUsed,
+  type MembershipRecord,
+  type OrganizationRecord,
+  type State,
+  type UserRecord,
+} from './state.js';
+import type { WebhookDispatcher } from './webhooks.js';
+
+// Users, organizations and memberships: the rules Scalekit applies, independent
+// of how the request arrived (gRPC from the SDK or a hosted page).
+
+export interface Directory {
+  state: State;
+  webhooks: WebhookDispatcher;
+  /** Called after every change so persistence can snapshot. */
+  changed: () => void;
+}
+
+export type UserRef = { case: 'id'; value: string } | { case: 'externalId'; value: string } | { case: undefined; value?: undefined };
+
+const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+
+export function isValidEmail(email: string): boolean {
+  return email.length <= 254 && EMAIL.test(email);
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+// ---- lookups --------------------------------------------------------------
+
+export function requireOrganization(state: State, id: string): OrganizationRecord {
+  if (!id) throw invalid('INVALID_ORGANIZATION_ID', 'organization_id is required');
+  const org = state.organizations.get(id);
+  if (!org) throw notFound('ORGANIZATION_NOT_FOUND', `organization ${id} not found`);
+  return org;
+}
+
+export function findOrganization(state: State, ref: UserRef): OrganizationRecord {
+  if (ref.case === 'id') return requireOrganization(state, ref.value);
+  if (ref.case === 'externalId') {
+    for (const org of state.organizations.values()) if (org.externalId === ref.value) return org;
+    throw notFound('ORGANIZATION_NOT_FOUND', `organization with external_id ${ref.value} not found`);
+  }
+  throw invalid('INVALID_ORGANIZATION_ID', 'an organization id or external_id is required');
+}
+
+export function requireUser(state: State, ref: UserRef): UserRecord {
+  if (ref.case === 'id' && ref.value) {
+    const user = state.users.get(ref.value);
+    if (!user) throw notFound('USER_NOT_FOUND', `user ${ref.value} not found`);
+    return user;
+  }
+  if (ref.case === 'externalId' && ref.value) {
+    for (const user of state.users.values()) if (user.externalId === ref.value) return user;
+    throw notFound('USER_NOT_FOUND', `user with external_id ${ref.value} not found`);
+  }
+  throw invalid('INVALID_USER_ID', 'a user id or external_id is required');
+}
+
+export function requireMembership(state: State, organizationId: string, userId: string): MembershipRecord {
+  const m = state.memberships.get(organizationId)?.get(userId);
+  if (!m) throw notFound('MEMBERSHIP_NOT_FOUND', `user ${userId} is not a member of organization ${organizationId}`);
+  return m;
+}
+
+function validateRoles(state: State, roles: string[]): string[] {
+  const unique = [...new Set(roles.map((r) => r.trim()).filter(Boolean))];
+  for (const role of unique) {
+    if (!state.roles.has(role)) throw invalid('INVALID_ROLE', `role "${role}" does not exist`);
+  }
+  return unique;
+}
+
+function ensureSeat(state: State, org: OrganizationRecord): void {
+  if (org.maxAllowedUsers !== null && seatsUsed(state, org.id) >= org.maxAllowedUsers) {
+    throw new EmulatorError(
+      'FAILED_PRECONDITION',
+      'SEAT_LIMIT_REACHED',
+      `organization ${org.id} has reached its limit of ${org.maxAllowedUsers} users`,
+    );
+  }
+}
+
+// ---- webhook payloads -----------------------------------------------------
+
+export function userEventData(user: UserRecord) {
+  return {
+    id: user.id,
+    email: user.email,
+    first_name: user.firstName,
+    last_name: user.lastName,
+    name: displayName(user),
+    external_id: user.externalId,
+  };
+}
+
+function membershipEventData(state: State, m: MembershipRecord) {
+  const user = state.users.get(m.userId);
+  return {
+    organization_id: m.organizationId,
+    user_id: m.userId,
+    email: user?.email ?? null,
+    membership: {
+      status: effectiveStatus(m),
+      roles: [...m.roles],
+      inviter_email: m.inviterEmail,
+      created_at: m.createdAt.toISOString(),
+      accepted_at: m.acceptedAt?.toISOString() ?? null,
+      expires_at: m.expiresAt?.toISOString() ?? null,
+    },
+  };
+}
+
+export function organizationEventData(org: OrganizationRecord) {
+  return { id: org.id, name: org.name, external_id: org.externalId, max_allowed_users: org.maxAllowedUsers };
+}
+
+// ---- memberships ----------------------------------------------------------
+
+interface NewMembership {
+  roles: string[];
+  metadata: Record<string, string>;
+  inviterEmail: string | null;
+  /** Unset means true, as documented for Scalekit. */
+  sendInvitationEmail: boolean | undefined;
+}
+
+function addMembership(dir: Directory, org: OrganizationRecord, user: UserRecord, input: NewMembership): MembershipRecord {
+  const { state } = dir;
+  const existing = state.memberships.get(org.id)?.get(user.id);
+  if (existing) {
+    throw new EmulatorError('ALREADY_EXISTS', 'MEMBERSHIP_ALREADY_EXISTS', `${user.email} is already a member of ${org.id}`);
+  }
+  const roles = input.roles.length ? validateRoles(state, input.roles) : state.defaultRoleNames();
+  ensureSeat(state, org);
+  const now = new Date();
+  const invite = input.sendInvitationEmail !== false;
+  const membership: MembershipRecord = {
+    organizationId: org.id,
+    userId: user.id,
+    // Without an invitation email there is nothing to accept: the user is
+    // provisioned directly (how Scalekit treats send_invitation_email=false).
+    status: invite ? 'PENDING_INVITE' : 'ACTIVE',
+    roles,
+    metadata: { ...input.metadata },
+    inviterEmail: input.inviterEmail,
+    createdAt: now,
+    acceptedAt: invite ? null : now,
+    expiresAt: invite ? new Date(now.getTime() + state.environment.invitationExpirySeconds * 1000) : null,
+    resentCount: 0,
+    resentAt: null,
+  };
+  state.memberships.get(org.id)!.set(user.id, membership);
+  if (invite) sendInvitation(state, user, org, membership.inviterEmail, membership.expiresAt!);
+  dir.webhooks.emit('membership.created', membershipEventData(state, membership));
+  return membership;
+}
+
+export interface CreateUserInput extends NewMembership {
+  organizationId: string;
+  email: string;
+  externalId?: string | undefined;
+  firstName?: string | undefined;
+  lastName?: string | undefined;
+  userMetadata?: Record<string, string> | undefined;
+}
+
+/** CreateUserAndMembership: a new user, or an existing one (same email) joining another org. */
+export function createUserAndMembership(dir: Directory, input: CreateUserInput): UserRecord {
+  const { state } = dir;
+  const org = requireOrganization(state, input.organizationId);
+  const email = normalizeEmail(input.email ?? '');
+  if (!email) throw invalid('INVALID_EMAIL', 'user.email is required');
+  if (!isValidEmail(email)) throw invalid('INVALID_EMAIL', `"${input.email}" is not a valid email address`);
+  let user = state.userByEmail(email);
+  if (user && state.memberships.get(org.id)?.has(user.id)) {
+    throw new EmulatorError('ALREADY_EXISTS', 'MEMBERSHIP_ALREADY_EXISTS', `${email} is already a member of ${org.id}`);
+  }
+  if (input.externalId) {
+    for (const other of state.users.values()) {
+      if (other.externalId === input.externalId && other !== user) {
+        throw new EmulatorError('ALREADY_EXISTS', 'EXTERNAL_ID_ALREADY_EXISTS', `external_id ${input.externalId} is already in use`);
+      }
+    }
+  }
+  // Check the seat before creating anything, so a refusal changes nothing.
+  if (input.roles.length) validateRoles(state, input.roles);
+  ensureSeat(state, org);
+  const created = !user;
+  if (!user) {
+    const now = new Date();
+    user = {
+      id: newId('usr'),
+      email,
+      externalId: input.externalId ?? null,
+      firstName: input.firstName ?? '',
+      lastName: input.lastName ?? '',
+      metadata: { ...(input.userMetadata ?? {}) },
+      socialIdentities: [],
+      emailVerified: false,
+      createdAt: now,
+      updatedAt: now,
+      lastLoginAt: null,
+    };
+    state.putUser(user);
+  }
+  addMembership(dir, org, user, input);
+  if (created) dir.webhooks.emit('user.created', { user: userEventData(user) });
+  dir.changed();
+  return user;
+}
+
+export function createMembership(
+  dir: Directory,
+  organizationId: string,
+  ref: UserRef,
+  input: NewMembership,
+): UserRecord {
+  const org = requireOrganization(dir.state, organizationId);
+  const user = requireUser(dir.state, ref);
+  addMembership(dir, org, user, input);
+  dir.changed();
+  return user;
+}
+
+/**
+ * UpdateMembership. The SDK wrapper always sends `roles: []` and `metadata: {}`
+ * when the caller omitted them, so empty means "leave unchanged", never "remove
+ * every role" (a member without a role is not a state the app can show).
+ */
+export function updateMembership(
+  dir: Directory,
+  organizationId: string,
+  ref: UserRef,
+  roles: string[],
+  metadata: Record<string, string>,
+): UserRecord {
+  const { state } = dir;
+  requireOrganization(state, organizationId);
+  const user = requireUser(state, ref);
+  const m = requireMembership(state, organizationId, user.id);
+  if (roles.length) m.roles = validateRoles(state, roles);
+  if (Object.keys(metadata).length) m.metadata = { ...m.metadata, ...metadata };
+  dir.webhooks.emit('membership.updated', membershipEventData(state, m));
+  dir.changed();
+  return user;
+}
+
+export function setRoles(dir: Directory, organizationId: string, userId: string, roles: string[]): MembershipRecord {
+  const { state } = dir;
+  requireOrganization(state, organizationId);
+  requireUser(state, { case: 'id', value: userId });
+  const m = requireMembership(state, organizationId, userId);
+  m.roles = validateRoles(state, roles);
+  dir.webhooks.emit('membership.updated', membershipEventData(state, m));
+  dir.changed();
+  return m;
+}
+
+export function removeMembership(dir: Directory, organizationId: string, ref: UserRef, cascade: boolean): void {
+  const { state } = dir;
+  requireOrganization(state, organizationId);
+  const user = requireUser(state, ref);
+  requireMembership(state, organizationId, user.id);
+  state.memberships.get(organizationId)!.delete(user.id);
+  endSessionsFor(state, user.id, organizationId);
+  dir.webhooks.emit('membership.deleted', { organization_id: organizationId, user_id: user.id, email: user.email });
+  if (cascade && state.membershipsOf(user.id).length === 0) state.removeUser(user.id);
+  dir.changed();
+}
+
+export function resendInvite(dir: Directory, organizationId: string, userId: string): MembershipRecord {
+  const { state } = dir;
+  const org = requireOrganization(state, organizationId);
+  const user = requireUser(state, { case: 'id', value: userId });
+  const m = requireMembership(state, organizationId, user.id);
+  const status = effectiveStatus(m);
+  if (status !== 'PENDING_INVITE' && status !== 'INVITE_EXPIRED') {
+    throw new EmulatorError('FAILED_PRECONDITION', 'INVITE_NOT_PENDING', `${user.email} has no pending invitation (status ${status})`);
+  }
+  const now = new Date();
+  m.status = 'PENDING_INVITE';
+  m.expiresAt = new Date(now.getTime() + state.environment.invitationExpirySeconds * 1000);
+  m.resentAt = now;
+  m.resentCount++;
+  sendInvitation(state, user, org, m.inviterEmail, m.expiresAt);
+  dir.webhooks.emit('membership.updated', membershipEventData(state, m));
+  dir.changed();
+  return m;
+}
+
+/**
+ * A verified email proves the invitee owns the address: every live invitation
+ * for it becomes an ACTIVE membership. Expired ones stay expired.
+ */
+export function acceptInvitations(dir: Directory, user: UserRecord): MembershipRecord[] {
+  const accepted: MembershipRecord[] = [];
+  const now = new Date();
+  for (const m of dir.state.membershipsOf(user.id)) {
+    if (effectiveStatus(m) !== 'PENDING_INVITE') continue;
+    m.status = 'ACTIVE';
+    m.acceptedAt = now;
+    m.expiresAt = null;
+    accepted.push(m);
+    dir.webhooks.emit('membership.updated', membershipEventData(dir.state, m));
+  }
+  if (!user.emailVerified) {
+    user.emailVerified = true;
+    user.updatedAt = now;
+  }
+  if (accepted.length) dir.changed();
+  return accepted;
+}
+
+// ---- users ----------------------------------------------------------------
+
+export interface UserUpdate {
+  externalId?: string | undefined;
+  firstName?: string | undefined;
+  lastName?: string | undefined;
+  metadata: Record<string, string>;
+}
+
+export function updateUser(dir: Directory, ref: UserRef, update: UserUpdate): UserRecord {
+  const user = requireUser(dir.state, ref);
+  if (update.externalId !== undefined) user.externalId = update.externalId || null;
+  if (update.firstName !== undefined) user.firstName = update.firstName;
+  if (update.lastName !== undefined) user.lastName = update.lastName;
+  if (Object.keys(update.metadata).length) user.metadata = { ...user.metadata, ...update.metadata };
+  user.updatedAt = new Date();
+  dir.webhooks.emit('user.updated', { user: userEventData(user) });
+  dir.changed();
+  return user;
+}
+
+export function deleteUser(dir: Directory, ref: UserRef): void {
+  const { state } = dir;
+  const user = requireUser(state, ref);
+  for (const m of state.membershipsOf(user.id)) {
+    dir.webhooks.emit('membership.deleted', { organization_id: m.organizationId, user_id: user.id, email: user.email });
+  }
+  endSessionsFor(state, user.id, null);
+  state.removeUser(user.id);
+  dir.changed();
+}
+
+function endSessionsFor(state: State, userId: string, organizationId: string | null): void {
+  const now = new Date();
+  for (const s of state.sessions.values()) {
+    if (s.userId !== userId || s.status !== 'ACTIVE') continue;
+    if (organizationId && s.organizationId !== organizationId) continue;
+    s.status = 'REVOKED';
+    s.logoutAt = now;
+    s.updatedAt = now;
+  }
+}
+
+export function matchesQuery(user: UserRecord, query: string): boolean {
+  const q = query.trim().toLowerCase();
+  if (!q) return true;
+  return (
+    user.email.includes(q) ||
+    user.id.toLowerCase() === q ||
+    (user.externalId ?? '').toLowerCase() === q ||
+    displayName(user).toLowerCase().includes(q)
+  );
+}
+
+// ---- organizations ---------------------------------------------------------
+
+export function createOrganization(
+  dir: Directory,
+  input: { name: string; externalId?: string | undefined; metadata: Record<string, string> },
+): OrganizationRecord {
+  const name = input.name.trim();
+  if (!name) throw invalid('INVALID_DISPLAY_NAME', 'organization display_name is required');
+  if (name.length > 200) throw invalid('INVALID_DISPLAY_NAME', 'organization display_name is longer than 200 characters');
+  if (input.externalId) {
+    for (const org of dir.state.organizations.values()) {
+      if (org.externalId === input.externalId) {
+        throw new EmulatorError('ALREADY_EXISTS', 'EXTERNAL_ID_ALREADY_EXISTS', `external_id ${input.externalId} is already in use`);
+      }
+    }
+  }
+  const now = new Date();
+  const org: OrganizationRecord = {
+    id: newId('org'),
+    name,
+    externalId: input.externalId || null,
+    metadata: { ...input.metadata },
+    maxAllowedUsers: null,
+    allowedEmailDomains: [],
+    ssoConnection: null,
+    features: {},
+    createdAt: now,
+    updatedAt: now,
+  };
+  dir.state.organizations.set(org.id, org);
+  dir.state.memberships.set(org.id, new Map());
+  dir.changed();
+  return org;
+}
+
+export function organizationUpdated(dir: Directory, org: OrganizationRecord): void {
+  org.updatedAt = new Date();
+  dir.webhooks.emit('organization.updated', { organization: organizationEventData(org) });
+  dir.changed();
+}
+
+export function deleteOrganization(dir: Directory, org: OrganizationRecord): void {
+  const { state } = dir;
+  for (const m of state.memberships.get(org.id)?.values() ?? []) {
+    const user = state.users.get(m.userId);
+    dir.webhooks.emit('membership.deleted', { organization_id: org.id, user_id: m.userId, email: user?.email ?? null });
+    endSessionsFor(state, m.userId, org.id);
+  }
+  state.memberships.delete(org.id);
+  state.organizations.delete(org.id);
+  dir.changed();
+}
+
+// ---- pagination -----------------------------------------------------------
+
+export interface Page<T> {
+  items: T[];
+  nextPageToken: string;
+  prevPageToken: string;
+  totalSize: number;
+}
+
+/**
+ * Offset tokens bound to the listing they came from: a token from one
+ * organization's list is refused by another's instead of silently skipping.
+ */
+export function paginate<T>(items: T[], pageSize: number, pageToken: string, scope: string): Page<T> {
+  if (!Number.isInteger(pageSize) || pageSize < 0 || pageSize > 100) {
+    throw invalid('INVALID_PAGE_SIZE', `page_size must be between 1 and 100 (0 means the default of 10), got ${pageSize}`);
+  }
+  const size = pageSize || 10;
+  let offset = 0;
+  if (pageToken) {
+    let decoded: { s?: unknown; o?: unknown };
+    try {
+      decoded = JSON.parse(Buffer.from(pageToken, 'base64url').toString('utf8'));
+    } catch {
+      throw invalid('INVALID_PAGE_TOKEN', 'page_token is not a token this API issued');
+    }
+    if (decoded.s !== scope || typeof decoded.o !== 'number' || !Number.isInteger(decoded.o) || decoded.o < 0) {
+      throw invalid('INVALID_PAGE_TOKEN', 'page_token does not belong to this listing');
+    }
+    offset = decoded.o;
+  }
+  const token = (o: number) => Buffer.from(JSON.stringify({ s: scope, o })).toString('base64url');
+  return {
+    items: items.slice(offset, offset + size),
+    nextPageToken: offset + size < items.length ? token(offset + size) : '',
+    prevPageToken: offset > 0 ? token(Math.max(0, offset - size)) : '',
+    totalSize: items.length,
+  };
+}

@@ -1,0 +1,324 @@
+import { Code, ConnectError, type ConnectRouter } from '@connectrpc/connect';
+import type { DescService } from '@bufbuild/protobuf';
+import { ErrorInfoSchema } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/errdetails/errdetails_pb.js';
+import { UserService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/users/users_pb.js';
+import { OrganizationService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/organizations/organizations_pb.js';
+import { RolesService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/roles/roles_pb.js';
+import { SessionService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/sessions/sessions_pb.js';
+import * as directory from '../directory.js';
+import { EmulatorError, invalid, notFound } from '../errors.js';
+import type { Directory, UserRef } from '../directory.js';
+import * as convert from './convert.js';
+
+/** The services served over h2c gRPC, straight from the SDK's generated descriptors. */
+export const SERVICES: DescService[] = [UserService, OrganizationService, RolesService, SessionService];
+
+export function rpcPaths(): string[] {
+  return SERVICES.flatMap((s) => s.methods.map((m) => `${s.typeName}/${m.name}`));
+}
+
+const CODE_OF: Record<EmulatorError['kind'], Code> = {
+  INVALID_ARGUMENT: Code.InvalidArgument,
+  NOT_FOUND: Code.NotFound,
+  ALREADY_EXISTS: Code.AlreadyExists,
+  FAILED_PRECONDITION: Code.FailedPrecondition,
+  PERMISSION_DENIED: Code.PermissionDenied,
+};
+
+/** ErrorInfo in the status details is where the SDK reads `errorCode` (lib/errors). */
+function toConnectError(error: unknown): unknown {
+  if (error instanceof EmulatorError) {
+    return new ConnectError(error.message, CODE_OF[error.kind], undefined, [
+      { desc: ErrorInfoSchema, value: { errorCode: error.errorCode } },
+    ]);
+  }
+  return error;
+}
+
+type AnyImpl = Record<string, (req: any, ctx: any) => unknown>;
+
+function guarded<T extends AnyImpl>(impl: T): T {
+  const wrapped: AnyImpl = {};
+  for (const [name, fn] of Object.entries(impl)) {
+    wrapped[name] = async (req, ctx) => {
+      try {
+        return await fn(req, ctx);
+      } catch (error) {
+        throw toConnectError(error);
+      }
+    };
+  }
+  return wrapped as T;
+}
+
+const ref = (identities: { case?: string; value?: string }): UserRef =>
+  identities.case === 'id' || identities.case === 'externalId'
+    ? { case: identities.case, value: identities.value ?? '' }
+    : { case: undefined };
+
+export function registerServices(router: ConnectRouter, dir: Directory): void {
+  const { state } = dir;
+  const userOut = (u: Parameters<typeof convert.user>[1]) => convert.user(state, u);
+
+  router.service(
+    UserService,
+    guarded({
+      async getUser(req) {
+        return { user: userOut(directory.requireUser(state, ref(req.identities))) };
+      },
+      async listUsers(req) {
+        const page = directory.paginate([...state.users.values()], req.pageSize, req.pageToken, 'users');
+        return { users: page.items.map(userOut), nextPageToken: page.nextPageToken, prevPageToken: page.prevPageToken, totalSize: page.totalSize };
+      },
+      async searchUsers(req) {
+        if (!req.query.trim()) throw invalid('INVALID_QUERY', 'query is required');
+        const found = [...state.users.values()].filter((u) => directory.matchesQuery(u, req.query));
+        const page = directory.paginate(found, req.pageSize, req.pageToken, `users?q=${req.query}`);
+        return { users: page.items.map(userOut), nextPageToken: page.nextPageToken, prevPageToken: page.prevPageToken, totalSize: page.totalSize };
+      },
+      async listOrganizationUsers(req) {
+        directory.requireOrganization(state, req.organizationId);
+        const members = [...state.memberships.get(req.organizationId)!.keys()];
+        const page = directory.paginate(members, req.pageSize, req.pageToken, `org-users:${req.organizationId}`);
+        return {
+          users: page.items.map((id) => userOut(state.users.get(id)!)),
+          nextPageToken: page.nextPageToken,
+          prevPageToken: page.prevPageToken,
+          totalSize: page.totalSize,
+        };
+      },
+      async searchOrganizationUsers(req) {
+        directory.requireOrganization(state, req.organizationId);
+        if (!req.query.trim()) throw invalid('INVALID_QUERY', 'query is required');
+        const found = [...state.memberships.get(req.organizationId)!.keys()]
+          .map((id) => state.users.get(id)!)
+          .filter((u) => directory.matchesQuery(u, req.query));
+        const page = directory.paginate(found, req.pageSize, req.pageToken, `org-users:${req.organizationId}?q=${req.query}`);
+        return { users: page.items.map(userOut), nextPageToken: page.nextPageToken, prevPageToken: page.prevPageToken, totalSize: page.totalSize };
+      },
+      async createUserAndMembership(req) {
+        if (!req.user) throw invalid('INVALID_EMAIL', 'user is required');
+        const profile = req.user.userProfile;
+        const created = directory.createUserAndMembership(dir, {
+          organizationId: req.organizationId,
+          email: req.user.email,
+          externalId: req.user.externalId,
+          firstName: profile?.firstName || profile?.givenName || undefined,
+          lastName: profile?.lastName || profile?.familyName || undefined,
+          userMetadata: req.user.metadata,
+          roles: (req.user.membership?.roles ?? []).map((r: { name: string }) => r.name),
+          metadata: req.user.membership?.metadata ?? {},
+          inviterEmail: req.user.membership?.inviterEmail || null,
+          sendInvitationEmail: req.sendInvitationEmail,
+        });
+        return { user: userOut(created) };
+      },
+      async createMembership(req) {
+        const u = directory.createMembership(dir, req.organizationId, ref(req.identities), {
+          roles: (req.membership?.roles ?? []).map((r: { name: string }) => r.name),
+          metadata: req.membership?.metadata ?? {},
+          inviterEmail: req.membership?.inviterEmail || null,
+          sendInvitationEmail: req.sendInvitationEmail,
+        });
+        return { user: userOut(u) };
+      },
+      async updateMembership(req) {
+        const u = directory.updateMembership(
+          dir,
+          req.organizationId,
+          ref(req.identities),
+          (req.membership?.roles ?? []).map((r: { name: string }) => r.name),
+          req.membership?.metadata ?? {},
+        );
+        return { user: userOut(u) };
+      },
+      async deleteMembership(req) {
+        directory.removeMembership(dir, req.organizationId, ref(req.identities), req.cascade ?? false);
+        return {};
+      },
+      async updateUser(req) {
+        const p = req.user?.userProfile;
+        const u = directory.updateUser(dir, ref(req.identities), {
+          externalId: req.user?.externalId,
+          firstName: p?.firstName ?? p?.givenName,
+          lastName: p?.lastName ?? p?.familyName,
+          metadata: req.user?.metadata ?? {},
+        });
+        return { user: userOut(u) };
+      },
+      async deleteUser(req) {
+        directory.deleteUser(dir, ref(req.identities));
+        return {};
+      },
+      async resendInvite(req) {
+        const m = directory.resendInvite(dir, req.organizationId, req.id);
+        return {
+          invite: {
+            organizationId: m.organizationId,
+            userId: m.userId,
+            inviterEmail: m.inviterEmail ?? undefined,
+            status: 'PENDING_INVITE',
+            createdAt: convert.ts(m.createdAt),
+            expiresAt: convert.ts(m.expiresAt),
+            resentAt: convert.ts(m.resentAt),
+            resentCount: m.resentCount,
+          },
+        };
+      },
+      async listUserRoles(req) {
+        directory.requireOrganization(state, req.organizationId);
+        directory.requireUser(state, { case: 'id', value: req.userId });
+        const m = directory.requireMembership(state, req.organizationId, req.userId);
+        return { roles: m.roles.map((r) => convert.commonsRole(state, r)) };
+      },
+      async assignUserRoles(req) {
+        const current = directory.requireMembership(state, directory.requireOrganization(state, req.organizationId).id, req.userId).roles;
+        const names = req.roles.map((r: { roleName: string; id: string }) => r.roleName || r.id.replace(/^role_/, ''));
+        if (!names.length) throw invalid('INVALID_ROLE', 'roles is required');
+        const m = directory.setRoles(dir, req.organizationId, req.userId, [...current, ...names]);
+        return { roles: m.roles.map((r) => convert.commonsRole(state, r)) };
+      },
+      async removeUserRole(req) {
+        const current = directory.requireMembership(state, directory.requireOrganization(state, req.organizationId).id, req.userId).roles;
+        if (!current.includes(req.roleName)) throw notFound('ROLE_NOT_ASSIGNED', `user ${req.userId} does not have role "${req.roleName}"`);
+        directory.setRoles(dir, req.organizationId, req.userId, current.filter((r) => r !== req.roleName));
+        return {};
+      },
+      async listUserPermissions(req) {
+        const m = directory.requireMembership(state, directory.requireOrganization(state, req.organizationId).id, req.userId);
+        return { permissions: state.permissionsFor(m.roles).map((name) => ({ id: `perm_${name}`, name, description: '', tags: [] })) };
+      },
+    }),
+  );
+
+  router.service(
+    OrganizationService,
+    guarded({
+      async createOrganization(req) {
+        const o = directory.createOrganization(dir, {
+          name: req.organization?.displayName ?? '',
+          externalId: req.organization?.externalId,
+          metadata: req.organization?.metadata ?? {},
+        });
+        return { organization: convert.organization(o) };
+      },
+      async getOrganization(req) {
+        return { organization: convert.organization(directory.findOrganization(state, ref(req.identities))) };
+      },
+      async listOrganization(req) {
+        let orgs = [...state.organizations.values()];
+        if (req.externalId) orgs = orgs.filter((o) => o.externalId === req.externalId);
+        const page = directory.paginate(orgs, req.pageSize, req.pageToken, `orgs:${req.externalId ?? ''}`);
+        return { organizations: page.items.map(convert.organization), nextPageToken: page.nextPageToken, prevPageToken: page.prevPageToken, totalSize: page.totalSize };
+      },
+      async searchOrganization(req) {
+        const q = req.query.trim().toLowerCase();
+        if (!q) throw invalid('INVALID_QUERY', 'query is required');
+        const orgs = [...state.organizations.values()].filter(
+          (o) => o.name.toLowerCase().includes(q) || o.id.toLowerCase() === q || (o.externalId ?? '').toLowerCase() === q,
+        );
+        const page = directory.paginate(orgs, req.pageSize, req.pageToken, `orgs?q=${q}`);
+        return { organizations: page.items.map(convert.organization), nextPageToken: page.nextPageToken, prevPageToken: page.prevPageToken, totalSize: page.totalSize };
+      },
+      async updateOrganization(req) {
+        const o = directory.findOrganization(state, ref(req.identities));
+        const u = req.organization;
+        if (u?.displayName !== undefined) {
+          if (!u.displayName.trim()) throw invalid('INVALID_DISPLAY_NAME', 'display_name cannot be empty');
+          o.name = u.displayName.trim();
+        }
+        if (u?.externalId !== undefined) o.externalId = u.externalId || null;
+        if (u && Object.keys(u.metadata).length) o.metadata = { ...o.metadata, ...u.metadata };
+        directory.organizationUpdated(dir, o);
+        return { organization: convert.organization(o) };
+      },
+      async deleteOrganization(req) {
+        directory.deleteOrganization(dir, directory.findOrganization(state, ref(req.identities)));
+        return {};
+      },
+      async updateOrganizationSettings(req) {
+        const o = directory.requireOrganization(state, req.id);
+        for (const f of req.settings?.features ?? []) {
+          if (!f.name) throw invalid('INVALID_FEATURE', 'feature name is required');
+          o.features[f.name] = f.enabled;
+        }
+        directory.organizationUpdated(dir, o);
+        return { organization: convert.organization(o) };
+      },
+      async upsertUserManagementSettings(req) {
+        const o = directory.requireOrganization(state, req.organizationId);
+        const max = req.settings?.maxAllowedUsers;
+        if (max !== undefined && max < 1) throw invalid('INVALID_MAX_ALLOWED_USERS', 'max_allowed_users must be at least 1 (omit it for no limit)');
+        o.maxAllowedUsers = max ?? null;
+        directory.organizationUpdated(dir, o);
+        return { settings: { maxAllowedUsers: o.maxAllowedUsers ?? undefined } };
+      },
+      async getOrganizationUserManagementSetting(req) {
+        const o = directory.requireOrganization(state, req.organizationId);
+        return { settings: { maxAllowedUsers: o.maxAllowedUsers ?? undefined } };
+      },
+    }),
+  );
+
+  router.service(
+    RolesService,
+    guarded({
+      async listRoles() {
+        return { roles: [...state.roles.values()].map(convert.role) };
+      },
+      async getRole(req) {
+        const r = state.roles.get(req.roleName);
+        if (!r) throw notFound('ROLE_NOT_FOUND', `role "${req.roleName}" not found`);
+        return { role: convert.role(r) };
+      },
+      async listOrganizationRoles(req) {
+        directory.requireOrganization(state, req.orgId);
+        return { roles: [...state.roles.values()].map(convert.role) };
+      },
+    }),
+  );
+
+  router.service(
+    SessionService,
+    guarded({
+      async getSession(req) {
+        const s = state.sessions.get(req.sessionId);
+        if (!s) throw notFound('SESSION_NOT_FOUND', `session ${req.sessionId} not found`);
+        return convert.sessionDetails(s);
+      },
+      async getUserSessions(req) {
+        directory.requireUser(state, { case: 'id', value: req.userId });
+        const wanted = new Set<string>((req.filter?.status ?? []).map((s: string) => s.toUpperCase()));
+        const sessions = [...state.sessions.values()]
+          .filter((s) => s.userId === req.userId)
+          .filter((s) => !wanted.size || wanted.has(convert.sessionStatus(s)))
+          .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+        const page = directory.paginate(sessions, req.pageSize, req.pageToken, `sessions:${req.userId}:${[...wanted].join(',')}`);
+        return { sessions: page.items.map(convert.sessionDetails), nextPageToken: page.nextPageToken, prevPageToken: page.prevPageToken, totalSize: page.totalSize };
+      },
+      async revokeSession(req) {
+        const s = state.sessions.get(req.sessionId);
+        if (!s) throw notFound('SESSION_NOT_FOUND', `session ${req.sessionId} not found`);
+        if (s.status === 'ACTIVE') {
+          s.status = 'REVOKED';
+          s.logoutAt = new Date();
+          s.updatedAt = s.logoutAt;
+          dir.changed();
+        }
+        return { revokedSession: convert.revokedSession(s) };
+      },
+      async revokeAllUserSessions(req) {
+        directory.requireUser(state, { case: 'id', value: req.userId });
+        const now = new Date();
+        const revoked = [...state.sessions.values()].filter((s) => s.userId === req.userId && convert.sessionStatus(s) === 'ACTIVE');
+        for (const s of revoked) {
+          s.status = 'REVOKED';
+          s.logoutAt = now;
+          s.updatedAt = now;
+        }
+        if (revoked.length) dir.changed();
+        return { revokedSessions: revoked.map(convert.revokedSession), totalRevoked: revoked.length };
+      },
+    }),
+  );
+}

@@ -1,0 +1,21 @@
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+
+/** Scalekit-style ids: a type prefix and a long random number (e.g. usr_86204718399216547). */
+export function newId(prefix: string): string {
+  let digits = String(randomInt(1, 10));
+  for (let i = 0; i < 16; i++) digits += String(randomInt(0, 10));
+  return `${prefix}_${digits}`;
+}
+
+/** An unguessable opaque token (auth codes, refresh tokens, flow and browser-session ids). */
+export function newSecret(bytes = 32): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+export function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('base64url');
+}
+
+export function sixDigitCode(): string {
+  return String(randomInt(0, 1_000_000)).padStart(6, '0');
+}

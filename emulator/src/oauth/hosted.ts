@@ -1,0 +1,629 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BrowserSession, Context, LoginFlow } from '../context.js';
+import * as directory from '../directory.js';
+import { EmulatorError } from '../errors.js';
+import { decodeJwt, jwtVerify } from 'jose';
+import { html, page, type RawHtml } from '../html.js';
+import { parseCookies, readForm, redirect, sendHtml } from '../http-util.js';
+import { newId, newSecret, sha256, sixDigitCode } from '../ids.js';
+import { sendSignInCode } from '../mailer.js';
+import type { SsoConnection } from '../seed.js';
+import { effectiveStatus, type OrganizationRecord, type SessionRecord, type UserRecord } from '../state.js';
+
+// /oauth/authorize, the hosted sign-in/sign-up pages, and /oidc/logout.
+// Plain server-rendered forms with real <label>s: people use them in a browser
+// and Playwright finds them by accessible name (names listed in the README).
+
+export const SESSION_COOKIE = 'skemu_session';
+const FLOW_TTL_MS = 30 * 60 * 1000;
+const SESSION_MAX_AGE_S = 7 * 24 * 3600;
+const PROMPTS = new Set(['login', 'create', 'none', 'consent', 'select_account']);
+const PROVIDERS: Record<string, string> = { google: 'Google', github: 'GitHub', microsoft: 'Microsoft' };
+
+type Req = IncomingMessage;
+type Res = ServerResponse;
+
+function render(ctx: Context, res: Res, status: number, title: string, body: RawHtml, headers: Record<string, string | string[]> = {}) {
+  sendHtml(res, status, page(title, body, { appName: ctx.state.environment.appName }), headers);
+}
+
+function errorPage(ctx: Context, res: Res, status: number, title: string, message: string, extra?: RawHtml) {
+  render(ctx, res, status, title, html`<h1>${title}</h1><div class="error" role="alert">${message}</div>${extra ?? ''}`);
+}
+
+function redirectWithError(res: Res, flow: { redirectUri: string; state: string | null }, error: string, description: string) {
+  const url = new URL(flow.redirectUri);
+  url.searchParams.set('error', error);
+  url.searchParams.set('error_description', description);
+  if (flow.state) url.searchParams.set('state', flow.state);
+  redirect(res, url.toString(), {}, 302);
+}
+
+function currentBrowserSession(ctx: Context, req: Req): { id: string; session: BrowserSession; user: UserRecord } | null {
+  const id = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+  if (!id) return null;
+  const session = ctx.browserSessions.get(id);
+  if (!session) return null;
+  const user = ctx.state.users.get(session.userId);
+  const sk = ctx.state.sessions.get(session.sessionId);
+  if (!user || !sk || sk.status !== 'ACTIVE' || sk.absoluteExpiresAt.getTime() <= Date.now()) {
+    ctx.browserSessions.delete(id);
+    return null;
+  }
+  return { id, session, user };
+}
+
+function connectionFor(ctx: Context, match: (org: OrganizationRecord, c: SsoConnection) => boolean) {
+  for (const org of ctx.state.organizations.values()) {
+    if (org.ssoConnection && match(org, org.ssoConnection)) return { org, connection: org.ssoConnection };
+  }
+  return null;
+}
+
+const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+
+function flowFrom(ctx: Context, source: URLSearchParams | Record<string, string>): LoginFlow | null {
+  const id = source instanceof URLSearchParams ? source.get('flow') : source.flow;
+  if (!id) return null;
+  const flow = ctx.flows.get(id);
+  if (!flow || flow.expiresAt <= Date.now()) {
+    if (flow) ctx.flows.delete(id);
+    return null;
+  }
+  return flow;
+}
+
+function flowExpired(ctx: Context, res: Res) {
+  errorPage(ctx, res, 400, 'This sign-in link has expired', 'Go back to the application and start signing in again.');
+}
+
+// ---- GET /oauth/authorize ----------------------------------------------------
+
+export function handleAuthorize(ctx: Context, req: Req, res: Res, url: URL): void {
+  const q = url.searchParams;
+  const clientId = q.get('client_id');
+  const redirectUri = q.get('redirect_uri');
+  const client = clientId ? ctx.state.clients.get(clientId) : undefined;
+  // Until client and redirect_uri are trusted, errors are shown here, never redirected (open redirect).
+  if (!client) return errorPage(ctx, res, 400, 'Invalid sign-in request', clientId ? `Unknown client_id "${clientId}".` : 'client_id is missing.');
+  if (!redirectUri) return errorPage(ctx, res, 400, 'Invalid sign-in request', 'redirect_uri is missing.');
+  if (!client.redirectUris.includes(redirectUri)) {
+    return errorPage(ctx, res, 400, 'Invalid sign-in request', `redirect_uri "${redirectUri}" is not registered for ${client.name}.`);
+  }
+  const back = { redirectUri, state: q.get('state') };
+  if (q.get('response_type') !== 'code') return redirectWithError(res, back, 'unsupported_response_type', 'response_type must be "code"');
+  const challenge = q.get('code_challenge');
+  const method = q.get('code_challenge_method');
+  if (challenge && method !== 'S256') return redirectWithError(res, back, 'invalid_request', 'code_challenge_method must be S256');
+  if (!challenge && method) return redirectWithError(res, back, 'invalid_request', 'code_challenge_method sent without code_challenge');
+  if (challenge && !/^[A-Za-z0-9_-]{43}$/.test(challenge)) return redirectWithError(res, back, 'invalid_request', 'code_challenge is not a base64url SHA-256 value');
+  const prompt = q.get('prompt');
+  if (prompt && !PROMPTS.has(prompt)) return redirectWithError(res, back, 'invalid_request', `unsupported prompt "${prompt}"`);
+  const organizationId = q.get('organization_id');
+  if (organizationId && !ctx.state.organizations.has(organizationId)) {
+    return redirectWithError(res, back, 'invalid_request', `unknown organization_id "${organizationId}"`);
+  }
+  const provider = q.get('provider');
+  if (provider && !PROVIDERS[provider]) return redirectWithError(res, back, 'invalid_request', `unsupported provider "${provider}"`);
+  const connectionId = q.get('connection_id');
+  if (connectionId && !connectionFor(ctx, (_o, c) => c.id === connectionId)) {
+    return redirectWithError(res, back, 'invalid_request', `unknown connection_id "${connectionId}"`);
+  }
+
+  const loginHint = q.get('login_hint')?.trim().toLowerCase() || null;
+  const flow: LoginFlow = {
+    id: newSecret(18),
+    clientId: client.id,
+    redirectUri,
+    state: back.state,
+    nonce: q.get('nonce'),
+    scope: q.get('scope') ?? 'openid',
+    codeChallenge: challenge,
+    prompt,
+    loginHint,
+    organizationId,
+    connectionId,
+    mode: prompt === 'create' ? 'signup' : 'signin',
+    email: null,
+    otp: null,
+    userId: null,
+    amr: [],
+    expiresAt: Date.now() + FLOW_TTL_MS,
+  };
+  ctx.flows.set(flow.id, flow);
+  pruneFlows(ctx);
+
+  const existing = currentBrowserSession(ctx, req);
+  const reusable =
+    existing && prompt !== 'login' && prompt !== 'create' && !provider && !connectionId && (!loginHint || loginHint === existing.user.email);
+  if (reusable) {
+    flow.userId = existing.user.id;
+    flow.amr = existing.session.amr;
+    return afterAuthentication(ctx, req, res, flow, existing.id);
+  }
+  if (prompt === 'none') {
+    ctx.flows.delete(flow.id);
+    return redirectWithError(res, back, 'login_required', 'the user is not signed in');
+  }
+  if (provider) return redirect(res, `/login/social?flow=${flow.id}&provider=${provider}`);
+  const sso =
+    (connectionId && connectionFor(ctx, (_o, c) => c.id === connectionId)) ||
+    (organizationId && connectionFor(ctx, (o, c) => o.id === organizationId && c.requireSso)) ||
+    (q.get('domain_hint') && connectionFor(ctx, (_o, c) => c.domains.includes(q.get('domain_hint')!.toLowerCase()))) ||
+    (loginHint && connectionFor(ctx, (_o, c) => c.requireSso && c.domains.includes(domainOf(loginHint))));
+  if (sso) return redirect(res, `/login/sso?flow=${flow.id}&connection_id=${sso.connection.id}`);
+  return redirect(res, `/${flow.mode === 'signup' ? 'signup' : 'login'}?flow=${flow.id}`);
+}
+
+function pruneFlows(ctx: Context) {
+  if (ctx.flows.size < 500) return;
+  const now = Date.now();
+  for (const [id, f] of ctx.flows) if (f.expiresAt <= now) ctx.flows.delete(id);
+}
+
+// ---- email + code ---------------------------------------------------------------
+
+function emailForm(ctx: Context, flow: LoginFlow, opts: { error?: string; email?: string } = {}): RawHtml {
+  const signup = flow.mode === 'signup';
+  const app = ctx.state.environment.appName;
+  const socials = Object.entries(PROVIDERS).map(
+    ([key, name]) =>
+      html`<a class="button secondary" href="/login/social?flow=${flow.id}&provider=${key}">Continue with ${name}</a>`,
+  );
+  const ssoOrg = flow.organizationId ? ctx.state.organizations.get(flow.organizationId) : undefined;
+  return html`<h1>${signup ? 'Create your account' : `Sign in to ${app}`}</h1>
+    <p>${signup ? 'Use the email address your invitation was sent to.' : 'We will email you a one-time code.'}</p>
+    ${opts.error ? html`<div class="error" role="alert">${opts.error}</div>` : ''}
+    <form method="post" action="/${signup ? 'signup' : 'login'}">
+      <input type="hidden" name="flow" value="${flow.id}">
+      <label for="email">Email</label>
+      <input id="email" name="email" type="email" autocomplete="email" required autofocus value="${opts.email ?? flow.loginHint ?? ''}">
+      <button type="submit">Continue</button>
+    </form>
+    <div class="divider">or</div>
+    ${socials}
+    ${ssoOrg?.ssoConnection ? html`<a class="button secondary" href="/login/sso?flow=${flow.id}&connection_id=${ssoOrg.ssoConnection.id}">Continue with ${ssoOrg.ssoConnection.displayName}</a>` : ''}
+    <p class="muted">${signup ? html`Already have an account? <a href="/login?flow=${flow.id}&switch=signin">Sign in</a>` : html`New here? <a href="/signup?flow=${flow.id}&switch=signup">Create an account</a>`}</p>`;
+}
+
+export function showEmailPage(ctx: Context, res: Res, url: URL, mode: LoginFlow['mode']): void {
+  const flow = flowFrom(ctx, url.searchParams);
+  if (!flow) return flowExpired(ctx, res);
+  flow.mode = mode;
+  render(ctx, res, 200, mode === 'signup' ? 'Create your account' : 'Sign in', emailForm(ctx, flow));
+}
+
+/** The sign-in rules for an email, before any code is sent. Returns a refusal message or null. */
+function emailRefusal(ctx: Context, flow: LoginFlow, email: string): { status: number; message: string; sso?: SsoConnection } | null {
+  const sso = connectionFor(ctx, (_o, c) => c.requireSso && c.domains.includes(domainOf(email)));
+  if (sso) {
+    return { status: 403, message: `${domainOf(email)} signs in with single sign-on (${sso.connection.displayName}); email codes are turned off for it.`, sso: sso.connection };
+  }
+  const user = ctx.state.userByEmail(email);
+  const memberships = user ? ctx.state.membershipsOf(user.id) : [];
+  const statuses = memberships.map((m) => effectiveStatus(m));
+  const usable = statuses.some((s) => s === 'ACTIVE' || s === 'PENDING_INVITE');
+  if (usable) return null;
+  if (statuses.includes('INVITE_EXPIRED')) {
+    return { status: 403, message: 'Your invitation has expired. Ask an administrator of your organization to send a new one.' };
+  }
+  if (flow.mode === 'signup') {
+    if (ctx.state.environment.publicSignup) return null;
+    return { status: 403, message: 'Signup is by invitation only. Ask an administrator of your organization to invite you.' };
+  }
+  if (!user) return { status: 404, message: 'No account was found for this email. Check the address, or ask your administrator for an invitation.' };
+  return { status: 403, message: 'This account is not an active member of any organization.' };
+}
+
+export async function submitEmail(ctx: Context, req: Req, res: Res, mode: LoginFlow['mode']): Promise<void> {
+  const form = await readForm(req);
+  const flow = flowFrom(ctx, form);
+  if (!flow) return flowExpired(ctx, res);
+  flow.mode = mode;
+  const email = directory.normalizeEmail(form.email ?? '');
+  const title = mode === 'signup' ? 'Create your account' : 'Sign in';
+  if (!directory.isValidEmail(email)) {
+    return render(ctx, res, 400, title, emailForm(ctx, flow, { error: 'Enter a valid email address.', email: form.email ?? '' }));
+  }
+  const refusal = emailRefusal(ctx, flow, email);
+  if (refusal) {
+    const body = emailForm(ctx, flow, { error: refusal.message, email });
+    const ssoLink = refusal.sso
+      ? html`<a class="button" href="/login/sso?flow=${flow.id}&connection_id=${refusal.sso.id}&email=${encodeURIComponent(email)}">Continue with ${refusal.sso.displayName}</a>`
+      : '';
+    return render(ctx, res, refusal.status, title, html`${body}${ssoLink}`);
+  }
+  startOtp(ctx, flow, email);
+  redirect(res, `/login/verify?flow=${flow.id}`);
+}
+
+function startOtp(ctx: Context, flow: LoginFlow, email: string) {
+  const code = sixDigitCode();
+  flow.email = email;
+  flow.otp = {
+    codeHash: sha256(`${flow.id}:${code}`),
+    expiresAt: Date.now() + ctx.state.environment.otpTtlSeconds * 1000,
+    attemptsLeft: ctx.state.environment.otpMaxAttempts,
+  };
+  sendSignInCode(ctx.state, email, code);
+}
+
+function codeForm(flow: LoginFlow, opts: { error?: string; notice?: string; locked?: boolean } = {}): RawHtml {
+  return html`<h1>Check your email</h1>
+    <p>We sent a 6-digit code to <strong>${flow.email}</strong>.</p>
+    ${opts.notice ? html`<div class="notice" role="status">${opts.notice}</div>` : ''}
+    ${opts.error ? html`<div class="error" role="alert">${opts.error}</div>` : ''}
+    ${opts.locked
+      ? ''
+      : html`<form method="post" action="/login/verify">
+      <input type="hidden" name="flow" value="${flow.id}">
+      <label for="code">Verification code</label>
+      <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required autofocus>
+      <button type="submit">Verify</button>
+    </form>`}
+    <form method="post" action="/login/resend">
+      <input type="hidden" name="flow" value="${flow.id}">
+      <button type="submit" class="secondary">Send a new code</button>
+    </form>
+    <p class="muted"><a href="/${flow.mode === 'signup' ? 'signup' : 'login'}?flow=${flow.id}">Use a different email</a></p>`;
+}
+
+export function showCodePage(ctx: Context, res: Res, url: URL): void {
+  const flow = flowFrom(ctx, url.searchParams);
+  if (!flow || !flow.email || !flow.otp) return flowExpired(ctx, res);
+  render(ctx, res, 200, 'Enter your code', codeForm(flow));
+}
+
+export async function resendCode(ctx: Context, req: Req, res: Res): Promise<void> {
+  const form = await readForm(req);
+  const flow = flowFrom(ctx, form);
+  if (!flow || !flow.email) return flowExpired(ctx, res);
+  startOtp(ctx, flow, flow.email);
+  render(ctx, res, 200, 'Enter your code', codeForm(flow, { notice: 'We sent you a new code. Earlier codes no longer work.' }));
+}
+
+export async function submitCode(ctx: Context, req: Req, res: Res): Promise<void> {
+  const form = await readForm(req);
+  const flow = flowFrom(ctx, form);
+  if (!flow || !flow.email) return flowExpired(ctx, res);
+  const otp = flow.otp;
+  if (!otp || otp.attemptsLeft <= 0) {
+    return render(ctx, res, 429, 'Enter your code', codeForm(flow, { error: 'Too many incorrect codes. Request a new code.', locked: true }));
+  }
+  if (otp.expiresAt <= Date.now()) {
+    flow.otp = null;
+    return render(ctx, res, 400, 'Enter your code', codeForm(flow, { error: 'This code has expired. Request a new code.', locked: true }));
+  }
+  const code = (form.code ?? '').replace(/\s+/g, '');
+  if (sha256(`${flow.id}:${code}`) !== otp.codeHash) {
+    otp.attemptsLeft--;
+    if (otp.attemptsLeft <= 0) {
+      flow.otp = null;
+      return render(ctx, res, 429, 'Enter your code', codeForm(flow, { error: 'Too many incorrect codes. Request a new code.', locked: true }));
+    }
+    const left = otp.attemptsLeft;
+    return render(ctx, res, 400, 'Enter your code', codeForm(flow, { error: `That code is not correct. ${left} ${left === 1 ? 'attempt' : 'attempts'} left.` }));
+  }
+  flow.otp = null;
+  let user = ctx.state.userByEmail(flow.email);
+  if (!user) {
+    // Only reachable with public signup on: a new user gets their own organization.
+    try {
+      user = createPublicSignupUser(ctx, flow.email);
+    } catch (error) {
+      if (error instanceof EmulatorError) return errorPage(ctx, res, 403, 'Cannot create your account', error.message);
+      throw error;
+    }
+  }
+  signedIn(ctx, req, res, flow, user, ['otp']);
+}
+
+function createPublicSignupUser(ctx: Context, email: string): UserRecord {
+  const local = email.slice(0, email.indexOf('@'));
+  const org = directory.createOrganization(ctx.dir, { name: `${local}'s workspace`, metadata: {} });
+  const admin = ctx.state.roles.has('admin') ? ['admin'] : [];
+  return directory.createUserAndMembership(ctx.dir, {
+    organizationId: org.id,
+    email,
+    roles: admin,
+    metadata: {},
+    inviterEmail: null,
+    sendInvitationEmail: false,
+  });
+}
+
+// ---- social and enterprise SSO (emulated identity providers) -------------------
+
+export function showSocialPage(ctx: Context, res: Res, url: URL, error?: string, status = 200): void {
+  const flow = flowFrom(ctx, url.searchParams);
+  if (!flow) return flowExpired(ctx, res);
+  const provider = url.searchParams.get('provider') ?? '';
+  const name = PROVIDERS[provider];
+  if (!name) return errorPage(ctx, res, 400, 'Unknown provider', `"${provider}" is not an emulated social provider (google, github, microsoft).`);
+  const identities = [...ctx.state.users.values()].filter((u) => u.socialIdentities.includes(provider)).slice(0, 50);
+  render(
+    ctx,
+    res,
+    status,
+    `${name} (emulated)`,
+    html`<h1>Sign in with ${name} (emulated)</h1>
+      <p>This page stands in for ${name}. Pick an account, or type any email ${name} would vouch for.</p>
+      ${error ? html`<div class="error" role="alert">${error}</div>` : ''}
+      ${identities.map(
+        (u) => html`<form method="post" action="/login/social"><input type="hidden" name="flow" value="${flow.id}"><input type="hidden" name="provider" value="${provider}"><input type="hidden" name="email" value="${u.email}"><button type="submit" class="secondary">Continue as ${u.email}</button></form>`,
+      )}
+      <form method="post" action="/login/social">
+        <input type="hidden" name="flow" value="${flow.id}"><input type="hidden" name="provider" value="${provider}">
+        <label for="social-email">${name} account email</label>
+        <input id="social-email" name="email" type="email" required value="${flow.loginHint ?? ''}">
+        <button type="submit">Sign in with ${name}</button>
+      </form>`,
+  );
+}
+
+export async function submitSocial(ctx: Context, req: Req, res: Res): Promise<void> {
+  const form = await readForm(req);
+  const flow = flowFrom(ctx, form);
+  if (!flow) return flowExpired(ctx, res);
+  const provider = form.provider ?? '';
+  const retry = (message: string, status: number) =>
+    showSocialPage(ctx, res, new URL(`http://x/?flow=${flow.id}&provider=${encodeURIComponent(provider)}`), message, status);
+  if (!PROVIDERS[provider]) return retry('Unknown provider.', 400);
+  const email = directory.normalizeEmail(form.email ?? '');
+  if (!directory.isValidEmail(email)) return retry('Enter a valid email address.', 400);
+  const refusal = emailRefusal(ctx, flow, email);
+  if (refusal) return retry(refusal.message, refusal.status);
+  let user = ctx.state.userByEmail(email);
+  if (!user) user = createPublicSignupUser(ctx, email);
+  if (!user.socialIdentities.includes(provider)) user.socialIdentities.push(provider);
+  signedIn(ctx, req, res, flow, user, ['social', provider]);
+}
+
+export function showSsoPage(ctx: Context, res: Res, url: URL, error?: string, status = 200): void {
+  const flow = flowFrom(ctx, url.searchParams);
+  if (!flow) return flowExpired(ctx, res);
+  const id = url.searchParams.get('connection_id');
+  const found = connectionFor(ctx, (_o, c) => c.id === id);
+  if (!found) return errorPage(ctx, res, 400, 'Unknown connection', 'This single sign-on connection does not exist.');
+  const { connection, org } = found;
+  const email = url.searchParams.get('email') ?? flow.loginHint ?? '';
+  render(
+    ctx,
+    res,
+    status,
+    connection.displayName,
+    html`<h1>${connection.displayName}</h1>
+      <p>This page stands in for ${org.name}'s identity provider. Sign in with a work email at ${connection.domains.join(', ') || 'any domain'}.</p>
+      ${error ? html`<div class="error" role="alert">${error}</div>` : ''}
+      <form method="post" action="/login/sso">
+        <input type="hidden" name="flow" value="${flow.id}"><input type="hidden" name="connection_id" value="${connection.id}">
+        <label for="sso-email">Work email</label>
+        <input id="sso-email" name="email" type="email" required autofocus value="${email}">
+        <button type="submit">Sign in</button>
+      </form>`,
+  );
+}
+
+export async function submitSso(ctx: Context, req: Req, res: Res): Promise<void> {
+  const form = await readForm(req);
+  const flow = flowFrom(ctx, form);
+  if (!flow) return flowExpired(ctx, res);
+  const found = connectionFor(ctx, (_o, c) => c.id === form.connection_id);
+  if (!found) return errorPage(ctx, res, 400, 'Unknown connection', 'This single sign-on connection does not exist.');
+  const { org, connection } = found;
+  const email = directory.normalizeEmail(form.email ?? '');
+  const retry = (message: string, status: number) =>
+    showSsoPage(ctx, res, new URL(`http://x/?flow=${flow.id}&connection_id=${connection.id}&email=${encodeURIComponent(email)}`), message, status);
+  if (!directory.isValidEmail(email)) return retry('Enter a valid email address.', 400);
+  if (connection.domains.length && !connection.domains.includes(domainOf(email))) {
+    return retry(`${connection.displayName} only signs in ${connection.domains.join(', ')} accounts.`, 403);
+  }
+  let user = ctx.state.userByEmail(email);
+  // Just-in-time provisioning: the IdP vouches for the person, so they join the org.
+  if (!user || !ctx.state.memberships.get(org.id)?.has(user.id)) {
+    try {
+      user = directory.createUserAndMembership(ctx.dir, {
+        organizationId: org.id,
+        email,
+        roles: [],
+        metadata: {},
+        inviterEmail: null,
+        sendInvitationEmail: false,
+      });
+    } catch (error) {
+      if (error instanceof EmulatorError) return retry(error.message, 403);
+      throw error;
+    }
+  }
+  flow.organizationId ??= org.id;
+  signedIn(ctx, req, res, flow, user, ['sso', connection.provider.toLowerCase()]);
+}
+
+// ---- after the person is known ----------------------------------------------------
+
+function signedIn(ctx: Context, req: Req, res: Res, flow: LoginFlow, user: UserRecord, amr: string[]) {
+  // Proving control of the address (code, social or SSO) accepts pending invitations.
+  directory.acceptInvitations(ctx.dir, user);
+  user.lastLoginAt = new Date();
+  flow.userId = user.id;
+  flow.amr = amr;
+  const session = createSession(ctx, req, user, amr);
+  const cookieId = newSecret();
+  ctx.browserSessions.set(cookieId, { userId: user.id, sessionId: session.id, amr });
+  afterAuthentication(ctx, req, res, flow, cookieId);
+}
+
+function createSession(ctx: Context, req: Req, user: UserRecord, amr: string[]): SessionRecord {
+  const now = new Date();
+  const session: SessionRecord = {
+    id: newId('ses'),
+    userId: user.id,
+    organizationId: '',
+    authenticatedOrganizations: [],
+    clientIds: [],
+    amr,
+    status: 'ACTIVE',
+    userAgent: String(req.headers['user-agent'] ?? ''),
+    ip: req.socket.remoteAddress ?? '',
+    createdAt: now,
+    updatedAt: now,
+    lastActiveAt: now,
+    absoluteExpiresAt: new Date(now.getTime() + ctx.state.environment.refreshTokenTtlSeconds * 1000),
+    logoutAt: null,
+  };
+  ctx.state.sessions.set(session.id, session);
+  ctx.dir.changed();
+  return session;
+}
+
+function cookieHeader(cookieId: string): string {
+  return `${SESSION_COOKIE}=${cookieId}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${SESSION_MAX_AGE_S}`;
+}
+
+function afterAuthentication(ctx: Context, req: Req, res: Res, flow: LoginFlow, cookieId: string) {
+  const user = ctx.state.users.get(flow.userId!)!;
+  const memberships = ctx.state.membershipsOf(user.id);
+  const active = memberships.filter((m) => effectiveStatus(m) === 'ACTIVE');
+  const setCookie = { 'set-cookie': cookieHeader(cookieId) };
+  if (flow.organizationId) {
+    const wanted = memberships.find((m) => m.organizationId === flow.organizationId);
+    const org = ctx.state.organizations.get(flow.organizationId);
+    if (!wanted || effectiveStatus(wanted) !== 'ACTIVE') {
+      const why =
+        wanted && effectiveStatus(wanted) === 'INVITE_EXPIRED'
+          ? `Your invitation to ${org?.name ?? 'this organization'} has expired. Ask an administrator to send a new one.`
+          : `${user.email} is not a member of ${org?.name ?? 'this organization'}.`;
+      return render(ctx, res, 403, 'No access', html`<h1>No access</h1><div class="error" role="alert">${why}</div>${signOutLink()}`, setCookie);
+    }
+    return complete(ctx, req, res, flow, flow.organizationId, cookieId);
+  }
+  if (active.length === 0) {
+    return render(
+      ctx,
+      res,
+      403,
+      'No organization',
+      html`<h1>No organization</h1><div class="error" role="alert">${user.email} is not an active member of any organization. Ask an administrator for an invitation.</div>${signOutLink()}`,
+      setCookie,
+    );
+  }
+  if (active.length === 1) return complete(ctx, req, res, flow, active[0]!.organizationId, cookieId);
+  redirect(res, `/login/organization?flow=${flow.id}`, setCookie);
+}
+
+const signOutLink = () => html`<a class="button secondary" href="/oidc/logout">Sign out of the emulator</a>`;
+
+export function showOrganizationPicker(ctx: Context, res: Res, url: URL, error?: string): void {
+  const flow = flowFrom(ctx, url.searchParams);
+  if (!flow || !flow.userId) return flowExpired(ctx, res);
+  const active = ctx.state.membershipsOf(flow.userId).filter((m) => effectiveStatus(m) === 'ACTIVE');
+  render(
+    ctx,
+    res,
+    error ? 400 : 200,
+    'Choose an organization',
+    html`<h1>Choose an organization</h1><p>You belong to several organizations. Which one do you want to open?</p>
+      ${error ? html`<div class="error" role="alert">${error}</div>` : ''}
+      <form method="post" action="/login/organization">
+        <input type="hidden" name="flow" value="${flow.id}">
+        ${active.map((m) => html`<button type="submit" class="secondary" name="organization_id" value="${m.organizationId}">${ctx.state.organizations.get(m.organizationId)?.name ?? m.organizationId}</button>`)}
+      </form>`,
+  );
+}
+
+export async function submitOrganization(ctx: Context, req: Req, res: Res): Promise<void> {
+  const form = await readForm(req);
+  const flow = flowFrom(ctx, form);
+  if (!flow || !flow.userId) return flowExpired(ctx, res);
+  const m = ctx.state.memberships.get(form.organization_id ?? '')?.get(flow.userId);
+  if (!m || effectiveStatus(m) !== 'ACTIVE') {
+    return showOrganizationPicker(ctx, res, new URL(`http://x/?flow=${flow.id}`), 'Choose one of your organizations.');
+  }
+  const cookieId = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+  const browser = cookieId ? ctx.browserSessions.get(cookieId) : undefined;
+  if (!cookieId || !browser || browser.userId !== flow.userId) return flowExpired(ctx, res);
+  complete(ctx, req, res, flow, m.organizationId, cookieId);
+}
+
+/** Issue the authorization code and send the browser back to the app. */
+function complete(ctx: Context, _req: Req, res: Res, flow: LoginFlow, organizationId: string, cookieId: string) {
+  const browser = ctx.browserSessions.get(cookieId)!;
+  const session = ctx.state.sessions.get(browser.sessionId)!;
+  session.organizationId = organizationId;
+  if (!session.authenticatedOrganizations.includes(organizationId)) session.authenticatedOrganizations.push(organizationId);
+  if (!session.clientIds.includes(flow.clientId)) session.clientIds.push(flow.clientId);
+  session.updatedAt = new Date();
+  const code = newSecret();
+  ctx.state.authCodes.set(sha256(code), {
+    clientId: flow.clientId,
+    redirectUri: flow.redirectUri,
+    userId: flow.userId!,
+    organizationId,
+    sessionId: session.id,
+    scope: flow.scope,
+    amr: flow.amr,
+    nonce: flow.nonce,
+    codeChallenge: flow.codeChallenge,
+    expiresAt: new Date(Date.now() + ctx.state.environment.authCodeTtlSeconds * 1000),
+    used: false,
+  });
+  ctx.flows.delete(flow.id);
+  ctx.dir.changed();
+  const url = new URL(flow.redirectUri);
+  url.searchParams.set('code', code);
+  if (flow.state) url.searchParams.set('state', flow.state);
+  redirect(res, url.toString(), { 'set-cookie': cookieHeader(cookieId) }, 302);
+}
+
+// ---- GET /oidc/logout ----------------------------------------------------------------
+
+export async function handleLogout(ctx: Context, req: Req, res: Res, url: URL): Promise<void> {
+  const q = url.searchParams;
+  const target = q.get('post_logout_redirect_uri');
+  const hint = q.get('id_token_hint');
+  let clientId = q.get('client_id');
+  let hintedSession: string | null = null;
+  if (hint) {
+    try {
+      // Expired ID tokens are normal here (that is often why people log out); the signature must hold.
+      await jwtVerify(hint, ctx.keys.publicKey, { issuer: ctx.issuer(), clockTolerance: 10 * 365 * 24 * 3600 });
+      const claims = decodeJwt(hint);
+      clientId = typeof claims.azp === 'string' ? claims.azp : Array.isArray(claims.aud) ? String(claims.aud[0]) : clientId;
+      hintedSession = typeof claims.sid === 'string' ? claims.sid : null;
+    } catch {
+      return errorPage(ctx, res, 400, 'Invalid sign-out request', 'id_token_hint is not a token this emulator issued.');
+    }
+  }
+  if (target) {
+    const clients = clientId ? [ctx.state.clients.get(clientId)].filter(Boolean) : [...ctx.state.clients.values()];
+    if (!clients.some((c) => c!.postLogoutRedirectUris.includes(target))) {
+      return errorPage(ctx, res, 400, 'Invalid sign-out request', `post_logout_redirect_uri "${target}" is not registered.`);
+    }
+  }
+  const now = new Date();
+  const end = (sessionId: string) => {
+    const s = ctx.state.sessions.get(sessionId);
+    if (s && s.status === 'ACTIVE') {
+      s.status = 'LOGGED_OUT';
+      s.logoutAt = now;
+      s.updatedAt = now;
+    }
+  };
+  const cookieId = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+  if (cookieId) {
+    const browser = ctx.browserSessions.get(cookieId);
+    if (browser) end(browser.sessionId);
+    ctx.browserSessions.delete(cookieId);
+  }
+  if (hintedSession) end(hintedSession);
+  ctx.dir.changed();
+  const clear = { 'set-cookie': `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0` };
+  if (target) {
+    const back = new URL(target);
+    const state = q.get('state');
+    if (state) back.searchParams.set('state', state);
+    return redirect(res, back.toString(), clear, 302);
+  }
+  render(ctx, res, 200, 'Signed out', html`<h1>You are signed out</h1><p>You can close this tab.</p>`, clear);
+}
+

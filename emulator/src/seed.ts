@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+// The seed file is shared with the app's `db:seed`, so it is validated here with a
+// readable error instead of failing later on a missing field deep inside a handler.
+
+const membershipStatus = z.enum(['ACTIVE', 'INACTIVE', 'PENDING_INVITE', 'INVITE_EXPIRED']);
+export type MembershipStatusName = z.infer<typeof membershipStatus>;
+
+export const environmentSchema = z.object({
+  publicSignup: z.boolean().default(false),
+  invitationExpirySeconds: z.number().int().positive().default(15 * 24 * 3600),
+  accessTokenTtlSeconds: z.number().int().positive().default(300),
+  idTokenTtlSeconds: z.number().int().positive().default(300),
+  refreshTokenTtlSeconds: z.number().int().positive().default(30 * 24 * 3600),
+  authCodeTtlSeconds: z.number().int().positive().default(60),
+  otpTtlSeconds: z.number().int().positive().default(600),
+  otpMaxAttempts: z.number().int().positive().default(5),
+  /** Lifetime of client_credentials (SDK management) tokens. */
+  m2mTokenTtlSeconds: z.number().int().positive().default(3600),
+  /** Delay before each webhook retry; its length is the number of retries. */
+  webhookRetryDelaysMs: z.array(z.number().int().nonnegative()).default([1000, 5000, 30000]),
+  webhookTimeoutMs: z.number().int().positive().default(5000),
+  environmentId: z.string().default('env_emulator'),
+  /** Product name used in emails and hosted pages. */
+  appName: z.string().default('Teamgate'),
+});
+export type EnvironmentSettings = z.infer<typeof environmentSchema>;
+
+const roleSchema = z.object({
+  name: z.string().min(1),
+  displayName: z.string().min(1),
+  description: z.string().default(''),
+  permissions: z.array(z.string()).default([]),
+  defaultMember: z.boolean().default(false),
+});
+
+const clientSchema = z.object({
+  id: z.string().min(1),
+  secret: z.string().min(1),
+  name: z.string().default('App'),
+  redirectUris: z.array(z.string()).default([]),
+  postLogoutRedirectUris: z.array(z.string()).default([]),
+  initiateLoginUrl: z.string().optional(),
+  webhook: z.object({ url: z.string(), secret: z.string().startsWith('whsec_') }).nullish(),
+});
+
+const ssoConnectionSchema = z.object({
+  id: z.string().min(1),
+  provider: z.string().min(1),
+  displayName: z.string().min(1),
+  domains: z.array(z.string()).default([]),
+  requireSso: z.boolean().default(false),
+});
+
+const organizationSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  externalId: z.string().nullish(),
+  maxAllowedUsers: z.number().int().positive().nullish(),
+  allowedEmailDomains: z.array(z.string()).default([]),
+  ssoConnection: ssoConnectionSchema.nullish(),
+  metadata: z.record(z.string(), z.string()).default({}),
+});
+
+const userSchema = z.object({
+  id: z.string().min(1),
+  email: z.string().email(),
+  firstName: z.string().default(''),
+  lastName: z.string().default(''),
+  externalId: z.string().nullish(),
+  socialIdentities: z.array(z.enum(['google', 'github', 'microsoft'])).default([]),
+  metadata: z.record(z.string(), z.string()).default({}),
+  memberships: z
+    .array(
+      z.object({
+        organizationId: z.string().min(1),
+        roles: z.array(z.string()).default([]),
+        status: membershipStatus.default('ACTIVE'),
+        inviterEmail: z.string().nullish(),
+      }),
+    )
+    .default([]),
+});
+
+export const seedSchema = z
+  .object({
+    environment: environmentSchema.default(environmentSchema.parse({})),
+    roles: z.array(roleSchema).min(1),
+    clients: z.array(clientSchema).min(1),
+    organizations: z.array(organizationSchema).default([]),
+    users: z.array(userSchema).default([]),
+  })
+  .superRefine((seed, ctx) => {
+    const orgIds = new Set(seed.organizations.map((o) => o.id));
+    const roleNames = new Set(seed.roles.map((r) => r.name));
+    for (const user of seed.users) {
+      for (const m of user.memberships) {
+        if (!orgIds.has(m.organizationId)) {
+          ctx.addIssue({ code: 'custom', message: `user ${user.id}: unknown organization ${m.organizationId}` });
+        }
+        for (const role of m.roles) {
+          if (!roleNames.has(role)) ctx.addIssue({ code: 'custom', message: `user ${user.id}: unknown role ${role}` });
+        }
+      }
+    }
+  });
+
+export type Seed = z.infer<typeof seedSchema>;
+export type SeedClient = Seed['clients'][number];
+export type SeedOrganization = Seed['organizations'][number];
+export type SeedUser = Seed['users'][number];
+export type SeedRole = Seed['roles'][number];
+export type SsoConnection = z.infer<typeof ssoConnectionSchema>;
+
+export function parseSeed(raw: unknown, source = 'seed'): Seed {
+  const result = seedSchema.safeParse(raw);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n');
+    throw new Error(`Invalid emulator ${source}:\n${issues}`);
+  }
+  return result.data;
+}
+
+export function loadSeedFile(path: string): Seed {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`Cannot read emulator seed ${path}: ${(error as Error).message}`);
+  }
+  return parseSeed(raw, `seed ${path}`);
+}
+
+const SEED_APP_ORIGIN = 'http://localhost:3000';
+
+/**
+ * Points the seed clients at the app actually under test. The seed names
+ * localhost:3000; a test app on a random port needs its own callback URIs
+ * registered, or authorize would (rightly) refuse them.
+ */
+export function withAppUrl(seed: Seed, appUrl: string): Seed {
+  const origin = new URL(appUrl).origin;
+  const rewrite = (url: string) => (url.startsWith(SEED_APP_ORIGIN) ? origin + url.slice(SEED_APP_ORIGIN.length) : url);
+  const fromSeedApp = (url: string) => url.startsWith(SEED_APP_ORIGIN);
+  const addUnique = (list: string[], extra: string[]) => [...list, ...extra.filter((u) => !list.includes(u))];
+  return {
+    ...seed,
+    clients: seed.clients.map((client) => ({
+      ...client,
+      initiateLoginUrl: client.initiateLoginUrl ? rewrite(client.initiateLoginUrl) : client.initiateLoginUrl,
+      webhook: client.webhook ? { ...client.webhook, url: rewrite(client.webhook.url) } : client.webhook,
+      redirectUris: addUnique(client.redirectUris, client.redirectUris.filter(fromSeedApp).map(rewrite)),
+      postLogoutRedirectUris: addUnique(
+        client.postLogoutRedirectUris,
+        client.postLogoutRedirectUris.filter(fromSeedApp).map(rewrite),
+      ),
+    })),
+  };
+}

@@ -1,0 +1,268 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import http2 from 'node:http2';
+import net from 'node:net';
+import { Duplex } from 'node:stream';
+import { connectNodeAdapter } from '@connectrpc/connect-node';
+import type { Context } from './context.js';
+import { handleDevEndpoint } from './dev-endpoints.js';
+import { GRPC_CODES } from './faults.js';
+import { registerServices } from './grpc/services.js';
+import { html, page } from './html.js';
+import { HttpError, sendHtml, sendJson } from './http-util.js';
+import * as hosted from './oauth/hosted.js';
+import { checkManagementToken, handleToken } from './oauth/tokens.js';
+
+// One port, two protocols, as the SDK needs: HTTP/1.1 (axios: /oauth/token,
+// /keys; browsers) and cleartext HTTP/2 with prior knowledge (connect-node's
+// gRPC transport for an http:// base URL).
+
+const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function routeHttp(ctx: Context, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+  const path = url.pathname;
+  if (!path.startsWith('/_emulator/') && path !== '/health') {
+    const fault = ctx.faults.take('http', path);
+    if (fault) {
+      if (fault.delayMs) await sleep(fault.delayMs);
+      if (fault.httpStatus) {
+        sendJson(res, fault.httpStatus, { error: 'emulated_fault', error_description: `fault injected for ${path}` });
+        return;
+      }
+    }
+  }
+  if (await handleDevEndpoint(ctx, req, res, url)) return;
+  const route = `${req.method} ${path}`;
+  switch (route) {
+    case 'GET /keys':
+    case 'GET /.well-known/jwks.json':
+      return sendJson(res, 200, { keys: [ctx.keys.publicJwk] }, { 'cache-control': 'public, max-age=300' });
+    case 'GET /.well-known/openid-configuration': {
+      const iss = ctx.issuer();
+      return sendJson(res, 200, {
+        issuer: iss,
+        authorization_endpoint: `${iss}/oauth/authorize`,
+        token_endpoint: `${iss}/oauth/token`,
+        jwks_uri: `${iss}/keys`,
+        end_session_endpoint: `${iss}/oidc/logout`,
+        response_types_supported: ['code'],
+        grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+        code_challenge_methods_supported: ['S256'],
+        id_token_signing_alg_values_supported: ['RS256'],
+        token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
+        scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+      });
+    }
+    case 'GET /oauth/authorize':
+      return hosted.handleAuthorize(ctx, req, res, url);
+    case 'POST /oauth/token':
+      return handleToken(ctx, req, res);
+    case 'GET /oidc/logout':
+      return hosted.handleLogout(ctx, req, res, url);
+    case 'GET /login':
+      return hosted.showEmailPage(ctx, res, url, 'signin');
+    case 'POST /login':
+      return hosted.submitEmail(ctx, req, res, 'signin');
+    case 'GET /signup':
+      return hosted.showEmailPage(ctx, res, url, 'signup');
+    case 'POST /signup':
+      return hosted.submitEmail(ctx, req, res, 'signup');
+    case 'GET /login/verify':
+      return hosted.showCodePage(ctx, res, url);
+    case 'POST /login/verify':
+      return hosted.submitCode(ctx, req, res);
+    case 'POST /login/resend':
+      return hosted.resendCode(ctx, req, res);
+    case 'GET /login/organization':
+      return hosted.showOrganizationPicker(ctx, res, url);
+    case 'POST /login/organization':
+      return hosted.submitOrganization(ctx, req, res);
+    case 'GET /login/social':
+      return hosted.showSocialPage(ctx, res, url);
+    case 'POST /login/social':
+      return hosted.submitSocial(ctx, req, res);
+    case 'GET /login/sso':
+      return hosted.showSsoPage(ctx, res, url);
+    case 'POST /login/sso':
+      return hosted.submitSso(ctx, req, res);
+    case 'GET /':
+      return sendHtml(
+        res,
+        200,
+        page(
+          'Scalekit emulator',
+          html`<h1>Scalekit emulator</h1><p>Issuer <code>${ctx.issuer()}</code></p>
+            <p><a href="/_emulator/mailbox">Mailbox</a> · <a href="/_emulator/state">State</a> · <a href="/_emulator/events">Webhook events</a> · <a href="/keys">JWKS</a></p>`,
+          { appName: ctx.state.environment.appName },
+        ),
+      );
+  }
+  throw new HttpError(404, `not found: ${req.method} ${path}`);
+}
+
+function httpHandler(ctx: Context) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    routeHttp(ctx, req, res).catch((error: unknown) => {
+      const status = error instanceof HttpError ? error.status : 500;
+      const message = error instanceof HttpError ? error.message : 'internal emulator error';
+      if (!(error instanceof HttpError)) console.error(`[emulator] ${req.method} ${req.url?.split('?')[0]} failed:`, (error as Error)?.message);
+      if (res.headersSent) return void res.end();
+      sendJson(res, status, { error: message });
+    });
+  };
+}
+
+function grpcError(res: http2.Http2ServerResponse, code: number, message: string) {
+  res.writeHead(200, { 'content-type': 'application/grpc+proto', 'grpc-status': String(code), 'grpc-message': encodeURIComponent(message) });
+  res.end();
+}
+
+function grpcHandler(ctx: Context) {
+  const adapter = connectNodeAdapter({
+    grpc: true,
+    grpcWeb: false,
+    connect: false,
+    routes: (router) => registerServices(router, ctx.dir),
+    fallback: (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/grpc+proto', 'grpc-status': String(GRPC_CODES.UNIMPLEMENTED), 'grpc-message': 'method not implemented by the emulator' });
+      res.end();
+    },
+  });
+  const plainHttp = httpHandler(ctx);
+  return async (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
+    try {
+      if (!String(req.headers['content-type'] ?? '').startsWith('application/grpc')) {
+        // e.g. `curl --http2-prior-knowledge`: same routes as HTTP/1.1.
+        return plainHttp(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+      }
+      if (!(await checkManagementToken(ctx, req.headers.authorization))) {
+        return grpcError(res, GRPC_CODES.UNAUTHENTICATED, 'missing, invalid or expired access token');
+      }
+      const fault = ctx.faults.take('grpc', req.url.replace(/^\//, ''));
+      if (fault) {
+        if (fault.delayMs) await sleep(fault.delayMs);
+        if (res.stream.destroyed) return; // the client gave up (deadline) while we slept
+        if (fault.httpStatus) {
+          res.writeHead(fault.httpStatus, { 'content-type': 'text/plain' });
+          return void res.end(`fault injected (HTTP ${fault.httpStatus})`);
+        }
+        if (fault.grpcCode) return grpcError(res, GRPC_CODES[fault.grpcCode], `fault injected: ${fault.grpcCode}`);
+      }
+      adapter(req, res);
+    } catch (error) {
+      console.error('[emulator] gRPC request failed:', (error as Error)?.message);
+      if (!res.headersSent) grpcError(res, GRPC_CODES.INTERNAL, 'internal emulator error');
+    }
+  };
+}
+
+/**
+ * Node's http2 server takes over a socket's native handle and would miss the
+ * bytes already read to sniff the protocol, so both servers get a plain JS
+ * Duplex that replays them (scalekit-sdk-contract.md, "Transports").
+ */
+function replayingStream(socket: net.Socket, head: Buffer): Duplex {
+  const stream = new Duplex({
+    read() {
+      socket.resume();
+    },
+    write(chunk, encoding, callback) {
+      socket.write(chunk, encoding, callback);
+    },
+    final(callback) {
+      socket.end();
+      callback();
+    },
+    destroy(error, callback) {
+      socket.destroy(error ?? undefined);
+      callback(error);
+    },
+  });
+  Object.defineProperties(stream, {
+    remoteAddress: { get: () => socket.remoteAddress },
+    remotePort: { get: () => socket.remotePort },
+    localAddress: { get: () => socket.localAddress },
+    localPort: { get: () => socket.localPort },
+    encrypted: { value: false },
+  });
+  (stream as Duplex & { setTimeout?: unknown }).setTimeout = (ms: number, cb?: () => void) => {
+    socket.setTimeout(ms, cb);
+    return stream;
+  };
+  (stream as Duplex & { setNoDelay?: unknown }).setNoDelay = (v?: boolean) => {
+    socket.setNoDelay(v);
+    return stream;
+  };
+  (stream as Duplex & { setKeepAlive?: unknown }).setKeepAlive = (e?: boolean, d?: number) => {
+    socket.setKeepAlive(e, d);
+    return stream;
+  };
+  (stream as Duplex & { ref?: unknown }).ref = () => socket.ref();
+  (stream as Duplex & { unref?: unknown }).unref = () => socket.unref();
+  stream.push(head);
+  socket.on('data', (chunk) => {
+    if (!stream.push(chunk)) socket.pause();
+  });
+  socket.on('end', () => stream.push(null));
+  socket.on('error', (error) => stream.destroy(error));
+  socket.on('close', () => stream.destroy());
+  return stream;
+}
+
+export interface RunningServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+export function startServer(ctx: Context, host: string, port: number): Promise<RunningServer> {
+  const h1 = http.createServer(httpHandler(ctx));
+  h1.keepAliveTimeout = 5000;
+  const h2 = http2.createServer({});
+  h2.on('request', grpcHandler(ctx));
+  const sockets = new Set<net.Socket>();
+  const sessions = new Set<http2.ServerHttp2Session>();
+  h2.on('session', (session) => {
+    sessions.add(session);
+    session.on('close', () => sessions.delete(session));
+    session.on('error', () => undefined);
+  });
+
+  const tcp = net.createServer((socket) => {
+    sockets.add(socket);
+    // Small gRPC frames + Nagle + delayed ACK would add ~40 ms to every call.
+    socket.setNoDelay(true);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    let head = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      head = Buffer.concat([head, chunk]);
+      const n = Math.min(head.length, H2_PREFACE.length);
+      const isH2 = head.subarray(0, n).equals(H2_PREFACE.subarray(0, n));
+      if (isH2 && head.length < H2_PREFACE.length) return; // need more bytes to decide
+      socket.off('data', onData);
+      socket.pause();
+      const stream = replayingStream(socket, head);
+      (isH2 ? h2 : h1).emit('connection', stream);
+    };
+    socket.on('data', onData);
+  });
+
+  return new Promise((resolve, reject) => {
+    tcp.once('error', reject);
+    tcp.listen(port, host, () => {
+      tcp.off('error', reject);
+      const address = tcp.address() as net.AddressInfo;
+      resolve({
+        port: address.port,
+        close: () =>
+          new Promise<void>((done) => {
+            tcp.close(() => done());
+            for (const s of sessions) s.destroy();
+            for (const s of sockets) s.destroy();
+            h1.closeAllConnections();
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,262 @@
+import type { EnvironmentSettings, MembershipStatusName, Seed, SeedClient, SeedRole, SsoConnection } from './seed.js';
+
+// Everything the emulator knows, in plain objects so it can be snapshotted to a
+// JSON file and rebuilt from the seed on reset.
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  externalId: string | null;
+  firstName: string;
+  lastName: string;
+  metadata: Record<string, string>;
+  socialIdentities: string[];
+  emailVerified: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  lastLoginAt: Date | null;
+}
+
+export interface MembershipRecord {
+  organizationId: string;
+  userId: string;
+  /** Stored status; an expired PENDING_INVITE reads as INVITE_EXPIRED (see effectiveStatus). */
+  status: MembershipStatusName;
+  roles: string[];
+  metadata: Record<string, string>;
+  inviterEmail: string | null;
+  createdAt: Date;
+  acceptedAt: Date | null;
+  expiresAt: Date | null;
+  resentCount: number;
+  resentAt: Date | null;
+}
+
+export interface OrganizationRecord {
+  id: string;
+  name: string;
+  externalId: string | null;
+  metadata: Record<string, string>;
+  maxAllowedUsers: number | null;
+  allowedEmailDomains: string[];
+  ssoConnection: SsoConnection | null;
+  features: Record<string, boolean>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type SessionStatus = 'ACTIVE' | 'REVOKED' | 'LOGGED_OUT' | 'EXPIRED';
+
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  organizationId: string;
+  authenticatedOrganizations: string[];
+  clientIds: string[];
+  amr: string[];
+  status: SessionStatus;
+  userAgent: string;
+  ip: string;
+  createdAt: Date;
+  updatedAt: Date;
+  lastActiveAt: Date;
+  absoluteExpiresAt: Date;
+  logoutAt: Date | null;
+}
+
+export interface RefreshTokenRecord {
+  sessionId: string;
+  userId: string;
+  organizationId: string;
+  clientId: string;
+  scope: string;
+  amr: string[];
+  used: boolean;
+  expiresAt: Date;
+}
+
+export interface AuthCodeRecord {
+  clientId: string;
+  redirectUri: string;
+  userId: string;
+  organizationId: string;
+  sessionId: string;
+  scope: string;
+  amr: string[];
+  nonce: string | null;
+  codeChallenge: string | null;
+  expiresAt: Date;
+  used: boolean;
+}
+
+export interface EmailRecord {
+  id: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  links: string[];
+  code: string | null;
+  sentAt: string;
+}
+
+export interface WebhookEventRecord {
+  id: string;
+  type: string;
+  url: string;
+  clientId: string;
+  payload: unknown;
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  delivered: boolean;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
+export interface RoleRecord extends SeedRole {
+  id: string;
+}
+
+export class State {
+  environment!: EnvironmentSettings;
+  roles = new Map<string, RoleRecord>();
+  clients = new Map<string, SeedClient>();
+  organizations = new Map<string, OrganizationRecord>();
+  users = new Map<string, UserRecord>();
+  usersByEmail = new Map<string, string>();
+  /** organizationId → userId → membership, in creation order (the list order). */
+  memberships = new Map<string, Map<string, MembershipRecord>>();
+  sessions = new Map<string, SessionRecord>();
+  /** keyed by sha256 of the token, so a persisted file holds no usable token */
+  refreshTokens = new Map<string, RefreshTokenRecord>();
+  authCodes = new Map<string, AuthCodeRecord>();
+  mailbox: EmailRecord[] = [];
+  events: WebhookEventRecord[] = [];
+
+  constructor(seed: Seed, environmentOverrides: Partial<EnvironmentSettings> = {}) {
+    this.load(seed, environmentOverrides);
+  }
+
+  load(seed: Seed, environmentOverrides: Partial<EnvironmentSettings> = {}): void {
+    const now = new Date();
+    this.environment = { ...seed.environment, ...environmentOverrides };
+    this.roles = new Map(seed.roles.map((r) => [r.name, { ...r, permissions: [...r.permissions], id: `role_${r.name}` }]));
+    this.clients = new Map(seed.clients.map((c) => [c.id, structuredClone(c)]));
+    this.organizations = new Map(
+      seed.organizations.map((o) => [
+        o.id,
+        {
+          id: o.id,
+          name: o.name,
+          externalId: o.externalId ?? null,
+          metadata: { ...o.metadata },
+          maxAllowedUsers: o.maxAllowedUsers ?? null,
+          allowedEmailDomains: [...o.allowedEmailDomains],
+          ssoConnection: o.ssoConnection ? structuredClone(o.ssoConnection) : null,
+          features: {},
+          createdAt: now,
+          updatedAt: now,
+        },
+      ]),
+    );
+    this.users = new Map();
+    this.usersByEmail = new Map();
+    this.memberships = new Map([...this.organizations.keys()].map((id) => [id, new Map()]));
+    const expiry = new Date(now.getTime() + this.environment.invitationExpirySeconds * 1000);
+    for (const u of seed.users) {
+      this.putUser({
+        id: u.id,
+        email: u.email,
+        externalId: u.externalId ?? null,
+        firstName: u.firstName,
+        lastName: u.lastName,
+        metadata: { ...u.metadata },
+        socialIdentities: [...u.socialIdentities],
+        emailVerified: u.memberships.some((m) => m.status === 'ACTIVE'),
+        createdAt: now,
+        updatedAt: now,
+        lastLoginAt: null,
+      });
+      for (const m of u.memberships) {
+        const pending = m.status === 'PENDING_INVITE' || m.status === 'INVITE_EXPIRED';
+        this.memberships.get(m.organizationId)!.set(u.id, {
+          organizationId: m.organizationId,
+          userId: u.id,
+          status: m.status === 'INVITE_EXPIRED' ? 'PENDING_INVITE' : m.status,
+          roles: m.roles.length ? [...m.roles] : this.defaultRoleNames(),
+          metadata: {},
+          inviterEmail: m.inviterEmail ?? null,
+          createdAt: now,
+          acceptedAt: m.status === 'ACTIVE' ? now : null,
+          // A seeded INVITE_EXPIRED is a pending invite whose expiry has passed.
+          expiresAt: pending ? (m.status === 'INVITE_EXPIRED' ? new Date(now.getTime() - 1000) : expiry) : null,
+          resentCount: 0,
+          resentAt: null,
+        });
+      }
+    }
+    this.sessions = new Map();
+    this.refreshTokens = new Map();
+    this.authCodes = new Map();
+    this.mailbox = [];
+    this.events = [];
+  }
+
+  putUser(user: UserRecord): void {
+    this.users.set(user.id, user);
+    this.usersByEmail.set(user.email.toLowerCase(), user.id);
+  }
+
+  removeUser(userId: string): void {
+    const user = this.users.get(userId);
+    if (!user) return;
+    this.users.delete(userId);
+    this.usersByEmail.delete(user.email.toLowerCase());
+    for (const members of this.memberships.values()) members.delete(userId);
+  }
+
+  userByEmail(email: string): UserRecord | undefined {
+    const id = this.usersByEmail.get(email.trim().toLowerCase());
+    return id ? this.users.get(id) : undefined;
+  }
+
+  membershipsOf(userId: string): MembershipRecord[] {
+    const result: MembershipRecord[] = [];
+    for (const members of this.memberships.values()) {
+      const m = members.get(userId);
+      if (m) result.push(m);
+    }
+    return result;
+  }
+
+  defaultRoleNames(): string[] {
+    const defaults = [...this.roles.values()].filter((r) => r.defaultMember).map((r) => r.name);
+    return defaults.length ? defaults : [];
+  }
+
+  permissionsFor(roleNames: string[]): string[] {
+    const set = new Set<string>();
+    for (const name of roleNames) for (const p of this.roles.get(name)?.permissions ?? []) set.add(p);
+    return [...set];
+  }
+}
+
+export function effectiveStatus(m: MembershipRecord, now = Date.now()): MembershipStatusName {
+  if (m.status === 'PENDING_INVITE' && m.expiresAt && m.expiresAt.getTime() <= now) return 'INVITE_EXPIRED';
+  return m.status;
+}
+
+/** Seats taken: what Scalekit counts against max_allowed_users. */
+export function seatsUsed(state: State, organizationId: string, now = Date.now()): number {
+  let used = 0;
+  for (const m of state.memberships.get(organizationId)?.values() ?? []) {
+    const status = effectiveStatus(m, now);
+    if (status === 'ACTIVE' || status === 'PENDING_INVITE') used++;
+  }
+  return used;
+}
+
+export function displayName(user: UserRecord): string {
+  return [user.firstName, user.lastName].filter(Boolean).join(' ');
+}

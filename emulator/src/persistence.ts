@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { JWK } from 'jose';
 import type { MembershipRecord, OrganizationRecord, RefreshTokenRecord, SessionRecord, State, UserRecord } from './state.js';
 
@@ -75,6 +76,8 @@ export class Persister {
       mailbox: s.mailbox,
     };
     const tmp = `${this.path}.tmp`;
+    // A fresh clone has no .emulator-data/ yet.
+    mkdirSync(dirname(this.path), { recursive: true });
     writeFileSync(tmp, JSON.stringify(snap));
     renameSync(tmp, this.path);
   }

@@ -2,6 +2,8 @@ import type { NextConfig } from 'next';
 
 const nextConfig: NextConfig = {
   reactStrictMode: true,
+  // e2e runs on other ports build into their own directory (e2e/support/test-env.ts).
+  distDir: process.env.NEXT_DIST_DIR || '.next',
   poweredByHeader: false,
   // Loaded by Node at run time instead of bundled: the Scalekit SDK opens gRPC over node:http2
   // and requires ESM-only jose from CommonJS; pino spawns worker threads for its transports;

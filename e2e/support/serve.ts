@@ -5,19 +5,20 @@
  * on a fresh clone and never tests a stale build. E2E_SKIP_BUILD=1 trusts whatever .next holds
  * (CI after `npm run build`); E2E_FORCE_BUILD=1 always rebuilds.
  *
- * Meant to grow: the emulator and a throw-away test database start here too, before the app.
+ * Before the app: a fresh test database and an emulator (stack.ts), torn down on exit.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { E2E_PORT, e2eServerEnv } from './test-env';
+import { startE2eStack } from './stack';
+import { E2E_DIST_DIR, E2E_PORT, e2eServerEnv } from './test-env';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const nextBin = join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
-const buildId = join(root, '.next', 'BUILD_ID');
+const buildId = join(root, E2E_DIST_DIR, 'BUILD_ID');
 // Under node_modules so it is git-ignored, and outside .next, which next build clears.
-const buildLock = join(root, 'node_modules', '.cache', 'teamgate-e2e-build.lock');
+const buildLock = join(root, 'node_modules', '.cache', `teamgate-e2e-build-${E2E_PORT}.lock`);
 
 const SOURCE_DIRS = ['app', 'components', 'lib'];
 const SOURCE_FILES = ['middleware.ts', 'proxy.ts', 'next.config.ts', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json'];
@@ -86,14 +87,22 @@ async function main(): Promise<void> {
     });
   }
 
+  const stack = await startE2eStack();
+  console.log(`[e2e] database ready, emulator at ${stack.emulatorUrl}`);
   console.log(`[e2e] next start on port ${E2E_PORT}`);
-  const server = spawn(process.execPath, [nextBin, 'start', '-p', String(E2E_PORT)], { cwd: root, env, stdio: 'inherit' });
+  const server = spawn(process.execPath, [nextBin, 'start', '-p', String(E2E_PORT)], {
+    cwd: root,
+    env: { ...env, DATABASE_URL: stack.databaseUrl, SCALEKIT_ENVIRONMENT_URL: stack.emulatorUrl },
+    stdio: 'inherit',
+  });
   const stop = (signal: NodeJS.Signals) => {
     if (server.exitCode === null) server.kill(signal);
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-  server.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+  server.on('exit', (code, signal) => {
+    void stack.stop().finally(() => process.exit(code ?? (signal ? 0 : 1)));
+  });
 }
 
 main().catch((error: unknown) => {

@@ -1,11 +1,17 @@
 /**
  * The configuration the e2e app server runs with. `next start` means NODE_ENV=production, and
  * in production lib/env.ts has no defaults, so every variable is spelled out here. Values are
- * test-only; any of them can be overridden from the outer environment.
+ * test-only; the emulator the stack starts is seeded to match them.
  */
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
 export const E2E_BASE_URL = `http://localhost:${E2E_PORT}`;
+/** The e2e emulator sits at a port derived from the app's, so runs on different E2E_PORTs never collide. */
+export const E2E_EMULATOR_PORT = Number(process.env.E2E_EMULATOR_PORT ?? E2E_PORT + 5688);
+export const E2E_EMULATOR_URL = `http://127.0.0.1:${E2E_EMULATOR_PORT}`;
+export const E2E_DATABASE_NAME = `teamgate_e2e_${E2E_PORT}`;
+/** Where `next build` writes; a separate dir per port lets two e2e runs build without clobbering each other. */
+export const E2E_DIST_DIR = process.env.NEXT_DIST_DIR ?? (E2E_PORT === 3100 ? '.next' : `.next-e2e-${E2E_PORT}`);
 
 /** Shared with specs that need to sign a session cookie the server will accept. */
 export const E2E_SESSION_SECRET =
@@ -20,11 +26,13 @@ export function e2eServerEnv(outer: NodeJS.ProcessEnv = process.env): NodeJS.Pro
     ...outer,
     NODE_ENV: 'production',
     APP_URL: outer.E2E_APP_URL ?? E2E_BASE_URL,
-    DATABASE_URL: outer.TEST_DATABASE_URL ?? outer.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
-    SCALEKIT_ENVIRONMENT_URL: outer.SCALEKIT_ENVIRONMENT_URL ?? 'http://localhost:8787',
-    SCALEKIT_CLIENT_ID: outer.SCALEKIT_CLIENT_ID ?? 'skc_teamgate_dev',
-    SCALEKIT_CLIENT_SECRET: outer.SCALEKIT_CLIENT_SECRET ?? E2E_CLIENT_SECRET,
-    SCALEKIT_WEBHOOK_SECRET: outer.SCALEKIT_WEBHOOK_SECRET ?? E2E_WEBHOOK_SECRET,
+    // serve.ts replaces this with the stack's own database before starting the app.
+    DATABASE_URL: outer.E2E_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+    SCALEKIT_ENVIRONMENT_URL: E2E_EMULATOR_URL,
+    NEXT_DIST_DIR: E2E_DIST_DIR,
+    SCALEKIT_CLIENT_ID: 'skc_teamgate_dev',
+    SCALEKIT_CLIENT_SECRET: E2E_CLIENT_SECRET,
+    SCALEKIT_WEBHOOK_SECRET: E2E_WEBHOOK_SECRET,
     SESSION_SECRET: E2E_SESSION_SECRET,
     LOG_LEVEL: outer.LOG_LEVEL ?? 'warn',
     NEXT_TELEMETRY_DISABLED: '1',

@@ -128,6 +128,17 @@ describe('middleware on protected APIs', () => {
     expectCleared(bad);
     expect(passedThrough(await middleware(request('/api/invitations', await validCookie(), { method: 'POST' })))).toBe(true);
   });
+
+  it('leaves API-key (Bearer) calls on APIs to the route, which checks the key in the database', async () => {
+    const withKey = new NextRequest(new URL('/api/invitations', ORIGIN), {
+      method: 'POST',
+      headers: { authorization: 'Bearer tg_live_whatever' },
+    });
+    expect(passedThrough(await middleware(withKey))).toBe(true);
+    // A Bearer header does not open protected pages.
+    const page = new NextRequest(new URL('/dashboard', ORIGIN), { headers: { authorization: 'Bearer tg_live_whatever' } });
+    expect((await middleware(page)).status).toBe(302);
+  });
 });
 
 describe('middleware scope', () => {

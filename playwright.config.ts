@@ -1,6 +1,6 @@
 import { defineConfig, devices } from '@playwright/test';
 import { CHROMIUM_ARGS, resolveChromiumPath } from './e2e/support/chromium';
-import { E2E_BASE_URL } from './e2e/support/test-env';
+import { E2E_BASE_URL, E2E_PORT } from './e2e/support/test-env';
 
 const executablePath = resolveChromiumPath();
 const chromium = {
@@ -12,6 +12,8 @@ const chromium = {
 export default defineConfig({
   testDir: './e2e',
   testMatch: '**/*.spec.ts',
+  // Per port, so e2e runs side by side do not delete each other's traces.
+  outputDir: E2E_PORT === 3100 ? 'test-results' : `test-results/port-${E2E_PORT}`,
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   // Two cores shared with the app server: one retry absorbs a rare scheduling hiccup in CI only.

@@ -21,10 +21,13 @@ export function OrgSwitcher({
   orgs,
   activeOrgId,
   switchAction,
+  csrfToken,
 }: {
   orgs: HeaderOrg[];
   activeOrgId?: string;
   switchAction: string;
+  /** The session's CSRF token; the switch route refuses a post without it. */
+  csrfToken?: string;
 }) {
   const formRef = useRef<HTMLFormElement>(null);
   const orgInputRef = useRef<HTMLInputElement>(null);
@@ -43,6 +46,7 @@ export function OrgSwitcher({
       <form ref={formRef} action={switchAction} method="post" hidden>
         <input ref={orgInputRef} type="hidden" name="organizationId" />
         <input ref={returnToRef} type="hidden" name="returnTo" />
+        {csrfToken ? <input type="hidden" name="csrf_token" value={csrfToken} /> : null}
       </form>
       <DropdownMenu>
         <DropdownMenuTrigger

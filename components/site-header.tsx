@@ -19,6 +19,8 @@ export type SiteHeaderProps = {
   signOutAction?: string;
   /** Where the org switcher posts { organizationId, returnTo }. */
   switchOrgAction?: string;
+  /** The session's CSRF token for the sign-out and switch forms. */
+  csrfToken?: string;
 };
 
 const anonymousNav: NavItem[] = [
@@ -26,10 +28,16 @@ const anonymousNav: NavItem[] = [
   { href: '/dashboard', label: 'Dashboard' },
 ];
 
-const signedInNav: NavItem[] = [
-  { href: '/dashboard', label: 'Dashboard' },
-  { href: '/team', label: 'Team' },
-];
+function teamHref(activeOrgId: string | undefined): string {
+  return activeOrgId ? `/orgs/${encodeURIComponent(activeOrgId)}/team` : '/team';
+}
+
+function signedInNav(activeOrgId: string | undefined): NavItem[] {
+  return [
+    { href: '/dashboard', label: 'Dashboard' },
+    { href: teamHref(activeOrgId), label: 'Team' },
+  ];
+}
 
 export function SiteHeader({
   user,
@@ -37,6 +45,7 @@ export function SiteHeader({
   activeOrgId,
   signOutAction = '/api/auth/logout',
   switchOrgAction = '/api/auth/switch-org',
+  csrfToken,
 }: SiteHeaderProps) {
   return (
     <header className="sticky top-0 z-40 border-b bg-background/80 backdrop-blur supports-[backdrop-filter]:bg-background/70">
@@ -48,12 +57,12 @@ export function SiteHeader({
       </a>
       <div className="mx-auto flex h-14 max-w-6xl items-center gap-4 px-4 sm:px-6">
         <Brand className="shrink-0" />
-        <NavLinks items={user ? signedInNav : anonymousNav} className="hidden sm:flex" />
+        <NavLinks items={user ? signedInNav(activeOrgId) : anonymousNav} className="hidden sm:flex" />
         <div className="ml-auto flex items-center gap-2" data-testid="header-account">
           {user ? (
             <>
-              {orgs.length > 0 ? <OrgSwitcher orgs={orgs} activeOrgId={activeOrgId} switchAction={switchOrgAction} /> : null}
-              <UserMenu user={user} signOutAction={signOutAction} />
+              {orgs.length > 0 ? <OrgSwitcher orgs={orgs} activeOrgId={activeOrgId} switchAction={switchOrgAction} csrfToken={csrfToken} /> : null}
+              <UserMenu user={user} signOutAction={signOutAction} csrfToken={csrfToken} teamHref={teamHref(activeOrgId)} />
             </>
           ) : (
             <Button asChild size="sm">

@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { LayoutDashboardIcon, LogOutIcon, UsersIcon } from 'lucide-react';
+import { LayoutDashboardIcon, LogOutIcon, MonitorSmartphoneIcon, UsersIcon } from 'lucide-react';
 import {
   DropdownMenu,
   DropdownMenuContent,
@@ -19,7 +19,18 @@ function initials(user: HeaderUser): string {
   return letters.toUpperCase();
 }
 
-export function UserMenu({ user, signOutAction }: { user: HeaderUser; signOutAction: string }) {
+export function UserMenu({
+  user,
+  signOutAction,
+  csrfToken,
+  teamHref = '/team',
+}: {
+  user: HeaderUser;
+  signOutAction: string;
+  /** The session's CSRF token; the sign-out route refuses a post without it. */
+  csrfToken?: string;
+  teamHref?: string;
+}) {
   return (
     <DropdownMenu>
       <DropdownMenuTrigger
@@ -41,14 +52,21 @@ export function UserMenu({ user, signOutAction }: { user: HeaderUser; signOutAct
           </Link>
         </DropdownMenuItem>
         <DropdownMenuItem asChild>
-          <Link href="/team">
+          <Link href={teamHref}>
             <UsersIcon aria-hidden="true" />
             Team
+          </Link>
+        </DropdownMenuItem>
+        <DropdownMenuItem asChild>
+          <Link href="/account">
+            <MonitorSmartphoneIcon aria-hidden="true" />
+            Account &amp; sessions
           </Link>
         </DropdownMenuItem>
         <DropdownMenuSeparator />
         {/* POST, not a link: a GET logout could be triggered by any <img> on another site. */}
         <form action={signOutAction} method="post">
+          {csrfToken ? <input type="hidden" name="csrf_token" value={csrfToken} /> : null}
           <DropdownMenuItem asChild>
             <button type="submit" className="w-full">
               <LogOutIcon aria-hidden="true" />

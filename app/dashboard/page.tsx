@@ -1,17 +1,11 @@
 import type { Metadata } from 'next';
-import { DashboardCards, DashboardHeading } from './dashboard-cards';
+import { requireSession } from '@/lib/auth/guards';
+import { DashboardView } from './dashboard-view';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 
-/*
- * Placeholder: middleware.ts keeps anonymous visitors out; the session-backed data (and the
- * server-side session re-check) replace the skeletons when the login flow lands.
- */
-export default function DashboardPage() {
-  return (
-    <div className="mx-auto flex w-full max-w-6xl flex-col gap-8 px-4 py-10 sm:px-6">
-      <DashboardHeading />
-      <DashboardCards />
-    </div>
-  );
+/** Every value shown comes from the database for this request (requireSession), never from the cookie. */
+export default async function DashboardPage() {
+  const ctx = await requireSession('/dashboard');
+  return <DashboardView ctx={ctx} />;
 }

@@ -13,6 +13,7 @@ export const KEY_INFO = {
   sessionCookie: 'teamgate/session-cookie/v1',
   refreshToken: 'teamgate/refresh-token/v1',
   loginFlow: 'teamgate/login-flow/v1',
+  csrf: 'teamgate/csrf/v1',
 } as const;
 
 export type KeyPurpose = keyof typeof KEY_INFO;
@@ -53,6 +54,12 @@ export function deriveRefreshTokenKey(secret: string): Promise<Uint8Array> {
   return deriveKeyBytes(secret, KEY_INFO.refreshToken);
 }
 
+/** The HMAC key CSRF tokens are derived with (lib/auth/csrf.ts). */
+export async function deriveCsrfKey(secret: string): Promise<CryptoKey> {
+  const bytes = await deriveKeyBytes(secret, KEY_INFO.csrf);
+  return crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+}
+
 // Keys for the running app, derived once per process from the validated environment. Cached by
 // secret so a test that swaps SESSION_SECRET gets fresh keys instead of stale ones.
 const cache = new Map<string, Promise<unknown>>();
@@ -83,4 +90,8 @@ export async function getLoginFlowKey(): Promise<Uint8Array> {
 
 export async function getRefreshTokenKey(): Promise<Uint8Array> {
   return cached('refreshToken', sessionSecret(), deriveRefreshTokenKey);
+}
+
+export async function getCsrfKey(): Promise<CryptoKey> {
+  return cached('csrf', sessionSecret(), deriveCsrfKey);
 }

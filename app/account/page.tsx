@@ -1,0 +1,135 @@
+import type { Metadata } from 'next';
+import { LogOutIcon, MonitorSmartphoneIcon } from 'lucide-react';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { describeAuthMethod } from '@/lib/auth/auth-method';
+import { csrfTokenFor } from '@/lib/auth/csrf';
+import { requireSession } from '@/lib/auth/guards';
+import { listUserSessions } from '@/lib/session/store';
+import { revokeOtherSession } from './actions';
+
+export const metadata: Metadata = { title: 'Account & sessions' };
+
+/** A readable browser/OS from a user agent, without a parsing library: good enough to tell devices apart. */
+function deviceLabel(userAgent: string | null): string {
+  if (!userAgent) return 'Unknown device';
+  const browser = /Edg\//.test(userAgent)
+    ? 'Edge'
+    : /Firefox\//.test(userAgent)
+      ? 'Firefox'
+      : /Chrome\/|Chromium\//.test(userAgent)
+        ? 'Chrome'
+        : /Safari\//.test(userAgent)
+          ? 'Safari'
+          : 'Browser';
+  const os = /Windows/.test(userAgent)
+    ? 'Windows'
+    : /Mac OS X|Macintosh/.test(userAgent)
+      ? 'macOS'
+      : /Android/.test(userAgent)
+        ? 'Android'
+        : /iPhone|iPad/.test(userAgent)
+          ? 'iOS'
+          : /Linux/.test(userAgent)
+            ? 'Linux'
+            : 'unknown OS';
+  return `${browser} on ${os}`;
+}
+
+const when = (date: Date) => date.toLocaleString('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }) + ' UTC';
+
+async function revokeAction(formData: FormData): Promise<void> {
+  'use server';
+  await revokeOtherSession(formData);
+}
+
+export default async function AccountPage() {
+  const ctx = await requireSession('/account');
+  const [sessions, csrfToken] = await Promise.all([listUserSessions(ctx.user.id), csrfTokenFor(ctx.session.id)]);
+
+  return (
+    <div className="mx-auto flex w-full max-w-4xl flex-col gap-8 px-4 py-10 sm:px-6">
+      <div className="flex flex-col gap-1">
+        <h1 className="text-2xl font-semibold tracking-tight">Account &amp; sessions</h1>
+        <p className="text-sm text-muted-foreground">
+          {ctx.user.name ? `${ctx.user.name} · ` : ''}
+          {ctx.user.email}
+        </p>
+      </div>
+
+      <Card>
+        <CardHeader className="flex-row items-start justify-between gap-3">
+          <div className="flex flex-col gap-1.5">
+            <CardTitle className="text-base">Where you are signed in</CardTitle>
+            <CardDescription>Every browser with a live Teamgate session. Sign out any you do not recognise.</CardDescription>
+          </div>
+          <MonitorSmartphoneIcon className="size-5 text-muted-foreground" aria-hidden="true" />
+        </CardHeader>
+        <CardContent>
+          <Table aria-label="Your sessions">
+            <TableHeader>
+              <TableRow>
+                <TableHead>Device</TableHead>
+                <TableHead>Signed in with</TableHead>
+                <TableHead>Organization</TableHead>
+                <TableHead>Started</TableHead>
+                <TableHead className="text-right">
+                  <span className="sr-only">Actions</span>
+                </TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {sessions.map((s) => {
+                const current = s.id === ctx.session.id;
+                return (
+                  <TableRow key={s.id} data-testid={current ? 'session-current' : 'session-other'}>
+                    <TableCell>
+                      <span className="flex items-center gap-2">
+                        {deviceLabel(s.userAgent)}
+                        {current ? <Badge variant="success">This browser</Badge> : null}
+                      </span>
+                      {s.ip ? <span className="block text-xs text-muted-foreground">{s.ip}</span> : null}
+                    </TableCell>
+                    <TableCell>{describeAuthMethod(s.authMethod)}</TableCell>
+                    <TableCell>{s.organizationName ?? s.organizationId}</TableCell>
+                    <TableCell className="text-sm text-muted-foreground">{when(s.createdAt)}</TableCell>
+                    <TableCell className="text-right">
+                      {current ? null : (
+                        <form action={revokeAction}>
+                          <input type="hidden" name="sessionId" value={s.id} />
+                          <Button type="submit" size="sm" variant="outline">
+                            Sign out
+                          </Button>
+                        </form>
+                      )}
+                    </TableCell>
+                  </TableRow>
+                );
+              })}
+            </TableBody>
+          </Table>
+        </CardContent>
+      </Card>
+
+      <Card>
+        <CardHeader>
+          <CardTitle className="text-base">Sign out everywhere</CardTitle>
+          <CardDescription>
+            Ends all {sessions.length} of your sessions, including this one, here and at your identity provider.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <form action="/api/auth/logout-all" method="post">
+            <input type="hidden" name="csrf_token" value={csrfToken} />
+            <Button type="submit" variant="destructive">
+              <LogOutIcon aria-hidden="true" />
+              Sign out of all devices
+            </Button>
+          </form>
+        </CardContent>
+      </Card>
+    </div>
+  );
+}

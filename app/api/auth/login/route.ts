@@ -1,0 +1,24 @@
+import type { NextRequest } from 'next/server';
+import { getEnv } from '@/lib/env';
+import { loginErrorRedirect, redirectTo } from '@/lib/auth/http';
+import { beginLogin, parseLoginQuery } from '@/lib/auth/login';
+import { getScalekit } from '@/lib/scalekit/client';
+import { getLoginFlowKey } from '@/lib/session/keys';
+
+/**
+ * GET /api/auth/login?returnTo&login_hint&provider&sso&organization_id — the sign-in page's
+ * forms land here; the browser leaves for Scalekit's authorize endpoint with a fresh
+ * state/nonce/PKCE flow sealed in its own cookie.
+ */
+export async function GET(request: NextRequest) {
+  const parsed = parseLoginQuery(request.nextUrl.searchParams, 'login');
+  if (!parsed.ok) return loginErrorRedirect('invalid_request', parsed.message);
+  const begun = await beginLogin(parsed.request, {
+    scalekit: getScalekit(),
+    appUrl: getEnv().APP_URL,
+    flowKey: await getLoginFlowKey(),
+  });
+  const response = redirectTo(begun.authorizeUrl, 302);
+  response.cookies.set(begun.flowCookie.name, begun.flowCookie.value, begun.flowCookie.attributes);
+  return response;
+}

@@ -1,0 +1,47 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import { verifyCsrf } from '@/lib/auth/csrf';
+import { getSessionContextFromRequest } from '@/lib/auth/guards';
+import { csrfRefused, jsonError, NO_STORE, readForm, redirectTo, wantsJson } from '@/lib/auth/http';
+import { switchOrganization, switchOrgInput } from '@/lib/auth/switch-org';
+import { appSessionCookieAttributes, SESSION_COOKIE_NAME, signAppSessionCookie } from '@/lib/session/cookie';
+
+/**
+ * POST /api/auth/switch-org — form (organizationId, returnTo, csrf_token) from the header's org
+ * switcher, or JSON ({ organizationId }) with the x-csrf-token header.
+ */
+export async function POST(request: NextRequest) {
+  const json = wantsJson(request);
+  const ctx = await getSessionContextFromRequest(request);
+  if (!ctx) {
+    return json ? jsonError(401, 'unauthenticated', 'Sign in to continue.') : redirectTo('/login?returnTo=%2Fdashboard');
+  }
+
+  let fields: Record<string, unknown>;
+  let formToken: string | null = null;
+  if (json) {
+    fields = ((await request.json().catch(() => null)) ?? {}) as Record<string, unknown>;
+  } else {
+    const form = await readForm(request);
+    fields = form ? Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string')) : {};
+    formToken = typeof fields.csrf_token === 'string' ? fields.csrf_token : null;
+  }
+  if (!(await verifyCsrf(request, ctx.session.id, formToken))) return csrfRefused(request);
+
+  const input = switchOrgInput.safeParse(fields);
+  if (!input.success) return jsonError(400, 'invalid_request', 'organizationId must be an organization ID such as org_acme.');
+
+  const result = await switchOrganization(ctx, input.data.organizationId, input.data.returnTo);
+  if (!result.ok) return jsonError(result.status, result.code, result.message);
+
+  const cookie = await signAppSessionCookie({
+    sessionId: result.session.id,
+    userId: result.session.userId,
+    organizationId: result.session.organizationId,
+    expiresAt: result.session.expiresAt,
+  });
+  const response = json
+    ? NextResponse.json({ ok: true, organizationId: result.session.organizationId }, { headers: { 'Cache-Control': NO_STORE } })
+    : redirectTo(result.redirectTo);
+  response.cookies.set(SESSION_COOKIE_NAME, cookie, appSessionCookieAttributes(result.session.expiresAt));
+  return response;
+}

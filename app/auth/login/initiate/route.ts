@@ -1,0 +1,36 @@
+import type { NextRequest } from 'next/server';
+import { getEnv } from '@/lib/env';
+import { getSessionContextFromRequest } from '@/lib/auth/guards';
+import { loginErrorRedirect, redirectTo } from '@/lib/auth/http';
+import { beginLogin, parseLoginQuery } from '@/lib/auth/login';
+import { getScalekit } from '@/lib/scalekit/client';
+import { getLoginFlowKey } from '@/lib/session/keys';
+
+/**
+ * GET /auth/login/initiate?login_hint&organization_id — the invitation email's link (Scalekit's
+ * "initiate login URL"). Starts a signup (`prompt=create`), which Scalekit allows for invited
+ * addresses even with public signup off. Someone already signed in as another person gets a
+ * choice page instead of silently accepting the invitation into the wrong account.
+ */
+export async function GET(request: NextRequest) {
+  const params = request.nextUrl.searchParams;
+  const parsed = parseLoginQuery(params, 'invite');
+  if (!parsed.ok) return loginErrorRedirect('invalid_request', parsed.message);
+  const invite = parsed.request;
+
+  const current = await getSessionContextFromRequest(request);
+  if (current && current.user.email.toLowerCase() !== invite.loginHint) {
+    const choice = new URLSearchParams({ login_hint: invite.loginHint! });
+    if (invite.organizationId) choice.set('organization_id', invite.organizationId);
+    return redirectTo(`/auth/invitation?${choice.toString()}`);
+  }
+  if (current && invite.organizationId && current.memberships.some((m) => m.organizationId === invite.organizationId)) {
+    // Already a member: nothing to accept; the org switcher changes the active organization.
+    return redirectTo('/dashboard');
+  }
+
+  const begun = await beginLogin(invite, { scalekit: getScalekit(), appUrl: getEnv().APP_URL, flowKey: await getLoginFlowKey() });
+  const response = redirectTo(begun.authorizeUrl, 302);
+  response.cookies.set(begun.flowCookie.name, begun.flowCookie.value, begun.flowCookie.attributes);
+  return response;
+}

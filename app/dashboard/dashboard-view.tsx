@@ -1,0 +1,102 @@
+import Link from 'next/link';
+import { Building2Icon, FingerprintIcon, ShieldCheckIcon, UsersIcon } from 'lucide-react';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { describeAuthMethod } from '@/lib/auth/auth-method';
+import type { SessionContext } from '@/lib/auth/guards';
+import { ROLE_LABELS } from '@/lib/auth/permissions';
+import { DashboardHeading } from './dashboard-cards';
+
+function SummaryCard({
+  title,
+  description,
+  icon: Icon,
+  testId,
+  children,
+}: {
+  title: string;
+  description: string;
+  icon: typeof Building2Icon;
+  testId: string;
+  children: React.ReactNode;
+}) {
+  return (
+    <Card data-testid={testId}>
+      <CardHeader className="flex-row items-start justify-between gap-3">
+        <div className="flex flex-col gap-1.5">
+          <CardTitle className="text-base">{title}</CardTitle>
+          <CardDescription>{description}</CardDescription>
+        </div>
+        <span className="flex size-8 shrink-0 items-center justify-center rounded-lg bg-accent text-accent-foreground">
+          <Icon className="size-4" aria-hidden="true" />
+        </span>
+      </CardHeader>
+      <CardContent className="flex flex-col gap-2">{children}</CardContent>
+    </Card>
+  );
+}
+
+export type DashboardData = Pick<SessionContext, 'session' | 'user' | 'organization' | 'membership' | 'memberships'>;
+
+export function DashboardView({ ctx }: { ctx: DashboardData }) {
+  const isAdmin = ctx.membership.role === 'admin';
+  const teamHref = `/orgs/${encodeURIComponent(ctx.organization.id)}/team`;
+
+  return (
+    <div className="mx-auto flex w-full max-w-6xl flex-col gap-8 px-4 py-10 sm:px-6">
+      <DashboardHeading />
+      <p className="-mt-6 text-sm" data-testid="signed-in-as">
+        Signed in as <strong className="font-medium">{ctx.user.name || ctx.user.email}</strong>
+        {ctx.user.name ? <span className="text-muted-foreground"> ({ctx.user.email})</span> : null}
+      </p>
+      <div className="grid gap-4 md:grid-cols-2 lg:grid-cols-4">
+        <SummaryCard title="Your organization" description="The organization you are working in" icon={Building2Icon} testId="dashboard-org">
+          <p className="text-xl font-semibold">{ctx.organization.name}</p>
+          <p className="font-mono text-xs text-muted-foreground">{ctx.organization.id}</p>
+        </SummaryCard>
+        <SummaryCard title="Your role" description="What you can do in this organization" icon={ShieldCheckIcon} testId="dashboard-role">
+          <p className="text-xl font-semibold">{ROLE_LABELS[ctx.membership.role]}</p>
+          <p className="text-sm text-muted-foreground">
+            {isAdmin ? 'Invite people, change roles and remove members.' : 'See your team; an admin manages it.'}
+          </p>
+        </SummaryCard>
+        <SummaryCard title="How you signed in" description="The method you used for this session" icon={FingerprintIcon} testId="dashboard-auth-method">
+          <p className="text-xl font-semibold">{describeAuthMethod(ctx.session.authMethod)}</p>
+          <p className="text-sm text-muted-foreground">
+            Session ends {ctx.session.expiresAt.toLocaleDateString('en', { dateStyle: 'medium' })}.{' '}
+            <Link href="/account" className="underline underline-offset-4">
+              Manage sessions
+            </Link>
+          </p>
+        </SummaryCard>
+        <SummaryCard title="Team" description="Members and pending invitations" icon={UsersIcon} testId="dashboard-team">
+          <Button asChild variant={isAdmin ? 'default' : 'outline'} size="sm" className="w-fit">
+            <Link href={teamHref}>{isAdmin ? 'Manage team' : 'View team'}</Link>
+          </Button>
+          {ctx.memberships.length > 1 ? (
+            <p className="text-sm text-muted-foreground">
+              You belong to {ctx.memberships.length} organizations; switch in the header.
+            </p>
+          ) : null}
+        </SummaryCard>
+      </div>
+      {ctx.memberships.length > 1 ? (
+        <section aria-labelledby="your-orgs" className="flex flex-col gap-3">
+          <h2 id="your-orgs" className="text-base font-semibold">
+            Your organizations
+          </h2>
+          <ul className="flex flex-wrap gap-2">
+            {ctx.memberships.map((m) => (
+              <li key={m.organizationId}>
+                <Badge variant={m.organizationId === ctx.organization.id ? 'default' : 'outline'}>
+                  {m.organizationName} · {ROLE_LABELS[m.role]}
+                </Badge>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </div>
+  );
+}

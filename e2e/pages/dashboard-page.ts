@@ -1,0 +1,70 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+import { EmulatorPages } from './emulator-pages';
+import { LoginPage, type SocialProvider } from './login-page';
+
+export class DashboardPage {
+  readonly heading: Locator;
+  readonly signedInAs: Locator;
+  readonly organization: Locator;
+  readonly role: Locator;
+  readonly authMethod: Locator;
+  readonly teamLink: Locator;
+  readonly accountMenu: Locator;
+  readonly orgSwitcher: Locator;
+
+  constructor(readonly page: Page) {
+    this.heading = page.getByRole('heading', { level: 1, name: 'Dashboard' });
+    this.signedInAs = page.getByTestId('signed-in-as');
+    this.organization = page.getByTestId('dashboard-org');
+    this.role = page.getByTestId('dashboard-role');
+    this.authMethod = page.getByTestId('dashboard-auth-method');
+    this.teamLink = page.getByTestId('dashboard-team').getByRole('link');
+    this.accountMenu = page.getByRole('button', { name: /^Account menu for / });
+    this.orgSwitcher = page.getByRole('button', { name: 'Switch organization' });
+  }
+
+  async expectSignedIn(who: { email: string; org: string; role: 'Admin' | 'Member'; method?: string }): Promise<void> {
+    await expect(this.heading).toBeVisible();
+    await expect(this.signedInAs).toContainText(who.email);
+    await expect(this.organization).toContainText(who.org);
+    await expect(this.role).toContainText(who.role);
+    if (who.method) await expect(this.authMethod).toContainText(who.method);
+  }
+
+  async signOut(): Promise<void> {
+    await this.accountMenu.click();
+    await this.page.getByRole('menuitem', { name: 'Sign out' }).click();
+  }
+
+  async switchOrganization(name: string): Promise<void> {
+    await this.orgSwitcher.click();
+    await this.page.getByRole('menuitemradio', { name: new RegExp(`^${name}`) }).click();
+  }
+}
+
+/** Signs in from the app's /login page and waits for the dashboard. */
+export async function signIn(
+  page: Page,
+  how: { email: string; via?: 'email' } | { email: string; via: 'social'; provider: SocialProvider } | { email: string; via: 'sso' },
+  options: { pickOrganization?: string } = {},
+): Promise<DashboardPage> {
+  const login = new LoginPage(page);
+  const idp = new EmulatorPages(page);
+  await login.goto();
+  if (how.via === 'social') {
+    await login.socialButton(how.provider).click();
+    await idp.continueAs(how.email);
+  } else if (how.via === 'sso') {
+    await login.openSso();
+    await login.ssoEmailInput.fill(how.email);
+    await login.continueWithSso.click();
+    await idp.signInAtIdp(how.email);
+  } else {
+    await login.emailInput.fill(how.email);
+    await login.continueWithEmail.click();
+    await idp.completeEmailCode(how.email);
+  }
+  if (options.pickOrganization) await idp.pickOrganization(options.pickOrganization);
+  await page.waitForURL(/\/dashboard$/);
+  return new DashboardPage(page);
+}

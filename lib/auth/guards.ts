@@ -1,0 +1,212 @@
+/**
+ * The data-access layer's gate: who is asking, checked against the database on every request.
+ *
+ * middleware.ts only proves the cookie was signed by us and has not expired. That is not
+ * enough to read or change data (a logged-out or removed member still holds a valid cookie until
+ * it expires), so every server component, server action and route handler that touches data
+ * goes through here: the Session row must be live, the access token is refreshed when due, and
+ * the user must still hold an ACTIVE membership in the session's organization.
+ */
+
+import { cache } from 'react';
+import { cookies } from 'next/headers';
+import { redirect } from 'next/navigation';
+import type { Actor, RequestMeta } from '@/lib/auth/actor';
+import { ForbiddenError } from '@/lib/auth/authorize';
+import { isRole, type Role } from '@/lib/auth/permissions';
+import { LOGIN_PATH } from '@/lib/auth/protected-routes';
+import { safeReturnTo } from '@/lib/auth/return-to';
+import { db } from '@/lib/db';
+import { errorForLog, log } from '@/lib/log';
+import { getSessionCookieVerifier, SESSION_COOKIE_NAME } from '@/lib/session/cookie';
+import { ensureFreshSession, OUTAGE_GRACE_MS } from '@/lib/session/refresh';
+import { getActiveSession } from '@/lib/session/store';
+
+export interface SessionContext {
+  session: {
+    id: string;
+    userId: string;
+    organizationId: string;
+    authMethod: string | null;
+    createdAt: Date;
+    expiresAt: Date;
+  };
+  user: { id: string; email: string; name: string | null };
+  organization: { id: string; name: string };
+  membership: { id: string; role: Role; status: 'ACTIVE' };
+  /** Every organization the user is an ACTIVE member of (the org switcher's list). */
+  memberships: Array<{ organizationId: string; organizationName: string; role: Role }>;
+}
+
+/** No usable session: route handlers answer 401 with it. */
+export class UnauthenticatedError extends Error {
+  readonly status = 401;
+  constructor(message = 'Sign in to continue: your session is missing, has ended or has expired.') {
+    super(message);
+    this.name = 'UnauthenticatedError';
+  }
+}
+
+/**
+ * The whole check for one cookie value. Null for anything short of a live session with an
+ * ACTIVE membership in its organization; never throws for bad input.
+ */
+export async function loadSessionContext(token: string | undefined | null, now: () => number = Date.now): Promise<SessionContext | null> {
+  if (!token) return null;
+  try {
+    const check = await (await getSessionCookieVerifier()).verify(token);
+    if (!check.ok) return null;
+    const { sid, uid } = check.claims;
+
+    // The user and memberships are fetched alongside the row (by the cookie's uid) rather than
+    // after it: one database round trip per request instead of two. They are only used once the
+    // row has been found live and owned by that same user.
+    const [found, user, memberships] = await Promise.all([
+      getActiveSession(sid, new Date(now())),
+      db.user.findUnique({ where: { id: uid }, select: { id: true, email: true, name: true } }),
+      db.membership.findMany({
+        where: { userId: uid, status: 'ACTIVE' },
+        select: { id: true, organizationId: true, role: true, organization: { select: { name: true } } },
+        orderBy: [{ organization: { name: 'asc' } }, { organizationId: 'asc' }],
+      }),
+    ]);
+    // The cookie must name this user's row: a row id lifted into a cookie for someone else fails.
+    if (!found || found.userId !== uid) return null;
+
+    const refreshed = await ensureFreshSession(found, { now });
+    if (refreshed.status === 'ended') return null;
+    if (refreshed.status === 'unavailable' && refreshed.session.accessTokenExpiresAt.getTime() + OUTAGE_GRACE_MS < now()) {
+      return null;
+    }
+    const session = refreshed.session;
+
+    // The row, not the cookie, holds the active organization: switching orgs updates the row, and
+    // a stale cookie in another tab must not resurrect the old one.
+    if (!user) return null;
+    const active = memberships.find((m) => m.organizationId === session.organizationId);
+    if (!active || !isRole(active.role)) return null;
+
+    return {
+      session: {
+        id: session.id,
+        userId: session.userId,
+        organizationId: session.organizationId,
+        authMethod: session.authMethod,
+        createdAt: session.createdAt,
+        expiresAt: session.expiresAt,
+      },
+      user,
+      organization: { id: active.organizationId, name: active.organization.name },
+      membership: { id: active.id, role: active.role, status: 'ACTIVE' },
+      memberships: memberships.flatMap((m) =>
+        isRole(m.role) ? [{ organizationId: m.organizationId, organizationName: m.organization.name, role: m.role }] : [],
+      ),
+    };
+  } catch (error) {
+    // A database or Scalekit failure must not be mistaken for "signed out" silently, nor crash the page.
+    log.error({ err: errorForLog(error) }, 'session check failed');
+    throw error;
+  }
+}
+
+/** The signed-in user of the current request (pages, server actions, route handlers), memoised per request. */
+export const getSessionContext: () => Promise<SessionContext | null> = cache(async () => {
+  const store = await cookies();
+  return loadSessionContext(store.get(SESSION_COOKIE_NAME)?.value);
+});
+
+const byRequest = new WeakMap<Request, Promise<SessionContext | null>>();
+
+/** For route handlers and tests: reads the cookie from the Request itself, no next/headers. */
+export function getSessionContextFromRequest(request: Request): Promise<SessionContext | null> {
+  let pending = byRequest.get(request);
+  if (!pending) {
+    pending = loadSessionContext(readCookie(request.headers.get('cookie'), SESSION_COOKIE_NAME));
+    byRequest.set(request, pending);
+  }
+  return pending;
+}
+
+/** Pages: the session, or a redirect to sign in that comes back to `returnTo`. */
+export async function requireSession(returnTo?: string): Promise<SessionContext> {
+  const ctx = await getSessionContext();
+  if (!ctx) redirect(loginRedirectPath(returnTo));
+  return ctx;
+}
+
+export function loginRedirectPath(returnTo?: string): string {
+  return `${LOGIN_PATH}?returnTo=${encodeURIComponent(safeReturnTo(returnTo))}`;
+}
+
+/**
+ * The role the signed-in user holds in `orgId`, from the memberships loaded from the database
+ * for this request; null when they are not an ACTIVE member. Never trust an org id from the
+ * client without this.
+ */
+export function roleIn(ctx: SessionContext, orgId: string): Role | null {
+  return ctx.memberships.find((m) => m.organizationId === orgId)?.role ?? null;
+}
+
+async function contextFor(request: Request | undefined, returnTo: string | undefined): Promise<SessionContext> {
+  if (request) {
+    const ctx = await getSessionContextFromRequest(request);
+    if (!ctx) throw new UnauthenticatedError();
+    return ctx;
+  }
+  return requireSession(returnTo);
+}
+
+/**
+ * The user must be an ACTIVE admin of `orgId`. Without a session: pages are redirected to sign
+ * in; with `request` (route handlers) an UnauthenticatedError is thrown. Not an admin (or not a
+ * member at all, e.g. an edited org id): ForbiddenError.
+ */
+export async function requireAdmin(orgId: string, request?: Request): Promise<SessionContext> {
+  const ctx = await contextFor(request, `/orgs/${encodeURIComponent(orgId)}/team`);
+  if (roleIn(ctx, orgId) !== 'admin') throw new ForbiddenError();
+  return ctx;
+}
+
+/** The user must be an ACTIVE member (any role) of `orgId`: read access. */
+export async function requireOrgMember(orgId: string, request?: Request): Promise<SessionContext> {
+  const ctx = await contextFor(request, `/orgs/${encodeURIComponent(orgId)}/team`);
+  if (roleIn(ctx, orgId) === null) throw new ForbiddenError();
+  return ctx;
+}
+
+/** The Actor services take (lib/auth/actor.ts), with the user's role in `orgId`. */
+export function actorFromContext(ctx: SessionContext, orgId: string, request?: Request): Actor {
+  const role = roleIn(ctx, orgId);
+  if (!role) throw new ForbiddenError();
+  return {
+    kind: 'user',
+    userId: ctx.user.id,
+    email: ctx.user.email,
+    name: ctx.user.name,
+    organizationId: orgId,
+    role,
+    sessionId: ctx.session.id,
+    ...(request ? { request: requestMeta(request) } : {}),
+  };
+}
+
+/** Client address and agent for the audit log; the first X-Forwarded-For hop is the client. */
+export function requestMeta(request: Request): RequestMeta {
+  const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+  return {
+    ip: forwarded || request.headers.get('x-real-ip') || null,
+    userAgent: request.headers.get('user-agent')?.slice(0, 512) ?? null,
+    requestId: request.headers.get('x-request-id'),
+  };
+}
+
+/** One cookie's value from a Cookie header (no decoding: our cookie values are base64url). */
+export function readCookie(header: string | null, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const index = part.indexOf('=');
+    if (index === -1) continue;
+    if (part.slice(0, index).trim() === name) return part.slice(index + 1).trim();
+  }
+  return undefined;
+}

@@ -1,0 +1,84 @@
+/**
+ * Small response helpers shared by the auth route handlers. Redirects are absolute to APP_URL
+ * (never to the Host header, which a client controls) and never cached.
+ */
+
+import { NextResponse } from 'next/server';
+import { getEnv } from '@/lib/env';
+import { csrfRejectedResponse } from '@/lib/auth/csrf';
+import { readCookie } from '@/lib/auth/guards';
+import { getSessionCookieVerifier, SESSION_COOKIE_NAME, type SessionClaims } from '@/lib/session/cookie';
+
+export const NO_STORE = 'private, no-store';
+
+/** 303: after a POST the browser must GET the target, and a GET redirect stays a GET. */
+export function redirectTo(target: string, status: 302 | 303 = 303): NextResponse {
+  const url = /^https?:\/\//.test(target) ? target : new URL(target, `${getEnv().APP_URL}/`).toString();
+  const response = NextResponse.redirect(url, status);
+  response.headers.set('Cache-Control', NO_STORE);
+  return response;
+}
+
+/** Back to the sign-in page with a banner (app/login/login-error.ts renders the code). */
+export function loginErrorRedirect(code: string, description?: string): NextResponse {
+  const params = new URLSearchParams({ error: code });
+  if (description) params.set('error_description', description);
+  return redirectTo(`/login?${params.toString()}`);
+}
+
+/** The session cookie's verified claims (signature + expiry only), whatever the row says. */
+export async function sessionClaimsFromRequest(request: Request): Promise<SessionClaims | null> {
+  const token = readCookie(request.headers.get('cookie'), SESSION_COOKIE_NAME);
+  if (!token) return null;
+  const check = await (await getSessionCookieVerifier()).verify(token);
+  return check.ok ? check.claims : null;
+}
+
+/** Client address and agent for the Session row (shown on the account page). */
+export function clientOf(request: Request): { ip: string | null; userAgent: string | null } {
+  const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+  return {
+    ip: forwarded || request.headers.get('x-real-ip') || null,
+    userAgent: request.headers.get('user-agent'),
+  };
+}
+
+/** Reads a urlencoded or multipart form; null when the body is something else or unreadable. */
+export async function readForm(request: Request): Promise<FormData | null> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) return null;
+  try {
+    return await request.formData();
+  } catch {
+    return null;
+  }
+}
+
+export function wantsJson(request: Request): boolean {
+  const type = request.headers.get('content-type') ?? '';
+  const accept = request.headers.get('accept') ?? '';
+  return /application\/json/i.test(type) || (/application\/json/i.test(accept) && !/text\/html/i.test(accept));
+}
+
+export function jsonError(status: number, code: string, message: string): NextResponse {
+  return NextResponse.json({ error: { code, message } }, { status, headers: { 'Cache-Control': NO_STORE } });
+}
+
+/**
+ * A failed CSRF check: JSON for fetch callers, a short page for a form post (a stale tab after
+ * signing in again elsewhere is the usual honest cause). Nothing was changed.
+ */
+export function csrfRefused(request: Request): Response {
+  if (wantsJson(request)) return csrfRejectedResponse();
+  const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Request refused · Teamgate</title>
+<meta name="viewport" content="width=device-width,initial-scale=1"></head>
+<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem">
+<h1 style="font-size:1.25rem">This request was refused</h1>
+<p>It did not come from a Teamgate page of your current session, so nothing was changed.
+If you signed in again in another tab, reload the page and try once more.</p>
+<p><a href="/dashboard">Back to the dashboard</a></p></body></html>`;
+  return new Response(body, {
+    status: 403,
+    headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': NO_STORE },
+  });
+}

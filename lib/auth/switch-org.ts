@@ -1,0 +1,46 @@
+/**
+ * Changing the session's active organization.
+ *
+ * Decision: switching is Teamgate-side. The Session row's organizationId changes (every page and
+ * action reads the active org from the row, so no tab keeps a stale one) and the cookie is
+ * re-issued with the new `oid` for the middleware. The Scalekit tokens stay those of the login
+ * organization: Teamgate authorizes from its own membership mirror on every request, never from
+ * the access token's `oid`/`roles`, and refreshing keeps proving the Scalekit session is alive.
+ * A round trip through Scalekit's authorize per switch would cost a redirect and, for SSO
+ * organizations, possibly a fresh IdP login, for no extra safety.
+ */
+
+import { z } from 'zod';
+import type { SessionContext } from '@/lib/auth/guards';
+import { roleIn } from '@/lib/auth/guards';
+import { DEFAULT_RETURN_TO, safeReturnTo } from '@/lib/auth/return-to';
+import { setSessionOrganization, type SessionRecord } from '@/lib/session/store';
+
+export const switchOrgInput = z.object({
+  organizationId: z.string().regex(/^org_[A-Za-z0-9_-]{1,64}$/, 'is not an organization ID'),
+  returnTo: z.string().max(2048).optional(),
+});
+
+export type SwitchOrgResult =
+  | { ok: true; session: SessionRecord; redirectTo: string }
+  | { ok: false; status: 403 | 409; code: 'not_a_member' | 'session_ended'; message: string };
+
+/**
+ * The membership is checked against the memberships loaded from the database for this request
+ * (ACTIVE only); an organization id from the client is never trusted on its own.
+ */
+export async function switchOrganization(ctx: SessionContext, organizationId: string, returnTo?: string): Promise<SwitchOrgResult> {
+  if (!roleIn(ctx, organizationId)) {
+    return { ok: false, status: 403, code: 'not_a_member', message: 'You are not an active member of that organization.' };
+  }
+  const session = await setSessionOrganization(ctx.session.id, organizationId);
+  if (!session) return { ok: false, status: 409, code: 'session_ended', message: 'Your session has ended. Sign in again.' };
+  return { ok: true, session, redirectTo: retarget(safeReturnTo(returnTo), ctx.organization.id, organizationId) };
+}
+
+/** A page of the old organization would show the old one again: follow the switch. */
+function retarget(path: string, from: string, to: string): string {
+  const prefix = `/orgs/${from}`;
+  if (path === prefix || path.startsWith(`${prefix}/`) || path.startsWith(`${prefix}?`)) return `/orgs/${to}${path.slice(prefix.length)}`;
+  return path || DEFAULT_RETURN_TO;
+}

@@ -44,6 +44,11 @@ const httpUrl = z
   .refine((v) => /^https?:\/\/[^/]/.test(v) && parsesAsUrl(v), 'must be an absolute URL starting with http:// or https://')
   .transform((v) => v.replace(/\/+$/, ''));
 
+function rateLimit(fallback: number) {
+  const message = 'must be a whole number from 1 to 1000000';
+  return z.coerce.number({ error: message }).int(message).min(1, message).max(1_000_000, message).default(fallback);
+}
+
 export const envSchema = z.object({
   NODE_ENV: z
     .enum(['development', 'test', 'production'], { error: 'must be development, test or production' })
@@ -73,6 +78,24 @@ export const envSchema = z.object({
   SESSION_SECRET: z
     .string()
     .min(32, 'must be at least 32 characters (try: openssl rand -base64 48)'),
+  /** Sign-in starts (GET /api/auth/login, /auth/login/initiate) per client IP per minute. */
+  RATE_LIMIT_LOGIN_PER_MINUTE: rateLimit(30),
+  /** Invitations one admin or API key may send per hour (form, API and bulk together). */
+  RATE_LIMIT_INVITES_PER_ADMIN_PER_HOUR: rateLimit(1_000),
+  /** Invitations one organization may send per hour, whoever sends them. */
+  RATE_LIMIT_INVITES_PER_ORG_PER_HOUR: rateLimit(3_000),
+  /** Webhook deliveries accepted per source IP per minute. */
+  RATE_LIMIT_WEBHOOKS_PER_MINUTE: rateLimit(600),
+  /**
+   * Proxies in front of the app that append to X-Forwarded-For (a load balancer: 1). The client
+   * IP is the entry this many places from the right; entries further left are client-supplied.
+   */
+  TRUSTED_PROXY_HOPS: z.coerce
+    .number({ error: 'must be a whole number from 0 to 5' })
+    .int('must be a whole number from 0 to 5')
+    .min(0, 'must be a whole number from 0 to 5')
+    .max(5, 'must be a whole number from 0 to 5')
+    .default(1),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',

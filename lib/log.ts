@@ -1,4 +1,5 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import { workUnitAsyncStorage } from 'next/dist/server/app-render/work-unit-async-storage.external';
 
 /**
  * Structured logs (JSON lines) for the server side. Tokens, cookies, codes and
@@ -23,15 +24,39 @@ function level(): string {
   return process.env.NODE_ENV === 'test' ? 'silent' : 'info';
 }
 
-export const log: Logger =
-  globalForLog.teamgateLogger ??
-  (globalForLog.teamgateLogger = pino({
-    level: level(),
+/**
+ * The x-request-id of the request being served (middleware.ts sets it on every request), read
+ * from Next.js's own per-request store: every line logged while serving a page, action or route
+ * handler carries it without threading a logger through lib/. Outside a request (scripts,
+ * tests, start-up) there is none.
+ */
+export function currentRequestId(): string | undefined {
+  try {
+    const store = workUnitAsyncStorage.getStore() as { type?: string; headers?: Headers } | undefined;
+    if (store?.type !== 'request' || !store.headers) return undefined;
+    return store.headers.get('x-request-id') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A logger with Teamgate's redaction and request id; `destination` lets tests capture lines. */
+export function createLogger(destination?: DestinationStream, levelName: string = level()): Logger {
+  const options = {
+    level: levelName,
     base: { app: 'teamgate' },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    formatters: { level: (label) => ({ level: label }) },
+    formatters: { level: (label: string) => ({ level: label }) },
     timestamp: pino.stdTimeFunctions.isoTime,
-  }));
+    mixin: () => {
+      const requestId = currentRequestId();
+      return requestId ? { requestId } : {};
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+export const log: Logger = globalForLog.teamgateLogger ?? (globalForLog.teamgateLogger = createLogger());
 
 /** Replace JWTs, bearer values, Scalekit/API secrets and long opaque tokens in free text. */
 export function redactText(text: string): string {

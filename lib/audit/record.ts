@@ -47,18 +47,25 @@ export function actorFields(actor: Actor): { actorType: string; actorId: string 
  * to a database change, so the change and its record commit together.
  */
 export async function recordAudit(entry: AuditEntry, client: Pick<Prisma.TransactionClient, 'auditEvent'> = db): Promise<void> {
-  await client.auditEvent.create({
-    data: {
-      organizationId: entry.organizationId,
-      ...actorFields(entry.actor),
-      action: entry.action,
-      targetType: entry.target?.type ?? null,
-      targetId: entry.target?.id ?? null,
-      targetLabel: entry.target?.label ?? null,
-      metadata: entry.metadata,
-      ip: entry.actor.request?.ip ?? null,
-      userAgent: entry.actor.request?.userAgent?.slice(0, 512) ?? null,
-      requestId: entry.actor.request?.requestId ?? null,
-    },
-  });
+  await client.auditEvent.create({ data: auditData(entry) });
+}
+
+/** Many events in one insert (bulk invitations); same columns as recordAudit. */
+export async function recordAudits(entries: AuditEntry[], client: Pick<Prisma.TransactionClient, 'auditEvent'> = db): Promise<void> {
+  if (entries.length) await client.auditEvent.createMany({ data: entries.map(auditData) });
+}
+
+function auditData(entry: AuditEntry): Prisma.AuditEventUncheckedCreateInput {
+  return {
+    organizationId: entry.organizationId,
+    ...actorFields(entry.actor),
+    action: entry.action,
+    targetType: entry.target?.type ?? null,
+    targetId: entry.target?.id ?? null,
+    targetLabel: entry.target?.label ?? null,
+    metadata: entry.metadata,
+    ip: entry.actor.request?.ip ?? null,
+    userAgent: entry.actor.request?.userAgent?.slice(0, 512) ?? null,
+    requestId: entry.actor.request?.requestId ?? null,
+  };
 }

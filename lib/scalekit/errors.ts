@@ -9,6 +9,7 @@ import {
   ScalekitTooManyRequestsException,
   ScalekitUnauthorizedException,
 } from '@scalekit-sdk/node';
+import { errorForLog, log } from '@/lib/log';
 
 /** What the app tells a person (and an API client) when a Scalekit call fails. */
 export interface ScalekitFailure {
@@ -33,7 +34,22 @@ export interface ScalekitFailure {
   retryable: boolean;
 }
 
+/**
+ * Every Scalekit failure the app handles passes through here, so this is where it is logged:
+ * outages, timeouts, throttling and bad credentials at warn (someone should look), refusals
+ * about the input at debug. The line carries the request id (lib/log.ts), never the error text
+ * unscrubbed.
+ */
 export function describeScalekitError(error: unknown): ScalekitFailure {
+  const failure = classify(error);
+  if (error != null) {
+    const level = failure.retryable || failure.code === 'scalekit_misconfigured' ? 'warn' : 'debug';
+    log[level]({ scalekit: { code: failure.code, errorCode: failure.errorCode }, err: errorForLog(error) }, 'Scalekit call failed');
+  }
+  return failure;
+}
+
+function classify(error: unknown): ScalekitFailure {
   const errorCode = error instanceof ScalekitServerException ? safeErrorCode(error) : null;
   if (error instanceof ScalekitTooManyRequestsException)
     return { status: 429, code: 'scalekit_rate_limited', errorCode, retryable: true, message: 'Scalekit is rate-limiting requests right now. Nothing was changed; try again in a minute.' };
@@ -67,6 +83,11 @@ function badRequestMessage(errorCode: string | null): string {
     default:
       return 'Scalekit rejected the request as invalid.';
   }
+}
+
+/** Scalekit's ErrorInfo code (e.g. SEAT_LIMIT_REACHED) without describing or logging the failure. */
+export function scalekitErrorCode(error: unknown): string | null {
+  return error instanceof ScalekitServerException ? safeErrorCode(error) : null;
 }
 
 function safeErrorCode(error: ScalekitServerException): string | null {

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { resolveRequestActor } from '@/lib/api-keys/request-actor';
+import { describeError, errorJson, errorResponse, invitationJson, jsonResponse, readJson } from '@/lib/invitations/http';
+import { fieldErrors, inviteBatchSchema } from '@/lib/invitations/schemas';
+import { inviteMember, listInvitations } from '@/lib/invitations/service';
+
+/**
+ * POST /api/invitations — invite one person (`{ email, role?, name?, externalId?, metadata? }`)
+ * or up to 100 (`{ invitations: [ … ] }`).
+ * GET  /api/invitations?status=&cursor=&limit= — pending, expired and failed invitations.
+ *
+ * Machines authenticate with `Authorization: Bearer tg_live_…` (the key's organization);
+ * browsers with the session cookie plus the `x-csrf-token` header (the active organization, or
+ * `?organizationId=` for another org the user administers).
+ */
+
+const BATCH_CONCURRENCY = 4;
+
+function orgParam(request: Request): string | null {
+  return new URL(request.url).searchParams.get('organizationId');
+}
+
+export async function POST(request: Request): Promise<Response> {
+  try {
+    const who = await resolveRequestActor(request, { mutating: true, organizationId: orgParam(request) });
+    if (!who.ok) return who.response;
+    const { actor } = who;
+    const read = await readJson(request);
+    if (!read.ok) return read.response;
+    const source = who.via === 'api_key' ? 'api' : 'form';
+
+    const body = read.body;
+    if (body && typeof body === 'object' && !Array.isArray(body) && 'invitations' in body) {
+      const batch = inviteBatchSchema.safeParse(body);
+      if (!batch.success) {
+        const fields = fieldErrors(batch.error);
+        return errorJson(400, 'validation_failed', Object.values(fields)[0] ?? 'The batch is not valid.', fields);
+      }
+      const items = batch.data.invitations;
+      const results: unknown[] = new Array(items.length);
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(BATCH_CONCURRENCY, items.length) }, async () => {
+          while (next < items.length) {
+            const index = next++;
+            try {
+              const r = await inviteMember(actor, actor.organizationId, items[index], { source });
+              results[index] = { index, ok: true, outcome: r.outcome, invitation: invitationJson(r.membership) };
+            } catch (error) {
+              const e = describeError(error);
+              results[index] = { index, ok: false, status: e.status, error: { code: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}) } };
+            }
+          }
+        }),
+      );
+      const summary = { invited: 0, already_invited: 0, already_member: 0, failed: 0 };
+      for (const r of results as Array<{ ok: boolean; outcome?: keyof typeof summary }>) summary[r.ok ? r.outcome! : 'failed']++;
+      return jsonResponse({ results, summary });
+    }
+
+    const result = await inviteMember(actor, actor.organizationId, body, { source });
+    return jsonResponse({ outcome: result.outcome, invitation: invitationJson(result.membership) }, result.outcome === 'invited' ? 201 : 200);
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+const listQuery = z.object({
+  status: z.enum(['PENDING_INVITE', 'INVITE_EXPIRED', 'FAILED'], { error: 'status must be PENDING_INVITE, INVITE_EXPIRED or FAILED.' }).optional(),
+  cursor: z.string().max(200, 'The cursor is not valid.').optional(),
+  limit: z.coerce.number({ error: 'limit must be a number from 1 to 100.' }).int('limit must be a number from 1 to 100.').min(1, 'limit must be a number from 1 to 100.').max(100, 'limit must be a number from 1 to 100.').optional(),
+});
+
+export async function GET(request: Request): Promise<Response> {
+  try {
+    const who = await resolveRequestActor(request, { mutating: false, organizationId: orgParam(request) });
+    if (!who.ok) return who.response;
+    const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([k]) => k !== 'organizationId'));
+    const query = listQuery.strict().safeParse(params);
+    if (!query.success) {
+      const fields = fieldErrors(query.error);
+      return errorJson(400, 'validation_failed', Object.values(fields)[0] ?? 'The query is not valid.', fields);
+    }
+    const page = await listInvitations(who.actor, who.actor.organizationId, query.data);
+    return jsonResponse({ invitations: page.invitations.map(invitationJson), nextCursor: page.nextCursor });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}

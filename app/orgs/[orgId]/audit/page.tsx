@@ -1,0 +1,175 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { ChevronLeftIcon, ChevronRightIcon, DownloadIcon } from 'lucide-react';
+import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Input } from '@/components/ui/input';
+import { Label } from '@/components/ui/label';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { ForbiddenError } from '@/lib/auth/authorize';
+import { actorFromContext, requireAdmin } from '@/lib/auth/guards';
+import { AuditQueryError, auditFiltersFromSearchParams, listAuditEvents, type AuditPage } from '@/lib/audit/query';
+import { AUDIT_ACTIONS } from '@/lib/audit/record';
+
+export const metadata: Metadata = { title: 'Audit log' };
+
+const timeFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+const selectClass =
+  'h-9 rounded-md border border-input bg-card px-2 text-sm shadow-xs focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring';
+
+function describeChange(metadata: unknown): string | null {
+  if (!metadata || typeof metadata !== 'object') return null;
+  const m = metadata as Record<string, unknown>;
+  if (typeof m.from === 'string' && typeof m.to === 'string') return `${m.from} → ${m.to}`;
+  return null;
+}
+
+export default async function AuditPage({ params, searchParams }: { params: Promise<{ orgId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { orgId } = await params;
+  const raw = await searchParams;
+  let ctx;
+  try {
+    ctx = await requireAdmin(orgId);
+  } catch (error) {
+    if (error instanceof ForbiddenError) notFound();
+    throw error;
+  }
+  const actor = actorFromContext(ctx, orgId);
+  const query = new URLSearchParams();
+  for (const key of ['action', 'q', 'from', 'to', 'cursor']) {
+    const v = raw[key];
+    const value = Array.isArray(v) ? v[0] : v;
+    if (value) query.set(key, value.slice(0, 200));
+  }
+  const base = `/orgs/${encodeURIComponent(orgId)}/audit`;
+  const filterQuery = new URLSearchParams(query);
+  filterQuery.delete('cursor');
+  const hrefWith = (cursor: string) => {
+    const p = new URLSearchParams(filterQuery);
+    p.set('cursor', cursor);
+    return `${base}?${p}`;
+  };
+
+  let page: AuditPage | null = null;
+  let problem: string | null = null;
+  try {
+    page = await listAuditEvents(actor, orgId, { ...auditFiltersFromSearchParams(query), cursor: query.get('cursor') ?? undefined });
+  } catch (error) {
+    if (!(error instanceof AuditQueryError)) throw error;
+    problem = error.message;
+  }
+
+  return (
+    <section aria-labelledby="audit-heading" className="flex flex-col gap-6">
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div className="flex flex-col gap-1">
+          <h1 id="audit-heading" className="text-xl font-semibold tracking-tight">
+            Audit log
+          </h1>
+          <p className="text-sm text-muted-foreground">Who invited, resent, revoked, removed or changed whom, when and from where. Times in UTC.</p>
+        </div>
+        <Button asChild variant="outline">
+          <a href={`/api/orgs/${encodeURIComponent(orgId)}/audit.csv${filterQuery.size ? `?${filterQuery}` : ''}`} download>
+            <DownloadIcon aria-hidden="true" />
+            Export CSV
+          </a>
+        </Button>
+      </div>
+
+      <form method="get" action={base} role="search" aria-label="Filter the audit log" className="flex flex-wrap items-end gap-3">
+        <div className="flex min-w-48 flex-1 flex-col gap-1.5">
+          <Label htmlFor="audit-q">Person</Label>
+          <Input id="audit-q" name="q" type="search" placeholder="Actor or target email" defaultValue={filterQuery.get('q') ?? ''} maxLength={100} />
+        </div>
+        <div className="flex flex-col gap-1.5">
+          <Label htmlFor="audit-action">Action</Label>
+          <select id="audit-action" name="action" defaultValue={filterQuery.get('action') ?? ''} className={selectClass}>
+            <option value="">Any action</option>
+            {AUDIT_ACTIONS.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="flex flex-col gap-1.5">
+          <Label htmlFor="audit-from">From</Label>
+          <Input id="audit-from" name="from" type="date" defaultValue={filterQuery.get('from') ?? ''} />
+        </div>
+        <div className="flex flex-col gap-1.5">
+          <Label htmlFor="audit-to">To</Label>
+          <Input id="audit-to" name="to" type="date" defaultValue={filterQuery.get('to') ?? ''} />
+        </div>
+        <Button type="submit" variant="secondary">
+          Apply
+        </Button>
+      </form>
+
+      {problem ? (
+        <Alert variant="destructive">
+          <AlertTitle>Those filters could not be used</AlertTitle>
+          <AlertDescription>
+            {problem}{' '}
+            <Link className="underline" href={base}>
+              Show everything
+            </Link>
+          </AlertDescription>
+        </Alert>
+      ) : page && page.rows.length === 0 ? (
+        <p className="rounded-lg border border-dashed px-6 py-10 text-center text-sm text-muted-foreground" data-testid="audit-empty">
+          No events match.
+        </p>
+      ) : page ? (
+        <>
+          <Table aria-label="Audit events">
+            <TableHeader>
+              <TableRow>
+                <TableHead>When</TableHead>
+                <TableHead>Who</TableHead>
+                <TableHead>Action</TableHead>
+                <TableHead>Target</TableHead>
+                <TableHead>Details</TableHead>
+                <TableHead>IP</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {page.rows.map((row) => (
+                <TableRow key={row.id} data-testid="audit-row" data-action={row.action}>
+                  <TableCell className="whitespace-nowrap">
+                    <time dateTime={row.createdAt.toISOString()}>{timeFormat.format(row.createdAt)}</time>
+                  </TableCell>
+                  <TableCell>{row.actorLabel ?? row.actorType}</TableCell>
+                  <TableCell>
+                    <code className="text-xs">{row.action}</code>
+                  </TableCell>
+                  <TableCell>{row.targetLabel ?? '—'}</TableCell>
+                  <TableCell className="text-muted-foreground">{describeChange(row.metadata) ?? '—'}</TableCell>
+                  <TableCell className="text-muted-foreground">{row.ip ?? '—'}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+          <nav aria-label="Pages" className="flex justify-end gap-2">
+            {page.prevCursor ? (
+              <Button asChild variant="outline" size="sm">
+                <Link href={hrefWith(page.prevCursor)} rel="prev">
+                  <ChevronLeftIcon aria-hidden="true" />
+                  Previous
+                </Link>
+              </Button>
+            ) : null}
+            {page.nextCursor ? (
+              <Button asChild variant="outline" size="sm">
+                <Link href={hrefWith(page.nextCursor)} rel="next">
+                  Next
+                  <ChevronRightIcon aria-hidden="true" />
+                </Link>
+              </Button>
+            ) : null}
+          </nav>
+        </>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,43 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { listApiKeys } from '@/lib/api-keys/service';
+import { ForbiddenError } from '@/lib/auth/authorize';
+import { actorFromContext, requireAdmin } from '@/lib/auth/guards';
+import { ApiKeysManager } from './api-keys-manager';
+
+export const metadata: Metadata = { title: 'API keys' };
+
+export default async function ApiKeysPage({ params }: { params: Promise<{ orgId: string }> }) {
+  const { orgId } = await params;
+  let ctx;
+  try {
+    ctx = await requireAdmin(orgId);
+  } catch (error) {
+    if (error instanceof ForbiddenError) notFound();
+    throw error;
+  }
+  const keys = await listApiKeys(actorFromContext(ctx, orgId), orgId);
+  return (
+    <section aria-labelledby="api-keys-heading" className="flex flex-col gap-6">
+      <div className="flex flex-col gap-1">
+        <h1 id="api-keys-heading" className="text-xl font-semibold tracking-tight">
+          API keys
+        </h1>
+        <p className="text-sm text-muted-foreground">
+          Keys let your CRM or HR system invite people through <code>/api/invitations</code>. Each key works for this organization only.
+        </p>
+      </div>
+      <ApiKeysManager
+        orgId={orgId}
+        keys={keys.map((k) => ({
+          id: k.id,
+          name: k.name,
+          prefix: k.prefix,
+          createdAt: k.createdAt.toISOString(),
+          lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+          revokedAt: k.revokedAt?.toISOString() ?? null,
+        }))}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,47 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { ForbiddenError } from '@/lib/auth/authorize';
+import { actorFromContext, requireAdmin } from '@/lib/auth/guards';
+import { getOrganizationSettings } from '@/lib/organizations/settings';
+import { formatDate } from '../team/format';
+import { ResyncForm, SettingsForm } from './settings-forms';
+
+export const metadata: Metadata = { title: 'Settings' };
+
+/** Admins only: members (and anyone else) get a 404, the same as an unknown organization. */
+export default async function SettingsPage({ params }: { params: Promise<{ orgId: string }> }) {
+  const { orgId } = await params;
+  let ctx;
+  try {
+    ctx = await requireAdmin(orgId);
+  } catch (error) {
+    if (error instanceof ForbiddenError) notFound();
+    throw error;
+  }
+  const settings = await getOrganizationSettings(actorFromContext(ctx, orgId), orgId);
+  return (
+    <div className="flex flex-col gap-10">
+      <section aria-labelledby="settings-heading" className="flex flex-col gap-4">
+        <div className="flex flex-col gap-1">
+          <h1 id="settings-heading" className="text-xl font-semibold tracking-tight">
+            Settings
+          </h1>
+          <p className="text-sm text-muted-foreground">
+            {settings.seats.used} seats in use{settings.maxAllowedUsers !== null ? ` of ${settings.maxAllowedUsers}` : ''}.
+          </p>
+        </div>
+        <SettingsForm orgId={orgId} maxAllowedUsers={settings.maxAllowedUsers} allowedEmailDomains={settings.allowedEmailDomains} />
+      </section>
+      <section aria-labelledby="resync-heading" className="flex flex-col gap-3 border-t pt-6">
+        <h2 id="resync-heading" className="text-lg font-semibold tracking-tight">
+          Re-sync from Scalekit
+        </h2>
+        <p className="max-w-xl text-sm text-muted-foreground">
+          Rebuilds this organization&apos;s member list from Scalekit, the source of truth — for changes made in the Scalekit dashboard
+          or webhooks that never arrived. Last synced: {settings.syncedAt ? formatDate(settings.syncedAt) : 'never'}.
+        </p>
+        <ResyncForm orgId={orgId} />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { getBulkJob, previewBulkInvite, runBulkInvite, type BulkCounts } from '@/lib/invitations/bulk';
+import { CSV_MAX_BYTES } from '@/lib/invitations/csv';
+import { InvitationError } from '@/lib/invitations/errors';
+import { runAdminAction, type ActionResult } from '../../admin-action';
+import type { BulkRowView } from '@/components/invitations/bulk-types';
+
+/**
+ * Bulk invite's server actions: upload + preview, then send in chunks so the page can show
+ * progress between them (and a closed tab leaves the rest PENDING, not half-sent).
+ */
+
+/** Rows per send call: small enough for steady progress, large enough to keep the lanes busy. */
+const CHUNK_ROWS = 40;
+
+function rowView(r: { rowNumber: number; email: string; name: string | null; role: string; status: BulkRowView['status']; reason: string | null }): BulkRowView {
+  return { rowNumber: r.rowNumber, email: r.email, name: r.name, role: r.role, status: r.status, reason: r.reason };
+}
+
+export async function previewBulkAction(form: FormData): Promise<ActionResult<{ jobId: string; fileName: string | null; rows: BulkRowView[]; counts: BulkCounts }>> {
+  return runAdminAction(form.get('orgId'), async (actor, orgId) => {
+    const file = form.get('file');
+    if (!(file instanceof File) || file.size === 0) throw new InvitationError('csv_invalid', 'Choose a CSV file to upload.', 400, 'file');
+    if (file.size > CSV_MAX_BYTES) {
+      throw new InvitationError('csv_too_large', `The file is ${(file.size / 1_000_000).toFixed(1)} MB; the limit is 1 MB. Split it into smaller files.`, 413, 'file');
+    }
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      // Excel on Windows still saves "CSV" as Windows-1252; accept it rather than refuse the file.
+      text = new TextDecoder('windows-1252').decode(bytes);
+    }
+    const view = await previewBulkInvite(actor, orgId, { fileName: file.name, text, byteLength: bytes.byteLength });
+    return {
+      message: `${view.counts.pending} of ${view.counts.total} rows are ready to send.`,
+      jobId: view.job.id,
+      fileName: view.job.fileName,
+      rows: view.rows.map(rowView),
+      counts: view.counts,
+    };
+  });
+}
+
+export async function sendBulkChunkAction(orgId: string, jobId: string, retryFailed: boolean): Promise<ActionResult<{ counts: BulkCounts; done: boolean; stoppedBy: { code: string; message: string } | null }>> {
+  return runAdminAction(orgId, async (actor, org) => {
+    const run = await runBulkInvite(actor, org, String(jobId), { maxRows: CHUNK_ROWS, retryFailed: retryFailed === true });
+    if (run.done || run.stoppedBy) {
+      revalidatePath(`/orgs/${org}/team`);
+      revalidatePath(`/orgs/${org}/audit`);
+    }
+    return { message: `${run.counts.invited} invited so far.`, counts: run.counts, done: run.done, stoppedBy: run.stoppedBy };
+  });
+}
+
+export async function bulkJobRowsAction(orgId: string, jobId: string): Promise<ActionResult<{ rows: BulkRowView[]; counts: BulkCounts }>> {
+  return runAdminAction(orgId, async (actor, org) => {
+    const view = await getBulkJob(actor, org, String(jobId));
+    return { message: '', rows: view.rows.map(rowView), counts: view.counts };
+  });
+}

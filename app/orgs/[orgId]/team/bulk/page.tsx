@@ -1,0 +1,39 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { ChevronLeftIcon } from 'lucide-react';
+import { BulkInvite } from '@/components/invitations/bulk-invite';
+import { ForbiddenError } from '@/lib/auth/authorize';
+import { requireAdmin } from '@/lib/auth/guards';
+import { CSV_LIMITS_TEXT, CSV_MAX_BYTES, CSV_MAX_ROWS } from '@/lib/invitations/csv';
+
+export const metadata: Metadata = { title: 'Bulk invite' };
+
+/** Admins only; anyone else gets the same 404 as for an organization they cannot see. */
+export default async function BulkInvitePage({ params }: { params: Promise<{ orgId: string }> }) {
+  const { orgId } = await params;
+  try {
+    await requireAdmin(orgId);
+  } catch (error) {
+    if (error instanceof ForbiddenError) notFound();
+    throw error;
+  }
+  return (
+    <section aria-labelledby="bulk-heading" className="flex flex-col gap-6">
+      <div className="flex flex-col gap-2">
+        <Link href={`/orgs/${encodeURIComponent(orgId)}/team`} className="flex w-fit items-center gap-1 text-sm text-muted-foreground hover:text-foreground">
+          <ChevronLeftIcon className="size-4" aria-hidden="true" />
+          Team
+        </Link>
+        <h1 id="bulk-heading" className="text-xl font-semibold tracking-tight">
+          Bulk invite from a CSV
+        </h1>
+        <p className="text-sm text-muted-foreground">
+          Upload a spreadsheet of people ({CSV_LIMITS_TEXT}). Every row is checked first; rows that are already members or invited are skipped, so uploading the same file
+          again only invites who is missing.
+        </p>
+      </div>
+      <BulkInvite orgId={orgId} maxBytes={CSV_MAX_BYTES} maxRows={CSV_MAX_ROWS} limitsText={CSV_LIMITS_TEXT} />
+    </section>
+  );
+}

@@ -1,0 +1,126 @@
+'use client';
+
+import { useState, useTransition } from 'react';
+import { MoreHorizontalIcon } from 'lucide-react';
+import { toast } from 'sonner';
+import {
+  AlertDialog,
+  AlertDialogAction,
+  AlertDialogCancel,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogFooter,
+  AlertDialogHeader,
+  AlertDialogTitle,
+} from '@/components/ui/alert-dialog';
+import { Button } from '@/components/ui/button';
+import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuSeparator, DropdownMenuTrigger } from '@/components/ui/dropdown-menu';
+import { changeRoleAction, removeMemberAction, resendInvitationAction, revokeInvitationAction } from './actions';
+
+type Kind = 'resend' | 'revoke' | 'role' | 'remove';
+
+export interface RowActionTarget {
+  id: string;
+  email: string;
+  role: string;
+  /** pending/expired invitation, or a member */
+  isInvitation: boolean;
+  /** An invitation still being sent cannot be acted on yet */
+  busy: boolean;
+}
+
+const COPY: Record<Kind, { title: string; confirm: string; destructive: boolean }> = {
+  resend: { title: 'Resend the invitation?', confirm: 'Resend', destructive: false },
+  revoke: { title: 'Revoke the invitation?', confirm: 'Revoke', destructive: true },
+  role: { title: 'Change the role?', confirm: 'Change role', destructive: false },
+  remove: { title: 'Remove this member?', confirm: 'Remove', destructive: true },
+};
+
+/**
+ * The admin-only menu on a team row. Every action asks for confirmation first and runs as a
+ * server action that checks the caller again; the outcome is a toast, and the page re-renders
+ * from the database (revalidatePath) rather than trusting local state.
+ */
+export function MemberRowActions({ orgId, target }: { orgId: string; target: RowActionTarget }) {
+  const [open, setOpen] = useState<Kind | null>(null);
+  const [pending, startTransition] = useTransition();
+  const newRole = target.role === 'admin' ? 'member' : 'admin';
+
+  const descriptions: Record<Kind, string> = {
+    resend: `${target.email} gets a new invitation email, and the invitation's expiry starts again.`,
+    revoke: `${target.email} will no longer be able to join with this invitation. You can invite them again later.`,
+    role: `${target.email} becomes ${newRole === 'admin' ? 'an admin: they can invite, remove and change roles' : 'a member: they can see the team but not change it'}.`,
+    remove: `${target.email} loses access to this organization at once and is signed out of it. Their account stays; you can invite them again later.`,
+  };
+
+  function confirm(kind: Kind) {
+    startTransition(async () => {
+      const result =
+        kind === 'resend'
+          ? await resendInvitationAction(orgId, target.id)
+          : kind === 'revoke'
+            ? await revokeInvitationAction(orgId, target.id)
+            : kind === 'role'
+              ? await changeRoleAction(orgId, target.id, newRole)
+              : await removeMemberAction(orgId, target.id);
+      if (result.ok) toast.success(result.message);
+      else toast.error(result.error);
+      setOpen(null);
+    });
+  }
+
+  return (
+    <>
+      <DropdownMenu>
+        <DropdownMenuTrigger asChild>
+          <Button variant="ghost" size="icon" aria-label={`Actions for ${target.email}`} disabled={target.busy || pending}>
+            <MoreHorizontalIcon aria-hidden="true" />
+          </Button>
+        </DropdownMenuTrigger>
+        <DropdownMenuContent align="end">
+          {target.isInvitation ? (
+            <>
+              <DropdownMenuItem onSelect={() => setOpen('resend')}>Resend invitation</DropdownMenuItem>
+              <DropdownMenuSeparator />
+              <DropdownMenuItem onSelect={() => setOpen('revoke')} className="text-destructive">
+                Revoke invitation
+              </DropdownMenuItem>
+            </>
+          ) : (
+            <>
+              <DropdownMenuItem onSelect={() => setOpen('role')}>{newRole === 'admin' ? 'Make admin' : 'Make member'}</DropdownMenuItem>
+              <DropdownMenuSeparator />
+              <DropdownMenuItem onSelect={() => setOpen('remove')} className="text-destructive">
+                Remove from organization
+              </DropdownMenuItem>
+            </>
+          )}
+        </DropdownMenuContent>
+      </DropdownMenu>
+      <AlertDialog open={open !== null} onOpenChange={(next) => (!next && !pending ? setOpen(null) : undefined)}>
+        {open ? (
+          <AlertDialogContent>
+            <AlertDialogHeader>
+              <AlertDialogTitle>{COPY[open].title}</AlertDialogTitle>
+              <AlertDialogDescription>{descriptions[open]}</AlertDialogDescription>
+            </AlertDialogHeader>
+            <AlertDialogFooter>
+              <AlertDialogCancel disabled={pending}>Cancel</AlertDialogCancel>
+              <AlertDialogAction
+                destructive={COPY[open].destructive}
+                disabled={pending}
+                onClick={(event) => {
+                  // Keep the dialog open (and its buttons disabled) until the server answers.
+                  event.preventDefault();
+                  confirm(open);
+                }}
+              >
+                {pending ? 'Working…' : COPY[open].confirm}
+              </AlertDialogAction>
+            </AlertDialogFooter>
+          </AlertDialogContent>
+        ) : null}
+      </AlertDialog>
+    </>
+  );
+}

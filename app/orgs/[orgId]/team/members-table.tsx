@@ -1,0 +1,74 @@
+import { Badge } from '@/components/ui/badge';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { ROLE_LABELS, isRole } from '@/lib/auth/permissions';
+import type { MemberRow } from '@/lib/members/service';
+import { formatDate, statusBadge } from './format';
+import { MemberRowActions } from './member-row-actions';
+
+function DateCell({ date }: { date: Date | null }) {
+  return date ? <time dateTime={date.toISOString()}>{formatDate(date)}</time> : <span className="text-muted-foreground">—</span>;
+}
+
+/** The members and invitations of one page. Admins get a row action menu; members read only. */
+export function MembersTable({ orgId, rows, canManage, currentUserId }: { orgId: string; rows: MemberRow[]; canManage: boolean; currentUserId: string }) {
+  return (
+    <Table aria-label="Members and invitations">
+      <TableHeader>
+        <TableRow>
+          <TableHead>Name</TableHead>
+          <TableHead>Email</TableHead>
+          <TableHead>Role</TableHead>
+          <TableHead>Status</TableHead>
+          <TableHead>Invited by</TableHead>
+          <TableHead>Invited</TableHead>
+          <TableHead>Joined</TableHead>
+          <TableHead>Expires</TableHead>
+          {canManage ? (
+            <TableHead>
+              <span className="sr-only">Actions</span>
+            </TableHead>
+          ) : null}
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {rows.map((row) => {
+          const badge = statusBadge(row.status, row.syncState);
+          const isInvitation = row.status === 'PENDING_INVITE' || row.status === 'INVITE_EXPIRED' || row.syncState !== 'SYNCED';
+          return (
+            <TableRow key={row.id} data-testid="member-row" data-email={row.email}>
+              <TableCell className="font-medium">
+                {row.name ?? <span className="text-muted-foreground">—</span>}
+                {row.userId === currentUserId ? <span className="ml-1.5 text-xs text-muted-foreground">(you)</span> : null}
+              </TableCell>
+              <TableCell>{row.email}</TableCell>
+              <TableCell data-testid="member-role">{isRole(row.role) ? ROLE_LABELS[row.role] : row.role}</TableCell>
+              <TableCell>
+                <Badge variant={badge.variant} data-testid="member-status" title={row.syncError ?? undefined}>
+                  {badge.label}
+                </Badge>
+              </TableCell>
+              <TableCell className="text-muted-foreground">{row.inviterEmail ?? '—'}</TableCell>
+              <TableCell>
+                <DateCell date={row.invitedAt} />
+              </TableCell>
+              <TableCell>
+                <DateCell date={row.acceptedAt} />
+              </TableCell>
+              <TableCell>
+                <DateCell date={isInvitation ? row.expiresAt : null} />
+              </TableCell>
+              {canManage ? (
+                <TableCell className="text-right">
+                  <MemberRowActions
+                    orgId={orgId}
+                    target={{ id: row.id, email: row.email, role: row.role, isInvitation, busy: row.syncState === 'SENDING' }}
+                  />
+                </TableCell>
+              ) : null}
+            </TableRow>
+          );
+        })}
+      </TableBody>
+    </Table>
+  );
+}

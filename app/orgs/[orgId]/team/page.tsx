@@ -1,0 +1,133 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { ChevronLeftIcon, ChevronRightIcon, UploadIcon, UsersIcon } from 'lucide-react';
+import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
+import { InviteMemberDialog } from '@/components/invitations/invite-form';
+import { Button } from '@/components/ui/button';
+import { actorFromContext, requireOrgMember } from '@/lib/auth/guards';
+import { isRole } from '@/lib/auth/permissions';
+import { MemberError } from '@/lib/members/errors';
+import { getSeatUsage, listMembers, MEMBER_STATUS_FILTERS, type MemberPage, type MemberStatusFilter } from '@/lib/members/service';
+import { teamHref } from './format';
+import { MembersTable } from './members-table';
+import { SeatsBar } from './seats-bar';
+import { TeamFilters } from './team-filters';
+
+export const metadata: Metadata = { title: 'Team' };
+
+type SearchParams = Record<string, string | string[] | undefined>;
+
+function single(value: string | string[] | undefined): string | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  return v?.trim() ? v.trim() : undefined;
+}
+
+/**
+ * The organization's members and invitations, from the PostgreSQL mirror (no Scalekit call per
+ * render). Filters and the page cursor are GET params; unknown filter values are ignored rather
+ * than refused, since they only ever come from a hand-edited URL.
+ */
+export default async function TeamPage({ params, searchParams }: { params: Promise<{ orgId: string }>; searchParams: Promise<SearchParams> }) {
+  const { orgId } = await params;
+  const sp = await searchParams;
+  const ctx = await requireOrgMember(orgId);
+  const actor = actorFromContext(ctx, orgId);
+  const canManage = actor.role === 'admin';
+
+  const q = single(sp.q)?.slice(0, 100);
+  const statusParam = single(sp.status);
+  const status = statusParam && (MEMBER_STATUS_FILTERS as readonly string[]).includes(statusParam) ? (statusParam as MemberStatusFilter) : undefined;
+  const roleParam = single(sp.role);
+  const role = isRole(roleParam) ? roleParam : undefined;
+  const cursor = single(sp.cursor);
+  const filters = { q, status, role };
+
+  let page: MemberPage | null = null;
+  let problem: string | null = null;
+  try {
+    page = await listMembers(actor, orgId, { ...filters, cursor });
+  } catch (error) {
+    if (!(error instanceof MemberError) || error.status !== 400) throw error;
+    problem = error.message;
+  }
+  const seats = await getSeatUsage(actor, orgId);
+  const filtered = Boolean(q || status || role);
+
+  return (
+    <section aria-labelledby="team-heading" className="flex flex-col gap-6">
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div className="flex flex-col gap-1">
+          <h1 id="team-heading" className="text-xl font-semibold tracking-tight">
+            Team
+          </h1>
+          <p className="text-sm text-muted-foreground">
+            {canManage ? 'Invite people, manage roles and remove members.' : 'The people in this organization. Only admins can change the team.'}
+          </p>
+        </div>
+        <SeatsBar seats={seats} />
+      </div>
+
+      {canManage ? (
+        <div className="flex flex-wrap items-center gap-2" data-testid="team-admin-actions">
+          <InviteMemberDialog orgId={orgId} />
+          <Button asChild variant="outline">
+            <Link href={`/orgs/${encodeURIComponent(orgId)}/team/bulk`}>
+              <UploadIcon aria-hidden="true" />
+              Bulk invite
+            </Link>
+          </Button>
+        </div>
+      ) : null}
+
+      <TeamFilters orgId={orgId} q={q} status={status} role={role} />
+
+      {problem ? (
+        <Alert variant="destructive">
+          <AlertTitle>That page could not be shown</AlertTitle>
+          <AlertDescription>
+            {problem}{' '}
+            <Link className="underline" href={teamHref(orgId, filters)}>
+              Go to the first page
+            </Link>
+          </AlertDescription>
+        </Alert>
+      ) : page && page.rows.length === 0 ? (
+        <div className="flex flex-col items-center gap-2 rounded-lg border border-dashed px-6 py-12 text-center" data-testid="team-empty">
+          <UsersIcon className="size-8 text-muted-foreground" aria-hidden="true" />
+          <p className="font-medium">{filtered ? 'Nobody matches these filters' : 'No members yet'}</p>
+          <p className="text-sm text-muted-foreground">
+            {filtered ? 'Try another search, or clear the filters.' : canManage ? 'Invite your first teammate to get started.' : 'Ask an admin to invite your teammates.'}
+          </p>
+        </div>
+      ) : page ? (
+        <>
+          <MembersTable orgId={orgId} rows={page.rows} canManage={canManage} currentUserId={ctx.user.id} />
+          <nav aria-label="Pages" className="flex items-center justify-between gap-4 text-sm">
+            <p className="text-muted-foreground" data-testid="team-count">
+              {page.total} {page.total === 1 ? 'person' : 'people'}
+              {filtered ? ' match' : ''}
+            </p>
+            <div className="flex gap-2">
+              {page.prevCursor ? (
+                <Button asChild variant="outline" size="sm">
+                  <Link href={teamHref(orgId, filters, page.prevCursor)} rel="prev">
+                    <ChevronLeftIcon aria-hidden="true" />
+                    Previous
+                  </Link>
+                </Button>
+              ) : null}
+              {page.nextCursor ? (
+                <Button asChild variant="outline" size="sm">
+                  <Link href={teamHref(orgId, filters, page.nextCursor)} rel="next">
+                    Next
+                    <ChevronRightIcon aria-hidden="true" />
+                  </Link>
+                </Button>
+              ) : null}
+            </div>
+          </nav>
+        </>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * Team page at 10,000 members: the server-side work of one render (the keyset page query, the
+ * count, seat usage, and the members table rendered to HTML) for the first page, a deep page,
+ * a status filter and a search, on real PostgreSQL. Also prints the query plans, which must use
+ * the Membership (organizationId, [status|role,] createdAt, id) indexes.
+ *
+ *   npx tsx bench/team-page.ts [--members 10000] [--runs 200]
+ *
+ * Uses its own throw-away database (cloned from the migrated test template), dropped at the end.
+ * Target (issue 5): p50 ≤ 100 ms for the first page and a deep page.
+ */
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { createElement } from 'react';
+import { renderToString } from 'react-dom/server';
+import pg from 'pg';
+import { createPrismaClient, setDb } from '../lib/db';
+import type { Actor } from '../lib/auth/actor';
+import { encodeCursor } from '../lib/members/cursor';
+import { getSeatUsage, listMembers, type ListMembersInput } from '../lib/members/service';
+import { MembersTable } from '../app/orgs/[orgId]/team/members-table';
+import { databaseUrl, migratedTemplate, withAdmin } from '../test/database';
+
+const { values } = parseArgs({ options: { members: { type: 'string', default: '10000' }, runs: { type: 'string', default: '200' } } });
+const MEMBERS = Number(values.members);
+const RUNS = Number(values.runs);
+const ORG = 'org_bench';
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function main(): Promise<void> {
+  const name = `teamgate_bench_${randomBytes(4).toString('hex')}`;
+  const template = await migratedTemplate();
+  await withAdmin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
+  const url = databaseUrl(name);
+  process.env.DATABASE_URL = url;
+  const prisma = createPrismaClient({ connectionString: url, max: 4 });
+  setDb(prisma);
+  try {
+    await prisma.organization.create({ data: { id: ORG, name: 'Bench Co', maxAllowedUsers: MEMBERS + 100 } });
+    const base = Date.UTC(2025, 0, 1);
+    const statuses = ['ACTIVE', 'ACTIVE', 'ACTIVE', 'PENDING_INVITE', 'INACTIVE'] as const;
+    const seedStart = performance.now();
+    for (let offset = 0; offset < MEMBERS; offset += 2_000) {
+      await prisma.membership.createMany({
+        data: Array.from({ length: Math.min(2_000, MEMBERS - offset) }, (_, j) => {
+          const i = offset + j;
+          return {
+            organizationId: ORG,
+            email: `person${i}@bench.test`,
+            name: `Person ${i}`,
+            role: i % 20 === 0 ? 'admin' : 'member',
+            status: statuses[i % statuses.length]!,
+            inviterEmail: 'owner@bench.test',
+            invitedAt: new Date(base + i * 60_000),
+            expiresAt: new Date(Date.now() + 86_400_000 * 15),
+            createdAt: new Date(base + i * 60_000),
+          };
+        }),
+      });
+    }
+    await prisma.$executeRawUnsafe('ANALYZE "Membership"');
+    console.log(`seeded ${MEMBERS} memberships in ${Math.round(performance.now() - seedStart)} ms`);
+
+    const actor: Actor = { kind: 'user', userId: 'usr_owner', email: 'owner@bench.test', name: null, organizationId: ORG, role: 'admin', sessionId: 'bench' };
+    const deepRow = await prisma.membership.findMany({ where: { organizationId: ORG }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: Math.floor(MEMBERS * 0.9), take: 1 });
+    const deepCursor = encodeCursor({ direction: 'after', createdAt: deepRow[0]!.createdAt, id: deepRow[0]!.id });
+
+    const scenarios: Array<[string, ListMembersInput]> = [
+      ['first page', {}],
+      [`deep page (after row ${Math.floor(MEMBERS * 0.9)})`, { cursor: deepCursor }],
+      ['status=pending, first page', { status: 'pending' }],
+      ['role=admin, deep page', { role: 'admin', cursor: deepCursor }],
+      ['search "person99"', { q: 'person99' }],
+    ];
+
+    console.log(`\n${RUNS} renders each (list + count + seats + table HTML), ${MEMBERS} members:`);
+    for (const [label, input] of scenarios) {
+      const render = async () => {
+        const [page, seats] = await Promise.all([listMembers(actor, ORG, input), getSeatUsage(actor, ORG)]);
+        const html = renderToString(createElement(MembersTable, { orgId: ORG, rows: page.rows, canManage: true, currentUserId: 'usr_owner' }));
+        return html.length + seats.used;
+      };
+      for (let i = 0; i < 10; i++) await render();
+      const times: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const t = performance.now();
+        await render();
+        times.push(performance.now() - t);
+      }
+      times.sort((a, b) => a - b);
+      console.log(`  ${label.padEnd(40)} p50 ${percentile(times, 50).toFixed(1)} ms  p95 ${percentile(times, 95).toFixed(1)} ms  p99 ${percentile(times, 99).toFixed(1)} ms`);
+    }
+
+    // The plans of the page queries listMembers sends (same SQL shape, literal values).
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const keyset = `("createdAt", "id") < ('${deepRow[0]!.createdAt.toISOString()}', '${deepRow[0]!.id}')`;
+    const plans: Array<[string, string]> = [
+      ['first page', `SELECT * FROM "Membership" WHERE "organizationId" = '${ORG}' ORDER BY "createdAt" DESC, "id" DESC LIMIT 26`],
+      ['deep page', `SELECT * FROM "Membership" WHERE "organizationId" = '${ORG}' AND ${keyset} ORDER BY "createdAt" DESC, "id" DESC LIMIT 26`],
+      ['role=admin deep', `SELECT * FROM "Membership" WHERE "organizationId" = '${ORG}' AND "role" = 'admin' AND ${keyset} ORDER BY "createdAt" DESC, "id" DESC LIMIT 26`],
+    ];
+    console.log('\nquery plans:');
+    let allIndexed = true;
+    for (const [label, sql] of plans) {
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ANALYZE ${sql}`);
+      const text = rows.map((r) => r['QUERY PLAN']).join('\n    ');
+      allIndexed &&= /Index (Only )?Scan.*Membership_organizationId_/.test(text);
+      console.log(`  ${label}:\n    ${text}`);
+    }
+    await client.end();
+    console.log(`\nevery page query uses a Membership index: ${allIndexed ? 'yes' : 'NO'}`);
+  } finally {
+    setDb(undefined);
+    await prisma.$disconnect();
+    await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,277 @@
+'use client';
+
+import { useMemo, useRef, useState, useTransition } from 'react';
+import { AlertTriangleIcon, CheckCircle2Icon, DownloadIcon, FileUpIcon, Loader2Icon, RotateCwIcon, SendIcon } from 'lucide-react';
+import { toast } from 'sonner';
+import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Input } from '@/components/ui/input';
+import { Label } from '@/components/ui/label';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import type { BulkCounts } from '@/lib/invitations/bulk';
+import { bulkJobRowsAction, previewBulkAction, sendBulkChunkAction } from '@/app/orgs/[orgId]/team/bulk/actions';
+import type { BulkRowView } from './bulk-types';
+
+type Phase = 'upload' | 'preview' | 'sending' | 'results';
+
+const STATUS_BADGE: Record<BulkRowView['status'], { label: string; variant: 'secondary' | 'success' | 'warning' | 'destructive' }> = {
+  PENDING: { label: 'Ready', variant: 'secondary' },
+  INVITED: { label: 'Invited', variant: 'success' },
+  SKIPPED: { label: 'Skipped', variant: 'warning' },
+  FAILED: { label: 'Failed', variant: 'destructive' },
+};
+
+/**
+ * Upload a CSV → see every row checked → send with a progress bar → per-row results and a
+ * results CSV. Sending runs in chunks (one server action each), so progress is real and a
+ * Scalekit fault stops the run with the remaining rows still marked "not sent yet".
+ */
+export function BulkInvite({ orgId, maxBytes, maxRows, limitsText }: { orgId: string; maxBytes: number; maxRows: number; limitsText: string }) {
+  const [phase, setPhase] = useState<Phase>('upload');
+  const [jobId, setJobId] = useState<string | null>(null);
+  const [fileName, setFileName] = useState<string | null>(null);
+  const [rows, setRows] = useState<BulkRowView[]>([]);
+  const [counts, setCounts] = useState<BulkCounts | null>(null);
+  const [sendTotal, setSendTotal] = useState(0);
+  const [fileError, setFileError] = useState<string | null>(null);
+  const [stopped, setStopped] = useState<string | null>(null);
+  const [onlyFlagged, setOnlyFlagged] = useState(false);
+  const [uploading, startUpload] = useTransition();
+  const formRef = useRef<HTMLFormElement>(null);
+
+  const flagged = useMemo(() => rows.filter((r) => r.status !== 'PENDING' && r.status !== 'INVITED'), [rows]);
+
+  function upload(form: FormData) {
+    setFileError(null);
+    const file = form.get('file');
+    if (!(file instanceof File) || file.size === 0) return setFileError('Choose a CSV file to upload.');
+    // Checked here too: a file over the server action's body limit would fail without our message.
+    if (file.size > maxBytes) return setFileError(`The file is ${(file.size / 1_000_000).toFixed(1)} MB; the limit is 1 MB. Split it into smaller files.`);
+    startUpload(async () => {
+      const result = await previewBulkAction(form);
+      if (!result.ok) {
+        setFileError(result.error);
+        return;
+      }
+      setJobId(result.jobId);
+      setFileName(result.fileName);
+      setRows(result.rows);
+      setCounts(result.counts);
+      setOnlyFlagged(false);
+      setPhase('preview');
+    });
+  }
+
+  async function send(retryFailed: boolean) {
+    if (!jobId || !counts) return;
+    setStopped(null);
+    const total = retryFailed ? counts.pending + counts.failed : counts.pending;
+    setSendTotal(total);
+    setCounts(retryFailed ? { ...counts, pending: total, failed: 0 } : counts);
+    setPhase('sending');
+    let first = true;
+    for (;;) {
+      const result = await sendBulkChunkAction(orgId, jobId, retryFailed && first);
+      first = false;
+      if (!result.ok) {
+        setStopped(result.error);
+        break;
+      }
+      setCounts(result.counts);
+      if (result.stoppedBy) {
+        setStopped(result.stoppedBy.message);
+        break;
+      }
+      if (result.done) break;
+    }
+    const final = await bulkJobRowsAction(orgId, jobId);
+    if (final.ok) {
+      setRows(final.rows);
+      setCounts(final.counts);
+      if (!final.counts.failed && !final.counts.pending) toast.success(`${final.counts.invited} invitations sent.`);
+      else toast.error(`${final.counts.failed + final.counts.pending} rows were not sent. You can retry them.`);
+    }
+    setPhase('results');
+  }
+
+  function reset() {
+    setPhase('upload');
+    setJobId(null);
+    setRows([]);
+    setCounts(null);
+    setStopped(null);
+    formRef.current?.reset();
+  }
+
+  const processed = counts ? Math.max(0, sendTotal - counts.pending) : 0;
+  const progress = sendTotal ? Math.min(100, Math.round((processed / sendTotal) * 100)) : 0;
+  const visible = onlyFlagged ? flagged : rows;
+
+  return (
+    <div className="flex flex-col gap-6">
+      {phase === 'upload' ? (
+        <form ref={formRef} action={upload} className="flex flex-col gap-4 rounded-lg border bg-card p-5">
+          <input type="hidden" name="orgId" value={orgId} />
+          <div className="flex flex-col gap-2">
+            <Label htmlFor="bulk-file">CSV file</Label>
+            <Input id="bulk-file" name="file" type="file" accept=".csv,text/csv,text/plain" aria-describedby="bulk-file-help" aria-invalid={fileError ? true : undefined} />
+            <p id="bulk-file-help" className="text-xs text-muted-foreground">
+              Limits: {limitsText}. One person per row with a header row: <code>email</code>, and optionally <code>role</code> (admin or member; empty means member) and{' '}
+              <code>name</code> (or <code>first name</code> + <code>last name</code>). Comma, semicolon or tab separated; UTF-8 or Excel CSV.
+            </p>
+          </div>
+          {fileError ? (
+            <Alert variant="destructive" role="alert">
+              <AlertTriangleIcon aria-hidden="true" />
+              <AlertTitle>That file cannot be used</AlertTitle>
+              <AlertDescription>{fileError}</AlertDescription>
+            </Alert>
+          ) : null}
+          <div className="flex flex-wrap items-center gap-3">
+            <Button type="submit" disabled={uploading}>
+              {uploading ? <Loader2Icon className="animate-spin" aria-hidden="true" /> : <FileUpIcon aria-hidden="true" />}
+              {uploading ? 'Checking…' : 'Upload and check'}
+            </Button>
+            <a
+              className="text-sm text-primary underline-offset-4 hover:underline"
+              download="invitations-template.csv"
+              href={`data:text/csv;charset=utf-8,${encodeURIComponent('email,role,name\r\nada@example.com,admin,Ada Lovelace\r\ngrace@example.com,member,Grace Hopper\r\n')}`}
+            >
+              Download a template
+            </a>
+          </div>
+          <p className="text-xs text-muted-foreground">Nothing is sent until you review the rows and press Send. Up to {maxRows.toLocaleString('en-US')} rows per file.</p>
+        </form>
+      ) : null}
+
+      {phase !== 'upload' && counts ? (
+        <section aria-labelledby="bulk-summary" className="flex flex-col gap-4">
+          <div className="flex flex-wrap items-center justify-between gap-3">
+            <h2 id="bulk-summary" className="text-base font-semibold">
+              {fileName ?? 'Your file'}: {counts.total} {counts.total === 1 ? 'row' : 'rows'}
+            </h2>
+            <dl className="flex flex-wrap gap-4 text-sm" data-testid="bulk-counts">
+              {phase === 'preview' ? (
+                <>
+                  <div><dt className="inline text-muted-foreground">Ready: </dt><dd className="inline font-medium" data-testid="count-ready">{counts.pending}</dd></div>
+                  <div><dt className="inline text-muted-foreground">Flagged: </dt><dd className="inline font-medium" data-testid="count-flagged">{counts.skipped}</dd></div>
+                </>
+              ) : (
+                <>
+                  <div><dt className="inline text-muted-foreground">Invited: </dt><dd className="inline font-medium" data-testid="count-invited">{counts.invited}</dd></div>
+                  <div><dt className="inline text-muted-foreground">Skipped: </dt><dd className="inline font-medium" data-testid="count-skipped">{counts.skipped}</dd></div>
+                  <div><dt className="inline text-muted-foreground">Failed: </dt><dd className="inline font-medium" data-testid="count-failed">{counts.failed}</dd></div>
+                  <div><dt className="inline text-muted-foreground">Not sent yet: </dt><dd className="inline font-medium" data-testid="count-pending">{counts.pending}</dd></div>
+                </>
+              )}
+            </dl>
+          </div>
+
+          {phase === 'sending' ? (
+            <div className="flex flex-col gap-2">
+              <div
+                role="progressbar"
+                aria-label="Sending invitations"
+                aria-valuemin={0}
+                aria-valuemax={sendTotal}
+                aria-valuenow={processed}
+                className="h-2 w-full overflow-hidden rounded-full bg-muted"
+              >
+                <div className="h-full bg-primary transition-[width]" style={{ width: `${progress}%` }} />
+              </div>
+              <p className="text-sm text-muted-foreground" aria-live="polite">
+                Sending… {processed} of {sendTotal}
+              </p>
+            </div>
+          ) : null}
+
+          {stopped ? (
+            <Alert variant="destructive" role="alert">
+              <AlertTriangleIcon aria-hidden="true" />
+              <AlertTitle>Sending stopped</AlertTitle>
+              <AlertDescription>
+                {stopped} Rows already sent stay sent; the rest are marked &ldquo;failed&rdquo; or &ldquo;not sent yet&rdquo; and can be retried.
+              </AlertDescription>
+            </Alert>
+          ) : null}
+
+          <div className="flex flex-wrap items-center gap-2">
+            {phase === 'preview' ? (
+              <>
+                <Button onClick={() => void send(false)} disabled={counts.pending === 0}>
+                  <SendIcon aria-hidden="true" />
+                  {counts.pending === 0 ? 'Nothing to send' : `Send ${counts.pending} ${counts.pending === 1 ? 'invitation' : 'invitations'}`}
+                </Button>
+                <Button variant="outline" onClick={reset}>
+                  Choose another file
+                </Button>
+              </>
+            ) : null}
+            {phase === 'results' ? (
+              <>
+                {counts.failed + counts.pending > 0 ? (
+                  <Button onClick={() => void send(true)}>
+                    <RotateCwIcon aria-hidden="true" />
+                    Retry {counts.failed + counts.pending} unsent {counts.failed + counts.pending === 1 ? 'row' : 'rows'}
+                  </Button>
+                ) : (
+                  <p className="flex items-center gap-2 text-sm text-success">
+                    <CheckCircle2Icon className="size-4" aria-hidden="true" /> Done: every row is invited or skipped with a reason.
+                  </p>
+                )}
+                <Button asChild variant="outline">
+                  <a href={`/orgs/${encodeURIComponent(orgId)}/team/bulk/${encodeURIComponent(jobId!)}/results.csv`} download>
+                    <DownloadIcon aria-hidden="true" />
+                    Download results CSV
+                  </a>
+                </Button>
+                <Button variant="ghost" onClick={reset}>
+                  Upload another file
+                </Button>
+              </>
+            ) : null}
+            {flagged.length && phase !== 'sending' ? (
+              <label className="ml-auto flex items-center gap-2 text-sm">
+                <input type="checkbox" checked={onlyFlagged} onChange={(e) => setOnlyFlagged(e.target.checked)} />
+                Show only rows that were not sent ({flagged.length})
+              </label>
+            ) : null}
+          </div>
+
+          {phase !== 'sending' ? (
+            <div className="max-h-[32rem] overflow-auto rounded-lg border">
+              <Table aria-label={phase === 'preview' ? 'Rows to invite' : 'Results per row'}>
+                <TableHeader>
+                  <TableRow>
+                    <TableHead className="w-16">Row</TableHead>
+                    <TableHead>Email</TableHead>
+                    <TableHead>Name</TableHead>
+                    <TableHead>Role</TableHead>
+                    <TableHead>{phase === 'preview' ? 'Check' : 'Result'}</TableHead>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {visible.map((row) => (
+                    <TableRow key={row.rowNumber} data-testid="bulk-row" data-status={row.status.toLowerCase()}>
+                      <TableCell className="tabular-nums text-muted-foreground">{row.rowNumber}</TableCell>
+                      <TableCell className="max-w-64 truncate">{row.email || <span className="text-muted-foreground">(empty)</span>}</TableCell>
+                      <TableCell className="max-w-48 truncate">{row.name}</TableCell>
+                      <TableCell>{row.role}</TableCell>
+                      <TableCell>
+                        <div className="flex flex-col gap-1">
+                          <Badge variant={STATUS_BADGE[row.status].variant}>{phase === 'preview' && row.status === 'SKIPPED' ? 'Flagged' : STATUS_BADGE[row.status].label}</Badge>
+                          {row.reason ? <span className="text-xs text-muted-foreground">{row.reason}</span> : null}
+                        </div>
+                      </TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            </div>
+          ) : null}
+        </section>
+      ) : null}
+    </div>
+  );
+}

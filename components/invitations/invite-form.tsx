@@ -1,0 +1,193 @@
+'use client';
+
+import { useActionState, useEffect, useId, useRef, useState, useTransition } from 'react';
+import { Loader2Icon, MailPlusIcon, RotateCwIcon } from 'lucide-react';
+import { toast } from 'sonner';
+import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle, DialogTrigger } from '@/components/ui/dialog';
+import { Input } from '@/components/ui/input';
+import { Label } from '@/components/ui/label';
+import { ROLES, ROLE_LABELS } from '@/lib/auth/permissions';
+import { cn } from '@/lib/utils';
+import { inviteMemberAction, resendFromInviteFormAction } from '@/app/orgs/[orgId]/team/invite-actions';
+import { initialInviteFormState, type InviteFormState } from './invite-form-state';
+
+const ROLE_HELP: Record<(typeof ROLES)[number], string> = {
+  member: 'Uses the product and sees the team.',
+  admin: 'Also invites, removes and changes roles.',
+};
+
+function FieldError({ id, message }: { id: string; message?: string }) {
+  if (!message) return null;
+  return (
+    <p id={id} className="text-xs text-destructive">
+      {message}
+    </p>
+  );
+}
+
+/**
+ * Invite one person: email, role, optional name. Validation happens on the server (the same
+ * zod schema as the API) and comes back per field; the form keeps what was typed. Inviting an
+ * address that is already invited sends nothing and offers a resend instead.
+ */
+export function InviteForm({ orgId, onDone }: { orgId: string; onDone?: () => void }) {
+  const [state, formAction, pending] = useActionState<InviteFormState, FormData>(inviteMemberAction, initialInviteFormState);
+  const [resending, startResend] = useTransition();
+  const [resent, setResent] = useState<number | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  const emailRef = useRef<HTMLInputElement>(null);
+  const ids = { email: useId(), role: useId(), name: useId() };
+
+  useEffect(() => {
+    if (state.status === 'done') {
+      if (state.outcome === 'invited') {
+        toast.success(state.message);
+        formRef.current?.reset();
+        onDone?.();
+      } else {
+        toast.info(state.message);
+      }
+    } else if (state.status === 'error') {
+      toast.error(state.error);
+      emailRef.current?.focus();
+    }
+    // onDone is a fresh closure each render; only a new result should fire this.
+  }, [state]);
+
+  const errors = state.status === 'error' ? state.fieldErrors : {};
+  const values = state.status === 'error' ? state.values : undefined;
+  const alreadyInvited = state.status === 'done' && state.outcome === 'already_invited' ? state : null;
+
+  function resend() {
+    if (!alreadyInvited) return;
+    startResend(async () => {
+      const result = await resendFromInviteFormAction(orgId, alreadyInvited.membershipId);
+      if (result.ok) {
+        toast.success(result.message);
+        setResent(alreadyInvited.at);
+      } else toast.error(result.error);
+    });
+  }
+
+  return (
+    <form ref={formRef} action={formAction} className="flex flex-col gap-4" noValidate aria-describedby={state.status === 'error' ? `${ids.email}-form-error` : undefined}>
+      <input type="hidden" name="orgId" value={orgId} />
+      {state.status === 'error' && !Object.keys(errors).length ? (
+        <Alert variant="destructive" role="alert" id={`${ids.email}-form-error`}>
+          <AlertTitle>The invitation was not sent</AlertTitle>
+          <AlertDescription>{state.error}</AlertDescription>
+        </Alert>
+      ) : null}
+      {alreadyInvited ? (
+        <Alert variant="info" data-testid="already-invited">
+          <AlertTitle>Already invited</AlertTitle>
+          <AlertDescription className="flex flex-col gap-2">
+            <span>
+              {alreadyInvited.email} has a pending invitation, so nothing new was sent.
+              {resent === alreadyInvited.at ? ' The invitation was sent again.' : ' Send the invitation email again?'}
+            </span>
+            {resent === alreadyInvited.at ? null : (
+              <Button type="button" size="sm" variant="outline" className="self-start" onClick={resend} disabled={resending}>
+                {resending ? <Loader2Icon className="animate-spin" aria-hidden="true" /> : <RotateCwIcon aria-hidden="true" />}
+                Resend invitation
+              </Button>
+            )}
+          </AlertDescription>
+        </Alert>
+      ) : null}
+
+      <div className="flex flex-col gap-2">
+        <Label htmlFor={ids.email}>Email</Label>
+        <Input
+          ref={emailRef}
+          id={ids.email}
+          name="email"
+          type="email"
+          autoComplete="off"
+          placeholder="name@company.com"
+          required
+          maxLength={254}
+          defaultValue={values?.email}
+          key={`email-${state.status === 'error' ? state.at : 'fresh'}`}
+          aria-invalid={errors.email ? true : undefined}
+          aria-describedby={errors.email ? `${ids.email}-error` : undefined}
+        />
+        <FieldError id={`${ids.email}-error`} message={errors.email} />
+      </div>
+
+      <div className="flex flex-col gap-2">
+        <Label htmlFor={ids.role}>Role</Label>
+        <select
+          id={ids.role}
+          name="role"
+          defaultValue={values?.role ?? 'member'}
+          key={`role-${state.status === 'error' ? state.at : 'fresh'}`}
+          aria-invalid={errors.role ? true : undefined}
+          aria-describedby={errors.role ? `${ids.role}-error` : `${ids.role}-help`}
+          className={cn(
+            'h-9 w-full rounded-md border border-input bg-card px-3 text-sm shadow-xs',
+            'focus-visible:border-ring focus-visible:outline-2 focus-visible:outline-ring/40 aria-invalid:border-destructive',
+          )}
+        >
+          {ROLES.map((role) => (
+            <option key={role} value={role}>
+              {ROLE_LABELS[role]} — {ROLE_HELP[role]}
+            </option>
+          ))}
+        </select>
+        {errors.role ? <FieldError id={`${ids.role}-error`} message={errors.role} /> : (
+          <p id={`${ids.role}-help`} className="text-xs text-muted-foreground">
+            You can change it later from the team page.
+          </p>
+        )}
+      </div>
+
+      <div className="flex flex-col gap-2">
+        <Label htmlFor={ids.name}>
+          Name <span className="font-normal text-muted-foreground">(optional)</span>
+        </Label>
+        <Input
+          id={ids.name}
+          name="name"
+          autoComplete="off"
+          maxLength={100}
+          placeholder="Ada Lovelace"
+          defaultValue={values?.name}
+          key={`name-${state.status === 'error' ? state.at : 'fresh'}`}
+          aria-invalid={errors.name ? true : undefined}
+          aria-describedby={errors.name ? `${ids.name}-error` : undefined}
+        />
+        <FieldError id={`${ids.name}-error`} message={errors.name} />
+      </div>
+
+      <Button type="submit" disabled={pending} className="self-end">
+        {pending ? <Loader2Icon className="animate-spin" aria-hidden="true" /> : <MailPlusIcon aria-hidden="true" />}
+        {pending ? 'Sending…' : 'Send invitation'}
+      </Button>
+    </form>
+  );
+}
+
+/** The "Invite member" button and its dialog, for the team page. */
+export function InviteMemberDialog({ orgId }: { orgId: string }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <Dialog open={open} onOpenChange={setOpen}>
+      <DialogTrigger asChild>
+        <Button>
+          <MailPlusIcon aria-hidden="true" />
+          Invite member
+        </Button>
+      </DialogTrigger>
+      <DialogContent>
+        <DialogHeader>
+          <DialogTitle>Invite a member</DialogTitle>
+          <DialogDescription>They get an email with a link to join. The invitation is valid for 15 days.</DialogDescription>
+        </DialogHeader>
+        <InviteForm orgId={orgId} onDone={() => setOpen(false)} />
+      </DialogContent>
+    </Dialog>
+  );
+}

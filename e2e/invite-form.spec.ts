@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { expect, test } from '@playwright/test';
+import { AuditLogPage } from './pages/audit-page';
+import { EmulatorPages, waitForEmail } from './pages/emulator-pages';
+import { InviteDialog, privateOrganization, signIn, toast } from './pages/invitations';
+import { TeamPage } from './pages/team-page';
+
+test('an admin invites from the form; the invitee gets the email, signs up, and shows as Active', async ({ page, browser }) => {
+  const tag = randomBytes(4).toString('hex');
+  const { orgId, admin } = await privateOrganization(tag);
+  const invitee = `newcomer-${tag}@acme.test`;
+  await signIn(page, admin, `/orgs/${orgId}/team`);
+
+  const form = new InviteDialog(page);
+  const team = new TeamPage(page);
+
+  // Field errors come back from the server and keep what was typed.
+  await form.invite('not-an-email', 'member', 'Nova Newcomer');
+  await expect(form.dialog.getByText('Enter a valid email address, like name@company.com.')).toBeVisible();
+  await expect(form.email).toHaveAttribute('aria-invalid', 'true');
+  await expect(form.name).toHaveValue('Nova Newcomer');
+
+  await form.invite(invitee, 'member', 'Nova Newcomer');
+  await expect(toast(page, `Invitation sent to ${invitee}.`)).toBeVisible();
+  await expect(form.dialog).toBeHidden();
+  await expect(team.row(invitee).getByTestId('member-status')).toHaveText('Pending');
+
+  // The same address again: nothing new is sent, and a resend is offered.
+  await form.invite(invitee);
+  await expect(form.alreadyInvited).toContainText(`${invitee} has a pending invitation`);
+  await form.alreadyInvited.getByRole('button', { name: 'Resend invitation' }).click();
+  await expect(toast(page, `Invitation sent again to ${invitee}.`)).toBeVisible();
+  await expect(form.alreadyInvited).toContainText('The invitation was sent again.');
+
+  const email = await waitForEmail(invitee, (e) => /You're invited to join/.test(e.subject));
+  expect(email.links).toHaveLength(1);
+
+  // The invitee, in a browser of their own, follows the link and signs up.
+  const inviteeContext = await browser.newContext();
+  try {
+    const inviteePage = await inviteeContext.newPage();
+    const link = new URL(email.links[0]!);
+    await inviteePage.goto(`${link.pathname}${link.search}`);
+    await new EmulatorPages(inviteePage).completeEmailCode(invitee);
+    await expect(inviteePage).toHaveURL(/\/(dashboard|orgs\/)/, { timeout: 15_000 });
+  } finally {
+    await inviteeContext.close();
+  }
+
+  await expect(async () => {
+    await team.goto(orgId);
+    await expect(team.row(invitee).getByTestId('member-status')).toHaveText('Active', { timeout: 500 });
+  }).toPass({ timeout: 15_000 });
+
+  const audit = new AuditLogPage(page);
+  await audit.goto(orgId, { q: admin });
+  const actions = (await audit.actions()).filter((a) => a.startsWith('invitation.'));
+  expect(actions).toEqual(['invitation.resent', 'invitation.created']);
+});

@@ -1,0 +1,137 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+import { ScalekitClient } from '@scalekit-sdk/node';
+import { EmulatorPages } from './emulator-pages';
+import { E2E_CLIENT_SECRET, E2E_EMULATOR_URL } from '../support/test-env';
+
+/** Page objects and set-up for the invitation specs (e2e/invite-*.spec.ts). */
+
+export const scalekit = new ScalekitClient(E2E_EMULATOR_URL, 'skc_teamgate_dev', E2E_CLIENT_SECRET);
+
+/**
+ * An organization of the spec's own, made in Scalekit, with a fresh admin: no other spec shares
+ * its seats or invitations. It reaches the app's mirror through the emulator's webhooks.
+ */
+export async function privateOrganization(tag: string, seats = 1000): Promise<{ orgId: string; admin: string }> {
+  const { organization } = await scalekit.organization.createOrganization(`Invites ${tag}`);
+  const orgId = organization!.id;
+  await scalekit.organization.upsertUserManagementSettings(orgId, { maxAllowedUsers: seats });
+  const admin = `inviter-${tag}@acme.test`;
+  const { user } = await scalekit.user.createUserAndMembership(orgId, { email: admin, sendInvitationEmail: false });
+  await scalekit.user.updateMembership(orgId, user!.id, { roles: ['admin'] });
+  return { orgId, admin };
+}
+
+/** Sign in through the emulator's hosted pages; retried while the webhooks bring the new org into the mirror. */
+export async function signIn(page: Page, email: string, returnTo: string): Promise<void> {
+  await expect(async () => {
+    await page.goto(`/api/auth/login?${new URLSearchParams({ login_hint: email, returnTo })}`);
+    await new EmulatorPages(page).completeEmailCode(email);
+    await page.waitForURL((url) => url.pathname === returnTo, { timeout: 5_000 });
+  }).toPass({ timeout: 25_000 });
+}
+
+export function toast(page: Page, text: string | RegExp): Locator {
+  return page.locator('[data-sonner-toast]').filter({ hasText: text });
+}
+
+/** The "Invite member" dialog on the team page. */
+export class InviteDialog {
+  readonly open: Locator;
+  readonly dialog: Locator;
+  readonly email: Locator;
+  readonly role: Locator;
+  readonly name: Locator;
+  readonly submit: Locator;
+  readonly alreadyInvited: Locator;
+
+  constructor(readonly page: Page) {
+    this.open = page.getByRole('button', { name: 'Invite member' });
+    this.dialog = page.getByRole('dialog', { name: 'Invite a member' });
+    this.email = this.dialog.getByLabel('Email');
+    this.role = this.dialog.getByLabel('Role');
+    this.name = this.dialog.getByLabel(/^Name/);
+    this.submit = this.dialog.getByRole('button', { name: 'Send invitation' });
+    this.alreadyInvited = this.dialog.getByTestId('already-invited');
+  }
+
+  async invite(email: string, role: 'admin' | 'member' = 'member', name = ''): Promise<void> {
+    if (!(await this.dialog.isVisible())) await this.open.click();
+    await expect(this.dialog).toBeVisible();
+    await this.email.fill(email);
+    await this.role.selectOption(role);
+    await this.name.fill(name);
+    await this.submit.click();
+  }
+}
+
+/** /orgs/:orgId/team/bulk */
+export class BulkInvitePage {
+  readonly heading: Locator;
+  readonly file: Locator;
+  readonly upload: Locator;
+  readonly rows: Locator;
+  readonly progress: Locator;
+  readonly download: Locator;
+
+  constructor(readonly page: Page) {
+    this.heading = page.getByRole('heading', { level: 1, name: 'Bulk invite from a CSV' });
+    this.file = page.getByLabel('CSV file');
+    this.upload = page.getByRole('button', { name: 'Upload and check' });
+    this.rows = page.getByTestId('bulk-row');
+    this.progress = page.getByRole('progressbar', { name: 'Sending invitations' });
+    this.download = page.getByRole('link', { name: 'Download results CSV' });
+  }
+
+  async goto(orgId: string): Promise<void> {
+    await this.page.goto(`/orgs/${orgId}/team/bulk`);
+    await expect(this.heading).toBeVisible();
+  }
+
+  async uploadCsv(name: string, text: string): Promise<void> {
+    await this.file.setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });
+    await this.upload.click();
+  }
+
+  count(id: 'ready' | 'flagged' | 'invited' | 'skipped' | 'failed' | 'pending'): Locator {
+    return this.page.getByTestId(`count-${id}`);
+  }
+
+  rowsWithStatus(status: 'pending' | 'invited' | 'skipped' | 'failed'): Locator {
+    return this.page.locator(`[data-testid="bulk-row"][data-status="${status}"]`);
+  }
+}
+
+/** /orgs/:orgId/settings/api-keys */
+export class ApiKeysPage {
+  readonly heading: Locator;
+  readonly name: Locator;
+  readonly create: Locator;
+  readonly secret: Locator;
+  readonly rows: Locator;
+
+  constructor(readonly page: Page) {
+    this.heading = page.getByRole('heading', { level: 1, name: 'API keys' });
+    this.name = page.getByLabel('New key name');
+    this.create = page.getByRole('button', { name: 'Create key' });
+    this.secret = page.getByTestId('api-key-secret');
+    this.rows = page.getByTestId('api-key-row');
+  }
+
+  async goto(orgId: string): Promise<void> {
+    await this.page.goto(`/orgs/${orgId}/settings/api-keys`);
+    await expect(this.heading).toBeVisible();
+  }
+
+  async createKey(name: string): Promise<string> {
+    await this.name.fill(name);
+    await this.create.click();
+    await expect(this.secret).toBeVisible();
+    return (await this.secret.textContent())!.trim();
+  }
+
+  async revoke(name: string): Promise<void> {
+    await this.page.getByRole('button', { name: `Revoke ${name}` }).click();
+    await this.page.getByRole('alertdialog').getByRole('button', { name: 'Revoke key' }).click();
+    await expect(this.rows.filter({ hasText: name })).toContainText('Revoked');
+  }
+}

@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import { expect, test, type Page } from '@playwright/test';
+import { ScalekitClient } from '@scalekit-sdk/node';
+import { AuditLogPage } from './pages/audit-page';
+import { EmulatorPages } from './pages/emulator-pages';
+import { TeamPage } from './pages/team-page';
+import { E2E_CLIENT_SECRET, E2E_EMULATOR_URL } from './support/test-env';
+
+/**
+ * The admin's team page end to end: people are put into Scalekit directly (as another tool or
+ * the invite form would), reach the page through the emulator's webhooks, and every row action
+ * runs through the UI and shows up in the audit log. Unique emails per run: the stack is shared
+ * by specs running in parallel.
+ */
+
+const scalekit = new ScalekitClient(E2E_EMULATOR_URL, 'skc_teamgate_dev', E2E_CLIENT_SECRET);
+
+/**
+ * An organization of the test's own with a fresh admin, made in Scalekit: no other spec shares
+ * its seats, admins or audit log. It reaches the mirror through the webhooks.
+ */
+async function privateOrganization(tag: string, seats = 100): Promise<{ orgId: string; admin: string }> {
+  const { organization } = await scalekit.organization.createOrganization(`Team ${tag}`);
+  const orgId = organization!.id;
+  await scalekit.organization.upsertUserManagementSettings(orgId, { maxAllowedUsers: seats });
+  const admin = `owner-${tag}@acme.test`;
+  const { user } = await scalekit.user.createUserAndMembership(orgId, { email: admin, sendInvitationEmail: false });
+  await scalekit.user.updateMembership(orgId, user!.id, { roles: ['admin'] });
+  return { orgId, admin };
+}
+
+async function signIn(page: Page, email: string, returnTo: string): Promise<void> {
+  await page.goto(`/api/auth/login?${new URLSearchParams({ login_hint: email, returnTo })}`);
+  await new EmulatorPages(page).completeEmailCode(email);
+  await page.waitForURL((url) => url.pathname === returnTo);
+}
+
+test('an admin resends, revokes, changes a role and removes, and each is in the audit log', async ({ page }) => {
+  const tag = randomBytes(4).toString('hex');
+  const pending = `resend-${tag}@acme.test`;
+  const revoked = `revoke-${tag}@acme.test`;
+  const member = `member-${tag}@acme.test`;
+  const { orgId, admin } = await privateOrganization(tag);
+  await scalekit.user.createUserAndMembership(orgId, { email: pending, sendInvitationEmail: true });
+  await scalekit.user.createUserAndMembership(orgId, { email: revoked, sendInvitationEmail: true });
+  await scalekit.user.createUserAndMembership(orgId, { email: member, sendInvitationEmail: false });
+
+  const team = new TeamPage(page);
+  await expect(async () => {
+    await signIn(page, admin, `/orgs/${orgId}/team`);
+  }).toPass({ timeout: 20_000 });
+  await team.waitForRow(member, orgId);
+  await team.waitForRow(pending, orgId);
+  await team.waitForRow(revoked, orgId);
+  await expect(team.rows).toHaveCount(4);
+  await expect(team.seats).toContainText('4 of 100 seats used');
+  await expect(team.row(pending).getByTestId('member-status')).toHaveText('Pending');
+  await expect(team.row(member).getByTestId('member-status')).toHaveText('Active');
+
+  await team.runRowAction(pending, 'Resend invitation', 'Resend');
+  await expect(team.toast(`Invitation sent again to ${pending}.`)).toBeVisible();
+
+  await team.runRowAction(revoked, 'Revoke invitation', 'Revoke');
+  await expect(team.toast('Invitation revoked.')).toBeVisible();
+  await expect(team.row(revoked)).toHaveCount(0);
+
+  await team.runRowAction(member, 'Make admin', 'Change role');
+  await expect(team.toast(`${member} is now admin.`)).toBeVisible();
+  await expect(team.row(member).getByTestId('member-role')).toHaveText('Admin');
+
+  await team.runRowAction(member, 'Remove from organization', 'Remove');
+  await expect(team.toast(`${member} was removed from the organization.`)).toBeVisible();
+  await expect(team.row(member)).toHaveCount(0);
+  await expect(team.rows).toHaveCount(2);
+  await expect(team.seats).toContainText('2 of 100 seats used');
+
+  const audit = new AuditLogPage(page);
+  await audit.goto(orgId, { q: admin });
+  const actions = (await audit.actions()).filter((a) => a.startsWith('member.') || a.startsWith('invitation.'));
+  expect(actions).toEqual(['member.removed', 'member.role_changed', 'invitation.revoked', 'invitation.resent']);
+  await expect(audit.rows.filter({ hasText: 'member → admin' })).toHaveCount(1);
+  await expect(audit.rows.first()).toContainText(admin);
+
+  const download = await Promise.all([page.waitForEvent('download'), audit.exportLink.click()]).then(([d]) => d);
+  const csv = await (await download.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString('utf8'));
+  expect(csv.split('\r\n')[0]).toBe('time,actor_type,actor,action,target_type,target,ip,user_agent,details');
+  expect(csv).toContain(`,member.removed,membership,${member},`);
+});
+
+test('a member sees the team read-only and cannot open admin pages', async ({ page }) => {
+  await signIn(page, 'max@acme.test', '/orgs/org_acme/team');
+  const team = new TeamPage(page);
+  await expect(team.row('ada@acme.test')).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Actions for / })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Bulk invite' })).toHaveCount(0);
+  await expect(page.getByRole('navigation', { name: 'Organization' }).getByRole('link')).toHaveText(['Team']);
+
+  for (const path of ['/orgs/org_acme/settings', '/orgs/org_acme/audit', '/orgs/org_globex/team']) {
+    const response = await page.goto(path);
+    expect(response?.status(), path).toBe(404);
+  }
+  const csv = await page.request.get('/api/orgs/org_acme/audit.csv');
+  expect(csv.status()).toBe(403);
+});
+
+test('search, filters and keyset pages', async ({ page }) => {
+  const tag = randomBytes(4).toString('hex');
+  const emails = Array.from({ length: 27 }, (_, i) => `page${String(i).padStart(2, '0')}-${tag}@acme.test`);
+  const { orgId, admin } = await privateOrganization(tag);
+  for (const email of emails) await scalekit.user.createUserAndMembership(orgId, { email, sendInvitationEmail: false });
+
+  await expect(async () => {
+    await signIn(page, admin, `/orgs/${orgId}/team`);
+  }).toPass({ timeout: 20_000 });
+  const team = new TeamPage(page);
+  await expect(async () => {
+    await team.goto(orgId, { q: `-${tag}@` });
+    await expect(page.getByTestId('team-count')).toHaveText('28 people match', { timeout: 500 });
+  }).toPass({ timeout: 20_000 });
+
+  const seen: string[] = [];
+  await expect(team.rows).toHaveCount(25);
+  seen.push(...(await team.rows.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-email')!))));
+  await expect(team.previous).toHaveCount(0);
+  await team.next.click();
+  await expect(team.rows).toHaveCount(3);
+  seen.push(...(await team.rows.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-email')!))));
+  expect(new Set(seen)).toEqual(new Set([...emails, admin]));
+  await team.previous.click();
+  await expect(team.rows).toHaveCount(25);
+
+  await team.search.fill(`page03-${tag}`);
+  await team.apply.click();
+  await expect(team.rows).toHaveCount(1);
+  await team.statusFilter.selectOption('pending');
+  await team.apply.click();
+  await expect(team.empty).toContainText('Nobody matches these filters');
+  await expect(page).toHaveURL(/status=pending/);
+});

@@ -1,0 +1,208 @@
+import type { Actor } from '@/lib/auth/actor';
+import { assertCan } from '@/lib/auth/authorize';
+import { AUDIT_ACTIONS, type AuditAction } from '@/lib/audit/record';
+import { db } from '@/lib/db';
+import { Prisma } from '@/lib/generated/prisma/client';
+import { decodeCursor, encodeCursor, type Cursor } from '@/lib/members/cursor';
+
+/**
+ * Reading the audit log: one organization's events, newest first, filtered by action, by text
+ * (who did it or to whom) and by date, keyset-paginated like the team page; and the same
+ * selection as CSV for download.
+ */
+
+export class AuditQueryError extends Error {
+  readonly status = 400;
+  constructor(
+    readonly code: 'invalid_input' | 'invalid_cursor',
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'AuditQueryError';
+  }
+}
+
+export interface AuditFilters {
+  action?: string;
+  /** Substring of the actor's or the target's label (usually an email) */
+  q?: string;
+  /** Inclusive lower bound */
+  from?: Date;
+  /** Exclusive upper bound */
+  to?: Date;
+}
+
+export interface AuditListInput extends AuditFilters {
+  cursor?: string;
+  limit?: number;
+}
+
+export interface AuditRow {
+  id: string;
+  createdAt: Date;
+  actorType: string;
+  actorLabel: string | null;
+  action: string;
+  targetType: string | null;
+  targetLabel: string | null;
+  metadata: unknown;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface AuditPage {
+  rows: AuditRow[];
+  nextCursor: string | null;
+  prevCursor: string | null;
+}
+
+export const AUDIT_PAGE_SIZE = 50;
+export const MAX_AUDIT_PAGE_SIZE = 200;
+/** A CSV larger than this is cut off (and says so in its last line); narrow the dates instead. */
+export const MAX_CSV_ROWS = 100_000;
+
+function isAuditAction(value: string): value is AuditAction {
+  return (AUDIT_ACTIONS as readonly string[]).includes(value);
+}
+
+function validFilters(f: AuditFilters): { action: AuditAction | null; q: string | null; from: Date | null; to: Date | null } {
+  const action = f.action?.trim() || null;
+  if (action !== null && !isAuditAction(action)) throw new AuditQueryError('invalid_input', 'Unknown action filter.', 'action');
+  const q = f.q?.trim() || null;
+  if (q !== null && q.length > 100) throw new AuditQueryError('invalid_input', 'Search text can be at most 100 characters.', 'q');
+  for (const [name, d] of [['from', f.from], ['to', f.to]] as const) {
+    if (d !== undefined && Number.isNaN(d.getTime())) throw new AuditQueryError('invalid_input', `"${name}" is not a valid date.`, name);
+  }
+  if (f.from && f.to && f.from.getTime() >= f.to.getTime()) throw new AuditQueryError('invalid_input', '"from" must be before "to".', 'from');
+  return { action, q, from: f.from ?? null, to: f.to ?? null };
+}
+
+function whereSql(organizationId: string, f: ReturnType<typeof validFilters>): Prisma.Sql {
+  const parts: Prisma.Sql[] = [Prisma.sql`"organizationId" = ${organizationId}`];
+  if (f.action) parts.push(Prisma.sql`"action" = ${f.action}`);
+  if (f.q) {
+    const pattern = `%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    parts.push(Prisma.sql`(lower(coalesce("actorLabel", '')) LIKE ${pattern} OR lower(coalesce("targetLabel", '')) LIKE ${pattern})`);
+  }
+  if (f.from) parts.push(Prisma.sql`"createdAt" >= ${f.from}`);
+  if (f.to) parts.push(Prisma.sql`"createdAt" < ${f.to}`);
+  return Prisma.join(parts, ' AND ');
+}
+
+const COLUMNS = Prisma.sql`"id", "createdAt", "actorType", "actorLabel", "action", "targetType", "targetLabel", "metadata", "ip", "userAgent"`;
+
+async function fetchPage(organizationId: string, filters: ReturnType<typeof validFilters>, cursor: Cursor | null, limit: number): Promise<AuditRow[]> {
+  const backwards = cursor?.direction === 'before';
+  const keyset = cursor
+    ? backwards
+      ? Prisma.sql`AND ("createdAt", "id") > (${cursor.createdAt}, ${cursor.id})`
+      : Prisma.sql`AND ("createdAt", "id") < (${cursor.createdAt}, ${cursor.id})`
+    : Prisma.empty;
+  const order = backwards ? Prisma.sql`ORDER BY "createdAt" ASC, "id" ASC` : Prisma.sql`ORDER BY "createdAt" DESC, "id" DESC`;
+  return db.$queryRaw<AuditRow[]>`SELECT ${COLUMNS} FROM "AuditEvent" WHERE ${whereSql(organizationId, filters)} ${keyset} ${order} LIMIT ${limit}`;
+}
+
+export async function listAuditEvents(actor: Actor, organizationId: string, input: AuditListInput = {}): Promise<AuditPage> {
+  assertCan(actor, organizationId, 'audit:read');
+  const filters = validFilters(input);
+  const limit = input.limit ?? AUDIT_PAGE_SIZE;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_AUDIT_PAGE_SIZE) {
+    throw new AuditQueryError('invalid_input', `Page size must be a whole number from 1 to ${MAX_AUDIT_PAGE_SIZE}.`, 'limit');
+  }
+  let cursor: Cursor | null = null;
+  if (input.cursor) {
+    cursor = decodeCursor(input.cursor);
+    if (!cursor) throw new AuditQueryError('invalid_cursor', 'That page link is not valid any more. Start again from the first page.', 'cursor');
+  }
+  const backwards = cursor?.direction === 'before';
+  const fetched = await fetchPage(organizationId, filters, cursor, limit + 1);
+  const more = fetched.length > limit;
+  const rows = fetched.slice(0, limit);
+  if (backwards) rows.reverse();
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  const hasNewer = backwards ? more : cursor !== null;
+  const hasOlder = backwards ? true : more;
+  return {
+    rows,
+    nextCursor: hasOlder && last ? encodeCursor({ direction: 'after', createdAt: last.createdAt, id: last.id }) : null,
+    prevCursor: hasNewer && first ? encodeCursor({ direction: 'before', createdAt: first.createdAt, id: first.id }) : null,
+  };
+}
+
+export const AUDIT_CSV_HEADER = ['time', 'actor_type', 'actor', 'action', 'target_type', 'target', 'ip', 'user_agent', 'details'] as const;
+
+/**
+ * One CSV field. Quoted when needed (RFC 4180), and a cell a spreadsheet would run as a formula
+ * (=, +, -, @, tab, CR first) gets a leading apostrophe: audit labels come from user input.
+ */
+export function csvField(value: unknown): string {
+  let text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function auditCsvLine(row: AuditRow): string {
+  return [
+    row.createdAt.toISOString(),
+    row.actorType,
+    row.actorLabel,
+    row.action,
+    row.targetType,
+    row.targetLabel,
+    row.ip,
+    row.userAgent,
+    row.metadata ?? null,
+  ]
+    .map(csvField)
+    .join(',');
+}
+
+/**
+ * The filtered audit log as CSV lines (CRLF-terminated), streamed page by page so memory stays
+ * flat however long the log is. Authorization and validation happen before the first line.
+ */
+export async function auditCsv(actor: Actor, organizationId: string, input: AuditFilters = {}): Promise<AsyncGenerator<string>> {
+  assertCan(actor, organizationId, 'audit:read');
+  const filters = validFilters(input);
+  async function* lines(): AsyncGenerator<string> {
+    yield `${AUDIT_CSV_HEADER.join(',')}\r\n`;
+    let cursor: Cursor | null = null;
+    let written = 0;
+    for (;;) {
+      const batch = await fetchPage(organizationId, filters, cursor, 1000);
+      for (const row of batch) {
+        if (written >= MAX_CSV_ROWS) {
+          yield `${csvField(`truncated after ${MAX_CSV_ROWS} rows; narrow the date range`)}\r\n`;
+          return;
+        }
+        yield `${auditCsvLine(row)}\r\n`;
+        written++;
+      }
+      const last = batch[batch.length - 1];
+      if (batch.length < 1000 || !last) return;
+      cursor = { direction: 'after', createdAt: last.createdAt, id: last.id };
+    }
+  }
+  return lines();
+}
+
+function parseDay(value: string | null, field: 'from' | 'to'): Date | undefined {
+  if (!value) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new AuditQueryError('invalid_input', `"${field}" must be a date like 2026-01-31.`, field);
+  const day = new Date(`${value}T00:00:00.000Z`);
+  if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== value) throw new AuditQueryError('invalid_input', `"${field}" is not a real date.`, field);
+  // "to" is inclusive for people (to=31 Jan means through that day), exclusive for the query.
+  return field === 'to' ? new Date(day.getTime() + 86_400_000) : day;
+}
+
+/** Filters from a URL's search params (?action=&q=&from=YYYY-MM-DD&to=YYYY-MM-DD), shared by page and export. */
+export function auditFiltersFromSearchParams(params: URLSearchParams): AuditFilters {
+  return {
+    action: params.get('action') || undefined,
+    q: params.get('q') || undefined,
+    from: parseDay(params.get('from'), 'from'),
+    to: parseDay(params.get('to'), 'to'),
+  };
+}

@@ -1,0 +1,354 @@
+import type { Actor } from '@/lib/auth/actor';
+import { assertCan } from '@/lib/auth/authorize';
+import { recordAudit } from '@/lib/audit/record';
+import { db } from '@/lib/db';
+import type { BulkInviteJob, BulkInviteJobStatus, BulkInviteRow, BulkInviteRowStatus, Membership } from '@/lib/generated/prisma/client';
+import { errorForLog, log } from '@/lib/log';
+import { parseInviteCsv, toCsv } from './csv';
+import { InvitationError, ScalekitCallError } from './errors';
+import { inviteRateLimitError, reserveInvites } from './rate-limit';
+import { domainAllowed } from './schemas';
+import { claimAndSend, claimMany, effectiveStatus, finishInvites, loadOrganization, sendToScalekit, validateInvite, type SentInvite } from './service';
+import type { InviteInput } from './schemas';
+import { isInvitationStatus } from './scalekit-membership';
+
+/**
+ * Bulk invitations from a CSV, in two steps a person can follow:
+ *
+ * 1. preview: parse and check every row (bad email, unknown role, duplicate
+ *    in the file, domain not allowed, already a member, already invited,
+ *    over the seat limit) and store the job with each row PENDING (will be
+ *    sent) or SKIPPED (with the reason). Nothing reaches Scalekit.
+ * 2. run: send the PENDING rows through the same inviteMember path as the
+ *    form, a few at a time. Each row ends INVITED, SKIPPED (with why) or
+ *    FAILED (with why). When Scalekit fails in a way that will hit the next
+ *    rows too (rate limit, outage, timeout) the run stops dispatching: rows
+ *    not attempted stay PENDING, so the state stays truthful and "retry"
+ *    picks up exactly the FAILED and PENDING rows. A run can be called in
+ *    chunks (`maxRows`), which is how the page shows progress.
+ */
+
+export const BULK_DEFAULT_CONCURRENCY = 8;
+
+export interface BulkCounts {
+  total: number;
+  pending: number;
+  invited: number;
+  skipped: number;
+  failed: number;
+}
+
+export interface BulkJobView {
+  job: BulkInviteJob;
+  rows: BulkInviteRow[];
+  counts: BulkCounts;
+}
+
+export interface BulkRunResult {
+  job: BulkInviteJob;
+  counts: BulkCounts;
+  /** Rows this call attempted */
+  attempted: number;
+  /** Set when a Scalekit fault stopped the run early; the remaining rows can be retried. */
+  stoppedBy: { code: string; message: string } | null;
+  /** No PENDING rows remain. */
+  done: boolean;
+}
+
+export interface BulkUpload {
+  fileName?: string | null;
+  text: string;
+  /** Size of the upload as received, before decoding. */
+  byteLength?: number;
+}
+
+function countRows(rows: Array<Pick<BulkInviteRow, 'status'>>): BulkCounts {
+  const counts: BulkCounts = { total: rows.length, pending: 0, invited: 0, skipped: 0, failed: 0 };
+  for (const r of rows) counts[r.status.toLowerCase() as Lowercase<BulkInviteRowStatus>]++;
+  return counts;
+}
+
+async function countsFor(jobId: string): Promise<BulkCounts> {
+  const groups = await db.bulkInviteRow.groupBy({ by: ['status'], where: { jobId }, _count: { _all: true } });
+  const counts: BulkCounts = { total: 0, pending: 0, invited: 0, skipped: 0, failed: 0 };
+  for (const g of groups) {
+    counts[g.status.toLowerCase() as Lowercase<BulkInviteRowStatus>] = g._count._all;
+    counts.total += g._count._all;
+  }
+  return counts;
+}
+
+function cleanFileName(name: string | null | undefined): string | null {
+  if (!name) return null;
+  const base = name.split(/[\\/]/).pop() ?? '';
+  return base.replace(/[^\w.\- ()]/g, '_').slice(0, 120) || null;
+}
+
+/** Parse, check every row, and store the job. Throws InvitationError for a file that cannot be read at all. */
+export async function previewBulkInvite(actor: Actor, organizationId: string, upload: BulkUpload): Promise<BulkJobView> {
+  assertCan(actor, organizationId, 'members:invite');
+  const parsed = parseInviteCsv(upload.text, upload.byteLength);
+  if (!parsed.ok) throw new InvitationError(parsed.code, parsed.message, parsed.code === 'csv_too_large' ? 413 : 400, 'file');
+  const org = await loadOrganization(organizationId);
+  const now = new Date();
+
+  const emails = parsed.rows.filter((r) => r.invite).map((r) => r.invite!.email);
+  const existing = new Map(
+    (await db.membership.findMany({ where: { organizationId, email: { in: emails } }, select: { email: true, status: true, expiresAt: true, syncState: true } })).map((m) => [m.email, m]),
+  );
+  let seatsLeft = Number.POSITIVE_INFINITY;
+  if (org.maxAllowedUsers !== null) {
+    // Scalekit counts ACTIVE members and live invitations; expired invitations hold no seat.
+    const used = await db.membership.count({
+      where: { organizationId, OR: [{ status: 'ACTIVE' }, { status: 'PENDING_INVITE', OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }] },
+    });
+    seatsLeft = Math.max(0, org.maxAllowedUsers - used);
+  }
+
+  const rows = parsed.rows.map((row) => {
+    let status: BulkInviteRowStatus = 'SKIPPED';
+    let reason = row.error;
+    if (!reason && row.invite) {
+      const current = existing.get(row.invite.email);
+      if (!domainAllowed(row.invite.email, org.allowedEmailDomains)) {
+        reason = `Domain not allowed: ${org.name} only invites addresses at ${org.allowedEmailDomains.join(', ')}.`;
+      } else if (current && current.syncState === 'SYNCED') {
+        reason = isInvitationStatus(effectiveStatus(current, now)) ? 'Already invited.' : 'Already a member.';
+      } else if (seatsLeft <= 0 && !current) {
+        reason = `Over the seat limit: ${org.name} has ${org.maxAllowedUsers} seats and none left for this row.`;
+      } else {
+        status = 'PENDING';
+        reason = null;
+        if (!current) seatsLeft--;
+      }
+    }
+    return { rowNumber: row.rowNumber, email: (row.invite?.email ?? row.email).slice(0, 320), name: row.name?.slice(0, 200) ?? null, role: row.role.slice(0, 40), status, reason };
+  });
+
+  const job = await db.bulkInviteJob.create({
+    data: {
+      organizationId,
+      createdByUserId: actor.kind === 'user' ? actor.userId : null,
+      fileName: cleanFileName(upload.fileName),
+      status: 'PREVIEWED',
+      rows: { createMany: { data: rows } },
+    },
+  });
+  const stored = await db.bulkInviteRow.findMany({ where: { jobId: job.id }, orderBy: { rowNumber: 'asc' } });
+  return { job, rows: stored, counts: countRows(stored) };
+}
+
+async function loadJob(organizationId: string, jobId: string): Promise<BulkInviteJob> {
+  const job = typeof jobId === 'string' && jobId.length <= 64 ? await db.bulkInviteJob.findFirst({ where: { id: jobId, organizationId } }) : null;
+  if (!job) throw new InvitationError('job_not_found', 'That bulk invitation does not exist in this organization.', 404);
+  return job;
+}
+
+export async function getBulkJob(actor: Actor, organizationId: string, jobId: string): Promise<BulkJobView> {
+  assertCan(actor, organizationId, 'members:invite');
+  const job = await loadJob(organizationId, jobId);
+  const rows = await db.bulkInviteRow.findMany({ where: { jobId }, orderBy: { rowNumber: 'asc' } });
+  return { job, rows, counts: countRows(rows) };
+}
+
+export interface BulkRunOptions {
+  concurrency?: number;
+  /** Attempt at most this many rows in this call (chunked runs show progress). */
+  maxRows?: number;
+  /** Put rows that FAILED back in the queue first (the "Retry" button); pass on the first chunk only. */
+  retryFailed?: boolean;
+}
+
+/** Should one failure stop the rows after it? Only when the next call would fail the same way. */
+function stopsTheRun(error: unknown): boolean {
+  return error instanceof ScalekitCallError && error.retryable;
+}
+
+/** A run that has not touched its job for this long died (crash, deploy); another may take over. */
+const RUN_LEASE_MS = 120_000;
+const FLUSH_EVERY = 25;
+/** Rows claimed per statement; the lanes work through one batch of claims at a time. */
+const CLAIM_BATCH = 64;
+
+export async function runBulkInvite(actor: Actor, organizationId: string, jobId: string, options: BulkRunOptions = {}): Promise<BulkRunResult> {
+  assertCan(actor, organizationId, 'members:invite');
+  const job = await loadJob(organizationId, jobId);
+  const org = await loadOrganization(organizationId);
+  const concurrency = Math.min(Math.max(options.concurrency ?? BULK_DEFAULT_CONCURRENCY, 1), 32);
+
+  // One run per job at a time (a double click, two tabs): compare-and-set on the job row.
+  const { count: locked } = await db.bulkInviteJob.updateMany({
+    where: { id: job.id, OR: [{ status: { not: 'RUNNING' } }, { updatedAt: { lt: new Date(Date.now() - RUN_LEASE_MS) } }] },
+    data: { status: 'RUNNING' },
+  });
+  if (locked !== 1) throw new InvitationError('job_busy', 'This file is being sent right now, in another tab or by another admin. Wait for it to finish.', 409);
+
+  let stoppedBy: BulkRunResult['stoppedBy'] = null;
+  let limitedBy: BulkRunResult['stoppedBy'] = null;
+  let attempted = 0;
+  let invitedBuffer: string[] = [];
+  const flushInvited = async () => {
+    if (!invitedBuffer.length) return;
+    const ids = invitedBuffer;
+    invitedBuffer = [];
+    await db.bulkInviteRow.updateMany({ where: { id: { in: ids } }, data: { status: 'INVITED', reason: null } });
+  };
+  // Sent to Scalekit, waiting to be written back: one transaction per FLUSH_EVERY rows marks the
+  // memberships SYNCED, writes their audit events and the rows' results together.
+  let sentBuffer: Array<{ row: BulkInviteRow; sent: SentInvite }> = [];
+  const flushSent = async () => {
+    if (!sentBuffer.length) return;
+    const batch = sentBuffer;
+    sentBuffer = [];
+    const ids = (outcome: SentInvite['outcome']) => batch.filter((b) => b.sent.outcome === outcome).map((b) => b.row.id);
+    try {
+      await finishInvites(actor, org, batch.map((b) => b.sent), { source: 'bulk', bulkJobId: job.id }, async (tx) => {
+        const results = [
+          { id: ids('invited'), status: 'INVITED' as const, reason: null },
+          { id: ids('already_invited'), status: 'SKIPPED' as const, reason: 'Already invited.' },
+          { id: ids('already_member'), status: 'SKIPPED' as const, reason: 'Already a member.' },
+        ];
+        for (const r of results) {
+          if (r.id.length) await tx.bulkInviteRow.updateMany({ where: { id: { in: r.id } }, data: { status: r.status, reason: r.reason, attempts: { increment: 1 } } });
+        }
+      });
+    } catch (error) {
+      // Scalekit has these invitations but the mirror could not record them: FAILED says "retry",
+      // and a retry adopts what Scalekit holds instead of sending again.
+      log.error({ organizationId, jobId, rows: batch.length, error: errorForLog(error) }, 'bulk invite: saving sent rows failed');
+      await db.bulkInviteRow
+        .updateMany({
+          where: { id: { in: batch.map((b) => b.row.id) } },
+          data: { status: 'FAILED', reason: 'Sent, but saving the result failed; retry this row (it will not be sent twice).', attempts: { increment: 1 } },
+        })
+        .catch(() => {});
+    }
+  };
+  let queue: BulkInviteRow[] = [];
+  try {
+    if (options.retryFailed) {
+      // Back to "not sent yet" rather than retried in place, so a chunked retry cannot loop on a row that fails again.
+      await db.bulkInviteRow.updateMany({ where: { jobId: job.id, status: 'FAILED' }, data: { status: 'PENDING' } });
+    }
+    queue = await db.bulkInviteRow.findMany({
+      where: { jobId: job.id, status: 'PENDING' },
+      orderBy: { rowNumber: 'asc' },
+      ...(options.maxRows ? { take: options.maxRows } : {}),
+    });
+    // One reservation per chunk; rows beyond the budget stay PENDING (not sent, retryable later).
+    if (queue.length) {
+      const budget = await reserveInvites(actor, organizationId, queue.length);
+      if (budget.granted < queue.length) {
+        const refusal = inviteRateLimitError(budget, org.name);
+        limitedBy = { code: refusal.code, message: refusal.message };
+        queue = queue.slice(0, budget.granted);
+      }
+    }
+    const finish = (row: BulkInviteRow, status: BulkInviteRowStatus, reason: string | null) =>
+      db.bulkInviteRow.update({ where: { id: row.id }, data: { status, reason, attempts: { increment: 1 } } });
+
+    const failRow = async (row: BulkInviteRow, error: unknown) => {
+      if (stopsTheRun(error)) stoppedBy ??= { code: (error as ScalekitCallError).code, message: (error as ScalekitCallError).message };
+      const known = error instanceof InvitationError || error instanceof ScalekitCallError;
+      if (!known) log.error({ organizationId, jobId, row: row.rowNumber, error: errorForLog(error) }, 'bulk invite row failed');
+      await finish(row, 'FAILED', known ? (error as Error).message : 'Unexpected error while sending this invitation; retry it.');
+    };
+
+    // The common case: a fresh address claimed in a batch, sent to Scalekit, and written back in a batch.
+    const sendClaimed = async (row: BulkInviteRow, input: InviteInput, claim: Membership) => {
+      let sent: SentInvite;
+      try {
+        sent = await sendToScalekit(org, input, claim, false);
+      } catch (error) {
+        return failRow(row, error);
+      }
+      // Pushed after the await: a flush during it swaps the buffer, and this row must land in the new one.
+      sentBuffer.push({ row, sent });
+      if (sentBuffer.length >= FLUSH_EVERY) await flushSent();
+    };
+
+    // An address that already had a row (a retry, or someone else inviting it now): the per-row loop waits, adopts or takes over.
+    const sendOne = async (row: BulkInviteRow, input: InviteInput) => {
+      try {
+        const result = await claimAndSend(actor, org, input, { source: 'bulk', bulkJobId: job.id });
+        if (result.outcome === 'invited') {
+          invitedBuffer.push(row.id);
+          if (invitedBuffer.length >= FLUSH_EVERY) await flushInvited();
+        } else {
+          await finish(row, 'SKIPPED', result.outcome === 'already_member' ? 'Already a member.' : 'Already invited.');
+        }
+      } catch (error) {
+        await failRow(row, error);
+      }
+    };
+
+    for (let start = 0; start < queue.length && !stoppedBy; start += CLAIM_BATCH) {
+      const inputs: Array<{ row: BulkInviteRow; input: InviteInput }> = [];
+      for (const row of queue.slice(start, start + CLAIM_BATCH)) {
+        try {
+          inputs.push({ row, input: validateInvite({ email: row.email, role: row.role, ...(row.name ? { name: row.name } : {}) }) });
+        } catch (error) {
+          attempted++;
+          await failRow(row, error);
+        }
+      }
+      const claims = await claimMany(actor, org.id, inputs.map((i) => i.input));
+      const unused = new Set([...claims.values()].map((c) => c.id));
+      try {
+        let next = 0;
+        await Promise.all(
+          Array.from({ length: Math.min(concurrency, inputs.length) }, async () => {
+            while (next < inputs.length && !stoppedBy) {
+              const { row, input } = inputs[next++]!;
+              attempted++;
+              const claim = claims.get(input.email);
+              if (claim && unused.delete(claim.id)) await sendClaimed(row, input, claim);
+              else await sendOne(row, input);
+            }
+          }),
+        );
+      } finally {
+        // Claims the run stopped before sending: Scalekit never saw them, so the addresses are free again.
+        if (unused.size) await db.membership.deleteMany({ where: { id: { in: [...unused] }, syncState: 'SENDING' } });
+      }
+    }
+  } finally {
+    await flushSent();
+    await flushInvited();
+  }
+  stoppedBy ??= limitedBy;
+
+  const counts = await countsFor(job.id);
+  const done = counts.pending === 0;
+  // Between chunks (rows still PENDING, no fault) the job reads PARTIAL: some sent, the rest waiting.
+  const status: BulkInviteJobStatus = done && !counts.failed ? 'COMPLETED' : 'PARTIAL';
+  const updated = await db.$transaction(async (tx) => {
+    const saved = await tx.bulkInviteJob.update({ where: { id: job.id }, data: { status } });
+    if (done && attempted > 0) {
+      await recordAudit(
+        { actor, organizationId, action: 'bulk_invite.completed', target: { type: 'bulk_invite', id: job.id, label: job.fileName }, metadata: { ...counts } },
+        tx,
+      );
+    }
+    return saved;
+  });
+  return { job: updated, counts, attempted, stoppedBy, done };
+}
+
+export const RESULT_LABELS: Record<BulkInviteRowStatus, string> = {
+  PENDING: 'not sent yet',
+  INVITED: 'invited',
+  SKIPPED: 'skipped',
+  FAILED: 'failed',
+};
+
+/** The job's rows as a downloadable CSV: row, email, name, role, result, reason. */
+export async function bulkResultsCsv(actor: Actor, organizationId: string, jobId: string): Promise<{ fileName: string; csv: string }> {
+  const { job, rows } = await getBulkJob(actor, organizationId, jobId);
+  const csv = toCsv(
+    ['row', 'email', 'name', 'role', 'result', 'reason'],
+    rows.map((r) => [r.rowNumber, r.email, r.name, r.role, RESULT_LABELS[r.status], r.reason]),
+  );
+  const base = (job.fileName ?? 'invitations.csv').replace(/\.csv$/i, '');
+  return { fileName: `${base}-results.csv`, csv };
+}

@@ -1,0 +1,147 @@
+import Papa from 'papaparse';
+import { ROLES } from '@/lib/auth/permissions';
+import { parseInviteInput, type InviteInput } from './schemas';
+
+/**
+ * Reading an uploaded invitation CSV. Spreadsheets export all sorts:
+ * a BOM, CRLF or CR line ends, quoted fields with commas and newlines,
+ * `;` or tab separators, headers like "E-mail Address" or "First name" +
+ * "Last name", or no header at all. Every data row comes back with either a
+ * valid invitation or a sentence saying what is wrong with it; a broken file
+ * gives one file-level error. Nothing here throws on bad input.
+ */
+
+export const CSV_MAX_BYTES = 1_000_000;
+export const CSV_MAX_ROWS = 1_000;
+export const CSV_LIMITS_TEXT = `up to ${CSV_MAX_ROWS.toLocaleString('en-US')} rows and 1 MB`;
+
+export interface CsvRow {
+  /** The row's line in a spreadsheet: the header is row 1, the first data row 2 (1 without a header). */
+  rowNumber: number;
+  email: string;
+  name: string | null;
+  role: string;
+  /** Set when the row cannot be sent; says why in words a person can act on. */
+  error: string | null;
+  invite: InviteInput | null;
+}
+
+export type CsvParseResult =
+  | { ok: true; rows: CsvRow[]; hasHeader: boolean }
+  | { ok: false; code: 'csv_invalid' | 'csv_too_large' | 'csv_too_many_rows'; message: string };
+
+type Column = 'email' | 'role' | 'name' | 'first' | 'last';
+
+const HEADER_ALIASES: Record<string, Column> = {
+  email: 'email', emailaddress: 'email', mail: 'email', workemail: 'email', useremail: 'email',
+  role: 'role', roles: 'role', memberrole: 'role', accesslevel: 'role',
+  name: 'name', fullname: 'name', displayname: 'name', username: 'name',
+  firstname: 'first', givenname: 'first', first: 'first',
+  lastname: 'last', surname: 'last', familyname: 'last', last: 'last',
+};
+
+function headerKey(cell: string): Column | undefined {
+  return HEADER_ALIASES[cell.toLowerCase().replace(/[^a-z]/g, '')];
+}
+
+const ROLE_ALIASES: Record<string, string> = { administrator: 'admin', admins: 'admin', user: 'member', members: 'member' };
+
+function normalizeRole(raw: string): string {
+  const role = raw.trim().toLowerCase();
+  if (role === '') return 'member';
+  return ROLE_ALIASES[role] ?? role;
+}
+
+function clean(cell: unknown): string {
+  return typeof cell === 'string' ? cell.trim() : '';
+}
+
+/** Parse CSV text (already decoded). `byteLength` is the upload's size, checked before parsing. */
+export function parseInviteCsv(text: string, byteLength: number = Buffer.byteLength(text, 'utf8')): CsvParseResult {
+  if (byteLength > CSV_MAX_BYTES) {
+    return { ok: false, code: 'csv_too_large', message: `The file is ${(byteLength / 1_000_000).toFixed(1)} MB; the limit is 1 MB (${CSV_LIMITS_TEXT}). Split it into smaller files.` };
+  }
+  const body = text.replace(/^\uFEFF/, '');
+  if (body.includes('\u0000')) {
+    return { ok: false, code: 'csv_invalid', message: 'That file is not a text CSV (it contains binary data). Export it from your spreadsheet as CSV.' };
+  }
+  if (body.trim() === '') return { ok: false, code: 'csv_invalid', message: 'The file is empty. Add one email address per row.' };
+
+  const parsed = Papa.parse<string[]>(body, { skipEmptyLines: 'greedy', delimitersToGuess: [',', ';', '\t', '|'] });
+  const records = parsed.data.filter((r) => Array.isArray(r));
+  if (records.length === 0) return { ok: false, code: 'csv_invalid', message: 'The file has no rows. Add one email address per row.' };
+
+  const first = records[0]!.map(clean);
+  const headerColumns = first.map(headerKey);
+  const hasHeader = headerColumns.includes('email') || (headerColumns.some(Boolean) && !first.some((c) => c.includes('@')));
+  let columns: Array<Column | undefined>;
+  if (hasHeader) {
+    if (!headerColumns.includes('email')) {
+      return { ok: false, code: 'csv_invalid', message: `No email column found. The header row needs a column named "email" (found: ${first.filter(Boolean).slice(0, 6).join(', ') || 'nothing'}).` };
+    }
+    columns = headerColumns;
+  } else {
+    // No header: email, then role, then name, the order the page's template uses.
+    columns = ['email', 'role', 'name'];
+  }
+
+  const dataRecords = hasHeader ? records.slice(1) : records;
+  if (dataRecords.length === 0) return { ok: false, code: 'csv_invalid', message: 'The file has a header but no rows under it.' };
+  if (dataRecords.length > CSV_MAX_ROWS) {
+    return { ok: false, code: 'csv_too_many_rows', message: `The file has ${dataRecords.length.toLocaleString('en-US')} rows; the limit is ${CSV_MAX_ROWS.toLocaleString('en-US')}. Split it into smaller files.` };
+  }
+
+  // Papaparse reports broken quoting per record index; keep the first message for each.
+  const recordErrors = new Map<number, string>();
+  for (const e of parsed.errors) {
+    if (typeof e.row === 'number' && !recordErrors.has(e.row) && e.code !== 'UndetectableDelimiter') recordErrors.set(e.row, e.message);
+  }
+
+  const seen = new Map<string, number>();
+  const rows: CsvRow[] = dataRecords.map((record, index) => {
+    const recordIndex = hasHeader ? index + 1 : index;
+    const rowNumber = recordIndex + 1;
+    const cell = (col: Column) => {
+      const i = columns.indexOf(col);
+      return i >= 0 ? clean(record[i]) : '';
+    };
+    const email = cell('email');
+    const role = normalizeRole(cell('role'));
+    const name = cell('name') || [cell('first'), cell('last')].filter(Boolean).join(' ') || null;
+    const row: CsvRow = { rowNumber, email, name, role, error: null, invite: null };
+
+    const quoteError = recordErrors.get(recordIndex);
+    if (quoteError) return { ...row, error: `This row is not valid CSV (${quoteError.toLowerCase()}). Check its quotes.` };
+    if (!email) return { ...row, error: 'Email is missing.' };
+    const parsedRow = parseInviteInput({ email, role, ...(name ? { name } : {}) });
+    if (!parsedRow.ok) {
+      const message = parsedRow.fields.role
+        ? `Unknown role "${role}". Use ${ROLES.join(' or ')}.`
+        : parsedRow.fields.email
+          ? `"${truncate(email)}" is not a valid email address.`
+          : parsedRow.message;
+      return { ...row, error: message };
+    }
+    const normalized = parsedRow.value.email;
+    const duplicateOf = seen.get(normalized);
+    if (duplicateOf !== undefined) return { ...row, email: normalized, error: `Duplicate of row ${duplicateOf} in this file.` };
+    seen.set(normalized, rowNumber);
+    return { ...row, email: normalized, invite: parsedRow.value };
+  });
+  return { ok: true, rows, hasHeader };
+}
+
+function truncate(text: string, max = 60): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** A cell for a CSV export, defused against spreadsheet formula injection. */
+export function csvCell(value: string | number | null | undefined): string {
+  let text = value === null || value === undefined ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function toCsv(header: string[], rows: Array<Array<string | number | null | undefined>>): string {
+  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}

@@ -1,0 +1,542 @@
+import { lockEntity, membershipVersionKey, readEntityVersion, writeEntityVersion } from '@/lib/webhooks/entity-versions';
+import { ScalekitBadRequestException, ScalekitConflictException, ScalekitNotFoundException } from '@scalekit-sdk/node';
+import type { Actor } from '@/lib/auth/actor';
+import { assertCan } from '@/lib/auth/authorize';
+import { recordAudit, recordAudits } from '@/lib/audit/record';
+import { db } from '@/lib/db';
+import { getEnv } from '@/lib/env';
+import { Prisma, type Membership, type MembershipStatus, type Organization } from '@/lib/generated/prisma/client';
+import { errorForLog, log } from '@/lib/log';
+import { getScalekit } from '@/lib/scalekit/client';
+import { describeScalekitError, scalekitErrorCode } from '@/lib/scalekit/errors';
+import { InvitationError, ScalekitCallError } from './errors';
+import { inviteRateLimitError, reserveInvites } from './rate-limit';
+import { domainAllowed, parseInviteInput, type InviteInput } from './schemas';
+import { isInvitationStatus, membershipIn, splitName, userFields, type MirroredMembership, type ScalekitUserLike } from './scalekit-membership';
+
+/**
+ * Inviting people into an organization: one service for the form, the API
+ * and bulk CSV, so all three share validation, idempotency, authorization
+ * and audit.
+ *
+ * Idempotency rests on the mirror's unique (organizationId, email): before
+ * Scalekit is called, a row is claimed with syncState SENDING. Of N
+ * concurrent invites of one address exactly one claims it and calls
+ * Scalekit; the others wait for that outcome and report "already invited".
+ * A failed call either removes its claim (Scalekit certainly changed nothing)
+ * or marks it FAILED (Scalekit may have acted, e.g. a timeout); the next
+ * attempt takes the row over and reconciles with what Scalekit holds, so a
+ * retry never creates a second invitation.
+ */
+
+export type InviteOutcome = 'invited' | 'already_invited' | 'already_member';
+
+export interface InviteResult {
+  outcome: InviteOutcome;
+  membership: Membership;
+}
+
+export interface InviteOptions {
+  /** Recorded in the audit event: where the invitation came from. */
+  source?: 'form' | 'api' | 'bulk';
+  bulkJobId?: string;
+}
+
+const POLL_MS = 60;
+
+/** A SENDING claim older than this belongs to a request that died; another may take it over. */
+export function staleClaimAfterMs(): number {
+  // The SDK retries UNAVAILABLE with 1 + 2 + 4 s of backoff, each attempt bounded by the timeout.
+  return getEnv().SCALEKIT_TIMEOUT_MS * 4 + 8_000;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}
+
+function errorCodeOf(error: unknown): string | null {
+  return scalekitErrorCode(error);
+}
+
+/** Parse untrusted input, naming the field at fault. */
+export function validateInvite(input: unknown): InviteInput {
+  const parsed = parseInviteInput(input);
+  if (parsed.ok) return parsed.value;
+  const [field] = Object.keys(parsed.fields);
+  const code = field === 'email' ? 'invalid_email' : field === 'role' ? 'invalid_role' : 'validation_failed';
+  throw new InvitationError(code, parsed.message, 400, field === '_' ? undefined : field, parsed.fields);
+}
+
+export async function loadOrganization(organizationId: string): Promise<Organization> {
+  const org = await db.organization.findUnique({ where: { id: organizationId } });
+  if (!org) throw new InvitationError('organization_not_found', 'That organization does not exist.', 404);
+  return org;
+}
+
+export function assertDomainAllowed(org: Organization, email: string): void {
+  if (!domainAllowed(email, org.allowedEmailDomains)) {
+    const list = org.allowedEmailDomains.join(', ');
+    throw new InvitationError(
+      'domain_not_allowed',
+      `${org.name} only invites addresses at ${list}. Ask an admin to add the domain in Settings.`,
+      422,
+      'email',
+    );
+  }
+}
+
+function inviterFields(actor: Actor): { invitedByUserId: string | null; inviterEmail: string | null } {
+  return actor.kind === 'user' ? { invitedByUserId: actor.userId, inviterEmail: actor.email } : { invitedByUserId: null, inviterEmail: null };
+}
+
+/**
+ * Invite one person. Returns what happened; throws InvitationError for input
+ * or policy refusals and ScalekitCallError when Scalekit fails.
+ */
+export async function inviteMember(actor: Actor, organizationId: string, rawInput: unknown, options: InviteOptions = {}): Promise<InviteResult> {
+  assertCan(actor, organizationId, 'members:invite');
+  const input = validateInvite(rawInput);
+  const org = await loadOrganization(organizationId);
+  assertDomainAllowed(org, input.email);
+  const budget = await reserveInvites(actor, org.id, 1);
+  if (budget.granted < 1) throw inviteRateLimitError(budget, org.name);
+  return claimAndSend(actor, org, input, options);
+}
+
+/** inviteMember after validation and the rate limit: the claim loop. Exported for the bulk runner, which did both per chunk. */
+export async function claimAndSend(actor: Actor, org: Organization, input: InviteInput, options: InviteOptions): Promise<InviteResult> {
+  const staleAfter = staleClaimAfterMs();
+  const deadline = Date.now() + staleAfter + 5_000;
+  for (;;) {
+    const claim = await tryClaim(actor, org.id, input);
+    if (claim) return send(actor, org, input, claim, false, options);
+
+    const existing = await db.membership.findUnique({ where: { organizationId_email: { organizationId: org.id, email: input.email } } });
+    if (!existing) continue; // released between our insert and read: claim again
+    if (existing.syncState === 'SYNCED') {
+      return { outcome: isInvitationStatus(existing.status) ? 'already_invited' : 'already_member', membership: existing };
+    }
+    if (existing.syncState === 'FAILED' || Date.now() - existing.updatedAt.getTime() > staleAfter) {
+      const taken = await takeOver(existing);
+      if (taken) return send(actor, org, input, taken, true, options);
+      continue;
+    }
+    // Another request is sending this very invitation: report its outcome rather than send twice.
+    if (Date.now() > deadline) return { outcome: 'already_invited', membership: existing };
+    await sleep(POLL_MS + Math.random() * POLL_MS);
+  }
+}
+
+async function tryClaim(actor: Actor, organizationId: string, input: InviteInput): Promise<Membership | null> {
+  try {
+    return await db.membership.create({
+      data: {
+        organizationId,
+        email: input.email,
+        name: input.name ?? null,
+        role: input.role,
+        status: 'PENDING_INVITE',
+        syncState: 'SENDING',
+        externalId: input.externalId ?? null,
+        metadata: input.metadata ?? undefined,
+        ...inviterFields(actor),
+      },
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return null;
+    throw error;
+  }
+}
+
+/** Compare-and-set on updatedAt: of several retries, one wins the row. */
+async function takeOver(row: Membership): Promise<Membership | null> {
+  const { count } = await db.membership.updateMany({
+    where: { id: row.id, syncState: row.syncState, updatedAt: row.updatedAt },
+    data: { syncState: 'SENDING', syncError: null },
+  });
+  return count === 1 ? db.membership.findUnique({ where: { id: row.id } }) : null;
+}
+
+/** Drop a claim when Scalekit certainly created nothing; the address is free again. */
+async function release(claim: Membership): Promise<void> {
+  await db.membership.deleteMany({ where: { id: claim.id, syncState: 'SENDING' } });
+}
+
+async function markFailed(claim: Membership, message: string, extra: Prisma.MembershipUncheckedUpdateManyInput = {}): Promise<void> {
+  await db.membership.updateMany({ where: { id: claim.id }, data: { syncState: 'FAILED', syncError: message, ...extra } });
+}
+
+/** Failures after which Scalekit has not changed anything (it refused before acting). */
+function certainlyUnchanged(code: ScalekitCallError['code']): boolean {
+  return code !== 'scalekit_timeout' && code !== 'scalekit_error';
+}
+
+/** Give up on this attempt: free or flag the claim, then tell the caller. */
+async function abandon(claim: Membership, takeover: boolean, error: InvitationError | ScalekitCallError): Promise<never> {
+  // A taken-over row records that an earlier attempt may have reached Scalekit; keep that truth.
+  const unchanged = error instanceof InvitationError || certainlyUnchanged(error.code);
+  if (unchanged && !takeover) await release(claim);
+  else await markFailed(claim, error.message);
+  throw error;
+}
+
+async function findOrgUserByEmail(organizationId: string, email: string): Promise<ScalekitUserLike | null> {
+  const res = await getScalekit().user.searchOrganizationUsers(organizationId, email, 10);
+  return (res.users as ScalekitUserLike[]).find((u) => u.email.toLowerCase() === email) ?? null;
+}
+
+/**
+ * Scalekit's answer for one claimed invitation, before the mirror is written. The claim row
+ * stays SENDING until finishInvites records it, so a crash in between is reconciled by the
+ * next attempt's takeover (it adopts what Scalekit holds), never duplicated.
+ */
+export interface SentInvite {
+  input: InviteInput;
+  claim: Membership;
+  takeover: boolean;
+  user: ScalekitUserLike;
+  membership: MirroredMembership;
+  outcome: InviteOutcome;
+  role: string;
+}
+
+async function send(actor: Actor, org: Organization, input: InviteInput, claim: Membership, takeover: boolean, options: InviteOptions): Promise<InviteResult> {
+  const sent = await sendToScalekit(org, input, claim, takeover);
+  const [membership] = await finishInvites(actor, org, [sent], options);
+  return { outcome: sent.outcome, membership: membership! };
+}
+
+/** The Scalekit half of an invite: create (or adopt) the membership and set its role. Throws after freeing or flagging the claim. */
+export async function sendToScalekit(org: Organization, input: InviteInput, claim: Membership, takeover: boolean): Promise<SentInvite> {
+  const scalekit = getScalekit();
+  let user: ScalekitUserLike;
+  let adopted = false;
+  try {
+    const res = await scalekit.user.createUserAndMembership(org.id, {
+      email: input.email,
+      externalId: input.externalId,
+      userProfile: input.name ? splitName(input.name) : undefined,
+      metadata: input.metadata,
+      sendInvitationEmail: true,
+    });
+    user = res.user as ScalekitUserLike;
+  } catch (error) {
+    const code = errorCodeOf(error);
+    if (error instanceof ScalekitConflictException && code !== 'EXTERNAL_ID_ALREADY_EXISTS') {
+      // Scalekit already has this membership: an earlier attempt of ours got through, or it was made elsewhere.
+      try {
+        const found = await findOrgUserByEmail(org.id, input.email);
+        if (!found) return abandon(claim, takeover, new ScalekitCallError(describeScalekitError(error)));
+        user = found;
+        adopted = true;
+      } catch (lookupError) {
+        return abandon(claim, true, ScalekitCallError.from(lookupError));
+      }
+    } else {
+      return abandon(claim, takeover, refusal(error, org, input) ?? ScalekitCallError.from(error));
+    }
+  }
+
+  const membership = membershipIn(user, org.id);
+  if (!membership) {
+    return abandon(claim, true, new ScalekitCallError({ ...describeScalekitError(null), message: 'Scalekit did not return the new membership. Try again.' }));
+  }
+
+  let outcome: InviteOutcome;
+  if (!adopted) outcome = 'invited';
+  else if (!isInvitationStatus(membership.status)) outcome = 'already_member';
+  else outcome = takeover ? 'invited' : 'already_invited';
+
+  // The SDK's createUserAndMembership cannot carry roles: set a non-default role in a second call.
+  // An adopted membership that someone else made keeps its role; an invite must not change it.
+  let roles = membership.roles;
+  if (outcome === 'invited' && !roles.includes(input.role)) {
+    try {
+      await scalekit.user.updateMembership(org.id, user.id, { roles: [input.role] });
+      roles = [input.role];
+    } catch (error) {
+      const failure = ScalekitCallError.from(error);
+      await upsertUser(user);
+      await markFailed(claim, `The invitation was sent, but setting the role to ${input.role} failed: ${failure.message}`, {
+        userId: user.id,
+        status: membership.status,
+      });
+      throw failure;
+    }
+  }
+
+  const role = roles.includes('admin') ? 'admin' : (roles[0] ?? input.role);
+  return { input, claim, takeover, user, membership, outcome, role };
+}
+
+/**
+ * The mirror half: the claimed rows become SYNCED copies of what Scalekit holds, with their
+ * users and one invitation.created audit event each, in ONE transaction, so a batch of sent
+ * invitations costs a handful of queries instead of a handful per row. `also` runs inside the
+ * same transaction (bulk marks its rows INVITED there, so "invited" and SYNCED commit together).
+ */
+export async function finishInvites(
+  actor: Actor,
+  org: Organization,
+  sent: SentInvite[],
+  options: InviteOptions,
+  also?: (tx: Prisma.TransactionClient) => Promise<unknown>,
+): Promise<Membership[]> {
+  if (!sent.length) return [];
+  const now = new Date();
+  return db.$transaction(async (tx) => {
+    await upsertUsers(sent.map((s) => s.user), tx);
+    const updated: Membership[] = [];
+    for (const s of sent) {
+      updated.push(
+        await tx.membership.update({
+          where: { id: s.claim.id },
+          data: {
+            userId: s.user.id,
+            role: s.role,
+            status: s.membership.status,
+            syncState: 'SYNCED',
+            syncError: null,
+            name: s.input.name ?? userFields(s.user).name ?? s.claim.name,
+            invitedAt: s.membership.invitedAt ?? s.claim.invitedAt ?? now,
+            expiresAt: s.membership.expiresAt,
+            acceptedAt: s.membership.acceptedAt,
+            ...(s.outcome === 'invited' ? { lastSentAt: now, ...inviterFields(actor) } : {}),
+          },
+        }),
+      );
+    }
+    const audits = sent.flatMap((s, i) =>
+      s.outcome === 'invited'
+        ? [
+            {
+              actor,
+              organizationId: org.id,
+              action: 'invitation.created' as const,
+              target: { type: 'membership' as const, id: updated[i]!.id, label: updated[i]!.email },
+              metadata: {
+                role: s.role,
+                source: options.source ?? 'form',
+                ...(options.bulkJobId ? { bulkJobId: options.bulkJobId } : {}),
+                ...(s.input.externalId ? { externalId: s.input.externalId } : {}),
+                ...(s.takeover ? { reconciled: true } : {}),
+              },
+            },
+          ]
+        : [],
+    );
+    await recordAudits(audits, tx);
+    if (also) await also(tx);
+    return updated;
+  });
+}
+
+/**
+ * Claim many addresses in one statement: the rows created are this caller's to send; an address
+ * that already has a row (invited, or being sent by someone else) is left out and goes through
+ * claimAndSend's per-row loop, which knows how to wait for, adopt or take over such a row.
+ */
+export async function claimMany(actor: Actor, organizationId: string, inputs: InviteInput[]): Promise<Map<string, Membership>> {
+  if (!inputs.length) return new Map();
+  const created = await db.membership.createManyAndReturn({
+    data: inputs.map((input) => ({
+      organizationId,
+      email: input.email,
+      name: input.name ?? null,
+      role: input.role,
+      status: 'PENDING_INVITE' as const,
+      syncState: 'SENDING' as const,
+      externalId: input.externalId ?? null,
+      metadata: input.metadata ?? undefined,
+      ...inviterFields(actor),
+    })),
+    skipDuplicates: true,
+  });
+  return new Map(created.map((m) => [m.email, m]));
+}
+
+/** Scalekit refusals that are really about the input or the org's limits. */
+function refusal(error: unknown, org: Organization, input: InviteInput): InvitationError | null {
+  const code = errorCodeOf(error);
+  if (error instanceof ScalekitBadRequestException && code === 'SEAT_LIMIT_REACHED') {
+    return new InvitationError(
+      'seat_limit_reached',
+      `${org.name} has used all ${org.maxAllowedUsers ?? 'its'} seats. Raise the seat limit in Settings or remove someone first.`,
+      409,
+    );
+  }
+  if (error instanceof ScalekitBadRequestException && code === 'INVALID_EMAIL') {
+    return new InvitationError('invalid_email', `Scalekit rejected ${input.email} as an email address.`, 400, 'email');
+  }
+  if (error instanceof ScalekitBadRequestException && code === 'INVALID_ROLE') {
+    return new InvitationError('invalid_role', `Scalekit does not know the role "${input.role}".`, 400, 'role');
+  }
+  if (error instanceof ScalekitConflictException && code === 'EXTERNAL_ID_ALREADY_EXISTS') {
+    return new InvitationError('external_id_taken', `Another user already has externalId "${input.externalId}".`, 409, 'externalId');
+  }
+  if (error instanceof ScalekitNotFoundException && code === 'ORGANIZATION_NOT_FOUND') {
+    return new InvitationError('organization_not_found', 'Scalekit does not know this organization.', 404);
+  }
+  return null;
+}
+
+async function upsertUser(user: ScalekitUserLike, client: Pick<Prisma.TransactionClient, 'user'> = db): Promise<void> {
+  const fields = userFields(user);
+  await client.user.upsert({ where: { id: user.id }, create: { id: user.id, ...fields }, update: fields });
+}
+
+/** New users in one insert; the few that exist already (adopted invitations) are updated one by one. */
+async function upsertUsers(users: ScalekitUserLike[], tx: Prisma.TransactionClient): Promise<void> {
+  const unique = [...new Map(users.map((u) => [u.id, u])).values()];
+  const inserted = await tx.user.createManyAndReturn({ data: unique.map((u) => ({ id: u.id, ...userFields(u) })), skipDuplicates: true, select: { id: true } });
+  const fresh = new Set(inserted.map((u) => u.id));
+  for (const user of unique) if (!fresh.has(user.id)) await upsertUser(user, tx);
+}
+
+/** A membership of THIS organization by id: an id from another org reads as not found. */
+async function loadInvitation(organizationId: string, membershipId: string): Promise<Membership> {
+  const row = typeof membershipId === 'string' && membershipId.length <= 64
+    ? await db.membership.findFirst({ where: { id: membershipId, organizationId } })
+    : null;
+  if (!row) throw new InvitationError('invitation_not_found', 'That invitation does not exist in this organization.', 404);
+  return row;
+}
+
+/** An invitation's status as of now: Scalekit reads an expired one as INVITE_EXPIRED. */
+export function effectiveStatus(row: Pick<Membership, 'status' | 'expiresAt'>, now: Date = new Date()): MembershipStatus {
+  if (row.status === 'PENDING_INVITE' && row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return 'INVITE_EXPIRED';
+  return row.status;
+}
+
+/** Send the invitation email again with a fresh expiry. */
+export async function resendInvitation(actor: Actor, organizationId: string, membershipId: string): Promise<Membership> {
+  assertCan(actor, organizationId, 'members:invite');
+  const row = await loadInvitation(organizationId, membershipId);
+  if (row.syncState !== 'SYNCED' || !row.userId) {
+    throw new InvitationError('in_progress', 'This invitation has not reached Scalekit yet. Invite the address again to retry it.', 409);
+  }
+  if (!isInvitationStatus(effectiveStatus(row))) {
+    throw new InvitationError('not_pending', `${row.email} has already joined; there is no invitation to resend.`, 409);
+  }
+  let invite;
+  try {
+    invite = (await getScalekit().user.resendInvite(organizationId, row.userId)).invite;
+  } catch (error) {
+    if (error instanceof ScalekitBadRequestException && errorCodeOf(error) === 'INVITE_NOT_PENDING') {
+      throw new InvitationError('not_pending', `${row.email} has already joined; there is no invitation to resend.`, 409);
+    }
+    throw ScalekitCallError.from(error);
+  }
+  const now = new Date();
+  return db.$transaction(async (tx) => {
+    const updated = await tx.membership.update({
+      where: { id: row.id },
+      data: {
+        status: 'PENDING_INVITE',
+        expiresAt: invite?.expiresAt ? new Date(Number(invite.expiresAt.seconds) * 1000) : row.expiresAt,
+        resentCount: invite?.resentCount ?? row.resentCount + 1,
+        lastSentAt: now,
+      },
+    });
+    await recordAudit(
+      { actor, organizationId, action: 'invitation.resent', target: { type: 'membership', id: row.id, label: row.email }, metadata: { resentCount: updated.resentCount } },
+      tx,
+    );
+    return updated;
+  });
+}
+
+/** Withdraw an invitation: the membership goes in Scalekit, then in the mirror. */
+export async function revokeInvitation(actor: Actor, organizationId: string, membershipId: string): Promise<void> {
+  assertCan(actor, organizationId, 'members:invite');
+  const row = await loadInvitation(organizationId, membershipId);
+  if (row.syncState === 'SENDING' && Date.now() - row.updatedAt.getTime() <= staleClaimAfterMs()) {
+    throw new InvitationError('in_progress', 'This invitation is being sent right now. Try again in a moment.', 409);
+  }
+  if (row.syncState === 'SYNCED' && !isInvitationStatus(effectiveStatus(row))) {
+    throw new InvitationError('not_an_invitation', `${row.email} has already joined; remove the member instead.`, 409);
+  }
+  const scalekit = getScalekit();
+  try {
+    // A FAILED row may or may not exist in Scalekit: look it up by email before deciding.
+    const userId = row.userId ?? (await findOrgUserByEmail(organizationId, row.email))?.id;
+    if (userId) {
+      if (row.syncState !== 'SYNCED') {
+        const current = membershipIn((await scalekit.user.getUser(userId)).user as ScalekitUserLike, organizationId);
+        if (current && !isInvitationStatus(current.status)) {
+          throw new InvitationError('not_an_invitation', `${row.email} has already joined; remove the member instead.`, 409);
+        }
+      }
+      await scalekit.user.deleteMembership(organizationId, userId);
+    }
+  } catch (error) {
+    if (error instanceof InvitationError) throw error;
+    // Already gone in Scalekit: finish the job on our side.
+    if (!(error instanceof ScalekitNotFoundException)) throw ScalekitCallError.from(error);
+    log.info({ organizationId, membershipId, error: errorForLog(error) }, 'invitation already absent in Scalekit');
+  }
+  const revokedUserId = row.userId;
+  await db.$transaction(async (tx) => {
+    if (revokedUserId) {
+      // Leave a tombstone (as removeMember does) so a late membership.created/updated webhook
+      // sent before the revoke cannot bring the invitation back.
+      const key = membershipVersionKey(organizationId, revokedUserId);
+      await lockEntity(tx, key);
+      const previous = await readEntityVersion(tx, key);
+      await writeEntityVersion(tx, key, { at: new Date(Math.max(Date.now(), (previous?.at.getTime() ?? 0) + 1)), deleted: true });
+    }
+    await tx.membership.deleteMany({ where: { id: row.id, organizationId } });
+    await recordAudit(
+      { actor, organizationId, action: 'invitation.revoked', target: { type: 'membership', id: row.id, label: row.email }, metadata: { role: row.role } },
+      tx,
+    );
+  });
+}
+
+export interface ListInvitationsOptions {
+  status?: 'PENDING_INVITE' | 'INVITE_EXPIRED' | 'FAILED';
+  cursor?: string | null;
+  limit?: number;
+}
+
+export interface InvitationPage {
+  invitations: Membership[];
+  nextCursor: string | null;
+}
+
+/** Pending, expired and failed invitations, newest first, keyset-paginated on (createdAt, id). */
+export async function listInvitations(actor: Actor, organizationId: string, options: ListInvitationsOptions = {}): Promise<InvitationPage> {
+  assertCan(actor, organizationId, 'members:read');
+  const limit = Math.min(Math.max(options.limit ?? 50, 1), 100);
+  const now = new Date();
+  const where: Prisma.MembershipWhereInput = { organizationId };
+  if (options.status === 'FAILED') where.syncState = { in: ['FAILED', 'SENDING'] };
+  else if (options.status === 'INVITE_EXPIRED') where.OR = [{ status: 'INVITE_EXPIRED' }, { status: 'PENDING_INVITE', expiresAt: { lte: now } }];
+  else if (options.status === 'PENDING_INVITE') where.AND = [{ status: 'PENDING_INVITE' }, { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }];
+  else where.OR = [{ status: { in: ['PENDING_INVITE', 'INVITE_EXPIRED'] } }, { syncState: { not: 'SYNCED' } }];
+  const cursor = decodeCursor(options.cursor);
+  if (cursor) {
+    where.AND = [
+      ...((where.AND as Prisma.MembershipWhereInput[] | undefined) ?? []),
+      { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] },
+    ];
+  }
+  const rows = await db.membership.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit + 1 });
+  const page = rows.slice(0, limit).map((r) => ({ ...r, status: effectiveStatus(r, now) }));
+  const last = page[page.length - 1];
+  return { invitations: page, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+}
+
+function encodeCursor(row: Pick<Membership, 'createdAt' | 'id'>): string {
+  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string | null | undefined): { createdAt: Date; id: string } | null {
+  if (!cursor) return null;
+  const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(iso ?? '');
+  if (!id || Number.isNaN(createdAt.getTime())) throw new InvitationError('validation_failed', 'The cursor is not valid.', 400, 'cursor');
+  return { createdAt, id };
+}

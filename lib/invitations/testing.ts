@@ -1,0 +1,98 @@
+/**
+ * Integration-test wiring for invitations and API keys: a real emulator on a
+ * free port, a fresh PostgreSQL database seeded with the demo data plus two
+ * test organizations, and the app's SDK client pointed at that emulator.
+ * Test-only; nothing in the app imports it.
+ */
+import { readFileSync } from 'node:fs';
+import { ScalekitClient } from '@scalekit-sdk/node';
+import { afterAll } from 'vitest';
+import { createEmulator, DEFAULT_SEED_PATH, type Emulator } from '@/emulator/src/index';
+import type { Actor } from '@/lib/auth/actor';
+import { demoSeedSchema, seedDemoData } from '@/prisma/seed';
+import { useTestDatabase, type TestDatabase } from '@/test/database';
+
+export const CLIENT_ID = 'skc_teamgate_dev';
+export const CLIENT_SECRET = 'sks_teamgate_dev_only_not_a_real_secret';
+
+/** No seat limit, no domain list: room for hundreds of invites. */
+export const OPEN_ORG = 'org_open';
+/** Three seats; one is taken by its admin. */
+export const TINY_ORG = 'org_tiny';
+
+export interface InvitationTestbed {
+  emulator: Emulator;
+  db: TestDatabase;
+  /** An SDK client of the test's own, for checking what Scalekit holds. */
+  scalekit: ScalekitClient;
+  fault(fault: { target: string; count?: number; grpcCode?: string; httpStatus?: number; delayMs?: number }): Promise<void>;
+  clearFaults(): Promise<void>;
+}
+
+function testSeed(): unknown {
+  const seed = JSON.parse(readFileSync(DEFAULT_SEED_PATH, 'utf8'));
+  seed.organizations.push(
+    { id: OPEN_ORG, name: 'Open Co', externalId: null, maxAllowedUsers: null, allowedEmailDomains: [], ssoConnection: null },
+    { id: TINY_ORG, name: 'Tiny Co', externalId: null, maxAllowedUsers: 3, allowedEmailDomains: [], ssoConnection: null },
+  );
+  seed.users.push(
+    { id: 'usr_olga', email: 'olga@open.test', firstName: 'Olga', lastName: 'Open', memberships: [{ organizationId: OPEN_ORG, roles: ['admin'], status: 'ACTIVE' }] },
+    { id: 'usr_tim', email: 'tim@tiny.test', firstName: 'Tim', lastName: 'Tiny', memberships: [{ organizationId: TINY_ORG, roles: ['admin'], status: 'ACTIVE' }] },
+  );
+  return seed;
+}
+
+/** Call at the top level of a test file, before anything reads the environment. */
+export async function useInvitationTestbed({ timeoutMs }: { timeoutMs?: number } = {}): Promise<InvitationTestbed> {
+  const seed = testSeed();
+  const emulator = await createEmulator({ port: 0, seed, environment: { webhookRetryDelaysMs: [] } });
+  process.env.SCALEKIT_ENVIRONMENT_URL = emulator.url;
+  process.env.SCALEKIT_CLIENT_ID = CLIENT_ID;
+  process.env.SCALEKIT_CLIENT_SECRET = CLIENT_SECRET;
+  if (timeoutMs) process.env.SCALEKIT_TIMEOUT_MS = String(timeoutMs);
+  // The app's SDK client lives on globalThis; a worker reused from another file may hold one.
+  delete (globalThis as { teamgateScalekit?: unknown }).teamgateScalekit;
+  const db = await useTestDatabase();
+  await seedDemoData(db.prisma, demoSeedSchema.parse(seed));
+  afterAll(async () => {
+    delete (globalThis as { teamgateScalekit?: unknown }).teamgateScalekit;
+    await emulator.close();
+  });
+  const post = async (method: string, body?: unknown) => {
+    const res = await fetch(`${emulator.url}/_emulator/faults`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`emulator faults ${method}: ${res.status} ${await res.text()}`);
+  };
+  return {
+    emulator,
+    db,
+    scalekit: new ScalekitClient(emulator.url, CLIENT_ID, CLIENT_SECRET),
+    fault: (fault) => post('POST', fault),
+    clearFaults: () => post('DELETE'),
+  };
+}
+
+export function userActor(orgId: string, role: 'admin' | 'member', who: { userId: string; email: string }): Actor {
+  return { kind: 'user', userId: who.userId, email: who.email, name: null, organizationId: orgId, role, sessionId: 'ses_test', request: { ip: '203.0.113.7', userAgent: 'vitest' } };
+}
+
+export const ada = userActor('org_acme', 'admin', { userId: 'usr_ada', email: 'ada@acme.test' });
+export const max = userActor('org_acme', 'member', { userId: 'usr_max', email: 'max@acme.test' });
+export const gina = userActor('org_globex', 'admin', { userId: 'usr_gina', email: 'gina@globex.test' });
+export const olga = userActor(OPEN_ORG, 'admin', { userId: 'usr_olga', email: 'olga@open.test' });
+export const tim = userActor(TINY_ORG, 'admin', { userId: 'usr_tim', email: 'tim@tiny.test' });
+
+let counter = 0;
+/** A fresh address per call so tests never collide. */
+export function freshEmail(prefix = 'invitee', domain = 'example.test'): string {
+  return `${prefix}.${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}@${domain}`;
+}
+
+/** Every user Scalekit lists in `orgId` with this email (0 or 1 when nothing is duplicated). */
+export async function scalekitMembersWithEmail(scalekit: ScalekitClient, orgId: string, email: string) {
+  const res = await scalekit.user.searchOrganizationUsers(orgId, email, 100);
+  return res.users.filter((u) => u.email.toLowerCase() === email.toLowerCase());
+}

@@ -1,0 +1,339 @@
+import type { Actor } from '@/lib/auth/actor';
+import { assertCan } from '@/lib/auth/authorize';
+import { isRole, type Role } from '@/lib/auth/permissions';
+import { recordAudit } from '@/lib/audit/record';
+import { db } from '@/lib/db';
+import { Prisma, type MembershipStatus, type SyncState } from '@/lib/generated/prisma/client';
+import { errorForLog, log } from '@/lib/log';
+import { decodeCursor, encodeCursor, type Cursor } from '@/lib/members/cursor';
+import { MemberError, memberErrorFromScalekit } from '@/lib/members/errors';
+import { getScalekit } from '@/lib/scalekit/client';
+import { revokeUserSessions } from '@/lib/session/store';
+import { lockEntity, membershipVersionKey, readEntityVersion, writeEntityVersion } from '@/lib/webhooks/entity-versions';
+import { ScalekitNotFoundException } from '@scalekit-sdk/node';
+
+/**
+ * The team: listing members and invitations from the PostgreSQL mirror, changing roles and
+ * removing members. Every function takes the Actor a guard resolved and checks it first; ids
+ * from the client are always looked up inside the actor's organization, so an edited id from
+ * another organization is a 404, never an action.
+ */
+
+export const MEMBER_STATUS_FILTERS = ['active', 'pending', 'expired', 'inactive'] as const;
+export type MemberStatusFilter = (typeof MEMBER_STATUS_FILTERS)[number];
+
+export const DEFAULT_PAGE_SIZE = 25;
+export const MAX_PAGE_SIZE = 100;
+export const MAX_QUERY_LENGTH = 100;
+
+export interface ListMembersInput {
+  /** Substring of the email or name, case-insensitive */
+  q?: string;
+  status?: MemberStatusFilter;
+  role?: Role;
+  /** From a previous page's nextCursor / prevCursor */
+  cursor?: string;
+  limit?: number;
+}
+
+/** What the team page shows for one membership. No tokens, nothing secret. */
+export interface MemberRow {
+  id: string;
+  userId: string | null;
+  email: string;
+  name: string | null;
+  role: string;
+  /** As shown: a pending invitation past its expiry reads INVITE_EXPIRED */
+  status: MembershipStatus;
+  syncState: SyncState;
+  syncError: string | null;
+  inviterEmail: string | null;
+  invitedAt: Date | null;
+  acceptedAt: Date | null;
+  expiresAt: Date | null;
+  resentCount: number;
+  createdAt: Date;
+}
+
+export interface MemberPage {
+  rows: MemberRow[];
+  /** Older rows exist: pass as `cursor` for the next page */
+  nextCursor: string | null;
+  /** Newer rows exist: pass as `cursor` for the previous page */
+  prevCursor: string | null;
+  /** Rows matching the filters, all pages */
+  total: number;
+}
+
+export interface SeatUsage {
+  /** ACTIVE members + live (unexpired) invitations: what Scalekit counts against the limit */
+  used: number;
+  /** null = unlimited */
+  limit: number | null;
+}
+
+interface MembershipRecord {
+  id: string;
+  userId: string | null;
+  email: string;
+  name: string | null;
+  role: string;
+  status: MembershipStatus;
+  syncState: SyncState;
+  syncError: string | null;
+  inviterEmail: string | null;
+  invitedAt: Date | null;
+  acceptedAt: Date | null;
+  expiresAt: Date | null;
+  resentCount: number;
+  createdAt: Date;
+}
+
+/** The status a person should see: Scalekit computes expiry when read, and so do we. */
+export function effectiveStatus(row: { status: MembershipStatus; expiresAt: Date | null }, now: Date = new Date()): MembershipStatus {
+  if (row.status === 'PENDING_INVITE' && row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return 'INVITE_EXPIRED';
+  return row.status;
+}
+
+function toRow(record: MembershipRecord, now: Date): MemberRow {
+  return { ...record, status: effectiveStatus(record, now) };
+}
+
+function normalizeListInput(input: ListMembersInput): { q: string | null; status: MemberStatusFilter | null; role: Role | null; cursor: Cursor | null; limit: number } {
+  const q = input.q?.trim() ?? '';
+  if (q.length > MAX_QUERY_LENGTH) throw new MemberError('invalid_input', `Search text can be at most ${MAX_QUERY_LENGTH} characters.`, 400);
+  if (input.status !== undefined && !(MEMBER_STATUS_FILTERS as readonly string[]).includes(input.status)) {
+    throw new MemberError('invalid_input', `Status must be one of ${MEMBER_STATUS_FILTERS.join(', ')}.`, 400);
+  }
+  if (input.role !== undefined && !isRole(input.role)) throw new MemberError('unknown_role', 'Unknown role filter.', 400);
+  const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new MemberError('invalid_input', `Page size must be a whole number from 1 to ${MAX_PAGE_SIZE}.`, 400);
+  }
+  let cursor: Cursor | null = null;
+  if (input.cursor !== undefined && input.cursor !== '') {
+    cursor = decodeCursor(input.cursor);
+    if (!cursor) throw new MemberError('invalid_cursor', 'That page link is not valid any more. Start again from the first page.', 400);
+  }
+  return { q: q || null, status: input.status ?? null, role: input.role ?? null, cursor, limit };
+}
+
+/** LIKE pattern matching `text` literally. */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function filterSql(organizationId: string, f: { q: string | null; status: MemberStatusFilter | null; role: Role | null }, now: Date): Prisma.Sql {
+  const parts: Prisma.Sql[] = [Prisma.sql`"organizationId" = ${organizationId}`];
+  switch (f.status) {
+    case 'active':
+      parts.push(Prisma.sql`"status" = 'ACTIVE'`);
+      break;
+    case 'inactive':
+      parts.push(Prisma.sql`"status" = 'INACTIVE'`);
+      break;
+    case 'pending':
+      parts.push(Prisma.sql`"status" = 'PENDING_INVITE' AND ("expiresAt" IS NULL OR "expiresAt" > ${now})`);
+      break;
+    case 'expired':
+      parts.push(Prisma.sql`("status" = 'INVITE_EXPIRED' OR ("status" = 'PENDING_INVITE' AND "expiresAt" <= ${now}))`);
+      break;
+  }
+  if (f.role) parts.push(Prisma.sql`"role" = ${f.role}`);
+  if (f.q) {
+    const pattern = containsPattern(f.q.toLowerCase());
+    parts.push(Prisma.sql`("email" LIKE ${pattern} OR lower(coalesce("name", '')) LIKE ${pattern})`);
+  }
+  return Prisma.join(parts, ' AND ');
+}
+
+const SELECT_COLUMNS = Prisma.sql`"id", "userId", "email", "name", "role", "status", "syncState", "syncError", "inviterEmail",
+  "invitedAt", "acceptedAt", "expiresAt", "resentCount", "createdAt"`;
+
+/**
+ * One page of the organization's memberships, newest first, from the mirror.
+ *
+ * Keyset pagination on (createdAt desc, id desc) with a row-value comparison, which PostgreSQL
+ * turns into an index range condition on Membership(organizationId[, status|role], createdAt,
+ * id): a deep page reads as few index entries as the first. The SQL is raw because Prisma's
+ * `cursor` option and OR-expanded comparisons scan from the start of the range instead.
+ */
+export async function listMembers(actor: Actor, organizationId: string, input: ListMembersInput = {}, now: Date = new Date()): Promise<MemberPage> {
+  assertCan(actor, organizationId, 'members:read');
+  const { cursor, limit, ...filters } = normalizeListInput(input);
+  const where = filterSql(organizationId, filters, now);
+
+  const backwards = cursor?.direction === 'before';
+  const keyset = cursor
+    ? backwards
+      ? Prisma.sql`AND ("createdAt", "id") > (${cursor.createdAt}, ${cursor.id})`
+      : Prisma.sql`AND ("createdAt", "id") < (${cursor.createdAt}, ${cursor.id})`
+    : Prisma.empty;
+  const order = backwards ? Prisma.sql`ORDER BY "createdAt" ASC, "id" ASC` : Prisma.sql`ORDER BY "createdAt" DESC, "id" DESC`;
+
+  const [fetched, counted] = await Promise.all([
+    db.$queryRaw<MembershipRecord[]>`SELECT ${SELECT_COLUMNS} FROM "Membership" WHERE ${where} ${keyset} ${order} LIMIT ${limit + 1}`,
+    db.$queryRaw<Array<{ count: bigint }>>`SELECT count(*) AS count FROM "Membership" WHERE ${where}`,
+  ]);
+
+  const more = fetched.length > limit;
+  const page = fetched.slice(0, limit);
+  if (backwards) page.reverse();
+  const rows = page.map((r) => toRow(r, now));
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  // Going forwards, newer rows exist iff we came from a cursor; going backwards, older rows do.
+  const hasNewer = backwards ? more : cursor !== null;
+  const hasOlder = backwards ? true : more;
+  return {
+    rows,
+    nextCursor: hasOlder && last ? encodeCursor({ direction: 'after', createdAt: last.createdAt, id: last.id }) : null,
+    prevCursor: hasNewer && first ? encodeCursor({ direction: 'before', createdAt: first.createdAt, id: first.id }) : null,
+    total: Number(counted[0]?.count ?? 0),
+  };
+}
+
+/** Seats used against the organization's limit, counted the way Scalekit counts them. */
+export async function getSeatUsage(actor: Actor, organizationId: string, now: Date = new Date()): Promise<SeatUsage> {
+  assertCan(actor, organizationId, 'members:read');
+  return countSeats(organizationId, now);
+}
+
+export async function countSeats(organizationId: string, now: Date = new Date(), client: Pick<Prisma.TransactionClient, 'membership' | 'organization'> = db): Promise<SeatUsage> {
+  const [used, org] = await Promise.all([
+    client.membership.count({
+      where: {
+        organizationId,
+        OR: [{ status: 'ACTIVE' }, { status: 'PENDING_INVITE', OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }],
+      },
+    }),
+    client.organization.findUnique({ where: { id: organizationId }, select: { maxAllowedUsers: true } }),
+  ]);
+  return { used, limit: org?.maxAllowedUsers ?? null };
+}
+
+// Generous: the Scalekit call inside may take its whole timeout plus the SDK's retries.
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 60_000 } as const;
+
+/**
+ * Serialises role changes and removals per organization, so two admins demoting each other at
+ * the same moment cannot both pass the last-admin check. Held for the transaction only.
+ */
+async function lockOrganizationMembers(tx: Prisma.TransactionClient, organizationId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`members:${organizationId}`}))`;
+}
+
+async function findMembershipInOrg(tx: Prisma.TransactionClient, organizationId: string, membershipId: string) {
+  if (typeof membershipId !== 'string' || membershipId.length === 0 || membershipId.length > 64) {
+    throw new MemberError('not_found', 'That member was not found in this organization.', 404);
+  }
+  const membership = await tx.membership.findFirst({ where: { id: membershipId, organizationId } });
+  if (!membership) throw new MemberError('not_found', 'That member was not found in this organization.', 404);
+  return membership;
+}
+
+async function otherActiveAdmins(tx: Prisma.TransactionClient, organizationId: string, exceptId: string): Promise<number> {
+  return tx.membership.count({ where: { organizationId, role: 'admin', status: 'ACTIVE', id: { not: exceptId } } });
+}
+
+const LAST_ADMIN_MESSAGE =
+  'This is the last admin of the organization. Make someone else an admin first, so the organization is never left without one.';
+
+export interface RoleChange {
+  membership: MemberRow;
+  previousRole: string;
+  changed: boolean;
+}
+
+/** Give a member (or a pending invitation) another role, in Scalekit and in the mirror. */
+export async function changeRole(actor: Actor, organizationId: string, membershipId: string, role: string): Promise<RoleChange> {
+  assertCan(actor, organizationId, 'members:manage');
+  if (!isRole(role)) throw new MemberError('unknown_role', 'Choose a role: admin or member.', 400);
+
+  return db.$transaction(async (tx) => {
+    await lockOrganizationMembers(tx, organizationId);
+    const current = await findMembershipInOrg(tx, organizationId, membershipId);
+    if (current.role === role) return { membership: toRow(current, new Date()), previousRole: current.role, changed: false };
+    if (!current.userId || current.syncState === 'SENDING') {
+      throw new MemberError('not_synced', 'This invitation is still being sent. Try again in a moment.', 409, true);
+    }
+    if (current.role === 'admin' && current.status === 'ACTIVE' && (await otherActiveAdmins(tx, organizationId, current.id)) === 0) {
+      throw new MemberError('last_admin', LAST_ADMIN_MESSAGE, 409);
+    }
+
+    try {
+      await getScalekit().user.updateMembership(organizationId, current.userId, { roles: [role] });
+    } catch (error) {
+      log.warn({ err: errorForLog(error), organizationId, membershipId }, 'scalekit updateMembership failed');
+      throw memberErrorFromScalekit(error);
+    }
+    const updated = await tx.membership.update({ where: { id: current.id }, data: { role, syncState: 'SYNCED', syncError: null } });
+    await recordAudit(
+      {
+        actor,
+        organizationId,
+        action: 'member.role_changed',
+        target: { type: 'membership', id: current.id, label: current.email },
+        metadata: { from: current.role, to: role },
+      },
+      tx,
+    );
+    return { membership: toRow(updated, new Date()), previousRole: current.role, changed: true };
+  }, TRANSACTION_OPTIONS);
+}
+
+/**
+ * Remove a member from the organization: Scalekit membership deleted, mirror row deleted (with a
+ * tombstone so a late webhook cannot bring it back), audit event, and every session they hold in
+ * this organization revoked so they lose access on their next request.
+ */
+export async function removeMember(actor: Actor, organizationId: string, membershipId: string): Promise<{ email: string }> {
+  assertCan(actor, organizationId, 'members:manage');
+
+  const removed = await db.$transaction(async (tx) => {
+    await lockOrganizationMembers(tx, organizationId);
+    const current = await findMembershipInOrg(tx, organizationId, membershipId);
+    const status = effectiveStatus(current);
+    if (status === 'PENDING_INVITE' || status === 'INVITE_EXPIRED') {
+      throw new MemberError('not_a_member', 'This is an invitation, not a member: revoke it instead.', 409);
+    }
+    if (!current.userId) throw new MemberError('not_synced', 'This member is still being synchronised. Try again in a moment.', 409, true);
+    // Before touching the row, in the same order as the webhook handler, so the two cannot deadlock.
+    const key = membershipVersionKey(organizationId, current.userId);
+    await lockEntity(tx, key);
+    if (current.role === 'admin' && current.status === 'ACTIVE' && (await otherActiveAdmins(tx, organizationId, current.id)) === 0) {
+      throw new MemberError('last_admin', LAST_ADMIN_MESSAGE, 409);
+    }
+
+    try {
+      await getScalekit().user.deleteMembership(organizationId, current.userId);
+    } catch (error) {
+      // Already gone in Scalekit (removed there, or an earlier attempt got through): finish here.
+      if (!(error instanceof ScalekitNotFoundException)) {
+        log.warn({ err: errorForLog(error), organizationId, membershipId }, 'scalekit deleteMembership failed');
+        throw memberErrorFromScalekit(error);
+      }
+    }
+    // deleteMany: Scalekit's membership.deleted webhook may already have removed the row.
+    await tx.membership.deleteMany({ where: { id: current.id } });
+    const previous = await readEntityVersion(tx, key);
+    const at = new Date(Math.max(Date.now(), (previous?.at.getTime() ?? 0) + 1));
+    await writeEntityVersion(tx, key, { at, deleted: true });
+    await recordAudit(
+      {
+        actor,
+        organizationId,
+        action: 'member.removed',
+        target: { type: 'membership', id: current.id, label: current.email },
+        metadata: { role: current.role, userId: current.userId },
+      },
+      tx,
+    );
+    return { email: current.email, userId: current.userId };
+  }, TRANSACTION_OPTIONS);
+
+  // After the commit: the mirror row is already gone, so every guard that reads it refuses the
+  // person from now on; revoking the sessions also stops their refresh tokens being used.
+  await revokeUserSessions(removed.userId, { organizationId, reason: 'member_removed' });
+  return { email: removed.email };
+}

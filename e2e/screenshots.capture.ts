@@ -4,9 +4,7 @@
  * Not part of the normal run: it writes files into the repository.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { deriveSessionCookieKey } from '@/lib/session/keys';
-import { SESSION_COOKIE_NAME, signSessionCookie } from '@/lib/session/cookie';
-import { E2E_BASE_URL, E2E_SESSION_SECRET } from './support/test-env';
+import { signIn } from './pages/dashboard-page';
 
 const OUT = 'docs/screenshots';
 
@@ -37,19 +35,23 @@ test('login with SSO open and an error', async ({ page }) => {
   await page.screenshot({ path: `${OUT}/login-error-sso.png`, fullPage: true });
 });
 
-test('dashboard placeholder', async ({ page, context }) => {
-  // Middleware only checks the cookie's signature today; once the page re-checks the session
-  // row, this needs a real sign-in instead.
-  const key = await deriveSessionCookieKey(E2E_SESSION_SECRET);
-  const token = await signSessionCookie(
-    { sessionId: 'ses_screenshot', userId: 'usr_ada', organizationId: 'org_acme', expiresAt: new Date(Date.now() + 3_600_000) },
-    key,
-  );
-  await context.addCookies([{ name: SESSION_COOKIE_NAME, value: token, url: E2E_BASE_URL, httpOnly: true, sameSite: 'Lax' }]);
-  await page.goto('/dashboard');
+test('signed-in pages: dashboard, team, bulk invite, audit log, settings, API keys', async ({ page }) => {
+  test.setTimeout(90_000);
+  await signIn(page, { email: 'ada@acme.test', via: 'social', provider: 'GitHub' });
   await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
   await settle(page);
   await page.screenshot({ path: `${OUT}/dashboard.png` });
+  for (const [path, file] of [
+    ['/orgs/org_acme/team', 'team'],
+    ['/orgs/org_acme/team/bulk', 'bulk-invite'],
+    ['/orgs/org_acme/audit', 'audit-log'],
+    ['/orgs/org_acme/settings', 'settings'],
+    ['/orgs/org_acme/settings/api-keys', 'api-keys'],
+  ] as const) {
+    await page.goto(path);
+    await settle(page);
+    await page.screenshot({ path: `${OUT}/${file}.png`, fullPage: true });
+  }
 });
 
 test('landing on a phone, dark mode', async ({ page }) => {

@@ -60,7 +60,7 @@ describe('startEmbeddedPostgres', () => {
     } finally {
       await prisma.$disconnect();
     }
-  });
+  }, 180_000); // PGlite (wasm) start + migrate + seed: seconds alone, much longer on a busy 2-core CI box
 
   it('keeps the data in its directory across restarts', async () => {
     await server!.stop();
@@ -71,7 +71,7 @@ describe('startEmbeddedPostgres', () => {
     } finally {
       await prisma.$disconnect();
     }
-  });
+  }, 180_000); // PGlite (wasm) start + migrate + seed: seconds alone, much longer on a busy 2-core CI box
 
   it('refuses to start on a port that is taken, before touching the data directory', async () => {
     await expect(startEmbeddedPostgres({ dataDir: join(dataDir, 'never-created'), port: server!.port })).rejects.toThrow(/already in use/);

@@ -10,7 +10,7 @@
 
 import { cache } from 'react';
 import { cookies } from 'next/headers';
-import { redirect } from 'next/navigation';
+import { notFound, redirect } from 'next/navigation';
 import type { Actor, RequestMeta } from '@/lib/auth/actor';
 import { ForbiddenError } from '@/lib/auth/authorize';
 import { isRole, type Role } from '@/lib/auth/permissions';
@@ -165,6 +165,20 @@ export async function requireAdmin(orgId: string, request?: Request): Promise<Se
   const ctx = await contextFor(request, `/orgs/${encodeURIComponent(orgId)}/team`);
   if (roleIn(ctx, orgId) !== 'admin') throw new ForbiddenError();
   return ctx;
+}
+
+/**
+ * Admin-only pages: anyone else (a member, an admin of another org, an edited id) gets the same
+ * 404 as an unknown organization, so the page does not reveal that the organization exists.
+ */
+export async function requireAdminPage(orgId: string): Promise<{ ctx: SessionContext; actor: Actor }> {
+  try {
+    const ctx = await requireAdmin(orgId);
+    return { ctx, actor: actorFromContext(ctx, orgId) };
+  } catch (error) {
+    if (error instanceof ForbiddenError) notFound();
+    throw error;
+  }
 }
 
 /** The user must be an ACTIVE member (any role) of `orgId`: read access. */

@@ -1,14 +1,12 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { ChevronLeftIcon, ChevronRightIcon, DownloadIcon } from 'lucide-react';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
-import { ForbiddenError } from '@/lib/auth/authorize';
-import { actorFromContext, requireAdmin } from '@/lib/auth/guards';
+import { requireAdminPage } from '@/lib/auth/guards';
 import { AuditQueryError, auditFiltersFromSearchParams, listAuditEvents, type AuditPage } from '@/lib/audit/query';
 import { AUDIT_ACTIONS } from '@/lib/audit/record';
 
@@ -28,14 +26,7 @@ function describeChange(metadata: unknown): string | null {
 export default async function AuditPage({ params, searchParams }: { params: Promise<{ orgId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { orgId } = await params;
   const raw = await searchParams;
-  let ctx;
-  try {
-    ctx = await requireAdmin(orgId);
-  } catch (error) {
-    if (error instanceof ForbiddenError) notFound();
-    throw error;
-  }
-  const actor = actorFromContext(ctx, orgId);
+  const { actor } = await requireAdminPage(orgId);
   const query = new URLSearchParams();
   for (const key of ['action', 'q', 'from', 'to', 'cursor']) {
     const v = raw[key];

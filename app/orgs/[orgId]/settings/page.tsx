@@ -1,7 +1,5 @@
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
-import { ForbiddenError } from '@/lib/auth/authorize';
-import { actorFromContext, requireAdmin } from '@/lib/auth/guards';
+import { requireAdminPage } from '@/lib/auth/guards';
 import { getOrganizationSettings } from '@/lib/organizations/settings';
 import { formatDate } from '../team/format';
 import { ResyncForm, SettingsForm } from './settings-forms';
@@ -11,14 +9,8 @@ export const metadata: Metadata = { title: 'Settings' };
 /** Admins only: members (and anyone else) get a 404, the same as an unknown organization. */
 export default async function SettingsPage({ params }: { params: Promise<{ orgId: string }> }) {
   const { orgId } = await params;
-  let ctx;
-  try {
-    ctx = await requireAdmin(orgId);
-  } catch (error) {
-    if (error instanceof ForbiddenError) notFound();
-    throw error;
-  }
-  const settings = await getOrganizationSettings(actorFromContext(ctx, orgId), orgId);
+  const { actor } = await requireAdminPage(orgId);
+  const settings = await getOrganizationSettings(actor, orgId);
   return (
     <div className="flex flex-col gap-10">
       <section aria-labelledby="settings-heading" className="flex flex-col gap-4">

@@ -1,22 +1,14 @@
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
 import { listApiKeys } from '@/lib/api-keys/service';
-import { ForbiddenError } from '@/lib/auth/authorize';
-import { actorFromContext, requireAdmin } from '@/lib/auth/guards';
+import { requireAdminPage } from '@/lib/auth/guards';
 import { ApiKeysManager } from './api-keys-manager';
 
 export const metadata: Metadata = { title: 'API keys' };
 
 export default async function ApiKeysPage({ params }: { params: Promise<{ orgId: string }> }) {
   const { orgId } = await params;
-  let ctx;
-  try {
-    ctx = await requireAdmin(orgId);
-  } catch (error) {
-    if (error instanceof ForbiddenError) notFound();
-    throw error;
-  }
-  const keys = await listApiKeys(actorFromContext(ctx, orgId), orgId);
+  const { actor } = await requireAdminPage(orgId);
+  const keys = await listApiKeys(actor, orgId);
   return (
     <section aria-labelledby="api-keys-heading" className="flex flex-col gap-6">
       <div className="flex flex-col gap-1">

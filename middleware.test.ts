@@ -141,6 +141,39 @@ describe('middleware on protected APIs', () => {
   });
 });
 
+describe('security headers and request id', () => {
+  const nonceOf = (csp: string | null) => /'nonce-([^']+)'/.exec(csp ?? '')?.[1];
+
+  it('csp_middleware: every response gets a CSP with a fresh nonce, which Next.js also receives on the request', async () => {
+    const a = await middleware(request('/login'));
+    const b = await middleware(request('/login'));
+    const nonce = nonceOf(a.headers.get('content-security-policy'));
+    expect(nonce).toBeTruthy();
+    expect(nonceOf(b.headers.get('content-security-policy'))).not.toBe(nonce);
+    // NextResponse.next({ request: { headers } }) hands these to the render as request headers.
+    expect(a.headers.get('x-middleware-request-x-nonce')).toBe(nonce);
+    expect(nonceOf(a.headers.get('x-middleware-request-content-security-policy'))).toBe(nonce);
+    expect(a.headers.get('content-security-policy')).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'; /);
+    expect(a.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  });
+
+  it('redirects and 401s carry the same headers; http APP_URL means no HSTS', async () => {
+    for (const response of [await middleware(request('/dashboard')), await middleware(request('/api/me'))]) {
+      expect(response.headers.get('content-security-policy')).toContain("object-src 'none'");
+      expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(response.headers.get('strict-transport-security')).toBeNull();
+    }
+  });
+
+  it("requestId_middleware: keeps a proxy's well-formed x-request-id, replaces a malformed one, and forwards it to the app", async () => {
+    const kept = await middleware(new NextRequest(new URL('/login', ORIGIN), { headers: { 'x-request-id': 'lb-0123456789' } }));
+    expect(kept.headers.get('x-request-id')).toBe('lb-0123456789');
+    expect(kept.headers.get('x-middleware-request-x-request-id')).toBe('lb-0123456789');
+    const replaced = await middleware(new NextRequest(new URL('/login', ORIGIN), { headers: { 'x-request-id': 'x y' } }));
+    expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
 describe('middleware scope', () => {
   it('passes public paths through untouched, even with a bad cookie', async () => {
     for (const path of ['/', '/login', '/api/auth/callback?code=x&state=y', '/signed-out']) {
@@ -150,8 +183,11 @@ describe('middleware scope', () => {
     }
   });
 
-  it('declares one matcher per protected prefix (Next reads it statically)', () => {
-    expect(config.matcher).toEqual(PROTECTED_PREFIXES.map((prefix) => `${prefix}/:path*`));
+  it('covers every protected prefix (the session check) and every public page (the headers)', () => {
+    for (const prefix of PROTECTED_PREFIXES) {
+      expect(unstable_doesMiddlewareMatch({ config, url: prefix }), prefix).toBe(true);
+      expect(unstable_doesMiddlewareMatch({ config, url: `${prefix}/x/y?z=1` }), prefix).toBe(true);
+    }
   });
 
   it.each([
@@ -159,10 +195,14 @@ describe('middleware scope', () => {
     ['/dashboard/billing', true],
     ['/api/me', true],
     ['/api/orgs/org_acme/invitations', true],
-    ['/login', false],
-    ['/api/auth/login', false],
-    ['/', false],
-    ['/dashboards', false],
+    ['/login', true],
+    ['/api/auth/login', true],
+    ['/api/webhooks/scalekit', true],
+    ['/', true],
+    ['/dashboards', true],
+    ['/_next/static/chunks/main-abc123.js', false],
+    ['/_next/image?url=%2Fa.png&w=64&q=75', false],
+    ['/favicon.ico', false],
   ] as const)('Next runs the middleware for %s: %s', (url, expected) => {
     expect(unstable_doesMiddlewareMatch({ config, url })).toBe(expected);
   });

@@ -1,6 +1,13 @@
 /**
- * First gate for protected routes: is there a session cookie with a valid signature that has
- * not expired? Nothing more — no database, no Scalekit SDK (it needs node:http2, and this file
+ * Runs for every page and API request (static assets skip it, see `config.matcher`):
+ *
+ * 1. Security headers: a fresh CSP nonce per request (lib/http/security-headers.ts), passed to
+ *    Next.js in the request's own CSP header so it stamps the nonce on its scripts, and the CSP,
+ *    HSTS (https only) and x-request-id set on the response. Nonces make every page dynamic,
+ *    which Teamgate's pages are anyway (they read the session).
+ * 2. A request id (x-request-id, kept from a proxy when well-formed), for logs and audit events.
+ * 3. First gate for protected routes only: is there a session cookie with a valid signature
+ *    that has not expired? Nothing more — no database, no Scalekit SDK (it needs node:http2, and this file
  * runs on the Edge runtime). Every page, action and route handler that touches data still calls
  * requireSession(), which re-reads the Session row; since CVE-2025-29927 middleware must never be
  * the only check.
@@ -17,22 +24,48 @@ import { getEnv } from '@/lib/env';
 import { isApiPath, isProtectedPath, LOGIN_PATH } from '@/lib/auth/protected-routes';
 import { safeReturnTo } from '@/lib/auth/return-to';
 import { clearedSessionCookieAttributes, getSessionCookieVerifier, SESSION_COOKIE_NAME } from '@/lib/session/cookie';
+import { REQUEST_ID_HEADER, requestIdFrom } from '@/lib/http/request-id';
+import { contentSecurityPolicy, newNonce, strictTransportSecurity } from '@/lib/http/security-headers';
 
 export async function middleware(request: NextRequest): Promise<NextResponse> {
+  const env = getEnv();
+  const requestId = requestIdFrom(request.headers);
+  const nonce = newNonce();
+  const csp = contentSecurityPolicy({
+    nonce,
+    scalekitOrigin: new URL(env.SCALEKIT_ENVIRONMENT_URL).origin,
+    development: env.NODE_ENV === 'development',
+    https: env.APP_URL.startsWith('https://'),
+  });
+  const forwarded = new Headers(request.headers);
+  forwarded.set(REQUEST_ID_HEADER, requestId);
+  forwarded.set('x-nonce', nonce);
+  forwarded.set('content-security-policy', csp);
+
+  const response = await gate(request, () => NextResponse.next({ request: { headers: forwarded } }));
+  response.headers.set('Content-Security-Policy', csp);
+  response.headers.set(REQUEST_ID_HEADER, requestId);
+  const hsts = strictTransportSecurity(env.APP_URL);
+  if (hsts) response.headers.set('Strict-Transport-Security', hsts);
+  return response;
+}
+
+/** The session check on protected routes; `pass` lets the request through to the app. */
+async function gate(request: NextRequest, pass: () => NextResponse): Promise<NextResponse> {
   const { pathname, search } = request.nextUrl;
-  if (!isProtectedPath(pathname)) return NextResponse.next();
+  if (!isProtectedPath(pathname)) return pass();
 
   // Machine clients call the API with an org-scoped API key instead of a cookie. The key can
   // only be checked against the database, so the route handler authenticates it; a bogus key
   // gets the same 401 there.
   if (isApiPath(pathname) && /^Bearer\s+\S/i.test(request.headers.get('authorization') ?? '')) {
-    return NextResponse.next();
+    return pass();
   }
 
   const token = request.cookies.get(SESSION_COOKIE_NAME)?.value;
   const verifier = await getSessionCookieVerifier();
   const check = await verifier.verify(token);
-  if (check.ok) return NextResponse.next();
+  if (check.ok) return pass();
 
   const response = isApiPath(pathname)
     ? NextResponse.json(
@@ -58,19 +91,10 @@ function loginUrl(request: NextRequest, returnTo: string): URL {
   return url;
 }
 
-// Literal because Next.js reads it statically at build time; must list exactly
-// PROTECTED_PREFIXES from lib/auth/protected-routes.ts (middleware.test.ts checks).
+// Every path except Next.js's static assets and image optimiser (immutable files: no nonce to
+// stamp, no session to check; next.config.ts gives them the static headers). Literal because
+// Next.js reads it at build time; middleware.test.ts checks which paths it covers.
 export const config = {
   runtime: 'nodejs',
-  matcher: [
-    '/dashboard/:path*',
-    '/orgs/:path*',
-    '/team/:path*',
-    '/settings/:path*',
-    '/audit/:path*',
-    '/account/:path*',
-    '/api/invitations/:path*',
-    '/api/orgs/:path*',
-    '/api/me/:path*',
-  ],
+  matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'],
 };

@@ -14,9 +14,9 @@ const nextConfig: NextConfig = {
       {
         source: '/:path*',
         headers: [
-          // A login page inside someone else's frame is a clickjacking target.
+          // A login page inside someone else's frame is a clickjacking target. (The CSP, with its
+          // per-request nonce and frame-ancestors 'none', is set by middleware.ts on every page.)
           { key: 'X-Frame-Options', value: 'DENY' },
-          { key: 'Content-Security-Policy', value: "frame-ancestors 'none'" },
           { key: 'X-Content-Type-Options', value: 'nosniff' },
           // Keeps ?returnTo / ?error query strings from leaking to other origins.
           { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },

@@ -50,7 +50,8 @@ export function OrgSwitcher({
       </form>
       <DropdownMenu>
         <DropdownMenuTrigger
-          aria-label="Switch organization"
+          // The visible name must be part of the accessible name (WCAG 2.5.3, label in name).
+          aria-label={`Switch organization, current: ${active?.name ?? 'No organization'}`}
           className="flex h-8 max-w-48 cursor-pointer items-center gap-2 rounded-md border bg-card px-2.5 text-sm shadow-xs transition-colors hover:bg-muted"
         >
           <Building2Icon className="size-4 shrink-0 text-muted-foreground" aria-hidden="true" />

@@ -8,11 +8,11 @@
  * Before the app: a fresh test database and an emulator (stack.ts), torn down on exit.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startE2eStack } from './stack';
-import { E2E_DIST_DIR, E2E_PORT, e2eServerEnv } from './test-env';
+import { E2E_APP_LOG_FILE, E2E_DIST_DIR, E2E_PORT, e2eServerEnv } from './test-env';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const nextBin = join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
@@ -71,6 +71,23 @@ async function withBuildLock(fn: () => void): Promise<void> {
   }
 }
 
+const appLog = createWriteStream(E2E_APP_LOG_FILE, { flags: 'w' });
+
+/** Every line to the log file; to the console only what is not a routine JSON log line below warn. */
+function teeAppOutput(from: NodeJS.ReadableStream, console: NodeJS.WritableStream): void {
+  let pending = '';
+  from.on('data', (chunk: Buffer) => {
+    appLog.write(chunk);
+    pending += chunk.toString('utf8');
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      const level = /^\{.*"level":"(\w+)"/.exec(line)?.[1];
+      if (!level || level === 'warn' || level === 'error' || level === 'fatal') console.write(`${line}\n`);
+    }
+  });
+}
+
 async function main(): Promise<void> {
   const env = e2eServerEnv();
   const mustBuild = process.env.E2E_FORCE_BUILD === '1' || (process.env.E2E_SKIP_BUILD !== '1' && buildIsStale());
@@ -93,8 +110,10 @@ async function main(): Promise<void> {
   const server = spawn(process.execPath, [nextBin, 'start', '-p', String(E2E_PORT)], {
     cwd: root,
     env: { ...env, DATABASE_URL: stack.databaseUrl, SCALEKIT_ENVIRONMENT_URL: stack.emulatorUrl },
-    stdio: 'inherit',
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  teeAppOutput(server.stdout!, process.stdout);
+  teeAppOutput(server.stderr!, process.stderr);
   const stop = (signal: NodeJS.Signals) => {
     if (server.exitCode === null) server.kill(signal);
   };

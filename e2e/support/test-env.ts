@@ -4,6 +4,9 @@
  * test-only; the emulator the stack starts is seeded to match them.
  */
 
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
 export const E2E_BASE_URL = `http://localhost:${E2E_PORT}`;
 /** The e2e emulator sits at a port derived from the app's, so runs on different E2E_PORTs never collide. */
@@ -12,6 +15,12 @@ export const E2E_EMULATOR_URL = `http://127.0.0.1:${E2E_EMULATOR_PORT}`;
 export const E2E_DATABASE_NAME = `teamgate_e2e_${E2E_PORT}`;
 /** Where `next build` writes; a separate dir per port lets two e2e runs build without clobbering each other. */
 export const E2E_DIST_DIR = process.env.NEXT_DIST_DIR ?? (E2E_PORT === 3100 ? '.next' : `.next-e2e-${E2E_PORT}`);
+
+/**
+ * Everything the app server writes (JSON log lines at info and above, Next.js output), so specs
+ * can check what was logged (e2e/log-redaction.spec.ts). serve.ts starts it empty on each start.
+ */
+export const E2E_APP_LOG_FILE = process.env.E2E_APP_LOG_FILE ?? join(tmpdir(), `teamgate-e2e-app-${E2E_PORT}.log`);
 
 /** Shared with specs that need to sign a session cookie the server will accept. */
 export const E2E_SESSION_SECRET =
@@ -34,7 +43,11 @@ export function e2eServerEnv(outer: NodeJS.ProcessEnv = process.env): NodeJS.Pro
     SCALEKIT_CLIENT_SECRET: E2E_CLIENT_SECRET,
     SCALEKIT_WEBHOOK_SECRET: E2E_WEBHOOK_SECRET,
     SESSION_SECRET: E2E_SESSION_SECRET,
-    LOG_LEVEL: outer.LOG_LEVEL ?? 'warn',
+    // info: the log-redaction spec reads every auth line; serve.ts shows only warn+ on the console.
+    LOG_LEVEL: outer.LOG_LEVEL ?? 'info',
+    // Every spec signs in from 127.0.0.1; the per-IP limit is proven by its own tests
+    // (app/api/auth/login/rate-limit.int.test.ts), not by making parallel specs trip over it.
+    RATE_LIMIT_LOGIN_PER_MINUTE: outer.RATE_LIMIT_LOGIN_PER_MINUTE ?? '100000',
     NEXT_TELEMETRY_DISABLED: '1',
   };
 }

@@ -218,6 +218,8 @@ export async function completeLogin(input: CallbackInput, deps: CallbackDeps): P
       userAgent: input.userAgent ?? null,
     });
     const redirectTo = flow.intent === 'invite' ? DEFAULT_RETURN_TO : safeReturnTo(flow.returnTo);
+    // Ids only: the audit trail of who signed in, how and from where, never a token.
+    log.info({ userId: user.id, organizationId, sessionId: session.id, authMethod: session.authMethod, intent: flow.intent, ip: input.ip ?? null }, 'signed in');
     return { ok: true, session, user, redirectTo, flowCookieName, intent: flow.intent };
   } catch (error) {
     log.error({ err: errorForLog(error) }, 'login callback: could not record the session');

@@ -40,6 +40,7 @@ export async function logout(sessionId: string, options: { everywhere: boolean }
   } else {
     revoked = (await revokeSession(sessionId, 'logout')) ? 1 : 0;
   }
+  log.info({ userId: session.userId, sessionId, everywhere: options.everywhere, revoked }, 'signed out');
   const logoutUrl = deps.scalekit.getLogoutUrl({
     ...(idTokenHint ? { idTokenHint } : {}),
     postLogoutRedirectUri: `${deps.appUrl}${SIGNED_OUT_PATH}`,

@@ -2,9 +2,9 @@
  * Which paths need a session before the app even renders them.
  *
  * The middleware is a first gate only (cheap, stateless); every page, action and route handler
- * that reads or changes data still checks the Session row itself. middleware.ts repeats these
- * prefixes as literal `config.matcher` entries because Next.js reads the matcher statically at
- * build time; middleware.test.ts keeps the two lists identical.
+ * that reads or changes data still checks the Session row itself. middleware.ts runs on every
+ * page (for the security headers) and checks the session only under these prefixes;
+ * middleware.test.ts checks its matcher covers each of them.
  */
 
 export const PROTECTED_PAGE_PREFIXES = ['/dashboard', '/orgs', '/team', '/settings', '/audit', '/account'] as const;

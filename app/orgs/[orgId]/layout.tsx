@@ -28,7 +28,7 @@ export default async function OrgLayout({ children, params }: { children: React.
       ? [
           { href: `${base}/audit`, label: 'Audit log' },
           { href: `${base}/settings`, label: 'Settings' },
-          { href: `${base}/api-keys`, label: 'API keys' },
+          { href: `${base}/settings/api-keys`, label: 'API keys' },
         ]
       : []),
   ];

@@ -9,10 +9,14 @@ export type OrgTab = { href: string; label: string };
 /** The organization's section tabs; a client component only to mark the current one. */
 export function OrgTabs({ tabs }: { tabs: OrgTab[] }) {
   const pathname = usePathname();
+  // The most specific tab wins: on /settings/api-keys that is "API keys", not "Settings".
+  const currentHref = tabs
+    .filter((tab) => pathname === tab.href || pathname.startsWith(`${tab.href}/`))
+    .sort((a, b) => b.href.length - a.href.length)[0]?.href;
   return (
     <nav aria-label="Organization" className="-mb-px flex gap-1 overflow-x-auto">
       {tabs.map((tab) => {
-        const current = pathname === tab.href || pathname.startsWith(`${tab.href}/`);
+        const current = tab.href === currentHref;
         return (
           <Link
             key={tab.href}

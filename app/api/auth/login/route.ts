@@ -4,6 +4,7 @@ import { loginErrorRedirect, redirectTo } from '@/lib/auth/http';
 import { beginLogin, parseLoginQuery } from '@/lib/auth/login';
 import { getScalekit } from '@/lib/scalekit/client';
 import { getLoginFlowKey } from '@/lib/session/keys';
+import { loginRateLimited } from '@/lib/rate-limit/login';
 
 /**
  * GET /api/auth/login?returnTo&login_hint&provider&sso&organization_id — the sign-in page's
@@ -11,6 +12,9 @@ import { getLoginFlowKey } from '@/lib/session/keys';
  * state/nonce/PKCE flow sealed in its own cookie.
  */
 export async function GET(request: NextRequest) {
+  // Before any work: each start mints a flow and may make Scalekit email a code.
+  const limited = await loginRateLimited(request);
+  if (limited) return limited;
   const parsed = parseLoginQuery(request.nextUrl.searchParams, 'login');
   if (!parsed.ok) return loginErrorRedirect('invalid_request', parsed.message);
   const begun = await beginLogin(parsed.request, {

@@ -1,5 +1,5 @@
 import { clientIp } from '@/lib/http/client-ip';
-import { requestLogger } from '@/lib/http/request-id';
+import { requestLogger } from '@/lib/http/request-logger';
 import { errorForLog } from '@/lib/log';
 import { consumeRateLimit, rateLimitHeaders, rateLimits } from '@/lib/rate-limit/limiter';
 import { processScalekitEvent, WebhookDataError } from '@/lib/webhooks/process';

@@ -5,6 +5,7 @@ import { loginErrorRedirect, redirectTo } from '@/lib/auth/http';
 import { beginLogin, parseLoginQuery } from '@/lib/auth/login';
 import { getScalekit } from '@/lib/scalekit/client';
 import { getLoginFlowKey } from '@/lib/session/keys';
+import { loginRateLimited } from '@/lib/rate-limit/login';
 
 /**
  * GET /auth/login/initiate?login_hint&organization_id — the invitation email's link (Scalekit's
@@ -13,6 +14,9 @@ import { getLoginFlowKey } from '@/lib/session/keys';
  * choice page instead of silently accepting the invitation into the wrong account.
  */
 export async function GET(request: NextRequest) {
+  // Before any work: each start mints a flow and may make Scalekit email a code.
+  const limited = await loginRateLimited(request);
+  if (limited) return limited;
   const params = request.nextUrl.searchParams;
   const parsed = parseLoginQuery(params, 'invite');
   if (!parsed.ok) return loginErrorRedirect('invalid_request', parsed.message);

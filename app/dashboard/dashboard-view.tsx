@@ -2,40 +2,10 @@ import Link from 'next/link';
 import { Building2Icon, FingerprintIcon, ShieldCheckIcon, UsersIcon } from 'lucide-react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { describeAuthMethod } from '@/lib/auth/auth-method';
 import type { SessionContext } from '@/lib/auth/guards';
 import { ROLE_LABELS } from '@/lib/auth/permissions';
-import { DashboardHeading } from './dashboard-cards';
-
-function SummaryCard({
-  title,
-  description,
-  icon: Icon,
-  testId,
-  children,
-}: {
-  title: string;
-  description: string;
-  icon: typeof Building2Icon;
-  testId: string;
-  children: React.ReactNode;
-}) {
-  return (
-    <Card data-testid={testId}>
-      <CardHeader className="flex-row items-start justify-between gap-3">
-        <div className="flex flex-col gap-1.5">
-          <CardTitle className="text-base">{title}</CardTitle>
-          <CardDescription>{description}</CardDescription>
-        </div>
-        <span className="flex size-8 shrink-0 items-center justify-center rounded-lg bg-accent text-accent-foreground">
-          <Icon className="size-4" aria-hidden="true" />
-        </span>
-      </CardHeader>
-      <CardContent className="flex flex-col gap-2">{children}</CardContent>
-    </Card>
-  );
-}
+import { DashboardHeading, SummaryCard } from './dashboard-cards';
 
 export type DashboardData = Pick<SessionContext, 'session' | 'user' | 'organization' | 'membership' | 'memberships'>;
 

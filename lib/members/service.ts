@@ -72,22 +72,8 @@ export interface SeatUsage {
   limit: number | null;
 }
 
-interface MembershipRecord {
-  id: string;
-  userId: string | null;
-  email: string;
-  name: string | null;
-  role: string;
-  status: MembershipStatus;
-  syncState: SyncState;
-  syncError: string | null;
-  inviterEmail: string | null;
-  invitedAt: Date | null;
-  acceptedAt: Date | null;
-  expiresAt: Date | null;
-  resentCount: number;
-  createdAt: Date;
-}
+/** A row as stored: the same fields as MemberRow, but `status` is the raw stored one. */
+type MembershipRecord = MemberRow;
 
 /** The status a person should see: Scalekit computes expiry when read, and so do we. */
 export function effectiveStatus(row: { status: MembershipStatus; expiresAt: Date | null }, now: Date = new Date()): MembershipStatus {

@@ -3,7 +3,7 @@ import { assertCan } from '@/lib/auth/authorize';
 import { AUDIT_ACTIONS, type AuditAction } from '@/lib/audit/record';
 import { db } from '@/lib/db';
 import { Prisma } from '@/lib/generated/prisma/client';
-import { decodeCursor, encodeCursor, type Cursor } from '@/lib/members/cursor';
+import { decodeCursor, keysetPage, type Cursor } from '@/lib/members/cursor';
 
 /**
  * Reading the audit log: one organization's events, newest first, filtered by action, by text
@@ -115,20 +115,7 @@ export async function listAuditEvents(actor: Actor, organizationId: string, inpu
     cursor = decodeCursor(input.cursor);
     if (!cursor) throw new AuditQueryError('invalid_cursor', 'That page link is not valid any more. Start again from the first page.', 'cursor');
   }
-  const backwards = cursor?.direction === 'before';
-  const fetched = await fetchPage(organizationId, filters, cursor, limit + 1);
-  const more = fetched.length > limit;
-  const rows = fetched.slice(0, limit);
-  if (backwards) rows.reverse();
-  const first = rows[0];
-  const last = rows[rows.length - 1];
-  const hasNewer = backwards ? more : cursor !== null;
-  const hasOlder = backwards ? true : more;
-  return {
-    rows,
-    nextCursor: hasOlder && last ? encodeCursor({ direction: 'after', createdAt: last.createdAt, id: last.id }) : null,
-    prevCursor: hasNewer && first ? encodeCursor({ direction: 'before', createdAt: first.createdAt, id: first.id }) : null,
-  };
+  return keysetPage(await fetchPage(organizationId, filters, cursor, limit + 1), limit, cursor);
 }
 
 export const AUDIT_CSV_HEADER = ['time', 'actor_type', 'actor', 'action', 'target_type', 'target', 'ip', 'user_agent', 'details'] as const;

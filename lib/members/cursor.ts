@@ -39,3 +39,28 @@ export function decodeCursor(text: string): Cursor | null {
   if (Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== iso) return null;
   return { direction: tag === 'a' ? 'after' : 'before', createdAt, id };
 }
+
+/**
+ * Turn `limit + 1` rows fetched in query order into one page and its neighbours' cursors.
+ * Going forwards, newer rows exist iff we came from a cursor; going backwards (rows fetched
+ * oldest-first), older rows always exist and newer ones iff the extra row came back.
+ */
+export function keysetPage<T extends Keyset>(
+  fetched: T[],
+  limit: number,
+  cursor: Cursor | null,
+): { rows: T[]; nextCursor: string | null; prevCursor: string | null } {
+  const backwards = cursor?.direction === 'before';
+  const more = fetched.length > limit;
+  const rows = fetched.slice(0, limit);
+  if (backwards) rows.reverse();
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  const hasNewer = backwards ? more : cursor !== null;
+  const hasOlder = backwards ? true : more;
+  return {
+    rows,
+    nextCursor: hasOlder && last ? encodeCursor({ direction: 'after', createdAt: last.createdAt, id: last.id }) : null,
+    prevCursor: hasNewer && first ? encodeCursor({ direction: 'before', createdAt: first.createdAt, id: first.id }) : null,
+  };
+}

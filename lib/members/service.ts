@@ -5,7 +5,7 @@ import { recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db';
 import { Prisma, type MembershipStatus, type SyncState } from '@/lib/generated/prisma/client';
 import { errorForLog, log } from '@/lib/log';
-import { decodeCursor, encodeCursor, type Cursor } from '@/lib/members/cursor';
+import { decodeCursor, keysetPage, type Cursor } from '@/lib/members/cursor';
 import { MemberError, memberErrorFromScalekit } from '@/lib/members/errors';
 import { getScalekit } from '@/lib/scalekit/client';
 import { revokeUserSessions } from '@/lib/session/store';
@@ -162,21 +162,8 @@ export async function listMembers(actor: Actor, organizationId: string, input: L
     db.$queryRaw<Array<{ count: bigint }>>`SELECT count(*) AS count FROM "Membership" WHERE ${where}`,
   ]);
 
-  const more = fetched.length > limit;
-  const page = fetched.slice(0, limit);
-  if (backwards) page.reverse();
-  const rows = page.map((r) => toRow(r, now));
-  const first = rows[0];
-  const last = rows[rows.length - 1];
-  // Going forwards, newer rows exist iff we came from a cursor; going backwards, older rows do.
-  const hasNewer = backwards ? more : cursor !== null;
-  const hasOlder = backwards ? true : more;
-  return {
-    rows,
-    nextCursor: hasOlder && last ? encodeCursor({ direction: 'after', createdAt: last.createdAt, id: last.id }) : null,
-    prevCursor: hasNewer && first ? encodeCursor({ direction: 'before', createdAt: first.createdAt, id: first.id }) : null,
-    total: Number(counted[0]?.count ?? 0),
-  };
+  const page = keysetPage(fetched, limit, cursor);
+  return { ...page, rows: page.rows.map((r) => toRow(r, now)), total: Number(counted[0]?.count ?? 0) };
 }
 
 /** Seats used against the organization's limit, counted the way Scalekit counts them. */

@@ -38,6 +38,10 @@ describe('completeLogin (real SDK against the emulator, real PostgreSQL)', () =>
     expect(row.accessTokenExpiresAt.getTime()).toBeGreaterThan(Date.now());
     const user = await prisma.user.findUniqueOrThrow({ where: { id: 'usr_ada' } });
     expect(user.lastLoginAt).not.toBeNull();
+    // The sign-in is in Acme's audit log: who, how, from where — and no token anywhere in it.
+    const audit = await prisma.auditEvent.findFirstOrThrow({ where: { organizationId: 'org_acme', action: 'session.signed_in', targetId: result.session.id } });
+    expect(audit).toMatchObject({ actorId: 'usr_ada', actorLabel: 'ada@acme.test', ip: '203.0.113.9', metadata: { authMethod: 'otp', intent: 'login' } });
+    expect(JSON.stringify(audit)).not.toMatch(/eyJ|rt_|v1\./);
   });
 
   it('accepts the pending invitation in the mirror when the invitee signs up', async () => {

@@ -20,6 +20,7 @@ import { db } from '@/lib/db';
 import type { MembershipStatus } from '@/lib/generated/prisma/client';
 import { errorForLog, log } from '@/lib/log';
 import { createSession, type SessionRecord } from '@/lib/session/store';
+import { recordAudit } from '@/lib/audit/record';
 
 /** Absolute session lifetime: after this the user signs in again, however active. */
 export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
@@ -216,6 +217,17 @@ export async function completeLogin(input: CallbackInput, deps: CallbackDeps): P
       authMethod: authMethodFromAmr(claims.amr),
       ip: input.ip ?? null,
       userAgent: input.userAgent ?? null,
+    });
+    // Admins see sign-ins in the organization's audit log (who, how, from where).
+    await recordAudit({
+      actor: {
+        kind: 'user', userId: user.id, email, name: name ?? null, organizationId, role: roleFromClaims(accessClaims.roles) ?? 'member', sessionId: session.id,
+        request: { ip: input.ip ?? null, userAgent: input.userAgent ?? null },
+      },
+      organizationId,
+      action: 'session.signed_in',
+      target: { type: 'session', id: session.id, label: email },
+      metadata: { authMethod: session.authMethod ?? null, intent: flow.intent },
     });
     const redirectTo = flow.intent === 'invite' ? DEFAULT_RETURN_TO : safeReturnTo(flow.returnTo);
     // Ids only: the audit trail of who signed in, how and from where, never a token.

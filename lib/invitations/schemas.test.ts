@@ -26,6 +26,9 @@ describe('parseInviteInput', () => {
     expect(domainAllowed('a@Globex.Test', ['globex.test'])).toBe(true);
     expect(domainAllowed('a@evil-globex.test', ['globex.test'])).toBe(false);
     expect(domainAllowed('a@sub.globex.test', ['globex.test'])).toBe(false);
+    // The domain is what follows the last "@": a local part that looks like a domain does not count.
+    expect(domainAllowed('globex.test@evil.test', ['globex.test'])).toBe(false);
+    expect(domainAllowed('no-at-sign', ['globex.test'])).toBe(false);
   });
 });
 

@@ -24,12 +24,3 @@ export function parseDomainList(input: string | readonly string[]): DomainListRe
   if (domains.length > MAX_ALLOWED_DOMAINS) return { ok: false, message: `At most ${MAX_ALLOWED_DOMAINS} domains are allowed.` };
   return { ok: true, domains };
 }
-
-/** Whether an invitation to `email` is allowed by the list (exact domain match; empty list = any). */
-export function isEmailDomainAllowed(allowedDomains: readonly string[], email: string): boolean {
-  if (allowedDomains.length === 0) return true;
-  const at = email.lastIndexOf('@');
-  if (at < 0) return false;
-  const domain = email.slice(at + 1).trim().toLowerCase();
-  return allowedDomains.includes(domain);
-}

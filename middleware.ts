@@ -42,7 +42,7 @@ export async function middleware(request: NextRequest): Promise<NextResponse> {
   forwarded.set('x-nonce', nonce);
   forwarded.set('content-security-policy', csp);
 
-  const response = await gate(request, () => NextResponse.next({ request: { headers: forwarded } }));
+  const response = await gate(request, env.APP_URL, () => NextResponse.next({ request: { headers: forwarded } }));
   response.headers.set('Content-Security-Policy', csp);
   response.headers.set(REQUEST_ID_HEADER, requestId);
   const hsts = strictTransportSecurity(env.APP_URL);
@@ -51,7 +51,7 @@ export async function middleware(request: NextRequest): Promise<NextResponse> {
 }
 
 /** The session check on protected routes; `pass` lets the request through to the app. */
-async function gate(request: NextRequest, pass: () => NextResponse): Promise<NextResponse> {
+async function gate(request: NextRequest, appUrl: string, pass: () => NextResponse): Promise<NextResponse> {
   const { pathname, search } = request.nextUrl;
   if (!isProtectedPath(pathname)) return pass();
 
@@ -77,7 +77,7 @@ async function gate(request: NextRequest, pass: () => NextResponse): Promise<Nex
   response.headers.set('Cache-Control', 'private, no-store');
   if (token !== undefined) {
     // Tampered, malformed or expired: drop it so the browser stops sending it.
-    response.cookies.set(SESSION_COOKIE_NAME, '', clearedSessionCookieAttributes(getEnv().APP_URL));
+    response.cookies.set(SESSION_COOKIE_NAME, '', clearedSessionCookieAttributes(appUrl));
   }
   return response;
 }

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { expect, test, type Page } from '@playwright/test';
-import { ScalekitClient } from '@scalekit-sdk/node';
+import { expect, test } from '@playwright/test';
 import { AuditLogPage } from './pages/audit-page';
-import { EmulatorPages } from './pages/emulator-pages';
+import { privateOrganization, scalekit, signIn } from './pages/invitations';
 import { TeamPage } from './pages/team-page';
-import { E2E_CLIENT_SECRET, E2E_EMULATOR_URL } from './support/test-env';
 
 /**
  * The admin's team page end to end: people are put into Scalekit directly (as another tool or
@@ -13,42 +11,18 @@ import { E2E_CLIENT_SECRET, E2E_EMULATOR_URL } from './support/test-env';
  * by specs running in parallel.
  */
 
-const scalekit = new ScalekitClient(E2E_EMULATOR_URL, 'skc_teamgate_dev', E2E_CLIENT_SECRET);
-
-/**
- * An organization of the test's own with a fresh admin, made in Scalekit: no other spec shares
- * its seats, admins or audit log. It reaches the mirror through the webhooks.
- */
-async function privateOrganization(tag: string, seats = 100): Promise<{ orgId: string; admin: string }> {
-  const { organization } = await scalekit.organization.createOrganization(`Team ${tag}`);
-  const orgId = organization!.id;
-  await scalekit.organization.upsertUserManagementSettings(orgId, { maxAllowedUsers: seats });
-  const admin = `owner-${tag}@acme.test`;
-  const { user } = await scalekit.user.createUserAndMembership(orgId, { email: admin, sendInvitationEmail: false });
-  await scalekit.user.updateMembership(orgId, user!.id, { roles: ['admin'] });
-  return { orgId, admin };
-}
-
-async function signIn(page: Page, email: string, returnTo: string): Promise<void> {
-  await page.goto(`/api/auth/login?${new URLSearchParams({ login_hint: email, returnTo })}`);
-  await new EmulatorPages(page).completeEmailCode(email);
-  await page.waitForURL((url) => url.pathname === returnTo);
-}
-
 test('an admin resends, revokes, changes a role and removes, and each is in the audit log', async ({ page }) => {
   const tag = randomBytes(4).toString('hex');
   const pending = `resend-${tag}@acme.test`;
   const revoked = `revoke-${tag}@acme.test`;
   const member = `member-${tag}@acme.test`;
-  const { orgId, admin } = await privateOrganization(tag);
+  const { orgId, admin } = await privateOrganization(tag, 100);
   await scalekit.user.createUserAndMembership(orgId, { email: pending, sendInvitationEmail: true });
   await scalekit.user.createUserAndMembership(orgId, { email: revoked, sendInvitationEmail: true });
   await scalekit.user.createUserAndMembership(orgId, { email: member, sendInvitationEmail: false });
 
   const team = new TeamPage(page);
-  await expect(async () => {
-    await signIn(page, admin, `/orgs/${orgId}/team`);
-  }).toPass({ timeout: 20_000 });
+  await signIn(page, admin, `/orgs/${orgId}/team`);
   await team.waitForRow(member, orgId);
   await team.waitForRow(pending, orgId);
   await team.waitForRow(revoked, orgId);
@@ -109,12 +83,10 @@ test('a member sees the team read-only and cannot open admin pages', async ({ pa
 test('search, filters and keyset pages', async ({ page }) => {
   const tag = randomBytes(4).toString('hex');
   const emails = Array.from({ length: 27 }, (_, i) => `page${String(i).padStart(2, '0')}-${tag}@acme.test`);
-  const { orgId, admin } = await privateOrganization(tag);
+  const { orgId, admin } = await privateOrganization(tag, 100);
   for (const email of emails) await scalekit.user.createUserAndMembership(orgId, { email, sendInvitationEmail: false });
 
-  await expect(async () => {
-    await signIn(page, admin, `/orgs/${orgId}/team`);
-  }).toPass({ timeout: 20_000 });
+  await signIn(page, admin, `/orgs/${orgId}/team`);
   const team = new TeamPage(page);
   await expect(async () => {
     await team.goto(orgId, { q: `-${tag}@` });

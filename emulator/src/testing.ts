@@ -1,3 +1,4 @@
+import type { EmailRecord } from './state.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { ScalekitClient } from '@scalekit-sdk/node';
 import { createEmulator, type Emulator, type EmulatorOptions } from './index.js';
@@ -18,16 +19,8 @@ export function sdk(emulator: Emulator, options: { timeoutMs?: number; secret?: 
   return new ScalekitClient(emulator.url, CLIENT_ID, options.secret ?? CLIENT_SECRET, options.timeoutMs ? { timeoutMs: options.timeoutMs } : undefined);
 }
 
-export interface Email {
-  id: string;
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-  links: string[];
-  code: string | null;
-  sentAt: string;
-}
+/** What GET /_emulator/emails returns for each message. */
+export type Email = EmailRecord;
 
 export async function emailsTo(emulator: Emulator, to: string): Promise<Email[]> {
   const res = await fetch(`${emulator.url}/_emulator/emails?to=${encodeURIComponent(to)}`);

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { ChevronLeftIcon, ChevronRightIcon, DownloadIcon } from 'lucide-react';
+import { DownloadIcon } from 'lucide-react';
+import { PagerLinks } from '@/components/pager-links';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
@@ -142,22 +143,7 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
             </TableBody>
           </Table>
           <nav aria-label="Pages" className="flex justify-end gap-2">
-            {page.prevCursor ? (
-              <Button asChild variant="outline" size="sm">
-                <Link href={hrefWith(page.prevCursor)} rel="prev">
-                  <ChevronLeftIcon aria-hidden="true" />
-                  Previous
-                </Link>
-              </Button>
-            ) : null}
-            {page.nextCursor ? (
-              <Button asChild variant="outline" size="sm">
-                <Link href={hrefWith(page.nextCursor)} rel="next">
-                  Next
-                  <ChevronRightIcon aria-hidden="true" />
-                </Link>
-              </Button>
-            ) : null}
+            <PagerLinks prevHref={page.prevCursor ? hrefWith(page.prevCursor) : null} nextHref={page.nextCursor ? hrefWith(page.nextCursor) : null} />
           </nav>
         </>
       ) : null}

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { ChevronLeftIcon, ChevronRightIcon, UploadIcon, UsersIcon } from 'lucide-react';
+import { UploadIcon, UsersIcon } from 'lucide-react';
+import { PagerLinks } from '@/components/pager-links';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { InviteMemberDialog } from '@/components/invitations/invite-form';
 import { Button } from '@/components/ui/button';
@@ -108,22 +109,10 @@ export default async function TeamPage({ params, searchParams }: { params: Promi
               {filtered ? ' match' : ''}
             </p>
             <div className="flex gap-2">
-              {page.prevCursor ? (
-                <Button asChild variant="outline" size="sm">
-                  <Link href={teamHref(orgId, filters, page.prevCursor)} rel="prev">
-                    <ChevronLeftIcon aria-hidden="true" />
-                    Previous
-                  </Link>
-                </Button>
-              ) : null}
-              {page.nextCursor ? (
-                <Button asChild variant="outline" size="sm">
-                  <Link href={teamHref(orgId, filters, page.nextCursor)} rel="next">
-                    Next
-                    <ChevronRightIcon aria-hidden="true" />
-                  </Link>
-                </Button>
-              ) : null}
+              <PagerLinks
+                prevHref={page.prevCursor ? teamHref(orgId, filters, page.prevCursor) : null}
+                nextHref={page.nextCursor ? teamHref(orgId, filters, page.nextCursor) : null}
+              />
             </div>
           </nav>
         </>

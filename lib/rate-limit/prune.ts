@@ -13,8 +13,12 @@ import { db } from '@/lib/db';
  */
 
 export class RateLimitPruneError extends Error {
-  override name = 'RateLimitPruneError';
+  override readonly name = 'RateLimitPruneError';
   readonly status = 400;
+  readonly code = 'invalid_input';
+  constructor(message: string, readonly field: keyof PruneOptions) {
+    super(message);
+  }
 }
 
 export interface PruneOptions {
@@ -37,7 +41,7 @@ export const PRUNE_DEFAULTS = { graceSeconds: 300, batchSize: 5_000, maxBatches:
 
 function wholeNumber(name: keyof PruneOptions, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RateLimitPruneError(`${name} must be a whole number from ${min} to ${max} (got ${value}).`);
+    throw new RateLimitPruneError(`${name} must be a whole number from ${min} to ${max} (got ${value}).`, name);
   }
   return value;
 }

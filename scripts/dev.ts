@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createPrismaClient } from '@/lib/db';
 import { readDemoSeed, seedDemoData } from '@/prisma/seed';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
+import { startWorker, type RunningWorker } from '@/lib/jobs/worker';
 
 /**
  * `npm run dev`: everything a developer needs, one command, one Ctrl-C.
@@ -31,7 +32,7 @@ interface Emulator {
   close(): Promise<void>;
 }
 
-const running: { database?: EmbeddedPostgres; emulator?: Emulator; children: Set<ChildProcess> } = { children: new Set() };
+const running: { database?: EmbeddedPostgres; emulator?: Emulator; worker?: RunningWorker; children: Set<ChildProcess> } = { children: new Set() };
 let stopping: Promise<void> | undefined;
 
 class Interrupted extends Error {}
@@ -77,6 +78,7 @@ function shutdown(exitCode: number): Promise<void> {
   stopping ??= (async () => {
     say('Stopping…');
     await Promise.allSettled([...running.children].map(stopChild));
+    if (running.worker) await running.worker.stop().catch((e) => say(`Job worker did not stop cleanly: ${String(e)}`));
     if (running.emulator) await running.emulator.close().catch((e) => say(`Emulator did not close cleanly: ${String(e)}`));
     if (running.database) await running.database.stop().catch((e) => say(`Embedded database did not close cleanly: ${String(e)}`));
     say('Stopped.');
@@ -171,6 +173,15 @@ async function main(): Promise<void> {
 
   const appEnv: NodeJS.ProcessEnv = { ...dbEnv };
   if (emulator && !process.env.SCALEKIT_ENVIRONMENT_URL) appEnv.SCALEKIT_ENVIRONMENT_URL = emulator.url;
+  // Background jobs (docs/jobs.md) run in this process, with the app's environment.
+  if (database.poolMax === '1') say('Job worker not started: the embedded database serves one connection (set DATABASE_URL to run it).');
+  else {
+    Object.assign(process.env, appEnv);
+    running.worker = await startWorker({ poolSize: 2 });
+    say(`Job worker running (${running.worker.queues.join(', ')}).`);
+  }
+  assertNotStopping();
+
   say(`Starting next dev on http://localhost:${APP_PORT} (setup took ${seconds(started)}). Press Ctrl-C to stop everything.`);
   startNext(appEnv);
 }

@@ -1,0 +1,83 @@
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { pruneExpiredRateLimitBuckets } from '@/lib/rate-limit/prune';
+
+/**
+ * Every background job Teamgate runs, by name. A job's payload is validated with its zod schema
+ * when it is sent (lib/jobs/boss.ts `sendJob`) and again when a worker picks it up, because a
+ * payload sits in the database between the two and may have been written by an older release.
+ *
+ * Adding a job: a definition here (the work itself lives in its own lib/ module, as a plain
+ * function that tests can call without the queue), then `sendJob(boss, 'my.job', data)` or a
+ * `schedule`. See docs/jobs.md.
+ */
+
+export interface JobContext {
+  /** pg-boss's id of this job (also in every line `log` writes). */
+  jobId: string;
+  /** 0 on the first attempt, then 1, 2, … for retries. */
+  retryCount: number;
+  /** The worker's logger with the job name and id bound. */
+  log: Logger;
+}
+
+/** Queue settings a job may choose (pg-boss's own names; see docs/jobs.md for the defaults). */
+export interface JobQueueOptions {
+  /** Retries after a failure (0: none). */
+  retryLimit?: number;
+  /** Seconds before the first retry. */
+  retryDelay?: number;
+  /** Double the delay on each retry. */
+  retryBackoff?: boolean;
+  /** A job running longer than this is failed (and retried, if retries are left). */
+  expireInSeconds?: number;
+  /** A job nobody picks up within this many minutes is dropped. */
+  retentionMinutes?: number;
+}
+
+export interface JobDefinition<Schema extends z.ZodType = z.ZodType> {
+  /** The payload; `{}` when a job needs none. */
+  data: Schema;
+  /** Does the work. Throwing fails the job, and pg-boss retries it per `queue`. The result is stored as the job's output. */
+  run(data: z.output<Schema>, context: JobContext): Promise<unknown>;
+  queue?: JobQueueOptions;
+  /** Sent automatically on this cron schedule (UTC, minute resolution), once per tick across every worker. */
+  schedule?: { cron: string; data?: z.input<Schema> };
+  /** Jobs of this kind one worker process runs at the same time (default 1). */
+  concurrency?: number;
+}
+
+export type JobRegistry = Record<string, JobDefinition>;
+
+/** Keeps each definition's payload type while checking it against JobDefinition. */
+export function defineJob<Schema extends z.ZodType>(definition: JobDefinition<Schema>): JobDefinition<Schema> {
+  return definition;
+}
+
+const count = (max: number) => z.number().int().min(1).max(max);
+
+export const jobs = {
+  /**
+   * Deletes ended rate-limit windows (lib/rate-limit/prune.ts). Every five minutes: the table then
+   * holds the live windows plus at most a few minutes of ended ones, however many subjects an
+   * attacker invents. Two runs overlapping is harmless (each skips the rows the other holds).
+   */
+  'rate-limit.prune': defineJob({
+    data: z.strictObject({
+      graceSeconds: z.number().int().min(0).max(7 * 86_400).optional(),
+      batchSize: count(100_000).optional(),
+      maxBatches: count(100_000).optional(),
+    }),
+    async run(data, { log }) {
+      const result = await pruneExpiredRateLimitBuckets(data);
+      // Quiet when there was nothing to do: this runs every five minutes on every deployment.
+      log[result.deleted > 0 ? 'info' : 'debug'](result, result.more ? 'rate-limit buckets pruned; more left for the next run' : 'rate-limit buckets pruned');
+      return result;
+    },
+    queue: { retryLimit: 2, retryDelay: 30, expireInSeconds: 600, retentionMinutes: 60 },
+    schedule: { cron: '*/5 * * * *' },
+  }),
+} satisfies JobRegistry;
+
+export type JobName = keyof typeof jobs;
+export type JobData<Name extends JobName> = z.input<(typeof jobs)[Name]['data']>;

@@ -12,7 +12,7 @@ import {
 } from '@/lib/auth/guards';
 import { switchOrganization } from '@/lib/auth/switch-org';
 import { startAuthStack } from '@/lib/auth/test-support';
-import { signAppSessionCookie } from '@/lib/session/cookie';
+import { appSessionCookieName, signAppSessionCookie } from '@/lib/session/cookie';
 import { getSessionCookieKey } from '@/lib/session/keys';
 import { createSession, listUserSessions, revokeSession, revokeUserSessions } from '@/lib/session/store';
 
@@ -35,7 +35,7 @@ async function sessionFor(userId: string, organizationId: string) {
 }
 
 function requestWith(cookie: string, init: RequestInit = {}) {
-  return new Request('http://localhost:3000/api/orgs/x', { ...init, headers: { cookie: `other=1; tg_session=${cookie}`, ...(init.headers ?? {}) } });
+  return new Request('http://localhost:3000/api/orgs/x', { ...init, headers: { cookie: `other=1; ${appSessionCookieName()}=${cookie}`, ...(init.headers ?? {}) } });
 }
 
 describe('getSessionContext / loadSessionContext (real PostgreSQL)', () => {

@@ -18,7 +18,7 @@ import { LOGIN_PATH } from '@/lib/auth/protected-routes';
 import { safeReturnTo } from '@/lib/auth/return-to';
 import { db } from '@/lib/db';
 import { errorForLog, log } from '@/lib/log';
-import { getSessionCookieVerifier, SESSION_COOKIE_NAME } from '@/lib/session/cookie';
+import { appSessionCookieName, getSessionCookieVerifier } from '@/lib/session/cookie';
 import { ensureFreshSession, OUTAGE_GRACE_MS } from '@/lib/session/refresh';
 import { getActiveSession } from '@/lib/session/store';
 
@@ -112,7 +112,7 @@ export async function loadSessionContext(token: string | undefined | null, now: 
 /** The signed-in user of the current request (pages, server actions, route handlers), memoised per request. */
 export const getSessionContext: () => Promise<SessionContext | null> = cache(async () => {
   const store = await cookies();
-  return loadSessionContext(store.get(SESSION_COOKIE_NAME)?.value);
+  return loadSessionContext(store.get(appSessionCookieName())?.value);
 });
 
 const byRequest = new WeakMap<Request, Promise<SessionContext | null>>();
@@ -121,7 +121,7 @@ const byRequest = new WeakMap<Request, Promise<SessionContext | null>>();
 export function getSessionContextFromRequest(request: Request): Promise<SessionContext | null> {
   let pending = byRequest.get(request);
   if (!pending) {
-    pending = loadSessionContext(readCookie(request.headers.get('cookie'), SESSION_COOKIE_NAME));
+    pending = loadSessionContext(readCookie(request.headers.get('cookie'), appSessionCookieName()));
     byRequest.set(request, pending);
   }
   return pending;

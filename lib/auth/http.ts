@@ -7,7 +7,7 @@ import { NextResponse } from 'next/server';
 import { getEnv } from '@/lib/env';
 import { csrfRejectedResponse } from '@/lib/auth/csrf';
 import { readCookie } from '@/lib/auth/guards';
-import { getSessionCookieVerifier, SESSION_COOKIE_NAME, type SessionClaims } from '@/lib/session/cookie';
+import { appSessionCookieName, getSessionCookieVerifier, type SessionClaims } from '@/lib/session/cookie';
 
 export const NO_STORE = 'private, no-store';
 
@@ -28,7 +28,7 @@ export function loginErrorRedirect(code: string, description?: string): NextResp
 
 /** The session cookie's verified claims (signature + expiry only), whatever the row says. */
 export async function sessionClaimsFromRequest(request: Request): Promise<SessionClaims | null> {
-  const token = readCookie(request.headers.get('cookie'), SESSION_COOKIE_NAME);
+  const token = readCookie(request.headers.get('cookie'), appSessionCookieName());
   if (!token) return null;
   const check = await (await getSessionCookieVerifier()).verify(token);
   return check.ok ? check.claims : null;

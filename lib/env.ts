@@ -89,6 +89,8 @@ export const envSchema = z.object({
   /**
    * Proxies in front of the app that append to X-Forwarded-For (a load balancer: 1). The client
    * IP is the entry this many places from the right; entries further left are client-supplied.
+   * 0: no proxy, the app is reached directly; the socket address is used and no header trusted
+   * (lib/http/client-ip.ts). docs/deploying.md lists the value per deployment.
    */
   TRUSTED_PROXY_HOPS: z.coerce
     .number({ error: 'must be a whole number from 0 to 5' })

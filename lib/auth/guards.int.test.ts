@@ -159,7 +159,7 @@ describe('getSessionContext / loadSessionContext (real PostgreSQL)', () => {
     it('actorFromContext carries the role held in THAT organization and refuses others', async () => {
       const { cookie } = await sessionFor('usr_riley', 'org_acme');
       const ctx = (await loadSessionContext(cookie))!;
-      const request = new Request('http://localhost:3000/', { headers: { 'x-forwarded-for': '198.51.100.4, 10.0.0.1', 'user-agent': 'ua' } });
+      const request = new Request('http://localhost:3000/', { headers: { 'x-forwarded-for': '6.6.6.6, 198.51.100.4', 'user-agent': 'ua' } });
       expect(actorFromContext(ctx, 'org_globex', request)).toMatchObject({
         kind: 'user',
         userId: 'usr_riley',

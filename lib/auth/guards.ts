@@ -17,6 +17,7 @@ import { isRole, type Role } from '@/lib/auth/permissions';
 import { LOGIN_PATH } from '@/lib/auth/protected-routes';
 import { safeReturnTo } from '@/lib/auth/return-to';
 import { db } from '@/lib/db';
+import { clientIpOrNull } from '@/lib/http/client-ip';
 import { errorForLog, log } from '@/lib/log';
 import { appSessionCookieName, getSessionCookieVerifier } from '@/lib/session/cookie';
 import { ensureFreshSession, OUTAGE_GRACE_MS } from '@/lib/session/refresh';
@@ -204,11 +205,10 @@ export function actorFromContext(ctx: SessionContext, orgId: string, request?: R
   };
 }
 
-/** Client address and agent for the audit log; the first X-Forwarded-For hop is the client. */
+/** Client address (hop-aware, lib/http/client-ip.ts) and agent for the audit log. */
 export function requestMeta(request: Request): RequestMeta {
-  const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
   return {
-    ip: forwarded || request.headers.get('x-real-ip') || null,
+    ip: clientIpOrNull(request.headers),
     userAgent: request.headers.get('user-agent')?.slice(0, 512) ?? null,
     requestId: request.headers.get('x-request-id'),
   };

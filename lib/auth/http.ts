@@ -7,6 +7,7 @@ import { NextResponse } from 'next/server';
 import { getEnv } from '@/lib/env';
 import { csrfRejectedResponse } from '@/lib/auth/csrf';
 import { readCookie } from '@/lib/auth/guards';
+import { clientIpOrNull } from '@/lib/http/client-ip';
 import { appSessionCookieName, getSessionCookieVerifier, type SessionClaims } from '@/lib/session/cookie';
 
 export const NO_STORE = 'private, no-store';
@@ -34,12 +35,11 @@ export async function sessionClaimsFromRequest(request: Request): Promise<Sessio
   return check.ok ? check.claims : null;
 }
 
-/** Client address and agent for the Session row (shown on the account page). */
+/** Client address (hop-aware, lib/http/client-ip.ts) and agent for the Session row (shown on the account page). */
 export function clientOf(request: Request): { ip: string | null; userAgent: string | null } {
-  const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
   return {
-    ip: forwarded || request.headers.get('x-real-ip') || null,
-    userAgent: request.headers.get('user-agent'),
+    ip: clientIpOrNull(request.headers),
+    userAgent: request.headers.get('user-agent')?.slice(0, 512) ?? null,
   };
 }
 

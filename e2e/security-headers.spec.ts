@@ -21,6 +21,7 @@ function expectSecurityHeaders(res: APIResponse): string {
   expect(h['x-frame-options']).toBe('DENY');
   expect(h['referrer-policy']).toBe('strict-origin-when-cross-origin');
   expect(h['permissions-policy']).toMatch(/camera=\(\)/);
+  expect(h['cross-origin-opener-policy']).toBe('same-origin');
   // APP_URL is http://localhost here: HSTS would pin a host that has no TLS (middleware.test.ts covers https).
   expect(h['strict-transport-security']).toBeUndefined();
   expect(h['x-request-id']).toMatch(/^[A-Za-z0-9._:-]{8,128}$/);

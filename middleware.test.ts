@@ -2,17 +2,18 @@ import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { NextRequest } from 'next/server';
 import { unstable_doesMiddlewareMatch } from 'next/experimental/testing/server';
 import { SignJWT } from 'jose';
 import { config, middleware } from '@/middleware';
 import { PROTECTED_PREFIXES } from '@/lib/auth/protected-routes';
-import { signAppSessionCookie, SESSION_COOKIE_NAME } from '@/lib/session/cookie';
+import { sessionCookieName, signAppSessionCookie } from '@/lib/session/cookie';
 import { deriveSessionCookieKey } from '@/lib/session/keys';
 
 const ORIGIN = 'http://localhost:3000';
 const HOUR = 3_600_000;
+const SESSION_COOKIE_NAME = sessionCookieName(ORIGIN);
 
 function request(path: string, cookie?: string, init: { method?: string } = {}): NextRequest {
   const headers = new Headers();
@@ -110,6 +111,48 @@ describe('middleware on protected pages', () => {
     const response = await middleware(request('/dashboard', 'garbage'));
     expect(clearedCookie(response)).not.toMatch(/Secure/i);
     expect(clearedCookie(response)).toMatch(/SameSite=Lax/i);
+  });
+});
+
+describe('middleware on an https APP_URL', () => {
+  /** A fresh copy of the app's modules whose environment was read with APP_URL on https. */
+  async function httpsApp() {
+    const previous = process.env.APP_URL;
+    vi.resetModules();
+    process.env.APP_URL = 'https://teamgate.example.com';
+    try {
+      const app = { ...(await import('@/middleware')), ...(await import('@/lib/session/cookie')), ...(await import('@/lib/env')) };
+      expect(app.getEnv().APP_URL).toBe('https://teamgate.example.com');
+      return app;
+    } finally {
+      process.env.APP_URL = previous;
+      vi.resetModules();
+    }
+  }
+  const secureRequest = (path: string, cookie: string) =>
+    new NextRequest(new URL(path, 'https://teamgate.example.com'), { headers: { cookie } });
+
+  it('cookieName_middleware: reads only __Host-tg_session, and clears a bad one with Secure, Path=/ and no Domain', async () => {
+    const app = await httpsApp();
+    expect(app.appSessionCookieName()).toBe('__Host-tg_session');
+    const token = await app.signAppSessionCookie({ sessionId: 'sess_1', userId: 'usr_1', organizationId: 'org_acme', expiresAt: new Date(Date.now() + HOUR) });
+    const ok = await app.middleware(secureRequest('/dashboard', `__Host-tg_session=${token}`));
+    expect(passedThrough(ok)).toBe(true);
+    expect(ok.headers.get('strict-transport-security')).toMatch(/max-age=63072000/);
+
+    // The bare name is what a sibling subdomain or a plain-http page could plant: not a session here.
+    const planted = await app.middleware(secureRequest('/dashboard', `tg_session=${token}`));
+    expect(planted.status).toBe(302);
+
+    const bad = await app.middleware(secureRequest('/dashboard', '__Host-tg_session=garbage'));
+    expect(bad.status).toBe(302);
+    const cleared = bad.headers.getSetCookie();
+    expect(cleared).toHaveLength(1);
+    expect(cleared[0]).toMatch(/^__Host-tg_session=; /);
+    expect(cleared[0]).toMatch(/; Secure/i);
+    expect(cleared[0]).toMatch(/; Path=\/(;|$)/);
+    expect(cleared[0]).toMatch(/Max-Age=0/i);
+    expect(cleared[0]).not.toMatch(/Domain=/i);
   });
 });
 

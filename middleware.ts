@@ -23,7 +23,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { getEnv } from '@/lib/env';
 import { isApiPath, isProtectedPath, LOGIN_PATH } from '@/lib/auth/protected-routes';
 import { safeReturnTo } from '@/lib/auth/return-to';
-import { clearedSessionCookieAttributes, getSessionCookieVerifier, SESSION_COOKIE_NAME } from '@/lib/session/cookie';
+import { clearedSessionCookieAttributes, getSessionCookieVerifier, sessionCookieName } from '@/lib/session/cookie';
 import { REQUEST_ID_HEADER, requestIdFrom } from '@/lib/http/request-id';
 import { contentSecurityPolicy, newNonce, strictTransportSecurity } from '@/lib/http/security-headers';
 
@@ -62,7 +62,7 @@ async function gate(request: NextRequest, appUrl: string, pass: () => NextRespon
     return pass();
   }
 
-  const token = request.cookies.get(SESSION_COOKIE_NAME)?.value;
+  const token = request.cookies.get(sessionCookieName(appUrl))?.value;
   const verifier = await getSessionCookieVerifier();
   const check = await verifier.verify(token);
   if (check.ok) return pass();
@@ -77,7 +77,7 @@ async function gate(request: NextRequest, appUrl: string, pass: () => NextRespon
   response.headers.set('Cache-Control', 'private, no-store');
   if (token !== undefined) {
     // Tampered, malformed or expired: drop it so the browser stops sending it.
-    response.cookies.set(SESSION_COOKIE_NAME, '', clearedSessionCookieAttributes(appUrl));
+    response.cookies.set(sessionCookieName(appUrl), '', clearedSessionCookieAttributes(appUrl));
   }
   return response;
 }

@@ -1,4 +1,6 @@
 import type { NextConfig } from 'next';
+// A relative import: Next.js compiles this file on its own at start, outside the app's bundler.
+import { STATIC_SECURITY_HEADERS } from './lib/http/security-headers';
 
 const nextConfig: NextConfig = {
   reactStrictMode: true,
@@ -10,20 +12,7 @@ const nextConfig: NextConfig = {
   // pg and the Prisma adapter load optional native/peer modules a bundler cannot trace.
   serverExternalPackages: ['@scalekit-sdk/node', 'pino', '@prisma/adapter-pg', 'pg'],
   async headers() {
-    return [
-      {
-        source: '/:path*',
-        headers: [
-          // A login page inside someone else's frame is a clickjacking target. (The CSP, with its
-          // per-request nonce and frame-ancestors 'none', is set by middleware.ts on every page.)
-          { key: 'X-Frame-Options', value: 'DENY' },
-          { key: 'X-Content-Type-Options', value: 'nosniff' },
-          // Keeps ?returnTo / ?error query strings from leaking to other origins.
-          { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
-          { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()' },
-        ],
-      },
-    ];
+    return [{ source: '/:path*', headers: [...STATIC_SECURITY_HEADERS] }];
   },
 };
 

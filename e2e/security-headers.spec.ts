@@ -2,7 +2,7 @@ import { expect, test, type APIResponse } from '@playwright/test';
 import { signIn } from './pages/invitations';
 import { SIGNED_IN_PAGES, SIGNED_OUT_PAGES } from './support/app-pages';
 import { watchCsp } from './support/csp-watch';
-import { E2E_EMULATOR_URL } from './support/test-env';
+import { E2E_EMULATOR_URL, E2E_HEALTH_CHECK_TOKEN } from './support/test-env';
 
 /** The CSP header as a map of directive → sources. */
 function directives(csp: string): Map<string, string[]> {
@@ -21,6 +21,7 @@ function expectSecurityHeaders(res: APIResponse): string {
   expect(h['x-frame-options']).toBe('DENY');
   expect(h['referrer-policy']).toBe('strict-origin-when-cross-origin');
   expect(h['permissions-policy']).toMatch(/camera=\(\)/);
+  expect(h['cross-origin-opener-policy']).toBe('same-origin');
   // APP_URL is http://localhost here: HSTS would pin a host that has no TLS (middleware.test.ts covers https).
   expect(h['strict-transport-security']).toBeUndefined();
   expect(h['x-request-id']).toMatch(/^[A-Za-z0-9._:-]{8,128}$/);
@@ -87,15 +88,39 @@ test.describe('security headers', () => {
     expect(res.headers()['content-security-policy']).toBeUndefined();
   });
 
-  test('health endpoint reports the database and Scalekit with latencies and nothing secret', async ({ request }) => {
-    const res = await request.get('/api/health');
-    expect(res.status()).toBe(200);
-    expect(res.headers()['cache-control']).toMatch(/no-store/);
-    const body = (await res.json()) as { status: string; checks: Record<string, { ok: boolean; latencyMs: number }> };
-    expect(body.status).toBe('ok');
-    expect(body.checks.database).toMatchObject({ ok: true, latencyMs: expect.any(Number) });
-    expect(body.checks.scalekit).toMatchObject({ ok: true, latencyMs: expect.any(Number) });
+  test('health endpoint: anyone gets the database check, the token adds Scalekit, nothing secret either way', async ({ request }) => {
+    const basic = await request.get('/api/health');
+    expect(basic.status()).toBe(200);
+    expect(basic.headers()['cache-control']).toMatch(/no-store/);
+    const body = (await basic.json()) as { status: string; scope: string; checks: Record<string, { ok: boolean; latencyMs: number }> };
+    expect(body).toMatchObject({ status: 'ok', scope: 'basic', checks: { database: { ok: true, latencyMs: expect.any(Number) } } });
+    expect(body.checks.scalekit).toBeUndefined();
     expect(JSON.stringify(body)).not.toMatch(/postgres|secret|sks_|whsec_/i);
+
+    const detailed = await request.get('/api/health', { headers: { authorization: `Bearer ${E2E_HEALTH_CHECK_TOKEN}` } });
+    expect(detailed.status()).toBe(200);
+    const full = (await detailed.json()) as typeof body;
+    expect(full).toMatchObject({ status: 'ok', scope: 'detailed' });
+    expect(full.checks.database).toMatchObject({ ok: true, latencyMs: expect.any(Number) });
+    expect(full.checks.scalekit).toMatchObject({ ok: true, latencyMs: expect.any(Number) });
+    expect(JSON.stringify(full)).not.toMatch(/postgres|secret|sks_|whsec_|e2e-only/i);
+
+    const wrong = await request.get('/api/health', { headers: { authorization: `Bearer ${E2E_HEALTH_CHECK_TOKEN}x` } });
+    expect(wrong.status()).toBe(401);
+    expect(JSON.stringify(await wrong.json())).not.toContain('scalekit');
+  });
+
+  test('health endpoint is rate-limited per client IP: past the budget a 429 with Retry-After', async ({ request }) => {
+    // One address of our own (the server trusts one proxy hop), so other specs keep their budget.
+    const ip = `198.51.100.${Math.floor(Math.random() * 200) + 20}`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 61; i++) statuses.push((await request.get('/api/health', { headers: { 'x-forwarded-for': ip } })).status());
+    expect(statuses.slice(0, 60).every((s) => s === 200)).toBe(true);
+    expect(statuses[60]).toBe(429);
+    const refused = await request.get('/api/health', { headers: { 'x-forwarded-for': ip } });
+    expect(refused.status()).toBe(429);
+    expect(Number(refused.headers()['retry-after'])).toBeGreaterThan(0);
+    expectSecurityHeaders(refused);
   });
 });
 

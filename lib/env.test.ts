@@ -168,6 +168,21 @@ describe('malformed values are named with what is wrong', () => {
     expect(error.problems[0]).toMatch(/^DATABASE_POOL_MAX /);
   });
 
+  it('HEALTH_CHECK_TOKEN is optional, but when set must be a long random token (and is never echoed)', () => {
+    expect(loadEnv(PRODUCTION).HEALTH_CHECK_TOKEN).toBeUndefined();
+    expect(loadEnv({ ...PRODUCTION, HEALTH_CHECK_TOKEN: 'h'.repeat(32) }).HEALTH_CHECK_TOKEN).toBe('h'.repeat(32));
+    for (const bad of ['short-token-3f9a', `${'h'.repeat(32)} with spaces`]) {
+      const error = loadError({ ...PRODUCTION, HEALTH_CHECK_TOKEN: bad });
+      expect(error.problems).toEqual(['HEALTH_CHECK_TOKEN must be at least 32 characters without spaces (try: openssl rand -base64 32)']);
+      expect(error.message).not.toContain(bad);
+    }
+  });
+
+  it('RATE_LIMIT_HEALTH_PER_MINUTE defaults to 60 and takes whole numbers only', () => {
+    expect(loadEnv(PRODUCTION).RATE_LIMIT_HEALTH_PER_MINUTE).toBe(60);
+    expect(loadError({ ...PRODUCTION, RATE_LIMIT_HEALTH_PER_MINUTE: '0' }).problems).toEqual(['RATE_LIMIT_HEALTH_PER_MINUTE must be a whole number from 1 to 1000000']);
+  });
+
   it('LOG_LEVEL outside the known levels', () => {
     expect(loadError({ ...PRODUCTION, LOG_LEVEL: 'loud' }).problems[0]).toMatch(/^LOG_LEVEL must be one of .*info/);
   });

@@ -86,9 +86,21 @@ export const envSchema = z.object({
   RATE_LIMIT_INVITES_PER_ORG_PER_HOUR: rateLimit(3_000),
   /** Webhook deliveries accepted per source IP per minute. */
   RATE_LIMIT_WEBHOOKS_PER_MINUTE: rateLimit(600),
+  /** GET /api/health calls per client IP per minute (load balancers, uptime checks). */
+  RATE_LIMIT_HEALTH_PER_MINUTE: rateLimit(60),
+  /**
+   * Optional. Sent as `Authorization: Bearer <token>` to /api/health, it unlocks the detailed
+   * check (Scalekit reachability and latencies); without it only signed-in admins get that.
+   */
+  HEALTH_CHECK_TOKEN: z
+    .string()
+    .regex(/^\S{32,}$/, 'must be at least 32 characters without spaces (try: openssl rand -base64 32)')
+    .optional(),
   /**
    * Proxies in front of the app that append to X-Forwarded-For (a load balancer: 1). The client
    * IP is the entry this many places from the right; entries further left are client-supplied.
+   * 0: no proxy, the app is reached directly; the socket address is used and no header trusted
+   * (lib/http/client-ip.ts). docs/deploying.md lists the value per deployment.
    */
   TRUSTED_PROXY_HOPS: z.coerce
     .number({ error: 'must be a whole number from 0 to 5' })

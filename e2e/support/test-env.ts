@@ -29,6 +29,8 @@ export const E2E_SESSION_SECRET =
 /** Production refuses the public dev secrets, so e2e has its own; the e2e emulator is seeded with them. */
 export const E2E_CLIENT_SECRET = 'sks_e2e_only_client_secret_0123456789';
 export const E2E_WEBHOOK_SECRET = 'whsec_ZTJlLW9ubHktd2ViaG9vay1zZWNyZXQtMDEyMzQ1Njc4OQ==';
+/** Unlocks the detailed /api/health check (Scalekit too) in e2e/security-headers.spec.ts. */
+export const E2E_HEALTH_CHECK_TOKEN = 'e2e-only-health-check-token-0123456789abcdef';
 
 export function e2eServerEnv(outer: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   return {
@@ -43,6 +45,7 @@ export function e2eServerEnv(outer: NodeJS.ProcessEnv = process.env): NodeJS.Pro
     SCALEKIT_CLIENT_SECRET: E2E_CLIENT_SECRET,
     SCALEKIT_WEBHOOK_SECRET: E2E_WEBHOOK_SECRET,
     SESSION_SECRET: E2E_SESSION_SECRET,
+    HEALTH_CHECK_TOKEN: E2E_HEALTH_CHECK_TOKEN,
     // info: the log-redaction spec reads every auth line; serve.ts shows only warn+ on the console.
     LOG_LEVEL: outer.LOG_LEVEL ?? 'info',
     // Every spec signs in from 127.0.0.1; the per-IP limit is proven by its own tests

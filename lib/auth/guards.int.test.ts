@@ -12,7 +12,7 @@ import {
 } from '@/lib/auth/guards';
 import { switchOrganization } from '@/lib/auth/switch-org';
 import { startAuthStack } from '@/lib/auth/test-support';
-import { signAppSessionCookie } from '@/lib/session/cookie';
+import { appSessionCookieName, signAppSessionCookie } from '@/lib/session/cookie';
 import { getSessionCookieKey } from '@/lib/session/keys';
 import { createSession, listUserSessions, revokeSession, revokeUserSessions } from '@/lib/session/store';
 
@@ -35,7 +35,7 @@ async function sessionFor(userId: string, organizationId: string) {
 }
 
 function requestWith(cookie: string, init: RequestInit = {}) {
-  return new Request('http://localhost:3000/api/orgs/x', { ...init, headers: { cookie: `other=1; tg_session=${cookie}`, ...(init.headers ?? {}) } });
+  return new Request('http://localhost:3000/api/orgs/x', { ...init, headers: { cookie: `other=1; ${appSessionCookieName()}=${cookie}`, ...(init.headers ?? {}) } });
 }
 
 describe('getSessionContext / loadSessionContext (real PostgreSQL)', () => {
@@ -159,7 +159,7 @@ describe('getSessionContext / loadSessionContext (real PostgreSQL)', () => {
     it('actorFromContext carries the role held in THAT organization and refuses others', async () => {
       const { cookie } = await sessionFor('usr_riley', 'org_acme');
       const ctx = (await loadSessionContext(cookie))!;
-      const request = new Request('http://localhost:3000/', { headers: { 'x-forwarded-for': '198.51.100.4, 10.0.0.1', 'user-agent': 'ua' } });
+      const request = new Request('http://localhost:3000/', { headers: { 'x-forwarded-for': '6.6.6.6, 198.51.100.4', 'user-agent': 'ua' } });
       expect(actorFromContext(ctx, 'org_globex', request)).toMatchObject({
         kind: 'user',
         userId: 'usr_riley',

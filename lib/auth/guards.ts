@@ -17,8 +17,9 @@ import { isRole, type Role } from '@/lib/auth/permissions';
 import { LOGIN_PATH } from '@/lib/auth/protected-routes';
 import { safeReturnTo } from '@/lib/auth/return-to';
 import { db } from '@/lib/db';
+import { clientIpOrNull } from '@/lib/http/client-ip';
 import { errorForLog, log } from '@/lib/log';
-import { getSessionCookieVerifier, SESSION_COOKIE_NAME } from '@/lib/session/cookie';
+import { appSessionCookieName, getSessionCookieVerifier } from '@/lib/session/cookie';
 import { ensureFreshSession, OUTAGE_GRACE_MS } from '@/lib/session/refresh';
 import { getActiveSession } from '@/lib/session/store';
 
@@ -112,7 +113,7 @@ export async function loadSessionContext(token: string | undefined | null, now: 
 /** The signed-in user of the current request (pages, server actions, route handlers), memoised per request. */
 export const getSessionContext: () => Promise<SessionContext | null> = cache(async () => {
   const store = await cookies();
-  return loadSessionContext(store.get(SESSION_COOKIE_NAME)?.value);
+  return loadSessionContext(store.get(appSessionCookieName())?.value);
 });
 
 const byRequest = new WeakMap<Request, Promise<SessionContext | null>>();
@@ -121,7 +122,7 @@ const byRequest = new WeakMap<Request, Promise<SessionContext | null>>();
 export function getSessionContextFromRequest(request: Request): Promise<SessionContext | null> {
   let pending = byRequest.get(request);
   if (!pending) {
-    pending = loadSessionContext(readCookie(request.headers.get('cookie'), SESSION_COOKIE_NAME));
+    pending = loadSessionContext(readCookie(request.headers.get('cookie'), appSessionCookieName()));
     byRequest.set(request, pending);
   }
   return pending;
@@ -204,11 +205,10 @@ export function actorFromContext(ctx: SessionContext, orgId: string, request?: R
   };
 }
 
-/** Client address and agent for the audit log; the first X-Forwarded-For hop is the client. */
+/** Client address (hop-aware, lib/http/client-ip.ts) and agent for the audit log. */
 export function requestMeta(request: Request): RequestMeta {
-  const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
   return {
-    ip: forwarded || request.headers.get('x-real-ip') || null,
+    ip: clientIpOrNull(request.headers),
     userAgent: request.headers.get('user-agent')?.slice(0, 512) ?? null,
     requestId: request.headers.get('x-request-id'),
   };

@@ -7,7 +7,8 @@ import { NextResponse } from 'next/server';
 import { getEnv } from '@/lib/env';
 import { csrfRejectedResponse } from '@/lib/auth/csrf';
 import { readCookie } from '@/lib/auth/guards';
-import { getSessionCookieVerifier, SESSION_COOKIE_NAME, type SessionClaims } from '@/lib/session/cookie';
+import { clientIpOrNull } from '@/lib/http/client-ip';
+import { appSessionCookieName, getSessionCookieVerifier, type SessionClaims } from '@/lib/session/cookie';
 
 export const NO_STORE = 'private, no-store';
 
@@ -28,18 +29,17 @@ export function loginErrorRedirect(code: string, description?: string): NextResp
 
 /** The session cookie's verified claims (signature + expiry only), whatever the row says. */
 export async function sessionClaimsFromRequest(request: Request): Promise<SessionClaims | null> {
-  const token = readCookie(request.headers.get('cookie'), SESSION_COOKIE_NAME);
+  const token = readCookie(request.headers.get('cookie'), appSessionCookieName());
   if (!token) return null;
   const check = await (await getSessionCookieVerifier()).verify(token);
   return check.ok ? check.claims : null;
 }
 
-/** Client address and agent for the Session row (shown on the account page). */
+/** Client address (hop-aware, lib/http/client-ip.ts) and agent for the Session row (shown on the account page). */
 export function clientOf(request: Request): { ip: string | null; userAgent: string | null } {
-  const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
   return {
-    ip: forwarded || request.headers.get('x-real-ip') || null,
-    userAgent: request.headers.get('user-agent'),
+    ip: clientIpOrNull(request.headers),
+    userAgent: request.headers.get('user-agent')?.slice(0, 512) ?? null,
   };
 }
 

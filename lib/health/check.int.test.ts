@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createEmulator } from '@/emulator/src/index';
 import { createPrismaClient } from '@/lib/db';
 import { useTestDatabase } from '@/test/database';
-import { checkHealth } from './check';
+import { checkHealth, checkLiveness } from './check';
 
 const emulator = await createEmulator({ port: 0 });
 process.env.SCALEKIT_ENVIRONMENT_URL = emulator.url;
@@ -29,6 +29,10 @@ describe('checkHealth', () => {
       expect(report.checks.database.ok).toBe(false);
       expect(report.checks.scalekit.ok).toBe(true);
       expect(JSON.stringify(report)).not.toMatch(/s3cret|teamgate:|nowhere/);
+      const basic = await checkLiveness({ db: broken, timeoutMs: 1_500 });
+      expect(basic).toMatchObject({ status: 'degraded', scope: 'basic', checks: { database: { ok: false } } });
+      expect(basic.checks.scalekit).toBeUndefined();
+      expect(JSON.stringify(basic)).not.toMatch(/s3cret|teamgate:|nowhere/);
     } finally {
       await broken.$disconnect();
     }

@@ -2,10 +2,12 @@ import { getDb, type PrismaClient } from '@/lib/db';
 import { getEnv } from '@/lib/env';
 
 /**
- * Readiness of what the app depends on: PostgreSQL (a round trip) and Scalekit (its public
- * OpenID configuration, which needs no credentials). Each check has its own deadline so a
- * hung dependency makes the answer "down", not a hung health check. Errors are reduced to a
- * short kind ("timeout", "connection refused", "HTTP 503") so no URL, user or secret leaks.
+ * Readiness of what the app depends on. The basic check (anyone) is PostgreSQL only: a round
+ * trip, nothing sent to Scalekit, so anonymous callers cannot turn health checks into Scalekit
+ * traffic. The detailed check (a token or an admin, lib/health/access.ts) adds Scalekit's public
+ * OpenID configuration, which needs no credentials. Each check has its own deadline so a hung
+ * dependency makes the answer "down", not a hung health check. Errors are reduced to a short
+ * kind ("timeout", "connection refused", "HTTP 503") so no URL, user or secret leaks.
  */
 
 export interface DependencyHealth {
@@ -16,8 +18,14 @@ export interface DependencyHealth {
 
 export interface HealthReport {
   status: 'ok' | 'degraded';
-  checks: { database: DependencyHealth; scalekit: DependencyHealth };
+  scope: 'basic' | 'detailed';
+  checks: { database: DependencyHealth; scalekit?: DependencyHealth };
   checkedAt: string;
+}
+
+export interface DetailedHealthReport extends HealthReport {
+  scope: 'detailed';
+  checks: { database: DependencyHealth; scalekit: DependencyHealth };
 }
 
 export interface HealthDeps {
@@ -64,17 +72,33 @@ class HttpStatusError extends Error {
   }
 }
 
-export async function checkHealth(deps: HealthDeps = {}): Promise<HealthReport> {
-  const timeoutMs = deps.timeoutMs ?? 2_000;
+function databaseCheck(deps: HealthDeps, timeoutMs: number): Promise<DependencyHealth> {
   const client = deps.db ?? getDb();
+  return timed(() => client.$queryRaw`SELECT 1`, timeoutMs);
+}
+
+/** The basic check: PostgreSQL only. */
+export async function checkLiveness(deps: HealthDeps = {}): Promise<HealthReport> {
+  const database = await databaseCheck(deps, deps.timeoutMs ?? 2_000);
+  return { status: database.ok ? 'ok' : 'degraded', scope: 'basic', checks: { database }, checkedAt: new Date().toISOString() };
+}
+
+/** The detailed check: PostgreSQL and Scalekit, in parallel. */
+export async function checkHealth(deps: HealthDeps = {}): Promise<DetailedHealthReport> {
+  const timeoutMs = deps.timeoutMs ?? 2_000;
   const scalekitUrl = deps.scalekitUrl ?? getEnv().SCALEKIT_ENVIRONMENT_URL;
   const [database, scalekit] = await Promise.all([
-    timed(() => client.$queryRaw`SELECT 1`, timeoutMs),
+    databaseCheck(deps, timeoutMs),
     timed(async (signal) => {
       const res = await fetch(`${scalekitUrl}/.well-known/openid-configuration`, { signal, headers: { accept: 'application/json' } });
       await res.arrayBuffer();
       if (!res.ok) throw new HttpStatusError(res.status);
     }, timeoutMs),
   ]);
-  return { status: database.ok && scalekit.ok ? 'ok' : 'degraded', checks: { database, scalekit }, checkedAt: new Date().toISOString() };
+  return {
+    status: database.ok && scalekit.ok ? 'ok' : 'degraded',
+    scope: 'detailed',
+    checks: { database, scalekit },
+    checkedAt: new Date().toISOString(),
+  };
 }

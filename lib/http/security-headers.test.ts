@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { contentSecurityPolicy, newNonce, strictTransportSecurity } from './security-headers';
+import nextConfig from '@/next.config';
+import { contentSecurityPolicy, newNonce, STATIC_SECURITY_HEADERS, strictTransportSecurity } from './security-headers';
 
 const parse = (csp: string) => new Map(csp.split('; ').map((d) => [d.split(' ')[0]!, d.split(' ').slice(1)]));
 
@@ -33,5 +34,23 @@ describe('strictTransportSecurity', () => {
   it('hsts_httpsOnly: pins https deployments for two years, never an http origin like localhost', () => {
     expect(strictTransportSecurity('https://app.example.com')).toBe('max-age=63072000; includeSubDomains');
     expect(strictTransportSecurity('http://localhost:3000')).toBeNull();
+  });
+});
+
+describe('static security headers (next.config.ts, every response)', () => {
+  it('coop_sameOrigin: Cross-Origin-Opener-Policy same-origin, with the frame, sniffing, referrer and permission headers', () => {
+    const byName = new Map(STATIC_SECURITY_HEADERS.map((h) => [h.key.toLowerCase(), h.value]));
+    // A page of ours opened by another site (or opening one) gets its own browsing context group:
+    // no window.opener handle to navigate it, no cross-window leaks.
+    expect(byName.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(byName.get('x-frame-options')).toBe('DENY');
+    expect(byName.get('x-content-type-options')).toBe('nosniff');
+    expect(byName.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+    expect(byName.get('permissions-policy')).toMatch(/camera=\(\)/);
+  });
+
+  it('next.config.ts applies exactly that list to every path', async () => {
+    const rules = await nextConfig.headers!();
+    expect(rules).toEqual([{ source: '/:path*', headers: STATIC_SECURITY_HEADERS }]);
   });
 });

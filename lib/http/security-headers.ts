@@ -49,3 +49,21 @@ export function contentSecurityPolicy({ nonce, scalekitOrigin, development = fal
 export function strictTransportSecurity(appUrl: string): string | null {
   return appUrl.startsWith('https://') ? 'max-age=63072000; includeSubDomains' : null;
 }
+
+/**
+ * Headers with no per-request part, set by next.config.ts on every response (pages, APIs,
+ * redirects and static assets alike).
+ */
+export const STATIC_SECURITY_HEADERS: ReadonlyArray<{ key: string; value: string }> = [
+  // A login page inside someone else's frame is a clickjacking target. (The CSP, with its
+  // per-request nonce and frame-ancestors 'none', is set by middleware.ts on every page.)
+  { key: 'X-Frame-Options', value: 'DENY' },
+  { key: 'X-Content-Type-Options', value: 'nosniff' },
+  // Keeps ?returnTo / ?error query strings from leaking to other origins.
+  { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
+  { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()' },
+  // Our pages get a browsing context group of their own: a page that opened ours (or that ours
+  // opened) on another origin gets no window handle to navigate or probe it. Sign-in and
+  // sign-out are full-page redirects to Scalekit, never popups, so nothing relies on an opener.
+  { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
+];

@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SignJWT, UnsecuredJWT } from 'jose';
+import { NextResponse } from 'next/server';
 import {
   clearedSessionCookieAttributes,
   createSessionCookieVerifier,
   isLocalDevOrigin,
   sessionCookieAttributes,
+  sessionCookieName,
   signSessionCookie,
   type NewSessionCookie,
 } from '@/lib/session/cookie';
@@ -201,5 +203,36 @@ describe('session cookie attributes', () => {
     });
     expect(sessionCookieAttributes('http://localhost:3000', new Date(T0 + DAY), now).secure).toBe(false);
     expect(clearedSessionCookieAttributes('https://app.example.com')).toMatchObject({ path: '/', maxAge: 0, secure: true });
+  });
+
+  it('cookieName_hostPrefix: on https the cookie is __Host-tg_session with Secure, Path=/ and no Domain; http localhost keeps tg_session', () => {
+    /** The Set-Cookie header Next.js writes for these attributes, as the browser receives it. */
+    const setCookie = (appUrl: string, cleared = false) => {
+      const response = NextResponse.next();
+      const attributes = cleared ? clearedSessionCookieAttributes(appUrl) : sessionCookieAttributes(appUrl, new Date(Date.now() + DAY));
+      response.cookies.set(sessionCookieName(appUrl), cleared ? '' : 'a.b.c', attributes);
+      return response.headers.getSetCookie();
+    };
+    for (const appUrl of ['https://app.example.com', 'https://teams.example.com:8443']) {
+      expect(sessionCookieName(appUrl)).toBe('__Host-tg_session');
+      for (const cleared of [false, true]) {
+        const [cookie, ...others] = setCookie(appUrl, cleared);
+        expect(others).toEqual([]);
+        // What a browser demands before it keeps a __Host- cookie (RFC 6265bis §4.1.3.2).
+        expect(cookie).toMatch(/^__Host-tg_session=/);
+        expect(cookie).toMatch(/; Secure/i);
+        expect(cookie).toMatch(/; Path=\/(;|$)/);
+        expect(cookie).not.toMatch(/Domain=/i);
+        expect(cookie).toMatch(/; HttpOnly/i);
+        expect(cookie).toMatch(/; SameSite=lax/i);
+      }
+    }
+    for (const appUrl of ['http://localhost:3000', 'http://127.0.0.1:3100']) {
+      expect(sessionCookieName(appUrl)).toBe('tg_session');
+      const [cookie] = setCookie(appUrl);
+      expect(cookie).toMatch(/^tg_session=a\.b\.c; /);
+      expect(cookie).not.toMatch(/Secure|Domain=/i);
+      expect(cookie).toMatch(/; Path=\/(;|$)/);
+    }
   });
 });

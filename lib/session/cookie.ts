@@ -13,7 +13,26 @@ import { errors, jwtVerify, SignJWT } from 'jose';
 import { getEnv } from '@/lib/env';
 import { getSessionCookieKey } from '@/lib/session/keys';
 
-export const SESSION_COOKIE_NAME = 'tg_session';
+/** The name on plain-http local development, where browsers refuse __Host- cookies (no Secure). */
+const LOCAL_SESSION_COOKIE_NAME = 'tg_session';
+
+/**
+ * The name on https. A browser keeps a __Host- cookie only when it is Secure, has Path=/ and no
+ * Domain, so a sibling subdomain or a plain-http page can neither plant nor overwrite it
+ * (cookie tossing, session fixation). The bare name is then never read: accepting it as a
+ * fallback would let exactly such a planted cookie back in.
+ */
+const HOST_SESSION_COOKIE_NAME = '__Host-tg_session';
+
+/** The session cookie's name for an APP_URL; every reader and writer goes through this. */
+export function sessionCookieName(appUrl: string): string {
+  return appUrl.startsWith('https://') ? HOST_SESSION_COOKIE_NAME : LOCAL_SESSION_COOKIE_NAME;
+}
+
+/** The session cookie's name for the running app's APP_URL. */
+export function appSessionCookieName(): string {
+  return sessionCookieName(getEnv().APP_URL);
+}
 
 /** Bumped when the claim layout or the signing key's HKDF info changes. */
 export const SESSION_COOKIE_VERSION = 1;
@@ -198,7 +217,9 @@ export interface CookieAttributes {
 
 /**
  * SameSite=Lax, not Strict: Strict withholds the cookie on the top-level navigation back from
- * the identity provider, so the first page after login would look signed out.
+ * the identity provider, so the first page after login would look signed out. Never a Domain
+ * (host-only), and Path=/: the __Host- name on https requires both, and Secure, which every
+ * https APP_URL gets.
  */
 export function sessionCookieAttributes(appUrl: string, expiresAt: Date, now: Date = new Date()): CookieAttributes {
   return {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createApiKey, revokeApiKey } from '@/lib/api-keys/service';
 import { csrfTokenFor } from '@/lib/auth/csrf';
 import { ada, freshEmail, gina, scalekitMembersWithEmail, useInvitationTestbed } from '@/lib/invitations/testing';
-import { signAppSessionCookie, SESSION_COOKIE_NAME } from '@/lib/session/cookie';
+import { appSessionCookieName, signAppSessionCookie } from '@/lib/session/cookie';
 import { createSession } from '@/lib/session/store';
 import { DELETE } from './[id]/route';
 import { POST as RESEND } from './[id]/resend/route';
@@ -21,7 +21,7 @@ async function sessionFor(userId: string, organizationId: string): Promise<{ coo
   const hour = 3_600_000;
   const session = await createSession({ userId, organizationId, refreshToken: 'rt_test_only', accessTokenExpiresAt: new Date(Date.now() + hour), expiresAt: new Date(Date.now() + 24 * hour) });
   const cookie = await signAppSessionCookie({ sessionId: session.id, userId, organizationId, expiresAt: session.expiresAt });
-  return { cookie: `${SESSION_COOKIE_NAME}=${cookie}`, csrf: await csrfTokenFor(session.id) };
+  return { cookie: `${appSessionCookieName()}=${cookie}`, csrf: await csrfTokenFor(session.id) };
 }
 
 function browser(s: { cookie: string; csrf: string }, { csrf = true, origin = APP } = {}): Caller {

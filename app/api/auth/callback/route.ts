@@ -4,7 +4,7 @@ import { completeLogin, type CallbackErrorCode } from '@/lib/auth/callback';
 import { clientOf, loginErrorRedirect, redirectTo, sessionClaimsFromRequest } from '@/lib/auth/http';
 import { clearedLoginFlowCookieAttributes } from '@/lib/auth/login-flow';
 import { getScalekit } from '@/lib/scalekit/client';
-import { appSessionCookieAttributes, SESSION_COOKIE_NAME, signAppSessionCookie } from '@/lib/session/cookie';
+import { appSessionCookieAttributes, appSessionCookieName, signAppSessionCookie } from '@/lib/session/cookie';
 import { getLoginFlowKey } from '@/lib/session/keys';
 import { revokeSession } from '@/lib/session/store';
 
@@ -51,7 +51,7 @@ export async function GET(request: NextRequest) {
     expiresAt: result.session.expiresAt,
   });
   const response = redirectTo(result.redirectTo);
-  response.cookies.set(SESSION_COOKIE_NAME, cookie, appSessionCookieAttributes(result.session.expiresAt));
+  response.cookies.set(appSessionCookieName(), cookie, appSessionCookieAttributes(result.session.expiresAt));
   response.cookies.set(result.flowCookieName, '', clearedLoginFlowCookieAttributes(env.APP_URL));
   return response;
 }

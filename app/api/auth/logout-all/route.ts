@@ -4,7 +4,7 @@ import { verifyCsrf } from '@/lib/auth/csrf';
 import { csrfRefused, readForm, redirectTo, sessionClaimsFromRequest } from '@/lib/auth/http';
 import { logout, SIGNED_OUT_PATH } from '@/lib/auth/logout';
 import { getScalekit } from '@/lib/scalekit/client';
-import { clearedSessionCookieAttributes, SESSION_COOKIE_NAME } from '@/lib/session/cookie';
+import { clearedSessionCookieAttributes, sessionCookieName } from '@/lib/session/cookie';
 
 /** POST /api/auth/logout-all (form: csrf_token) — "sign out of all devices". */
 export async function POST(request: NextRequest) {
@@ -18,7 +18,7 @@ export async function POST(request: NextRequest) {
     ({ redirectTo: target } = await logout(claims.sid, { everywhere: true }, { scalekit: getScalekit(), appUrl: env.APP_URL }));
   }
   const response = redirectTo(target);
-  response.cookies.set(SESSION_COOKIE_NAME, '', clearedSessionCookieAttributes(env.APP_URL));
+  response.cookies.set(sessionCookieName(env.APP_URL), '', clearedSessionCookieAttributes(env.APP_URL));
   response.headers.set('Clear-Site-Data', '"cache"');
   return response;
 }

@@ -5,7 +5,7 @@ import { csrfRefused, readForm, redirectTo, sessionClaimsFromRequest } from '@/l
 import { parseLoginQuery } from '@/lib/auth/login';
 import { logout, logoutForSwitch, SIGNED_OUT_PATH } from '@/lib/auth/logout';
 import { getScalekit } from '@/lib/scalekit/client';
-import { clearedSessionCookieAttributes, SESSION_COOKIE_NAME } from '@/lib/session/cookie';
+import { clearedSessionCookieAttributes, sessionCookieName } from '@/lib/session/cookie';
 
 /**
  * POST /api/auth/logout (form: csrf_token; optional continue=invitation with login_hint and
@@ -39,7 +39,7 @@ export async function POST(request: NextRequest) {
 
 function signedOut(target: string, appUrl: string) {
   const response = redirectTo(target);
-  response.cookies.set(SESSION_COOKIE_NAME, '', clearedSessionCookieAttributes(appUrl));
+  response.cookies.set(sessionCookieName(appUrl), '', clearedSessionCookieAttributes(appUrl));
   // Tells the browser to drop what it cached for this origin (the back button then shows nothing private).
   response.headers.set('Clear-Site-Data', '"cache"');
   return response;

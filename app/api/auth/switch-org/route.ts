@@ -3,7 +3,7 @@ import { verifyCsrf } from '@/lib/auth/csrf';
 import { getSessionContextFromRequest } from '@/lib/auth/guards';
 import { csrfRefused, jsonError, NO_STORE, readForm, redirectTo, wantsJson } from '@/lib/auth/http';
 import { switchOrganization, switchOrgInput } from '@/lib/auth/switch-org';
-import { appSessionCookieAttributes, SESSION_COOKIE_NAME, signAppSessionCookie } from '@/lib/session/cookie';
+import { appSessionCookieAttributes, appSessionCookieName, signAppSessionCookie } from '@/lib/session/cookie';
 
 /**
  * POST /api/auth/switch-org — form (organizationId, returnTo, csrf_token) from the header's org
@@ -42,6 +42,6 @@ export async function POST(request: NextRequest) {
   const response = json
     ? NextResponse.json({ ok: true, organizationId: result.session.organizationId }, { headers: { 'Cache-Control': NO_STORE } })
     : redirectTo(result.redirectTo);
-  response.cookies.set(SESSION_COOKIE_NAME, cookie, appSessionCookieAttributes(result.session.expiresAt));
+  response.cookies.set(appSessionCookieName(), cookie, appSessionCookieAttributes(result.session.expiresAt));
   return response;
 }

@@ -1,0 +1,71 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { getSessionContextFromRequest } from '@/lib/auth/guards';
+import { getEnv } from '@/lib/env';
+import { clientIp } from '@/lib/http/client-ip';
+import { requestLogger } from '@/lib/http/request-logger';
+import { errorForLog } from '@/lib/log';
+import { consumeRateLimit, rateLimitHeaders, type RateLimitRule } from '@/lib/rate-limit/limiter';
+
+/**
+ * Who may see how much of /api/health. Anyone gets the basic check (PostgreSQL); the detailed
+ * one (Scalekit reachability and latencies) needs `Authorization: Bearer <HEALTH_CHECK_TOKEN>`
+ * or a signed-in admin. Every call, token or not, first draws on a per-client-IP budget, which
+ * also bounds guessing at the token.
+ */
+
+export class HealthAccessError extends Error {
+  readonly status = 401;
+  readonly code = 'invalid_health_token';
+  constructor() {
+    super('That health-check token is not valid. Send "Authorization: Bearer <HEALTH_CHECK_TOKEN>", or call without it for the basic check.');
+    this.name = 'HealthAccessError';
+  }
+}
+
+export function healthRateLimitRule(): RateLimitRule {
+  return { name: 'health:ip', limit: getEnv().RATE_LIMIT_HEALTH_PER_MINUTE, windowSeconds: 60 };
+}
+
+/** The 429 to send, or null when the call may go on. */
+export async function healthRateLimited(request: Request): Promise<Response | null> {
+  const ip = clientIp(request.headers);
+  let result;
+  try {
+    result = await consumeRateLimit(healthRateLimitRule(), ip);
+  } catch (error) {
+    // The limiter lives in PostgreSQL: when that is down, the health check is exactly what must
+    // still answer (503 from the database check), not fail with a 500 here.
+    requestLogger(request, { route: 'health' }).warn({ err: errorForLog(error) }, 'health rate limit unavailable; answering anyway');
+    return null;
+  }
+  if (result.allowed) return null;
+  const wait = result.retryAfterSeconds;
+  return Response.json(
+    { error: { code: 'rate_limited', message: `Too many health checks from this address. Retry after ${wait} second${wait === 1 ? '' : 's'}.` } },
+    { status: 429, headers: { ...rateLimitHeaders(result), 'Cache-Control': 'no-store' } },
+  );
+}
+
+/** 'detailed' for the token or a signed-in admin, 'basic' otherwise; throws HealthAccessError for a wrong token. */
+export async function healthScope(request: Request): Promise<'basic' | 'detailed'> {
+  const authorization = request.headers.get('authorization');
+  if (authorization !== null) {
+    const expected = getEnv().HEALTH_CHECK_TOKEN;
+    const given = /^Bearer\s+(\S+)$/i.exec(authorization.trim())?.[1];
+    if (expected && given && sameSecret(given, expected)) return 'detailed';
+    throw new HealthAccessError();
+  }
+  try {
+    const ctx = await getSessionContextFromRequest(request);
+    return ctx?.membership.role === 'admin' ? 'detailed' : 'basic';
+  } catch {
+    // The session lookup needs the database; when it fails the basic check reports that.
+    return 'basic';
+  }
+}
+
+/** Constant time in the secret's content and length: both sides are hashed to 32 bytes first. */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}

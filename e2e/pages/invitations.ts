@@ -105,6 +105,8 @@ export class BulkInvitePage {
 export class ApiKeysPage {
   readonly heading: Locator;
   readonly name: Locator;
+  readonly expires: Locator;
+  readonly scopesError: Locator;
   readonly create: Locator;
   readonly secret: Locator;
   readonly rows: Locator;
@@ -112,6 +114,8 @@ export class ApiKeysPage {
   constructor(readonly page: Page) {
     this.heading = page.getByRole('heading', { level: 1, name: 'API keys' });
     this.name = page.getByLabel('New key name');
+    this.expires = page.getByLabel('Expires (optional)');
+    this.scopesError = page.locator('#api-key-scopes-error');
     this.create = page.getByRole('button', { name: 'Create key' });
     this.secret = page.getByTestId('api-key-secret');
     this.rows = page.getByTestId('api-key-row');
@@ -122,8 +126,27 @@ export class ApiKeysPage {
     await expect(this.heading).toBeVisible();
   }
 
-  async createKey(name: string): Promise<string> {
+  /** The checkbox of one scope in the creation form. */
+  scope(scope: string): Locator {
+    // No scope name is the start of another, so the label's beginning picks one.
+    return this.page.getByRole('checkbox', { name: new RegExp(`^${scope}`) });
+  }
+
+  row(name: string): Locator {
+    return this.rows.filter({ hasText: name });
+  }
+
+  /** `scopes`: exactly these are ticked (default: what the form pre-selects). `expiresOn`: yyyy-mm-dd. */
+  async fillKey(name: string, options: { scopes?: string[]; expiresOn?: string } = {}): Promise<void> {
     await this.name.fill(name);
+    if (options.scopes) {
+      for (const scope of ['invitations:read', 'invitations:write', 'members:read']) await this.scope(scope).setChecked(options.scopes.includes(scope));
+    }
+    if (options.expiresOn) await this.expires.fill(options.expiresOn);
+  }
+
+  async createKey(name: string, options: { scopes?: string[]; expiresOn?: string } = {}): Promise<string> {
+    await this.fillKey(name, options);
     await this.create.click();
     await expect(this.secret).toBeVisible();
     return (await this.secret.textContent())!.trim();

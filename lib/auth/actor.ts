@@ -1,4 +1,4 @@
-import type { Role } from '@/lib/auth/permissions';
+import type { ApiKeyScope, Role } from '@/lib/auth/permissions';
 
 /**
  * Who is performing an action, resolved on the server by a guard (session
@@ -23,8 +23,12 @@ export type Actor =
       /** Key name, for the audit log */
       label: string;
       organizationId: string;
-      /** API keys act with admin rights inside their own organization only */
-      role: 'admin';
+      /**
+       * What the key may do, inside its own organization only. A key has no role on purpose:
+       * lib/auth/authorize.ts decides by these scopes, and no scope grants admin powers.
+       */
+      scopes: readonly ApiKeyScope[];
+      role?: never;
       request?: RequestMeta;
     }
   | {

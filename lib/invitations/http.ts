@@ -1,6 +1,7 @@
 import type { Membership } from '@/lib/generated/prisma/client';
 import { ApiKeyError } from '@/lib/api-keys/service';
-import { ForbiddenError } from '@/lib/auth/authorize';
+import type { Actor } from '@/lib/auth/actor';
+import { actorCan, ForbiddenError } from '@/lib/auth/authorize';
 import { errorForLog, log } from '@/lib/log';
 import { InvitationError, ScalekitCallError } from './errors';
 import { effectiveStatus } from './service';
@@ -14,18 +15,28 @@ import { effectiveStatus } from './service';
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
-export function invitationJson(m: Membership) {
-  return {
+/**
+ * How much of an invitation the caller may see. `full` adds externalId, metadata and syncError:
+ * what an integration attached and what went wrong at Scalekit — for admins, and for keys with
+ * invitations:read (the integration set those fields itself). A plain member gets `basic`: who
+ * is invited, as what, and how far along; never another system's data or internal errors.
+ */
+export type InvitationView = 'full' | 'basic';
+
+export function invitationViewFor(actor: Actor): InvitationView {
+  return actorCan(actor, 'invitations:details') ? 'full' : 'basic';
+}
+
+/** The view is required, so no route can forget to decide it. */
+export function invitationJson(m: Membership, view: InvitationView) {
+  const basic = {
     id: m.id,
     email: m.email,
     name: m.name,
     role: m.role,
     status: effectiveStatus(m),
     syncState: m.syncState,
-    syncError: m.syncError,
     userId: m.userId,
-    externalId: m.externalId,
-    metadata: m.metadata ?? {},
     inviterEmail: m.inviterEmail,
     invitedAt: m.invitedAt?.toISOString() ?? null,
     expiresAt: m.expiresAt?.toISOString() ?? null,
@@ -33,6 +44,8 @@ export function invitationJson(m: Membership) {
     lastSentAt: m.lastSentAt?.toISOString() ?? null,
     createdAt: m.createdAt.toISOString(),
   };
+  if (view === 'basic') return basic;
+  return { ...basic, syncError: m.syncError, externalId: m.externalId, metadata: m.metadata ?? {} };
 }
 
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {

@@ -15,7 +15,7 @@ const bed = await useInvitationTestbed();
 const { prisma } = bed.db;
 
 function keyActor(id: string): Actor {
-  return { kind: 'api_key', apiKeyId: id, label: id, organizationId: OPEN_ORG, role: 'admin' };
+  return { kind: 'api_key', apiKeyId: id, label: id, organizationId: OPEN_ORG, scopes: ['invitations:write'] };
 }
 
 async function refusal(promise: Promise<unknown>): Promise<InvitationError> {

@@ -1,7 +1,7 @@
 import { lockEntity, membershipVersionKey, readEntityVersion, writeEntityVersion } from '@/lib/webhooks/entity-versions';
 import { ScalekitBadRequestException, ScalekitConflictException, ScalekitNotFoundException } from '@scalekit-sdk/node';
 import type { Actor } from '@/lib/auth/actor';
-import { assertCan } from '@/lib/auth/authorize';
+import { assertCan, assertCanGrantRole } from '@/lib/auth/authorize';
 import { recordAudit, recordAudits } from '@/lib/audit/record';
 import { db } from '@/lib/db';
 import { getEnv } from '@/lib/env';
@@ -98,6 +98,7 @@ function inviterFields(actor: Actor): { invitedByUserId: string | null; inviterE
 export async function inviteMember(actor: Actor, organizationId: string, rawInput: unknown, options: InviteOptions = {}): Promise<InviteResult> {
   assertCan(actor, organizationId, 'members:invite');
   const input = validateInvite(rawInput);
+  assertCanGrantRole(actor, organizationId, input.role);
   const org = await loadOrganization(organizationId);
   assertDomainAllowed(org, input.email);
   const budget = await reserveInvites(actor, org.id, 1);
@@ -508,7 +509,7 @@ export interface InvitationPage {
 
 /** Pending, expired and failed invitations, newest first, keyset-paginated on (createdAt, id). */
 export async function listInvitations(actor: Actor, organizationId: string, options: ListInvitationsOptions = {}): Promise<InvitationPage> {
-  assertCan(actor, organizationId, 'members:read');
+  assertCan(actor, organizationId, 'invitations:read');
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 100);
   const now = new Date();
   const where: Prisma.MembershipWhereInput = { organizationId };

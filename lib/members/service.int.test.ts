@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { GET as listInvitationsRoute } from '@/app/api/invitations/route';
+import { authenticateApiKey, createApiKey } from '@/lib/api-keys/service';
 import { ForbiddenError } from '@/lib/auth/authorize';
+import { inviteMember, listInvitations } from '@/lib/invitations/service';
 import { loadSessionContext } from '@/lib/auth/guards';
 import { MemberError } from '@/lib/members/errors';
 import { changeRole, getSeatUsage, listMembers, removeMember } from '@/lib/members/service';
@@ -223,5 +226,76 @@ describe('listMembers', () => {
 
   it('another organization cannot read the list', async () => {
     await expect(listMembers(stack.globexAdmin, 'org_acme')).rejects.toBeInstanceOf(ForbiddenError);
+  });
+});
+
+describe('offboarding: the API keys a person created go with their admin rights', () => {
+  async function adminWithKeys(email: string, names: string[]) {
+    const id = await addActiveMember(email, 'admin');
+    const userId = (await prisma.membership.findUniqueOrThrow({ where: { id } })).userId!;
+    const actor = userActor(userId, email, 'org_acme', 'admin');
+    const keys = [];
+    for (const name of names) keys.push(await createApiKey(actor, 'org_acme', name));
+    return { id, userId, actor, keys };
+  }
+
+  const listWith = (secret: string) =>
+    listInvitationsRoute(new Request('http://localhost:3000/api/invitations', { headers: { authorization: `Bearer ${secret}` } }));
+
+  it('removing an admin revokes the API keys they created in the same transaction, and the audit event names them', async () => {
+    const leaver = await adminWithKeys('key.leaver@acme.test', ['Leaver HR sync', 'Leaver CRM']);
+    const adasKey = await createApiKey(stack.acmeAdmin, 'org_acme', 'Ada keeps this');
+
+    // A failed removal (Scalekit down) leaves the keys working: the revocation commits with the removal, or not at all.
+    await injectFault(stack.emulator, { target: 'DeleteMembership', grpcCode: 'RESOURCE_EXHAUSTED' });
+    await expect(removeMember(stack.acmeAdmin, 'org_acme', leaver.id)).rejects.toMatchObject({ retryable: true });
+    await fetch(`${stack.emulator.url}/_emulator/faults`, { method: 'DELETE' });
+    expect(await prisma.apiKey.count({ where: { createdByUserId: leaver.userId, revokedAt: null } })).toBe(2);
+
+    await removeMember(stack.acmeAdmin, 'org_acme', leaver.id);
+    const rows = await prisma.apiKey.findMany({ where: { createdByUserId: leaver.userId } });
+    expect(rows.map((k) => k.revokedAt)).toEqual([expect.any(Date), expect.any(Date)]);
+    for (const { secret } of leaver.keys) expect(await authenticateApiKey(`Bearer ${secret}`)).toMatchObject({ kind: 'invalid' });
+    expect(await authenticateApiKey(`Bearer ${adasKey.secret}`)).toMatchObject({ kind: 'ok' });
+
+    const removed = await prisma.auditEvent.findFirstOrThrow({ where: { action: 'member.removed', targetId: leaver.id } });
+    const named = leaver.keys.map(({ apiKey }) => ({ id: apiKey.id, prefix: apiKey.prefix, name: apiKey.name }));
+    expect((removed.metadata as { revokedApiKeys: unknown[] }).revokedApiKeys).toEqual(expect.arrayContaining(named));
+    expect((removed.metadata as { revokedApiKeys: unknown[] }).revokedApiKeys).toHaveLength(2);
+    const perKey = await prisma.auditEvent.findMany({ where: { action: 'api_key.revoked', targetId: { in: named.map((k) => k.id) } } });
+    expect(perKey.map((e) => e.metadata)).toEqual([expect.objectContaining({ reason: 'member_removed' }), expect.objectContaining({ reason: 'member_removed' })]);
+  });
+
+  it('a removed admin’s key works on one request and is refused with 401 on the very next', async () => {
+    const leaver = await adminWithKeys('key.next.request@acme.test', ['Next request']);
+    const secret = leaver.keys[0]!.secret;
+    expect((await listWith(secret)).status).toBe(200);
+    await removeMember(stack.acmeAdmin, 'org_acme', leaver.id);
+    const refused = await listWith(secret);
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ error: { code: 'invalid_api_key' } });
+  });
+
+  it('demoting an admin to member revokes the keys they created, and says which in the audit event', async () => {
+    const demoted = await adminWithKeys('key.demoted@acme.test', ['Demoted sync']);
+    await changeRole(stack.acmeAdmin, 'org_acme', demoted.id, 'member');
+    expect(await authenticateApiKey(`Bearer ${demoted.keys[0]!.secret}`)).toMatchObject({ kind: 'invalid' });
+    const event = await prisma.auditEvent.findFirstOrThrow({ where: { action: 'member.role_changed', targetId: demoted.id } });
+    expect(event.metadata).toMatchObject({ from: 'admin', to: 'member', revokedApiKeys: [{ id: demoted.keys[0]!.apiKey.id, prefix: demoted.keys[0]!.apiKey.prefix }] });
+    // Promoting them again does not bring the key back: it was revoked, not suspended.
+    await changeRole(stack.acmeAdmin, 'org_acme', demoted.id, 'admin');
+    expect(await authenticateApiKey(`Bearer ${demoted.keys[0]!.secret}`)).toMatchObject({ kind: 'invalid' });
+  });
+
+  it('a removed admin’s pending invitations stay listed, with who sent them', async () => {
+    const leaver = await adminWithKeys('key.inviter@acme.test', []);
+    const invitee = `left.behind.${Date.now()}@acme.test`;
+    await inviteMember(leaver.actor, 'org_acme', { email: invitee });
+    await removeMember(stack.acmeAdmin, 'org_acme', leaver.id);
+
+    const pending = await listMembers(stack.acmeAdmin, 'org_acme', { status: 'pending', q: invitee });
+    expect(pending.rows).toEqual([expect.objectContaining({ email: invitee, status: 'PENDING_INVITE', inviterEmail: 'key.inviter@acme.test' })]);
+    const invitations = await listInvitations(stack.acmeAdmin, 'org_acme', { status: 'PENDING_INVITE' });
+    expect(invitations.invitations.find((i) => i.email === invitee)).toMatchObject({ inviterEmail: 'key.inviter@acme.test', invitedByUserId: leaver.userId });
   });
 });

@@ -1,3 +1,4 @@
+import { revokeKeysCreatedBy } from '@/lib/api-keys/service';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/authorize';
 import { isRole, type Role } from '@/lib/auth/permissions';
@@ -209,6 +210,10 @@ async function otherActiveAdmins(tx: Prisma.TransactionClient, organizationId: s
   return tx.membership.count({ where: { organizationId, role: 'admin', status: 'ACTIVE', id: { not: exceptId } } });
 }
 
+function keyForAudit(key: { id: string; prefix: string; name: string }) {
+  return { id: key.id, prefix: key.prefix, name: key.name };
+}
+
 const LAST_ADMIN_MESSAGE =
   'This is the last admin of the organization. Make someone else an admin first, so the organization is never left without one.';
 
@@ -241,13 +246,16 @@ export async function changeRole(actor: Actor, organizationId: string, membershi
       throw memberErrorFromScalekit(error);
     }
     const updated = await tx.membership.update({ where: { id: current.id }, data: { role, syncState: 'SYNCED', syncError: null } });
+    // Keys are made by admins and carry none of their rights, but a demoted admin must not keep
+    // the integrations they control: their keys go with the role, in this transaction.
+    const revokedApiKeys = current.role === 'admin' ? await revokeKeysCreatedBy(tx, actor, organizationId, current.userId, 'member_demoted') : [];
     await recordAudit(
       {
         actor,
         organizationId,
         action: 'member.role_changed',
         target: { type: 'membership', id: current.id, label: current.email },
-        metadata: { from: current.role, to: role },
+        metadata: { from: current.role, to: role, ...(revokedApiKeys.length ? { revokedApiKeys: revokedApiKeys.map(keyForAudit) } : {}) },
       },
       tx,
     );
@@ -257,8 +265,9 @@ export async function changeRole(actor: Actor, organizationId: string, membershi
 
 /**
  * Remove a member from the organization: Scalekit membership deleted, mirror row deleted (with a
- * tombstone so a late webhook cannot bring it back), audit event, and every session they hold in
- * this organization revoked so they lose access on their next request.
+ * tombstone so a late webhook cannot bring it back), the API keys they created revoked, audit
+ * event, and every session they hold in this organization revoked so they lose access on their
+ * next request. Invitations they sent stay, still showing who sent them (inviterEmail is a copy).
  */
 export async function removeMember(actor: Actor, organizationId: string, membershipId: string): Promise<{ email: string }> {
   assertCan(actor, organizationId, 'members:manage');
@@ -292,13 +301,14 @@ export async function removeMember(actor: Actor, organizationId: string, members
     const previous = await readEntityVersion(tx, key);
     const at = new Date(Math.max(Date.now(), (previous?.at.getTime() ?? 0) + 1));
     await writeEntityVersion(tx, key, { at, deleted: true });
+    const revokedApiKeys = await revokeKeysCreatedBy(tx, actor, organizationId, current.userId, 'member_removed');
     await recordAudit(
       {
         actor,
         organizationId,
         action: 'member.removed',
         target: { type: 'membership', id: current.id, label: current.email },
-        metadata: { role: current.role, userId: current.userId },
+        metadata: { role: current.role, userId: current.userId, ...(revokedApiKeys.length ? { revokedApiKeys: revokedApiKeys.map(keyForAudit) } : {}) },
       },
       tx,
     );

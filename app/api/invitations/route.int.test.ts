@@ -52,6 +52,9 @@ const params = (id: string) => ({ params: Promise.resolve({ id }) });
 
 const acmeKey = (await createApiKey(ada, 'org_acme', 'HR sync')).secret;
 const globexKey = (await createApiKey(gina, 'org_globex', 'Globex CRM')).secret;
+const readKey = (await createApiKey(ada, 'org_acme', 'Reader', { scopes: ['invitations:read'] })).secret;
+const writeKey = (await createApiKey(ada, 'org_acme', 'Writer', { scopes: ['invitations:write'] })).secret;
+const membersKey = (await createApiKey(ada, 'org_acme', 'Directory', { scopes: ['members:read'] })).secret;
 const adaSession = await sessionFor('usr_ada', 'org_acme');
 const maxSession = await sessionFor('usr_max', 'org_acme');
 const ginaSession = await sessionFor('usr_gina', 'org_globex');
@@ -145,6 +148,78 @@ describe('POST /api/invitations', () => {
     expect(res.status).toBe(200);
     expect(res.body.summary).toEqual({ invited: 1, already_invited: 0, already_member: 1, failed: 1 });
     expect(res.body.results[1]).toMatchObject({ index: 1, ok: false, status: 400, error: { code: 'invalid_email' } });
+  });
+});
+
+describe('API keys act by their scopes, never as admins', () => {
+
+  it('a key can never mint an admin: role admin, alone or in a batch, is 403 with a clear message and nothing is sent', async () => {
+    const lone = freshEmail('would-be-admin');
+    const single = await call(POST(req('POST', '/api/invitations', machine(acmeKey), { email: lone, role: 'admin' })));
+    expect(single).toMatchObject({ status: 403, body: { error: { code: 'forbidden', message: expect.stringMatching(/API key cannot invite admins/) } } });
+
+    const innocent = freshEmail('batch-member');
+    const smuggled = freshEmail('batch-admin');
+    const batch = await call(POST(req('POST', '/api/invitations', machine(acmeKey), { invitations: [{ email: innocent }, { email: smuggled, role: 'admin' }] })));
+    expect(batch).toMatchObject({ status: 403, body: { error: { code: 'forbidden', message: expect.stringMatching(/API key cannot invite admins/) } } });
+
+    for (const email of [lone, innocent, smuggled]) {
+      expect(await prisma.membership.count({ where: { email } })).toBe(0);
+      expect(await scalekitMembersWithEmail(bed.scalekit, 'org_acme', email)).toHaveLength(0);
+    }
+    expect(await prisma.auditEvent.count({ where: { action: 'invitation.created', targetLabel: { in: [lone, innocent, smuggled] } } })).toBe(0);
+  });
+
+  it('each call needs its scope: invitations:read lists, invitations:write invites, resends and revokes, members:read does neither', async () => {
+    const email = freshEmail('scoped');
+    const invited = await call(POST(req('POST', '/api/invitations', machine(writeKey), { email })));
+    expect(invited.status).toBe(201);
+    const id = invited.body.invitation.id as string;
+
+    expect(await call(GET(req('GET', '/api/invitations', machine(readKey))))).toMatchObject({ status: 200 });
+    const refusals: Array<[string, Response | Promise<Response>, RegExp]> = [
+      ['read key invites', POST(req('POST', '/api/invitations', machine(readKey), { email: freshEmail('nope') })), /invitations:write/],
+      ['read key resends', RESEND(req('POST', `/api/invitations/${id}/resend`, machine(readKey)), params(id)), /invitations:write/],
+      ['read key revokes', DELETE(req('DELETE', `/api/invitations/${id}`, machine(readKey)), params(id)), /invitations:write/],
+      ['write key lists', GET(req('GET', '/api/invitations', machine(writeKey))), /invitations:read/],
+      ['members key lists', GET(req('GET', '/api/invitations', machine(membersKey))), /invitations:read/],
+      ['members key invites', POST(req('POST', '/api/invitations', machine(membersKey), { email: freshEmail('nope') })), /invitations:write/],
+    ];
+    for (const [what, response, message] of refusals) {
+      const res = await call(response);
+      expect([what, res.status, res.body.error.code]).toEqual([what, 403, 'forbidden']);
+      expect(res.body.error.message).toMatch(message);
+    }
+    expect(await prisma.membership.count({ where: { email: { startsWith: 'nope.' } } })).toBe(0);
+    expect((await prisma.membership.findUniqueOrThrow({ where: { id } })).resentCount).toBe(0);
+    expect((await DELETE(req('DELETE', `/api/invitations/${id}`, machine(writeKey)), params(id))).status).toBe(204);
+  });
+
+  it('an expired key is refused with 401, saying it expired', async () => {
+    const { apiKey, secret } = await createApiKey(ada, 'org_acme', 'Expiring', { expiresAt: new Date(Date.now() + 86_400_000) });
+    await prisma.apiKey.update({ where: { id: apiKey.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const res = await call(GET(req('GET', '/api/invitations', machine(secret))));
+    expect(res).toMatchObject({ status: 401, body: { error: { code: 'invalid_api_key', message: expect.stringMatching(/expired/) } } });
+  });
+
+  it('invitation metadata, externalId and sync errors are listed for admins and invitations:read keys, never for a plain member', async () => {
+    const email = freshEmail('private');
+    await prisma.membership.create({
+      data: { organizationId: 'org_acme', email, role: 'member', status: 'PENDING_INVITE', syncState: 'FAILED', syncError: 'Scalekit said: internal detail', externalId: 'crm-secret-42', metadata: { salary: 'band 7' } },
+    });
+    const find = async (caller: Caller) => {
+      const res = await call(GET(req('GET', '/api/invitations?status=FAILED&limit=100', caller)));
+      expect(res.status).toBe(200);
+      return (res.body.invitations as Array<Record<string, unknown>>).find((i) => i.email === email)!;
+    };
+    const full = { externalId: 'crm-secret-42', metadata: { salary: 'band 7' }, syncError: 'Scalekit said: internal detail' };
+    expect(await find(browser(adaSession))).toMatchObject(full);
+    expect(await find(machine(readKey))).toMatchObject(full);
+
+    const asMember = await find(browser(maxSession));
+    expect(asMember).toMatchObject({ email, status: 'PENDING_INVITE', syncState: 'FAILED' });
+    for (const field of ['externalId', 'metadata', 'syncError']) expect(asMember).not.toHaveProperty(field);
+    expect(JSON.stringify(asMember)).not.toMatch(/crm-secret-42|band 7|internal detail/);
   });
 });
 

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { resolveRequestActor } from '@/lib/api-keys/request-actor';
-import { describeError, errorJson, errorResponse, invitationJson, jsonResponse, readJson } from '@/lib/invitations/http';
-import { fieldErrors, inviteBatchSchema } from '@/lib/invitations/schemas';
+import type { Actor } from '@/lib/auth/actor';
+import { assertCanGrantRole } from '@/lib/auth/authorize';
+import { describeError, errorJson, errorResponse, invitationJson, invitationViewFor, jsonResponse, readJson } from '@/lib/invitations/http';
+import { fieldErrors, inviteBatchSchema, roleSchema } from '@/lib/invitations/schemas';
 import { inviteMember, listInvitations } from '@/lib/invitations/service';
 
 /**
@@ -9,15 +11,28 @@ import { inviteMember, listInvitations } from '@/lib/invitations/service';
  * or up to 100 (`{ invitations: [ … ] }`).
  * GET  /api/invitations?status=&cursor=&limit= — pending, expired and failed invitations.
  *
- * Machines authenticate with `Authorization: Bearer tg_live_…` (the key's organization);
- * browsers with the session cookie plus the `x-csrf-token` header (the active organization, or
- * `?organizationId=` for another org the user administers).
+ * Machines authenticate with `Authorization: Bearer tg_live_…` (the key's organization; POST
+ * needs the invitations:write scope, GET invitations:read — docs/api.md); browsers with the
+ * session cookie plus the `x-csrf-token` header (the active organization, or `?organizationId=`
+ * for another org the user administers).
  */
 
 const BATCH_CONCURRENCY = 4;
 
 function orgParam(request: Request): string | null {
   return new URL(request.url).searchParams.get('organizationId');
+}
+
+/**
+ * Refuse the whole request, before anything is sent, when any item asks for a role the caller
+ * may not grant (an API key asking for admin). Items are read with the invite schema's own role
+ * rule; an invalid role is left to validation.
+ */
+function assertRolesGrantable(actor: Actor, items: unknown[]): void {
+  for (const item of items) {
+    const role = roleSchema.safeParse(item && typeof item === 'object' ? (item as { role?: unknown }).role : undefined);
+    if (role.success) assertCanGrantRole(actor, actor.organizationId, role.data);
+  }
 }
 
 export async function POST(request: Request): Promise<Response> {
@@ -28,6 +43,7 @@ export async function POST(request: Request): Promise<Response> {
     const read = await readJson(request);
     if (!read.ok) return read.response;
     const source = who.via === 'api_key' ? 'api' : 'form';
+    const view = invitationViewFor(actor);
 
     const body = read.body;
     if (body && typeof body === 'object' && !Array.isArray(body) && 'invitations' in body) {
@@ -37,6 +53,7 @@ export async function POST(request: Request): Promise<Response> {
         return errorJson(400, 'validation_failed', Object.values(fields)[0] ?? 'The batch is not valid.', fields);
       }
       const items = batch.data.invitations;
+      assertRolesGrantable(actor, items);
       const results: unknown[] = new Array(items.length);
       let next = 0;
       await Promise.all(
@@ -45,7 +62,7 @@ export async function POST(request: Request): Promise<Response> {
             const index = next++;
             try {
               const r = await inviteMember(actor, actor.organizationId, items[index], { source });
-              results[index] = { index, ok: true, outcome: r.outcome, invitation: invitationJson(r.membership) };
+              results[index] = { index, ok: true, outcome: r.outcome, invitation: invitationJson(r.membership, view) };
             } catch (error) {
               const e = describeError(error);
               results[index] = { index, ok: false, status: e.status, error: { code: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}) } };
@@ -58,8 +75,9 @@ export async function POST(request: Request): Promise<Response> {
       return jsonResponse({ results, summary });
     }
 
+    assertRolesGrantable(actor, [body]);
     const result = await inviteMember(actor, actor.organizationId, body, { source });
-    return jsonResponse({ outcome: result.outcome, invitation: invitationJson(result.membership) }, result.outcome === 'invited' ? 201 : 200);
+    return jsonResponse({ outcome: result.outcome, invitation: invitationJson(result.membership, view) }, result.outcome === 'invited' ? 201 : 200);
   } catch (error) {
     return errorResponse(error);
   }
@@ -82,7 +100,8 @@ export async function GET(request: Request): Promise<Response> {
       return errorJson(400, 'validation_failed', Object.values(fields)[0] ?? 'The query is not valid.', fields);
     }
     const page = await listInvitations(who.actor, who.actor.organizationId, query.data);
-    return jsonResponse({ invitations: page.invitations.map(invitationJson), nextCursor: page.nextCursor });
+    const view = invitationViewFor(who.actor);
+    return jsonResponse({ invitations: page.invitations.map((m) => invitationJson(m, view)), nextCursor: page.nextCursor });
   } catch (error) {
     return errorResponse(error);
   }

@@ -1,5 +1,5 @@
 import { resolveRequestActor } from '@/lib/api-keys/request-actor';
-import { errorResponse, invitationJson, jsonResponse } from '@/lib/invitations/http';
+import { errorResponse, invitationJson, invitationViewFor, jsonResponse } from '@/lib/invitations/http';
 import { resendInvitation } from '@/lib/invitations/service';
 
 /** POST /api/invitations/:id/resend — send the invitation email again with a new expiry. */
@@ -9,7 +9,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
     if (!who.ok) return who.response;
     const { id } = await params;
     const membership = await resendInvitation(who.actor, who.actor.organizationId, id);
-    return jsonResponse({ invitation: invitationJson(membership) });
+    return jsonResponse({ invitation: invitationJson(membership, invitationViewFor(who.actor)) });
   } catch (error) {
     return errorResponse(error);
   }

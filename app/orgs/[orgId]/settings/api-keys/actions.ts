@@ -9,9 +9,18 @@ import { runAdminAction, type ActionResult } from '../../admin-action';
  * browser exactly once, in this action's result, and never stored or logged.
  */
 
-export async function createApiKeyAction(orgId: string, name: string): Promise<ActionResult<{ secret: string; prefix: string }>> {
+export interface CreateApiKeyInput {
+  name: string;
+  scopes: string[];
+  /** ISO 8601; null or empty for a key that does not expire */
+  expiresAt: string | null;
+}
+
+export async function createApiKeyAction(orgId: string, input: CreateApiKeyInput): Promise<ActionResult<{ secret: string; prefix: string }>> {
   return runAdminAction(orgId, async (actor, org) => {
-    const { apiKey, secret } = await createApiKey(actor, org, name);
+    // Whatever the browser sent is only a claim: lib/api-keys validates every field.
+    const body: Partial<Record<keyof CreateApiKeyInput, unknown>> = input && typeof input === 'object' ? input : {};
+    const { apiKey, secret } = await createApiKey(actor, org, body.name, { scopes: body.scopes ?? [], expiresAt: body.expiresAt ?? null });
     revalidatePath(`/orgs/${org}/settings/api-keys`);
     revalidatePath(`/orgs/${org}/audit`);
     return { message: `Key "${apiKey.name}" created. Copy it now: it will not be shown again.`, secret, prefix: apiKey.prefix };

@@ -20,43 +20,75 @@ import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { API_KEY_SCOPE_DESCRIPTIONS, API_KEY_SCOPES, DEFAULT_API_KEY_SCOPES, type ApiKeyScope } from '@/lib/auth/permissions';
 import { createApiKeyAction, revokeApiKeyAction } from './actions';
 
 export interface ApiKeyRow {
   id: string;
   name: string;
   prefix: string;
+  scopes: ApiKeyScope[];
   createdAt: string;
+  expiresAt: string | null;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  status: 'active' | 'expired' | 'revoked';
 }
 
-function when(iso: string | null): string {
-  return iso ? new Date(iso).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' }) : 'Never';
+function when(iso: string | null, none = 'Never'): string {
+  return iso ? new Date(iso).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' }) : none;
 }
+
+/** A yyyy-mm-dd from the date field means "through that day" in the admin's own time zone. */
+function endOfLocalDay(date: string): string | null {
+  if (!date) return null;
+  const end = new Date(`${date}T23:59:59.999`);
+  return Number.isNaN(end.getTime()) ? date : end.toISOString();
+}
+
+const STATUS_BADGE = {
+  active: <Badge variant="success">Active</Badge>,
+  expired: <Badge variant="warning">Expired</Badge>,
+  revoked: <Badge variant="destructive">Revoked</Badge>,
+} as const;
 
 /** Create (the secret shown once, with a copy button), list and revoke the organization's keys. */
 export function ApiKeysManager({ orgId, keys }: { orgId: string; keys: ApiKeyRow[] }) {
   const [name, setName] = useState('');
+  const [scopes, setScopes] = useState<ApiKeyScope[]>([...DEFAULT_API_KEY_SCOPES]);
+  const [expiresOn, setExpiresOn] = useState('');
   const [nameError, setNameError] = useState<string | null>(null);
+  const [scopesError, setScopesError] = useState<string | null>(null);
+  const [expiryError, setExpiryError] = useState<string | null>(null);
   const [created, setCreated] = useState<{ secret: string; name: string } | null>(null);
   const [copied, setCopied] = useState(false);
   const [creating, startCreate] = useTransition();
   const [revoking, startRevoke] = useTransition();
 
+  function toggleScope(scope: ApiKeyScope, on: boolean) {
+    setScopes((current) => API_KEY_SCOPES.filter((s) => (s === scope ? on : current.includes(s))));
+  }
+
   function create(event: React.FormEvent) {
     event.preventDefault();
     setNameError(null);
+    setScopesError(null);
+    setExpiryError(null);
     startCreate(async () => {
-      const result = await createApiKeyAction(orgId, name);
+      const result = await createApiKeyAction(orgId, { name, scopes, expiresAt: endOfLocalDay(expiresOn) });
       if (!result.ok) {
-        setNameError(result.fieldErrors?.name ?? result.error);
+        const fields = result.fieldErrors ?? {};
+        if (fields.scopes) setScopesError(fields.scopes);
+        else if (fields.expiresAt) setExpiryError(fields.expiresAt);
+        else setNameError(fields.name ?? result.error);
         toast.error(result.error);
         return;
       }
       setCreated({ secret: result.secret, name: name.trim() });
       setCopied(false);
       setName('');
+      setScopes([...DEFAULT_API_KEY_SCOPES]);
+      setExpiresOn('');
       toast.success(result.message);
     });
   }
@@ -82,34 +114,79 @@ export function ApiKeysManager({ orgId, keys }: { orgId: string; keys: ApiKeyRow
 
   return (
     <div className="flex flex-col gap-6">
-      <form onSubmit={create} className="flex flex-col gap-3 rounded-lg border bg-card p-5" noValidate>
+      <form onSubmit={create} className="flex flex-col gap-4 rounded-lg border bg-card p-5" noValidate>
         <div className="flex flex-col gap-2">
           <Label htmlFor="api-key-name">New key name</Label>
-          <div className="flex flex-wrap gap-2">
-            <Input
-              id="api-key-name"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              maxLength={60}
-              placeholder="HR sync"
-              className="max-w-sm"
-              aria-invalid={nameError ? true : undefined}
-              aria-describedby={nameError ? 'api-key-name-error' : 'api-key-name-help'}
-            />
-            <Button type="submit" disabled={creating}>
-              {creating ? <Loader2Icon className="animate-spin" aria-hidden="true" /> : <PlusIcon aria-hidden="true" />}
-              Create key
-            </Button>
-          </div>
+          <Input
+            id="api-key-name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            maxLength={60}
+            placeholder="HR sync"
+            className="max-w-sm"
+            aria-invalid={nameError ? true : undefined}
+            aria-describedby={nameError ? 'api-key-name-error' : 'api-key-name-help'}
+          />
           {nameError ? (
             <p id="api-key-name-error" className="text-xs text-destructive">
               {nameError}
             </p>
           ) : (
             <p id="api-key-name-help" className="text-xs text-muted-foreground">
-              A key acts as an admin of this organization for the invitations API. Name it after the system that uses it.
+              Name it after the system that uses it. A key is never an admin: it can do only what its scopes allow.
             </p>
           )}
+        </div>
+        <fieldset className="flex flex-col gap-2" aria-describedby={scopesError ? 'api-key-scopes-error' : undefined}>
+          <legend className="mb-1 text-sm font-medium">Scopes</legend>
+          {API_KEY_SCOPES.map((scope) => (
+            <label key={scope} className="flex items-start gap-2 text-sm">
+              <input
+                type="checkbox"
+                className="mt-0.5"
+                name="scopes"
+                value={scope}
+                checked={scopes.includes(scope)}
+                onChange={(e) => toggleScope(scope, e.target.checked)}
+              />
+              <span>
+                <code className="font-mono text-xs">{scope}</code>
+                <span className="block text-xs text-muted-foreground">{API_KEY_SCOPE_DESCRIPTIONS[scope]}</span>
+              </span>
+            </label>
+          ))}
+          {scopesError ? (
+            <p id="api-key-scopes-error" className="text-xs text-destructive">
+              {scopesError}
+            </p>
+          ) : null}
+        </fieldset>
+        <div className="flex flex-col gap-2">
+          <Label htmlFor="api-key-expires">Expires (optional)</Label>
+          <Input
+            id="api-key-expires"
+            type="date"
+            value={expiresOn}
+            onChange={(e) => setExpiresOn(e.target.value)}
+            className="max-w-48"
+            aria-invalid={expiryError ? true : undefined}
+            aria-describedby={expiryError ? 'api-key-expires-error' : 'api-key-expires-help'}
+          />
+          {expiryError ? (
+            <p id="api-key-expires-error" className="text-xs text-destructive">
+              {expiryError}
+            </p>
+          ) : (
+            <p id="api-key-expires-help" className="text-xs text-muted-foreground">
+              The key works through the end of that day. Leave empty for a key that does not expire.
+            </p>
+          )}
+        </div>
+        <div>
+          <Button type="submit" disabled={creating}>
+            {creating ? <Loader2Icon className="animate-spin" aria-hidden="true" /> : <PlusIcon aria-hidden="true" />}
+            Create key
+          </Button>
         </div>
       </form>
 
@@ -148,7 +225,9 @@ export function ApiKeysManager({ orgId, keys }: { orgId: string; keys: ApiKeyRow
             <TableRow>
               <TableHead>Name</TableHead>
               <TableHead>Key</TableHead>
+              <TableHead>Scopes</TableHead>
               <TableHead>Created</TableHead>
+              <TableHead>Expires</TableHead>
               <TableHead>Last used</TableHead>
               <TableHead>Status</TableHead>
               <TableHead className="w-24"><span className="sr-only">Actions</span></TableHead>
@@ -159,11 +238,17 @@ export function ApiKeysManager({ orgId, keys }: { orgId: string; keys: ApiKeyRow
               <TableRow key={key.id} data-testid="api-key-row">
                 <TableCell className="font-medium">{key.name}</TableCell>
                 <TableCell><code className="font-mono text-xs">{key.prefix}…</code></TableCell>
-                <TableCell>{when(key.createdAt)}</TableCell>
-                <TableCell>{when(key.lastUsedAt)}</TableCell>
-                <TableCell>{key.revokedAt ? <Badge variant="destructive">Revoked</Badge> : <Badge variant="success">Active</Badge>}</TableCell>
                 <TableCell>
-                  {key.revokedAt ? null : (
+                  <div className="flex flex-wrap gap-1" data-testid="api-key-scopes">
+                    {key.scopes.length ? key.scopes.map((scope) => <Badge key={scope} variant="secondary" className="font-mono">{scope}</Badge>) : <span className="text-xs text-muted-foreground">None</span>}
+                  </div>
+                </TableCell>
+                <TableCell>{when(key.createdAt)}</TableCell>
+                <TableCell data-testid="api-key-expires">{when(key.expiresAt)}</TableCell>
+                <TableCell>{when(key.lastUsedAt)}</TableCell>
+                <TableCell data-testid="api-key-status">{STATUS_BADGE[key.status]}</TableCell>
+                <TableCell>
+                  {key.status === 'revoked' ? null : (
                     <AlertDialog>
                       <AlertDialogTrigger asChild>
                         <Button variant="outline" size="sm" disabled={revoking} aria-label={`Revoke ${key.name}`}>

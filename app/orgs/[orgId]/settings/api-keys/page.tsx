@@ -9,6 +9,7 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ orgId:
   const { orgId } = await params;
   const { actor } = await requireAdminPage(orgId);
   const keys = await listApiKeys(actor, orgId);
+  const now = Date.now();
   return (
     <section aria-labelledby="api-keys-heading" className="flex flex-col gap-6">
       <div className="flex flex-col gap-1">
@@ -16,7 +17,9 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ orgId:
           API keys
         </h1>
         <p className="text-sm text-muted-foreground">
-          Keys let your CRM or HR system invite people through <code>/api/invitations</code>. Each key works for this organization only.
+          Keys let your CRM or HR system invite people through <code>/api/invitations</code>. Each key works for this organization only, can do
+          only what its scopes allow — never invite admins or manage keys, settings or members — and stops working when it expires, is revoked,
+          or the admin who created it leaves or is demoted.
         </p>
       </div>
       <ApiKeysManager
@@ -25,9 +28,13 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ orgId:
           id: k.id,
           name: k.name,
           prefix: k.prefix,
+          scopes: k.scopes,
           createdAt: k.createdAt.toISOString(),
+          expiresAt: k.expiresAt?.toISOString() ?? null,
           lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
           revokedAt: k.revokedAt?.toISOString() ?? null,
+          // Decided here, at render time on the server, so the browser's clock cannot disagree.
+          status: k.revokedAt ? 'revoked' : k.expiresAt && k.expiresAt.getTime() <= now ? 'expired' : 'active',
         }))}
       />
     </section>

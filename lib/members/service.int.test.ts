@@ -227,6 +227,18 @@ describe('listMembers', () => {
   it('another organization cannot read the list', async () => {
     await expect(listMembers(stack.globexAdmin, 'org_acme')).rejects.toBeInstanceOf(ForbiddenError);
   });
+
+  it('sync errors reach admins only: a plain member reads the list without them', async () => {
+    const failed = await prisma.membership.create({
+      data: { organizationId: 'org_acme', email: 'sync.failed@acme.test', syncState: 'FAILED', syncError: 'Scalekit answered 503 at 12:00', status: 'PENDING_INVITE' },
+    });
+    const find = (rows: Awaited<ReturnType<typeof listMembers>>['rows']) => rows.find((r) => r.id === failed.id);
+    expect(find((await listMembers(stack.acmeAdmin, 'org_acme', { q: 'sync.failed' })).rows)?.syncError).toBe('Scalekit answered 503 at 12:00');
+    const asMember = find((await listMembers(stack.acmeMember, 'org_acme', { q: 'sync.failed' })).rows);
+    expect(asMember).toBeDefined();
+    expect(asMember?.syncError).toBeNull();
+    await prisma.membership.delete({ where: { id: failed.id } });
+  });
 });
 
 describe('offboarding: the API keys a person created go with their admin rights', () => {

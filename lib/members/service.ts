@@ -1,6 +1,6 @@
 import { revokeKeysCreatedBy } from '@/lib/api-keys/service';
 import type { Actor } from '@/lib/auth/actor';
-import { assertCan } from '@/lib/auth/authorize';
+import { actorCan, assertCan } from '@/lib/auth/authorize';
 import { isRole, type Role } from '@/lib/auth/permissions';
 import { recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db';
@@ -164,7 +164,10 @@ export async function listMembers(actor: Actor, organizationId: string, input: L
   ]);
 
   const page = keysetPage(fetched, limit, cursor);
-  return { ...page, rows: page.rows.map((r) => toRow(r, now)), total: Number(counted[0]?.count ?? 0) };
+  // Why a sync failed is operational detail for the people who can retry it, not for every member.
+  const seesSyncErrors = actorCan(actor, 'members:manage');
+  const rows = page.rows.map((r) => toRow(seesSyncErrors ? r : { ...r, syncError: null }, now));
+  return { ...page, rows, total: Number(counted[0]?.count ?? 0) };
 }
 
 /** Seats used against the organization's limit, counted the way Scalekit counts them. */

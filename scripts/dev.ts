@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createPrismaClient } from '@/lib/db';
-import { readDemoSeed, seedDemoData } from '@/prisma/seed';
+import { describeSeedResult, readDemoSeed, seedDemoData } from '@/prisma/seed';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 
 /**
@@ -102,8 +102,7 @@ async function startDatabase(): Promise<{ url: string; poolMax?: string }> {
 async function seed(url: string): Promise<void> {
   const prisma = createPrismaClient({ connectionString: url, max: 1 });
   try {
-    const { created, updated, unchanged } = await seedDemoData(prisma, readDemoSeed());
-    say(`Demo data: ${created} created, ${updated} updated, ${unchanged} unchanged.`);
+    say(describeSeedResult(await seedDemoData(prisma, readDemoSeed())));
   } finally {
     await prisma.$disconnect();
   }

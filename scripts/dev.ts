@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createPrismaClient } from '@/lib/db';
 import { describeSeedResult, readDemoSeed, seedDemoData } from '@/prisma/seed';
@@ -112,16 +112,19 @@ async function startDatabase(): Promise<string> {
   return running.database.url;
 }
 
-async function seed(url: string): Promise<void> {
+/** Returns whether the database was empty (everything in it was just created from the seed). */
+async function seed(url: string): Promise<boolean> {
   const prisma = createPrismaClient({ connectionString: url, max: 2 });
   try {
-    say(describeSeedResult(await seedDemoData(prisma, readDemoSeed())));
+    const result = await seedDemoData(prisma, readDemoSeed());
+    say(describeSeedResult(result));
+    return result.created > 0 && result.kept === 0;
   } finally {
     await prisma.$disconnect();
   }
 }
 
-async function startEmulator(): Promise<Emulator | undefined> {
+async function startEmulator(freshDatabase: boolean): Promise<Emulator | undefined> {
   const entry = fromRoot('emulator/src/index.ts');
   if (!existsSync(entry)) {
     say('No emulator yet (emulator/src/index.ts); the app will use SCALEKIT_ENVIRONMENT_URL as is.');
@@ -131,10 +134,17 @@ async function startEmulator(): Promise<Emulator | undefined> {
     createEmulator(options: { port: number; seedPath: string; persistPath: string; appUrl: string }): Promise<Emulator>;
   };
   mkdirSync(fromRoot('.emulator-data'), { recursive: true });
+  const persistPath = fromRoot('.emulator-data/state.json');
+  if (freshDatabase && existsSync(persistPath)) {
+    // Its users and invitations belong to a database that is gone (deleted .pgdata/, a new
+    // DATABASE_URL): start both halves from the same seed, or logins land on missing rows.
+    say('The database is new, so the emulator starts from the seed too (its earlier state in .emulator-data/ is set aside).');
+    renameSync(persistPath, `${persistPath}.old`);
+  }
   running.emulator = await createEmulator({
     port: EMULATOR_PORT,
     seedPath: fromRoot('emulator/seeds/demo.json'),
-    persistPath: fromRoot('.emulator-data/state.json'),
+    persistPath,
     // The seed's client is registered for localhost:3000; on another PORT the callback,
     // invitation links and webhooks must point at this app, not at whatever runs on 3000.
     appUrl: APP_URL,
@@ -178,10 +188,10 @@ async function main(): Promise<void> {
   await prismaCli(['migrate', 'deploy'], dbEnv);
   assertNotStopping();
 
-  await seed(databaseUrl);
+  const freshDatabase = await seed(databaseUrl);
   assertNotStopping();
 
-  const emulator = await startEmulator();
+  const emulator = await startEmulator(freshDatabase);
   assertNotStopping();
 
   const appEnv: NodeJS.ProcessEnv = { ...dbEnv, APP_URL };

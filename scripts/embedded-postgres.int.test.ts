@@ -41,10 +41,10 @@ const alive = (pid: number) => {
 };
 
 /** `npm run dev`'s database step in a process of its own, which prints the server's pid and then idles. */
-function startInChild(dir: string): Promise<{ pid: number; serverPid: number }> {
+function startInChild(dir: string): Promise<{ pid: number; serverPid: number; port: number }> {
   const code = `const { startEmbeddedPostgres } = await import(${JSON.stringify(join(ROOT, 'scripts/embedded-postgres.ts'))});
 const s = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dir)}, port: 0 });
-console.log(JSON.stringify({ serverPid: s.pid }));
+console.log(JSON.stringify({ serverPid: s.pid, port: s.port }));
 setInterval(() => {}, 60_000);`;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   spawned.push(child.pid!);
@@ -53,7 +53,7 @@ setInterval(() => {}, 60_000);`;
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve({ pid: child.pid!, serverPid: (JSON.parse(line) as { serverPid: number }).serverPid });
+      if (line) resolve({ pid: child.pid!, ...(JSON.parse(line) as { serverPid: number; port: number }) });
     });
     child.once('exit', (code) => reject(new Error(`child exited (${code}) before the database was up: ${out}`)));
   });
@@ -126,17 +126,19 @@ describe('startEmbeddedPostgres', () => {
   });
 
   it('stops a server left running by a killed `npm run dev` and starts afresh on the same data', async () => {
-    await server!.stop();
+    await server?.stop();
     server = undefined;
     const first = await startInChild(dataDir);
     // Another process is using the folder while its owner is alive: refused.
     await expect(startEmbeddedPostgres({ dataDir, port: 0 })).rejects.toThrow(/already running for another process/);
+    await expect(startEmbeddedPostgres({ dataDir, port: first.port })).rejects.toThrow(/already running for another process/);
 
     process.kill(first.pid, 'SIGKILL'); // nothing can run in a SIGKILLed process: its server lives on
     await new Promise((r) => setTimeout(r, 200));
     expect(alive(first.serverPid)).toBe(true);
 
-    server = await startEmbeddedPostgres({ dataDir, port: 0 });
+    // On the same port, as `npm run dev` restarts: the leftover holds it until it is stopped.
+    server = await startEmbeddedPostgres({ dataDir, port: first.port });
     expect(alive(first.serverPid)).toBe(false);
     const client = new pg.Client({ connectionString: server.url });
     await client.connect();

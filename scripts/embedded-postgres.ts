@@ -262,19 +262,20 @@ async function waitUntilReady(url: string, child: ChildProcess, logPath: string)
 
 export async function startEmbeddedPostgres({ dataDir = '.pgdata', port = 54329, onProgress = () => {} }: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
   const binaries = await loadBinaries();
-  if (port !== 0) await assertPortFree(port);
-  const boundPort = port === 0 ? await freePort() : port;
-
   const root = resolve(dataDir);
   const pgdata = join(root, 'data');
   const logPath = join(root, 'postgres.log');
+  // First: a leftover server of this folder holds the port we are about to check.
+  await takeOverLeftovers(root, pgdata, onProgress);
+  if (port !== 0) await assertPortFree(port);
+  const boundPort = port === 0 ? await freePort() : port;
+
   mkdirSync(root, { recursive: true });
   const user = runAsUser();
   if (user) {
     chownSync(root, user.uid, user.gid);
     assertReachableBy(user, root);
   }
-  await takeOverLeftovers(root, pgdata, onProgress);
 
   if (existsSync(join(pgdata, 'PG_VERSION'))) {
     const cluster = readFileSync(join(pgdata, 'PG_VERSION'), 'utf8').trim();

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
+import { membershipVersionKey, readEntityVersion } from '@/lib/webhooks/entity-versions';
 
 /**
  * The app-side half of the demo data: the mirror rows for the organizations,
@@ -9,8 +10,15 @@ import type { PrismaClient } from '@/lib/generated/prisma/client';
  * (emulator/seeds/demo.json). Same ids on both sides, so a login against the
  * emulator lands on rows that already exist.
  *
- * Idempotent: a row is written only when it is missing or differs from the
- * seed, so a second run changes nothing (not even updatedAt).
+ * `npm run dev` runs this on every start, so it only ever adds: an entity of the
+ * seed is created once, the first time the seed sees it, and never written
+ * again. An admin's changes (seat limit, allowed domains, roles) stay, and a row
+ * they removed stays removed. To tell "never seeded" from "seeded, then removed",
+ * each entity the seed has dealt with leaves a marker row in ProcessedWebhook
+ * (ids `seed:…`, type `demo_seed`; the table already keeps the app's other
+ * bookkeeping ids, see lib/webhooks/entity-versions.ts), so no schema change is
+ * needed. `npm run db:reset` empties the database, markers included, and so is
+ * the way back to the demo.
  */
 
 export const DEMO_SEED_PATH = fileURLToPath(new URL('../emulator/seeds/demo.json', import.meta.url));
@@ -56,112 +64,123 @@ export function readDemoSeed(path: string = DEMO_SEED_PATH): DemoSeed {
 }
 
 export interface SeedResult {
+  /** Rows written by this run: entities the seed had never dealt with. */
   created: number;
-  updated: number;
-  unchanged: number;
+  /** Entities left as they are: seeded before (and perhaps changed or removed since), or already there. */
+  kept: number;
 }
+
+/** ProcessedWebhook.type of the seed's markers. */
+export const SEED_MARKER_TYPE = 'demo_seed';
+
+const marker = {
+  organization: (id: string) => `seed:organization:${id}`,
+  user: (id: string) => `seed:user:${id}`,
+  membership: (organizationId: string, userId: string) => `seed:membership:${organizationId}:${userId}`,
+};
 
 function displayName(user: { firstName?: string; lastName?: string }): string | null {
   return [user.firstName, user.lastName].filter(Boolean).join(' ') || null;
 }
 
-/** Fields of `desired` whose value differs from `current` (arrays compared by content). */
-function changedFields<T extends object>(current: object, desired: T): Partial<T> {
-  const changes: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(desired)) {
-    if (JSON.stringify((current as Record<string, unknown>)[key]) !== JSON.stringify(value)) changes[key] = value;
-  }
-  return changes as Partial<T>;
-}
-
 export async function seedDemoData(prisma: PrismaClient, seed: DemoSeed = readDemoSeed(), now: Date = new Date()): Promise<SeedResult> {
-  const result: SeedResult = { created: 0, updated: 0, unchanged: 0 };
-  const count = (changed: 'created' | 'updated' | 'unchanged') => void result[changed]++;
+  const result: SeedResult = { created: 0, kept: 0 };
 
   await prisma.$transaction(async (tx) => {
+    const seen = new Set(
+      (await tx.processedWebhook.findMany({ where: { type: SEED_MARKER_TYPE }, select: { id: true } })).map((row) => row.id),
+    );
+    const markers: string[] = [];
+    /** Whether this run should create the entity: false once the seed has dealt with it. */
+    const firstTime = (id: string) => {
+      if (seen.has(id)) return false;
+      markers.push(id);
+      return true;
+    };
+
     for (const org of seed.organizations) {
-      const desired = {
-        name: org.name,
-        externalId: org.externalId ?? null,
-        maxAllowedUsers: org.maxAllowedUsers ?? null,
-        allowedEmailDomains: org.allowedEmailDomains,
-      };
-      const current = await tx.organization.findUnique({ where: { id: org.id } });
-      if (!current) {
-        await tx.organization.create({ data: { id: org.id, ...desired, syncedAt: now } });
-        count('created');
+      // An organization that exists without a marker came from a login/sync or an earlier
+      // version of the seed: it is the user's now, so it is only marked, never overwritten.
+      if (!firstTime(marker.organization(org.id)) || (await tx.organization.findUnique({ where: { id: org.id }, select: { id: true } }))) {
+        result.kept++;
         continue;
       }
-      const changes = changedFields(current, desired);
-      if (Object.keys(changes).length) {
-        await tx.organization.update({ where: { id: org.id }, data: changes });
-        count('updated');
-      } else count('unchanged');
+      await tx.organization.create({
+        data: {
+          id: org.id,
+          name: org.name,
+          externalId: org.externalId ?? null,
+          maxAllowedUsers: org.maxAllowedUsers ?? null,
+          allowedEmailDomains: org.allowedEmailDomains,
+          syncedAt: now,
+        },
+      });
+      result.created++;
     }
 
     const userIdByEmail = new Map(seed.users.map((u) => [u.email.toLowerCase(), u.id]));
     for (const user of seed.users) {
       const email = user.email.toLowerCase();
-      const desired = {
-        email,
-        firstName: user.firstName ?? null,
-        lastName: user.lastName ?? null,
-        name: displayName(user),
-        externalId: user.externalId ?? null,
-      };
-      const current = await tx.user.findUnique({ where: { id: user.id } });
-      if (!current) {
-        await tx.user.create({ data: { id: user.id, ...desired } });
-        count('created');
+      if (!firstTime(marker.user(user.id)) || (await tx.user.findFirst({ where: { OR: [{ id: user.id }, { email }] }, select: { id: true } }))) {
+        result.kept++;
       } else {
-        const changes = changedFields(current, desired);
-        if (Object.keys(changes).length) {
-          await tx.user.update({ where: { id: user.id }, data: changes });
-          count('updated');
-        } else count('unchanged');
+        await tx.user.create({
+          data: { id: user.id, email, firstName: user.firstName ?? null, lastName: user.lastName ?? null, name: displayName(user), externalId: user.externalId ?? null },
+        });
+        result.created++;
       }
 
       for (const membership of user.memberships) {
-        const pending = membership.status === 'PENDING_INVITE';
-        const inviterEmail = membership.inviterEmail?.toLowerCase() ?? null;
-        const desiredMembership = {
-          userId: user.id,
-          name: displayName(user),
-          role: membership.roles[0]!,
-          status: membership.status,
-          syncState: 'SYNCED' as const,
-          syncError: null,
-          inviterEmail,
-          invitedByUserId: inviterEmail ? (userIdByEmail.get(inviterEmail) ?? null) : null,
-        };
-        const key = { organizationId_email: { organizationId: membership.organizationId, email } };
-        const current = await tx.membership.findUnique({ where: key });
-        if (!current) {
-          await tx.membership.create({
-            data: {
-              organizationId: membership.organizationId,
-              email,
-              ...desiredMembership,
-              // An invitation's clock starts when it is first seeded; later
-              // runs leave it alone so re-seeding never extends it.
-              invitedAt: pending ? now : null,
-              expiresAt: pending ? new Date(now.getTime() + seed.environment.invitationExpirySeconds * 1000) : null,
-              lastSentAt: pending ? now : null,
-              acceptedAt: pending ? null : now,
-            },
-          });
-          count('created');
+        const { organizationId } = membership;
+        if (!firstTime(marker.membership(organizationId, user.id))) {
+          result.kept++;
           continue;
         }
-        const changes = changedFields(current, desiredMembership);
-        if (Object.keys(changes).length) {
-          await tx.membership.update({ where: key, data: changes });
-          count('updated');
-        } else count('unchanged');
+        // One query at a time: they share the transaction's connection.
+        const existing = await tx.membership.findFirst({ where: { organizationId, OR: [{ email }, { userId: user.id }] }, select: { id: true } });
+        // Removed (or revoked) before the seed kept markers: the removal's tombstone says so.
+        const tombstone = await readEntityVersion(tx, membershipVersionKey(organizationId, user.id));
+        const org = await tx.organization.findUnique({ where: { id: organizationId }, select: { id: true } });
+        const person = await tx.user.findUnique({ where: { id: user.id }, select: { id: true } });
+        // The organization or the user is gone (deleted since it was seeded): the membership went with it.
+        if (existing || tombstone?.deleted || !org || !person) {
+          result.kept++;
+          continue;
+        }
+        const pending = membership.status === 'PENDING_INVITE';
+        const inviterEmail = membership.inviterEmail?.toLowerCase() ?? null;
+        await tx.membership.create({
+          data: {
+            organizationId,
+            email,
+            userId: user.id,
+            name: displayName(user),
+            role: membership.roles[0]!,
+            status: membership.status,
+            syncState: 'SYNCED',
+            inviterEmail,
+            invitedByUserId: inviterEmail ? (userIdByEmail.get(inviterEmail) ?? null) : null,
+            invitedAt: pending ? now : null,
+            expiresAt: pending ? new Date(now.getTime() + seed.environment.invitationExpirySeconds * 1000) : null,
+            lastSentAt: pending ? now : null,
+            acceptedAt: pending ? null : now,
+          },
+        });
+        result.created++;
       }
+    }
+
+    if (markers.length) {
+      await tx.processedWebhook.createMany({ data: markers.map((id) => ({ id, type: SEED_MARKER_TYPE, receivedAt: now })), skipDuplicates: true });
     }
   });
   return result;
+}
+
+/** One line for the terminal: what a run did, and how to get the demo back. */
+export function describeSeedResult({ created, kept }: SeedResult): string {
+  if (created === 0) return `Demo data: already seeded; your changes are kept (\`npm run db:reset\` restores the demo).`;
+  return `Demo data: ${created} rows created${kept ? `, ${kept} already seeded and left as they are` : ''}.`;
 }
 
 async function main(): Promise<void> {
@@ -171,8 +190,7 @@ async function main(): Promise<void> {
   const env = getEnv();
   const prisma = createPrismaClient({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_MAX });
   try {
-    const { created, updated, unchanged } = await seedDemoData(prisma);
-    console.log(`Seeded demo data: ${created} created, ${updated} updated, ${unchanged} unchanged.`);
+    console.log(describeSeedResult(await seedDemoData(prisma)));
   } finally {
     await prisma.$disconnect();
   }

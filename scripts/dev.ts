@@ -1,28 +1,42 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createPrismaClient } from '@/lib/db';
-import { readDemoSeed, seedDemoData } from '@/prisma/seed';
+import { describeSeedResult, readDemoSeed, seedDemoData } from '@/prisma/seed';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 import { startWorker, type RunningWorker } from '@/lib/jobs/worker';
 
 /**
  * `npm run dev`: everything a developer needs, one command, one Ctrl-C.
  *
- *   1. PostgreSQL: DATABASE_URL if set, else the embedded PGlite in .pglite/
- *   2. `prisma migrate deploy` (the stock CLI), then the demo seed
- *   3. the Scalekit emulator (once emulator/src/index.ts exists)
+ *   1. PostgreSQL: DATABASE_URL if set, else the embedded PostgreSQL with its data in .pgdata/
+ *   2. `prisma migrate deploy` (the stock CLI), then the demo seed (it only adds what is
+ *      missing: a restart keeps the user's changes; `npm run db:reset` goes back to the demo)
+ *   3. the Scalekit emulator (once emulator/src/index.ts exists), its state kept in .emulator-data/
  *   4. `next dev` with the database and emulator in its environment
  *
- * Steps run one after another because the embedded database serves a single
- * connection: the migration, the seed and the app take turns.
+ * Ports: PORT (app, 3000), EMULATOR_PORT (8787), EMBEDDED_DB_PORT (54329), so two checkouts can
+ * run side by side. Ctrl-C stops next dev first, then the emulator, then the database.
  */
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const fromRoot = (path: string) => fileURLToPath(new URL(path, new URL('..', import.meta.url)));
-const EMBEDDED_PORT = 54329;
-const EMULATOR_PORT = 8787;
-const APP_PORT = Number(process.env.PORT || 3000);
+
+function portFromEnv(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (!text) return fallback;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    console.error(`[dev] ${name} must be a port number (1–65535), got "${text}".`);
+    process.exit(2);
+  }
+  return port;
+}
+
+const APP_PORT = portFromEnv('PORT', 3000);
+const EMULATOR_PORT = portFromEnv('EMULATOR_PORT', 8787);
+const EMBEDDED_DB_PORT = portFromEnv('EMBEDDED_DB_PORT', 54329);
+const APP_URL = process.env.APP_URL || `http://localhost:${APP_PORT}`;
 
 const say = (line: string) => console.log(`[dev] ${line}`);
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
@@ -87,44 +101,55 @@ function shutdown(exitCode: number): Promise<void> {
   return stopping;
 }
 
-async function startDatabase(): Promise<{ url: string; poolMax?: string }> {
+async function startDatabase(): Promise<string> {
   if (process.env.DATABASE_URL) {
     const { hostname, port, pathname } = new URL(process.env.DATABASE_URL);
     say(`Using DATABASE_URL (${hostname}:${port || 5432}${pathname}).`);
-    return { url: process.env.DATABASE_URL };
+    return process.env.DATABASE_URL;
   }
   const started = Date.now();
-  say(`Starting the embedded PostgreSQL (PGlite, data in .pglite/) on 127.0.0.1:${EMBEDDED_PORT}…`);
-  running.database = await startEmbeddedPostgres({ dataDir: fromRoot('.pglite'), port: EMBEDDED_PORT });
+  say(`Starting the embedded PostgreSQL (data in .pgdata/, log in .pgdata/postgres.log) on 127.0.0.1:${EMBEDDED_DB_PORT}…`);
+  running.database = await startEmbeddedPostgres({ dataDir: fromRoot('.pgdata'), port: EMBEDDED_DB_PORT, onProgress: say });
   say(`Embedded PostgreSQL ready in ${seconds(started)}.`);
-  // PGlite serves one connection: the app's pool must not ask for more.
-  return { url: running.database.url, poolMax: '1' };
+  return running.database.url;
 }
 
-async function seed(url: string): Promise<void> {
-  const prisma = createPrismaClient({ connectionString: url, max: 1 });
+/** Returns whether the database was empty (everything in it was just created from the seed). */
+async function seed(url: string): Promise<boolean> {
+  const prisma = createPrismaClient({ connectionString: url, max: 2 });
   try {
-    const { created, updated, unchanged } = await seedDemoData(prisma, readDemoSeed());
-    say(`Demo data: ${created} created, ${updated} updated, ${unchanged} unchanged.`);
+    const result = await seedDemoData(prisma, readDemoSeed());
+    say(describeSeedResult(result));
+    return result.created > 0 && result.kept === 0;
   } finally {
     await prisma.$disconnect();
   }
 }
 
-async function startEmulator(): Promise<Emulator | undefined> {
+async function startEmulator(freshDatabase: boolean): Promise<Emulator | undefined> {
   const entry = fromRoot('emulator/src/index.ts');
   if (!existsSync(entry)) {
     say('No emulator yet (emulator/src/index.ts); the app will use SCALEKIT_ENVIRONMENT_URL as is.');
     return undefined;
   }
   const { createEmulator } = (await import(pathToFileURL(entry).href)) as {
-    createEmulator(options: { port: number; seedPath: string; persistPath: string }): Promise<Emulator>;
+    createEmulator(options: { port: number; seedPath: string; persistPath: string; appUrl: string }): Promise<Emulator>;
   };
   mkdirSync(fromRoot('.emulator-data'), { recursive: true });
+  const persistPath = fromRoot('.emulator-data/state.json');
+  if (freshDatabase && existsSync(persistPath)) {
+    // Its users and invitations belong to a database that is gone (deleted .pgdata/, a new
+    // DATABASE_URL): start both halves from the same seed, or logins land on missing rows.
+    say('The database is new, so the emulator starts from the seed too (its earlier state in .emulator-data/ is set aside).');
+    renameSync(persistPath, `${persistPath}.old`);
+  }
   running.emulator = await createEmulator({
     port: EMULATOR_PORT,
     seedPath: fromRoot('emulator/seeds/demo.json'),
-    persistPath: fromRoot('.emulator-data/state.json'),
+    persistPath,
+    // The seed's client is registered for localhost:3000; on another PORT the callback,
+    // invitation links and webhooks must point at this app, not at whatever runs on 3000.
+    appUrl: APP_URL,
   });
   say(`Scalekit emulator on ${running.emulator.url} (mailbox: ${running.emulator.url}/_emulator/mailbox).`);
   return running.emulator;
@@ -157,21 +182,21 @@ async function main(): Promise<void> {
   }
   assertNotStopping();
 
-  const database = await startDatabase();
+  const databaseUrl = await startDatabase();
   assertNotStopping();
-  const dbEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, ...(database.poolMax ? { DATABASE_POOL_MAX: database.poolMax } : {}) };
+  const dbEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl };
 
   say('Applying migrations (prisma migrate deploy)…');
   await prismaCli(['migrate', 'deploy'], dbEnv);
   assertNotStopping();
 
-  await seed(database.url);
+  const freshDatabase = await seed(databaseUrl);
   assertNotStopping();
 
-  const emulator = await startEmulator();
+  const emulator = await startEmulator(freshDatabase);
   assertNotStopping();
 
-  const appEnv: NodeJS.ProcessEnv = { ...dbEnv };
+  const appEnv: NodeJS.ProcessEnv = { ...dbEnv, APP_URL };
   if (emulator && !process.env.SCALEKIT_ENVIRONMENT_URL) appEnv.SCALEKIT_ENVIRONMENT_URL = emulator.url;
   // Background jobs (docs/jobs.md) run in this process, with the app's environment.
   if (database.poolMax === '1') say('Job worker not started: the embedded database serves one connection (set DATABASE_URL to run it).');
@@ -187,6 +212,9 @@ async function main(): Promise<void> {
 }
 
 process.on('SIGINT', () => void shutdown(130));
+// The terminal closed: next dev and the database run in process groups of their own and would
+// not get its hang-up, so stop them here.
+process.on('SIGHUP', () => void shutdown(129));
 // A crash in here (the emulator runs in this process) must not orphan next dev.
 process.on('uncaughtException', (error) => {
   say(`Unexpected error: ${error.stack ?? error.message}`);

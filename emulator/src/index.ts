@@ -46,7 +46,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const restored = options.persistPath ? loadSnapshot(options.persistPath, state) : null;
   const keys = await createSigningKeys(restored?.signingKey);
   const webhooks = new WebhookDispatcher(state);
-  const persister = options.persistPath ? new Persister(options.persistPath, state, keys.privateJwk) : null;
+  const persister = options.persistPath ? new Persister(options.persistPath, state, keys.privateJwk, restored?.seeded) : null;
   const dir: Directory = { state, webhooks, changed: () => persister?.schedule() };
   const host = options.host ?? '127.0.0.1';
   let url = '';
@@ -63,6 +63,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     reset() {
       webhooks.cancelAll();
       state.load(seed, environment);
+      persister?.markSeeded();
       ctx.faults.clear();
       ctx.flows.clear();
       ctx.browserSessions.clear();

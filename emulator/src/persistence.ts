@@ -6,6 +6,11 @@ import type { MembershipRecord, OrganizationRecord, RefreshTokenRecord, SessionR
 // --persist: dev data (users, invitations, sessions, mailbox, signing key)
 // survives a restart. Clients, roles and environment settings always come from
 // the seed and flags, so editing the seed takes effect on the next start.
+//
+// The seed's organizations, users and memberships are applied once: the file
+// lists the ones already applied (`seeded`), so a restart adds only what the
+// seed gained since and never brings back what was removed or changed. A file
+// from before that list existed counts as fully seeded.
 
 interface Snapshot {
   version: 1;
@@ -16,11 +21,30 @@ interface Snapshot {
   sessions: unknown[];
   refreshTokens: [string, unknown][];
   mailbox: unknown[];
+  /** Seed entities already applied (seedKeys); absent in files written before it existed. */
+  seeded?: string[];
+}
+
+const orgKey = (id: string) => `organization:${id}`;
+const userKey = (id: string) => `user:${id}`;
+const membershipKey = (organizationId: string, userId: string) => `membership:${organizationId}:${userId}`;
+
+/** The entities of a state freshly loaded from the seed. */
+export function seedKeys(state: State): string[] {
+  return [
+    ...[...state.organizations.keys()].map(orgKey),
+    ...[...state.users.keys()].map(userKey),
+    ...[...state.memberships.values()].flatMap((members) => [...members.values()].map((m) => membershipKey(m.organizationId, m.userId))),
+  ];
 }
 
 const DATE_KEY = /At$/;
 
-export function loadSnapshot(path: string, state: State): { signingKey: JWK } | null {
+/**
+ * Replaces the seed-built `state` with the persisted one, then adds the seed entities the file
+ * has not seen (their records, and the invitation email of a pending one, from `state`).
+ */
+export function loadSnapshot(path: string, state: State): { signingKey: JWK; seeded: string[] } | null {
   if (!existsSync(path)) return null;
   let snap: Snapshot;
   try {
@@ -31,6 +55,9 @@ export function loadSnapshot(path: string, state: State): { signingKey: JWK } | 
     throw new Error(`Cannot read emulator state ${path}: ${(error as Error).message} (delete the file to start from the seed)`);
   }
   if (snap.version !== 1) throw new Error(`Emulator state ${path} has an unknown format; delete it to start from the seed`);
+  const fromSeed = { organizations: state.organizations, users: state.users, memberships: state.memberships, mailbox: state.mailbox };
+  const seeded = new Set(snap.seeded ?? seedKeys(state));
+
   state.organizations = new Map((snap.organizations as OrganizationRecord[]).map((o) => [o.id, o]));
   state.users = new Map();
   state.usersByEmail = new Map();
@@ -42,17 +69,54 @@ export function loadSnapshot(path: string, state: State): { signingKey: JWK } | 
   state.sessions = new Map((snap.sessions as SessionRecord[]).map((s) => [s.id, s]));
   state.refreshTokens = new Map(snap.refreshTokens as [string, RefreshTokenRecord][]);
   state.mailbox = snap.mailbox as State['mailbox'];
-  return { signingKey: snap.signingKey };
+
+  // What the seed gained since the file was written.
+  for (const org of fromSeed.organizations.values()) {
+    if (seeded.has(orgKey(org.id))) continue;
+    seeded.add(orgKey(org.id));
+    if (state.organizations.has(org.id)) continue;
+    state.organizations.set(org.id, org);
+    state.memberships.set(org.id, new Map());
+  }
+  for (const user of fromSeed.users.values()) {
+    if (seeded.has(userKey(user.id))) continue;
+    seeded.add(userKey(user.id));
+    if (!state.users.has(user.id) && !state.userByEmail(user.email)) state.putUser(user);
+  }
+  for (const members of fromSeed.memberships.values()) {
+    for (const m of members.values()) {
+      const key = membershipKey(m.organizationId, m.userId);
+      if (seeded.has(key)) continue;
+      seeded.add(key);
+      const org = state.memberships.get(m.organizationId);
+      if (!org || org.has(m.userId) || state.users.get(m.userId) !== fromSeed.users.get(m.userId)) continue;
+      org.set(m.userId, m);
+      const user = state.users.get(m.userId)!;
+      state.mailbox.push(...fromSeed.mailbox.filter((e) => e.to === user.email && e.links.some((l) => l.includes(`organization_id=${m.organizationId}`))));
+    }
+  }
+  return { signingKey: snap.signingKey, seeded: [...seeded] };
 }
 
 export class Persister {
   private timer: NodeJS.Timeout | null = null;
 
+  private readonly seeded: Set<string>;
+
+  /** `seeded`: from loadSnapshot; on a first start, everything in the (seed-built) state. */
   constructor(
     private readonly path: string,
     private readonly state: State,
     private readonly signingKey: JWK,
-  ) {}
+    seeded: string[] = seedKeys(state),
+  ) {
+    this.seeded = new Set(seeded);
+  }
+
+  /** After a reset to the seed: everything in it counts as applied. */
+  markSeeded(): void {
+    for (const key of seedKeys(this.state)) this.seeded.add(key);
+  }
 
   /** Coalesces bursts of changes (a bulk invite) into one write. */
   schedule(): void {
@@ -74,6 +138,7 @@ export class Persister {
       sessions: [...s.sessions.values()],
       refreshTokens: [...s.refreshTokens.entries()],
       mailbox: s.mailbox,
+      seeded: [...this.seeded],
     };
     const tmp = `${this.path}.tmp`;
     // A fresh clone has no .emulator-data/ yet.

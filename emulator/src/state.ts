@@ -1,3 +1,4 @@
+import { sendInvitation } from './mailer.js';
 import type { EnvironmentSettings, MembershipStatusName, Seed, SeedClient, SeedRole, SsoConnection } from './seed.js';
 
 // Everything the emulator knows, in plain objects so it can be snapshotted to a
@@ -201,6 +202,14 @@ export class State {
     this.authCodes = new Map();
     this.mailbox = [];
     this.events = [];
+    // A seeded invitation was "sent" like any other: the invitee finds its email in the mailbox.
+    for (const members of this.memberships.values()) {
+      for (const m of members.values()) {
+        if (effectiveStatus(m, now.getTime()) === 'PENDING_INVITE') {
+          sendInvitation(this, this.users.get(m.userId)!, this.organizations.get(m.organizationId)!, m.inviterEmail, m.expiresAt!);
+        }
+      }
+    }
   }
 
   putUser(user: UserRecord): void {

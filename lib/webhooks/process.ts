@@ -24,6 +24,13 @@ import type { WebhookEnvelope } from '@/lib/webhooks/verify';
 
 export type WebhookOutcome = 'applied' | 'duplicate' | 'stale' | 'ignored';
 
+/**
+ * Scalekit delivers events in bursts (a bulk invite of hundreds sends as many at once). With
+ * Prisma's default 2 s to start a transaction, the ones queued behind the pool got a 500 and
+ * waited for Scalekit's retry; like the members service, wait for a connection instead.
+ */
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 60_000 } as const;
+
 const WEBHOOK_ACTOR = (organizationId: string): Actor => ({ kind: 'system', label: 'Scalekit webhook', organizationId, role: 'admin' });
 
 const nullableString = z.string().nullish().transform((v) => v || null);
@@ -155,7 +162,7 @@ export async function processScalekitEvent(event: WebhookEnvelope): Promise<Webh
         // Recorded as processed all the same: Scalekit need not retry what we do not use.
         return 'ignored' as const;
     }
-  });
+  }, TRANSACTION_OPTIONS);
   if (after.revokeSessions) {
     await revokeUserSessions(after.revokeSessions.userId, { organizationId: after.revokeSessions.organizationId, reason: 'member_removed' });
   }

@@ -166,7 +166,7 @@ describe('users and memberships', () => {
     const after = await state();
     expect(after.users).toBe(before.users);
     expect(after.organizations).toEqual(before.organizations);
-    expect(after.emails).toBe(0);
+    expect(after.emails).toBe(before.emails);
   });
 
   it('enforces max_allowed_users on invitations (ACTIVE + PENDING_INVITE count)', async () => {

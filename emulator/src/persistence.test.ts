@@ -1,0 +1,117 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SEED_PATH } from './index.js';
+import { emailsTo, postJson, sdk, startEmulator } from './testing.js';
+
+// The demo as `npm run dev` starts it: the seed on the first start, the persisted state on
+// every start after that (`--persist`, .emulator-data/state.json).
+
+const seed = JSON.parse(readFileSync(DEFAULT_SEED_PATH, 'utf8'));
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+function statePath(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'emulator-persist-'));
+  dirs.push(dir);
+  return join(dir, 'state.json');
+}
+
+describe('the seeded pending invitation', () => {
+  it('has its invitation email in the mailbox on the first start, naming the inviter and linking to the app', async () => {
+    const emu = await startEmulator({ appUrl: 'http://localhost:3205' });
+    try {
+      const [email, ...more] = await emailsTo(emu, 'new.hire@acme.test');
+      expect(more).toEqual([]);
+      expect(email).toMatchObject({ subject: "You're invited to join Acme on Teamgate", code: null });
+      expect(email!.text).toContain('ada@acme.test invited you to join Acme');
+      const link = new URL(email!.links[0]!);
+      expect(`${link.origin}${link.pathname}`).toBe('http://localhost:3205/auth/login/initiate');
+      expect(Object.fromEntries(link.searchParams)).toEqual({ login_hint: 'new.hire@acme.test', organization_id: 'org_acme' });
+      // Nobody else was "sent" anything.
+      const state = (await (await fetch(`${emu.url}/_emulator/state`)).json()) as { emails: number };
+      expect(state.emails).toBe(1);
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('is sent once: a restart from the persisted state does not send it again', async () => {
+    const persistPath = statePath();
+    const first = await startEmulator({ persistPath });
+    await first.close();
+    const second = await startEmulator({ persistPath });
+    try {
+      expect(await emailsTo(second, 'new.hire@acme.test')).toHaveLength(1);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('restarting from the persisted state', () => {
+  it('keeps removals and changes, and adds only what the seed gained since', async () => {
+    const persistPath = statePath();
+    const first = await startEmulator({ persistPath });
+    await sdk(first).user.deleteMembership('org_acme', 'usr_max');
+    await sdk(first).organization.upsertUserManagementSettings('org_acme', { maxAllowedUsers: 1000 });
+    await first.close();
+
+    const grown = structuredClone(seed);
+    grown.users.push({ id: 'usr_later', email: 'later@acme.test', firstName: 'Lee', memberships: [{ organizationId: 'org_acme', roles: ['member'], status: 'PENDING_INVITE', inviterEmail: 'ada@acme.test' }] });
+    const second = await startEmulator({ persistPath, seed: grown });
+    try {
+      const client = sdk(second);
+      const max = await client.user.getUser('usr_max');
+      expect(max.user?.memberships.map((m) => m.organizationId)).toEqual([]);
+      expect((await client.organization.getOrganizationUserManagementSetting('org_acme')).settings?.maxAllowedUsers).toBe(1000);
+      const later = await client.user.getUser('usr_later');
+      expect(later.user?.memberships.map((m) => [m.organizationId, m.membershipStatus])).toEqual([['org_acme', 3]]); // PENDING_INVITE
+      expect(await emailsTo(second, 'later@acme.test')).toHaveLength(1);
+    } finally {
+      await second.close();
+    }
+
+    // The addition is remembered too: removed later, it stays removed.
+    const third = await startEmulator({ persistPath, seed: grown });
+    await sdk(third).user.deleteMembership('org_acme', 'usr_later');
+    await third.close();
+    const fourth = await startEmulator({ persistPath, seed: grown });
+    try {
+      expect((await sdk(fourth).user.getUser('usr_later')).user?.memberships).toEqual([]);
+    } finally {
+      await fourth.close();
+    }
+  });
+
+  it('treats a state file written before the seed was tracked as fully seeded', async () => {
+    const persistPath = statePath();
+    const first = await startEmulator({ persistPath });
+    await sdk(first).user.deleteMembership('org_acme', 'usr_max');
+    await first.close();
+    const snapshot = JSON.parse(readFileSync(persistPath, 'utf8'));
+    delete snapshot.seeded;
+    writeFileSync(persistPath, JSON.stringify(snapshot));
+
+    const second = await startEmulator({ persistPath });
+    try {
+      expect((await sdk(second).user.getUser('usr_max')).user?.memberships).toEqual([]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('goes back to the seed on reset, invitation email included', async () => {
+    const emu = await startEmulator({ persistPath: statePath() });
+    try {
+      await sdk(emu).user.deleteMembership('org_acme', 'usr_newhire');
+      expect((await postJson(`${emu.url}/_emulator/reset`, {})).status).toBe(200);
+      expect(await emailsTo(emu, 'new.hire@acme.test')).toHaveLength(1);
+      expect((await sdk(emu).user.getUser('usr_newhire')).user?.memberships.map((m) => m.organizationId)).toEqual(['org_acme']);
+    } finally {
+      await emu.close();
+    }
+  });
+});

@@ -15,7 +15,7 @@ import { getEnv } from '@/lib/env';
 
 export interface DatabaseOptions {
   connectionString: string;
-  /** Pool size; 1 for the embedded PGlite database. */
+  /** Pool size (DATABASE_POOL_MAX). */
   max: number;
   /** Close a connection idle this long (pg's default: 10 s). */
   idleTimeoutMillis?: number;

@@ -11,7 +11,7 @@ import { z } from 'zod';
 
 const DEV_DEFAULTS = {
   APP_URL: 'http://localhost:3000',
-  // The embedded PGlite server that `npm run dev` starts (scripts/dev.ts).
+  // The embedded PostgreSQL server that `npm run dev` starts (scripts/dev.ts, scripts/embedded-postgres.ts).
   DATABASE_URL: 'postgresql://postgres:postgres@127.0.0.1:54329/postgres',
   SCALEKIT_ENVIRONMENT_URL: 'http://localhost:8787',
   // Match emulator/seeds/demo.json: the emulator's demo client.
@@ -55,7 +55,7 @@ export const envSchema = z.object({
     .default('development'),
   APP_URL: httpUrl,
   DATABASE_URL: postgresUrl,
-  /** Connections in the app's pool. The embedded dev database serves only one. */
+  /** Connections in the app's pool, per process. */
   DATABASE_POOL_MAX: z.coerce
     .number({ error: 'must be a whole number from 1 to 100' })
     .int('must be a whole number from 1 to 100')

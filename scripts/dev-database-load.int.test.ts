@@ -7,7 +7,7 @@ import { GET as listInvitations } from '@/app/api/invitations/route';
 import { POST as webhook } from '@/app/api/webhooks/scalekit/route';
 import { createEmulator, signWebhook, type Emulator } from '@/emulator/src/index';
 import { createPrismaClient, setDb, type PrismaClient } from '@/lib/db';
-import { SESSION_COOKIE_NAME, signAppSessionCookie } from '@/lib/session/cookie';
+import { appSessionCookieName, signAppSessionCookie } from '@/lib/session/cookie';
 import { createSession } from '@/lib/session/store';
 import { readDemoSeed, seedDemoData } from '@/prisma/seed';
 import { prismaCli } from '@/test/database';
@@ -55,7 +55,7 @@ afterAll(async () => {
 async function sessionCookie(userId: string, organizationId: string): Promise<string> {
   const hour = 3_600_000;
   const session = await createSession({ userId, organizationId, refreshToken: 'rt_load_test_only', accessTokenExpiresAt: new Date(Date.now() + hour), expiresAt: new Date(Date.now() + 24 * hour) });
-  return `${SESSION_COOKIE_NAME}=${await signAppSessionCookie({ sessionId: session.id, userId, organizationId, expiresAt: session.expiresAt })}`;
+  return `${appSessionCookieName()}=${await signAppSessionCookie({ sessionId: session.id, userId, organizationId, expiresAt: session.expiresAt })}`;
 }
 
 function signedWebhook(i: number): Request {

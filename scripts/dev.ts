@@ -199,12 +199,9 @@ async function main(): Promise<void> {
   const appEnv: NodeJS.ProcessEnv = { ...dbEnv, APP_URL };
   if (emulator && !process.env.SCALEKIT_ENVIRONMENT_URL) appEnv.SCALEKIT_ENVIRONMENT_URL = emulator.url;
   // Background jobs (docs/jobs.md) run in this process, with the app's environment.
-  if (database.poolMax === '1') say('Job worker not started: the embedded database serves one connection (set DATABASE_URL to run it).');
-  else {
-    Object.assign(process.env, appEnv);
-    running.worker = await startWorker({ poolSize: 2 });
-    say(`Job worker running (${running.worker.queues.join(', ')}).`);
-  }
+  Object.assign(process.env, appEnv);
+  running.worker = await startWorker({ poolSize: 2 });
+  say(`Job worker running (${running.worker.queues.join(', ')}).`);
   assertNotStopping();
 
   say(`Starting next dev on http://localhost:${APP_PORT} (setup took ${seconds(started)}). Press Ctrl-C to stop everything.`);

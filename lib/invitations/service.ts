@@ -410,7 +410,53 @@ export function effectiveStatus(row: Pick<Membership, 'status' | 'expiresAt'>, n
   return row.status;
 }
 
-/** Send the invitation email again with a fresh expiry. */
+/** One resend per invitation per this many seconds, counted from the last email (invitation or resend). */
+export const RESEND_COOLDOWN_SECONDS = 60;
+
+function resendTooSoon(waitSeconds: number): InvitationError {
+  const wait = `${waitSeconds} ${waitSeconds === 1 ? 'second' : 'seconds'}`;
+  return new InvitationError(
+    'resend_too_soon',
+    `This invitation was sent less than a minute ago. You can resend it in ${wait}.`,
+    429,
+    undefined,
+    undefined,
+    waitSeconds,
+  );
+}
+
+/**
+ * Claim the right to resend: one conditional UPDATE moves lastSentAt to now only if the last
+ * email went out at least a cooldown ago. Concurrent resends of one invitation (double clicks,
+ * two admins, a retrying script, other instances) queue on the row lock and re-check the
+ * condition against the winner's new lastSentAt, so exactly one passes. The database clock is
+ * the only clock, for the claim and for the wait it reports.
+ */
+async function claimResend(row: Membership): Promise<Date> {
+  const claimed = await db.$queryRaw<Array<{ lastSentAt: Date }>>`
+    UPDATE "Membership" SET "lastSentAt" = now()
+    WHERE "id" = ${row.id}
+      AND ("lastSentAt" IS NULL OR "lastSentAt" <= now() - make_interval(secs => ${RESEND_COOLDOWN_SECONDS}))
+    RETURNING "lastSentAt"`;
+  if (claimed[0]) return claimed[0].lastSentAt;
+  const [current] = await db.$queryRaw<Array<{ wait: number }>>`
+    SELECT GREATEST(1, CEIL(EXTRACT(EPOCH FROM ("lastSentAt" + make_interval(secs => ${RESEND_COOLDOWN_SECONDS}) - now()))))::int AS "wait"
+    FROM "Membership" WHERE "id" = ${row.id}`;
+  if (!current) throw new InvitationError('invitation_not_found', 'That invitation does not exist in this organization.', 404);
+  throw resendTooSoon(current.wait);
+}
+
+/** Nothing was sent after all: hand the cooldown back, unless another resend has claimed it since. */
+async function releaseResend(row: Membership, claimedAt: Date): Promise<void> {
+  await db.membership.updateMany({ where: { id: row.id, lastSentAt: claimedAt }, data: { lastSentAt: row.lastSentAt } });
+}
+
+/**
+ * Send the invitation email again with a fresh expiry. A resend is an email to a stranger like
+ * an invitation, so it is charged to the same budgets (per sender, per organization), and each
+ * invitation can be resent once a minute. Refusals (cooldown, budget) send nothing; the cooldown
+ * is checked first so that a refused resend costs no budget.
+ */
 export async function resendInvitation(actor: Actor, organizationId: string, membershipId: string): Promise<Membership> {
   assertCan(actor, organizationId, 'members:invite');
   const row = await loadInvitation(organizationId, membershipId);
@@ -420,16 +466,24 @@ export async function resendInvitation(actor: Actor, organizationId: string, mem
   if (!isInvitationStatus(effectiveStatus(row))) {
     throw new InvitationError('not_pending', `${row.email} has already joined; there is no invitation to resend.`, 409);
   }
+  const org = await loadOrganization(organizationId);
+  const claimedAt = await claimResend(row);
   let invite;
   try {
+    const budget = await reserveInvites(actor, organizationId, 1);
+    if (budget.granted < 1) throw inviteRateLimitError(budget, org.name);
     invite = (await getScalekit().user.resendInvite(organizationId, row.userId)).invite;
   } catch (error) {
-    if (error instanceof ScalekitBadRequestException && errorCodeOf(error) === 'INVITE_NOT_PENDING') {
-      throw new InvitationError('not_pending', `${row.email} has already joined; there is no invitation to resend.`, 409);
-    }
-    throw ScalekitCallError.from(error);
+    const failure =
+      error instanceof InvitationError
+        ? error
+        : error instanceof ScalekitBadRequestException && errorCodeOf(error) === 'INVITE_NOT_PENDING'
+          ? new InvitationError('not_pending', `${row.email} has already joined; there is no invitation to resend.`, 409)
+          : ScalekitCallError.from(error);
+    // A timeout or a server error may have sent the email: then the cooldown stands.
+    if (failure instanceof InvitationError || certainlyUnchanged(failure.code)) await releaseResend(row, claimedAt);
+    throw failure;
   }
-  const now = new Date();
   return db.$transaction(async (tx) => {
     const updated = await tx.membership.update({
       where: { id: row.id },
@@ -437,7 +491,7 @@ export async function resendInvitation(actor: Actor, organizationId: string, mem
         status: 'PENDING_INVITE',
         expiresAt: invite?.expiresAt ? new Date(Number(invite.expiresAt.seconds) * 1000) : row.expiresAt,
         resentCount: invite?.resentCount ?? row.resentCount + 1,
-        lastSentAt: now,
+        lastSentAt: claimedAt,
       },
     });
     await recordAudit(

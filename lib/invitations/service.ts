@@ -7,6 +7,7 @@ import { db } from '@/lib/db';
 import { getEnv } from '@/lib/env';
 import { Prisma, type Membership, type MembershipStatus, type Organization } from '@/lib/generated/prisma/client';
 import { errorForLog, log } from '@/lib/log';
+import { countSeats } from '@/lib/members/service';
 import { getScalekit } from '@/lib/scalekit/client';
 import { describeScalekitError, scalekitErrorCode } from '@/lib/scalekit/errors';
 import { InvitationError, ScalekitCallError } from './errors';
@@ -27,6 +28,11 @@ import { isInvitationStatus, membershipIn, splitName, userFields, type MirroredM
  * or marks it FAILED (Scalekit may have acted, e.g. a timeout); the next
  * attempt takes the row over and reconciles with what Scalekit holds, so a
  * retry never creates a second invitation.
+ *
+ * Seats: a claim row counts as a seat (status PENDING_INVITE) from the moment it is inserted,
+ * and claims are inserted only under a per-organization lock after counting the seats in use
+ * (claimSeats), so parallel invites, bulk runs beside them and other instances never take more
+ * than Organization.maxAllowedUsers. A released claim gives its seat back.
  */
 
 export type InviteOutcome = 'invited' | 'already_invited' | 'already_member';
@@ -51,10 +57,6 @@ export function staleClaimAfterMs(): number {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-}
 
 function errorCodeOf(error: unknown): string | null {
   return scalekitErrorCode(error);
@@ -91,6 +93,50 @@ function inviterFields(actor: Actor): { invitedByUserId: string | null; inviterE
   return actor.kind === 'user' ? { invitedByUserId: actor.userId, inviterEmail: actor.email } : { invitedByUserId: null, inviterEmail: null };
 }
 
+export function seatLimitError(org: Pick<Organization, 'name'>, limit: number | null): InvitationError {
+  return new InvitationError(
+    'seat_limit_reached',
+    `${org.name} has used all ${limit ?? 'its'} seats. Raise the seat limit in Settings or remove someone first.`,
+    409,
+  );
+}
+
+// Generous: under a burst, claims of one organization queue on its seat lock one after another.
+const SEAT_TRANSACTION = { maxWait: 15_000, timeout: 20_000 } as const;
+
+/**
+ * Run `claim` with the number of free seats, such that the count and the claim inserts it makes
+ * cannot interleave with another claim of the same organization (any instance): a transaction
+ * holding pg_advisory_xact_lock('seats:<org>'). Each statement after the lock sees every claim
+ * committed before it, so the last free seat goes to one caller only. Organizations without a
+ * limit skip the lock.
+ */
+async function claimSeats<T>(organizationId: string, claim: (tx: Prisma.TransactionClient, free: number, limit: number | null) => Promise<T>): Promise<T> {
+  // Read fresh, not from the caller's copy: a limit set a moment ago must already take the lock.
+  const org = await db.organization.findUnique({ where: { id: organizationId }, select: { maxAllowedUsers: true } });
+  if (org?.maxAllowedUsers == null) return claim(db, Number.POSITIVE_INFINITY, null);
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`seats:${organizationId}`}))`;
+    // Re-reads the limit too, under the lock.
+    const seats = await countSeats(organizationId, new Date(), tx);
+    return claim(tx, seats.limit === null ? Number.POSITIVE_INFINITY : Math.max(0, seats.limit - seats.used), seats.limit);
+  }, SEAT_TRANSACTION);
+}
+
+/**
+ * The cheap early answer for a full organization, before any budget is spent on an invite that
+ * cannot take a seat. Not the guarantee (that is claimSeats): an address that already has a row
+ * needs no new seat and goes on to be reported as already invited or a member.
+ */
+async function assertSeatAvailable(org: Organization, email: string): Promise<void> {
+  if (org.maxAllowedUsers === null) return;
+  const [{ used, limit }, existing] = await Promise.all([
+    countSeats(org.id),
+    db.membership.findUnique({ where: { organizationId_email: { organizationId: org.id, email } }, select: { id: true } }),
+  ]);
+  if (!existing && limit !== null && used >= limit) throw seatLimitError(org, limit);
+}
+
 /**
  * Invite one person. Returns what happened; throws InvitationError for input
  * or policy refusals and ScalekitCallError when Scalekit fails.
@@ -100,6 +146,7 @@ export async function inviteMember(actor: Actor, organizationId: string, rawInpu
   const input = validateInvite(rawInput);
   const org = await loadOrganization(organizationId);
   assertDomainAllowed(org, input.email);
+  await assertSeatAvailable(org, input.email);
   const budget = await reserveInvites(actor, org.id, 1);
   if (budget.granted < 1) throw inviteRateLimitError(budget, org.name);
   return claimAndSend(actor, org, input, options);
@@ -110,7 +157,7 @@ export async function claimAndSend(actor: Actor, org: Organization, input: Invit
   const staleAfter = staleClaimAfterMs();
   const deadline = Date.now() + staleAfter + 5_000;
   for (;;) {
-    const claim = await tryClaim(actor, org.id, input);
+    const claim = await tryClaim(actor, org, input);
     if (claim) return send(actor, org, input, claim, false, options);
 
     const existing = await db.membership.findUnique({ where: { organizationId_email: { organizationId: org.id, email: input.email } } });
@@ -129,25 +176,32 @@ export async function claimAndSend(actor: Actor, org: Organization, input: Invit
   }
 }
 
-async function tryClaim(actor: Actor, organizationId: string, input: InviteInput): Promise<Membership | null> {
-  try {
-    return await db.membership.create({
-      data: {
-        organizationId,
-        email: input.email,
-        name: input.name ?? null,
-        role: input.role,
-        status: 'PENDING_INVITE',
-        syncState: 'SENDING',
-        externalId: input.externalId ?? null,
-        metadata: input.metadata ?? undefined,
-        ...inviterFields(actor),
-      },
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) return null;
-    throw error;
-  }
+function claimRow(actor: Actor, organizationId: string, input: InviteInput): Prisma.MembershipCreateManyInput {
+  return {
+    organizationId,
+    email: input.email,
+    name: input.name ?? null,
+    role: input.role,
+    status: 'PENDING_INVITE',
+    syncState: 'SENDING',
+    externalId: input.externalId ?? null,
+    metadata: input.metadata ?? undefined,
+    ...inviterFields(actor),
+  };
+}
+
+/** The claim row for one address, or null when the address already has a row (ours to wait for, adopt or take over). */
+async function tryClaim(actor: Actor, org: Organization, input: InviteInput): Promise<Membership | null> {
+  return claimSeats(org.id, async (tx, free, limit) => {
+    if (free < 1) {
+      const existing = await tx.membership.findUnique({ where: { organizationId_email: { organizationId: org.id, email: input.email } }, select: { id: true } });
+      if (existing) return null;
+      throw seatLimitError(org, limit);
+    }
+    // ON CONFLICT DO NOTHING rather than catching a unique violation, which would abort the transaction.
+    const [created] = await tx.membership.createManyAndReturn({ data: [claimRow(actor, org.id, input)], skipDuplicates: true });
+    return created ?? null;
+  });
 }
 
 /** Compare-and-set on updatedAt: of several retries, one wins the row. */
@@ -333,40 +387,43 @@ export async function finishInvites(
   });
 }
 
+export interface ManyClaims {
+  /** Claimed for this caller to send, by email */
+  claims: Map<string, Membership>;
+  /** New addresses with no seat left for them: not claimed, not to be sent */
+  overSeatLimit: Set<string>;
+  /** The seat limit the claims were counted against */
+  limit: number | null;
+}
+
 /**
- * Claim many addresses in one statement: the rows created are this caller's to send; an address
- * that already has a row (invited, or being sent by someone else) is left out and goes through
- * claimAndSend's per-row loop, which knows how to wait for, adopt or take over such a row.
+ * Claim many addresses in one statement, as far as the seats go (in input order): the rows
+ * created are this caller's to send; an address that already has a row (invited, or being sent
+ * by someone else) needs no new seat, is left out, and goes through claimAndSend's per-row loop,
+ * which knows how to wait for, adopt or take over such a row.
  */
-export async function claimMany(actor: Actor, organizationId: string, inputs: InviteInput[]): Promise<Map<string, Membership>> {
-  if (!inputs.length) return new Map();
-  const created = await db.membership.createManyAndReturn({
-    data: inputs.map((input) => ({
-      organizationId,
-      email: input.email,
-      name: input.name ?? null,
-      role: input.role,
-      status: 'PENDING_INVITE' as const,
-      syncState: 'SENDING' as const,
-      externalId: input.externalId ?? null,
-      metadata: input.metadata ?? undefined,
-      ...inviterFields(actor),
-    })),
-    skipDuplicates: true,
+export async function claimMany(actor: Actor, organizationId: string, inputs: InviteInput[]): Promise<ManyClaims> {
+  if (!inputs.length) return { claims: new Map(), overSeatLimit: new Set(), limit: null };
+  return claimSeats(organizationId, async (tx, free, limit) => {
+    let fresh = inputs;
+    const overSeatLimit = new Set<string>();
+    if (Number.isFinite(free)) {
+      const taken = new Set(
+        (await tx.membership.findMany({ where: { organizationId, email: { in: inputs.map((i) => i.email) } }, select: { email: true } })).map((m) => m.email),
+      );
+      fresh = inputs.filter((i) => !taken.has(i.email));
+      for (const input of fresh.slice(free)) overSeatLimit.add(input.email);
+      fresh = fresh.slice(0, free);
+    }
+    const created = await tx.membership.createManyAndReturn({ data: fresh.map((input) => claimRow(actor, organizationId, input)), skipDuplicates: true });
+    return { claims: new Map(created.map((m) => [m.email, m])), overSeatLimit, limit };
   });
-  return new Map(created.map((m) => [m.email, m]));
 }
 
 /** Scalekit refusals that are really about the input or the org's limits. */
 function refusal(error: unknown, org: Organization, input: InviteInput): InvitationError | null {
   const code = errorCodeOf(error);
-  if (error instanceof ScalekitBadRequestException && code === 'SEAT_LIMIT_REACHED') {
-    return new InvitationError(
-      'seat_limit_reached',
-      `${org.name} has used all ${org.maxAllowedUsers ?? 'its'} seats. Raise the seat limit in Settings or remove someone first.`,
-      409,
-    );
-  }
+  if (error instanceof ScalekitBadRequestException && code === 'SEAT_LIMIT_REACHED') return seatLimitError(org, org.maxAllowedUsers);
   if (error instanceof ScalekitBadRequestException && code === 'INVALID_EMAIL') {
     return new InvitationError('invalid_email', `Scalekit rejected ${input.email} as an email address.`, 400, 'email');
   }

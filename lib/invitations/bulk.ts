@@ -278,7 +278,7 @@ export async function runBulkInvite(actor: Actor, organizationId: string, jobId:
     const sendClaimed = async (row: BulkInviteRow, input: InviteInput, claim: Membership) => {
       let sent: SentInvite;
       try {
-        sent = await sendToScalekit(org, input, claim, false);
+        sent = await sendToScalekit(actor, org, input, claim, false);
       } catch (error) {
         return failRow(row, error);
       }

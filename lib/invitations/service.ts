@@ -13,7 +13,7 @@ import { describeScalekitError, scalekitErrorCode } from '@/lib/scalekit/errors'
 import { InvitationError, ScalekitCallError } from './errors';
 import { inviteRateLimitError, reserveInvites } from './rate-limit';
 import { domainAllowed, parseInviteInput, type InviteInput } from './schemas';
-import { isInvitationStatus, membershipIn, splitName, userFields, type MirroredMembership, type ScalekitUserLike } from './scalekit-membership';
+import { createUserAndMembershipAs, isInvitationStatus, membershipIn, splitName, userFields, type MirroredMembership, type ScalekitUserLike } from './scalekit-membership';
 
 /**
  * Inviting people into an organization: one service for the form, the API
@@ -89,8 +89,27 @@ export function assertDomainAllowed(org: Organization, email: string): void {
   }
 }
 
-function inviterFields(actor: Actor): { invitedByUserId: string | null; inviterEmail: string | null } {
-  return actor.kind === 'user' ? { invitedByUserId: actor.userId, inviterEmail: actor.email } : { invitedByUserId: null, inviterEmail: null };
+/**
+ * Who sent an invitation, as the mirror row records it. Membership.inviterEmail is the team
+ * page's "Invited by" text, not strictly an address: for a person it is their email (the same
+ * value Scalekit stores and sends back in webhooks and re-syncs); an API key has no address, so
+ * it is the key's name as `API key “HR sync”`, and invitedByUserId stays null (it only ever holds
+ * a User id). The system actor (seed, webhooks) records nobody.
+ */
+export function inviterFields(actor: Actor): { invitedByUserId: string | null; inviterEmail: string | null } {
+  switch (actor.kind) {
+    case 'user':
+      return { invitedByUserId: actor.userId, inviterEmail: actor.email };
+    case 'api_key':
+      return { invitedByUserId: null, inviterEmail: `API key “${actor.label}”`.slice(0, 200) };
+    default:
+      return { invitedByUserId: null, inviterEmail: null };
+  }
+}
+
+/** The inviter Scalekit is told about: an email address, so only a person's. */
+function scalekitInviterEmail(actor: Actor): string | null {
+  return actor.kind === 'user' ? actor.email : null;
 }
 
 export function seatLimitError(org: Pick<Organization, 'name'>, limit: number | null): InvitationError {
@@ -257,24 +276,29 @@ export interface SentInvite {
 }
 
 async function send(actor: Actor, org: Organization, input: InviteInput, claim: Membership, takeover: boolean, options: InviteOptions): Promise<InviteResult> {
-  const sent = await sendToScalekit(org, input, claim, takeover);
+  const sent = await sendToScalekit(actor, org, input, claim, takeover);
   const [membership] = await finishInvites(actor, org, [sent], options);
   return { outcome: sent.outcome, membership: membership! };
 }
 
 /** The Scalekit half of an invite: create (or adopt) the membership and set its role. Throws after freeing or flagging the claim. */
-export async function sendToScalekit(org: Organization, input: InviteInput, claim: Membership, takeover: boolean): Promise<SentInvite> {
+export async function sendToScalekit(actor: Actor, org: Organization, input: InviteInput, claim: Membership, takeover: boolean): Promise<SentInvite> {
   const scalekit = getScalekit();
   let user: ScalekitUserLike;
   let adopted = false;
   try {
-    const res = await scalekit.user.createUserAndMembership(org.id, {
-      email: input.email,
-      externalId: input.externalId,
-      userProfile: input.name ? splitName(input.name) : undefined,
-      metadata: input.metadata,
-      sendInvitationEmail: true,
-    });
+    const res = await createUserAndMembershipAs(
+      scalekit,
+      org.id,
+      {
+        email: input.email,
+        externalId: input.externalId,
+        userProfile: input.name ? splitName(input.name) : undefined,
+        metadata: input.metadata,
+        sendInvitationEmail: true,
+      },
+      scalekitInviterEmail(actor),
+    );
     user = res.user as ScalekitUserLike;
   } catch (error) {
     const code = errorCodeOf(error);

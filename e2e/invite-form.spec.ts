@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { AuditLogPage } from './pages/audit-page';
 import { EmulatorPages, waitForEmail } from './pages/emulator-pages';
-import { InviteDialog, privateOrganization, signIn, toast } from './pages/invitations';
+import { InviteDialog, lastSentSecondsAgo, privateOrganization, signIn, toast } from './pages/invitations';
 import { TeamPage } from './pages/team-page';
 
 test('an admin invites from the form; the invitee gets the email, signs up, and shows as Active', async ({ page, browser }) => {
@@ -28,6 +28,10 @@ test('an admin invites from the form; the invitee gets the email, signs up, and 
   // The same address again: nothing new is sent, and a resend is offered.
   await form.invite(invitee);
   await expect(form.alreadyInvited).toContainText(`${invitee} has a pending invitation`);
+  // The invitation went out seconds ago: the resend is refused, and the form says when it can go.
+  await form.alreadyInvited.getByRole('button', { name: 'Resend invitation' }).click();
+  await expect(form.alreadyInvited.getByTestId('resend-error')).toHaveText(/^This invitation was sent less than a minute ago\. You can resend it in \d+ seconds?\.$/);
+  await lastSentSecondsAgo(orgId, invitee, 90);
   await form.alreadyInvited.getByRole('button', { name: 'Resend invitation' }).click();
   await expect(toast(page, `Invitation sent again to ${invitee}.`)).toBeVisible();
   await expect(form.alreadyInvited).toContainText('The invitation was sent again.');

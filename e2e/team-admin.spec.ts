@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { AuditLogPage } from './pages/audit-page';
-import { privateOrganization, scalekit, signIn } from './pages/invitations';
+import { InviteDialog, lastSentSecondsAgo, privateOrganization, scalekit, signIn, toast, webhooksDelivered } from './pages/invitations';
 import { TeamPage } from './pages/team-page';
 
 /**
@@ -31,6 +31,11 @@ test('an admin resends, revokes, changes a role and removes, and each is in the 
   await expect(team.row(pending).getByTestId('member-status')).toHaveText('Pending');
   await expect(team.row(member).getByTestId('member-status')).toHaveText('Active');
 
+  // Its email went out 20 seconds ago: a resend now is refused with when it can go, and nothing is sent.
+  await lastSentSecondsAgo(orgId, pending, 20);
+  await team.runRowAction(pending, 'Resend invitation', 'Resend');
+  await expect(team.toast(/This invitation was sent less than a minute ago\. You can resend it in \d+ seconds\./)).toBeVisible();
+  await lastSentSecondsAgo(orgId, pending, 90);
   await team.runRowAction(pending, 'Resend invitation', 'Resend');
   await expect(team.toast(`Invitation sent again to ${pending}.`)).toBeVisible();
 
@@ -62,6 +67,29 @@ test('an admin resends, revokes, changes a role and removes, and each is in the 
   const csv = await (await download.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString('utf8'));
   expect(csv.split('\r\n')[0]).toBe('time,actor_type,actor,action,target_type,target,ip,user_agent,details');
   expect(csv).toContain(`,member.removed,membership,${member},`);
+});
+
+test('the team page shows who sent an invitation, and still does after Scalekit’s webhooks and a re-sync', async ({ page }) => {
+  const tag = randomBytes(4).toString('hex');
+  const { orgId, admin } = await privateOrganization(tag, 100);
+  const invitee = `invited-by-${tag}@acme.test`;
+  await signIn(page, admin, `/orgs/${orgId}/team`);
+
+  const team = new TeamPage(page);
+  await new InviteDialog(page).invite(invitee, 'admin');
+  await expect(toast(page, `Invitation sent to ${invitee}.`)).toBeVisible();
+  await expect(team.row(invitee).getByTestId('member-inviter')).toHaveText(admin);
+
+  // Scalekit's own events for the new membership, then a re-sync from Scalekit: both rewrite the
+  // row from what Scalekit holds, which names the inviter because the app sent it.
+  await webhooksDelivered(orgId);
+  await page.goto(`/orgs/${orgId}/settings`);
+  await page.getByRole('button', { name: 'Re-sync from Scalekit' }).click();
+  // The form's own status line (the same sentence also comes as a toast).
+  await expect(page.locator('form p[role="status"]')).toHaveText(/^Re-synced \d+ memberships from Scalekit/);
+  await team.goto(orgId);
+  await expect(team.row(invitee).getByTestId('member-inviter')).toHaveText(admin);
+  await expect(page.getByRole('columnheader', { name: 'Invited by' })).toBeVisible();
 });
 
 test('a member sees the team read-only and cannot open admin pages', async ({ page }) => {

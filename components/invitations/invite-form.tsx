@@ -36,6 +36,8 @@ export function InviteForm({ orgId, onDone }: { orgId: string; onDone?: () => vo
   const [state, formAction, pending] = useActionState<InviteFormState, FormData>(inviteMemberAction, initialInviteFormState);
   const [resending, startResend] = useTransition();
   const [resent, setResent] = useState<number | null>(null);
+  // A refused resend (sent less than a minute ago, or over the hourly budget), kept beside the button it answers.
+  const [resendError, setResendError] = useState<{ at: number; message: string } | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const emailRef = useRef<HTMLInputElement>(null);
   const ids = { email: useId(), role: useId(), name: useId() };
@@ -67,7 +69,11 @@ export function InviteForm({ orgId, onDone }: { orgId: string; onDone?: () => vo
       if (result.ok) {
         toast.success(result.message);
         setResent(alreadyInvited.at);
-      } else toast.error(result.error);
+        setResendError(null);
+      } else {
+        toast.error(result.error);
+        setResendError({ at: alreadyInvited.at, message: result.error });
+      }
     });
   }
 
@@ -94,6 +100,11 @@ export function InviteForm({ orgId, onDone }: { orgId: string; onDone?: () => vo
                 Resend invitation
               </Button>
             )}
+            {resendError?.at === alreadyInvited.at ? (
+              <span role="alert" data-testid="resend-error" className="text-destructive">
+                {resendError.message}
+              </span>
+            ) : null}
           </AlertDescription>
         </Alert>
       ) : null}

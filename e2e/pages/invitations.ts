@@ -1,7 +1,8 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { ScalekitClient } from '@scalekit-sdk/node';
+import pg from 'pg';
 import { EmulatorPages } from './emulator-pages';
-import { E2E_CLIENT_SECRET, E2E_EMULATOR_URL } from '../support/test-env';
+import { E2E_CLIENT_SECRET, E2E_DATABASE_NAME, E2E_EMULATOR_URL } from '../support/test-env';
 
 /** Page objects and set-up for the invitation specs (e2e/invite-*.spec.ts). */
 
@@ -28,6 +29,41 @@ export async function signIn(page: Page, email: string, returnTo: string): Promi
     await new EmulatorPages(page).completeEmailCode(email);
     await page.waitForURL((url) => url.pathname === returnTo, { timeout: 5_000 });
   }).toPass({ timeout: 25_000 });
+}
+
+/**
+ * An invitation may be resent once a minute (lib/invitations/service.ts), counted from its last
+ * email. Waiting that out is no use to a spec, so this sets when the invitation's last email
+ * went out, in the app's database: the one fact the cooldown is measured from.
+ */
+export async function lastSentSecondsAgo(orgId: string, email: string, seconds: number): Promise<void> {
+  const url = new URL(process.env.TEST_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres');
+  url.pathname = `/${E2E_DATABASE_NAME}`;
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query(
+      `UPDATE "Membership" SET "lastSentAt" = now() - make_interval(secs => $3) WHERE "organizationId" = $1 AND "email" = $2`,
+      [orgId, email, seconds],
+    );
+    expect(rowCount, `an invitation of ${email} in ${orgId}`).toBe(1);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Resolves once the emulator has delivered every webhook event about `orgId` it has emitted so far. */
+export async function webhooksDelivered(orgId: string): Promise<void> {
+  await expect(async () => {
+    const events = (await (await fetch(`${E2E_EMULATOR_URL}/_emulator/events`)).json()) as Array<{
+      delivered: boolean;
+      lastStatus: number | null;
+      payload: { data: { organization_id?: string } };
+    }>;
+    const ours = events.filter((e) => e.payload.data.organization_id === orgId);
+    expect(ours.length).toBeGreaterThan(0);
+    expect(ours.filter((e) => !e.delivered && e.lastStatus === null)).toHaveLength(0);
+  }).toPass({ timeout: 15_000 });
 }
 
 export function toast(page: Page, text: string | RegExp): Locator {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ForbiddenError } from '@/lib/auth/authorize';
+import { updateOrganizationSettings } from '@/lib/organizations/settings';
 import { bulkResultsCsv, getBulkJob, previewBulkInvite, runBulkInvite } from './bulk';
-import { ada, freshEmail, gina, max, olga, OPEN_ORG, tim, TINY_ORG, useInvitationTestbed } from './testing';
+import { ada, freshEmail, gina, max, olga, OPEN_ORG, tim, TINY_ORG, useInvitationTestbed, userActor } from './testing';
 
 const bed = await useInvitationTestbed({ timeoutMs: 1_000 });
 const { prisma } = bed.db;
@@ -177,6 +178,34 @@ describe('bulk invite', () => {
       ['PENDING', null],
       ['SKIPPED', 'Already a member.'],
     ]);
+  });
+
+  it('bulkPolicy_atSend: settings changed after the preview (narrower domains, lower seat limit) → exactly the rows that still pass are invited', async () => {
+    const { organization } = await bed.scalekit.organization.createOrganization('Policy Co');
+    const orgId = organization!.id;
+    await prisma.organization.create({ data: { id: orgId, name: 'Policy Co' } });
+    const admin = userActor(orgId, 'admin', { userId: 'usr_policy_admin', email: 'admin@keep.test' });
+    await updateOrganizationSettings(admin, orgId, { maxAllowedUsers: 20, allowedEmailDomains: 'keep.test, drop.test' });
+
+    const tag = `pol${Date.now().toString(36)}`;
+    const keep = [1, 2, 3, 4].map((i) => `${tag}.k${i}@keep.test`);
+    const drop = [1, 2, 3, 4].map((i) => `${tag}.d${i}@drop.test`);
+    const text = ['email', ...keep.flatMap((k, i) => [k, drop[i]!])].join('\n');
+    const preview = await previewBulkInvite(admin, orgId, { text });
+    expect(preview.counts).toMatchObject({ pending: 8, skipped: 0 });
+
+    // Between preview and send an admin narrows the domains and lowers the limit to 2 seats.
+    await updateOrganizationSettings(admin, orgId, { maxAllowedUsers: 2, allowedEmailDomains: 'keep.test' });
+    const run = await runBulkInvite(admin, orgId, preview.job.id);
+    expect(run).toMatchObject({ done: true, counts: { invited: 2, skipped: 6, failed: 0, pending: 0 } });
+    const rows = new Map((await getBulkJob(admin, orgId, preview.job.id)).rows.map((r) => [r.email, r]));
+    expect(keep.map((e) => rows.get(e)!.status)).toEqual(['INVITED', 'INVITED', 'SKIPPED', 'SKIPPED']);
+    for (const e of keep.slice(2)) expect(rows.get(e)!.reason).toBe('Over the seat limit: Policy Co has 2 seats and none left for this row.');
+    for (const e of drop) {
+      expect(rows.get(e)).toMatchObject({ status: 'SKIPPED', reason: 'Domain not allowed: Policy Co only invites addresses at keep.test (the setting changed after the preview).' });
+    }
+    expect((await orgUserEmails(orgId)).sort()).toEqual(keep.slice(0, 2).sort());
+    expect(await prisma.membership.count({ where: { organizationId: orgId } })).toBe(2);
   });
 
   it('refuses unreadable files with a clear error and stores nothing', async () => {

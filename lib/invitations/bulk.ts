@@ -20,7 +20,12 @@ import { isInvitationStatus } from './scalekit-membership';
  *    over the seat limit) and store the job with each row PENDING (will be
  *    sent) or SKIPPED (with the reason). Nothing reaches Scalekit.
  * 2. run: send the PENDING rows through the same inviteMember path as the
- *    form, a few at a time. Each row ends INVITED, SKIPPED (with why) or
+ *    form, a few at a time. The organization's rules are checked again as
+ *    they are at send time (an admin may have narrowed the domains or lowered
+ *    the seat limit since the preview, or the seats filled up): rows that no
+ *    longer pass end SKIPPED with why, and nothing is sent for them. The seat
+ *    check is part of claiming the rows, under the same lock single invites
+ *    take, so a run beside other invites never exceeds the limit. Each row ends INVITED, SKIPPED (with why) or
  *    FAILED (with why). When Scalekit fails in a way that will hit the next
  *    rows too (rate limit, outage, timeout) the run stops dispatching: rows
  *    not attempted stay PENDING, so the state stays truthful and "retry"
@@ -78,6 +83,10 @@ async function countsFor(jobId: string): Promise<BulkCounts> {
   return counts;
 }
 
+function overSeatLimitReason(orgName: string, limit: number | null): string {
+  return `Over the seat limit: ${orgName} has ${limit ?? 'no more'} seats and none left for this row.`;
+}
+
 function cleanFileName(name: string | null | undefined): string | null {
   if (!name) return null;
   const base = name.split(/[\\/]/).pop() ?? '';
@@ -115,7 +124,7 @@ export async function previewBulkInvite(actor: Actor, organizationId: string, up
       } else if (current && current.syncState === 'SYNCED') {
         reason = isInvitationStatus(effectiveStatus(current, now)) ? 'Already invited.' : 'Already a member.';
       } else if (seatsLeft <= 0 && !current) {
-        reason = `Over the seat limit: ${org.name} has ${org.maxAllowedUsers} seats and none left for this row.`;
+        reason = overSeatLimitReason(org.name, org.maxAllowedUsers);
       } else {
         status = 'PENDING';
         reason = null;
@@ -235,6 +244,15 @@ export async function runBulkInvite(actor: Actor, organizationId: string, jobId:
       orderBy: { rowNumber: 'asc' },
       ...(options.maxRows ? { take: options.maxRows } : {}),
     });
+    // The allowed domains as they are now, not as they were at the preview (org was loaded by this call).
+    const outside = queue.filter((row) => !domainAllowed(row.email, org.allowedEmailDomains));
+    if (outside.length) {
+      const reason = `Domain not allowed: ${org.name} only invites addresses at ${org.allowedEmailDomains.join(', ')} (the setting changed after the preview).`;
+      await db.bulkInviteRow.updateMany({ where: { id: { in: outside.map((r) => r.id) } }, data: { status: 'SKIPPED', reason, attempts: { increment: 1 } } });
+      attempted += outside.length;
+      const skipped = new Set(outside.map((r) => r.id));
+      queue = queue.filter((row) => !skipped.has(row.id));
+    }
     // One reservation per chunk; rows beyond the budget stay PENDING (not sent, retryable later).
     if (queue.length) {
       const budget = await reserveInvites(actor, organizationId, queue.length);
@@ -248,6 +266,8 @@ export async function runBulkInvite(actor: Actor, organizationId: string, jobId:
       db.bulkInviteRow.update({ where: { id: row.id }, data: { status, reason, attempts: { increment: 1 } } });
 
     const failRow = async (row: BulkInviteRow, error: unknown) => {
+      // The organization filled up while this row waited (its own seat check, or Scalekit's): a rule, not a failure to retry.
+      if (error instanceof InvitationError && error.code === 'seat_limit_reached') return finish(row, 'SKIPPED', overSeatLimitReason(org.name, org.maxAllowedUsers));
       if (stopsTheRun(error)) stoppedBy ??= { code: (error as ScalekitCallError).code, message: (error as ScalekitCallError).message };
       const known = error instanceof InvitationError || error instanceof ScalekitCallError;
       if (!known) log.error({ organizationId, jobId, row: row.rowNumber, error: errorForLog(error) }, 'bulk invite row failed');
@@ -258,7 +278,7 @@ export async function runBulkInvite(actor: Actor, organizationId: string, jobId:
     const sendClaimed = async (row: BulkInviteRow, input: InviteInput, claim: Membership) => {
       let sent: SentInvite;
       try {
-        sent = await sendToScalekit(org, input, claim, false);
+        sent = await sendToScalekit(actor, org, input, claim, false);
       } catch (error) {
         return failRow(row, error);
       }
@@ -292,14 +312,20 @@ export async function runBulkInvite(actor: Actor, organizationId: string, jobId:
           await failRow(row, error);
         }
       }
-      const claims = await claimMany(actor, org.id, inputs.map((i) => i.input));
+      const { claims, overSeatLimit, limit } = await claimMany(actor, org.id, inputs.map((i) => i.input));
+      if (overSeatLimit.size) {
+        const over = inputs.filter((i) => overSeatLimit.has(i.input.email)).map((i) => i.row.id);
+        await db.bulkInviteRow.updateMany({ where: { id: { in: over } }, data: { status: 'SKIPPED', reason: overSeatLimitReason(org.name, limit), attempts: { increment: 1 } } });
+        attempted += over.length;
+      }
+      const toSend = inputs.filter((i) => !overSeatLimit.has(i.input.email));
       const unused = new Set([...claims.values()].map((c) => c.id));
       try {
         let next = 0;
         await Promise.all(
-          Array.from({ length: Math.min(concurrency, inputs.length) }, async () => {
-            while (next < inputs.length && !stoppedBy) {
-              const { row, input } = inputs[next++]!;
+          Array.from({ length: Math.min(concurrency, toSend.length) }, async () => {
+            while (next < toSend.length && !stoppedBy) {
+              const { row, input } = toSend[next++]!;
               attempted++;
               const claim = claims.get(input.email);
               if (claim && unused.delete(claim.id)) await sendClaimed(row, input, claim);

@@ -18,7 +18,8 @@ export type InvitationErrorCode =
   | 'csv_too_many_rows'
   | 'job_not_found'
   | 'job_busy'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'resend_too_soon';
 
 /**
  * A refusal the caller can act on (bad input, a domain outside the org's list,
@@ -33,7 +34,7 @@ export class InvitationError extends Error {
     readonly status: number,
     readonly field?: string,
     readonly fields?: Record<string, string>,
-    /** For 'rate_limited': when a retry can succeed (the Retry-After value) */
+    /** For 'rate_limited' and 'resend_too_soon': when a retry can succeed (the Retry-After value) */
     readonly retryAfterSeconds?: number,
   ) {
     super(message);

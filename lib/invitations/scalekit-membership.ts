@@ -1,10 +1,15 @@
 import { timestampDate, type Timestamp } from '@bufbuild/protobuf/wkt';
+import type { ScalekitClient } from '@scalekit-sdk/node';
+import type { CreateUserAndMembershipResponse } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/users/users_pb';
+import type { CreateUserRequest } from '@scalekit-sdk/node/lib/types/user';
 import type { MembershipStatus } from '@/lib/generated/prisma/client';
+import { log } from '@/lib/log';
 
 /**
  * Reading Scalekit's User / OrganizationMembership messages into the shape
  * of our mirror row. Kept apart from the service so webhook and re-sync code
- * can read Scalekit the same way.
+ * can read Scalekit the same way. Also the one create call the SDK's wrapper
+ * cannot make as we need it (createUserAndMembershipAs, below).
  */
 
 // scalekit.v1.commons.MembershipStatus numbers (commons_pb.d.ts). Numbers
@@ -91,4 +96,53 @@ export function splitName(name: string | undefined): { firstName?: string; lastN
   const parts = name.trim().split(/\s+/);
   const firstName = parts.shift();
   return { firstName, lastName: parts.length ? parts.join(' ') : undefined };
+}
+
+interface UserClientInternals {
+  coreClient?: { connectExec?: (rpc: unknown, request: unknown) => Promise<CreateUserAndMembershipResponse> };
+  client?: { createUserAndMembership?: unknown };
+}
+
+let warnedNoInviter = false;
+
+/**
+ * CreateUserAndMembership with the inviter's email on the new membership, so Scalekit's
+ * invitation email names who sent it and Scalekit's own record (webhooks, re-syncs) carries it.
+ * The wire message has the field (CreateUser.membership.inviter_email), but the SDK 2.11
+ * wrapper user.createUserAndMembership(orgId, options) builds the request without a membership
+ * at all. So the request is sent through the SDK's own connect client and executor (its
+ * authentication, retries, timeout and error classes stay in play), with exactly the fields
+ * the wrapper sends plus the membership. Should a later SDK move those internals, the call
+ * falls back to the wrapper: the invitation still goes out, only without the inviter, and
+ * lib/invitations/inviter.int.test.ts fails to say so.
+ */
+export async function createUserAndMembershipAs(
+  scalekit: ScalekitClient,
+  organizationId: string,
+  options: CreateUserRequest,
+  inviterEmail: string | null,
+): Promise<CreateUserAndMembershipResponse> {
+  const internals = scalekit.user as unknown as UserClientInternals;
+  const exec = internals.coreClient?.connectExec;
+  const rpc = internals.client?.createUserAndMembership;
+  if (!inviterEmail || typeof exec !== 'function' || typeof rpc !== 'function') {
+    if (inviterEmail && !warnedNoInviter) {
+      warnedNoInviter = true;
+      log.warn('this @scalekit-sdk/node cannot send inviter_email; invitations are sent without the inviter');
+    }
+    return scalekit.user.createUserAndMembership(organizationId, options);
+  }
+  const response = await exec.call(internals.coreClient, rpc, {
+    organizationId,
+    user: {
+      email: options.email,
+      externalId: options.externalId,
+      userProfile: options.userProfile ? { firstName: options.userProfile.firstName, lastName: options.userProfile.lastName } : undefined,
+      metadata: options.metadata,
+      membership: { inviterEmail },
+    },
+    sendInvitationEmail: options.sendInvitationEmail,
+  });
+  if (!response.user) throw new Error('Failed to create user');
+  return response;
 }

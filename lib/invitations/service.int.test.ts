@@ -146,7 +146,8 @@ describe('resendInvitation', () => {
   it('sends the email again with a new expiry and counts it', async () => {
     const email = freshEmail('again');
     const { membership } = await inviteMember(ada, 'org_acme', { email });
-    await prisma.membership.update({ where: { id: membership.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    // Expired, and its email went out more than a minute ago (the resend cooldown is resend.int.test.ts's).
+    await prisma.membership.update({ where: { id: membership.id }, data: { expiresAt: new Date(Date.now() - 1000), lastSentAt: new Date(Date.now() - 120_000) } });
     const resent = await resendInvitation(ada, 'org_acme', membership.id);
     expect(resent.resentCount).toBe(1);
     expect(resent.status).toBe('PENDING_INVITE');

@@ -7,12 +7,13 @@ import { db } from '@/lib/db';
 import { getEnv } from '@/lib/env';
 import { Prisma, type Membership, type MembershipStatus, type Organization } from '@/lib/generated/prisma/client';
 import { errorForLog, log } from '@/lib/log';
+import { countSeats } from '@/lib/members/service';
 import { getScalekit } from '@/lib/scalekit/client';
 import { describeScalekitError, scalekitErrorCode } from '@/lib/scalekit/errors';
 import { InvitationError, ScalekitCallError } from './errors';
 import { inviteRateLimitError, reserveInvites } from './rate-limit';
 import { domainAllowed, parseInviteInput, type InviteInput } from './schemas';
-import { isInvitationStatus, membershipIn, splitName, userFields, type MirroredMembership, type ScalekitUserLike } from './scalekit-membership';
+import { createUserAndMembershipAs, isInvitationStatus, membershipIn, splitName, userFields, type MirroredMembership, type ScalekitUserLike } from './scalekit-membership';
 
 /**
  * Inviting people into an organization: one service for the form, the API
@@ -27,6 +28,11 @@ import { isInvitationStatus, membershipIn, splitName, userFields, type MirroredM
  * or marks it FAILED (Scalekit may have acted, e.g. a timeout); the next
  * attempt takes the row over and reconciles with what Scalekit holds, so a
  * retry never creates a second invitation.
+ *
+ * Seats: a claim row counts as a seat (status PENDING_INVITE) from the moment it is inserted,
+ * and claims are inserted only under a per-organization lock after counting the seats in use
+ * (claimSeats), so parallel invites, bulk runs beside them and other instances never take more
+ * than Organization.maxAllowedUsers. A released claim gives its seat back.
  */
 
 export type InviteOutcome = 'invited' | 'already_invited' | 'already_member';
@@ -51,10 +57,6 @@ export function staleClaimAfterMs(): number {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-}
 
 function errorCodeOf(error: unknown): string | null {
   return scalekitErrorCode(error);
@@ -87,8 +89,71 @@ export function assertDomainAllowed(org: Organization, email: string): void {
   }
 }
 
-function inviterFields(actor: Actor): { invitedByUserId: string | null; inviterEmail: string | null } {
-  return actor.kind === 'user' ? { invitedByUserId: actor.userId, inviterEmail: actor.email } : { invitedByUserId: null, inviterEmail: null };
+/**
+ * Who sent an invitation, as the mirror row records it. Membership.inviterEmail is the team
+ * page's "Invited by" text, not strictly an address: for a person it is their email (the same
+ * value Scalekit stores and sends back in webhooks and re-syncs); an API key has no address, so
+ * it is the key's name as `API key “HR sync”`, and invitedByUserId stays null (it only ever holds
+ * a User id). The system actor (seed, webhooks) records nobody.
+ */
+export function inviterFields(actor: Actor): { invitedByUserId: string | null; inviterEmail: string | null } {
+  switch (actor.kind) {
+    case 'user':
+      return { invitedByUserId: actor.userId, inviterEmail: actor.email };
+    case 'api_key':
+      return { invitedByUserId: null, inviterEmail: `API key “${actor.label}”`.slice(0, 200) };
+    default:
+      return { invitedByUserId: null, inviterEmail: null };
+  }
+}
+
+/** The inviter Scalekit is told about: an email address, so only a person's. */
+function scalekitInviterEmail(actor: Actor): string | null {
+  return actor.kind === 'user' ? actor.email : null;
+}
+
+export function seatLimitError(org: Pick<Organization, 'name'>, limit: number | null): InvitationError {
+  return new InvitationError(
+    'seat_limit_reached',
+    `${org.name} has used all ${limit ?? 'its'} seats. Raise the seat limit in Settings or remove someone first.`,
+    409,
+  );
+}
+
+// Generous: under a burst, claims of one organization queue on its seat lock one after another.
+const SEAT_TRANSACTION = { maxWait: 15_000, timeout: 20_000 } as const;
+
+/**
+ * Run `claim` with the number of free seats, such that the count and the claim inserts it makes
+ * cannot interleave with another claim of the same organization (any instance): a transaction
+ * holding pg_advisory_xact_lock('seats:<org>'). Each statement after the lock sees every claim
+ * committed before it, so the last free seat goes to one caller only. Organizations without a
+ * limit skip the lock.
+ */
+async function claimSeats<T>(organizationId: string, claim: (tx: Prisma.TransactionClient, free: number, limit: number | null) => Promise<T>): Promise<T> {
+  // Read fresh, not from the caller's copy: a limit set a moment ago must already take the lock.
+  const org = await db.organization.findUnique({ where: { id: organizationId }, select: { maxAllowedUsers: true } });
+  if (org?.maxAllowedUsers == null) return claim(db, Number.POSITIVE_INFINITY, null);
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`seats:${organizationId}`}))`;
+    // Re-reads the limit too, under the lock.
+    const seats = await countSeats(organizationId, new Date(), tx);
+    return claim(tx, seats.limit === null ? Number.POSITIVE_INFINITY : Math.max(0, seats.limit - seats.used), seats.limit);
+  }, SEAT_TRANSACTION);
+}
+
+/**
+ * The cheap early answer for a full organization, before any budget is spent on an invite that
+ * cannot take a seat. Not the guarantee (that is claimSeats): an address that already has a row
+ * needs no new seat and goes on to be reported as already invited or a member.
+ */
+async function assertSeatAvailable(org: Organization, email: string): Promise<void> {
+  if (org.maxAllowedUsers === null) return;
+  const [{ used, limit }, existing] = await Promise.all([
+    countSeats(org.id),
+    db.membership.findUnique({ where: { organizationId_email: { organizationId: org.id, email } }, select: { id: true } }),
+  ]);
+  if (!existing && limit !== null && used >= limit) throw seatLimitError(org, limit);
 }
 
 /**
@@ -101,6 +166,7 @@ export async function inviteMember(actor: Actor, organizationId: string, rawInpu
   assertCanGrantRole(actor, organizationId, input.role);
   const org = await loadOrganization(organizationId);
   assertDomainAllowed(org, input.email);
+  await assertSeatAvailable(org, input.email);
   const budget = await reserveInvites(actor, org.id, 1);
   if (budget.granted < 1) throw inviteRateLimitError(budget, org.name);
   return claimAndSend(actor, org, input, options);
@@ -111,7 +177,7 @@ export async function claimAndSend(actor: Actor, org: Organization, input: Invit
   const staleAfter = staleClaimAfterMs();
   const deadline = Date.now() + staleAfter + 5_000;
   for (;;) {
-    const claim = await tryClaim(actor, org.id, input);
+    const claim = await tryClaim(actor, org, input);
     if (claim) return send(actor, org, input, claim, false, options);
 
     const existing = await db.membership.findUnique({ where: { organizationId_email: { organizationId: org.id, email: input.email } } });
@@ -130,25 +196,32 @@ export async function claimAndSend(actor: Actor, org: Organization, input: Invit
   }
 }
 
-async function tryClaim(actor: Actor, organizationId: string, input: InviteInput): Promise<Membership | null> {
-  try {
-    return await db.membership.create({
-      data: {
-        organizationId,
-        email: input.email,
-        name: input.name ?? null,
-        role: input.role,
-        status: 'PENDING_INVITE',
-        syncState: 'SENDING',
-        externalId: input.externalId ?? null,
-        metadata: input.metadata ?? undefined,
-        ...inviterFields(actor),
-      },
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) return null;
-    throw error;
-  }
+function claimRow(actor: Actor, organizationId: string, input: InviteInput): Prisma.MembershipCreateManyInput {
+  return {
+    organizationId,
+    email: input.email,
+    name: input.name ?? null,
+    role: input.role,
+    status: 'PENDING_INVITE',
+    syncState: 'SENDING',
+    externalId: input.externalId ?? null,
+    metadata: input.metadata ?? undefined,
+    ...inviterFields(actor),
+  };
+}
+
+/** The claim row for one address, or null when the address already has a row (ours to wait for, adopt or take over). */
+async function tryClaim(actor: Actor, org: Organization, input: InviteInput): Promise<Membership | null> {
+  return claimSeats(org.id, async (tx, free, limit) => {
+    if (free < 1) {
+      const existing = await tx.membership.findUnique({ where: { organizationId_email: { organizationId: org.id, email: input.email } }, select: { id: true } });
+      if (existing) return null;
+      throw seatLimitError(org, limit);
+    }
+    // ON CONFLICT DO NOTHING rather than catching a unique violation, which would abort the transaction.
+    const [created] = await tx.membership.createManyAndReturn({ data: [claimRow(actor, org.id, input)], skipDuplicates: true });
+    return created ?? null;
+  });
 }
 
 /** Compare-and-set on updatedAt: of several retries, one wins the row. */
@@ -204,24 +277,29 @@ export interface SentInvite {
 }
 
 async function send(actor: Actor, org: Organization, input: InviteInput, claim: Membership, takeover: boolean, options: InviteOptions): Promise<InviteResult> {
-  const sent = await sendToScalekit(org, input, claim, takeover);
+  const sent = await sendToScalekit(actor, org, input, claim, takeover);
   const [membership] = await finishInvites(actor, org, [sent], options);
   return { outcome: sent.outcome, membership: membership! };
 }
 
 /** The Scalekit half of an invite: create (or adopt) the membership and set its role. Throws after freeing or flagging the claim. */
-export async function sendToScalekit(org: Organization, input: InviteInput, claim: Membership, takeover: boolean): Promise<SentInvite> {
+export async function sendToScalekit(actor: Actor, org: Organization, input: InviteInput, claim: Membership, takeover: boolean): Promise<SentInvite> {
   const scalekit = getScalekit();
   let user: ScalekitUserLike;
   let adopted = false;
   try {
-    const res = await scalekit.user.createUserAndMembership(org.id, {
-      email: input.email,
-      externalId: input.externalId,
-      userProfile: input.name ? splitName(input.name) : undefined,
-      metadata: input.metadata,
-      sendInvitationEmail: true,
-    });
+    const res = await createUserAndMembershipAs(
+      scalekit,
+      org.id,
+      {
+        email: input.email,
+        externalId: input.externalId,
+        userProfile: input.name ? splitName(input.name) : undefined,
+        metadata: input.metadata,
+        sendInvitationEmail: true,
+      },
+      scalekitInviterEmail(actor),
+    );
     user = res.user as ScalekitUserLike;
   } catch (error) {
     const code = errorCodeOf(error);
@@ -334,40 +412,43 @@ export async function finishInvites(
   });
 }
 
+export interface ManyClaims {
+  /** Claimed for this caller to send, by email */
+  claims: Map<string, Membership>;
+  /** New addresses with no seat left for them: not claimed, not to be sent */
+  overSeatLimit: Set<string>;
+  /** The seat limit the claims were counted against */
+  limit: number | null;
+}
+
 /**
- * Claim many addresses in one statement: the rows created are this caller's to send; an address
- * that already has a row (invited, or being sent by someone else) is left out and goes through
- * claimAndSend's per-row loop, which knows how to wait for, adopt or take over such a row.
+ * Claim many addresses in one statement, as far as the seats go (in input order): the rows
+ * created are this caller's to send; an address that already has a row (invited, or being sent
+ * by someone else) needs no new seat, is left out, and goes through claimAndSend's per-row loop,
+ * which knows how to wait for, adopt or take over such a row.
  */
-export async function claimMany(actor: Actor, organizationId: string, inputs: InviteInput[]): Promise<Map<string, Membership>> {
-  if (!inputs.length) return new Map();
-  const created = await db.membership.createManyAndReturn({
-    data: inputs.map((input) => ({
-      organizationId,
-      email: input.email,
-      name: input.name ?? null,
-      role: input.role,
-      status: 'PENDING_INVITE' as const,
-      syncState: 'SENDING' as const,
-      externalId: input.externalId ?? null,
-      metadata: input.metadata ?? undefined,
-      ...inviterFields(actor),
-    })),
-    skipDuplicates: true,
+export async function claimMany(actor: Actor, organizationId: string, inputs: InviteInput[]): Promise<ManyClaims> {
+  if (!inputs.length) return { claims: new Map(), overSeatLimit: new Set(), limit: null };
+  return claimSeats(organizationId, async (tx, free, limit) => {
+    let fresh = inputs;
+    const overSeatLimit = new Set<string>();
+    if (Number.isFinite(free)) {
+      const taken = new Set(
+        (await tx.membership.findMany({ where: { organizationId, email: { in: inputs.map((i) => i.email) } }, select: { email: true } })).map((m) => m.email),
+      );
+      fresh = inputs.filter((i) => !taken.has(i.email));
+      for (const input of fresh.slice(free)) overSeatLimit.add(input.email);
+      fresh = fresh.slice(0, free);
+    }
+    const created = await tx.membership.createManyAndReturn({ data: fresh.map((input) => claimRow(actor, organizationId, input)), skipDuplicates: true });
+    return { claims: new Map(created.map((m) => [m.email, m])), overSeatLimit, limit };
   });
-  return new Map(created.map((m) => [m.email, m]));
 }
 
 /** Scalekit refusals that are really about the input or the org's limits. */
 function refusal(error: unknown, org: Organization, input: InviteInput): InvitationError | null {
   const code = errorCodeOf(error);
-  if (error instanceof ScalekitBadRequestException && code === 'SEAT_LIMIT_REACHED') {
-    return new InvitationError(
-      'seat_limit_reached',
-      `${org.name} has used all ${org.maxAllowedUsers ?? 'its'} seats. Raise the seat limit in Settings or remove someone first.`,
-      409,
-    );
-  }
+  if (error instanceof ScalekitBadRequestException && code === 'SEAT_LIMIT_REACHED') return seatLimitError(org, org.maxAllowedUsers);
   if (error instanceof ScalekitBadRequestException && code === 'INVALID_EMAIL') {
     return new InvitationError('invalid_email', `Scalekit rejected ${input.email} as an email address.`, 400, 'email');
   }
@@ -411,7 +492,53 @@ export function effectiveStatus(row: Pick<Membership, 'status' | 'expiresAt'>, n
   return row.status;
 }
 
-/** Send the invitation email again with a fresh expiry. */
+/** One resend per invitation per this many seconds, counted from the last email (invitation or resend). */
+export const RESEND_COOLDOWN_SECONDS = 60;
+
+function resendTooSoon(waitSeconds: number): InvitationError {
+  const wait = `${waitSeconds} ${waitSeconds === 1 ? 'second' : 'seconds'}`;
+  return new InvitationError(
+    'resend_too_soon',
+    `This invitation was sent less than a minute ago. You can resend it in ${wait}.`,
+    429,
+    undefined,
+    undefined,
+    waitSeconds,
+  );
+}
+
+/**
+ * Claim the right to resend: one conditional UPDATE moves lastSentAt to now only if the last
+ * email went out at least a cooldown ago. Concurrent resends of one invitation (double clicks,
+ * two admins, a retrying script, other instances) queue on the row lock and re-check the
+ * condition against the winner's new lastSentAt, so exactly one passes. The database clock is
+ * the only clock, for the claim and for the wait it reports.
+ */
+async function claimResend(row: Membership): Promise<Date> {
+  const claimed = await db.$queryRaw<Array<{ lastSentAt: Date }>>`
+    UPDATE "Membership" SET "lastSentAt" = now()
+    WHERE "id" = ${row.id}
+      AND ("lastSentAt" IS NULL OR "lastSentAt" <= now() - make_interval(secs => ${RESEND_COOLDOWN_SECONDS}))
+    RETURNING "lastSentAt"`;
+  if (claimed[0]) return claimed[0].lastSentAt;
+  const [current] = await db.$queryRaw<Array<{ wait: number }>>`
+    SELECT GREATEST(1, CEIL(EXTRACT(EPOCH FROM ("lastSentAt" + make_interval(secs => ${RESEND_COOLDOWN_SECONDS}) - now()))))::int AS "wait"
+    FROM "Membership" WHERE "id" = ${row.id}`;
+  if (!current) throw new InvitationError('invitation_not_found', 'That invitation does not exist in this organization.', 404);
+  throw resendTooSoon(current.wait);
+}
+
+/** Nothing was sent after all: hand the cooldown back, unless another resend has claimed it since. */
+async function releaseResend(row: Membership, claimedAt: Date): Promise<void> {
+  await db.membership.updateMany({ where: { id: row.id, lastSentAt: claimedAt }, data: { lastSentAt: row.lastSentAt } });
+}
+
+/**
+ * Send the invitation email again with a fresh expiry. A resend is an email to a stranger like
+ * an invitation, so it is charged to the same budgets (per sender, per organization), and each
+ * invitation can be resent once a minute. Refusals (cooldown, budget) send nothing; the cooldown
+ * is checked first so that a refused resend costs no budget.
+ */
 export async function resendInvitation(actor: Actor, organizationId: string, membershipId: string): Promise<Membership> {
   assertCan(actor, organizationId, 'members:invite');
   const row = await loadInvitation(organizationId, membershipId);
@@ -421,16 +548,24 @@ export async function resendInvitation(actor: Actor, organizationId: string, mem
   if (!isInvitationStatus(effectiveStatus(row))) {
     throw new InvitationError('not_pending', `${row.email} has already joined; there is no invitation to resend.`, 409);
   }
+  const org = await loadOrganization(organizationId);
+  const claimedAt = await claimResend(row);
   let invite;
   try {
+    const budget = await reserveInvites(actor, organizationId, 1);
+    if (budget.granted < 1) throw inviteRateLimitError(budget, org.name);
     invite = (await getScalekit().user.resendInvite(organizationId, row.userId)).invite;
   } catch (error) {
-    if (error instanceof ScalekitBadRequestException && errorCodeOf(error) === 'INVITE_NOT_PENDING') {
-      throw new InvitationError('not_pending', `${row.email} has already joined; there is no invitation to resend.`, 409);
-    }
-    throw ScalekitCallError.from(error);
+    const failure =
+      error instanceof InvitationError
+        ? error
+        : error instanceof ScalekitBadRequestException && errorCodeOf(error) === 'INVITE_NOT_PENDING'
+          ? new InvitationError('not_pending', `${row.email} has already joined; there is no invitation to resend.`, 409)
+          : ScalekitCallError.from(error);
+    // A timeout or a server error may have sent the email: then the cooldown stands.
+    if (failure instanceof InvitationError || certainlyUnchanged(failure.code)) await releaseResend(row, claimedAt);
+    throw failure;
   }
-  const now = new Date();
   return db.$transaction(async (tx) => {
     const updated = await tx.membership.update({
       where: { id: row.id },
@@ -438,7 +573,7 @@ export async function resendInvitation(actor: Actor, organizationId: string, mem
         status: 'PENDING_INVITE',
         expiresAt: invite?.expiresAt ? new Date(Number(invite.expiresAt.seconds) * 1000) : row.expiresAt,
         resentCount: invite?.resentCount ?? row.resentCount + 1,
-        lastSentAt: now,
+        lastSentAt: claimedAt,
       },
     });
     await recordAudit(

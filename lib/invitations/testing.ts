@@ -5,6 +5,8 @@
  * Test-only; nothing in the app imports it.
  */
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ScalekitClient } from '@scalekit-sdk/node';
 import { afterAll } from 'vitest';
 import { createEmulator, DEFAULT_SEED_PATH, type Emulator } from '@/emulator/src/index';
@@ -27,6 +29,28 @@ export interface InvitationTestbed {
   scalekit: ScalekitClient;
   fault(fault: { target: string; count?: number; grpcCode?: string; httpStatus?: number; delayMs?: number }): Promise<void>;
   clearFaults(): Promise<void>;
+  /** With `webhooks: true`: resolves once every event the emulator has emitted so far was delivered. */
+  webhooksDelivered(): Promise<void>;
+}
+
+/**
+ * A plain HTTP server in front of the app's webhook route, for the emulator to deliver to, so
+ * what Scalekit sends back after an invite reaches the mirror the way it does in production.
+ */
+async function startWebhookReceiver(): Promise<string> {
+  const { POST } = await import('@/app/api/webhooks/scalekit/route');
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+    const response = await POST(new Request(`http://127.0.0.1${req.url}`, { method: 'POST', headers, body: Buffer.concat(chunks) }));
+    res.writeHead(response.status, { 'content-type': 'application/json' });
+    res.end(await response.text());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 function testSeed(): unknown {
@@ -43,9 +67,10 @@ function testSeed(): unknown {
 }
 
 /** Call at the top level of a test file, before anything reads the environment. */
-export async function useInvitationTestbed({ timeoutMs }: { timeoutMs?: number } = {}): Promise<InvitationTestbed> {
+export async function useInvitationTestbed({ timeoutMs, webhooks = false }: { timeoutMs?: number; webhooks?: boolean } = {}): Promise<InvitationTestbed> {
   const seed = testSeed();
-  const emulator = await createEmulator({ port: 0, seed, environment: { webhookRetryDelaysMs: [] } });
+  const appUrl = webhooks ? await startWebhookReceiver() : undefined;
+  const emulator = await createEmulator({ port: 0, seed, ...(appUrl ? { appUrl } : {}), environment: { webhookRetryDelaysMs: [] } });
   process.env.SCALEKIT_ENVIRONMENT_URL = emulator.url;
   process.env.SCALEKIT_CLIENT_ID = CLIENT_ID;
   process.env.SCALEKIT_CLIENT_SECRET = CLIENT_SECRET;
@@ -72,6 +97,15 @@ export async function useInvitationTestbed({ timeoutMs }: { timeoutMs?: number }
     scalekit: new ScalekitClient(emulator.url, CLIENT_ID, CLIENT_SECRET),
     fault: (fault) => post('POST', fault),
     clearFaults: () => post('DELETE'),
+    webhooksDelivered: async () => {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const events = (await (await fetch(`${emulator.url}/_emulator/events`)).json()) as Array<{ delivered: boolean; lastStatus: number | null; lastError: string | null }>;
+        // Delivered, or an attempt finished and failed (no retries in tests): either way, settled.
+        if (events.every((e) => e.delivered || e.lastStatus !== null || e.lastError !== null) || Date.now() > deadline) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
   };
 }
 

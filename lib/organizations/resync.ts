@@ -147,7 +147,8 @@ export async function resyncOrganization(actor: Actor, organizationId: string, n
           have.role !== want.role ||
           have.status !== want.status ||
           have.syncState !== 'SYNCED' ||
-          have.inviterEmail !== want.inviterEmail ||
+          // Scalekit has no inviter for an API key's invitation: the mirror's record of the key stays.
+          (want.inviterEmail !== null && have.inviterEmail !== want.inviterEmail) ||
           !sameDate(have.acceptedAt, want.acceptedAt) ||
           !sameDate(have.expiresAt, want.expiresAt);
         if (differs) {
@@ -159,7 +160,7 @@ export async function resyncOrganization(actor: Actor, organizationId: string, n
               name: want.name,
               role: want.role,
               status: want.status,
-              inviterEmail: want.inviterEmail,
+              inviterEmail: want.inviterEmail ?? have.inviterEmail,
               acceptedAt: want.acceptedAt,
               expiresAt: want.expiresAt,
               invitedAt: have.invitedAt ?? want.invitedAt,

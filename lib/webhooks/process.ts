@@ -222,7 +222,9 @@ async function applyMembership(tx: Prisma.TransactionClient, data: z.infer<typeo
     email,
     role: mirrorRole(m.roles),
     status,
-    inviterEmail: m.inviter_email?.toLowerCase() ?? null,
+    // Scalekit knows an inviter only when we sent one; an invitation from an API key records the
+    // key's name on our side (lib/invitations/service.ts inviterFields), which no event may erase.
+    ...(m.inviter_email ? { inviterEmail: m.inviter_email.toLowerCase() } : {}),
     acceptedAt: m.accepted_at,
     expiresAt: m.expires_at,
     syncState: 'SYNCED' as const,
@@ -230,6 +232,7 @@ async function applyMembership(tx: Prisma.TransactionClient, data: z.infer<typeo
   };
   const createData = {
     organizationId,
+    inviterEmail: null,
     ...fields,
     name: user.name,
     invitedAt: status === 'ACTIVE' ? null : (m.created_at ?? occurredAt),

@@ -236,6 +236,8 @@ describe('GET, resend and revoke', () => {
     const globexList = await call(GET(req('GET', '/api/invitations', machine(globexKey))));
     expect(globexList.body.invitations.map((i: { id: string }) => i.id)).not.toContain(id);
 
+    // Its email went out over a minute ago, past the resend cooldown (lib/invitations/resend.int.test.ts).
+    await prisma.membership.update({ where: { id }, data: { lastSentAt: new Date(Date.now() - 120_000) } });
     expect(await call(RESEND(req('POST', `/api/invitations/${id}/resend`, machine(globexKey)), params(id)))).toMatchObject({ status: 404 });
     expect(await call(RESEND(req('POST', `/api/invitations/${id}/resend`, browser(adaSession, { csrf: false })), params(id)))).toMatchObject({ status: 403 });
     const resent = await call(RESEND(req('POST', `/api/invitations/${id}/resend`, browser(adaSession)), params(id)));

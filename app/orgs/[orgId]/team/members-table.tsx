@@ -47,7 +47,9 @@ export function MembersTable({ orgId, rows, canManage, currentUserId }: { orgId:
                   {badge.label}
                 </Badge>
               </TableCell>
-              <TableCell className="text-muted-foreground">{row.inviterEmail ?? '—'}</TableCell>
+              <TableCell className="text-muted-foreground" data-testid="member-inviter">
+                {row.inviterEmail ?? '—'}
+              </TableCell>
               <TableCell>
                 <DateCell date={row.invitedAt} />
               </TableCell>

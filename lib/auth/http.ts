@@ -7,6 +7,7 @@ import { NextResponse } from 'next/server';
 import { getEnv } from '@/lib/env';
 import { csrfRejectedResponse } from '@/lib/auth/csrf';
 import { readCookie } from '@/lib/auth/guards';
+import { readBodyForm } from '@/lib/http/read-body';
 import { getSessionCookieVerifier, SESSION_COOKIE_NAME, type SessionClaims } from '@/lib/session/cookie';
 
 export const NO_STORE = 'private, no-store';
@@ -43,15 +44,19 @@ export function clientOf(request: Request): { ip: string | null; userAgent: stri
   };
 }
 
-/** Reads a urlencoded or multipart form; null when the body is something else or unreadable. */
-export async function readForm(request: Request): Promise<FormData | null> {
-  const type = request.headers.get('content-type') ?? '';
-  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) return null;
-  try {
-    return await request.formData();
-  } catch {
-    return null;
-  }
+/** The auth forms carry a token and an id or two; nothing legitimate comes near this. */
+export const FORM_MAX_BYTES = 16 * 1024;
+
+/**
+ * Reads a urlencoded or multipart form (`form` is null when the body is something else or
+ * unreadable), counting bytes while streaming: past FORM_MAX_BYTES it stops reading and gives
+ * the 413 to answer with, chunked or not.
+ */
+export async function readForm(request: Request): Promise<{ ok: true; form: FormData | null } | { ok: false; response: NextResponse }> {
+  const read = await readBodyForm(request, FORM_MAX_BYTES);
+  if (read.ok) return { ok: true, form: read.value };
+  if (read.status === 413) return { ok: false, response: jsonError(read.status, read.code, read.message) };
+  return { ok: true, form: null };
 }
 
 export function wantsJson(request: Request): boolean {

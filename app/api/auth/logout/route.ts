@@ -13,7 +13,9 @@ import { clearedSessionCookieAttributes, SESSION_COOKIE_NAME } from '@/lib/sessi
  */
 export async function POST(request: NextRequest) {
   const env = getEnv();
-  const form = await readForm(request);
+  const read = await readForm(request);
+  if (!read.ok) return read.response;
+  const { form } = read;
   const claims = await sessionClaimsFromRequest(request);
   if (!claims) return signedOut(SIGNED_OUT_PATH, env.APP_URL);
 

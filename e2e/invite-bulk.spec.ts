@@ -53,9 +53,9 @@ test('bulk invite: a 200-row CSV with 20 bad rows flags exactly those, sends the
   expect(download.suggestedFilename()).toBe('team-results.csv');
   const results = await (await download.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString('utf8'));
   const lines = results.replace(/^\uFEFF/, '').trim().split('\r\n');
-  expect(lines[0]).toBe('row,email,name,role,result,reason');
+  expect(lines[0]).toBe('"row","email","name","role","result","reason"');
   expect(lines).toHaveLength(201);
-  expect(lines.filter((l) => l.includes(',invited,'))).toHaveLength(180);
+  expect(lines.filter((l) => l.includes(',"invited",'))).toHaveLength(180);
 
   // The same file again: everyone is already invited, nothing is ready to send.
   await page.getByRole('button', { name: 'Upload another file' }).click();

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CSV_MAX_ROWS, csvCell, parseInviteCsv, toCsv, type CsvRow } from './csv';
+import { CSV_MAX_ROWS, parseInviteCsv, toCsv, type CsvRow } from './csv';
 
 function rowsOf(text: string): CsvRow[] {
   const result = parseInviteCsv(text);
@@ -113,11 +113,9 @@ describe('parseInviteCsv properties', () => {
 });
 
 describe('csv export', () => {
-  it('defuses formulas and quotes what needs quoting', () => {
-    expect(csvCell('=HYPERLINK("http://evil")')).toBe(`"'=HYPERLINK(""http://evil"")"`);
-    expect(csvCell('+1')).toBe("'+1");
-    expect(csvCell('a,b')).toBe('"a,b"');
-    expect(csvCell(null)).toBe('');
-    expect(toCsv(['row', 'email'], [[2, 'a@x.test']])).toBe('row,email\r\n2,a@x.test\r\n');
+  it('writes bulk results through the shared writer: every field quoted, formulas defused, also after a semicolon', () => {
+    expect(toCsv(['row', 'email', 'reason'], [[2, 'a@x.test', null], [3, '=HYPERLINK("http://evil")', 'a;=1+1']])).toBe(
+      `"row","email","reason"\r\n"2","a@x.test",""\r\n"3","'=HYPERLINK(""http://evil"")","a;'=1+1"\r\n`,
+    );
   });
 });

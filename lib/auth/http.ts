@@ -20,11 +20,12 @@ export function redirectTo(target: string, status: 302 | 303 = 303): NextRespons
   return response;
 }
 
-/** Back to the sign-in page with a banner (app/login/login-error.ts renders the code). */
-export function loginErrorRedirect(code: string, description?: string): NextResponse {
-  const params = new URLSearchParams({ error: code });
-  if (description) params.set('error_description', description);
-  return redirectTo(`/login?${params.toString()}`);
+/**
+ * Back to the sign-in page with a banner. Only the code travels: app/login/login-error.ts has the
+ * sentence for it, and the page shows no text from the URL.
+ */
+export function loginErrorRedirect(code: string): NextResponse {
+  return redirectTo(`/login?${new URLSearchParams({ error: code }).toString()}`);
 }
 
 /** The session cookie's verified claims (signature + expiry only), whatever the row says. */

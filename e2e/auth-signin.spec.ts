@@ -64,6 +64,8 @@ test.describe('sign-in journeys', () => {
     await expect(page).toHaveURL(/\/login\?error=invalid_state/);
     await expect(new LoginPage(page).errorBanner).toContainText('already used or has expired');
     await page.goto('/api/auth/callback?error=access_denied&error_description=Signup%20is%20by%20invitation%20only&state=x');
-    await expect(new LoginPage(page).errorBanner).toContainText('Signup is by invitation only');
+    // The app's sentence for the code, not the identity provider's description.
+    await expect(new LoginPage(page).errorBanner).toContainText('Teamgate is invitation only');
+    await expect(new LoginPage(page).errorBanner).not.toContainText('Signup is by');
   });
 });

@@ -53,9 +53,9 @@ test('bulk invite: a 200-row CSV with 20 bad rows flags exactly those, sends the
   expect(download.suggestedFilename()).toBe('team-results.csv');
   const results = await (await download.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString('utf8'));
   const lines = results.replace(/^\uFEFF/, '').trim().split('\r\n');
-  expect(lines[0]).toBe('row,email,name,role,result,reason');
+  expect(lines[0]).toBe('"row","email","name","role","result","reason"');
   expect(lines).toHaveLength(201);
-  expect(lines.filter((l) => l.includes(',invited,'))).toHaveLength(180);
+  expect(lines.filter((l) => l.includes(',"invited",'))).toHaveLength(180);
 
   // The same file again: everyone is already invited, nothing is ready to send.
   await page.getByRole('button', { name: 'Upload another file' }).click();
@@ -72,4 +72,53 @@ test('bulk invite refuses a file without an email column with a clear message', 
   const bulk = new BulkInvitePage(page);
   await bulk.uploadCsv('people.csv', 'name,role\nAda,admin\n');
   await expect(page.getByRole('alert').filter({ hasText: 'No email column found' })).toBeVisible();
+});
+
+/** A CSV of exactly `bytes` bytes (ASCII): a header and as many rows as it takes, the last one cut to fit. */
+function csvOfSize(tag: string, bytes: number): string {
+  const lines = ['email,role,name'];
+  let size = lines[0]!.length;
+  for (let i = 0; size < bytes; i++) {
+    const line = `big${i}-${tag}@bulk.test,member,${'Padding name '.repeat(6)}${i}`;
+    lines.push(line);
+    size += line.length + 2;
+  }
+  return lines.join('\r\n').slice(0, bytes);
+}
+
+test('csvUpload_tooLarge_browser: a 1.5 MB CSV gets the app’s sentence before anything is uploaded', async ({ page }) => {
+  const tag = randomBytes(4).toString('hex');
+  const { orgId, admin } = await privateOrganization(tag);
+  await signIn(page, admin, `/orgs/${orgId}/team/bulk`);
+  const bulk = new BulkInvitePage(page);
+  const posts: string[] = [];
+  page.on('request', (request) => {
+    if (request.method() === 'POST') posts.push(request.url());
+  });
+  await bulk.uploadCsv('big.csv', csvOfSize(tag, 1_500_000));
+  await expect(bulk.fileError).toContainText('The file is larger than 1 MB (it is 1.5 MB)');
+  await expect(bulk.fileError).toContainText('Split it into smaller files');
+  expect(posts).toEqual([]);
+  await expect(bulk.heading).toBeVisible();
+});
+
+test('csvUpload_tooLarge_server: a 1.5 MB CSV that gets past the browser’s check is refused by the server with the same sentence, not a 500', async ({ page }) => {
+  const tag = randomBytes(4).toString('hex');
+  const { orgId, admin } = await privateOrganization(tag);
+  // A client without the browser-side check (an old tab, a script): the page's own File.size reads 1 byte.
+  await page.addInitScript(() => {
+    Object.defineProperty(File.prototype, 'size', { configurable: true, get: () => 1 });
+  });
+  await signIn(page, admin, `/orgs/${orgId}/team/bulk`);
+  const bulk = new BulkInvitePage(page);
+  const actions: Array<Promise<number>> = [];
+  page.on('request', (request) => {
+    if (request.method() === 'POST') actions.push(request.response().then((r) => r?.status() ?? 0));
+  });
+  await bulk.uploadCsv('big.csv', csvOfSize(tag, 1_500_000));
+  await expect(bulk.fileError).toContainText('The file is larger than 1 MB (it is 1.5 MB)');
+  expect(await Promise.all(actions)).toEqual([200]);
+  await expect(page.getByText('The team could not be loaded')).toHaveCount(0);
+  await expect(bulk.heading).toBeVisible();
+  expect(await bulk.rows.count()).toBe(0);
 });

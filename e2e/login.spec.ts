@@ -82,23 +82,30 @@ test.describe('sign-in page', () => {
     await expect(page.locator('input[name="returnTo"]')).toHaveCount(0);
   });
 
-  test('shows the error from the query as text, never as HTML', async ({ page }) => {
+  test('shows only the app’s own sentence for an error code, never error_description from the query (as HTML or as text)', async ({ page }) => {
     const login = new LoginPage(page);
-    await login.goto({ error: 'access_denied', error_description: '<img src=x onerror="window.__xss=1"><b>bold</b>' });
+    await login.goto({ error: 'access_denied', error_description: '<img src=x onerror="window.__xss=1"><b>bold</b> Your account is locked: call +1 555 0100' });
     await expect(login.errorBanner).toBeVisible();
     await expect(login.errorBanner).toHaveAttribute('role', 'alert');
     await expect(login.errorBanner).toContainText('Sign-in was not completed');
-    await expect(login.errorBanner).toContainText('<b>bold</b>');
+    await expect(login.errorBanner).toContainText('Teamgate is invitation only');
     await expect(login.errorBanner).toContainText('Error code: access_denied');
+    await expect(login.errorBanner).not.toContainText('bold');
+    await expect(login.errorBanner).not.toContainText('555 0100');
+    await expect(page.getByText('555 0100')).toHaveCount(0);
     await expect(login.errorBanner.locator('img, b')).toHaveCount(0);
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
   });
 
-  test('explains an unknown error without echoing a malformed code', async ({ page }) => {
+  test('explains an unknown error without echoing the code, well-formed or not', async ({ page }) => {
     const login = new LoginPage(page);
     await login.goto({ error: '"><script>alert(1)</script>' });
     await expect(login.errorBanner).toContainText('Sign-in did not complete');
     await expect(login.errorBanner).not.toContainText('script');
+    await login.goto({ error: 'call_support_at_evil_example', error_description: 'Call +1 555 0100' });
+    await expect(login.errorBanner).toContainText('Sign-in did not complete');
+    await expect(login.errorBanner).not.toContainText('evil');
+    await expect(login.errorBanner).not.toContainText('555');
   });
 
   test('works with JavaScript turned off', async ({ browser }) => {

@@ -1,18 +1,20 @@
 /**
- * Turns the `error` / `error_description` query parameters that the auth routes (or the identity
- * provider, passed through) put on /login into what the banner shows.
+ * Turns the `error` code that the auth routes (or the identity provider, passed through) put on
+ * /login into what the banner shows.
  *
- * Both values come from the URL, so anyone can craft them: they are only ever rendered as text,
- * cut to a sane length, stripped of control characters, and the code must look like an OAuth
- * error code — otherwise it is treated as unknown rather than shown.
+ * Anyone can craft a /login link, so the banner is made of the app's own sentences only: a known
+ * code gets its sentence, anything else one generic sentence. `error_description` is never read
+ * (it would let a link put any text, "call this number", under our logo), and an unknown code is
+ * not repeated either.
  */
 
-export type LoginErrorView = { title: string; detail?: string; code?: string };
+export type LoginErrorView = { title: string; detail: string; code?: string };
 
-const KNOWN: Record<string, { title: string; detail: string }> = {
+export const LOGIN_ERRORS = {
   access_denied: {
     title: 'Sign-in was not completed',
-    detail: 'The sign-in was cancelled or your account is not allowed in. If you expected access, ask your admin for an invitation.',
+    detail:
+      'The sign-in was cancelled, or this account is not allowed in: Teamgate is invitation only. If you expected access, ask an admin of your organization for an invitation.',
   },
   invitation_required: {
     title: 'An invitation is required',
@@ -28,6 +30,31 @@ const KNOWN: Record<string, { title: string; detail: string }> = {
     title: 'That sign-in link was already used or has expired',
     detail: 'Sign-in attempts expire after 10 minutes. Please start again.',
   },
+  invalid_request: { title: 'Sign-in did not complete', detail: 'The sign-in response was incomplete. Please start again.' },
+  invalid_grant: {
+    title: 'Sign-in did not complete',
+    detail: 'That sign-in response was already used or has expired. Please start again.',
+  },
+  invalid_token: { title: 'Sign-in did not complete', detail: 'We could not verify the sign-in response. Please start again.' },
+  no_organization: {
+    title: 'No organization yet',
+    detail: 'Your account is not a member of any organization yet. Ask an admin for an invitation.',
+  },
+  // From the sign-in forms and the invitation link (lib/auth/login.ts parseLoginQuery).
+  invalid_organization_id: {
+    title: 'That organization ID is not valid',
+    detail: 'Organization IDs look like org_… — check the ID your admin gave you, or sign in with your email.',
+  },
+  invalid_email: { title: 'That email address is not valid', detail: 'Check the address and try again.' },
+  unknown_provider: { title: 'That sign-in provider is not offered', detail: 'Choose Google, GitHub, Microsoft, email or SSO.' },
+  sso_hint_required: {
+    title: 'Tell us who you are to use SSO',
+    detail: 'Enter your work email or your organization ID to sign in with SSO.',
+  },
+  invitation_link_incomplete: {
+    title: 'This invitation link is incomplete',
+    detail: 'It does not say who was invited. Open the link from the invitation email again, or ask your admin for a new one.',
+  },
   sso_not_configured: {
     title: 'No single sign-on for that address',
     detail: 'We could not find an SSO connection for that email or organization. Try another sign-in method.',
@@ -37,28 +64,22 @@ const KNOWN: Record<string, { title: string; detail: string }> = {
     detail: 'The identity service did not respond. Please try again in a moment.',
   },
   server_error: { title: 'Something went wrong while signing you in', detail: 'Please try again.' },
-};
+} as const satisfies Record<string, { title: string; detail: string }>;
 
-const MAX_DETAIL = 300;
-const CODE_SHAPE = /^[a-z0-9_.-]{1,64}$/i;
+export type LoginErrorCode = keyof typeof LOGIN_ERRORS;
 
-function clean(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
-  return flat.length > MAX_DETAIL ? `${flat.slice(0, MAX_DETAIL - 1)}…` : flat;
+const UNKNOWN = { title: 'Sign-in did not complete', detail: 'Please try again, or use another sign-in method.' };
+
+function isKnown(code: string): code is LoginErrorCode {
+  return Object.hasOwn(LOGIN_ERRORS, code);
 }
 
-export function describeLoginError(error: string | undefined, description: string | undefined): LoginErrorView | null {
+/** The banner for an `error` code, or null without one. The code is shown only when it is ours. */
+export function describeLoginError(error: string | undefined): LoginErrorView | null {
   if (!error) return null;
-  const code = CODE_SHAPE.test(error) ? error.toLowerCase() : undefined;
-  const known = code ? KNOWN[code] : undefined;
-  const fromProvider = description ? clean(description) : '';
-  if (known) return { title: known.title, detail: fromProvider || known.detail, code };
-  return {
-    title: 'Sign-in did not complete',
-    detail: fromProvider || 'Please try again, or use another sign-in method.',
-    code,
-  };
+  const code = error.trim().toLowerCase();
+  if (isKnown(code)) return { ...LOGIN_ERRORS[code], code };
+  return { ...UNKNOWN };
 }
 
 /** Next gives repeated query keys as arrays; only the first value means anything here. */

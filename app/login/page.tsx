@@ -10,7 +10,7 @@ import { describeLoginError, firstParam } from './login-error';
 
 export const metadata: Metadata = {
   title: 'Sign in',
-  // Sign-in pages have nothing worth indexing and may carry ?error= text.
+  // Sign-in pages have nothing worth indexing and may carry ?error= codes.
   robots: { index: false },
 };
 
@@ -50,7 +50,8 @@ function Divider({ children }: { children: React.ReactNode }) {
 export default async function LoginPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const query = await searchParams;
   const returnTo = carriedReturnTo(firstParam(query.returnTo));
-  const error = describeLoginError(firstParam(query.error), firstParam(query.error_description));
+  // Only the code: error_description is anyone's text and never shown (login-error.ts).
+  const error = describeLoginError(firstParam(query.error));
   const loginHint = firstParam(query.login_hint)?.slice(0, 320) ?? '';
   const ssoOpen = firstParam(query.sso) === '1';
 
@@ -68,7 +69,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
             <Alert variant="destructive" data-testid="login-error">
               <CircleAlertIcon aria-hidden="true" />
               <AlertTitle>{error.title}</AlertTitle>
-              {error.detail ? <AlertDescription>{error.detail}</AlertDescription> : null}
+              <AlertDescription>{error.detail}</AlertDescription>
               {error.code ? (
                 <AlertDescription className="font-mono text-xs text-muted-foreground">Error code: {error.code}</AlertDescription>
               ) : null}

@@ -10,6 +10,7 @@ import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import type { BulkCounts } from '@/lib/invitations/bulk';
+import { csvTooLargeMessage } from '@/lib/invitations/csv-limits';
 import { bulkJobRowsAction, previewBulkAction, sendBulkChunkAction } from '@/app/orgs/[orgId]/team/bulk/actions';
 import type { BulkRowView } from './bulk-types';
 
@@ -46,8 +47,8 @@ export function BulkInvite({ orgId, maxBytes, maxRows, limitsText }: { orgId: st
     setFileError(null);
     const file = form.get('file');
     if (!(file instanceof File) || file.size === 0) return setFileError('Choose a CSV file to upload.');
-    // Checked here too: a file over the server action's body limit would fail without our message.
-    if (file.size > maxBytes) return setFileError(`The file is ${(file.size / 1_000_000).toFixed(1)} MB; the limit is 1 MB. Split it into smaller files.`);
+    // Checked here first, so a large file is never uploaded at all; the server says the same.
+    if (file.size > maxBytes) return setFileError(csvTooLargeMessage(file.size));
     startUpload(async () => {
       const result = await previewBulkAction(form);
       if (!result.ok) {

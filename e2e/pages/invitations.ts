@@ -108,9 +108,12 @@ export class BulkInvitePage {
   readonly rows: Locator;
   readonly progress: Locator;
   readonly download: Locator;
+  /** The "That file cannot be used" alert under the file input. */
+  readonly fileError: Locator;
 
   constructor(readonly page: Page) {
     this.heading = page.getByRole('heading', { level: 1, name: 'Bulk invite from a CSV' });
+    this.fileError = page.getByRole('alert').filter({ hasText: 'That file cannot be used' });
     this.file = page.getByLabel('CSV file');
     this.upload = page.getByRole('button', { name: 'Upload and check' });
     this.rows = page.getByTestId('bulk-row');

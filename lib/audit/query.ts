@@ -1,6 +1,7 @@
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/authorize';
 import { AUDIT_ACTIONS, type AuditAction } from '@/lib/audit/record';
+import { csvLine } from '@/lib/csv/write';
 import { db } from '@/lib/db';
 import { Prisma } from '@/lib/generated/prisma/client';
 import { decodeCursor, keysetPage, type Cursor } from '@/lib/members/cursor';
@@ -120,19 +121,10 @@ export async function listAuditEvents(actor: Actor, organizationId: string, inpu
 
 export const AUDIT_CSV_HEADER = ['time', 'actor_type', 'actor', 'action', 'target_type', 'target', 'ip', 'user_agent', 'details'] as const;
 
-/**
- * One CSV field. Quoted when needed (RFC 4180), and a cell a spreadsheet would run as a formula
- * (=, +, -, @, tab, CR first) gets a leading apostrophe: audit labels come from user input.
- */
-export function csvField(value: unknown): string {
-  let text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
+/** One event as a CSV record (lib/csv/write.ts: every field quoted, formulas defused; labels come from user input). */
 export function auditCsvLine(row: AuditRow): string {
-  return [
-    row.createdAt.toISOString(),
+  return csvLine([
+    row.createdAt,
     row.actorType,
     row.actorLabel,
     row.action,
@@ -141,9 +133,7 @@ export function auditCsvLine(row: AuditRow): string {
     row.ip,
     row.userAgent,
     row.metadata ?? null,
-  ]
-    .map(csvField)
-    .join(',');
+  ]);
 }
 
 /**
@@ -154,17 +144,17 @@ export async function auditCsv(actor: Actor, organizationId: string, input: Audi
   assertCan(actor, organizationId, 'audit:read');
   const filters = validFilters(input);
   async function* lines(): AsyncGenerator<string> {
-    yield `${AUDIT_CSV_HEADER.join(',')}\r\n`;
+    yield csvLine(AUDIT_CSV_HEADER);
     let cursor: Cursor | null = null;
     let written = 0;
     for (;;) {
       const batch = await fetchPage(organizationId, filters, cursor, 1000);
       for (const row of batch) {
         if (written >= MAX_CSV_ROWS) {
-          yield `${csvField(`truncated after ${MAX_CSV_ROWS} rows; narrow the date range`)}\r\n`;
+          yield csvLine([`truncated after ${MAX_CSV_ROWS} rows; narrow the date range`]);
           return;
         }
-        yield `${auditCsvLine(row)}\r\n`;
+        yield auditCsvLine(row);
         written++;
       }
       const last = batch[batch.length - 1];

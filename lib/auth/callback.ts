@@ -39,9 +39,8 @@ export type CallbackErrorCode =
 
 export interface CallbackFailure {
   ok: false;
+  /** All /login shows: it has a sentence of its own for each (app/login/login-error.ts). */
   code: CallbackErrorCode;
-  /** Safe to show: never a token, never the provider's raw text unless it is a known message. */
-  description?: string;
   /** The flow cookie to delete (single use, even when the attempt fails). */
   flowCookieName?: string;
 }
@@ -100,12 +99,9 @@ export async function completeLogin(input: CallbackInput, deps: CallbackDeps): P
 
   const providerError = query.get('error');
   if (providerError) {
-    return {
-      ok: false,
-      code: PROVIDER_ERRORS[providerError] ?? 'access_denied',
-      description: providerDescription(query.get('error_description')),
-      flowCookieName,
-    };
+    // The description is kept for whoever reads the logs; the person gets our sentence for the code.
+    log.info({ providerError: flatten(providerError, 64), description: flatten(query.get('error_description'), 300) }, 'login callback: the identity provider returned an error');
+    return { ok: false, code: PROVIDER_ERRORS[providerError] ?? 'access_denied', flowCookieName };
   }
 
   if (!flowCookieName) return { ok: false, code: 'invalid_state' };
@@ -239,11 +235,11 @@ export async function completeLogin(input: CallbackInput, deps: CallbackDeps): P
   }
 }
 
-function providerDescription(text: string | null): string | undefined {
+function flatten(text: string | null, max: number): string | undefined {
   if (!text) return undefined;
   // eslint-disable-next-line no-control-regex
   const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
-  return flat.slice(0, 300) || undefined;
+  return flat.slice(0, max) || undefined;
 }
 
 function accessTokenExpiry(exp: unknown, expiresIn: unknown, now: number): Date {

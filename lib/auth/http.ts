@@ -8,6 +8,7 @@ import { getEnv } from '@/lib/env';
 import { csrfRejectedResponse } from '@/lib/auth/csrf';
 import { readCookie } from '@/lib/auth/guards';
 import { clientIpOrNull } from '@/lib/http/client-ip';
+import { readBodyForm } from '@/lib/http/read-body';
 import { appSessionCookieName, getSessionCookieVerifier, type SessionClaims } from '@/lib/session/cookie';
 
 export const NO_STORE = 'private, no-store';
@@ -20,11 +21,12 @@ export function redirectTo(target: string, status: 302 | 303 = 303): NextRespons
   return response;
 }
 
-/** Back to the sign-in page with a banner (app/login/login-error.ts renders the code). */
-export function loginErrorRedirect(code: string, description?: string): NextResponse {
-  const params = new URLSearchParams({ error: code });
-  if (description) params.set('error_description', description);
-  return redirectTo(`/login?${params.toString()}`);
+/**
+ * Back to the sign-in page with a banner. Only the code travels: app/login/login-error.ts has the
+ * sentence for it, and the page shows no text from the URL.
+ */
+export function loginErrorRedirect(code: string): NextResponse {
+  return redirectTo(`/login?${new URLSearchParams({ error: code }).toString()}`);
 }
 
 /** The session cookie's verified claims (signature + expiry only), whatever the row says. */
@@ -43,15 +45,19 @@ export function clientOf(request: Request): { ip: string | null; userAgent: stri
   };
 }
 
-/** Reads a urlencoded or multipart form; null when the body is something else or unreadable. */
-export async function readForm(request: Request): Promise<FormData | null> {
-  const type = request.headers.get('content-type') ?? '';
-  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) return null;
-  try {
-    return await request.formData();
-  } catch {
-    return null;
-  }
+/** The auth forms carry a token and an id or two; nothing legitimate comes near this. */
+export const FORM_MAX_BYTES = 16 * 1024;
+
+/**
+ * Reads a urlencoded or multipart form (`form` is null when the body is something else or
+ * unreadable), counting bytes while streaming: past FORM_MAX_BYTES it stops reading and gives
+ * the 413 to answer with, chunked or not.
+ */
+export async function readForm(request: Request): Promise<{ ok: true; form: FormData | null } | { ok: false; response: NextResponse }> {
+  const read = await readBodyForm(request, FORM_MAX_BYTES);
+  if (read.ok) return { ok: true, form: read.value };
+  if (read.status === 413) return { ok: false, response: jsonError(read.status, read.code, read.message) };
+  return { ok: true, form: null };
 }
 
 export function wantsJson(request: Request): boolean {

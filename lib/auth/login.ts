@@ -48,7 +48,10 @@ export interface LoginRequest {
   forceLogin?: boolean;
 }
 
-export type ParsedLoginRequest = { ok: true; request: LoginRequest } | { ok: false; field: string; message: string };
+/** Codes /login turns into its own sentences (app/login/login-error.ts); the message is for logs and tests. */
+export type LoginQueryErrorCode = 'invalid_organization_id' | 'invalid_email' | 'unknown_provider' | 'sso_hint_required' | 'invitation_link_incomplete';
+
+export type ParsedLoginRequest = { ok: true; request: LoginRequest } | { ok: false; code: LoginQueryErrorCode; field: string; message: string };
 
 function first(params: URLSearchParams, ...names: string[]): string | undefined {
   for (const name of names) {
@@ -69,19 +72,19 @@ export function parseLoginQuery(params: URLSearchParams, intent: LoginIntent = '
   const sso = params.get('sso') === '1' || params.get('sso') === 'true';
 
   if (organizationId !== undefined && !organizationIdSchema.safeParse(organizationId).success) {
-    return { ok: false, field: 'organization_id', message: 'That organization ID is not valid (they look like org_…).' };
+    return { ok: false, code: 'invalid_organization_id', field: 'organization_id', message: 'That organization ID is not valid (they look like org_…).' };
   }
   if (loginHint !== undefined && !emailSchema.safeParse(loginHint).success) {
-    return { ok: false, field: 'login_hint', message: 'That email address is not valid.' };
+    return { ok: false, code: 'invalid_email', field: 'login_hint', message: 'That email address is not valid.' };
   }
   if (provider !== undefined && !(SOCIAL_PROVIDERS as readonly string[]).includes(provider.toLowerCase())) {
-    return { ok: false, field: 'provider', message: 'That sign-in provider is not offered.' };
+    return { ok: false, code: 'unknown_provider', field: 'provider', message: 'That sign-in provider is not offered.' };
   }
   if (sso && !organizationId && !loginHint) {
-    return { ok: false, field: 'login_hint', message: 'Enter your work email or your organization ID to sign in with SSO.' };
+    return { ok: false, code: 'sso_hint_required', field: 'login_hint', message: 'Enter your work email or your organization ID to sign in with SSO.' };
   }
   if (intent === 'invite' && !loginHint) {
-    return { ok: false, field: 'login_hint', message: 'This invitation link is incomplete: it does not say who was invited.' };
+    return { ok: false, code: 'invitation_link_incomplete', field: 'login_hint', message: 'This invitation link is incomplete: it does not say who was invited.' };
   }
   return {
     ok: true,

@@ -67,9 +67,9 @@ describe('bulk invite', () => {
     const { csv, fileName } = await bulkResultsCsv(olga, OPEN_ORG, preview.job.id);
     expect(fileName).toBe('team-results.csv');
     const lines = csv.trim().split('\r\n');
-    expect(lines[0]).toBe('row,email,name,role,result,reason');
+    expect(lines[0]).toBe('"row","email","name","role","result","reason"');
     expect(lines).toHaveLength(201);
-    expect(lines.filter((l) => l.includes(',invited,'))).toHaveLength(180);
+    expect(lines.filter((l) => l.includes(',"invited",'))).toHaveLength(180);
 
     const again = await previewBulkInvite(olga, OPEN_ORG, { fileName: 'team.csv', text });
     expect(again.counts).toMatchObject({ pending: 0, skipped: 200 });

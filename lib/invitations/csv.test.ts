@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CSV_MAX_ROWS, csvCell, parseInviteCsv, toCsv, type CsvRow } from './csv';
+import { CSV_MAX_ROWS, csvTooLargeMessage, parseInviteCsv, toCsv, type CsvRow } from './csv';
 
 function rowsOf(text: string): CsvRow[] {
   const result = parseInviteCsv(text);
@@ -53,7 +53,7 @@ describe('parseInviteCsv', () => {
     expect(parseInviteCsv('PK\u0003\u0004\u0000\u0000')).toMatchObject({ ok: false, code: 'csv_invalid', message: expect.stringMatching(/binary/) });
     expect(parseInviteCsv('email,role\n')).toMatchObject({ ok: false, message: expect.stringMatching(/no rows/) });
     expect(parseInviteCsv('name,role\nAda,admin')).toMatchObject({ ok: false, message: expect.stringMatching(/No email column/) });
-    expect(parseInviteCsv('email\na@x.test', 1_000_001)).toMatchObject({ ok: false, code: 'csv_too_large', message: expect.stringMatching(/limit is 1 MB/) });
+    expect(parseInviteCsv('email\na@x.test', 1_000_001)).toEqual({ ok: false, code: 'csv_too_large', message: csvTooLargeMessage(1_000_001) });
     const tooMany = 'email\n' + Array.from({ length: CSV_MAX_ROWS + 1 }, (_, i) => `u${i}@x.test`).join('\n');
     expect(parseInviteCsv(tooMany)).toMatchObject({ ok: false, code: 'csv_too_many_rows', message: expect.stringMatching(/1,001 rows; the limit is 1,000/) });
     const exactly = 'email\n' + Array.from({ length: CSV_MAX_ROWS }, (_, i) => `u${i}@x.test`).join('\n');
@@ -112,12 +112,18 @@ describe('parseInviteCsv properties', () => {
   });
 });
 
+describe('csvTooLargeMessage', () => {
+  it('says the file is larger than 1 MB, how large it is (rounded up), and what to do', () => {
+    expect(csvTooLargeMessage(1_500_000)).toBe('The file is larger than 1 MB (it is 1.5 MB). Split it into smaller files, each up to 1,000 rows and 1 MB.');
+    expect(csvTooLargeMessage(1_000_001)).toMatch(/^The file is larger than 1 MB \(it is 1\.1 MB\)/);
+    expect(csvTooLargeMessage(12_340_000)).toMatch(/\(it is 12\.4 MB\)/);
+  });
+});
+
 describe('csv export', () => {
-  it('defuses formulas and quotes what needs quoting', () => {
-    expect(csvCell('=HYPERLINK("http://evil")')).toBe(`"'=HYPERLINK(""http://evil"")"`);
-    expect(csvCell('+1')).toBe("'+1");
-    expect(csvCell('a,b')).toBe('"a,b"');
-    expect(csvCell(null)).toBe('');
-    expect(toCsv(['row', 'email'], [[2, 'a@x.test']])).toBe('row,email\r\n2,a@x.test\r\n');
+  it('writes bulk results through the shared writer: every field quoted, formulas defused, also after a semicolon', () => {
+    expect(toCsv(['row', 'email', 'reason'], [[2, 'a@x.test', null], [3, '=HYPERLINK("http://evil")', 'a;=1+1']])).toBe(
+      `"row","email","reason"\r\n"2","a@x.test",""\r\n"3","'=HYPERLINK(""http://evil"")","a;'=1+1"\r\n`,
+    );
   });
 });

@@ -1,5 +1,6 @@
 import Papa from 'papaparse';
 import { ROLES } from '@/lib/auth/permissions';
+import { CSV_MAX_BYTES, CSV_MAX_ROWS, csvTooLargeMessage } from './csv-limits';
 import { parseInviteInput, type InviteInput } from './schemas';
 
 /**
@@ -11,9 +12,7 @@ import { parseInviteInput, type InviteInput } from './schemas';
  * gives one file-level error. Nothing here throws on bad input.
  */
 
-export const CSV_MAX_BYTES = 1_000_000;
-export const CSV_MAX_ROWS = 1_000;
-export const CSV_LIMITS_TEXT = `up to ${CSV_MAX_ROWS.toLocaleString('en-US')} rows and 1 MB`;
+export { CSV_LIMITS_TEXT, CSV_MAX_BYTES, CSV_MAX_ROWS, csvTooLargeMessage } from './csv-limits';
 
 export interface CsvRow {
   /** The row's line in a spreadsheet: the header is row 1, the first data row 2 (1 without a header). */
@@ -59,7 +58,7 @@ function clean(cell: unknown): string {
 /** Parse CSV text (already decoded). `byteLength` is the upload's size, checked before parsing. */
 export function parseInviteCsv(text: string, byteLength: number = Buffer.byteLength(text, 'utf8')): CsvParseResult {
   if (byteLength > CSV_MAX_BYTES) {
-    return { ok: false, code: 'csv_too_large', message: `The file is ${(byteLength / 1_000_000).toFixed(1)} MB; the limit is 1 MB (${CSV_LIMITS_TEXT}). Split it into smaller files.` };
+    return { ok: false, code: 'csv_too_large', message: csvTooLargeMessage(byteLength) };
   }
   const body = text.replace(/^\uFEFF/, '');
   if (body.includes('\u0000')) {
@@ -135,13 +134,5 @@ function truncate(text: string, max = 60): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-/** A cell for a CSV export, defused against spreadsheet formula injection. */
-export function csvCell(value: string | number | null | undefined): string {
-  let text = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function toCsv(header: string[], rows: Array<Array<string | number | null | undefined>>): string {
-  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
-}
+// Exports go through the one writer (quoted fields, formula defence); bulk results use it from here.
+export { toCsv } from '@/lib/csv/write';

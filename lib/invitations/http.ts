@@ -2,6 +2,7 @@ import type { Membership } from '@/lib/generated/prisma/client';
 import { ApiKeyError } from '@/lib/api-keys/service';
 import type { Actor } from '@/lib/auth/actor';
 import { actorCan, ForbiddenError } from '@/lib/auth/authorize';
+import { readBodyText } from '@/lib/http/read-body';
 import { errorForLog, log } from '@/lib/log';
 import { InvitationError, ScalekitCallError } from './errors';
 import { effectiveStatus } from './service';
@@ -100,17 +101,11 @@ export async function readJson(request: Request): Promise<{ ok: true; body: unkn
   if (!/^application\/json\b/i.test(type)) {
     return { ok: false, response: errorJson(415, 'unsupported_media_type', 'Send the body as JSON with "Content-Type: application/json".') };
   }
-  const declared = Number(request.headers.get('content-length') ?? 0);
-  if (declared > MAX_JSON_BYTES) return { ok: false, response: errorJson(413, 'body_too_large', `The body is larger than ${MAX_JSON_BYTES / 1000} KB.`) };
-  let text: string;
+  // Counted while streaming, so a chunked body without Content-Length stops at the limit too.
+  const read = await readBodyText(request, MAX_JSON_BYTES);
+  if (!read.ok) return { ok: false, response: errorJson(read.status, read.code, read.message) };
   try {
-    text = await request.text();
-  } catch {
-    return { ok: false, response: errorJson(400, 'invalid_body', 'The request body could not be read.') };
-  }
-  if (Buffer.byteLength(text) > MAX_JSON_BYTES) return { ok: false, response: errorJson(413, 'body_too_large', `The body is larger than ${MAX_JSON_BYTES / 1000} KB.`) };
-  try {
-    return { ok: true, body: JSON.parse(text) };
+    return { ok: true, body: JSON.parse(read.value) };
   } catch {
     return { ok: false, response: errorJson(400, 'invalid_json', 'The body is not valid JSON.') };
   }

@@ -26,7 +26,7 @@ describe('code exchange while Scalekit fails', () => {
     await tokenEndpointFails(status);
     const failed = await finishLogin(stack, login);
     expect(failed).toMatchObject({ ok: false, code: 'temporarily_unavailable' });
-    const shown = describeLoginError(failed.ok ? undefined : failed.code, undefined);
+    const shown = describeLoginError(failed.ok ? undefined : failed.code);
     expect(shown).toMatchObject({ title: 'Sign-in is temporarily unavailable' });
     expect(await prisma.session.count()).toBe(sessionsBefore);
 

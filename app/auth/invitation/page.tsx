@@ -27,7 +27,7 @@ export default async function InvitationChoicePage({ searchParams }: { searchPar
     new URLSearchParams({ login_hint: single(query.login_hint), organization_id: single(query.organization_id) }),
     'invite',
   );
-  if (!parsed.ok) redirect(`/login?error=invalid_request&error_description=${encodeURIComponent(parsed.message)}`);
+  if (!parsed.ok) redirect(`/login?${new URLSearchParams({ error: parsed.code }).toString()}`);
   const invite = parsed.request;
   const initiate = `/auth/login/initiate?${new URLSearchParams({
     login_hint: invite.loginHint!,

@@ -1,20 +1,12 @@
 import type { NextRequest } from 'next/server';
 import { getEnv } from '@/lib/env';
-import { completeLogin, type CallbackErrorCode } from '@/lib/auth/callback';
+import { completeLogin } from '@/lib/auth/callback';
 import { clientOf, loginErrorRedirect, redirectTo, sessionClaimsFromRequest } from '@/lib/auth/http';
 import { clearedLoginFlowCookieAttributes } from '@/lib/auth/login-flow';
 import { getScalekit } from '@/lib/scalekit/client';
 import { appSessionCookieAttributes, appSessionCookieName, signAppSessionCookie } from '@/lib/session/cookie';
 import { getLoginFlowKey } from '@/lib/session/keys';
 import { revokeSession } from '@/lib/session/store';
-
-// Shown on /login for the codes app/login/login-error.ts has no text of its own for.
-const DESCRIPTIONS: Partial<Record<CallbackErrorCode, string>> = {
-  invalid_request: 'The sign-in response was incomplete. Please start again.',
-  invalid_grant: 'That sign-in response was already used or has expired. Please start again.',
-  invalid_token: 'We could not verify the sign-in response. Please start again.',
-  no_organization: 'Your account is not a member of any organization yet. Ask an admin for an invitation.',
-};
 
 /** GET /api/auth/callback — Scalekit sends the browser back here with ?code&state (or ?error). */
 export async function GET(request: NextRequest) {
@@ -36,7 +28,7 @@ export async function GET(request: NextRequest) {
   );
 
   if (!result.ok) {
-    const response = loginErrorRedirect(result.code, result.description ?? DESCRIPTIONS[result.code]);
+    const response = loginErrorRedirect(result.code);
     if (result.flowCookieName) response.cookies.set(result.flowCookieName, '', clearedLoginFlowCookieAttributes(env.APP_URL));
     return response;
   }

@@ -16,7 +16,7 @@ export async function GET(request: NextRequest) {
   const limited = await loginRateLimited(request);
   if (limited) return limited;
   const parsed = parseLoginQuery(request.nextUrl.searchParams, 'login');
-  if (!parsed.ok) return loginErrorRedirect('invalid_request', parsed.message);
+  if (!parsed.ok) return loginErrorRedirect(parsed.code);
   const begun = await beginLogin(parsed.request, {
     scalekit: getScalekit(),
     appUrl: getEnv().APP_URL,

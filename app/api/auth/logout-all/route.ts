@@ -9,7 +9,9 @@ import { clearedSessionCookieAttributes, sessionCookieName } from '@/lib/session
 /** POST /api/auth/logout-all (form: csrf_token) — "sign out of all devices". */
 export async function POST(request: NextRequest) {
   const env = getEnv();
-  const form = await readForm(request);
+  const read = await readForm(request);
+  if (!read.ok) return read.response;
+  const { form } = read;
   const claims = await sessionClaimsFromRequest(request);
   let target = SIGNED_OUT_PATH;
   if (claims) {

@@ -13,7 +13,9 @@ import { clearedSessionCookieAttributes, sessionCookieName } from '@/lib/session
  */
 export async function POST(request: NextRequest) {
   const env = getEnv();
-  const form = await readForm(request);
+  const read = await readForm(request);
+  if (!read.ok) return read.response;
+  const { form } = read;
   const claims = await sessionClaimsFromRequest(request);
   if (!claims) return signedOut(SIGNED_OUT_PATH, env.APP_URL);
 

@@ -1,9 +1,20 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { verifyCsrf } from '@/lib/auth/csrf';
 import { getSessionContextFromRequest } from '@/lib/auth/guards';
-import { csrfRefused, jsonError, NO_STORE, readForm, redirectTo, wantsJson } from '@/lib/auth/http';
+import { csrfRefused, FORM_MAX_BYTES, jsonError, NO_STORE, readForm, redirectTo, wantsJson } from '@/lib/auth/http';
 import { switchOrganization, switchOrgInput } from '@/lib/auth/switch-org';
+import { readBodyText } from '@/lib/http/read-body';
 import { appSessionCookieAttributes, appSessionCookieName, signAppSessionCookie } from '@/lib/session/cookie';
+
+/** Unparseable or non-object JSON reads as no fields; the schema below then says what is missing. */
+function jsonObject(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
 
 /**
  * POST /api/auth/switch-org — form (organizationId, returnTo, csrf_token) from the header's org
@@ -19,9 +30,13 @@ export async function POST(request: NextRequest) {
   let fields: Record<string, unknown>;
   let formToken: string | null = null;
   if (json) {
-    fields = ((await request.json().catch(() => null)) ?? {}) as Record<string, unknown>;
+    const read = await readBodyText(request, FORM_MAX_BYTES);
+    if (!read.ok) return jsonError(read.status, read.code, read.message);
+    fields = jsonObject(read.value);
   } else {
-    const form = await readForm(request);
+    const read = await readForm(request);
+    if (!read.ok) return read.response;
+    const { form } = read;
     fields = form ? Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string')) : {};
     formToken = typeof fields.csrf_token === 'string' ? fields.csrf_token : null;
   }

@@ -1,4 +1,5 @@
 import { clientIp } from '@/lib/http/client-ip';
+import { readBodyText } from '@/lib/http/read-body';
 import { requestLogger } from '@/lib/http/request-logger';
 import { errorForLog } from '@/lib/log';
 import { consumeRateLimit, rateLimitHeaders, rateLimits } from '@/lib/rate-limit/limiter';
@@ -38,10 +39,10 @@ export async function POST(request: Request): Promise<Response> {
     );
   }
 
-  const declared = Number(request.headers.get('content-length') ?? 0);
-  if (declared > MAX_BODY_BYTES) return errorResponse(413, 'payload_too_large', 'Webhook bodies are limited to 256 KB.');
-  const raw = await request.text();
-  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) return errorResponse(413, 'payload_too_large', 'Webhook bodies are limited to 256 KB.');
+  // Counted while streaming: a chunked body has no Content-Length to check first.
+  const read = await readBodyText(request, MAX_BODY_BYTES);
+  if (!read.ok) return errorResponse(read.status, read.code, read.message);
+  const raw = read.value;
 
   let event;
   try {

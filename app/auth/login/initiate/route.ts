@@ -19,7 +19,7 @@ export async function GET(request: NextRequest) {
   if (limited) return limited;
   const params = request.nextUrl.searchParams;
   const parsed = parseLoginQuery(params, 'invite');
-  if (!parsed.ok) return loginErrorRedirect('invalid_request', parsed.message);
+  if (!parsed.ok) return loginErrorRedirect(parsed.code);
   const invite = parsed.request;
 
   const current = await getSessionContextFromRequest(request);

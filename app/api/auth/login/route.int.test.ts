@@ -1,0 +1,47 @@
+import { NextRequest } from 'next/server';
+import { describe, expect, it } from 'vitest';
+import { LOGIN_ERRORS } from '@/app/login/login-error';
+import { readDemoSeed, seedDemoData } from '@/prisma/seed';
+import { useTestDatabase } from '@/test/database';
+import { GET as initiateStart } from '@/app/auth/login/initiate/route';
+import { GET as loginStart } from './route';
+
+/**
+ * A sign-in start the app refuses goes back to /login with a code only: the banner's sentence
+ * comes from app/login/login-error.ts, so nothing in the URL is text for the page to show.
+ */
+
+process.env.RATE_LIMIT_LOGIN_PER_MINUTE = '1000';
+process.env.APP_URL = 'http://localhost:3000';
+const { prisma } = await useTestDatabase();
+await seedDemoData(prisma, readDemoSeed());
+
+function get(path: string): NextRequest {
+  return new NextRequest(`http://localhost:3000${path}`, { headers: { 'x-forwarded-for': '198.51.100.40', accept: 'text/html' } });
+}
+
+function loginRedirect(response: Response): URLSearchParams {
+  expect(response.status).toBe(303);
+  const location = new URL(response.headers.get('location')!);
+  expect(location.origin + location.pathname).toBe('http://localhost:3000/login');
+  return location.searchParams;
+}
+
+describe('refused sign-in starts', () => {
+  it.each([
+    ['/api/auth/login?organization_id=not-an-org', 'invalid_organization_id'],
+    ['/api/auth/login?login_hint=not-an-email', 'invalid_email'],
+    ['/api/auth/login?provider=myspace', 'unknown_provider'],
+    ['/api/auth/login?sso=1', 'sso_hint_required'],
+  ])('loginError_codeOnly: %s redirects to /login?error=%s and nothing else', async (path, code) => {
+    const params = loginRedirect(await loginStart(get(path)));
+    expect([...params.keys()]).toEqual(['error']);
+    expect(params.get('error')).toBe(code);
+    expect(Object.keys(LOGIN_ERRORS)).toContain(code);
+  });
+
+  it('an incomplete invitation link does the same', async () => {
+    const params = loginRedirect(await initiateStart(get('/auth/login/initiate?organization_id=org_acme')));
+    expect([...params.entries()]).toEqual([['error', 'invitation_link_incomplete']]);
+  });
+});

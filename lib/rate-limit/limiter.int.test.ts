@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPrismaClient, setDb } from '@/lib/db';
 import { useTestDatabase } from '@/test/database';
-import { consumeRateLimit, pruneRateLimits, rateLimitHeaders, reserveRateLimits } from '@/lib/rate-limit/limiter';
+import { consumeRateLimit, rateLimitHeaders, reserveRateLimits } from '@/lib/rate-limit/limiter';
 
 const { prisma, url } = await useTestDatabase();
 
@@ -38,13 +38,6 @@ describe('consumeRateLimit', () => {
     setDb(prisma);
     await other.$disconnect();
     expect(all.filter((r) => r.allowed)).toHaveLength(10);
-  });
-
-  it('prunes only long-expired windows', async () => {
-    await prisma.rateLimitBucket.create({ data: { key: 'old', count: 1, resetAt: new Date(Date.now() - 2 * 3600_000) } });
-    await prisma.rateLimitBucket.create({ data: { key: 'fresh', count: 1, resetAt: new Date(Date.now() + 60_000) } });
-    expect(await pruneRateLimits()).toBe(1);
-    expect(await prisma.rateLimitBucket.findUnique({ where: { key: 'fresh' } })).not.toBeNull();
   });
 });
 

@@ -68,11 +68,6 @@ export function rateLimitHeaders(result: RateLimitResult): Record<string, string
   return headers;
 }
 
-/** Drop windows that ended long ago; called opportunistically, never on the hot path. */
-export async function pruneRateLimits(olderThanSeconds = 3600): Promise<number> {
-  return db.$executeRaw`DELETE FROM "RateLimitBucket" WHERE "resetAt" < now() - make_interval(secs => ${olderThanSeconds})`;
-}
-
 export interface RateLimitCheck {
   rule: RateLimitRule;
   subject: string;

@@ -187,6 +187,8 @@ export class ApiKeysPage {
   async createKey(name: string, options: { scopes?: string[]; expiresOn?: string } = {}): Promise<string> {
     await this.fillKey(name, options);
     await this.create.click();
+    // The secret box of the previous key stays up until the new one replaces it: wait for the one that names this key.
+    await expect(this.page.getByText(`Copy the key for “${name}” now`)).toBeVisible();
     await expect(this.secret).toBeVisible();
     return (await this.secret.textContent())!.trim();
   }

@@ -173,7 +173,8 @@ export async function seedDemoData(prisma: PrismaClient, seed: DemoSeed = readDe
     if (markers.length) {
       await tx.processedWebhook.createMany({ data: markers.map((id) => ({ id, type: SEED_MARKER_TYPE, receivedAt: now })), skipDuplicates: true });
     }
-  });
+    // Dozens of sequential queries: Prisma's 5 s default expired on a busy 2-core machine (CI beside other work).
+  }, { maxWait: 10_000, timeout: 60_000 });
   return result;
 }
 

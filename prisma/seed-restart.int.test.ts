@@ -4,6 +4,7 @@ import { removeMember } from '@/lib/members/service';
 import { useTeamTestStack } from '@/lib/members/testing';
 import { updateOrganizationSettings } from '@/lib/organizations/settings';
 import { readDemoSeed, seedDemoData } from './seed';
+import { seedSnapshot } from './seed-testing';
 
 // What a restart of `npm run dev` does to an admin's data: it runs the seed again. The admin's
 // changes go through the real services (Scalekit emulator included), as they would in the app.
@@ -12,14 +13,7 @@ const stack = await useTeamTestStack();
 const { prisma } = stack.db;
 const seed = readDemoSeed();
 
-async function snapshot() {
-  const [organizations, users, memberships] = await Promise.all([
-    prisma.organization.findMany({ orderBy: { id: 'asc' } }),
-    prisma.user.findMany({ orderBy: { id: 'asc' } }),
-    prisma.membership.findMany({ orderBy: [{ organizationId: 'asc' }, { email: 'asc' }] }),
-  ]);
-  return { organizations, users, memberships };
-}
+const snapshot = () => seedSnapshot(prisma);
 
 const membershipId = async (email: string) =>
   (await prisma.membership.findUniqueOrThrow({ where: { organizationId_email: { organizationId: 'org_acme', email } } })).id;

@@ -2,18 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { useTestDatabase } from '@/test/database';
 import { readDemoSeed, seedDemoData } from './seed';
+import { seedSnapshot } from './seed-testing';
 
 const { prisma } = await useTestDatabase();
 const seed = readDemoSeed();
 
-async function snapshot() {
-  const [organizations, users, memberships] = await Promise.all([
-    prisma.organization.findMany({ orderBy: { id: 'asc' } }),
-    prisma.user.findMany({ orderBy: { id: 'asc' } }),
-    prisma.membership.findMany({ orderBy: [{ organizationId: 'asc' }, { email: 'asc' }] }),
-  ]);
-  return { organizations, users, memberships };
-}
+const snapshot = () => seedSnapshot(prisma);
 
 describe('prisma/seed.ts', () => {
   it('mirrors the demo orgs, users and memberships from emulator/seeds/demo.json with the same ids', async () => {

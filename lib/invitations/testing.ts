@@ -5,11 +5,10 @@
  * Test-only; nothing in the app imports it.
  */
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ScalekitClient } from '@scalekit-sdk/node';
 import { afterAll } from 'vitest';
 import { createEmulator, DEFAULT_SEED_PATH, type Emulator } from '@/emulator/src/index';
+import { serveWebhookRoute } from '@/lib/webhooks/testing';
 import type { Actor } from '@/lib/auth/actor';
 import { demoSeedSchema, seedDemoData } from '@/prisma/seed';
 import { useTestDatabase, type TestDatabase } from '@/test/database';
@@ -33,26 +32,6 @@ export interface InvitationTestbed {
   webhooksDelivered(): Promise<void>;
 }
 
-/**
- * A plain HTTP server in front of the app's webhook route, for the emulator to deliver to, so
- * what Scalekit sends back after an invite reaches the mirror the way it does in production.
- */
-async function startWebhookReceiver(): Promise<string> {
-  const { POST } = await import('@/app/api/webhooks/scalekit/route');
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-    const response = await POST(new Request(`http://127.0.0.1${req.url}`, { method: 'POST', headers, body: Buffer.concat(chunks) }));
-    res.writeHead(response.status, { 'content-type': 'application/json' });
-    res.end(await response.text());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
 function testSeed(): unknown {
   const seed = JSON.parse(readFileSync(DEFAULT_SEED_PATH, 'utf8'));
   seed.organizations.push(
@@ -69,7 +48,7 @@ function testSeed(): unknown {
 /** Call at the top level of a test file, before anything reads the environment. */
 export async function useInvitationTestbed({ timeoutMs, webhooks = false }: { timeoutMs?: number; webhooks?: boolean } = {}): Promise<InvitationTestbed> {
   const seed = testSeed();
-  const appUrl = webhooks ? await startWebhookReceiver() : undefined;
+  const appUrl = webhooks ? await serveWebhookRoute() : undefined;
   const emulator = await createEmulator({ port: 0, seed, ...(appUrl ? { appUrl } : {}), environment: { webhookRetryDelaysMs: [] } });
   process.env.SCALEKIT_ENVIRONMENT_URL = emulator.url;
   process.env.SCALEKIT_CLIENT_ID = CLIENT_ID;

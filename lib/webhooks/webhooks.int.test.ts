@@ -1,9 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signWebhook } from '@/emulator/src/index';
 import { POST } from '@/app/api/webhooks/scalekit/route';
 import { useTeamTestStack } from '@/lib/members/testing';
+import { serveWebhookRoute } from '@/lib/webhooks/testing';
 
 /**
  * The webhook receiver: signed like the emulator signs (the same signWebhook), through the route
@@ -13,19 +12,8 @@ import { useTeamTestStack } from '@/lib/members/testing';
 
 const SECRET = 'whsec_dGVhbWdhdGUtZGV2LXdlYmhvb2stc2VjcmV0LW5vdC1yZWFs';
 
-// A plain HTTP server in front of the route handler, for the emulator to deliver to.
-const server: Server = createServer(async (req, res) => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-  const response = await POST(new Request(`http://127.0.0.1${req.url}`, { method: 'POST', headers, body: Buffer.concat(chunks) }));
-  res.writeHead(response.status, { 'content-type': 'application/json' });
-  res.end(await response.text());
-});
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-const appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+// The route behind a real HTTP server, for the emulator to deliver to.
+const appUrl = await serveWebhookRoute();
 
 const stack = await useTeamTestStack({ appUrl });
 const { prisma } = stack.db;

@@ -16,7 +16,7 @@ import { renderToString } from 'react-dom/server';
 import pg from 'pg';
 import { createPrismaClient, setDb } from '../lib/db';
 import type { Actor } from '../lib/auth/actor';
-import { encodeCursor } from '../lib/members/cursor';
+import { encodeCursor } from '../lib/pagination/keyset';
 import { getSeatUsage, listMembers, type ListMembersInput } from '../lib/members/service';
 import { MembersTable } from '../app/orgs/[orgId]/team/members-table';
 import { databaseUrl, migratedTemplate, withAdmin } from '../test/database';

@@ -4,11 +4,12 @@ import { recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db';
 import type { BulkInviteJob, BulkInviteJobStatus, BulkInviteRow, BulkInviteRowStatus, Membership } from '@/lib/generated/prisma/client';
 import { errorForLog, log } from '@/lib/log';
+import { effectiveStatus } from '@/lib/members/status';
 import { parseInviteCsv, toCsv } from './csv';
 import { InvitationError, ScalekitCallError } from './errors';
 import { inviteRateLimitError, reserveInvites } from './rate-limit';
 import { domainAllowed } from './schemas';
-import { claimAndSend, claimMany, effectiveStatus, finishInvites, loadOrganization, sendToScalekit, validateInvite, type SentInvite } from './service';
+import { claimAndSend, claimMany, finishInvites, loadOrganization, sendToScalekit, validateInvite, type SentInvite } from './service';
 import type { InviteInput } from './schemas';
 import { isInvitationStatus } from './scalekit-membership';
 

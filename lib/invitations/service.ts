@@ -5,7 +5,7 @@ import { assertCan, assertCanGrantRole } from '@/lib/auth/authorize';
 import { recordAudit, recordAudits } from '@/lib/audit/record';
 import { db } from '@/lib/db';
 import { getEnv } from '@/lib/env';
-import { Prisma, type Membership, type MembershipStatus, type Organization } from '@/lib/generated/prisma/client';
+import { Prisma, type Membership, type Organization } from '@/lib/generated/prisma/client';
 import { errorForLog, log } from '@/lib/log';
 import { countSeats } from '@/lib/members/service';
 import { effectiveStatus } from '@/lib/members/status';

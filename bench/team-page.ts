@@ -18,7 +18,7 @@ import { createPrismaClient, setDb } from '../lib/db';
 import type { Actor } from '../lib/auth/actor';
 import { encodeCursor } from '../lib/pagination/keyset';
 import { getSeatUsage, listMembers, type ListMembersInput } from '../lib/members/service';
-import { MembersTable } from '../app/orgs/[orgId]/team/members-table';
+import { MembersTable } from '../app/orgs/[orgId]/team/_components/members-table';
 import { databaseUrl, migratedTemplate, withAdmin } from '../test/database';
 
 const { values } = parseArgs({ options: { members: { type: 'string', default: '10000' }, runs: { type: 'string', default: '200' } } });

@@ -7,16 +7,20 @@
  *    which Teamgate's pages are anyway (they read the session).
  * 2. A request id (x-request-id, kept from a proxy when well-formed), for logs and audit events.
  * 3. First gate for protected routes only: is there a session cookie with a valid signature
- *    that has not expired? Nothing more — no database, no Scalekit SDK (it needs node:http2, and this file
- * runs on the Edge runtime). Every page, action and route handler that touches data still calls
- * requireSession(), which re-reads the Session row; since CVE-2025-29927 middleware must never be
- * the only check.
+ *    that has not expired? Nothing more — no database, no Scalekit SDK (it needs node:http2, and
+ *    this code stays Edge-safe, see below). Every page, action and route handler that touches data
+ *    still calls requireSession(), which re-reads the Session row; since CVE-2025-29927 middleware
+ *    must never be the only check.
  *
- * Next.js 16 still runs `middleware.ts` but logs that the convention is deprecated in favour of
- * `proxy.ts`. The file name was asked for. It runs on the Node.js runtime (`config.runtime`):
- * Edge middleware is executed inside a sandbox in the `next start` process, and that sandbox
- * alone cost more per request than the whole session check (bench/protected-throughput.ts).
- * The code stays Edge-safe (jose + Web Crypto only) so it can move back without changes.
+ * Runtime: Node.js only. Next.js 16.4.6 builds `middleware.ts` for the Edge runtime unless its
+ * `config.runtime` is 'nodejs', as it is below (next/dist/build/entries.js, runDependingOnPageType).
+ * Edge middleware is executed inside a sandbox in the `next start` process, and that sandbox alone
+ * cost more per request than the whole session check (bench/protected-throughput.ts). The code
+ * stays Edge-safe (jose + Web Crypto only) so it can move back by dropping that one line.
+ *
+ * Next.js 16 logs that `middleware.ts` is deprecated in favour of `proxy.ts`. It stays
+ * middleware.ts because proxy.ts is always Node.js and accepts no `config.runtime`, which would
+ * take that one-line way back to the Edge runtime away; renaming is a later, deliberate choice.
  */
 
 import { NextResponse, type NextRequest } from 'next/server';

@@ -1,11 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-
-// Next.js installs this global in its server before its request store is created; so do we.
-(globalThis as { AsyncLocalStorage?: unknown }).AsyncLocalStorage ??= AsyncLocalStorage;
-const { workUnitAsyncStorage } = await import('next/dist/server/app-render/work-unit-async-storage.external');
-const { createLogger, errorForLog, redactText } = await import('./log');
+import { createLogger, errorForLog, redactText, runWithRequestId } from './log';
 
 function capture() {
   const lines: Array<Record<string, unknown>> = [];
@@ -18,9 +13,7 @@ function capture() {
   return { logger: createLogger(stream, 'debug'), lines };
 }
 
-const inRequest = <T>(requestId: string, fn: () => T): T =>
-  // The shape Next.js puts in its per-request store (only what currentRequestId reads).
-  workUnitAsyncStorage.run({ type: 'request', headers: new Headers({ 'x-request-id': requestId }) } as never, fn);
+const inRequest = <T>(requestId: string, fn: () => T): T => runWithRequestId(requestId, fn);
 
 describe('log', () => {
   it('logRedaction_paths: tokens, codes, cookies and secrets are censored by field name', () => {

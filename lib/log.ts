@@ -1,5 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pino, { type DestinationStream, type Logger } from 'pino';
-import { workUnitAsyncStorage } from 'next/dist/server/app-render/work-unit-async-storage.external';
 
 /**
  * Structured logs (JSON lines) for the server side. Tokens, cookies, codes and
@@ -24,20 +24,36 @@ function level(): string {
   return process.env.NODE_ENV === 'test' ? 'silent' : 'info';
 }
 
+interface RequestContext {
+  requestId: string;
+}
+
+// On globalThis so every bundle of this module in one process (Next.js compiles route handlers,
+// pages and instrumentation.ts separately) reads the same store.
+const globalForContext = globalThis as unknown as { teamgateRequestContext?: AsyncLocalStorage<RequestContext> };
+const requestContext = (globalForContext.teamgateRequestContext ??= new AsyncLocalStorage<RequestContext>());
+
+/** Run `fn` as part of the request with this id: every line it logs, however deep, carries the id. */
+export function runWithRequestId<T>(requestId: string, fn: () => T): T {
+  return requestContext.run({ requestId }, fn);
+}
+
 /**
- * The x-request-id of the request being served (middleware.ts sets it on every request), read
- * from Next.js's own per-request store: every line logged while serving a page, action or route
- * handler carries it without threading a logger through lib/. Outside a request (scripts,
- * tests, start-up) there is none.
+ * Enter a request's context for the rest of the current execution and everything it starts. For
+ * the one place that sees a request begin without wrapping its handler: the http server's
+ * request-start hook (lib/http/request-start.ts).
+ */
+export function enterRequest(requestId: string): void {
+  requestContext.enterWith({ requestId });
+}
+
+/**
+ * The x-request-id of the request being served, so every line logged while serving a page,
+ * action or route handler carries it without threading a logger through lib/. Outside a request
+ * (scripts, tests, start-up) there is none.
  */
 export function currentRequestId(): string | undefined {
-  try {
-    const store = workUnitAsyncStorage.getStore() as { type?: string; headers?: Headers } | undefined;
-    if (store?.type !== 'request' || !store.headers) return undefined;
-    return store.headers.get('x-request-id') ?? undefined;
-  } catch {
-    return undefined;
-  }
+  return requestContext.getStore()?.requestId;
 }
 
 /** A logger with Teamgate's redaction and request id; `destination` lets tests capture lines. */

@@ -4,7 +4,7 @@ import { AUDIT_ACTIONS, type AuditAction } from '@/lib/audit/record';
 import { csvLine } from '@/lib/csv/write';
 import { db } from '@/lib/db';
 import { Prisma } from '@/lib/generated/prisma/client';
-import { decodeCursor, keysetPage, type Cursor } from '@/lib/members/cursor';
+import { decodeCursor, keysetPage, keysetSql, type Cursor } from '@/lib/pagination/keyset';
 
 /**
  * Reading the audit log: one organization's events, newest first, filtered by action, by text
@@ -94,14 +94,8 @@ function whereSql(organizationId: string, f: ReturnType<typeof validFilters>): P
 const COLUMNS = Prisma.sql`"id", "createdAt", "actorType", "actorLabel", "action", "targetType", "targetLabel", "metadata", "ip", "userAgent"`;
 
 async function fetchPage(organizationId: string, filters: ReturnType<typeof validFilters>, cursor: Cursor | null, limit: number): Promise<AuditRow[]> {
-  const backwards = cursor?.direction === 'before';
-  const keyset = cursor
-    ? backwards
-      ? Prisma.sql`AND ("createdAt", "id") > (${cursor.createdAt}, ${cursor.id})`
-      : Prisma.sql`AND ("createdAt", "id") < (${cursor.createdAt}, ${cursor.id})`
-    : Prisma.empty;
-  const order = backwards ? Prisma.sql`ORDER BY "createdAt" ASC, "id" ASC` : Prisma.sql`ORDER BY "createdAt" DESC, "id" DESC`;
-  return db.$queryRaw<AuditRow[]>`SELECT ${COLUMNS} FROM "AuditEvent" WHERE ${whereSql(organizationId, filters)} ${keyset} ${order} LIMIT ${limit}`;
+  const keyset = keysetSql(cursor);
+  return db.$queryRaw<AuditRow[]>`SELECT ${COLUMNS} FROM "AuditEvent" WHERE ${whereSql(organizationId, filters)} ${keyset.where} ${keyset.orderBy} LIMIT ${limit}`;
 }
 
 export async function listAuditEvents(actor: Actor, organizationId: string, input: AuditListInput = {}): Promise<AuditPage> {

@@ -19,7 +19,7 @@ import { safeReturnTo } from '@/lib/auth/return-to';
 import { db } from '@/lib/db';
 import { clientIpOrNull } from '@/lib/http/client-ip';
 import { errorForLog, log } from '@/lib/log';
-import { appSessionCookieName, getSessionCookieVerifier } from '@/lib/session/cookie';
+import { appSessionCookieName, getSessionCookieVerifier, readCookie } from '@/lib/session/cookie';
 import { ensureFreshSession, OUTAGE_GRACE_MS } from '@/lib/session/refresh';
 import { getActiveSession } from '@/lib/session/store';
 
@@ -212,15 +212,4 @@ export function requestMeta(request: Request): RequestMeta {
     userAgent: request.headers.get('user-agent')?.slice(0, 512) ?? null,
     requestId: request.headers.get('x-request-id'),
   };
-}
-
-/** One cookie's value from a Cookie header (no decoding: our cookie values are base64url). */
-export function readCookie(header: string | null, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const index = part.indexOf('=');
-    if (index === -1) continue;
-    if (part.slice(0, index).trim() === name) return part.slice(index + 1).trim();
-  }
-  return undefined;
 }

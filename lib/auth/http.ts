@@ -6,10 +6,9 @@
 import { NextResponse } from 'next/server';
 import { getEnv } from '@/lib/env';
 import { csrfRejectedResponse } from '@/lib/auth/csrf';
-import { readCookie } from '@/lib/auth/guards';
 import { clientIpOrNull } from '@/lib/http/client-ip';
 import { readBodyForm } from '@/lib/http/read-body';
-import { appSessionCookieName, getSessionCookieVerifier, type SessionClaims } from '@/lib/session/cookie';
+import { appSessionCookieName, getSessionCookieVerifier, readCookie, type SessionClaims } from '@/lib/session/cookie';
 
 export const NO_STORE = 'private, no-store';
 

@@ -1,14 +1,16 @@
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/authorize';
 import { recordAudit } from '@/lib/audit/record';
+import { runPool } from '@/lib/concurrency/worker-pool';
 import { db } from '@/lib/db';
 import type { BulkInviteJob, BulkInviteJobStatus, BulkInviteRow, BulkInviteRowStatus, Membership } from '@/lib/generated/prisma/client';
 import { errorForLog, log } from '@/lib/log';
+import { effectiveStatus } from '@/lib/members/status';
 import { parseInviteCsv, toCsv } from './csv';
 import { InvitationError, ScalekitCallError } from './errors';
 import { inviteRateLimitError, reserveInvites } from './rate-limit';
 import { domainAllowed } from './schemas';
-import { claimAndSend, claimMany, effectiveStatus, finishInvites, loadOrganization, sendToScalekit, validateInvite, type SentInvite } from './service';
+import { claimAndSend, claimMany, finishInvites, loadOrganization, sendToScalekit, validateInvite, type SentInvite } from './service';
 import type { InviteInput } from './schemas';
 import { isInvitationStatus } from './scalekit-membership';
 
@@ -321,17 +323,16 @@ export async function runBulkInvite(actor: Actor, organizationId: string, jobId:
       const toSend = inputs.filter((i) => !overSeatLimit.has(i.input.email));
       const unused = new Set([...claims.values()].map((c) => c.id));
       try {
-        let next = 0;
-        await Promise.all(
-          Array.from({ length: Math.min(concurrency, toSend.length) }, async () => {
-            while (next < toSend.length && !stoppedBy) {
-              const { row, input } = toSend[next++]!;
-              attempted++;
-              const claim = claims.get(input.email);
-              if (claim && unused.delete(claim.id)) await sendClaimed(row, input, claim);
-              else await sendOne(row, input);
-            }
-          }),
+        await runPool(
+          toSend,
+          concurrency,
+          async ({ row, input }) => {
+            attempted++;
+            const claim = claims.get(input.email);
+            if (claim && unused.delete(claim.id)) await sendClaimed(row, input, claim);
+            else await sendOne(row, input);
+          },
+          () => stoppedBy !== null,
         );
       } finally {
         // Claims the run stopped before sending: Scalekit never saw them, so the addresses are free again.

@@ -1,6 +1,6 @@
 /**
  * The bulk-invite CSV limits and the sentence for a file over them. No imports: the browser
- * checks the size with the same numbers and words before uploading (components/invitations/
+ * checks the size with the same numbers and words before uploading (app/orgs/[orgId]/team/_components/
  * bulk-invite.tsx), and the server action and the parser check again.
  */
 

@@ -4,8 +4,8 @@ import type { Actor } from '@/lib/auth/actor';
 import { actorCan, ForbiddenError } from '@/lib/auth/authorize';
 import { readBodyText } from '@/lib/http/read-body';
 import { errorForLog, log } from '@/lib/log';
+import { effectiveStatus } from '@/lib/members/status';
 import { InvitationError, ScalekitCallError } from './errors';
-import { effectiveStatus } from './service';
 
 /**
  * JSON for the invitations API: the public shape of an invitation and the

@@ -5,9 +5,11 @@ import { assertCan, assertCanGrantRole } from '@/lib/auth/authorize';
 import { recordAudit, recordAudits } from '@/lib/audit/record';
 import { db } from '@/lib/db';
 import { getEnv } from '@/lib/env';
-import { Prisma, type Membership, type MembershipStatus, type Organization } from '@/lib/generated/prisma/client';
+import { Prisma, type Membership, type Organization } from '@/lib/generated/prisma/client';
 import { errorForLog, log } from '@/lib/log';
 import { countSeats } from '@/lib/members/service';
+import { effectiveStatus } from '@/lib/members/status';
+import { decodeCursor, keysetPage, keysetWhere } from '@/lib/pagination/keyset';
 import { getScalekit } from '@/lib/scalekit/client';
 import { describeScalekitError, scalekitErrorCode } from '@/lib/scalekit/errors';
 import { InvitationError, ScalekitCallError } from './errors';
@@ -486,12 +488,6 @@ async function loadInvitation(organizationId: string, membershipId: string): Pro
   return row;
 }
 
-/** An invitation's status as of now: Scalekit reads an expired one as INVITE_EXPIRED. */
-export function effectiveStatus(row: Pick<Membership, 'status' | 'expiresAt'>, now: Date = new Date()): MembershipStatus {
-  if (row.status === 'PENDING_INVITE' && row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return 'INVITE_EXPIRED';
-  return row.status;
-}
-
 /** One resend per invitation per this many seconds, counted from the last email (invitation or resend). */
 export const RESEND_COOLDOWN_SECONDS = 60;
 
@@ -652,27 +648,11 @@ export async function listInvitations(actor: Actor, organizationId: string, opti
   else if (options.status === 'INVITE_EXPIRED') where.OR = [{ status: 'INVITE_EXPIRED' }, { status: 'PENDING_INVITE', expiresAt: { lte: now } }];
   else if (options.status === 'PENDING_INVITE') where.AND = [{ status: 'PENDING_INVITE' }, { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }];
   else where.OR = [{ status: { in: ['PENDING_INVITE', 'INVITE_EXPIRED'] } }, { syncState: { not: 'SYNCED' } }];
-  const cursor = decodeCursor(options.cursor);
-  if (cursor) {
-    where.AND = [
-      ...((where.AND as Prisma.MembershipWhereInput[] | undefined) ?? []),
-      { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] },
-    ];
-  }
-  const rows = await db.membership.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit + 1 });
-  const page = rows.slice(0, limit).map((r) => ({ ...r, status: effectiveStatus(r, now) }));
-  const last = page[page.length - 1];
-  return { invitations: page, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
-}
-
-function encodeCursor(row: Pick<Membership, 'createdAt' | 'id'>): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string | null | undefined): { createdAt: Date; id: string } | null {
-  if (!cursor) return null;
-  const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(iso ?? '');
-  if (!id || Number.isNaN(createdAt.getTime())) throw new InvitationError('validation_failed', 'The cursor is not valid.', 400, 'cursor');
-  return { createdAt, id };
+  const cursor = options.cursor ? decodeCursor(options.cursor) : null;
+  if (options.cursor && !cursor) throw new InvitationError('validation_failed', 'The cursor is not valid.', 400, 'cursor');
+  const keyset = keysetWhere(cursor);
+  if (keyset.where) where.AND = [...((where.AND as Prisma.MembershipWhereInput[] | undefined) ?? []), keyset.where];
+  const rows = await db.membership.findMany({ where, orderBy: keyset.orderBy, take: limit + 1 });
+  const page = keysetPage(rows, limit, cursor);
+  return { invitations: page.rows.map((r) => ({ ...r, status: effectiveStatus(r, now) })), nextCursor: page.nextCursor };
 }

@@ -6,8 +6,9 @@ import { recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db';
 import { Prisma, type MembershipStatus, type SyncState } from '@/lib/generated/prisma/client';
 import { errorForLog, log } from '@/lib/log';
-import { decodeCursor, keysetPage, type Cursor } from '@/lib/members/cursor';
 import { MemberError, memberErrorFromScalekit } from '@/lib/members/errors';
+import { effectiveStatus } from '@/lib/members/status';
+import { decodeCursor, keysetPage, keysetSql, type Cursor, type KeysetPage } from '@/lib/pagination/keyset';
 import { getScalekit } from '@/lib/scalekit/client';
 import { revokeUserSessions } from '@/lib/session/store';
 import { lockEntity, membershipVersionKey, readEntityVersion, writeEntityVersion } from '@/lib/webhooks/entity-versions';
@@ -56,12 +57,7 @@ export interface MemberRow {
   createdAt: Date;
 }
 
-export interface MemberPage {
-  rows: MemberRow[];
-  /** Older rows exist: pass as `cursor` for the next page */
-  nextCursor: string | null;
-  /** Newer rows exist: pass as `cursor` for the previous page */
-  prevCursor: string | null;
+export interface MemberPage extends KeysetPage<MemberRow> {
   /** Rows matching the filters, all pages */
   total: number;
 }
@@ -75,12 +71,6 @@ export interface SeatUsage {
 
 /** A row as stored: the same fields as MemberRow, but `status` is the raw stored one. */
 type MembershipRecord = MemberRow;
-
-/** The status a person should see: Scalekit computes expiry when read, and so do we. */
-export function effectiveStatus(row: { status: MembershipStatus; expiresAt: Date | null }, now: Date = new Date()): MembershipStatus {
-  if (row.status === 'PENDING_INVITE' && row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return 'INVITE_EXPIRED';
-  return row.status;
-}
 
 function toRow(record: MembershipRecord, now: Date): MemberRow {
   return { ...record, status: effectiveStatus(record, now) };
@@ -138,28 +128,18 @@ const SELECT_COLUMNS = Prisma.sql`"id", "userId", "email", "name", "role", "stat
   "invitedAt", "acceptedAt", "expiresAt", "resentCount", "createdAt"`;
 
 /**
- * One page of the organization's memberships, newest first, from the mirror.
- *
- * Keyset pagination on (createdAt desc, id desc) with a row-value comparison, which PostgreSQL
- * turns into an index range condition on Membership(organizationId[, status|role], createdAt,
- * id): a deep page reads as few index entries as the first. The SQL is raw because Prisma's
- * `cursor` option and OR-expanded comparisons scan from the start of the range instead.
+ * One page of the organization's memberships, newest first, from the mirror, keyset-paginated
+ * on (createdAt desc, id desc) (lib/pagination/keyset.ts: why row values and raw SQL) over the
+ * Membership(organizationId[, status|role], createdAt, id) indexes.
  */
 export async function listMembers(actor: Actor, organizationId: string, input: ListMembersInput = {}, now: Date = new Date()): Promise<MemberPage> {
   assertCan(actor, organizationId, 'members:read');
   const { cursor, limit, ...filters } = normalizeListInput(input);
   const where = filterSql(organizationId, filters, now);
-
-  const backwards = cursor?.direction === 'before';
-  const keyset = cursor
-    ? backwards
-      ? Prisma.sql`AND ("createdAt", "id") > (${cursor.createdAt}, ${cursor.id})`
-      : Prisma.sql`AND ("createdAt", "id") < (${cursor.createdAt}, ${cursor.id})`
-    : Prisma.empty;
-  const order = backwards ? Prisma.sql`ORDER BY "createdAt" ASC, "id" ASC` : Prisma.sql`ORDER BY "createdAt" DESC, "id" DESC`;
+  const keyset = keysetSql(cursor);
 
   const [fetched, counted] = await Promise.all([
-    db.$queryRaw<MembershipRecord[]>`SELECT ${SELECT_COLUMNS} FROM "Membership" WHERE ${where} ${keyset} ${order} LIMIT ${limit + 1}`,
+    db.$queryRaw<MembershipRecord[]>`SELECT ${SELECT_COLUMNS} FROM "Membership" WHERE ${where} ${keyset.where} ${keyset.orderBy} LIMIT ${limit + 1}`,
     db.$queryRaw<Array<{ count: bigint }>>`SELECT count(*) AS count FROM "Membership" WHERE ${where}`,
   ]);
 

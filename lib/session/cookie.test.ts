@@ -5,6 +5,7 @@ import {
   clearedSessionCookieAttributes,
   createSessionCookieVerifier,
   isLocalDevOrigin,
+  readCookie,
   sessionCookieAttributes,
   sessionCookieName,
   signSessionCookie,
@@ -234,5 +235,16 @@ describe('session cookie attributes', () => {
       expect(cookie).not.toMatch(/Secure|Domain=/i);
       expect(cookie).toMatch(/; Path=\/(;|$)/);
     }
+  });
+});
+
+describe('readCookie', () => {
+  it('finds one cookie by exact name among others, trimming the spaces browsers put after ";"', () => {
+    const header = 'other=1; __Host-tg_session=abc.def-ghi; tg_session_x=nope';
+    expect(readCookie(header, '__Host-tg_session')).toBe('abc.def-ghi');
+    expect(readCookie(header, 'tg_session')).toBeUndefined();
+    expect(readCookie('a=b=c', 'a')).toBe('b=c');
+    expect(readCookie(null, 'a')).toBeUndefined();
+    expect(readCookie('junk; ; a', 'a')).toBeUndefined();
   });
 });

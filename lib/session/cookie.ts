@@ -254,3 +254,14 @@ export async function signAppSessionCookie(input: NewSessionCookie, now?: Date):
 export function appSessionCookieAttributes(expiresAt: Date, now?: Date): CookieAttributes {
   return sessionCookieAttributes(getEnv().APP_URL, expiresAt, now);
 }
+
+/** One cookie's value from a Cookie header (no decoding: our cookie values are base64url). */
+export function readCookie(header: string | null, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const index = part.indexOf('=');
+    if (index === -1) continue;
+    if (part.slice(0, index).trim() === name) return part.slice(index + 1).trim();
+  }
+  return undefined;
+}

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { resolveRequestActor } from '@/lib/api-keys/request-actor';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCanGrantRole } from '@/lib/auth/authorize';
+import { runPool } from '@/lib/concurrency/worker-pool';
 import { describeError, errorJson, errorResponse, invitationJson, invitationViewFor, jsonResponse, readJson } from '@/lib/invitations/http';
 import { fieldErrors, inviteBatchSchema, roleSchema } from '@/lib/invitations/schemas';
 import { inviteMember, listInvitations } from '@/lib/invitations/service';
@@ -55,21 +56,15 @@ export async function POST(request: Request): Promise<Response> {
       const items = batch.data.invitations;
       assertRolesGrantable(actor, items);
       const results: unknown[] = new Array(items.length);
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: Math.min(BATCH_CONCURRENCY, items.length) }, async () => {
-          while (next < items.length) {
-            const index = next++;
-            try {
-              const r = await inviteMember(actor, actor.organizationId, items[index], { source });
-              results[index] = { index, ok: true, outcome: r.outcome, invitation: invitationJson(r.membership, view) };
-            } catch (error) {
-              const e = describeError(error);
-              results[index] = { index, ok: false, status: e.status, error: { code: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}) } };
-            }
-          }
-        }),
-      );
+      await runPool(items, BATCH_CONCURRENCY, async (item, index) => {
+        try {
+          const r = await inviteMember(actor, actor.organizationId, item, { source });
+          results[index] = { index, ok: true, outcome: r.outcome, invitation: invitationJson(r.membership, view) };
+        } catch (error) {
+          const e = describeError(error);
+          results[index] = { index, ok: false, status: e.status, error: { code: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}) } };
+        }
+      });
       const summary = { invited: 0, already_invited: 0, already_member: 0, failed: 0 };
       for (const r of results as Array<{ ok: boolean; outcome?: keyof typeof summary }>) summary[r.ok ? r.outcome! : 'failed']++;
       return jsonResponse({ results, summary });

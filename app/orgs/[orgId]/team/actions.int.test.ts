@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { emailsTo } from '@/emulator/src/testing';
-import { initialInviteFormState } from '@/components/invitations/invite-form-state';
+import { initialInviteFormState } from './_components/invite-form-state';
 import { ada, freshEmail, scalekitMembersWithEmail, useInvitationTestbed } from '@/lib/invitations/testing';
 import { listMembers } from '@/lib/members/service';
 import { resyncOrganization } from '@/lib/organizations/resync';

@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { InvitationError } from '@/lib/invitations/errors';
 import { resendInvitation, inviteMember } from '@/lib/invitations/service';
 import { runAdminAction } from '../admin-action';
-import type { InviteFormState } from '@/components/invitations/invite-form-state';
+import type { InviteFormState } from './_components/invite-form-state';
 
 /**
  * The invite form's server actions. They go through runAdminAction (session re-checked, caller

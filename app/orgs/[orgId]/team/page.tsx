@@ -3,16 +3,16 @@ import Link from 'next/link';
 import { UploadIcon, UsersIcon } from 'lucide-react';
 import { PagerLinks } from '@/components/pager-links';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
-import { InviteMemberDialog } from '@/components/invitations/invite-form';
+import { InviteMemberDialog } from './_components/invite-form';
 import { Button } from '@/components/ui/button';
 import { actorFromContext, requireOrgMember } from '@/lib/auth/guards';
 import { isRole } from '@/lib/auth/permissions';
 import { MemberError } from '@/lib/members/errors';
 import { getSeatUsage, listMembers, MEMBER_STATUS_FILTERS, type MemberPage, type MemberStatusFilter } from '@/lib/members/service';
 import { teamHref } from './format';
-import { MembersTable } from './members-table';
-import { SeatsBar } from './seats-bar';
-import { TeamFilters } from './team-filters';
+import { MembersTable } from './_components/members-table';
+import { SeatsBar } from './_components/seats-bar';
+import { TeamFilters } from './_components/team-filters';
 
 export const metadata: Metadata = { title: 'Team' };
 

@@ -5,7 +5,7 @@ import { getBulkJob, previewBulkInvite, runBulkInvite, type BulkCounts } from '@
 import { CSV_MAX_BYTES, csvTooLargeMessage } from '@/lib/invitations/csv-limits';
 import { InvitationError } from '@/lib/invitations/errors';
 import { runAdminAction, type ActionResult } from '../../admin-action';
-import type { BulkRowView } from '@/components/invitations/bulk-types';
+import type { BulkRowView } from '../_components/bulk-types';
 
 /**
  * Bulk invite's server actions: upload + preview, then send in chunks so the page can show

@@ -2,7 +2,7 @@ import { Badge } from '@/components/ui/badge';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { ROLE_LABELS, isRole } from '@/lib/auth/permissions';
 import type { MemberRow } from '@/lib/members/service';
-import { formatDate, statusBadge } from './format';
+import { formatDate, statusBadge } from '../format';
 import { MemberRowActions } from './member-row-actions';
 
 function DateCell({ date }: { date: Date | null }) {

@@ -91,6 +91,8 @@ export function BulkInvite({
     };
     // Links inside the app navigate without unloading the page, so beforeunload never fires for them.
     const linkClick = (event: MouseEvent) => {
+      // A modified click opens a new tab and leaves this one sending.
+      if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
       const link = (event.target as Element | null)?.closest?.('a[href]');
       if (!link || link.getAttribute('download') !== null || link.getAttribute('target') === '_blank') return;
       if (!window.confirm(LEAVE_WARNING)) {

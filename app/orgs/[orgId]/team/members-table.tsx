@@ -14,7 +14,8 @@ function DateCell({ date }: { date: Date | null }) {
  * edge: every row's menu is one tap away without scrolling. Opaque background, so the cells
  * scrolling beneath it do not show through; the edge line marks where they go under.
  */
-const STICKY_ACTIONS = 'sticky right-0 bg-background max-lg:border-l max-lg:shadow-[-6px_0_6px_-6px_rgb(0_0_0/0.2)]';
+const STICKY_ACTIONS =
+  'sticky right-0 bg-background [tr:hover>&]:bg-[color-mix(in_oklab,var(--muted)_40%,var(--background))] max-lg:border-l max-lg:shadow-[-10px_0_10px_-8px_rgb(0_0_0/0.25)]';
 
 /** The members and invitations of one page. Admins get a row action menu; members read only. */
 export function MembersTable({ orgId, rows, canManage, currentUserId }: { orgId: string; rows: MemberRow[]; canManage: boolean; currentUserId: string }) {

@@ -61,3 +61,15 @@ test('landing on a phone, dark mode', async ({ page }) => {
   await settle(page);
   await page.screenshot({ path: `${OUT}/landing-mobile-dark.png` });
 });
+
+test('team on a phone: the table scrolls sideways, the row menus stay on screen', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, { email: 'ada@acme.test', via: 'social', provider: 'GitHub' });
+  await page.goto('/orgs/org_acme/team');
+  await expect(page.getByRole('table', { name: 'Members and invitations' })).toBeVisible();
+  await settle(page);
+  await page.screenshot({ path: `${OUT}/team-mobile.png`, fullPage: true });
+  await page.getByRole('button', { name: 'Actions for max@acme.test' }).click();
+  await expect(page.getByRole('menu')).toBeVisible();
+  await page.screenshot({ path: `${OUT}/team-mobile-menu.png` });
+});

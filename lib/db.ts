@@ -52,7 +52,13 @@ export function createPrismaClient({ connectionString, max, idleTimeoutMillis }:
   // Idle connections can be dropped by the server; the pool replaces them.
   pool.on('error', () => {});
   // The cast only drops pg.Pool's callback overloads of `query`, which adapter-pg never uses.
-  return new PrismaClient({ adapter: new PrismaPg(pool as unknown as pg.Pool, { disposeExternalPool: true }) });
+  return new PrismaClient({
+    adapter: new PrismaPg(pool as unknown as pg.Pool, { disposeExternalPool: true }),
+    // Prisma's defaults (2 s to get a connection, 5 s per transaction) expired on a busy 2-core
+    // machine: a bulk write-back then left sent rows FAILED, and the seed failed. A transaction
+    // here holds row locks briefly; what must never be long (the Scalekit calls) runs outside one.
+    transactionOptions: { maxWait: 10_000, timeout: 30_000 },
+  });
 }
 
 const globalForDb = globalThis as typeof globalThis & { __teamgatePrisma?: PrismaClient };

@@ -162,6 +162,46 @@ export async function getBulkJob(actor: Actor, organizationId: string, jobId: st
   return { job, rows, counts: countRows(rows) };
 }
 
+/**
+ * The job this admin left unfinished: rows still PENDING (never sent) in a job that was only
+ * previewed, stopped between chunks (PARTIAL) or is mid-chunk (RUNNING). A closed tab or a lost
+ * connection leaves exactly this, and the bulk page offers to resume or discard it. Only the
+ * admin who uploaded the file is offered it; another admin's upload is theirs to finish.
+ */
+export async function unfinishedBulkJob(actor: Actor, organizationId: string): Promise<{ job: BulkInviteJob; counts: BulkCounts } | null> {
+  assertCan(actor, organizationId, 'members:invite');
+  if (actor.kind !== 'user') return null;
+  const job = await db.bulkInviteJob.findFirst({
+    where: { organizationId, createdByUserId: actor.userId, status: { in: ['PREVIEWED', 'RUNNING', 'PARTIAL'] }, rows: { some: { status: 'PENDING' } } },
+    orderBy: { createdAt: 'desc' },
+  });
+  return job ? { job, counts: await countsFor(job.id) } : null;
+}
+
+export const DISCARDED_REASON = 'Not sent: the rest of this file was discarded.';
+
+/**
+ * "Discard": the rows not sent yet end SKIPPED with why, so the job is finished and its results
+ * CSV says what happened to every row. Takes the same per-job lock as a run, so a chunk in flight
+ * (another tab) is never cut short; rows already sent stay sent.
+ */
+export async function discardBulkJob(actor: Actor, organizationId: string, jobId: string): Promise<BulkJobView> {
+  assertCan(actor, organizationId, 'members:invite');
+  const job = await loadJob(organizationId, jobId);
+  const { count: locked } = await db.bulkInviteJob.updateMany({
+    where: { id: job.id, OR: [{ status: { not: 'RUNNING' } }, { updatedAt: { lt: new Date(Date.now() - RUN_LEASE_MS) } }] },
+    data: { status: 'RUNNING' },
+  });
+  if (locked !== 1) throw new InvitationError('job_busy', 'This file is being sent right now, in another tab or by another admin. Wait for it to finish.', 409);
+  try {
+    await db.bulkInviteRow.updateMany({ where: { jobId: job.id, status: 'PENDING' }, data: { status: 'SKIPPED', reason: DISCARDED_REASON } });
+  } finally {
+    const counts = await countsFor(job.id);
+    await db.bulkInviteJob.update({ where: { id: job.id }, data: { status: counts.failed || counts.pending ? 'PARTIAL' : 'COMPLETED' } });
+  }
+  return getBulkJob(actor, organizationId, job.id);
+}
+
 export interface BulkRunOptions {
   concurrency?: number;
   /** Attempt at most this many rows in this call (chunked runs show progress). */

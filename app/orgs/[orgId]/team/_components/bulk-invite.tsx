@@ -1,7 +1,7 @@
 'use client';
 
-import { useMemo, useRef, useState, useTransition } from 'react';
-import { AlertTriangleIcon, CheckCircle2Icon, DownloadIcon, FileUpIcon, Loader2Icon, RotateCwIcon, SendIcon } from 'lucide-react';
+import { useEffect, useMemo, useRef, useState, useTransition } from 'react';
+import { AlertTriangleIcon, CheckCircle2Icon, DownloadIcon, FileUpIcon, Loader2Icon, PlayIcon, RotateCwIcon, SendIcon, Trash2Icon } from 'lucide-react';
 import { toast } from 'sonner';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
@@ -11,10 +11,24 @@ import { Label } from '@/components/ui/label';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import type { BulkCounts } from '@/lib/invitations/bulk';
 import { csvTooLargeMessage } from '@/lib/invitations/csv-limits';
-import { bulkJobRowsAction, previewBulkAction, sendBulkChunkAction } from '@/app/orgs/[orgId]/team/bulk/actions';
+import { bulkJobRowsAction, discardBulkJobAction, previewBulkAction, sendBulkChunkAction } from '@/app/orgs/[orgId]/team/bulk/actions';
 import type { BulkRowView } from './bulk-types';
 
 type Phase = 'upload' | 'preview' | 'sending' | 'results';
+
+/** A job this admin left with rows not sent yet (a closed tab, a lost connection): see lib/invitations/bulk.ts unfinishedBulkJob. */
+export interface UnfinishedBulkJob {
+  jobId: string;
+  fileName: string | null;
+  createdAt: string;
+  counts: BulkCounts;
+}
+
+/** How long a send waits for another run of the same job (a second tab, a closed tab's last chunk); past the server's lease. */
+const BUSY_WAIT_MS = 150_000;
+const BUSY_POLL_MS = 2_000;
+
+const LEAVE_WARNING = 'Invitations are still being sent. If you leave now, the rest stop being sent until you come back and resume.';
 
 const STATUS_BADGE: Record<BulkRowView['status'], { label: string; variant: 'secondary' | 'success' | 'warning' | 'destructive' }> = {
   PENDING: { label: 'Ready', variant: 'secondary' },
@@ -26,9 +40,23 @@ const STATUS_BADGE: Record<BulkRowView['status'], { label: string; variant: 'sec
 /**
  * Upload a CSV → see every row checked → send with a progress bar → per-row results and a
  * results CSV. Sending runs in chunks (one server action each), so progress is real and a
- * Scalekit fault stops the run with the remaining rows still marked "not sent yet".
+ * Scalekit fault stops the run with the remaining rows still marked "not sent yet". The page is
+ * what drives the chunks, so leaving it mid-send is warned about, and coming back offers the
+ * unfinished job: "Resume" sends only the rows still PENDING (the server claims each row once).
  */
-export function BulkInvite({ orgId, maxBytes, maxRows, limitsText }: { orgId: string; maxBytes: number; maxRows: number; limitsText: string }) {
+export function BulkInvite({
+  orgId,
+  maxBytes,
+  maxRows,
+  limitsText,
+  unfinished = null,
+}: {
+  orgId: string;
+  maxBytes: number;
+  maxRows: number;
+  limitsText: string;
+  unfinished?: UnfinishedBulkJob | null;
+}) {
   const [phase, setPhase] = useState<Phase>('upload');
   const [jobId, setJobId] = useState<string | null>(null);
   const [fileName, setFileName] = useState<string | null>(null);
@@ -39,7 +67,46 @@ export function BulkInvite({ orgId, maxBytes, maxRows, limitsText }: { orgId: st
   const [stopped, setStopped] = useState<string | null>(null);
   const [onlyFlagged, setOnlyFlagged] = useState(false);
   const [uploading, startUpload] = useTransition();
+  const [leftOver, setLeftOver] = useState<UnfinishedBulkJob | null>(unfinished);
+  const [discarding, setDiscarding] = useState(false);
+  const [waiting, setWaiting] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
+  // Cleared on unmount: leaving the page (a link in the app) stops after the chunk in flight
+  // instead of sending on from a page nobody sees; the job then shows as unfinished here.
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
+
+  useEffect(() => {
+    if (phase !== 'sending') return;
+    const beforeUnload = (event: BeforeUnloadEvent) => {
+      event.preventDefault();
+      // Older browsers show the dialog only when returnValue is set.
+      event.returnValue = LEAVE_WARNING;
+      return LEAVE_WARNING;
+    };
+    // Links inside the app navigate without unloading the page, so beforeunload never fires for them.
+    const linkClick = (event: MouseEvent) => {
+      // A modified click opens a new tab and leaves this one sending.
+      if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      const link = (event.target as Element | null)?.closest?.('a[href]');
+      if (!link || link.getAttribute('download') !== null || link.getAttribute('target') === '_blank') return;
+      if (!window.confirm(LEAVE_WARNING)) {
+        event.preventDefault();
+        event.stopPropagation();
+      }
+    };
+    window.addEventListener('beforeunload', beforeUnload);
+    document.addEventListener('click', linkClick, true);
+    return () => {
+      window.removeEventListener('beforeunload', beforeUnload);
+      document.removeEventListener('click', linkClick, true);
+    };
+  }, [phase]);
 
   const flagged = useMemo(() => rows.filter((r) => r.status !== 'PENDING' && r.status !== 'INVITED'), [rows]);
 
@@ -64,21 +131,36 @@ export function BulkInvite({ orgId, maxBytes, maxRows, limitsText }: { orgId: st
     });
   }
 
-  async function send(retryFailed: boolean) {
-    if (!jobId || !counts) return;
+  async function send(retryFailed: boolean, job: { jobId: string; counts: BulkCounts } | null = jobId && counts ? { jobId, counts } : null) {
+    if (!job) return;
+    const { jobId: id, counts: start } = job;
     setStopped(null);
-    const total = retryFailed ? counts.pending + counts.failed : counts.pending;
+    const total = retryFailed ? start.pending + start.failed : start.pending;
     setSendTotal(total);
-    setCounts(retryFailed ? { ...counts, pending: total, failed: 0 } : counts);
+    setCounts(retryFailed ? { ...start, pending: total, failed: 0 } : start);
     setPhase('sending');
     let first = true;
+    let waited = 0;
     for (;;) {
-      const result = await sendBulkChunkAction(orgId, jobId, retryFailed && first);
-      first = false;
+      if (!mounted.current) return;
+      const result = await sendBulkChunkAction(orgId, id, retryFailed && first);
       if (!result.ok) {
         setStopped(result.error);
         break;
       }
+      if (result.busy) {
+        // `first` stays set: the FAILED rows are put back only by the call that gets the job.
+        if (waited >= BUSY_WAIT_MS) {
+          setStopped(result.message);
+          break;
+        }
+        setWaiting(true);
+        await new Promise((resolve) => setTimeout(resolve, BUSY_POLL_MS));
+        waited += BUSY_POLL_MS;
+        continue;
+      }
+      setWaiting(false);
+      first = false;
       setCounts(result.counts);
       if (result.stoppedBy) {
         setStopped(result.stoppedBy.message);
@@ -86,7 +168,8 @@ export function BulkInvite({ orgId, maxBytes, maxRows, limitsText }: { orgId: st
       }
       if (result.done) break;
     }
-    const final = await bulkJobRowsAction(orgId, jobId);
+    setWaiting(false);
+    const final = await bulkJobRowsAction(orgId, id);
     if (final.ok) {
       setRows(final.rows);
       setCounts(final.counts);
@@ -94,6 +177,28 @@ export function BulkInvite({ orgId, maxBytes, maxRows, limitsText }: { orgId: st
       else toast.error(`${final.counts.failed + final.counts.pending} rows were not sent. You can retry them.`);
     }
     setPhase('results');
+  }
+
+  function resume(job: UnfinishedBulkJob) {
+    setLeftOver(null);
+    setJobId(job.jobId);
+    setFileName(job.fileName);
+    setRows([]);
+    setOnlyFlagged(false);
+    // FAILED rows go again too: each is claimed once, and one Scalekit already has is adopted, not sent again.
+    void send(job.counts.failed > 0, job);
+  }
+
+  async function discard(job: UnfinishedBulkJob) {
+    setDiscarding(true);
+    const result = await discardBulkJobAction(orgId, job.jobId);
+    setDiscarding(false);
+    if (!result.ok) {
+      toast.error(result.error);
+      return;
+    }
+    setLeftOver(null);
+    toast.success(`Discarded: ${job.counts.pending} ${job.counts.pending === 1 ? 'row was' : 'rows were'} not sent.`);
   }
 
   function reset() {
@@ -111,6 +216,35 @@ export function BulkInvite({ orgId, maxBytes, maxRows, limitsText }: { orgId: st
 
   return (
     <div className="flex flex-col gap-6">
+      {phase === 'upload' && leftOver ? (
+        <section aria-labelledby="bulk-unfinished" className="flex flex-col gap-3 rounded-lg border border-warning/50 bg-warning/10 p-5" data-testid="bulk-unfinished">
+          <h2 id="bulk-unfinished" className="text-base font-semibold">
+            Unfinished: {leftOver.fileName ?? 'a file'}, uploaded{' '}
+            <time dateTime={leftOver.createdAt}>{new Date(leftOver.createdAt).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' })}</time>
+          </h2>
+          <p className="text-sm">
+            <span data-testid="unfinished-invited">{leftOver.counts.invited}</span> of {leftOver.counts.total} rows invited,{' '}
+            <span data-testid="unfinished-pending">{leftOver.counts.pending}</span> not sent yet
+            {leftOver.counts.failed ? (
+              <>
+                , <span data-testid="unfinished-failed">{leftOver.counts.failed}</span> failed
+              </>
+            ) : null}
+            {leftOver.counts.skipped ? <>, {leftOver.counts.skipped} skipped</> : null}. Resuming sends only the rows not invited yet; no one is invited twice.
+          </p>
+          <div className="flex flex-wrap gap-2">
+            <Button onClick={() => resume(leftOver)} disabled={discarding}>
+              <PlayIcon aria-hidden="true" />
+              Resume: send {leftOver.counts.pending + leftOver.counts.failed} {leftOver.counts.pending + leftOver.counts.failed === 1 ? 'invitation' : 'invitations'}
+            </Button>
+            <Button variant="outline" onClick={() => void discard(leftOver)} disabled={discarding}>
+              {discarding ? <Loader2Icon className="animate-spin" aria-hidden="true" /> : <Trash2Icon aria-hidden="true" />}
+              Discard the rest
+            </Button>
+          </div>
+        </section>
+      ) : null}
+
       {phase === 'upload' ? (
         <form ref={formRef} action={upload} className="flex flex-col gap-4 rounded-lg border bg-card p-5">
           <input type="hidden" name="orgId" value={orgId} />
@@ -182,7 +316,9 @@ export function BulkInvite({ orgId, maxBytes, maxRows, limitsText }: { orgId: st
                 <div className="h-full bg-primary transition-[width]" style={{ width: `${progress}%` }} />
               </div>
               <p className="text-sm text-muted-foreground" aria-live="polite">
-                Sending… {processed} of {sendTotal}
+                {waiting
+                  ? 'A batch of this file is still being sent (from another tab, or the page you left); carrying on as soon as it is done…'
+                  : `Sending… ${processed} of ${sendTotal}. Keep this page open until it is done.`}
               </p>
             </div>
           ) : null}

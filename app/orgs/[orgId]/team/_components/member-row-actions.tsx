@@ -71,7 +71,8 @@ export function MemberRowActions({ orgId, target }: { orgId: string; target: Row
 
   return (
     <>
-      <DropdownMenu>
+      {/* Not modal: a modal menu hides the rest of the page from assistive tech while its links stay focusable (axe aria-hidden-focus). */}
+      <DropdownMenu modal={false}>
         <DropdownMenuTrigger asChild>
           <Button variant="ghost" size="icon" aria-label={`Actions for ${target.email}`} disabled={target.busy || pending}>
             <MoreHorizontalIcon aria-hidden="true" />

@@ -9,6 +9,14 @@ function DateCell({ date }: { date: Date | null }) {
   return date ? <time dateTime={date.toISOString()}>{formatDate(date)}</time> : <span className="text-muted-foreground">—</span>;
 }
 
+/**
+ * On a narrow screen the table scrolls sideways while the action column stays pinned to the right
+ * edge: every row's menu is one tap away without scrolling. Opaque background, so the cells
+ * scrolling beneath it do not show through; the edge line marks where they go under.
+ */
+const STICKY_ACTIONS =
+  'sticky right-0 bg-background [tr:hover>&]:bg-[color-mix(in_oklab,var(--muted)_40%,var(--background))] max-lg:border-l max-lg:shadow-[-10px_0_10px_-8px_rgb(0_0_0/0.25)]';
+
 /** The members and invitations of one page. Admins get a row action menu; members read only. */
 export function MembersTable({ orgId, rows, canManage, currentUserId }: { orgId: string; rows: MemberRow[]; canManage: boolean; currentUserId: string }) {
   return (
@@ -24,7 +32,7 @@ export function MembersTable({ orgId, rows, canManage, currentUserId }: { orgId:
           <TableHead>Joined</TableHead>
           <TableHead>Expires</TableHead>
           {canManage ? (
-            <TableHead>
+            <TableHead className={STICKY_ACTIONS}>
               <span className="sr-only">Actions</span>
             </TableHead>
           ) : null}
@@ -60,7 +68,7 @@ export function MembersTable({ orgId, rows, canManage, currentUserId }: { orgId:
                 <DateCell date={isInvitation ? row.expiresAt : null} />
               </TableCell>
               {canManage ? (
-                <TableCell className="text-right">
+                <TableCell className={`${STICKY_ACTIONS} px-1 text-right`}>
                   <MemberRowActions
                     orgId={orgId}
                     target={{ id: row.id, email: row.email, role: row.role, isInvitation, busy: row.syncState === 'SENDING' }}

@@ -1,7 +1,7 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { getBulkJob, previewBulkInvite, runBulkInvite, type BulkCounts } from '@/lib/invitations/bulk';
+import { discardBulkJob, getBulkJob, previewBulkInvite, runBulkInvite, type BulkCounts } from '@/lib/invitations/bulk';
 import { CSV_MAX_BYTES, csvTooLargeMessage } from '@/lib/invitations/csv-limits';
 import { InvitationError } from '@/lib/invitations/errors';
 import { runAdminAction, type ActionResult } from '../../admin-action';
@@ -45,14 +45,27 @@ export async function previewBulkAction(form: FormData): Promise<ActionResult<{ 
   });
 }
 
-export async function sendBulkChunkAction(orgId: string, jobId: string, retryFailed: boolean): Promise<ActionResult<{ counts: BulkCounts; done: boolean; stoppedBy: { code: string; message: string } | null }>> {
+export async function sendBulkChunkAction(
+  orgId: string,
+  jobId: string,
+  retryFailed: boolean,
+): Promise<ActionResult<{ counts: BulkCounts; done: boolean; stoppedBy: { code: string; message: string } | null; busy: boolean }>> {
   return runAdminAction(orgId, async (actor, org) => {
-    const run = await runBulkInvite(actor, org, String(jobId), { maxRows: CHUNK_ROWS, retryFailed: retryFailed === true });
+    let run;
+    try {
+      run = await runBulkInvite(actor, org, String(jobId), { maxRows: CHUNK_ROWS, retryFailed: retryFailed === true });
+    } catch (error) {
+      // Another tab holds the job, or the chunk a closed tab left running on the server: the page
+      // waits its turn and goes on, rather than stopping a resume that is only early.
+      if (!(error instanceof InvitationError && error.code === 'job_busy')) throw error;
+      const view = await getBulkJob(actor, org, String(jobId));
+      return { message: error.message, counts: view.counts, done: false, stoppedBy: null, busy: true };
+    }
     if (run.done || run.stoppedBy) {
       revalidatePath(`/orgs/${org}/team`);
       revalidatePath(`/orgs/${org}/audit`);
     }
-    return { message: `${run.counts.invited} invited so far.`, counts: run.counts, done: run.done, stoppedBy: run.stoppedBy };
+    return { message: `${run.counts.invited} invited so far.`, counts: run.counts, done: run.done, stoppedBy: run.stoppedBy, busy: false };
   });
 }
 
@@ -60,5 +73,13 @@ export async function bulkJobRowsAction(orgId: string, jobId: string): Promise<A
   return runAdminAction(orgId, async (actor, org) => {
     const view = await getBulkJob(actor, org, String(jobId));
     return { message: '', rows: view.rows.map(rowView), counts: view.counts };
+  });
+}
+
+/** "Discard" on an unfinished job: the rows not sent yet are marked skipped, nothing is sent. */
+export async function discardBulkJobAction(orgId: string, jobId: string): Promise<ActionResult<{ counts: BulkCounts }>> {
+  return runAdminAction(orgId, async (actor, org) => {
+    const view = await discardBulkJob(actor, org, String(jobId));
+    return { message: `${view.counts.invited} invited; the other rows were not sent.`, counts: view.counts };
   });
 }

@@ -1,10 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { ChevronLeftIcon } from 'lucide-react';
 import { BulkInvite } from '../_components/bulk-invite';
-import { ForbiddenError } from '@/lib/auth/authorize';
-import { requireAdmin } from '@/lib/auth/guards';
+import { requireAdminPage } from '@/lib/auth/guards';
+import { unfinishedBulkJob } from '@/lib/invitations/bulk';
 import { CSV_LIMITS_TEXT, CSV_MAX_BYTES, CSV_MAX_ROWS } from '@/lib/invitations/csv';
 
 export const metadata: Metadata = { title: 'Bulk invite' };
@@ -12,12 +11,10 @@ export const metadata: Metadata = { title: 'Bulk invite' };
 /** Admins only; anyone else gets the same 404 as for an organization they cannot see. */
 export default async function BulkInvitePage({ params }: { params: Promise<{ orgId: string }> }) {
   const { orgId } = await params;
-  try {
-    await requireAdmin(orgId);
-  } catch (error) {
-    if (error instanceof ForbiddenError) notFound();
-    throw error;
-  }
+  const { actor } = await requireAdminPage(orgId);
+  // A job left with rows unsent (the tab closed mid-send): offered to resume or discard.
+  const left = await unfinishedBulkJob(actor, orgId);
+  const unfinished = left ? { jobId: left.job.id, fileName: left.job.fileName, createdAt: left.job.createdAt.toISOString(), counts: left.counts } : null;
   return (
     <section aria-labelledby="bulk-heading" className="flex flex-col gap-6">
       <div className="flex flex-col gap-2">
@@ -33,7 +30,7 @@ export default async function BulkInvitePage({ params }: { params: Promise<{ org
           again only invites who is missing.
         </p>
       </div>
-      <BulkInvite orgId={orgId} maxBytes={CSV_MAX_BYTES} maxRows={CSV_MAX_ROWS} limitsText={CSV_LIMITS_TEXT} />
+      <BulkInvite orgId={orgId} maxBytes={CSV_MAX_BYTES} maxRows={CSV_MAX_ROWS} limitsText={CSV_LIMITS_TEXT} unfinished={unfinished} />
     </section>
   );
 }

@@ -9,8 +9,8 @@ import { Prisma, type Membership, type MembershipStatus, type Organization } fro
 import { errorForLog, log } from '@/lib/log';
 import { countSeats } from '@/lib/members/service';
 import { getScalekit } from '@/lib/scalekit/client';
-import { describeScalekitError, scalekitErrorCode } from '@/lib/scalekit/errors';
-import { InvitationError, ScalekitCallError } from './errors';
+import { describeScalekitError, ScalekitCallError, scalekitErrorCode } from '@/lib/scalekit/errors';
+import { AppError } from '@/lib/errors/app-error';
 import { inviteRateLimitError, reserveInvites } from './rate-limit';
 import { domainAllowed, parseInviteInput, type InviteInput } from './schemas';
 import { createUserAndMembershipAs, isInvitationStatus, membershipIn, splitName, userFields, type MirroredMembership, type ScalekitUserLike } from './scalekit-membership';
@@ -68,24 +68,19 @@ export function validateInvite(input: unknown): InviteInput {
   if (parsed.ok) return parsed.value;
   const [field] = Object.keys(parsed.fields);
   const code = field === 'email' ? 'invalid_email' : field === 'role' ? 'invalid_role' : 'validation_failed';
-  throw new InvitationError(code, parsed.message, 400, field === '_' ? undefined : field, parsed.fields);
+  throw new AppError(code, parsed.message, { field: field === '_' ? undefined : field, fields: parsed.fields });
 }
 
 export async function loadOrganization(organizationId: string): Promise<Organization> {
   const org = await db.organization.findUnique({ where: { id: organizationId } });
-  if (!org) throw new InvitationError('organization_not_found', 'That organization does not exist.', 404);
+  if (!org) throw new AppError('organization_not_found', 'That organization does not exist.');
   return org;
 }
 
 export function assertDomainAllowed(org: Organization, email: string): void {
   if (!domainAllowed(email, org.allowedEmailDomains)) {
     const list = org.allowedEmailDomains.join(', ');
-    throw new InvitationError(
-      'domain_not_allowed',
-      `${org.name} only invites addresses at ${list}. Ask an admin to add the domain in Settings.`,
-      422,
-      'email',
-    );
+    throw new AppError('domain_not_allowed', `${org.name} only invites addresses at ${list}. Ask an admin to add the domain in Settings.`, { field: 'email' });
   }
 }
 
@@ -112,12 +107,8 @@ function scalekitInviterEmail(actor: Actor): string | null {
   return actor.kind === 'user' ? actor.email : null;
 }
 
-export function seatLimitError(org: Pick<Organization, 'name'>, limit: number | null): InvitationError {
-  return new InvitationError(
-    'seat_limit_reached',
-    `${org.name} has used all ${limit ?? 'its'} seats. Raise the seat limit in Settings or remove someone first.`,
-    409,
-  );
+export function seatLimitError(org: Pick<Organization, 'name'>, limit: number | null): AppError {
+  return new AppError('seat_limit_reached', `${org.name} has used all ${limit ?? 'its'} seats. Raise the seat limit in Settings or remove someone first.`);
 }
 
 // Generous: under a burst, claims of one organization queue on its seat lock one after another.
@@ -157,7 +148,7 @@ async function assertSeatAvailable(org: Organization, email: string): Promise<vo
 }
 
 /**
- * Invite one person. Returns what happened; throws InvitationError for input
+ * Invite one person. Returns what happened; throws AppError for input
  * or policy refusals and ScalekitCallError when Scalekit fails.
  */
 export async function inviteMember(actor: Actor, organizationId: string, rawInput: unknown, options: InviteOptions = {}): Promise<InviteResult> {
@@ -248,9 +239,9 @@ function certainlyUnchanged(code: ScalekitCallError['code']): boolean {
 }
 
 /** Give up on this attempt: free or flag the claim, then tell the caller. */
-async function abandon(claim: Membership, takeover: boolean, error: InvitationError | ScalekitCallError): Promise<never> {
+async function abandon(claim: Membership, takeover: boolean, error: AppError): Promise<never> {
   // A taken-over row records that an earlier attempt may have reached Scalekit; keep that truth.
-  const unchanged = error instanceof InvitationError || certainlyUnchanged(error.code);
+  const unchanged = !(error instanceof ScalekitCallError) || certainlyUnchanged(error.code);
   if (unchanged && !takeover) await release(claim);
   else await markFailed(claim, error.message);
   throw error;
@@ -446,20 +437,20 @@ export async function claimMany(actor: Actor, organizationId: string, inputs: In
 }
 
 /** Scalekit refusals that are really about the input or the org's limits. */
-function refusal(error: unknown, org: Organization, input: InviteInput): InvitationError | null {
+function refusal(error: unknown, org: Organization, input: InviteInput): AppError | null {
   const code = errorCodeOf(error);
   if (error instanceof ScalekitBadRequestException && code === 'SEAT_LIMIT_REACHED') return seatLimitError(org, org.maxAllowedUsers);
   if (error instanceof ScalekitBadRequestException && code === 'INVALID_EMAIL') {
-    return new InvitationError('invalid_email', `Scalekit rejected ${input.email} as an email address.`, 400, 'email');
+    return new AppError('invalid_email', `Scalekit rejected ${input.email} as an email address.`, { field: 'email' });
   }
   if (error instanceof ScalekitBadRequestException && code === 'INVALID_ROLE') {
-    return new InvitationError('invalid_role', `Scalekit does not know the role "${input.role}".`, 400, 'role');
+    return new AppError('invalid_role', `Scalekit does not know the role "${input.role}".`, { field: 'role' });
   }
   if (error instanceof ScalekitConflictException && code === 'EXTERNAL_ID_ALREADY_EXISTS') {
-    return new InvitationError('external_id_taken', `Another user already has externalId "${input.externalId}".`, 409, 'externalId');
+    return new AppError('external_id_taken', `Another user already has externalId "${input.externalId}".`, { field: 'externalId' });
   }
   if (error instanceof ScalekitNotFoundException && code === 'ORGANIZATION_NOT_FOUND') {
-    return new InvitationError('organization_not_found', 'Scalekit does not know this organization.', 404);
+    return new AppError('organization_not_found', 'Scalekit does not know this organization.');
   }
   return null;
 }
@@ -482,7 +473,7 @@ async function loadInvitation(organizationId: string, membershipId: string): Pro
   const row = typeof membershipId === 'string' && membershipId.length <= 64
     ? await db.membership.findFirst({ where: { id: membershipId, organizationId } })
     : null;
-  if (!row) throw new InvitationError('invitation_not_found', 'That invitation does not exist in this organization.', 404);
+  if (!row) throw new AppError('invitation_not_found', 'That invitation does not exist in this organization.');
   return row;
 }
 
@@ -495,16 +486,9 @@ export function effectiveStatus(row: Pick<Membership, 'status' | 'expiresAt'>, n
 /** One resend per invitation per this many seconds, counted from the last email (invitation or resend). */
 export const RESEND_COOLDOWN_SECONDS = 60;
 
-function resendTooSoon(waitSeconds: number): InvitationError {
+function resendTooSoon(waitSeconds: number): AppError {
   const wait = `${waitSeconds} ${waitSeconds === 1 ? 'second' : 'seconds'}`;
-  return new InvitationError(
-    'resend_too_soon',
-    `This invitation was sent less than a minute ago. You can resend it in ${wait}.`,
-    429,
-    undefined,
-    undefined,
-    waitSeconds,
-  );
+  return new AppError('resend_too_soon', `This invitation was sent less than a minute ago. You can resend it in ${wait}.`, { retryAfter: waitSeconds });
 }
 
 /**
@@ -524,7 +508,7 @@ async function claimResend(row: Membership): Promise<Date> {
   const [current] = await db.$queryRaw<Array<{ wait: number }>>`
     SELECT GREATEST(1, CEIL(EXTRACT(EPOCH FROM ("lastSentAt" + make_interval(secs => ${RESEND_COOLDOWN_SECONDS}) - now()))))::int AS "wait"
     FROM "Membership" WHERE "id" = ${row.id}`;
-  if (!current) throw new InvitationError('invitation_not_found', 'That invitation does not exist in this organization.', 404);
+  if (!current) throw new AppError('invitation_not_found', 'That invitation does not exist in this organization.');
   throw resendTooSoon(current.wait);
 }
 
@@ -543,10 +527,10 @@ export async function resendInvitation(actor: Actor, organizationId: string, mem
   assertCan(actor, organizationId, 'members:invite');
   const row = await loadInvitation(organizationId, membershipId);
   if (row.syncState !== 'SYNCED' || !row.userId) {
-    throw new InvitationError('in_progress', 'This invitation has not reached Scalekit yet. Invite the address again to retry it.', 409);
+    throw new AppError('in_progress', 'This invitation has not reached Scalekit yet. Invite the address again to retry it.');
   }
   if (!isInvitationStatus(effectiveStatus(row))) {
-    throw new InvitationError('not_pending', `${row.email} has already joined; there is no invitation to resend.`, 409);
+    throw new AppError('not_pending', `${row.email} has already joined; there is no invitation to resend.`);
   }
   const org = await loadOrganization(organizationId);
   const claimedAt = await claimResend(row);
@@ -557,13 +541,13 @@ export async function resendInvitation(actor: Actor, organizationId: string, mem
     invite = (await getScalekit().user.resendInvite(organizationId, row.userId)).invite;
   } catch (error) {
     const failure =
-      error instanceof InvitationError
+      error instanceof AppError
         ? error
         : error instanceof ScalekitBadRequestException && errorCodeOf(error) === 'INVITE_NOT_PENDING'
-          ? new InvitationError('not_pending', `${row.email} has already joined; there is no invitation to resend.`, 409)
+          ? new AppError('not_pending', `${row.email} has already joined; there is no invitation to resend.`)
           : ScalekitCallError.from(error);
     // A timeout or a server error may have sent the email: then the cooldown stands.
-    if (failure instanceof InvitationError || certainlyUnchanged(failure.code)) await releaseResend(row, claimedAt);
+    if (!(failure instanceof ScalekitCallError) || certainlyUnchanged(failure.code)) await releaseResend(row, claimedAt);
     throw failure;
   }
   return db.$transaction(async (tx) => {
@@ -589,10 +573,10 @@ export async function revokeInvitation(actor: Actor, organizationId: string, mem
   assertCan(actor, organizationId, 'members:invite');
   const row = await loadInvitation(organizationId, membershipId);
   if (row.syncState === 'SENDING' && Date.now() - row.updatedAt.getTime() <= staleClaimAfterMs()) {
-    throw new InvitationError('in_progress', 'This invitation is being sent right now. Try again in a moment.', 409);
+    throw new AppError('in_progress', 'This invitation is being sent right now. Try again in a moment.');
   }
   if (row.syncState === 'SYNCED' && !isInvitationStatus(effectiveStatus(row))) {
-    throw new InvitationError('not_an_invitation', `${row.email} has already joined; remove the member instead.`, 409);
+    throw new AppError('not_an_invitation', `${row.email} has already joined; remove the member instead.`);
   }
   const scalekit = getScalekit();
   try {
@@ -602,13 +586,13 @@ export async function revokeInvitation(actor: Actor, organizationId: string, mem
       if (row.syncState !== 'SYNCED') {
         const current = membershipIn((await scalekit.user.getUser(userId)).user as ScalekitUserLike, organizationId);
         if (current && !isInvitationStatus(current.status)) {
-          throw new InvitationError('not_an_invitation', `${row.email} has already joined; remove the member instead.`, 409);
+          throw new AppError('not_an_invitation', `${row.email} has already joined; remove the member instead.`);
         }
       }
       await scalekit.user.deleteMembership(organizationId, userId);
     }
   } catch (error) {
-    if (error instanceof InvitationError) throw error;
+    if (error instanceof AppError) throw error;
     // Already gone in Scalekit: finish the job on our side.
     if (!(error instanceof ScalekitNotFoundException)) throw ScalekitCallError.from(error);
     log.info({ organizationId, membershipId, error: errorForLog(error) }, 'invitation already absent in Scalekit');
@@ -673,6 +657,6 @@ function decodeCursor(cursor: string | null | undefined): { createdAt: Date; id:
   if (!cursor) return null;
   const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const createdAt = new Date(iso ?? '');
-  if (!id || Number.isNaN(createdAt.getTime())) throw new InvitationError('validation_failed', 'The cursor is not valid.', 400, 'cursor');
+  if (!id || Number.isNaN(createdAt.getTime())) throw new AppError('validation_failed', 'The cursor is not valid.', { field: 'cursor' });
   return { createdAt, id };
 }

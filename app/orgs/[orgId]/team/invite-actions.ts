@@ -24,7 +24,7 @@ const inviteFormInput = z.object({
 });
 
 const invite = adminAction(inviteFormInput, async ({ orgId, email, role, name }, actor) => {
-  const { outcome, membership } = await inviteMember(actor, orgId, { email, role, ...(name.trim() ? { name } : {}) }, { source: 'form' });
+  const { outcome, membership } = await inviteMember(actor, orgId, { email, role, name }, { source: 'form' });
   revalidatePath(`/orgs/${orgId}/team`);
   const message =
     outcome === 'invited'

@@ -1,7 +1,8 @@
 /**
  * Every error code the app answers with, and the HTTP status it always comes with. The code is
- * the contract API clients (docs/api.md) and the UI key on, so a code keeps its status forever;
- * the message is the default sentence, and a throw site may give a more precise one.
+ * the contract API clients (docs/api.md) and the UI key on, so a code keeps its status (the one
+ * exception, the org switcher's 403 not_a_member, is passed explicitly where it is thrown); the
+ * message is the default sentence, and a throw site may give a more precise one.
  */
 export const ERROR_CODES = {
   // Request shape

@@ -1,7 +1,7 @@
 import type { Actor } from '@/lib/auth/actor';
-import { csrfRejectedResponse, verifyCsrf } from '@/lib/auth/csrf';
+import { verifyCsrf } from '@/lib/auth/csrf';
 import { actorFromContext, getSessionContextFromRequest, requestMeta } from '@/lib/auth/guards';
-import { ForbiddenError } from '@/lib/auth/authorize';
+import { AppError, ForbiddenError, UnauthenticatedError } from '@/lib/errors/app-error';
 import { authenticateApiKey } from './service';
 
 /**
@@ -12,13 +12,9 @@ import { authenticateApiKey } from './service';
  * another site and needs no CSRF token.
  */
 
-export type ResolvedActor = { ok: true; actor: Actor; via: 'api_key' | 'session' } | { ok: false; response: Response };
-
-function refusal(status: number, code: string, message: string): { ok: false; response: Response } {
-  return {
-    ok: false,
-    response: Response.json({ error: { code, message } }, { status, headers: { 'Cache-Control': 'no-store', ...(status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {}) } }),
-  };
+export interface ResolvedActor {
+  actor: Actor;
+  via: 'api_key' | 'session';
 }
 
 export interface ResolveOptions {
@@ -28,24 +24,20 @@ export interface ResolveOptions {
   organizationId?: string | null;
 }
 
+/** Throws an AppError (401 invalid_api_key / unauthenticated, 403 forbidden / csrf_failed) when the caller may not go on. */
 export async function resolveRequestActor(request: Request, options: ResolveOptions): Promise<ResolvedActor> {
   const meta = requestMeta(request);
   const bearer = await authenticateApiKey(request.headers.get('authorization'), meta);
-  if (bearer.kind === 'invalid') return refusal(401, 'invalid_api_key', bearer.message);
+  if (bearer.kind === 'invalid') throw new AppError('invalid_api_key', bearer.message);
   if (bearer.kind === 'ok') {
     if (options.organizationId && options.organizationId !== bearer.actor.organizationId) {
-      return refusal(403, 'forbidden', 'This API key belongs to another organization.');
+      throw new ForbiddenError('This API key belongs to another organization.');
     }
-    return { ok: true, actor: bearer.actor, via: 'api_key' };
+    return { actor: bearer.actor, via: 'api_key' };
   }
 
   const ctx = await getSessionContextFromRequest(request);
-  if (!ctx) return refusal(401, 'unauthenticated', 'Sign in, or send an API key as "Authorization: Bearer tg_live_…".');
-  if (options.mutating && !(await verifyCsrf(request, ctx.session.id))) return { ok: false, response: csrfRejectedResponse() };
-  try {
-    return { ok: true, actor: actorFromContext(ctx, options.organizationId || ctx.session.organizationId, request), via: 'session' };
-  } catch (error) {
-    if (error instanceof ForbiddenError) return refusal(403, 'forbidden', error.message);
-    throw error;
-  }
+  if (!ctx) throw new UnauthenticatedError('Sign in, or send an API key as "Authorization: Bearer tg_live_…".');
+  if (options.mutating && !(await verifyCsrf(request, ctx.session.id))) throw new AppError('csrf_failed');
+  return { actor: actorFromContext(ctx, options.organizationId || ctx.session.organizationId, request), via: 'session' };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ForbiddenError } from '@/lib/auth/authorize';
+import { ForbiddenError } from '@/lib/errors/app-error';
 import { ada, gina, max, olga, OPEN_ORG, tim, TINY_ORG, useInvitationTestbed } from '@/lib/invitations/testing';
 import { authenticateApiKey, createApiKey, hashApiKey, listApiKeys, MAX_ACTIVE_KEYS_PER_ORG, revokeApiKey } from './service';
 

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Actor, RequestMeta } from '@/lib/auth/actor';
-import { assertCan, ForbiddenError } from '@/lib/auth/authorize';
+import { assertCan } from '@/lib/auth/authorize';
+import { AppError, ForbiddenError } from '@/lib/errors/app-error';
 import { API_KEY_SCOPES, DEFAULT_API_KEY_SCOPES, isApiKeyScope, type ApiKeyScope } from '@/lib/auth/permissions';
 import { recordAudit, recordAudits } from '@/lib/audit/record';
 import { db } from '@/lib/db';
@@ -36,13 +37,6 @@ const DAY_MS = 86_400_000;
 export const MAX_EXPIRY_DAYS = 5 * 365;
 // Generous: parallel creates queue on the organization's lock, each holding a pooled connection.
 const CREATE_TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
-
-export class ApiKeyError extends Error {
-  override readonly name = 'ApiKeyError';
-  constructor(readonly code: 'validation_failed' | 'api_key_not_found' | 'too_many_keys', message: string, readonly status: number, readonly field?: string) {
-    super(message);
-  }
-}
 
 /** What the UI and API may show about a key: never the hash. */
 export type ApiKeySummary = Pick<ApiKey, 'id' | 'name' | 'prefix' | 'createdAt' | 'lastUsedAt' | 'revokedAt' | 'expiresAt' | 'createdByUserId'> & { scopes: ApiKeyScope[] };
@@ -98,7 +92,7 @@ export interface ApiKeyOptions {
 
 function parseField<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new ApiKeyError('validation_failed', parsed.error.issues[0]!.message, 400, field);
+  if (!parsed.success) throw new AppError('validation_failed', parsed.error.issues[0]!.message, { field });
   return parsed.data;
 }
 
@@ -137,7 +131,7 @@ export async function createApiKey(actor: Actor, organizationId: string, rawName
     if (actor.kind === 'user' && !(await isActiveAdmin(tx, organizationId, actor.userId))) throw new ForbiddenError();
     const active = await tx.apiKey.count({ where: usableWhere(organizationId, new Date()) });
     if (active >= MAX_ACTIVE_KEYS_PER_ORG) {
-      throw new ApiKeyError('too_many_keys', `An organization can have ${MAX_ACTIVE_KEYS_PER_ORG} active keys. Revoke one you no longer use first.`, 409);
+      throw new AppError('too_many_keys', `An organization can have ${MAX_ACTIVE_KEYS_PER_ORG} active keys. Revoke one you no longer use first.`);
     }
     const created = await tx.apiKey.create({
       data: {
@@ -217,7 +211,7 @@ export async function listApiKeys(actor: Actor, organizationId: string): Promise
 export async function revokeApiKey(actor: Actor, organizationId: string, apiKeyId: string): Promise<ApiKeySummary> {
   assertManager(actor, organizationId);
   const key = typeof apiKeyId === 'string' && apiKeyId.length <= 64 ? await db.apiKey.findFirst({ where: { id: apiKeyId, organizationId }, select: summarySelect }) : null;
-  if (!key) throw new ApiKeyError('api_key_not_found', 'That API key does not exist in this organization.', 404);
+  if (!key) throw new AppError('api_key_not_found', 'That API key does not exist in this organization.');
   if (key.revokedAt) return toSummary(key);
   return db.$transaction(async (tx) => {
     const revoked = await tx.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() }, select: summarySelect });

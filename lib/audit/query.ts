@@ -1,4 +1,5 @@
 import type { Actor } from '@/lib/auth/actor';
+import { AppError } from '@/lib/errors/app-error';
 import { assertCan } from '@/lib/auth/authorize';
 import { AUDIT_ACTIONS, type AuditAction } from '@/lib/audit/record';
 import { csvLine } from '@/lib/csv/write';
@@ -11,18 +12,6 @@ import { decodeCursor, keysetPage, keysetSql, type Cursor } from '@/lib/paginati
  * (who did it or to whom) and by date, keyset-paginated like the team page; and the same
  * selection as CSV for download.
  */
-
-export class AuditQueryError extends Error {
-  readonly status = 400;
-  constructor(
-    readonly code: 'invalid_input' | 'invalid_cursor',
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = 'AuditQueryError';
-  }
-}
 
 export interface AuditFilters {
   action?: string;
@@ -69,13 +58,13 @@ function isAuditAction(value: string): value is AuditAction {
 
 function validFilters(f: AuditFilters): { action: AuditAction | null; q: string | null; from: Date | null; to: Date | null } {
   const action = f.action?.trim() || null;
-  if (action !== null && !isAuditAction(action)) throw new AuditQueryError('invalid_input', 'Unknown action filter.', 'action');
+  if (action !== null && !isAuditAction(action)) throw new AppError('invalid_input', 'Unknown action filter.', { field: 'action' });
   const q = f.q?.trim() || null;
-  if (q !== null && q.length > 100) throw new AuditQueryError('invalid_input', 'Search text can be at most 100 characters.', 'q');
+  if (q !== null && q.length > 100) throw new AppError('invalid_input', 'Search text can be at most 100 characters.', { field: 'q' });
   for (const [name, d] of [['from', f.from], ['to', f.to]] as const) {
-    if (d !== undefined && Number.isNaN(d.getTime())) throw new AuditQueryError('invalid_input', `"${name}" is not a valid date.`, name);
+    if (d !== undefined && Number.isNaN(d.getTime())) throw new AppError('invalid_input', `"${name}" is not a valid date.`, { field: name });
   }
-  if (f.from && f.to && f.from.getTime() >= f.to.getTime()) throw new AuditQueryError('invalid_input', '"from" must be before "to".', 'from');
+  if (f.from && f.to && f.from.getTime() >= f.to.getTime()) throw new AppError('invalid_input', '"from" must be before "to".', { field: 'from' });
   return { action, q, from: f.from ?? null, to: f.to ?? null };
 }
 
@@ -103,12 +92,12 @@ export async function listAuditEvents(actor: Actor, organizationId: string, inpu
   const filters = validFilters(input);
   const limit = input.limit ?? AUDIT_PAGE_SIZE;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_AUDIT_PAGE_SIZE) {
-    throw new AuditQueryError('invalid_input', `Page size must be a whole number from 1 to ${MAX_AUDIT_PAGE_SIZE}.`, 'limit');
+    throw new AppError('invalid_input', `Page size must be a whole number from 1 to ${MAX_AUDIT_PAGE_SIZE}.`, { field: 'limit' });
   }
   let cursor: Cursor | null = null;
   if (input.cursor) {
     cursor = decodeCursor(input.cursor);
-    if (!cursor) throw new AuditQueryError('invalid_cursor', 'That page link is not valid any more. Start again from the first page.', 'cursor');
+    if (!cursor) throw new AppError('invalid_cursor', 'That page link is not valid any more. Start again from the first page.', { field: 'cursor' });
   }
   return keysetPage(await fetchPage(organizationId, filters, cursor, limit + 1), limit, cursor);
 }
@@ -161,9 +150,9 @@ export async function auditCsv(actor: Actor, organizationId: string, input: Audi
 
 function parseDay(value: string | null, field: 'from' | 'to'): Date | undefined {
   if (!value) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new AuditQueryError('invalid_input', `"${field}" must be a date like 2026-01-31.`, field);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new AppError('invalid_input', `"${field}" must be a date like 2026-01-31.`, { field });
   const day = new Date(`${value}T00:00:00.000Z`);
-  if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== value) throw new AuditQueryError('invalid_input', `"${field}" is not a real date.`, field);
+  if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== value) throw new AppError('invalid_input', `"${field}" is not a real date.`, { field });
   // "to" is inclusive for people (to=31 Jan means through that day), exclusive for the query.
   return field === 'to' ? new Date(day.getTime() + 86_400_000) : day;
 }

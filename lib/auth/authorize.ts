@@ -1,14 +1,6 @@
 import type { Actor } from '@/lib/auth/actor';
+import { ForbiddenError } from '@/lib/errors/app-error';
 import { can, scopeFor, scopesCan, type Permission, type Role } from '@/lib/auth/permissions';
-
-/** A request the actor may not make. `status` is what an API answers. */
-export class ForbiddenError extends Error {
-  readonly status = 403;
-  constructor(message = 'You do not have permission to do that in this organization.') {
-    super(message);
-    this.name = 'ForbiddenError';
-  }
-}
 
 /** People by their role, API keys by their scopes (they have no role), within the actor's own organization. */
 export function actorCan(actor: Actor, permission: Permission): boolean {

@@ -17,6 +17,8 @@
 
 import { getEnv } from '@/lib/env';
 import { getCsrfKey } from '@/lib/session/keys';
+import { AppError } from '@/lib/errors/app-error';
+import { problemJson } from '@/lib/errors/respond';
 
 export const CSRF_HEADER = 'x-csrf-token';
 export const CSRF_FORM_FIELD = 'csrf_token';
@@ -96,13 +98,5 @@ export async function verifyCsrf(request: Request, sessionId: string, formToken?
 
 /** The standard refusal for a failed check (JSON, like the rest of the API's errors). */
 export function csrfRejectedResponse(): Response {
-  return Response.json(
-    {
-      error: {
-        code: 'csrf_failed',
-        message: 'This request did not come from a Teamgate page of your current session. Reload the page and try again.',
-      },
-    },
-    { status: 403, headers: { 'Cache-Control': 'no-store' } },
-  );
+  return problemJson(new AppError('csrf_failed'));
 }

@@ -1,6 +1,6 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { ForbiddenError } from '@/lib/auth/authorize';
+import { ForbiddenError, UnauthenticatedError } from '@/lib/errors/app-error';
 import { csrfTokenFor } from '@/lib/auth/csrf';
 import {
   actorFromContext,
@@ -8,7 +8,6 @@ import {
   loadSessionContext,
   requireAdmin,
   requireOrgMember,
-  UnauthenticatedError,
 } from '@/lib/auth/guards';
 import { switchOrganization } from '@/lib/auth/switch-org';
 import { startAuthStack } from '@/lib/auth/test-support';

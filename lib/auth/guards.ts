@@ -9,10 +9,10 @@
  */
 
 import { cache } from 'react';
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
 import type { Actor, RequestMeta } from '@/lib/auth/actor';
-import { ForbiddenError } from '@/lib/auth/authorize';
+import { ForbiddenError, UnauthenticatedError } from '@/lib/errors/app-error';
 import { isRole, type Role } from '@/lib/auth/permissions';
 import { LOGIN_PATH } from '@/lib/auth/protected-routes';
 import { safeReturnTo } from '@/lib/auth/return-to';
@@ -37,15 +37,6 @@ export interface SessionContext {
   membership: { id: string; role: Role; status: 'ACTIVE' };
   /** Every organization the user is an ACTIVE member of (the org switcher's list). */
   memberships: Array<{ organizationId: string; organizationName: string; role: Role }>;
-}
-
-/** No usable session: route handlers answer 401 with it. */
-export class UnauthenticatedError extends Error {
-  readonly status = 401;
-  constructor(message = 'Sign in to continue: your session is missing, has ended or has expired.') {
-    super(message);
-    this.name = 'UnauthenticatedError';
-  }
 }
 
 /**
@@ -189,8 +180,8 @@ export async function requireOrgMember(orgId: string, request?: Request): Promis
   return ctx;
 }
 
-/** The Actor services take (lib/auth/actor.ts), with the user's role in `orgId`. */
-export function actorFromContext(ctx: SessionContext, orgId: string, request?: Request): Actor {
+/** The Actor services take (lib/auth/actor.ts), with the user's role in `orgId`; `from` supplies the audit log's client address and agent. */
+export function actorFromContext(ctx: SessionContext, orgId: string, from?: Request | Headers): Actor {
   const role = roleIn(ctx, orgId);
   if (!role) throw new ForbiddenError();
   return {
@@ -201,15 +192,27 @@ export function actorFromContext(ctx: SessionContext, orgId: string, request?: R
     organizationId: orgId,
     role,
     sessionId: ctx.session.id,
-    ...(request ? { request: requestMeta(request) } : {}),
+    ...(from ? { request: requestMeta(from) } : {}),
   };
 }
 
+/**
+ * Server actions: the caller must hold `role` (admin) in `orgId` — an org id in a form is only a
+ * claim — checked against the database; the Actor carries the action's own request headers.
+ */
+export async function actorForServerAction(orgId: string, role: 'admin'): Promise<Actor> {
+  const ctx = await getSessionContext();
+  if (!ctx) throw new UnauthenticatedError('Your session has ended. Sign in again to continue.');
+  if (roleIn(ctx, orgId) !== role) throw new ForbiddenError('Only admins of this organization can do that.');
+  return actorFromContext(ctx, orgId, await headers());
+}
+
 /** Client address (hop-aware, lib/http/client-ip.ts) and agent for the audit log. */
-export function requestMeta(request: Request): RequestMeta {
+export function requestMeta(from: Request | Headers): RequestMeta {
+  const h = from instanceof Headers ? from : from.headers;
   return {
-    ip: clientIpOrNull(request.headers),
-    userAgent: request.headers.get('user-agent')?.slice(0, 512) ?? null,
-    requestId: request.headers.get('x-request-id'),
+    ip: clientIpOrNull(h),
+    userAgent: h.get('user-agent')?.slice(0, 512) ?? null,
+    requestId: h.get('x-request-id'),
   };
 }

@@ -7,7 +7,10 @@ import { NextResponse } from 'next/server';
 import { getEnv } from '@/lib/env';
 import { csrfRejectedResponse } from '@/lib/auth/csrf';
 import { clientIpOrNull } from '@/lib/http/client-ip';
-import { readBodyForm } from '@/lib/http/read-body';
+import { AppError } from '@/lib/errors/app-error';
+import type { ErrorCode } from '@/lib/errors/codes';
+import { problemJson } from '@/lib/errors/respond';
+import { bodyReadErrorResponse, readBodyForm } from '@/lib/http/read-body';
 import { appSessionCookieName, getSessionCookieVerifier, readCookie, type SessionClaims } from '@/lib/session/cookie';
 
 export const NO_STORE = 'private, no-store';
@@ -52,10 +55,10 @@ export const FORM_MAX_BYTES = 16 * 1024;
  * unreadable), counting bytes while streaming: past FORM_MAX_BYTES it stops reading and gives
  * the 413 to answer with, chunked or not.
  */
-export async function readForm(request: Request): Promise<{ ok: true; form: FormData | null } | { ok: false; response: NextResponse }> {
+export async function readForm(request: Request): Promise<{ ok: true; form: FormData | null } | { ok: false; response: Response }> {
   const read = await readBodyForm(request, FORM_MAX_BYTES);
   if (read.ok) return { ok: true, form: read.value };
-  if (read.status === 413) return { ok: false, response: jsonError(read.status, read.code, read.message) };
+  if (read.status === 413) return { ok: false, response: bodyReadErrorResponse(read) };
   return { ok: true, form: null };
 }
 
@@ -65,8 +68,9 @@ export function wantsJson(request: Request): boolean {
   return /application\/json/i.test(type) || (/application\/json/i.test(accept) && !/text\/html/i.test(accept));
 }
 
-export function jsonError(status: number, code: string, message: string): NextResponse {
-  return NextResponse.json({ error: { code, message } }, { status, headers: { 'Cache-Control': NO_STORE } });
+/** An auth route's JSON refusal, in the app's one error shape (lib/errors/respond.ts). */
+export function jsonError(code: ErrorCode, message?: string, status?: number): Response {
+  return problemJson(new AppError(code, message, status === undefined ? {} : { status }));
 }
 
 /**

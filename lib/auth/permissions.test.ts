@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '@/lib/auth/actor';
-import { actorCan, assertCan, assertCanGrantRole, ForbiddenError } from '@/lib/auth/authorize';
+import { actorCan, assertCan, assertCanGrantRole } from '@/lib/auth/authorize';
+import { ForbiddenError } from '@/lib/errors/app-error';
 import { API_KEY_SCOPES, can, scopesCan, type ApiKeyScope, type Permission } from '@/lib/auth/permissions';
 
 const PEOPLE_ONLY: Permission[] = ['members:grant_admin', 'members:manage', 'org:settings', 'audit:read', 'api_keys:manage'];

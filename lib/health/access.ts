@@ -1,6 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { getSessionContextFromRequest } from '@/lib/auth/guards';
 import { getEnv } from '@/lib/env';
+import { AppError } from '@/lib/errors/app-error';
+import { problemJson } from '@/lib/errors/respond';
 import { clientIp } from '@/lib/http/client-ip';
 import { requestLogger } from '@/lib/http/request-logger';
 import { errorForLog } from '@/lib/log';
@@ -13,13 +15,8 @@ import { consumeRateLimit, rateLimitHeaders, type RateLimitRule } from '@/lib/ra
  * also bounds guessing at the token.
  */
 
-export class HealthAccessError extends Error {
-  readonly status = 401;
-  readonly code = 'invalid_health_token';
-  constructor() {
-    super('That health-check token is not valid. Send "Authorization: Bearer <HEALTH_CHECK_TOKEN>", or call without it for the basic check.');
-    this.name = 'HealthAccessError';
-  }
+function invalidHealthToken(): AppError {
+  return new AppError('invalid_health_token', 'That health-check token is not valid. Send "Authorization: Bearer <HEALTH_CHECK_TOKEN>", or call without it for the basic check.');
 }
 
 export function healthRateLimitRule(): RateLimitRule {
@@ -40,20 +37,18 @@ export async function healthRateLimited(request: Request): Promise<Response | nu
   }
   if (result.allowed) return null;
   const wait = result.retryAfterSeconds;
-  return Response.json(
-    { error: { code: 'rate_limited', message: `Too many health checks from this address. Retry after ${wait} second${wait === 1 ? '' : 's'}.` } },
-    { status: 429, headers: { ...rateLimitHeaders(result), 'Cache-Control': 'no-store' } },
-  );
+  const message = `Too many health checks from this address. Retry after ${wait} second${wait === 1 ? '' : 's'}.`;
+  return problemJson(new AppError('rate_limited', message, { retryAfter: wait }), { headers: rateLimitHeaders(result) });
 }
 
-/** 'detailed' for the token or a signed-in admin, 'basic' otherwise; throws HealthAccessError for a wrong token. */
+/** 'detailed' for the token or a signed-in admin, 'basic' otherwise; throws an invalid_health_token AppError for a wrong token. */
 export async function healthScope(request: Request): Promise<'basic' | 'detailed'> {
   const authorization = request.headers.get('authorization');
   if (authorization !== null) {
     const expected = getEnv().HEALTH_CHECK_TOKEN;
     const given = /^Bearer\s+(\S+)$/i.exec(authorization.trim())?.[1];
     if (expected && given && sameSecret(given, expected)) return 'detailed';
-    throw new HealthAccessError();
+    throw invalidHealthToken();
   }
   try {
     const ctx = await getSessionContextFromRequest(request);

@@ -7,9 +7,12 @@
  * as soon as the count passes the limit: at most limit + one chunk is ever held, whatever the
  * client keeps sending. A declared Content-Length over the limit is refused before reading.
  *
- * Failures come back as a value with the status and a sentence (not thrown), so each route
- * answers in its own JSON error shape, `{ error: { code, message } }`.
+ * Failures come back as a value with the status and a sentence (not thrown): some callers fall
+ * back (an unreadable form is "no form"), others answer it with bodyReadErrorResponse.
  */
+
+import { AppError } from '@/lib/errors/app-error';
+import { problemJson } from '@/lib/errors/respond';
 
 export type BodyReadFailure =
   | { ok: false; status: 413; code: 'body_too_large'; message: string }
@@ -115,8 +118,5 @@ export async function readBodyForm(request: Request, limitBytes: number): Promis
 
 /** A failure in the app's JSON error shape, never cached. */
 export function bodyReadErrorResponse(failure: BodyReadFailure, headers: Record<string, string> = {}): Response {
-  return Response.json(
-    { error: { code: failure.code, message: failure.message } },
-    { status: failure.status, headers: { 'Cache-Control': 'no-store', ...headers } },
-  );
+  return problemJson(new AppError(failure.code, failure.message), { headers });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ForbiddenError } from '@/lib/auth/authorize';
+import { ForbiddenError } from '@/lib/errors/app-error';
 import { updateOrganizationSettings } from '@/lib/organizations/settings';
 import { bulkResultsCsv, getBulkJob, previewBulkInvite, runBulkInvite } from './bulk';
 import { ada, freshEmail, gina, max, olga, OPEN_ORG, tim, TINY_ORG, useInvitationTestbed, userActor } from './testing';

@@ -7,7 +7,8 @@ import type { BulkInviteJob, BulkInviteJobStatus, BulkInviteRow, BulkInviteRowSt
 import { errorForLog, log } from '@/lib/log';
 import { effectiveStatus } from '@/lib/members/status';
 import { parseInviteCsv, toCsv } from './csv';
-import { InvitationError, ScalekitCallError } from './errors';
+import { AppError } from '@/lib/errors/app-error';
+import { ScalekitCallError } from '@/lib/scalekit/errors';
 import { inviteRateLimitError, reserveInvites } from './rate-limit';
 import { domainAllowed } from './schemas';
 import { claimAndSend, claimMany, finishInvites, loadOrganization, sendToScalekit, validateInvite, type SentInvite } from './service';
@@ -95,11 +96,11 @@ function cleanFileName(name: string | null | undefined): string | null {
   return base.replace(/[^\w.\- ()]/g, '_').slice(0, 120) || null;
 }
 
-/** Parse, check every row, and store the job. Throws InvitationError for a file that cannot be read at all. */
+/** Parse, check every row, and store the job. Throws AppError for a file that cannot be read at all. */
 export async function previewBulkInvite(actor: Actor, organizationId: string, upload: BulkUpload): Promise<BulkJobView> {
   assertCan(actor, organizationId, 'members:invite');
   const parsed = parseInviteCsv(upload.text, upload.byteLength);
-  if (!parsed.ok) throw new InvitationError(parsed.code, parsed.message, parsed.code === 'csv_too_large' ? 413 : 400, 'file');
+  if (!parsed.ok) throw new AppError(parsed.code, parsed.message, { field: 'file' });
   const org = await loadOrganization(organizationId);
   const now = new Date();
 
@@ -151,7 +152,7 @@ export async function previewBulkInvite(actor: Actor, organizationId: string, up
 
 async function loadJob(organizationId: string, jobId: string): Promise<BulkInviteJob> {
   const job = typeof jobId === 'string' && jobId.length <= 64 ? await db.bulkInviteJob.findFirst({ where: { id: jobId, organizationId } }) : null;
-  if (!job) throw new InvitationError('job_not_found', 'That bulk invitation does not exist in this organization.', 404);
+  if (!job) throw new AppError('job_not_found', 'That bulk invitation does not exist in this organization.');
   return job;
 }
 
@@ -192,7 +193,7 @@ export async function discardBulkJob(actor: Actor, organizationId: string, jobId
     where: { id: job.id, OR: [{ status: { not: 'RUNNING' } }, { updatedAt: { lt: new Date(Date.now() - RUN_LEASE_MS) } }] },
     data: { status: 'RUNNING' },
   });
-  if (locked !== 1) throw new InvitationError('job_busy', 'This file is being sent right now, in another tab or by another admin. Wait for it to finish.', 409);
+  if (locked !== 1) throw new AppError('job_busy', 'This file is being sent right now, in another tab or by another admin. Wait for it to finish.');
   try {
     await db.bulkInviteRow.updateMany({ where: { jobId: job.id, status: 'PENDING' }, data: { status: 'SKIPPED', reason: DISCARDED_REASON } });
   } finally {
@@ -232,7 +233,7 @@ export async function runBulkInvite(actor: Actor, organizationId: string, jobId:
     where: { id: job.id, OR: [{ status: { not: 'RUNNING' } }, { updatedAt: { lt: new Date(Date.now() - RUN_LEASE_MS) } }] },
     data: { status: 'RUNNING' },
   });
-  if (locked !== 1) throw new InvitationError('job_busy', 'This file is being sent right now, in another tab or by another admin. Wait for it to finish.', 409);
+  if (locked !== 1) throw new AppError('job_busy', 'This file is being sent right now, in another tab or by another admin. Wait for it to finish.');
 
   let stoppedBy: BulkRunResult['stoppedBy'] = null;
   let limitedBy: BulkRunResult['stoppedBy'] = null;
@@ -309,9 +310,9 @@ export async function runBulkInvite(actor: Actor, organizationId: string, jobId:
 
     const failRow = async (row: BulkInviteRow, error: unknown) => {
       // The organization filled up while this row waited (its own seat check, or Scalekit's): a rule, not a failure to retry.
-      if (error instanceof InvitationError && error.code === 'seat_limit_reached') return finish(row, 'SKIPPED', overSeatLimitReason(org.name, org.maxAllowedUsers));
+      if (error instanceof AppError && error.code === 'seat_limit_reached') return finish(row, 'SKIPPED', overSeatLimitReason(org.name, org.maxAllowedUsers));
       if (stopsTheRun(error)) stoppedBy ??= { code: (error as ScalekitCallError).code, message: (error as ScalekitCallError).message };
-      const known = error instanceof InvitationError || error instanceof ScalekitCallError;
+      const known = error instanceof AppError;
       if (!known) log.error({ organizationId, jobId, row: row.rowNumber, error: errorForLog(error) }, 'bulk invite row failed');
       await finish(row, 'FAILED', known ? (error as Error).message : 'Unexpected error while sending this invitation; retry it.');
     };

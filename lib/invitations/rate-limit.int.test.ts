@@ -3,7 +3,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { createApiKey } from '@/lib/api-keys/service';
 import { POST } from '@/app/api/invitations/route';
 import { previewBulkInvite, runBulkInvite } from './bulk';
-import { InvitationError } from './errors';
+import { AppError } from '@/lib/errors/app-error';
 import { inviteMember } from './service';
 import { freshEmail, olga, OPEN_ORG, scalekitMembersWithEmail, useInvitationTestbed } from './testing';
 
@@ -18,10 +18,10 @@ function keyActor(id: string): Actor {
   return { kind: 'api_key', apiKeyId: id, label: id, organizationId: OPEN_ORG, scopes: ['invitations:write'] };
 }
 
-async function refusal(promise: Promise<unknown>): Promise<InvitationError> {
+async function refusal(promise: Promise<unknown>): Promise<AppError> {
   const error = await promise.then(() => null, (e: unknown) => e);
-  expect(error).toBeInstanceOf(InvitationError);
-  return error as InvitationError;
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
 }
 
 describe('invitation rate limits (per sender and per organization, shared by form, API and bulk)', () => {
@@ -31,7 +31,7 @@ describe('invitation rate limits (per sender and per organization, shared by for
     const error = await refusal(inviteMember(olga, OPEN_ORG, { email: blocked }));
     expect(error).toMatchObject({ code: 'rate_limited', status: 429 });
     expect(error.message).toMatch(/You have sent 3 invitations this hour.*Nothing more was sent; try again in \d+ minutes/);
-    expect(error.retryAfterSeconds).toBeGreaterThan(3000);
+    expect(error.retryAfter).toBeGreaterThan(3000);
     expect(await prisma.membership.count({ where: { email: blocked } })).toBe(0);
     expect(await scalekitMembersWithEmail(bed.scalekit, OPEN_ORG, blocked)).toHaveLength(0);
   });

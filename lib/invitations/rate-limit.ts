@@ -1,6 +1,6 @@
 import type { Actor } from '@/lib/auth/actor';
 import { rateLimits, reserveRateLimits, type Reservation } from '@/lib/rate-limit/limiter';
-import { InvitationError } from './errors';
+import { AppError } from '@/lib/errors/app-error';
 
 /**
  * Invitation budgets: per sender (a person or an API key) and per organization, counted in
@@ -38,12 +38,12 @@ function inHowLong(seconds: number): string {
 }
 
 /** The refusal a person reads (form, bulk page) and an API client gets as 429 + Retry-After. */
-export function inviteRateLimitError(reservation: Reservation, orgName: string): InvitationError {
+export function inviteRateLimitError(reservation: Reservation, orgName: string): AppError {
   const limits = rateLimits();
   const wait = inHowLong(reservation.retryAfterSeconds);
   const message =
     reservation.limitedBy?.name === limits.invitesPerOrg.name
       ? `${orgName} has sent its ${limits.invitesPerOrg.limit} invitations for this hour. Nothing more was sent; try again in ${wait}.`
       : `You have sent ${limits.invitesPerAdmin.limit} invitations this hour, the most allowed. Nothing more was sent; try again in ${wait}.`;
-  return new InvitationError('rate_limited', message, 429, undefined, undefined, reservation.retryAfterSeconds);
+  return new AppError('rate_limited', message, { retryAfter: reservation.retryAfterSeconds });
 }

@@ -3,7 +3,7 @@ import { emailsTo } from '@/emulator/src/testing';
 import type { Actor } from '@/lib/auth/actor';
 import { createApiKey } from '@/lib/api-keys/service';
 import { POST as RESEND } from '@/app/api/invitations/[id]/resend/route';
-import { InvitationError } from './errors';
+import { AppError } from '@/lib/errors/app-error';
 import { inviteMember, resendInvitation } from './service';
 import { freshEmail, olga, OPEN_ORG, useInvitationTestbed, userActor } from './testing';
 
@@ -29,10 +29,10 @@ async function sentAgo(membershipId: string, seconds: number): Promise<void> {
   await prisma.membership.update({ where: { id: membershipId }, data: { lastSentAt: new Date(Date.now() - seconds * 1000) } });
 }
 
-async function refusal(promise: Promise<unknown>): Promise<InvitationError> {
+async function refusal(promise: Promise<unknown>): Promise<AppError> {
   const error = await promise.then(() => null, (e: unknown) => e);
-  expect(error).toBeInstanceOf(InvitationError);
-  return error as InvitationError;
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
 }
 
 describe('resend cooldown (one resend per invitation per minute)', () => {
@@ -58,7 +58,7 @@ describe('resend cooldown (one resend per invitation per minute)', () => {
     const seconds = Number(COOLDOWN.exec(again.message)![1]);
     expect(seconds).toBeGreaterThanOrEqual(40);
     expect(seconds).toBeLessThanOrEqual(43);
-    expect(again.retryAfterSeconds).toBe(seconds);
+    expect(again.retryAfter).toBe(seconds);
     expect(await emailsTo(bed.emulator, email)).toHaveLength(2);
     const row = await prisma.membership.findUniqueOrThrow({ where: { id: membership.id } });
     expect(row.resentCount).toBe(1);
@@ -72,7 +72,7 @@ describe('resend cooldown (one resend per invitation per minute)', () => {
     await sentAgo(membership.id, 120);
     const results = await Promise.allSettled(Array.from({ length: 8 }, () => resendInvitation(admin, OPEN_ORG, membership.id)));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    const refused = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as InvitationError);
+    const refused = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as AppError);
     expect(refused).toHaveLength(7);
     for (const error of refused) {
       expect(error).toMatchObject({ code: 'resend_too_soon', status: 429 });
@@ -118,7 +118,7 @@ describe('resends are charged to the invitation budgets', () => {
     await sentAgo(first.membership.id, 120);
     const resend = await refusal(resendInvitation(admin, OPEN_ORG, first.membership.id));
     expect(resend).toMatchObject({ code: 'rate_limited', status: 429 });
-    expect(resend.retryAfterSeconds).toBeGreaterThan(3000);
+    expect(resend.retryAfter).toBeGreaterThan(3000);
     expect(await emailsTo(bed.emulator, a)).toHaveLength(2);
     expect((await prisma.membership.findUniqueOrThrow({ where: { id: first.membership.id } })).resentCount).toBe(1);
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvitationError } from './errors';
+import { AppError } from '@/lib/errors/app-error';
 import { domainAllowed, parseInviteInput } from './schemas';
 import { validateInvite } from './service';
 
@@ -46,7 +46,7 @@ describe('invite input properties', () => {
     );
   });
 
-  it('generated bad emails and roles become a 400 InvitationError naming the field (≥ 200 inputs)', () => {
+  it('generated bad emails and roles become a 400 AppError naming the field (≥ 200 inputs)', () => {
     const badEmail = fc.oneof(
       fc.string({ maxLength: 30 }).filter((s) => !s.includes('@')),
       fc.constantFrom('a@', '@b', 'a@@b.test', 'a b@c.test', `${'x'.repeat(260)}@y.test`, 'a@b', ''),
@@ -62,7 +62,7 @@ describe('invite input properties', () => {
         } catch (error) {
           thrown = error;
         }
-        expect(thrown).toBeInstanceOf(InvitationError);
+        expect(thrown).toBeInstanceOf(AppError);
         expect(thrown).toMatchObject({ status: 400, field });
       }),
       { numRuns: 250 },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '@/lib/auth/permissions';
+import { fieldErrors } from '@/lib/errors/zod';
 
 /**
  * The one definition of a valid invitation, shared by the form, the API and
@@ -73,15 +74,6 @@ export const inviteBatchSchema = z.strictObject({
     .max(API_BATCH_MAX, `At most ${API_BATCH_MAX} invitations per request; use the bulk CSV page for more.`),
 });
 
-/** zod issues as { field: first message }, the shape forms and the API show. */
-export function fieldErrors(error: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const key = issue.path.length ? issue.path.map(String).join('.') : '_';
-    fields[key] ??= issue.message;
-  }
-  return fields;
-}
 
 export type ParsedInvite = { ok: true; value: InviteInput } | { ok: false; message: string; fields: Record<string, string> };
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { emailsTo } from '@/emulator/src/testing';
 import { countSeats } from '@/lib/members/service';
 import { previewBulkInvite, runBulkInvite } from './bulk';
-import { InvitationError } from './errors';
+import { AppError } from '@/lib/errors/app-error';
 import { inviteMember } from './service';
 import { freshEmail, olga, OPEN_ORG, scalekitMembersWithEmail, useInvitationTestbed, userActor } from './testing';
 
@@ -43,7 +43,7 @@ describe('seat limit under concurrency', () => {
     expect(invited).toHaveLength(10);
     expect(refused).toHaveLength(20);
     for (const error of refused) {
-      expect(error).toBeInstanceOf(InvitationError);
+      expect(error).toBeInstanceOf(AppError);
       expect(error).toMatchObject({ code: 'seat_limit_reached', status: 409 });
       expect((error as Error).message).toMatch(SEAT_MESSAGE);
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emailsTo } from '@/emulator/src/testing';
-import { ScalekitCallError } from './errors';
+import { ScalekitCallError } from '@/lib/scalekit/errors';
 import { inviteMember } from './service';
 import { freshEmail, olga, OPEN_ORG, scalekitMembersWithEmail, useInvitationTestbed } from './testing';
 

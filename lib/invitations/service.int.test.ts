@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ForbiddenError } from '@/lib/auth/authorize';
-import { InvitationError } from './errors';
+import { ForbiddenError } from '@/lib/errors/app-error';
+import { AppError } from '@/lib/errors/app-error';
 import { inviteMember, listInvitations, resendInvitation, revokeInvitation } from './service';
 import { ada, freshEmail, gina, max, olga, OPEN_ORG, scalekitMembersWithEmail, tim, TINY_ORG, useInvitationTestbed } from './testing';
 import { emailsTo } from '@/emulator/src/testing';
@@ -119,7 +119,7 @@ describe('inviteMember', () => {
   ])('refuses bad input %j with a 400 naming the field', async (input, code, field) => {
     const before = await prisma.membership.count();
     const error = await inviteMember(ada, 'org_acme', input).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InvitationError);
+    expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code, status: 400, field });
     expect(await prisma.membership.count()).toBe(before);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApiKey, listApiKeys, revokeApiKey } from '@/lib/api-keys/service';
 import type { Actor } from '@/lib/auth/actor';
-import { ForbiddenError } from '@/lib/auth/authorize';
+import { ForbiddenError } from '@/lib/errors/app-error';
 import { API_KEY_SCOPES, type ApiKeyScope } from '@/lib/auth/permissions';
 import { auditCsv, listAuditEvents } from '@/lib/audit/query';
 import { inviteMember, listInvitations, resendInvitation, revokeInvitation } from '@/lib/invitations/service';

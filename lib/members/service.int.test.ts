@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { GET as listInvitationsRoute } from '@/app/api/invitations/route';
 import { authenticateApiKey, createApiKey } from '@/lib/api-keys/service';
-import { ForbiddenError } from '@/lib/auth/authorize';
+import { ForbiddenError } from '@/lib/errors/app-error';
 import { inviteMember, listInvitations } from '@/lib/invitations/service';
 import { loadSessionContext } from '@/lib/auth/guards';
-import { MemberError } from '@/lib/members/errors';
+import { AppError } from '@/lib/errors/app-error';
 import { changeRole, getSeatUsage, listMembers, removeMember } from '@/lib/members/service';
 import { injectFault, scalekitMembers, useTeamTestStack, userActor } from '@/lib/members/testing';
 import { signSessionCookie } from '@/lib/session/cookie';
@@ -55,7 +55,7 @@ describe('changeRole', () => {
       await changeRole(stack.acmeAdmin, 'org_acme', other.id, 'member');
     }
     const error = await changeRole(stack.acmeAdmin, 'org_acme', adaId, 'member').catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(MemberError);
+    expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ status: 409, code: 'last_admin' });
     expect((error as Error).message).toMatch(/last admin/);
     expect((await prisma.membership.findUniqueOrThrow({ where: { id: adaId } })).role).toBe('admin');

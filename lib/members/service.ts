@@ -6,10 +6,11 @@ import { recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db';
 import { Prisma, type MembershipStatus, type SyncState } from '@/lib/generated/prisma/client';
 import { errorForLog, log } from '@/lib/log';
-import { MemberError, memberErrorFromScalekit } from '@/lib/members/errors';
+import { AppError } from '@/lib/errors/app-error';
 import { effectiveStatus } from '@/lib/members/status';
 import { decodeCursor, keysetPage, keysetSql, type Cursor, type KeysetPage } from '@/lib/pagination/keyset';
 import { getScalekit } from '@/lib/scalekit/client';
+import { ScalekitCallError } from '@/lib/scalekit/errors';
 import { revokeUserSessions } from '@/lib/session/store';
 import { lockEntity, membershipVersionKey, readEntityVersion, writeEntityVersion } from '@/lib/webhooks/entity-versions';
 import { ScalekitNotFoundException } from '@scalekit-sdk/node';
@@ -78,19 +79,19 @@ function toRow(record: MembershipRecord, now: Date): MemberRow {
 
 function normalizeListInput(input: ListMembersInput): { q: string | null; status: MemberStatusFilter | null; role: Role | null; cursor: Cursor | null; limit: number } {
   const q = input.q?.trim() ?? '';
-  if (q.length > MAX_QUERY_LENGTH) throw new MemberError('invalid_input', `Search text can be at most ${MAX_QUERY_LENGTH} characters.`, 400);
+  if (q.length > MAX_QUERY_LENGTH) throw new AppError('invalid_input', `Search text can be at most ${MAX_QUERY_LENGTH} characters.`);
   if (input.status !== undefined && !(MEMBER_STATUS_FILTERS as readonly string[]).includes(input.status)) {
-    throw new MemberError('invalid_input', `Status must be one of ${MEMBER_STATUS_FILTERS.join(', ')}.`, 400);
+    throw new AppError('invalid_input', `Status must be one of ${MEMBER_STATUS_FILTERS.join(', ')}.`);
   }
-  if (input.role !== undefined && !isRole(input.role)) throw new MemberError('unknown_role', 'Unknown role filter.', 400);
+  if (input.role !== undefined && !isRole(input.role)) throw new AppError('unknown_role', 'Unknown role filter.');
   const limit = input.limit ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-    throw new MemberError('invalid_input', `Page size must be a whole number from 1 to ${MAX_PAGE_SIZE}.`, 400);
+    throw new AppError('invalid_input', `Page size must be a whole number from 1 to ${MAX_PAGE_SIZE}.`);
   }
   let cursor: Cursor | null = null;
   if (input.cursor !== undefined && input.cursor !== '') {
     cursor = decodeCursor(input.cursor);
-    if (!cursor) throw new MemberError('invalid_cursor', 'That page link is not valid any more. Start again from the first page.', 400);
+    if (!cursor) throw new AppError('invalid_cursor', 'That page link is not valid any more. Start again from the first page.');
   }
   return { q: q || null, status: input.status ?? null, role: input.role ?? null, cursor, limit };
 }
@@ -182,10 +183,10 @@ async function lockOrganizationMembers(tx: Prisma.TransactionClient, organizatio
 
 async function findMembershipInOrg(tx: Prisma.TransactionClient, organizationId: string, membershipId: string) {
   if (typeof membershipId !== 'string' || membershipId.length === 0 || membershipId.length > 64) {
-    throw new MemberError('not_found', 'That member was not found in this organization.', 404);
+    throw new AppError('not_found', 'That member was not found in this organization.');
   }
   const membership = await tx.membership.findFirst({ where: { id: membershipId, organizationId } });
-  if (!membership) throw new MemberError('not_found', 'That member was not found in this organization.', 404);
+  if (!membership) throw new AppError('not_found', 'That member was not found in this organization.');
   return membership;
 }
 
@@ -209,24 +210,24 @@ export interface RoleChange {
 /** Give a member (or a pending invitation) another role, in Scalekit and in the mirror. */
 export async function changeRole(actor: Actor, organizationId: string, membershipId: string, role: string): Promise<RoleChange> {
   assertCan(actor, organizationId, 'members:manage');
-  if (!isRole(role)) throw new MemberError('unknown_role', 'Choose a role: admin or member.', 400);
+  if (!isRole(role)) throw new AppError('unknown_role', 'Choose a role: admin or member.');
 
   return db.$transaction(async (tx) => {
     await lockOrganizationMembers(tx, organizationId);
     const current = await findMembershipInOrg(tx, organizationId, membershipId);
     if (current.role === role) return { membership: toRow(current, new Date()), previousRole: current.role, changed: false };
     if (!current.userId || current.syncState === 'SENDING') {
-      throw new MemberError('not_synced', 'This invitation is still being sent. Try again in a moment.', 409, true);
+      throw new AppError('not_synced', 'This invitation is still being sent. Try again in a moment.', { retryable: true });
     }
     if (current.role === 'admin' && current.status === 'ACTIVE' && (await otherActiveAdmins(tx, organizationId, current.id)) === 0) {
-      throw new MemberError('last_admin', LAST_ADMIN_MESSAGE, 409);
+      throw new AppError('last_admin', LAST_ADMIN_MESSAGE);
     }
 
     try {
       await getScalekit().user.updateMembership(organizationId, current.userId, { roles: [role] });
     } catch (error) {
       log.warn({ err: errorForLog(error), organizationId, membershipId }, 'scalekit updateMembership failed');
-      throw memberErrorFromScalekit(error);
+      throw ScalekitCallError.from(error);
     }
     const updated = await tx.membership.update({ where: { id: current.id }, data: { role, syncState: 'SYNCED', syncError: null } });
     // Keys are made by admins and carry none of their rights, but a demoted admin must not keep
@@ -260,14 +261,14 @@ export async function removeMember(actor: Actor, organizationId: string, members
     const current = await findMembershipInOrg(tx, organizationId, membershipId);
     const status = effectiveStatus(current);
     if (status === 'PENDING_INVITE' || status === 'INVITE_EXPIRED') {
-      throw new MemberError('not_a_member', 'This is an invitation, not a member: revoke it instead.', 409);
+      throw new AppError('not_a_member', 'This is an invitation, not a member: revoke it instead.');
     }
-    if (!current.userId) throw new MemberError('not_synced', 'This member is still being synchronised. Try again in a moment.', 409, true);
+    if (!current.userId) throw new AppError('not_synced', 'This member is still being synchronised. Try again in a moment.', { retryable: true });
     // Before touching the row, in the same order as the webhook handler, so the two cannot deadlock.
     const key = membershipVersionKey(organizationId, current.userId);
     await lockEntity(tx, key);
     if (current.role === 'admin' && current.status === 'ACTIVE' && (await otherActiveAdmins(tx, organizationId, current.id)) === 0) {
-      throw new MemberError('last_admin', LAST_ADMIN_MESSAGE, 409);
+      throw new AppError('last_admin', LAST_ADMIN_MESSAGE);
     }
 
     try {
@@ -276,7 +277,7 @@ export async function removeMember(actor: Actor, organizationId: string, members
       // Already gone in Scalekit (removed there, or an earlier attempt got through): finish here.
       if (!(error instanceof ScalekitNotFoundException)) {
         log.warn({ err: errorForLog(error), organizationId, membershipId }, 'scalekit deleteMembership failed');
-        throw memberErrorFromScalekit(error);
+        throw ScalekitCallError.from(error);
       }
     }
     // deleteMany: Scalekit's membership.deleted webhook may already have removed the row.

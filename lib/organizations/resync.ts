@@ -1,4 +1,5 @@
 import type { Actor } from '@/lib/auth/actor';
+import { AppError } from '@/lib/errors/app-error';
 import { assertCan } from '@/lib/auth/authorize';
 import { recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db';
@@ -19,18 +20,6 @@ import { membershipVersionKey, writeEntityVersion } from '@/lib/webhooks/entity-
  * app is still creating (an invitation mid-send, or one that failed before reaching Scalekit)
  * are left alone: they are not in Scalekit yet, and the invitation service owns them.
  */
-
-export class ResyncError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status: number,
-    readonly retryable = false,
-  ) {
-    super(message);
-    this.name = 'ResyncError';
-  }
-}
 
 export interface ResyncResult {
   total: number;
@@ -59,7 +48,7 @@ async function listAllOrganizationUsers(organizationId: string): Promise<Scaleki
     pageToken = response.nextPageToken || undefined;
     if (!pageToken) return users;
   }
-  throw new ResyncError('scalekit_error', 'Scalekit kept returning more pages than any organization can have; nothing was changed.', 502);
+  throw new AppError('scalekit_error', 'Scalekit kept returning more pages than any organization can have; nothing was changed.');
 }
 
 interface DesiredMembership {
@@ -81,7 +70,7 @@ function sameDate(a: Date | null, b: Date | null): boolean {
 export async function resyncOrganization(actor: Actor, organizationId: string, now: Date = new Date()): Promise<ResyncResult> {
   assertCan(actor, organizationId, 'org:settings');
   const org = await db.organization.findUnique({ where: { id: organizationId } });
-  if (!org) throw new ResyncError('not_found', 'This organization is not known to Teamgate.', 404);
+  if (!org) throw new AppError('not_found', 'This organization is not known to Teamgate.');
 
   let users: ScalekitUserLike[];
   let maxAllowedUsers: number | null;
@@ -93,10 +82,10 @@ export async function resyncOrganization(actor: Actor, organizationId: string, n
     users = listed;
     maxAllowedUsers = settings.settings?.maxAllowedUsers ?? null;
   } catch (error) {
-    if (error instanceof ResyncError) throw error;
+    if (error instanceof AppError) throw error;
     log.warn({ err: errorForLog(error), organizationId }, 'resync: reading Scalekit failed');
     const failure = describeScalekitError(error);
-    throw new ResyncError(failure.code, `${failure.message} The re-sync changed nothing.`, failure.status, failure.retryable);
+    throw new AppError(failure.code, `${failure.message} The re-sync changed nothing.`, { retryable: failure.retryable });
   }
 
   const desired = new Map<string, DesiredMembership>();

@@ -1,4 +1,5 @@
 import type { Actor } from '@/lib/auth/actor';
+import { AppError } from '@/lib/errors/app-error';
 import { assertCan } from '@/lib/auth/authorize';
 import { recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db';
@@ -16,19 +17,6 @@ import { getScalekit } from '@/lib/scalekit/client';
  */
 
 export const MAX_SEAT_LIMIT = 100_000;
-
-export class SettingsError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status: number,
-    readonly field?: 'maxAllowedUsers' | 'allowedEmailDomains',
-    readonly retryable = false,
-  ) {
-    super(message);
-    this.name = 'SettingsError';
-  }
-}
 
 export interface OrganizationSettings {
   id: string;
@@ -49,7 +37,7 @@ export interface SettingsInput {
 export async function getOrganizationSettings(actor: Actor, organizationId: string): Promise<OrganizationSettings> {
   assertCan(actor, organizationId, 'org:settings');
   const org = await db.organization.findUnique({ where: { id: organizationId } });
-  if (!org) throw new SettingsError('not_found', 'This organization is not known to Teamgate.', 404);
+  if (!org) throw new AppError('not_found', 'This organization is not known to Teamgate.');
   return {
     id: org.id,
     name: org.name,
@@ -63,7 +51,7 @@ export async function getOrganizationSettings(actor: Actor, organizationId: stri
 function validateSeatLimit(value: unknown): number | null {
   if (value === null) return null;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_SEAT_LIMIT) {
-    throw new SettingsError('invalid_input', `The seat limit must be a whole number from 1 to ${MAX_SEAT_LIMIT.toLocaleString('en-US')}, or empty for no limit.`, 400, 'maxAllowedUsers');
+    throw new AppError('invalid_input', `The seat limit must be a whole number from 1 to ${MAX_SEAT_LIMIT.toLocaleString('en-US')}, or empty for no limit.`, { field: 'maxAllowedUsers' });
   }
   return value;
 }
@@ -78,10 +66,10 @@ export async function updateOrganizationSettings(actor: Actor, organizationId: s
   assertCan(actor, organizationId, 'org:settings');
   const maxAllowedUsers = validateSeatLimit(input.maxAllowedUsers);
   const domains = parseDomainList(input.allowedEmailDomains);
-  if (!domains.ok) throw new SettingsError('invalid_input', domains.message, 400, 'allowedEmailDomains');
+  if (!domains.ok) throw new AppError('invalid_input', domains.message, { field: 'allowedEmailDomains' });
 
   const org = await db.organization.findUnique({ where: { id: organizationId } });
-  if (!org) throw new SettingsError('not_found', 'This organization is not known to Teamgate.', 404);
+  if (!org) throw new AppError('not_found', 'This organization is not known to Teamgate.');
 
   const limitChanged = org.maxAllowedUsers !== maxAllowedUsers;
   const domainsChanged = JSON.stringify(org.allowedEmailDomains) !== JSON.stringify(domains.domains);
@@ -90,12 +78,7 @@ export async function updateOrganizationSettings(actor: Actor, organizationId: s
   if (limitChanged && maxAllowedUsers !== null) {
     const seats = await countSeats(organizationId);
     if (maxAllowedUsers < seats.used) {
-      throw new SettingsError(
-        'seat_limit_below_usage',
-        `${seats.used} seats are in use (members and pending invitations). Set a limit of at least ${seats.used}, or remove people first.`,
-        400,
-        'maxAllowedUsers',
-      );
+      throw new AppError('seat_limit_below_usage', `${seats.used} seats are in use (members and pending invitations). Set a limit of at least ${seats.used}, or remove people first.`, { field: 'maxAllowedUsers' });
     }
   }
 
@@ -106,7 +89,7 @@ export async function updateOrganizationSettings(actor: Actor, organizationId: s
     } catch (error) {
       log.warn({ err: errorForLog(error), organizationId }, 'scalekit upsertUserManagementSettings failed');
       const failure = describeScalekitError(error);
-      throw new SettingsError(failure.code, failure.message, failure.status, 'maxAllowedUsers', failure.retryable);
+      throw new AppError(failure.code, failure.message, { field: 'maxAllowedUsers', retryable: failure.retryable });
     }
   }
 

@@ -1,3 +1,5 @@
+import { AppError } from '@/lib/errors/app-error';
+import { problemJson } from '@/lib/errors/respond';
 import { clientIp } from '@/lib/http/client-ip';
 import { requestLogger } from '@/lib/http/request-logger';
 import { consumeRateLimit, rateLimitHeaders, rateLimits } from './limiter';
@@ -19,7 +21,7 @@ export async function loginRateLimited(request: Request): Promise<Response | nul
   if (wantsHtml(request)) {
     return new Response(tooManyPage(message), { status: 429, headers: { ...headers, 'Content-Type': 'text/html; charset=utf-8' } });
   }
-  return Response.json({ error: { code: 'rate_limited', message } }, { status: 429, headers });
+  return problemJson(new AppError('rate_limited', message, { retryAfter: wait }), { headers: rateLimitHeaders(result) });
 }
 
 function wantsHtml(request: Request): boolean {

@@ -9,6 +9,7 @@ import {
   ScalekitTooManyRequestsException,
   ScalekitUnauthorizedException,
 } from '@scalekit-sdk/node';
+import { AppError } from '@/lib/errors/app-error';
 import { errorForLog, log } from '@/lib/log';
 
 /** What the app tells a person (and an API client) when a Scalekit call fails. */
@@ -32,6 +33,26 @@ export interface ScalekitFailure {
   message: string;
   /** Whether trying again later may succeed (nothing was changed) */
   retryable: boolean;
+}
+
+/**
+ * A Scalekit call failed (unavailable, rate-limited, timed out, …): an AppError whose code and
+ * message come from describeScalekitError, so it never carries a token. It keeps what callers
+ * need to decide whether to stop or retry (retryable) and Scalekit's own code.
+ */
+export class ScalekitCallError extends AppError {
+  override name = 'ScalekitCallError';
+  override readonly code: ScalekitFailure['code'];
+  readonly errorCode: string | null;
+  constructor(readonly failure: ScalekitFailure) {
+    super(failure.code, failure.message, { retryable: failure.retryable });
+    this.code = failure.code;
+    this.errorCode = failure.errorCode;
+  }
+
+  static from(error: unknown): ScalekitCallError {
+    return error instanceof ScalekitCallError ? error : new ScalekitCallError(describeScalekitError(error));
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkHealth } from '@/lib/health/check';
-import { describeError } from '@/lib/invitations/http';
+import { asAppError } from '@/lib/errors/respond';
 import { inviteMember, listInvitations } from '@/lib/invitations/service';
 import { freshEmail, olga, OPEN_ORG, scalekitMembersWithEmail, useInvitationTestbed } from '@/lib/invitations/testing';
 import { withAdmin } from '@/test/database';
@@ -36,7 +36,7 @@ describe('PostgreSQL connection loss during traffic', () => {
           await inviteMember(olga, OPEN_ORG, { email });
           outcomes.push({ email, ok: true });
         } catch (error) {
-          const shown = describeError(error);
+          const shown = asAppError(error);
           outcomes.push({ email, ok: false, message: shown.message, status: shown.status });
         }
         try {

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createEmulator, DEFAULT_SEED_PATH, type Emulator } from '@/emulator/src/index';
 import type { Actor } from '@/lib/auth/actor';
 import { checkHealth } from '@/lib/health/check';
-import { ScalekitCallError } from '@/lib/invitations/errors';
-import { describeError } from '@/lib/invitations/http';
+import { ScalekitCallError } from '@/lib/scalekit/errors';
+import { asAppError } from '@/lib/errors/respond';
 import { inviteMember } from '@/lib/invitations/service';
 import { demoSeedSchema, seedDemoData } from '@/prisma/seed';
 import { useTestDatabase } from '@/test/database';
@@ -49,7 +49,7 @@ describe('Scalekit faults', () => {
     const email = fresh();
     const error = await inviteMember(fay, ORG, { email }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ScalekitCallError);
-    const shown = describeError(error);
+    const shown = asAppError(error);
     expect(shown).toMatchObject({ status: 503, code: 'scalekit_unavailable', retryable: true });
     expect(shown.message).toMatch(/Scalekit (is unavailable|cannot be reached) right now\. Nothing was changed/);
     expect(await prisma.membership.count({ where: { email } })).toBe(0);
@@ -71,7 +71,7 @@ describe('Scalekit faults', () => {
       body: JSON.stringify({ target: 'CreateUserAndMembership', grpcCode: 'INTERNAL' }),
     });
     const error = await inviteMember(fay, ORG, { email }).catch((e: unknown) => e);
-    expect(describeError(error)).toMatchObject({ status: 502, code: 'scalekit_error', message: expect.stringMatching(/unexpected error\. Try again/) });
+    expect(asAppError(error)).toMatchObject({ status: 502, code: 'scalekit_error', message: expect.stringMatching(/unexpected error\. Try again/) });
     expect(await prisma.membership.findMany({ where: { email } })).toMatchObject([{ syncState: 'FAILED' }]);
 
     expect((await inviteMember(fay, ORG, { email })).outcome).toBe('invited');

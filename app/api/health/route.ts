@@ -1,4 +1,6 @@
-import { HealthAccessError, healthRateLimited, healthScope } from '@/lib/health/access';
+import { AppError } from '@/lib/errors/app-error';
+import { problemJson } from '@/lib/errors/respond';
+import { healthRateLimited, healthScope } from '@/lib/health/access';
 import { checkHealth, checkLiveness } from '@/lib/health/check';
 import { requestLogger } from '@/lib/http/request-logger';
 
@@ -18,11 +20,8 @@ export async function GET(request: Request): Promise<Response> {
   try {
     scope = await healthScope(request);
   } catch (error) {
-    if (!(error instanceof HealthAccessError)) throw error;
-    return Response.json(
-      { error: { code: error.code, message: error.message } },
-      { status: error.status, headers: { 'Cache-Control': 'no-store', 'WWW-Authenticate': 'Bearer' } },
-    );
+    if (!(error instanceof AppError)) throw error;
+    return problemJson(error);
   }
   const report = scope === 'detailed' ? await checkHealth() : await checkLiveness();
   if (report.status !== 'ok') requestLogger(request, { route: 'health' }).warn({ checks: report.checks }, 'health check degraded');

@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { resolveRequestActor } from '@/lib/api-keys/request-actor';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCanGrantRole } from '@/lib/auth/authorize';
 import { runPool } from '@/lib/concurrency/worker-pool';
-import { describeError, errorJson, errorResponse, invitationJson, invitationViewFor, jsonResponse, readJson } from '@/lib/invitations/http';
-import { fieldErrors, inviteBatchSchema, roleSchema } from '@/lib/invitations/schemas';
+import { asAppError, errorBody } from '@/lib/errors/respond';
+import { validationError } from '@/lib/errors/zod';
+import { orgRoute } from '@/lib/http/org-route';
+import { invitationJson, invitationViewFor, jsonResponse, readJson } from '@/lib/invitations/http';
+import { inviteBatchSchema, roleSchema } from '@/lib/invitations/schemas';
 import { inviteMember, listInvitations } from '@/lib/invitations/service';
 
 /**
@@ -20,10 +22,6 @@ import { inviteMember, listInvitations } from '@/lib/invitations/service';
 
 const BATCH_CONCURRENCY = 4;
 
-function orgParam(request: Request): string | null {
-  return new URL(request.url).searchParams.get('organizationId');
-}
-
 /**
  * Refuse the whole request, before anything is sent, when any item asks for a role the caller
  * may not grant (an API key asking for admin). Items are read with the invite schema's own role
@@ -36,68 +34,56 @@ function assertRolesGrantable(actor: Actor, items: unknown[]): void {
   }
 }
 
-export async function POST(request: Request): Promise<Response> {
-  try {
-    const who = await resolveRequestActor(request, { mutating: true, organizationId: orgParam(request) });
-    if (!who.ok) return who.response;
-    const { actor } = who;
-    const read = await readJson(request);
-    if (!read.ok) return read.response;
-    const source = who.via === 'api_key' ? 'api' : 'form';
-    const view = invitationViewFor(actor);
+export const POST = orgRoute({ mutating: true, scopes: ['members:invite'] }, async ({ request, actor, via }) => {
+  const body = await readJson(request);
+  const source = via === 'api_key' ? 'api' : 'form';
+  const view = invitationViewFor(actor);
 
-    const body = read.body;
-    if (body && typeof body === 'object' && !Array.isArray(body) && 'invitations' in body) {
-      const batch = inviteBatchSchema.safeParse(body);
-      if (!batch.success) {
-        const fields = fieldErrors(batch.error);
-        return errorJson(400, 'validation_failed', Object.values(fields)[0] ?? 'The batch is not valid.', fields);
+  if (body && typeof body === 'object' && !Array.isArray(body) && 'invitations' in body) {
+    const batch = inviteBatchSchema.safeParse(body);
+    if (!batch.success) throw validationError(batch.error, 'The batch is not valid.');
+    const items = batch.data.invitations;
+    assertRolesGrantable(actor, items);
+    const results: unknown[] = new Array(items.length);
+    await runPool(items, BATCH_CONCURRENCY, async (item, index) => {
+      try {
+        const r = await inviteMember(actor, actor.organizationId, item, { source });
+        results[index] = { index, ok: true, outcome: r.outcome, invitation: invitationJson(r.membership, view) };
+      } catch (error) {
+        const e = asAppError(error, { organizationId: actor.organizationId, index }, 'invitations API failed');
+        results[index] = { index, ok: false, status: e.status, error: errorBody(e) };
       }
-      const items = batch.data.invitations;
-      assertRolesGrantable(actor, items);
-      const results: unknown[] = new Array(items.length);
-      await runPool(items, BATCH_CONCURRENCY, async (item, index) => {
-        try {
-          const r = await inviteMember(actor, actor.organizationId, item, { source });
-          results[index] = { index, ok: true, outcome: r.outcome, invitation: invitationJson(r.membership, view) };
-        } catch (error) {
-          const e = describeError(error);
-          results[index] = { index, ok: false, status: e.status, error: { code: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}) } };
-        }
-      });
-      const summary = { invited: 0, already_invited: 0, already_member: 0, failed: 0 };
-      for (const r of results as Array<{ ok: boolean; outcome?: keyof typeof summary }>) summary[r.ok ? r.outcome! : 'failed']++;
-      return jsonResponse({ results, summary });
-    }
-
-    assertRolesGrantable(actor, [body]);
-    const result = await inviteMember(actor, actor.organizationId, body, { source });
-    return jsonResponse({ outcome: result.outcome, invitation: invitationJson(result.membership, view) }, result.outcome === 'invited' ? 201 : 200);
-  } catch (error) {
-    return errorResponse(error);
+    });
+    const summary = { invited: 0, already_invited: 0, already_member: 0, failed: 0 };
+    for (const r of results as Array<{ ok: boolean; outcome?: keyof typeof summary }>) summary[r.ok ? r.outcome! : 'failed']++;
+    return jsonResponse({ results, summary });
   }
-}
 
-const listQuery = z.object({
-  status: z.enum(['PENDING_INVITE', 'INVITE_EXPIRED', 'FAILED'], { error: 'status must be PENDING_INVITE, INVITE_EXPIRED or FAILED.' }).optional(),
-  cursor: z.string().max(200, 'The cursor is not valid.').optional(),
-  limit: z.coerce.number({ error: 'limit must be a number from 1 to 100.' }).int('limit must be a number from 1 to 100.').min(1, 'limit must be a number from 1 to 100.').max(100, 'limit must be a number from 1 to 100.').optional(),
+  assertRolesGrantable(actor, [body]);
+  const result = await inviteMember(actor, actor.organizationId, body, { source });
+  return jsonResponse(
+    { outcome: result.outcome, invitation: invitationJson(result.membership, view) },
+    result.outcome === 'invited' ? 201 : 200,
+  );
 });
 
-export async function GET(request: Request): Promise<Response> {
-  try {
-    const who = await resolveRequestActor(request, { mutating: false, organizationId: orgParam(request) });
-    if (!who.ok) return who.response;
-    const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([k]) => k !== 'organizationId'));
-    const query = listQuery.strict().safeParse(params);
-    if (!query.success) {
-      const fields = fieldErrors(query.error);
-      return errorJson(400, 'validation_failed', Object.values(fields)[0] ?? 'The query is not valid.', fields);
-    }
-    const page = await listInvitations(who.actor, who.actor.organizationId, query.data);
-    const view = invitationViewFor(who.actor);
-    return jsonResponse({ invitations: page.invitations.map((m) => invitationJson(m, view)), nextCursor: page.nextCursor });
-  } catch (error) {
-    return errorResponse(error);
-  }
-}
+const listQuery = z
+  .object({
+    status: z
+      .enum(['PENDING_INVITE', 'INVITE_EXPIRED', 'FAILED'], { error: 'status must be PENDING_INVITE, INVITE_EXPIRED or FAILED.' })
+      .optional(),
+    cursor: z.string().max(200, 'The cursor is not valid.').optional(),
+    limit: z.coerce
+      .number({ error: 'limit must be a number from 1 to 100.' })
+      .int('limit must be a number from 1 to 100.')
+      .min(1, 'limit must be a number from 1 to 100.')
+      .max(100, 'limit must be a number from 1 to 100.')
+      .optional(),
+  })
+  .strict();
+
+export const GET = orgRoute({ mutating: false, scopes: ['invitations:read'], query: listQuery }, async ({ actor, query }) => {
+  const page = await listInvitations(actor, actor.organizationId, query);
+  const view = invitationViewFor(actor);
+  return jsonResponse({ invitations: page.invitations.map((m) => invitationJson(m, view)), nextCursor: page.nextCursor });
+});

@@ -1,50 +1,40 @@
-import { headers } from 'next/headers';
+import { z } from 'zod';
 import type { Actor } from '@/lib/auth/actor';
-import { ForbiddenError } from '@/lib/auth/authorize';
-import { actorFromContext, getSessionContext, roleIn } from '@/lib/auth/guards';
-import { errorForLog, log } from '@/lib/log';
+import { actorForServerAction } from '@/lib/auth/guards';
+import { toActionResult, type ActionResult } from '@/lib/errors/respond';
+import { validationError } from '@/lib/errors/zod';
+
+export type { ActionResult };
 
 /**
- * The one wrapper every org-admin server action runs through: session re-checked against the
- * database, the caller must be an ACTIVE admin of THIS organization (the org id in the form is
- * only a claim), then the lib/ call. Errors become `{ ok: false, error }` with a sentence a person
- * can act on; server actions never throw to the client.
+ * The one wrapper every org-admin server action runs through, in this order: the input parsed
+ * once with zod (whatever the browser sent is only a claim) → the session re-checked against the
+ * database and the caller an ACTIVE admin of THE organization the input names → the body. Any
+ * throw becomes `{ ok: false, error, fieldErrors }` (lib/errors/respond.ts) with every field's
+ * message; server actions never throw to the client.
  */
-
-export type ActionResult<T = Record<never, never>> =
-  | ({ ok: true; message: string } & T)
-  | { ok: false; error: string; fieldErrors?: Record<string, string> };
-
-interface KnownError {
-  status: number;
-  message: string;
-  field?: string;
-}
-
-function isKnownError(error: unknown): error is KnownError {
-  return error instanceof Error && typeof (error as { status?: unknown }).status === 'number';
-}
-
-export async function runAdminAction<T extends Record<string, unknown>>(
-  orgId: unknown,
-  body: (actor: Actor, orgId: string) => Promise<{ message: string } & T>,
-): Promise<ActionResult<T>> {
-  if (typeof orgId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(orgId)) return { ok: false, error: 'Unknown organization.' };
-  try {
-    const ctx = await getSessionContext();
-    if (!ctx) return { ok: false, error: 'Your session has ended. Sign in again to continue.' };
-    if (roleIn(ctx, orgId) !== 'admin') throw new ForbiddenError();
-    const requestHeaders = await headers();
-    const actor = actorFromContext(ctx, orgId, new Request('http://server-action.local/', { headers: requestHeaders }));
-    const result = await body(actor, orgId);
-    return { ok: true, ...result };
-  } catch (error) {
-    if (error instanceof ForbiddenError) return { ok: false, error: 'Only admins of this organization can do that.' };
-    if (isKnownError(error) && error.status < 500) {
-      return { ok: false, error: error.message, ...(error.field ? { fieldErrors: { [error.field]: error.message } } : {}) };
+export function adminAction<S extends z.ZodType<{ orgId: string }>, T extends Record<string, unknown>>(
+  schema: S,
+  body: (input: z.output<S>, actor: Actor) => Promise<{ message: string } & T>,
+): (input: unknown) => Promise<ActionResult<T>> {
+  return async (raw) => {
+    let orgId: string | undefined;
+    try {
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) throw validationError(parsed.error, 'The form is not valid.');
+      orgId = parsed.data.orgId;
+      const actor = await actorForServerAction(orgId, 'admin');
+      return { ok: true, ...(await body(parsed.data, actor)) };
+    } catch (error) {
+      return toActionResult(error, { orgId });
     }
-    if (isKnownError(error)) return { ok: false, error: error.message };
-    log.error({ err: errorForLog(error), orgId }, 'admin action failed');
-    return { ok: false, error: 'Something went wrong on our side. Reload the page to see the current state, then try again.' };
-  }
+  };
+}
+
+/** An organization id as the app mints them; anything else cannot name one of the caller's organizations. */
+export const orgIdSchema = z.string({ error: 'Unknown organization.' }).regex(/^[A-Za-z0-9_-]{1,64}$/, 'Unknown organization.');
+
+/** A row id from the page (a membership, an API key, a bulk job): checked once here, looked up inside the organization by the service. */
+export function rowIdSchema(notFound: string) {
+  return z.string({ error: notFound }).min(1, notFound).max(64, notFound);
 }

@@ -1,5 +1,5 @@
 import { notFound } from 'next/navigation';
-import { ForbiddenError } from '@/lib/auth/authorize';
+import { ForbiddenError } from '@/lib/errors/app-error';
 import { requireOrgMember, roleIn } from '@/lib/auth/guards';
 import { ROLE_LABELS } from '@/lib/auth/permissions';
 import { OrgTabs, type OrgTab } from './org-tabs';

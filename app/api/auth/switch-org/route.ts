@@ -3,7 +3,7 @@ import { verifyCsrf } from '@/lib/auth/csrf';
 import { getSessionContextFromRequest } from '@/lib/auth/guards';
 import { csrfRefused, FORM_MAX_BYTES, jsonError, NO_STORE, readForm, redirectTo, wantsJson } from '@/lib/auth/http';
 import { switchOrganization, switchOrgInput } from '@/lib/auth/switch-org';
-import { readBodyText } from '@/lib/http/read-body';
+import { bodyReadErrorResponse, readBodyText } from '@/lib/http/read-body';
 import { appSessionCookieAttributes, appSessionCookieName, signAppSessionCookie } from '@/lib/session/cookie';
 
 /** Unparseable or non-object JSON reads as no fields; the schema below then says what is missing. */
@@ -24,14 +24,14 @@ export async function POST(request: NextRequest) {
   const json = wantsJson(request);
   const ctx = await getSessionContextFromRequest(request);
   if (!ctx) {
-    return json ? jsonError(401, 'unauthenticated', 'Sign in to continue.') : redirectTo('/login?returnTo=%2Fdashboard');
+    return json ? jsonError('unauthenticated', 'Sign in to continue.') : redirectTo('/login?returnTo=%2Fdashboard');
   }
 
   let fields: Record<string, unknown>;
   let formToken: string | null = null;
   if (json) {
     const read = await readBodyText(request, FORM_MAX_BYTES);
-    if (!read.ok) return jsonError(read.status, read.code, read.message);
+    if (!read.ok) return bodyReadErrorResponse(read);
     fields = jsonObject(read.value);
   } else {
     const read = await readForm(request);
@@ -43,10 +43,10 @@ export async function POST(request: NextRequest) {
   if (!(await verifyCsrf(request, ctx.session.id, formToken))) return csrfRefused(request);
 
   const input = switchOrgInput.safeParse(fields);
-  if (!input.success) return jsonError(400, 'invalid_request', 'organizationId must be an organization ID such as org_acme.');
+  if (!input.success) return jsonError('invalid_request', 'organizationId must be an organization ID such as org_acme.');
 
   const result = await switchOrganization(ctx, input.data.organizationId, input.data.returnTo);
-  if (!result.ok) return jsonError(result.status, result.code, result.message);
+  if (!result.ok) return jsonError(result.code, result.message, result.status);
 
   const cookie = await signAppSessionCookie({
     sessionId: result.session.id,

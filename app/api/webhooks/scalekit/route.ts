@@ -1,5 +1,8 @@
 import { clientIp } from '@/lib/http/client-ip';
-import { readBodyText } from '@/lib/http/read-body';
+import { AppError } from '@/lib/errors/app-error';
+import type { ErrorCode } from '@/lib/errors/codes';
+import { problemJson } from '@/lib/errors/respond';
+import { bodyReadErrorResponse, readBodyText } from '@/lib/http/read-body';
 import { requestLogger } from '@/lib/http/request-logger';
 import { errorForLog } from '@/lib/log';
 import { consumeRateLimit, rateLimitHeaders, rateLimits } from '@/lib/rate-limit/limiter';
@@ -19,8 +22,8 @@ export const dynamic = 'force-dynamic';
 // Scalekit events are a few hundred bytes; anything far larger is not one.
 const MAX_BODY_BYTES = 256 * 1024;
 
-function errorResponse(status: number, code: string, message: string, headers: Record<string, string> = {}): Response {
-  return Response.json({ error: { code, message } }, { status, headers: { 'Cache-Control': 'no-store', ...headers } });
+function errorResponse(code: ErrorCode, message: string, headers: Record<string, string> = {}): Response {
+  return problemJson(new AppError(code, message), { headers });
 }
 
 export async function POST(request: Request): Promise<Response> {
@@ -32,7 +35,6 @@ export async function POST(request: Request): Promise<Response> {
   if (!limit.allowed) {
     log.warn({ source }, 'webhook refused: rate limit');
     return errorResponse(
-      429,
       'rate_limited',
       `Too many webhook deliveries from this source; retry after ${limit.retryAfterSeconds} seconds.`,
       rateLimitHeaders(limit),
@@ -41,7 +43,7 @@ export async function POST(request: Request): Promise<Response> {
 
   // Counted while streaming: a chunked body has no Content-Length to check first.
   const read = await readBodyText(request, MAX_BODY_BYTES);
-  if (!read.ok) return errorResponse(read.status, read.code, read.message);
+  if (!read.ok) return bodyReadErrorResponse(read);
   const raw = read.value;
 
   let event;
@@ -50,9 +52,9 @@ export async function POST(request: Request): Promise<Response> {
   } catch (error) {
     if (error instanceof WebhookSignatureError) {
       log.warn({ reason: error.reason, webhookId: request.headers.get('webhook-id')?.slice(0, 128) }, 'webhook refused: bad signature');
-      return errorResponse(401, 'invalid_signature', error.message);
+      return errorResponse('invalid_signature', error.message);
     }
-    if (error instanceof WebhookPayloadError) return errorResponse(400, 'invalid_payload', error.message);
+    if (error instanceof WebhookPayloadError) return errorResponse('invalid_payload', error.message);
     throw error;
   }
 
@@ -61,8 +63,8 @@ export async function POST(request: Request): Promise<Response> {
     log.info({ webhookId: event.id, type: event.type, outcome }, 'webhook processed');
     return Response.json({ ok: true, outcome }, { headers: { 'Cache-Control': 'no-store' } });
   } catch (error) {
-    if (error instanceof WebhookDataError) return errorResponse(400, 'invalid_payload', error.message);
+    if (error instanceof WebhookDataError) return errorResponse('invalid_payload', error.message);
     log.error({ err: errorForLog(error), webhookId: event.id, type: event.type }, 'webhook processing failed');
-    return errorResponse(500, 'processing_failed', 'The event could not be applied; it will be retried.');
+    return errorResponse('processing_failed', 'The event could not be applied; it will be retried.');
   }
 }

@@ -8,7 +8,8 @@ import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { requireAdminPage } from '@/lib/auth/guards';
-import { AuditQueryError, auditFiltersFromSearchParams, listAuditEvents, type AuditPage } from '@/lib/audit/query';
+import { AppError } from '@/lib/errors/app-error';
+import { auditFiltersFromSearchParams, listAuditEvents, type AuditPage } from '@/lib/audit/query';
 import { AUDIT_ACTIONS } from '@/lib/audit/record';
 
 export const metadata: Metadata = { title: 'Audit log' };
@@ -48,7 +49,7 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
   try {
     page = await listAuditEvents(actor, orgId, { ...auditFiltersFromSearchParams(query), cursor: query.get('cursor') ?? undefined });
   } catch (error) {
-    if (!(error instanceof AuditQueryError)) throw error;
+    if (!(error instanceof AppError) || error.status !== 400) throw error;
     problem = error.message;
   }
 

@@ -7,7 +7,7 @@ import { InviteMemberDialog } from './_components/invite-form';
 import { Button } from '@/components/ui/button';
 import { actorFromContext, requireOrgMember } from '@/lib/auth/guards';
 import { isRole } from '@/lib/auth/permissions';
-import { MemberError } from '@/lib/members/errors';
+import { AppError } from '@/lib/errors/app-error';
 import { getSeatUsage, listMembers, MEMBER_STATUS_FILTERS, type MemberPage, type MemberStatusFilter } from '@/lib/members/service';
 import { teamHref } from './format';
 import { MembersTable } from './_components/members-table';
@@ -48,7 +48,7 @@ export default async function TeamPage({ params, searchParams }: { params: Promi
   try {
     page = await listMembers(actor, orgId, { ...filters, cursor });
   } catch (error) {
-    if (!(error instanceof MemberError) || error.status !== 400) throw error;
+    if (!(error instanceof AppError) || error.status !== 400) throw error;
     problem = error.message;
   }
   const seats = await getSeatUsage(actor, orgId);

@@ -1,6 +1,6 @@
-import { actorFromContext, requireAdmin, UnauthenticatedError } from '@/lib/auth/guards';
-import { ForbiddenError } from '@/lib/auth/authorize';
-import { AuditQueryError, auditCsv, auditFiltersFromSearchParams } from '@/lib/audit/query';
+import { actorFromContext, requireAdmin } from '@/lib/auth/guards';
+import { auditCsv, auditFiltersFromSearchParams } from '@/lib/audit/query';
+import { problemJson } from '@/lib/errors/respond';
 import { errorForLog, log } from '@/lib/log';
 
 /**
@@ -11,10 +11,6 @@ import { errorForLog, log } from '@/lib/log';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
-
-function jsonError(status: number, code: string, message: string, fields?: Record<string, string>): Response {
-  return Response.json({ error: { code, message, ...(fields ? { fields } : {}) } }, { status, headers: { 'Cache-Control': 'no-store' } });
-}
 
 export async function GET(request: Request, { params }: { params: Promise<{ orgId: string }> }): Promise<Response> {
   const { orgId } = await params;
@@ -48,10 +44,6 @@ export async function GET(request: Request, { params }: { params: Promise<{ orgI
       },
     });
   } catch (error) {
-    if (error instanceof UnauthenticatedError) return jsonError(401, 'unauthenticated', error.message);
-    if (error instanceof ForbiddenError) return jsonError(403, 'forbidden', error.message);
-    if (error instanceof AuditQueryError) return jsonError(400, error.code, error.message, error.field ? { [error.field]: error.message } : undefined);
-    log.error({ err: errorForLog(error), orgId }, 'audit export failed');
-    return jsonError(500, 'internal_error', 'The export failed. Try again.');
+    return problemJson(error, { context: { orgId }, internalMessage: 'The export failed. Try again.' });
   }
 }

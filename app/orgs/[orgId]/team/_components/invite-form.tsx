@@ -12,6 +12,7 @@ import { ROLES, ROLE_LABELS } from '@/lib/auth/permissions';
 import { cn } from '@/lib/utils';
 import { inviteMemberAction, resendFromInviteFormAction } from '@/app/orgs/[orgId]/team/invite-actions';
 import { initialInviteFormState, type InviteFormState } from './invite-form-state';
+import { EMAIL_MAX, NAME_MAX } from '@/lib/invitations/schemas';
 
 const ROLE_HELP: Record<(typeof ROLES)[number], string> = {
   member: 'Uses the product and sees the team.',
@@ -119,7 +120,7 @@ export function InviteForm({ orgId, onDone }: { orgId: string; onDone?: () => vo
           autoComplete="off"
           placeholder="name@company.com"
           required
-          maxLength={254}
+          maxLength={EMAIL_MAX}
           defaultValue={values?.email}
           key={`email-${state.status === 'error' ? state.at : 'fresh'}`}
           aria-invalid={errors.email ? true : undefined}
@@ -163,7 +164,7 @@ export function InviteForm({ orgId, onDone }: { orgId: string; onDone?: () => vo
           id={ids.name}
           name="name"
           autoComplete="off"
-          maxLength={100}
+          maxLength={NAME_MAX}
           placeholder="Ada Lovelace"
           defaultValue={values?.name}
           key={`name-${state.status === 'error' ? state.at : 'fresh'}`}

@@ -1,10 +1,11 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
 import { discardBulkJob, getBulkJob, previewBulkInvite, runBulkInvite, type BulkCounts } from '@/lib/invitations/bulk';
 import { CSV_MAX_BYTES, csvTooLargeMessage } from '@/lib/invitations/csv-limits';
-import { InvitationError } from '@/lib/invitations/errors';
-import { runAdminAction, type ActionResult } from '../../admin-action';
+import { AppError } from '@/lib/errors/app-error';
+import { adminAction, orgIdSchema, rowIdSchema, type ActionResult } from '../../admin-action';
 import type { BulkRowView } from '../_components/bulk-types';
 
 /**
@@ -15,71 +16,94 @@ import type { BulkRowView } from '../_components/bulk-types';
 /** Rows per send call: small enough for steady progress, large enough to keep the lanes busy. */
 const CHUNK_ROWS = 40;
 
-function rowView(r: { rowNumber: number; email: string; name: string | null; role: string; status: BulkRowView['status']; reason: string | null }): BulkRowView {
+function rowView(r: {
+  rowNumber: number;
+  email: string;
+  name: string | null;
+  role: string;
+  status: BulkRowView['status'];
+  reason: string | null;
+}): BulkRowView {
   return { rowNumber: r.rowNumber, email: r.email, name: r.name, role: r.role, status: r.status, reason: r.reason };
 }
 
-export async function previewBulkAction(form: FormData): Promise<ActionResult<{ jobId: string; fileName: string | null; rows: BulkRowView[]; counts: BulkCounts }>> {
-  return runAdminAction(form.get('orgId'), async (actor, orgId) => {
-    const file = form.get('file');
-    if (!(file instanceof File) || file.size === 0) throw new InvitationError('csv_invalid', 'Choose a CSV file to upload.', 400, 'file');
-    // Checked before reading it; next.config.ts lets bodies a little over the limit reach this
-    // action (serverActions.bodySizeLimit) so that it, not Next.js, answers them.
-    if (file.size > CSV_MAX_BYTES) throw new InvitationError('csv_too_large', csvTooLargeMessage(file.size), 413, 'file');
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      // Excel on Windows still saves "CSV" as Windows-1252; accept it rather than refuse the file.
-      text = new TextDecoder('windows-1252').decode(bytes);
-    }
-    const view = await previewBulkInvite(actor, orgId, { fileName: file.name, text, byteLength: bytes.byteLength });
-    return {
-      message: `${view.counts.pending} of ${view.counts.total} rows are ready to send.`,
-      jobId: view.job.id,
-      fileName: view.job.fileName,
-      rows: view.rows.map(rowView),
-      counts: view.counts,
-    };
-  });
+const previewInput = z.object({ orgId: orgIdSchema, file: z.unknown() });
+
+const preview = adminAction(previewInput, async ({ orgId, file }, actor) => {
+  if (!(file instanceof File) || file.size === 0) throw new AppError('csv_invalid', 'Choose a CSV file to upload.', { field: 'file' });
+  // Checked before reading it; next.config.ts lets bodies a little over the limit reach this
+  // action (serverActions.bodySizeLimit) so that it, not Next.js, answers them.
+  if (file.size > CSV_MAX_BYTES) throw new AppError('csv_too_large', csvTooLargeMessage(file.size), { field: 'file' });
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // Excel on Windows still saves "CSV" as Windows-1252; accept it rather than refuse the file.
+    text = new TextDecoder('windows-1252').decode(bytes);
+  }
+  const view = await previewBulkInvite(actor, orgId, { fileName: file.name, text, byteLength: bytes.byteLength });
+  return {
+    message: `${view.counts.pending} of ${view.counts.total} rows are ready to send.`,
+    jobId: view.job.id,
+    fileName: view.job.fileName,
+    rows: view.rows.map(rowView),
+    counts: view.counts,
+  };
+});
+
+export async function previewBulkAction(
+  form: FormData,
+): Promise<ActionResult<{ jobId: string; fileName: string | null; rows: BulkRowView[]; counts: BulkCounts }>> {
+  return preview({ orgId: form.get('orgId'), file: form.get('file') });
 }
+
+const jobInput = z.object({ orgId: orgIdSchema, jobId: rowIdSchema('That bulk invitation does not exist in this organization.') });
+
+const sendChunk = adminAction(
+  jobInput.extend({ retryFailed: z.unknown().transform((v) => v === true) }),
+  async ({ orgId, jobId, retryFailed }, actor) => {
+    let run;
+    try {
+      run = await runBulkInvite(actor, orgId, jobId, { maxRows: CHUNK_ROWS, retryFailed });
+    } catch (error) {
+      // Another tab holds the job, or the chunk a closed tab left running on the server: the page
+      // waits its turn and goes on, rather than stopping a resume that is only early.
+      if (!(error instanceof AppError && error.code === 'job_busy')) throw error;
+      const view = await getBulkJob(actor, orgId, jobId);
+      return { message: error.message, counts: view.counts, done: false, stoppedBy: null, busy: true };
+    }
+    if (run.done || run.stoppedBy) {
+      revalidatePath(`/orgs/${orgId}/team`);
+      revalidatePath(`/orgs/${orgId}/audit`);
+    }
+    return { message: `${run.counts.invited} invited so far.`, counts: run.counts, done: run.done, stoppedBy: run.stoppedBy, busy: false };
+  },
+);
 
 export async function sendBulkChunkAction(
   orgId: string,
   jobId: string,
   retryFailed: boolean,
 ): Promise<ActionResult<{ counts: BulkCounts; done: boolean; stoppedBy: { code: string; message: string } | null; busy: boolean }>> {
-  return runAdminAction(orgId, async (actor, org) => {
-    let run;
-    try {
-      run = await runBulkInvite(actor, org, String(jobId), { maxRows: CHUNK_ROWS, retryFailed: retryFailed === true });
-    } catch (error) {
-      // Another tab holds the job, or the chunk a closed tab left running on the server: the page
-      // waits its turn and goes on, rather than stopping a resume that is only early.
-      if (!(error instanceof InvitationError && error.code === 'job_busy')) throw error;
-      const view = await getBulkJob(actor, org, String(jobId));
-      return { message: error.message, counts: view.counts, done: false, stoppedBy: null, busy: true };
-    }
-    if (run.done || run.stoppedBy) {
-      revalidatePath(`/orgs/${org}/team`);
-      revalidatePath(`/orgs/${org}/audit`);
-    }
-    return { message: `${run.counts.invited} invited so far.`, counts: run.counts, done: run.done, stoppedBy: run.stoppedBy, busy: false };
-  });
+  return sendChunk({ orgId, jobId, retryFailed });
 }
 
+const jobRows = adminAction(jobInput, async ({ orgId, jobId }, actor) => {
+  const view = await getBulkJob(actor, orgId, jobId);
+  return { message: '', rows: view.rows.map(rowView), counts: view.counts };
+});
+
 export async function bulkJobRowsAction(orgId: string, jobId: string): Promise<ActionResult<{ rows: BulkRowView[]; counts: BulkCounts }>> {
-  return runAdminAction(orgId, async (actor, org) => {
-    const view = await getBulkJob(actor, org, String(jobId));
-    return { message: '', rows: view.rows.map(rowView), counts: view.counts };
-  });
+  return jobRows({ orgId, jobId });
 }
 
 /** "Discard" on an unfinished job: the rows not sent yet are marked skipped, nothing is sent. */
+const discardJob = adminAction(jobInput, async ({ orgId, jobId }, actor) => {
+  const view = await discardBulkJob(actor, orgId, jobId);
+  return { message: `${view.counts.invited} invited; the other rows were not sent.`, counts: view.counts };
+});
+
 export async function discardBulkJobAction(orgId: string, jobId: string): Promise<ActionResult<{ counts: BulkCounts }>> {
-  return runAdminAction(orgId, async (actor, org) => {
-    const view = await discardBulkJob(actor, org, String(jobId));
-    return { message: `${view.counts.invited} invited; the other rows were not sent.`, counts: view.counts };
-  });
+  return discardJob({ orgId, jobId });
 }

@@ -1,7 +1,6 @@
-import { ForbiddenError } from '@/lib/auth/authorize';
-import { actorFromContext, requireAdmin, UnauthenticatedError } from '@/lib/auth/guards';
+import { actorFromContext, requireAdmin } from '@/lib/auth/guards';
+import { AppError } from '@/lib/errors/app-error';
 import { bulkResultsCsv } from '@/lib/invitations/bulk';
-import { InvitationError } from '@/lib/invitations/errors';
 
 /** GET: the per-row results of one bulk invitation as CSV (admins of the org only). */
 export async function GET(request: Request, { params }: { params: Promise<{ orgId: string; jobId: string }> }): Promise<Response> {
@@ -17,8 +16,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ orgI
       },
     });
   } catch (error) {
-    const status = error instanceof UnauthenticatedError ? 401 : error instanceof ForbiddenError ? 403 : error instanceof InvitationError ? error.status : 500;
-    if (status === 500) throw error;
-    return new Response(error instanceof Error ? error.message : 'Not available.', { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } });
+    if (!(error instanceof AppError) || error.status >= 500) throw error;
+    return new Response(error.message, { status: error.status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } });
   }
 }

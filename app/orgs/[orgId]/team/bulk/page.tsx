@@ -1,23 +1,18 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { ChevronLeftIcon } from 'lucide-react';
 import { BulkInvite } from '@/components/invitations/bulk-invite';
-import { ForbiddenError } from '@/lib/auth/authorize';
-import { requireAdmin } from '@/lib/auth/guards';
+import { AdminsOnlyNotice } from '@/components/admins-only';
+import { requireAdminPage } from '@/lib/auth/guards';
 import { CSV_LIMITS_TEXT, CSV_MAX_BYTES, CSV_MAX_ROWS } from '@/lib/invitations/csv';
 
 export const metadata: Metadata = { title: 'Bulk invite' };
 
-/** Admins only; anyone else gets the same 404 as for an organization they cannot see. */
+/** Admins only: members are told whom to ask; anyone else gets the same 404 as for an organization they cannot see. */
 export default async function BulkInvitePage({ params }: { params: Promise<{ orgId: string }> }) {
   const { orgId } = await params;
-  try {
-    await requireAdmin(orgId);
-  } catch (error) {
-    if (error instanceof ForbiddenError) notFound();
-    throw error;
-  }
+  const gate = await requireAdminPage(orgId);
+  if (gate.adminsOnly) return <AdminsOnlyNotice {...gate.adminsOnly} what="invite people to the team" />;
   return (
     <section aria-labelledby="bulk-heading" className="flex flex-col gap-6">
       <div className="flex flex-col gap-2">

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { LogOutIcon, MonitorSmartphoneIcon } from 'lucide-react';
+import { MonitorSmartphoneIcon } from 'lucide-react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
@@ -9,6 +9,7 @@ import { csrfTokenFor } from '@/lib/auth/csrf';
 import { requireSession } from '@/lib/auth/guards';
 import { listUserSessions } from '@/lib/session/store';
 import { revokeOtherSession } from './actions';
+import { SignOutEverywhere } from './sign-out-everywhere';
 
 export const metadata: Metadata = { title: 'Account & sessions' };
 
@@ -121,13 +122,7 @@ export default async function AccountPage() {
           </CardDescription>
         </CardHeader>
         <CardContent>
-          <form action="/api/auth/logout-all" method="post">
-            <input type="hidden" name="csrf_token" value={csrfToken} />
-            <Button type="submit" variant="destructive">
-              <LogOutIcon aria-hidden="true" />
-              Sign out of all devices
-            </Button>
-          </form>
+          <SignOutEverywhere csrfToken={csrfToken} sessionCount={sessions.length} />
         </CardContent>
       </Card>
     </div>

@@ -33,7 +33,9 @@ export function SignOutEverywhere({ csrfToken, sessionCount }: { csrfToken: stri
           <AlertDialogHeader>
             <AlertDialogTitle>Sign out of all devices?</AlertDialogTitle>
             <AlertDialogDescription>
-              This ends all {sessionCount} of your sessions, including this one. You and anyone using your account on another device will have to sign in again.
+              {sessionCount > 1
+                ? `This ends all ${sessionCount} of your sessions, including this one. You, and anyone using your account on another device, will have to sign in again.`
+                : 'This ends your only session, this one, here and at your identity provider. You will have to sign in again.'}
             </AlertDialogDescription>
           </AlertDialogHeader>
           <AlertDialogFooter>

@@ -70,6 +70,12 @@ describe('sign-in dead ends (real PostgreSQL + emulator)', () => {
     expect(await noLongerMember('riley@consultant.test')).toBe(false);
   });
 
+  it('a person Scalekit just created (user webhook first, membership not mirrored yet) is not told they were removed', async () => {
+    const email = freshEmail('brand.new', 'acme.test');
+    await prisma.user.create({ data: { id: `usr_${Date.now().toString(36)}`, email } });
+    expect(await noLongerMember(email)).toBe(false);
+  });
+
   it('revokedInvitation_saysRevoked: a revoked invitation link names the org; live, re-sent and never-sent ones do not', async () => {
     const email = freshEmail('revoked', 'acme.test');
     const sent = await inviteMember(ada, 'org_acme', { email, role: 'member' });

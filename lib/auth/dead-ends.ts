@@ -45,18 +45,18 @@ export async function adminPageAccess(ctx: SessionContext, orgId: string): Promi
  * tells them the same ("not an active member of any organization"), so nothing new is revealed.
  */
 export async function noLongerMember(email: string): Promise<boolean> {
-  const user = await db.user.findFirst({
-    where: { email: email.toLowerCase() },
-    select: { id: true },
-  });
+  const address = email.toLowerCase();
+  const user = await db.user.findFirst({ where: { email: address }, select: { id: true, lastLoginAt: true } });
   if (!user) return false;
-  const live = await db.membership.count({
-    where: {
-      OR: [{ userId: user.id }, { email: email.toLowerCase() }],
-      status: { in: ['ACTIVE', 'PENDING_INVITE', 'INVITE_EXPIRED'] },
-    },
-  });
-  return live === 0;
+  const [live, removals] = await Promise.all([
+    db.membership.count({
+      where: { OR: [{ userId: user.id }, { email: address }], status: { in: ['ACTIVE', 'PENDING_INVITE', 'INVITE_EXPIRED'] } },
+    }),
+    user.lastLoginAt ? Promise.resolve(1) : db.auditEvent.count({ where: { action: 'member.removed', targetLabel: address } }),
+  ]);
+  // A user row alone is no proof of a removal: Scalekit's user.created webhook can arrive before
+  // the membership's. Having signed in once (so a membership existed) or a recorded removal is.
+  return live === 0 && removals > 0;
 }
 
 /**

@@ -48,6 +48,8 @@ describe('refused sign-in starts', () => {
 
 describe('dead ends answered by the app before the identity provider', () => {
   it('removedUser_toldNoLongerMember: an email whose every membership was removed gets /login?error=no_longer_member', async () => {
+    // Max signed in before, then lost his only membership.
+    await prisma.user.update({ where: { id: 'usr_max' }, data: { lastLoginAt: new Date() } });
     await prisma.membership.deleteMany({ where: { userId: 'usr_max' } });
     const params = loginRedirect(await loginStart(get('/api/auth/login?login_hint=max%40acme.test')));
     expect([...params.entries()]).toEqual([['error', 'no_longer_member']]);

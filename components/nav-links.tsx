@@ -2,6 +2,8 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import type { HeaderOrg } from '@/components/header-types';
+import { teamHref, useShownOrgId } from '@/components/page-org';
 import { cn } from '@/lib/utils';
 
 export type NavItem = { href: string; label: string };
@@ -28,5 +30,19 @@ export function NavLinks({ items, className }: { items: NavItem[]; className?: s
         );
       })}
     </nav>
+  );
+}
+
+/** The signed-in nav: "Team" goes to the organization the header shows (components/page-org.ts). */
+export function SignedInNav({ orgs, activeOrgId, className }: { orgs: HeaderOrg[]; activeOrgId?: string; className?: string }) {
+  const shown = useShownOrgId(orgs, activeOrgId);
+  return (
+    <NavLinks
+      items={[
+        { href: '/dashboard', label: 'Dashboard' },
+        { href: teamHref(shown), label: 'Team' },
+      ]}
+      className={className}
+    />
   );
 }

@@ -11,6 +11,7 @@ import {
   DropdownMenuTrigger,
 } from '@/components/ui/dropdown-menu';
 import type { HeaderOrg } from '@/components/header-types';
+import { useShownOrgId } from '@/components/page-org';
 
 /**
  * Lists the user's organizations and posts the chosen id to `switchAction`
@@ -32,7 +33,9 @@ export function OrgSwitcher({
   const formRef = useRef<HTMLFormElement>(null);
   const orgInputRef = useRef<HTMLInputElement>(null);
   const returnToRef = useRef<HTMLInputElement>(null);
-  const active = orgs.find((org) => org.id === activeOrgId) ?? orgs[0];
+  // On /orgs/:orgId pages the switcher names the page's organization, never a different one.
+  const shownId = useShownOrgId(orgs, activeOrgId);
+  const active = orgs.find((org) => org.id === shownId) ?? orgs[0];
 
   function switchTo(orgId: string) {
     if (orgId === active?.id || !formRef.current || !orgInputRef.current || !returnToRef.current) return;

@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { LogInIcon } from 'lucide-react';
 import { Brand } from '@/components/brand';
-import { NavLinks, type NavItem } from '@/components/nav-links';
+import { NavLinks, SignedInNav, type NavItem } from '@/components/nav-links';
 import { OrgSwitcher } from '@/components/org-switcher';
 import { UserMenu } from '@/components/user-menu';
 import { Button } from '@/components/ui/button';
@@ -28,16 +28,6 @@ const anonymousNav: NavItem[] = [
   { href: '/dashboard', label: 'Dashboard' },
 ];
 
-function teamHref(activeOrgId: string | undefined): string {
-  return activeOrgId ? `/orgs/${encodeURIComponent(activeOrgId)}/team` : '/team';
-}
-
-function signedInNav(activeOrgId: string | undefined): NavItem[] {
-  return [
-    { href: '/dashboard', label: 'Dashboard' },
-    { href: teamHref(activeOrgId), label: 'Team' },
-  ];
-}
 
 export function SiteHeader({
   user,
@@ -57,12 +47,12 @@ export function SiteHeader({
       </a>
       <div className="mx-auto flex h-14 max-w-6xl items-center gap-4 px-4 sm:px-6">
         <Brand className="shrink-0" />
-        <NavLinks items={user ? signedInNav(activeOrgId) : anonymousNav} className="hidden sm:flex" />
+        {user ? <SignedInNav orgs={orgs} activeOrgId={activeOrgId} className="hidden sm:flex" /> : <NavLinks items={anonymousNav} className="hidden sm:flex" />}
         <div className="ml-auto flex items-center gap-2" data-testid="header-account">
           {user ? (
             <>
               {orgs.length > 0 ? <OrgSwitcher orgs={orgs} activeOrgId={activeOrgId} switchAction={switchOrgAction} csrfToken={csrfToken} /> : null}
-              <UserMenu user={user} signOutAction={signOutAction} csrfToken={csrfToken} teamHref={teamHref(activeOrgId)} />
+              <UserMenu user={user} signOutAction={signOutAction} csrfToken={csrfToken} orgs={orgs} activeOrgId={activeOrgId} />
             </>
           ) : (
             <Button asChild size="sm">

@@ -10,7 +10,8 @@ import {
   DropdownMenuSeparator,
   DropdownMenuTrigger,
 } from '@/components/ui/dropdown-menu';
-import type { HeaderUser } from '@/components/header-types';
+import type { HeaderOrg, HeaderUser } from '@/components/header-types';
+import { teamHref, useShownOrgId } from '@/components/page-org';
 
 function initials(user: HeaderUser): string {
   const source = user.name?.trim() || user.email;
@@ -23,14 +24,17 @@ export function UserMenu({
   user,
   signOutAction,
   csrfToken,
-  teamHref = '/team',
+  orgs = [],
+  activeOrgId,
 }: {
   user: HeaderUser;
   signOutAction: string;
   /** The session's CSRF token; the sign-out route refuses a post without it. */
   csrfToken?: string;
-  teamHref?: string;
+  orgs?: HeaderOrg[];
+  activeOrgId?: string;
 }) {
+  const team = teamHref(useShownOrgId(orgs, activeOrgId));
   return (
     <DropdownMenu>
       <DropdownMenuTrigger className="flex size-8 cursor-pointer items-center justify-center rounded-full bg-accent text-xs font-semibold text-accent-foreground ring-1 ring-border transition-shadow hover:ring-primary/40">
@@ -52,7 +56,7 @@ export function UserMenu({
           </Link>
         </DropdownMenuItem>
         <DropdownMenuItem asChild>
-          <Link href={teamHref}>
+          <Link href={team}>
             <UsersIcon aria-hidden="true" />
             Team
           </Link>

@@ -31,7 +31,18 @@ test('sign out of all devices ends every session of the user', async ({ browser 
     await signIn(b, { email: 'ada@acme.test', via: 'social', provider: 'GitHub' });
     await a.goto('/account');
     await expect(a.getByTestId('session-other').first()).toBeVisible();
+    // It asks first (an alert dialog); Cancel changes nothing.
     await a.getByRole('button', { name: 'Sign out of all devices' }).click();
+    const confirm = a.getByRole('alertdialog', { name: 'Sign out of all devices?' });
+    await expect(confirm).toBeVisible();
+    await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await expect(confirm).toBeHidden();
+    await expect(a).toHaveURL(/\/account$/);
+    await b.goto('/dashboard');
+    await expect(b).toHaveURL(/\/dashboard$/);
+    await a.getByRole('button', { name: 'Sign out of all devices' }).click();
+    await confirm.getByRole('button', { name: 'Sign out everywhere' }).click();
     await a.waitForURL(/\/signed-out(\?|$)/);
     await b.goto('/dashboard');
     await expect(b).toHaveURL(/\/login\?returnTo=%2Fdashboard$/);

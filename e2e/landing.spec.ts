@@ -38,8 +38,8 @@ test.describe('landing page', () => {
     await expect(login.emailInput).toBeVisible();
     await expect(login.continueWithEmail).toBeVisible();
     await expect(login.ssoToggle).toBeVisible();
+    await expect(login.organizationIdInput).toBeHidden();
     await login.openSso();
-    await expect(login.ssoEmailInput).toBeVisible();
     await expect(login.organizationIdInput).toBeVisible();
     await expect(login.inviteOnlyNote).toContainText('invitation-only');
     await expect(login.errorBanner).toHaveCount(0);

@@ -41,13 +41,28 @@ test.describe('sign-in page', () => {
     expect(requested).toBe(false);
   });
 
-  test('SSO by work email sends sso=1 and the email', async ({ page }) => {
+  test('simplerSignIn_oneEmailField: one email field first, social buttons below, the organization ID behind a disclosure', async ({ page }) => {
     const login = new LoginPage(page);
     await login.goto();
-    await login.openSso();
-    await login.ssoEmailInput.fill('gina@globex.test');
-    const url = await login.captureLoginRequest(() => login.continueWithSso.click());
-    expect(Object.fromEntries(url.searchParams)).toEqual({ sso: '1', login_hint: 'gina@globex.test' });
+    // Exactly one email box on the page, and it comes before the social buttons.
+    await expect(page.locator('input[type="email"]')).toHaveCount(1);
+    await expect(login.emailHelp).toContainText('single sign-on');
+    const emailTop = (await login.emailInput.boundingBox())!.y;
+    const socialTop = (await login.socialButton('Google').boundingBox())!.y;
+    expect(emailTop).toBeLessThan(socialTop);
+    await expect(login.organizationIdInput).toBeHidden();
+    const disclosure = page.locator('summary', { hasText: "Sign in with your organization's SSO" });
+    expect((await disclosure.boundingBox())!.y).toBeGreaterThan(socialTop);
+    await login.ssoToggle.click();
+    await expect(login.organizationIdInput).toBeVisible();
+  });
+
+  test('an SSO-domain email in the one field sends just login_hint (the identity provider routes by domain)', async ({ page }) => {
+    const login = new LoginPage(page);
+    await login.goto();
+    await login.emailInput.fill('gina@globex.test');
+    const url = await login.captureLoginRequest(() => login.continueWithEmail.click());
+    expect(Object.fromEntries(url.searchParams)).toEqual({ login_hint: 'gina@globex.test' });
   });
 
   test('SSO by organization id sends sso=1 and organization_id', async ({ page }) => {
@@ -69,11 +84,11 @@ test.describe('sign-in page', () => {
     expect(await login.organizationIdInput.evaluate((el: HTMLInputElement) => el.validity.valid)).toBe(true);
   });
 
-  test('?sso=1 opens the SSO section with the hinted email filled in', async ({ page }) => {
+  test('?sso=1 opens the organization ID section; a hinted email fills the one email field', async ({ page }) => {
     const login = new LoginPage(page);
     await login.goto({ sso: '1', login_hint: 'gina@globex.test' });
-    await expect(login.ssoEmailInput).toBeVisible();
-    await expect(login.ssoEmailInput).toHaveValue('gina@globex.test');
+    await expect(login.organizationIdInput).toBeVisible();
+    await expect(login.emailInput).toHaveValue('gina@globex.test');
   });
 
   test('a returnTo that is not a local path is not carried into the forms', async ({ page }) => {
@@ -120,7 +135,7 @@ test.describe('sign-in page', () => {
 
       await login.goto();
       await login.ssoToggle.click();
-      await expect(login.ssoEmailInput).toBeVisible();
+      await expect(login.organizationIdInput).toBeVisible();
     } finally {
       await context.close();
     }

@@ -5,6 +5,9 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { signIn } from './pages/dashboard-page';
+import { waitForEmail } from './pages/emulator-pages';
+import { scalekit } from './pages/invitations';
+import { TeamPage } from './pages/team-page';
 
 const OUT = 'docs/screenshots';
 
@@ -29,10 +32,54 @@ test('login', async ({ page }) => {
   await page.screenshot({ path: `${OUT}/login.png` });
 });
 
-test('login with SSO open and an error', async ({ page }) => {
+test('login with the organization ID open and an error', async ({ page }) => {
   await page.goto('/login?sso=1&error=access_denied');
   await settle(page);
   await page.screenshot({ path: `${OUT}/login-error-sso.png`, fullPage: true });
+});
+
+test('login: a removed user is told they are no longer a member', async ({ page }) => {
+  await page.goto('/login?error=no_longer_member');
+  await settle(page);
+  await page.screenshot({ path: `${OUT}/login-no-longer-member.png`, fullPage: true });
+});
+
+test('a member opening an admin page', async ({ page }) => {
+  await signIn(page, { email: 'max@acme.test', via: 'social', provider: 'Google' });
+  await page.goto('/orgs/org_acme/settings');
+  await expect(page.getByTestId('admins-only')).toBeVisible();
+  await settle(page);
+  await page.screenshot({ path: `${OUT}/admins-only.png`, fullPage: true });
+});
+
+test('a revoked invitation link, and sign out of all devices asking first', async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  const invitee = `revoked.${Date.now().toString(36)}@acme.test`;
+  const since = new Date(Date.now() - 1_000).toISOString();
+  await scalekit.user.createUserAndMembership('org_acme', { email: invitee, sendInvitationEmail: true });
+  const link = (await waitForEmail(invitee, (e) => e.subject.startsWith("You're invited"), since)).links[0]!;
+  await signIn(page, { email: 'ada@acme.test', via: 'social', provider: 'GitHub' });
+  const team = new TeamPage(page);
+  await team.waitForRow(invitee, 'org_acme');
+  await team.runRowAction(invitee, 'Revoke invitation', 'Revoke');
+  await expect(team.row(invitee)).toHaveCount(0);
+
+  await page.goto('/account');
+  await page.getByRole('button', { name: 'Sign out of all devices' }).click();
+  await expect(page.getByRole('alertdialog')).toBeVisible();
+  await settle(page);
+  await page.screenshot({ path: `${OUT}/sign-out-everywhere-confirm.png` });
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const other = await context.newPage();
+    await other.goto(link);
+    await expect(other.getByTestId('invitation-revoked')).toBeVisible();
+    await settle(other);
+    await other.screenshot({ path: `${OUT}/invitation-revoked.png` });
+  } finally {
+    await context.close();
+  }
 });
 
 test('signed-in pages: dashboard, team, bulk invite, audit log, settings, API keys', async ({ page }) => {

@@ -134,8 +134,8 @@ test.describe('zero CSP violations in Chromium', () => {
       await page.waitForLoadState('networkidle');
     }
     await page.goto('/login');
-    await page.getByText('Sign in with SSO').click();
-    await expect(page.getByLabel('Work email', { exact: true })).toBeVisible();
+    await page.getByText("Sign in with your organization's SSO").click();
+    await expect(page.getByLabel('Organization ID', { exact: true })).toBeVisible();
     expect(watch.violations).toEqual([]);
     // The not-found page answers 404 on purpose; any other failed request (a broken link) counts.
     expect(watch.consoleErrors.filter((e) => !e.includes('/no-such-page'))).toEqual([]);

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { LogOutIcon, MonitorSmartphoneIcon } from 'lucide-react';
+import { MonitorSmartphoneIcon } from 'lucide-react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
@@ -9,6 +9,7 @@ import { csrfTokenFor } from '@/lib/auth/csrf';
 import { requireSession } from '@/lib/auth/guards';
 import { listUserSessions } from '@/lib/session/store';
 import { revokeOtherSession } from './actions';
+import { SignOutEverywhere } from './sign-out-everywhere';
 
 export const metadata: Metadata = { title: 'Account & sessions' };
 
@@ -117,17 +118,11 @@ export default async function AccountPage() {
         <CardHeader>
           <CardTitle className="text-base">Sign out everywhere</CardTitle>
           <CardDescription>
-            Ends all {sessions.length} of your sessions, including this one, here and at your identity provider.
+            {sessions.length > 1 ? `Ends all ${sessions.length} of your sessions, including this one,` : 'Ends this session, your only one,'} here and at your identity provider.
           </CardDescription>
         </CardHeader>
         <CardContent>
-          <form action="/api/auth/logout-all" method="post">
-            <input type="hidden" name="csrf_token" value={csrfToken} />
-            <Button type="submit" variant="destructive">
-              <LogOutIcon aria-hidden="true" />
-              Sign out of all devices
-            </Button>
-          </form>
+          <SignOutEverywhere csrfToken={csrfToken} sessionCount={sessions.length} />
         </CardContent>
       </Card>
     </div>

@@ -60,3 +60,25 @@ describe('/login error banner', () => {
     );
   });
 });
+
+describe('/login layout', () => {
+  it('simplerSignIn_oneEmailField: one email field, then social buttons, then the organization ID behind a closed disclosure', async () => {
+    const html = await render({});
+    expect(html.match(/type="email"/g)).toHaveLength(1);
+    const email = html.indexOf('id="login-email"');
+    const social = html.indexOf('Continue with<!-- --> <!-- -->Google') >= 0 ? html.indexOf('Continue with<!-- --> <!-- -->Google') : html.indexOf('value="google"');
+    const disclosure = html.indexOf('Sign in with your organization&#x27;s SSO');
+    expect(email).toBeGreaterThan(-1);
+    expect(social).toBeGreaterThan(email);
+    expect(disclosure).toBeGreaterThan(social);
+    expect(html).toMatch(/<details[^>]*data-testid="sso-section"(?![^>]*\bopen\b)[^>]*>/);
+    // The one field carries no sso flag: the identity provider routes an SSO domain itself.
+    expect(html.slice(email, social)).not.toContain('name="sso"');
+  });
+
+  it('removedUser_toldNoLongerMember: the banner for no_longer_member says what happened and what to do', async () => {
+    const text = banner(await render({ error: 'no_longer_member' }));
+    expect(text).toContain('You are no longer a member of any organization');
+    expect(text).toContain('ask an admin of your organization to invite you again');
+  });
+});

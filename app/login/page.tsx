@@ -76,18 +76,8 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
             </Alert>
           ) : null}
 
-          <form action={LOGIN_ROUTE} method="get" className="grid gap-2" aria-label="Sign in with a social account">
-            <ReturnToField returnTo={returnTo} />
-            {providers.map(({ id, label, Icon }) => (
-              <Button key={id} type="submit" name="provider" value={id} variant="outline" className="w-full">
-                <Icon className="size-4" />
-                Continue with {label}
-              </Button>
-            ))}
-          </form>
-
-          <Divider>or</Divider>
-
+          {/* One field first: the identity provider sends an address whose domain has SSO to that
+              organization's identity provider, and everyone else gets an email code. */}
           <form action={LOGIN_ROUTE} method="get" className="grid gap-3" aria-label="Sign in with email">
             <ReturnToField returnTo={returnTo} />
             <div className="grid gap-2">
@@ -102,7 +92,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
                 inputMode="email"
                 placeholder="you@company.com"
                 defaultValue={loginHint}
+                aria-describedby="login-email-help"
               />
+              <p id="login-email-help" className="text-xs text-muted-foreground">
+                If your company uses single sign-on, we send you there; otherwise we email you a code.
+              </p>
             </div>
             <Button type="submit" className="w-full">
               <MailIcon aria-hidden="true" />
@@ -112,60 +106,51 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
 
           <Divider>or</Divider>
 
-          {/* <details> opens without JavaScript, keeping the SSO fields out of the way for most users. */}
-          <details className="group" open={ssoOpen} data-testid="sso-section">
-            <summary className="flex h-9 w-full cursor-pointer list-none items-center justify-center gap-2 rounded-md border border-input bg-card text-sm font-medium shadow-xs transition-colors hover:bg-muted [&::-webkit-details-marker]:hidden">
+          <form action={LOGIN_ROUTE} method="get" className="grid gap-2" aria-label="Sign in with a social account">
+            <ReturnToField returnTo={returnTo} />
+            {providers.map(({ id, label, Icon }) => (
+              <Button key={id} type="submit" name="provider" value={id} variant="outline" className="w-full">
+                <Icon className="size-4" />
+                Continue with {label}
+              </Button>
+            ))}
+          </form>
+
+          {/* <details> opens without JavaScript; most people never need the organization ID. */}
+          <details className="group border-t pt-4" open={ssoOpen} data-testid="sso-section">
+            <summary className="mx-auto flex w-fit cursor-pointer list-none items-center gap-1.5 rounded-sm text-sm font-medium text-primary underline-offset-4 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring [&::-webkit-details-marker]:hidden">
               <KeyRoundIcon className="size-4" aria-hidden="true" />
-              Sign in with SSO
-              <ChevronDownIcon className="size-4 text-muted-foreground transition-transform group-open:rotate-180" aria-hidden="true" />
+              Sign in with your organization&apos;s SSO
+              <ChevronDownIcon className="size-4 transition-transform group-open:rotate-180" aria-hidden="true" />
             </summary>
-            <div className="mt-4 grid gap-4">
-              <form action={LOGIN_ROUTE} method="get" className="grid gap-3" aria-label="Sign in with SSO using your work email">
-                <ReturnToField returnTo={returnTo} />
-                <input type="hidden" name="sso" value="1" />
-                <div className="grid gap-2">
-                  <Label htmlFor="sso-email">Work email</Label>
+            <form action={LOGIN_ROUTE} method="get" className="mt-4 grid gap-3" aria-label="Sign in with SSO using an organization ID">
+              <ReturnToField returnTo={returnTo} />
+              <input type="hidden" name="sso" value="1" />
+              <div className="grid gap-2">
+                <Label htmlFor="sso-org">Organization ID</Label>
+                <div className="flex gap-2">
                   <Input
-                    id="sso-email"
-                    name="login_hint"
-                    type="email"
+                    id="sso-org"
+                    name="organization_id"
                     required
-                    maxLength={320}
-                    autoComplete="email"
-                    placeholder="you@company.com"
-                    defaultValue={ssoOpen ? loginHint : undefined}
+                    maxLength={64}
+                    pattern="org_[A-Za-z0-9_\-]+"
+                    title="An organization ID starts with org_, for example org_acme"
+                    autoComplete="off"
+                    spellCheck={false}
+                    placeholder="org_…"
+                    className="font-mono"
+                    aria-describedby="sso-org-help"
                   />
-                  <p className="text-xs text-muted-foreground">We find your company&apos;s identity provider from the domain.</p>
+                  <Button type="submit" variant="outline">
+                    Continue
+                  </Button>
                 </div>
-                <Button type="submit" variant="secondary" className="w-full">
-                  Continue with SSO
-                </Button>
-              </form>
-              <form action={LOGIN_ROUTE} method="get" className="grid gap-3" aria-label="Sign in with SSO using an organization ID">
-                <ReturnToField returnTo={returnTo} />
-                <input type="hidden" name="sso" value="1" />
-                <div className="grid gap-2">
-                  <Label htmlFor="sso-org">Or your organization ID</Label>
-                  <div className="flex gap-2">
-                    <Input
-                      id="sso-org"
-                      name="organization_id"
-                      required
-                      maxLength={64}
-                      pattern="org_[A-Za-z0-9_\-]+"
-                      title="An organization ID starts with org_, for example org_acme"
-                      autoComplete="off"
-                      spellCheck={false}
-                      placeholder="org_…"
-                      className="font-mono"
-                    />
-                    <Button type="submit" variant="outline">
-                      Continue
-                    </Button>
-                  </div>
-                </div>
-              </form>
-            </div>
+                <p id="sso-org-help" className="text-xs text-muted-foreground">
+                  Only if your email does not take you there: your admin can give you the ID (it starts with org_).
+                </p>
+              </div>
+            </form>
           </details>
         </div>
 

@@ -55,9 +55,9 @@ export async function signIn(
     await login.socialButton(how.provider).click();
     await idp.continueAs(how.email);
   } else if (how.via === 'sso') {
-    await login.openSso();
-    await login.ssoEmailInput.fill(how.email);
-    await login.continueWithSso.click();
+    // The one email field: the address's domain takes it to the organization's identity provider.
+    await login.emailInput.fill(how.email);
+    await login.continueWithEmail.click();
     await idp.signInAtIdp(how.email);
   } else {
     await login.emailInput.fill(how.email);

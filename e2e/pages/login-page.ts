@@ -8,9 +8,9 @@ export class LoginPage {
   readonly heading: Locator;
   readonly emailInput: Locator;
   readonly continueWithEmail: Locator;
+  readonly emailHelp: Locator;
+  /** The disclosure that holds the organization ID box. */
   readonly ssoToggle: Locator;
-  readonly ssoEmailInput: Locator;
-  readonly continueWithSso: Locator;
   readonly organizationIdInput: Locator;
   readonly continueWithOrganization: Locator;
   readonly errorBanner: Locator;
@@ -21,10 +21,9 @@ export class LoginPage {
     this.heading = page.getByRole('heading', { level: 1, name: 'Sign in to Teamgate' });
     this.emailInput = page.getByLabel('Email', { exact: true });
     this.continueWithEmail = page.getByRole('button', { name: 'Continue with email' });
-    this.ssoToggle = page.getByText('Sign in with SSO');
-    this.ssoEmailInput = page.getByLabel('Work email', { exact: true });
-    this.continueWithSso = page.getByRole('button', { name: 'Continue with SSO' });
-    this.organizationIdInput = page.getByLabel('Or your organization ID', { exact: true });
+    this.emailHelp = page.locator('#login-email-help');
+    this.ssoToggle = page.getByText("Sign in with your organization's SSO");
+    this.organizationIdInput = page.getByLabel('Organization ID', { exact: true });
     this.continueWithOrganization = page.getByRole('button', { name: 'Continue', exact: true });
     this.errorBanner = page.getByTestId('login-error');
     this.inviteOnlyNote = page.getByTestId('invite-only-note');
@@ -40,7 +39,7 @@ export class LoginPage {
   }
 
   async openSso(): Promise<void> {
-    if (!(await this.ssoEmailInput.isVisible())) await this.ssoToggle.click();
+    if (!(await this.organizationIdInput.isVisible())) await this.ssoToggle.click();
   }
 
   /**

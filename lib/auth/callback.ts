@@ -11,6 +11,7 @@
 import type { ScalekitClient } from '@scalekit-sdk/node';
 import { decodeJwt } from 'jose';
 import { authMethodFromAmr } from '@/lib/auth/auth-method';
+import { noLongerMember } from '@/lib/auth/dead-ends';
 import { IdTokenError, verifyIdToken, type IdTokenClaims } from '@/lib/auth/id-token';
 import { callbackUrl } from '@/lib/auth/login';
 import { loginFlowCookieName, openLoginFlow, type LoginFlow } from '@/lib/auth/login-flow';
@@ -34,6 +35,7 @@ export type CallbackErrorCode =
   | 'invalid_grant'
   | 'invalid_token'
   | 'no_organization'
+  | 'no_longer_member'
   | 'temporarily_unavailable'
   | 'server_error';
 
@@ -158,7 +160,12 @@ export async function completeLogin(input: CallbackInput, deps: CallbackDeps): P
   }
   if (accessClaims.sub !== claims.sub) return { ok: false, code: 'invalid_token', flowCookieName };
   const organizationId = claims.oid ?? (typeof accessClaims.oid === 'string' ? accessClaims.oid : undefined);
-  if (!organizationId) return { ok: false, code: 'no_organization', flowCookieName };
+  if (!organizationId) {
+    // Someone we knew, removed from every organization, is told that rather than "not yet".
+    const known = (claims.email ?? tokens.user.email ?? '').toLowerCase();
+    const removed = known ? await noLongerMember(known).catch(() => false) : false;
+    return { ok: false, code: removed ? 'no_longer_member' : 'no_organization', flowCookieName };
+  }
   if (!tokens.refreshToken) {
     log.error('login callback: no refresh token (is offline_access granted to this client?)');
     return { ok: false, code: 'server_error', flowCookieName };

@@ -186,6 +186,16 @@ describe('getSessionContext / loadSessionContext (real PostgreSQL)', () => {
       await expect(requireAdmin('org_acme', requestWith(cookie))).rejects.toBeInstanceOf(ForbiddenError);
     });
 
+    it('headerOrg_followsUrl: switching from a page of an org other than the active one lands on the same page of the chosen org', async () => {
+      // The header names the URL's organization (Acme) while the session's is Globex; choosing Globex there
+      // must show Globex's page, not stay on Acme's.
+      const { cookie } = await sessionFor('usr_riley', 'org_globex');
+      const ctx = (await loadSessionContext(cookie))!;
+      expect(await switchOrganization(ctx, 'org_globex', '/orgs/org_acme/audit?q=x')).toMatchObject({ ok: true, redirectTo: '/orgs/org_globex/audit?q=x' });
+      expect(await switchOrganization(ctx, 'org_acme', '/orgs/org_acme/team')).toMatchObject({ ok: true, redirectTo: '/orgs/org_acme/team' });
+      expect(await switchOrganization(ctx, 'org_acme', '/dashboard')).toMatchObject({ ok: true, redirectTo: '/dashboard' });
+    });
+
     it('the CSRF token is bound to the session id', async () => {
       const a = await sessionFor('usr_max', 'org_acme');
       const b = await sessionFor('usr_max', 'org_acme');

@@ -13,6 +13,7 @@ import { cookies, headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
 import type { Actor, RequestMeta } from '@/lib/auth/actor';
 import { ForbiddenError, UnauthenticatedError } from '@/lib/errors/app-error';
+import { adminPageAccess } from '@/lib/auth/dead-ends';
 import { isRole, type Role } from '@/lib/auth/permissions';
 import { LOGIN_PATH } from '@/lib/auth/protected-routes';
 import { safeReturnTo } from '@/lib/auth/return-to';
@@ -159,18 +160,24 @@ export async function requireAdmin(orgId: string, request?: Request): Promise<Se
   return ctx;
 }
 
+/** What an admin-only page renders instead of itself for a member of the organization. */
+export interface AdminsOnly {
+  organization: { id: string; name: string };
+  admins: Array<{ name: string | null; email: string }>;
+}
+
 /**
- * Admin-only pages: anyone else (a member, an admin of another org, an edited id) gets the same
- * 404 as an unknown organization, so the page does not reveal that the organization exists.
+ * Admin-only pages. A member of the organization gets `{ adminsOnly }` to render (what the page
+ * is for, and whom to ask: lib/auth/dead-ends.ts); anyone else (an admin of another org, an
+ * edited id) gets the same 404 as an unknown organization, so the page does not reveal that the
+ * organization exists.
  */
-export async function requireAdminPage(orgId: string): Promise<{ ctx: SessionContext; actor: Actor }> {
-  try {
-    const ctx = await requireAdmin(orgId);
-    return { ctx, actor: actorFromContext(ctx, orgId) };
-  } catch (error) {
-    if (error instanceof ForbiddenError) notFound();
-    throw error;
-  }
+export async function requireAdminPage(orgId: string): Promise<{ ctx: SessionContext; actor: Actor; adminsOnly?: undefined } | { adminsOnly: AdminsOnly }> {
+  const ctx = await requireSession(`/orgs/${encodeURIComponent(orgId)}/team`);
+  const access = await adminPageAccess(ctx, orgId);
+  if (access.kind === 'outsider') notFound();
+  if (access.kind === 'member') return { adminsOnly: { organization: access.organization, admins: access.admins } };
+  return { ctx, actor: actorFromContext(ctx, orgId) };
 }
 
 /** The user must be an ACTIVE member (any role) of `orgId`: read access. */

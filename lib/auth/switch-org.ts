@@ -35,12 +35,16 @@ export async function switchOrganization(ctx: SessionContext, organizationId: st
   }
   const session = await setSessionOrganization(ctx.session.id, organizationId);
   if (!session) return { ok: false, status: 409, code: 'session_ended', message: 'Your session has ended. Sign in again.' };
-  return { ok: true, session, redirectTo: retarget(safeReturnTo(returnTo), ctx.organization.id, organizationId) };
+  return { ok: true, session, redirectTo: retarget(safeReturnTo(returnTo), organizationId) };
 }
 
-/** A page of the old organization would show the old one again: follow the switch. */
-function retarget(path: string, from: string, to: string): string {
-  const prefix = `/orgs/${from}`;
-  if (path === prefix || path.startsWith(`${prefix}/`) || path.startsWith(`${prefix}?`)) return `/orgs/${to}${path.slice(prefix.length)}`;
+/**
+ * A page of an organization (/orgs/:id/…) follows the switch to the same page of the chosen one.
+ * Any organization's, not only the session's old one: the header names the organization of the
+ * URL (components/page-org.ts), so switching from a page of another org must leave it too.
+ */
+function retarget(path: string, to: string): string {
+  const match = /^\/orgs\/[^/?#]+/.exec(path);
+  if (match) return `/orgs/${to}${path.slice(match[0].length)}`;
   return path || DEFAULT_RETURN_TO;
 }

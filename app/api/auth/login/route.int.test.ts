@@ -45,3 +45,26 @@ describe('refused sign-in starts', () => {
     expect([...params.entries()]).toEqual([['error', 'invitation_link_incomplete']]);
   });
 });
+
+describe('dead ends answered by the app before the identity provider', () => {
+  it('removedUser_toldNoLongerMember: an email whose every membership was removed gets /login?error=no_longer_member', async () => {
+    // Max signed in before, then lost his only membership.
+    await prisma.user.update({ where: { id: 'usr_max' }, data: { lastLoginAt: new Date() } });
+    await prisma.membership.deleteMany({ where: { userId: 'usr_max' } });
+    const params = loginRedirect(await loginStart(get('/api/auth/login?login_hint=max%40acme.test')));
+    expect([...params.entries()]).toEqual([['error', 'no_longer_member']]);
+    expect(LOGIN_ERRORS.no_longer_member.title).toMatch(/no longer a member of any organization/);
+    expect(LOGIN_ERRORS.no_longer_member.detail).toMatch(/invite you again/);
+  });
+
+  it('revokedInvitation_saysRevoked: a revoked invitation link goes to the revoked page, not to the identity provider', async () => {
+    await prisma.auditEvent.create({
+      data: { organizationId: 'org_acme', actorType: 'user', actorId: 'usr_ada', action: 'invitation.revoked', targetType: 'membership', targetLabel: 'gone@acme.test' },
+    });
+    const response = await initiateStart(get('/auth/login/initiate?login_hint=gone%40acme.test&organization_id=org_acme'));
+    expect(response.status).toBe(303);
+    const location = new URL(response.headers.get('location')!);
+    expect(location.pathname).toBe('/auth/invitation/revoked');
+    expect(Object.fromEntries(location.searchParams)).toEqual({ login_hint: 'gone@acme.test', organization_id: 'org_acme' });
+  });
+});

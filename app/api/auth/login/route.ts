@@ -1,5 +1,6 @@
 import type { NextRequest } from 'next/server';
 import { getEnv } from '@/lib/env';
+import { noLongerMember } from '@/lib/auth/dead-ends';
 import { loginErrorRedirect, redirectTo } from '@/lib/auth/http';
 import { beginLogin, parseLoginQuery } from '@/lib/auth/login';
 import { getScalekit } from '@/lib/scalekit/client';
@@ -17,6 +18,10 @@ export async function GET(request: NextRequest) {
   if (limited) return limited;
   const parsed = parseLoginQuery(request.nextUrl.searchParams, 'login');
   if (!parsed.ok) return loginErrorRedirect(parsed.code);
+  // An email typed into the form: a person we know with no organization left is told so here,
+  // rather than by the identity provider's refusal (lib/auth/dead-ends.ts).
+  const { loginHint, provider, organizationId } = parsed.request;
+  if (loginHint && !provider && !organizationId && (await noLongerMember(loginHint))) return loginErrorRedirect('no_longer_member');
   const begun = await beginLogin(parsed.request, {
     scalekit: getScalekit(),
     appUrl: getEnv().APP_URL,

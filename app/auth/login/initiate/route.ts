@@ -1,6 +1,7 @@
 import type { NextRequest } from 'next/server';
 import { getEnv } from '@/lib/env';
 import { getSessionContextFromRequest } from '@/lib/auth/guards';
+import { revokedInvitation } from '@/lib/auth/dead-ends';
 import { loginErrorRedirect, redirectTo } from '@/lib/auth/http';
 import { beginLogin, parseLoginQuery } from '@/lib/auth/login';
 import { getScalekit } from '@/lib/scalekit/client';
@@ -21,6 +22,11 @@ export async function GET(request: NextRequest) {
   const parsed = parseLoginQuery(params, 'invite');
   if (!parsed.ok) return loginErrorRedirect(parsed.code);
   const invite = parsed.request;
+  // A revoked invitation: say so (app/auth/invitation/revoked) instead of letting the identity
+  // provider answer "signup is by invitation only".
+  if (invite.organizationId && (await revokedInvitation(invite.loginHint!, invite.organizationId))) {
+    return redirectTo(`/auth/invitation/revoked?${new URLSearchParams({ login_hint: invite.loginHint!, organization_id: invite.organizationId }).toString()}`);
+  }
 
   const current = await getSessionContextFromRequest(request);
   if (current && current.user.email.toLowerCase() !== invite.loginHint) {

@@ -7,6 +7,7 @@ import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { AdminsOnlyNotice } from '@/components/admins-only';
 import { requireAdminPage } from '@/lib/auth/guards';
 import { AppError } from '@/lib/errors/app-error';
 import { auditFiltersFromSearchParams, listAuditEvents, type AuditPage } from '@/lib/audit/query';
@@ -28,7 +29,9 @@ function describeChange(metadata: unknown): string | null {
 export default async function AuditPage({ params, searchParams }: { params: Promise<{ orgId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { orgId } = await params;
   const raw = await searchParams;
-  const { actor } = await requireAdminPage(orgId);
+  const gate = await requireAdminPage(orgId);
+  if (gate.adminsOnly) return <AdminsOnlyNotice {...gate.adminsOnly} what="see the audit log" />;
+  const { actor } = gate;
   const query = new URLSearchParams();
   for (const key of ['action', 'q', 'from', 'to', 'cursor']) {
     const v = raw[key];

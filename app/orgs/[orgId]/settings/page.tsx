@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { AdminsOnlyNotice } from '@/components/admins-only';
 import { requireAdminPage } from '@/lib/auth/guards';
 import { getOrganizationSettings } from '@/lib/organizations/settings';
 import { formatDate } from '../team/format';
@@ -6,10 +7,12 @@ import { ResyncForm, SettingsForm } from './settings-forms';
 
 export const metadata: Metadata = { title: 'Settings' };
 
-/** Admins only: members (and anyone else) get a 404, the same as an unknown organization. */
+/** Admins only: members are told whom to ask; anyone else gets a 404, the same as an unknown organization. */
 export default async function SettingsPage({ params }: { params: Promise<{ orgId: string }> }) {
   const { orgId } = await params;
-  const { actor } = await requireAdminPage(orgId);
+  const gate = await requireAdminPage(orgId);
+  if (gate.adminsOnly) return <AdminsOnlyNotice {...gate.adminsOnly} what="change the organization's settings" />;
+  const { actor } = gate;
   const settings = await getOrganizationSettings(actor, orgId);
   return (
     <div className="flex flex-col gap-10">

@@ -5,6 +5,7 @@ import { PagerLinks } from '@/components/pager-links';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { InviteMemberDialog } from './_components/invite-form';
 import { Button } from '@/components/ui/button';
+import { adminPageAccess } from '@/lib/auth/dead-ends';
 import { actorFromContext, requireOrgMember } from '@/lib/auth/guards';
 import { isRole } from '@/lib/auth/permissions';
 import { AppError } from '@/lib/errors/app-error';
@@ -51,7 +52,8 @@ export default async function TeamPage({ params, searchParams }: { params: Promi
     if (!(error instanceof AppError) || error.status !== 400) throw error;
     problem = error.message;
   }
-  const seats = await getSeatUsage(actor, orgId);
+  const [seats, access] = await Promise.all([getSeatUsage(actor, orgId), canManage ? null : adminPageAccess(ctx, orgId)]);
+  const askAdmins = access?.kind === 'member' ? access.admins.map((a) => (a.name ? `${a.name} (${a.email})` : a.email)).join(', ') : '';
   const filtered = Boolean(q || status || role);
 
   return (
@@ -62,7 +64,9 @@ export default async function TeamPage({ params, searchParams }: { params: Promi
             Team
           </h1>
           <p className="text-sm text-muted-foreground">
-            {canManage ? 'Invite people, manage roles and remove members.' : 'The people in this organization. Only admins can change the team.'}
+            {canManage
+              ? 'Invite people, manage roles and remove members.'
+              : `The people in this organization. Only admins of ${ctx.memberships.find((m) => m.organizationId === orgId)?.organizationName ?? 'this organization'} can manage the team${askAdmins ? ` — ask ${askAdmins}` : ''}.`}
           </p>
         </div>
         <SeatsBar seats={seats} />

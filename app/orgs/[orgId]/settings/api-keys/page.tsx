@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { listApiKeys } from '@/lib/api-keys/service';
+import { AdminsOnlyNotice } from '@/components/admins-only';
 import { requireAdminPage } from '@/lib/auth/guards';
 import { ApiKeysManager } from './api-keys-manager';
 
@@ -7,7 +8,9 @@ export const metadata: Metadata = { title: 'API keys' };
 
 export default async function ApiKeysPage({ params }: { params: Promise<{ orgId: string }> }) {
   const { orgId } = await params;
-  const { actor } = await requireAdminPage(orgId);
+  const gate = await requireAdminPage(orgId);
+  if (gate.adminsOnly) return <AdminsOnlyNotice {...gate.adminsOnly} what="manage API keys" />;
+  const { actor } = gate;
   const keys = await listApiKeys(actor, orgId);
   const now = Date.now();
   return (

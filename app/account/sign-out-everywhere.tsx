@@ -1,0 +1,51 @@
+'use client';
+
+import { LogOutIcon } from 'lucide-react';
+import {
+  AlertDialog,
+  AlertDialogCancel,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogFooter,
+  AlertDialogHeader,
+  AlertDialogTitle,
+  AlertDialogTrigger,
+} from '@/components/ui/alert-dialog';
+import { Button } from '@/components/ui/button';
+
+/**
+ * "Sign out of all devices" asks first: it ends this session too, and every other device has to
+ * sign in again. The confirm button is a plain submit (not the dialog's Action), so the POST goes
+ * out before the dialog closes.
+ */
+export function SignOutEverywhere({ csrfToken, sessionCount }: { csrfToken: string; sessionCount: number }) {
+  return (
+    <AlertDialog>
+      <AlertDialogTrigger asChild>
+        <Button type="button" variant="destructive">
+          <LogOutIcon aria-hidden="true" />
+          Sign out of all devices
+        </Button>
+      </AlertDialogTrigger>
+      <AlertDialogContent>
+        <form action="/api/auth/logout-all" method="post" className="flex flex-col gap-4">
+          <input type="hidden" name="csrf_token" value={csrfToken} />
+          <AlertDialogHeader>
+            <AlertDialogTitle>Sign out of all devices?</AlertDialogTitle>
+            <AlertDialogDescription>
+              {sessionCount > 1
+                ? `This ends all ${sessionCount} of your sessions, including this one. You, and anyone using your account on another device, will have to sign in again.`
+                : 'This ends your only session, this one, here and at your identity provider. You will have to sign in again.'}
+            </AlertDialogDescription>
+          </AlertDialogHeader>
+          <AlertDialogFooter>
+            <AlertDialogCancel type="button">Cancel</AlertDialogCancel>
+            <Button type="submit" variant="destructive">
+              Sign out everywhere
+            </Button>
+          </AlertDialogFooter>
+        </form>
+      </AlertDialogContent>
+    </AlertDialog>
+  );
+}

@@ -201,10 +201,18 @@ export async function revokeKeysCreatedBy(
   return keys;
 }
 
-export async function listApiKeys(actor: Actor, organizationId: string): Promise<ApiKeySummary[]> {
+export type ApiKeyStatus = 'active' | 'revoked' | 'expired';
+
+/** Decided on the server, so a browser's clock cannot disagree with what the API enforces. */
+export function apiKeyStatus(key: Pick<ApiKey, 'revokedAt' | 'expiresAt'>, now: Date = new Date()): ApiKeyStatus {
+  if (key.revokedAt) return 'revoked';
+  return key.expiresAt && key.expiresAt.getTime() <= now.getTime() ? 'expired' : 'active';
+}
+
+export async function listApiKeys(actor: Actor, organizationId: string, now: Date = new Date()): Promise<Array<ApiKeySummary & { status: ApiKeyStatus }>> {
   assertManager(actor, organizationId);
   const rows = await db.apiKey.findMany({ where: { organizationId }, select: summarySelect, orderBy: [{ revokedAt: { sort: 'desc', nulls: 'first' } }, { createdAt: 'desc' }] });
-  return rows.map(toSummary);
+  return rows.map((row) => ({ ...toSummary(row), status: apiKeyStatus(row, now) }));
 }
 
 /** Revoking is immediate: the next request with the key is refused. Revoking twice is a no-op. */

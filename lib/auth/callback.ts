@@ -244,7 +244,6 @@ export async function completeLogin(input: CallbackInput, deps: CallbackDeps): P
 
 function flatten(text: string | null, max: number): string | undefined {
   if (!text) return undefined;
-  // eslint-disable-next-line no-control-regex
   const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
   return flat.slice(0, max) || undefined;
 }

@@ -4,7 +4,7 @@ import { countSeats } from '@/lib/members/service';
 import { previewBulkInvite, runBulkInvite } from './bulk';
 import { AppError } from '@/lib/errors/app-error';
 import { inviteMember } from './service';
-import { freshEmail, olga, OPEN_ORG, scalekitMembersWithEmail, useInvitationTestbed, userActor } from './testing';
+import { freshEmail, olga, OPEN_ORG, scalekitMembersWithEmail, useInvitationTestbed } from './testing';
 
 /**
  * The seat limit under concurrency. Scalekit is told nothing of the limit in these tests (the

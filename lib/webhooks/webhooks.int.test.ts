@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signWebhook } from '@/emulator/src/index';
 import { POST } from '@/app/api/webhooks/scalekit/route';
 import { useTeamTestStack } from '@/lib/members/testing';

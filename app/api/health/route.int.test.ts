@@ -4,6 +4,14 @@ import { appSessionCookieName, signAppSessionCookie } from '@/lib/session/cookie
 import { createSession } from '@/lib/session/store';
 import { GET } from './route';
 
+/** What /api/health answers, as far as these tests read it. */
+interface HealthBody {
+  status?: string;
+  scope?: string;
+  checks: Record<string, { ok: boolean; latencyMs?: number } | undefined>;
+  error?: { code: string; message: string };
+}
+
 // A budget reached in a few requests, and a token for the detailed check; lib/env.ts reads both on first use.
 const BUDGET = 5;
 const TOKEN = 'health-token-for-tests-0123456789abcdef';
@@ -61,7 +69,7 @@ describe('GET /api/health (real PostgreSQL, emulator counting calls)', () => {
       const res = await health(ip);
       expect(res.status).toBe(200);
       expect(res.headers.get('cache-control')).toMatch(/no-store/);
-      const body = (await res.json()) as Record<string, any>;
+      const body = (await res.json()) as HealthBody;
       expect(body).toMatchObject({ status: 'ok', scope: 'basic', checks: { database: { ok: true, latencyMs: expect.any(Number) } } });
       expect(body.checks.scalekit).toBeUndefined();
     }
@@ -94,7 +102,7 @@ describe('GET /api/health (real PostgreSQL, emulator counting calls)', () => {
       const res = await health('198.51.100.21', { authorization: wrong });
       expect(res.status, wrong).toBe(401);
       expect(res.headers.get('www-authenticate')).toBe('Bearer');
-      const body = (await res.json()) as Record<string, any>;
+      const body = (await res.json()) as HealthBody;
       expect(body).toEqual({ error: { code: 'invalid_health_token', message: expect.stringContaining('HEALTH_CHECK_TOKEN') } });
       expect(JSON.stringify(body)).not.toContain(TOKEN);
     }
@@ -106,7 +114,7 @@ describe('GET /api/health (real PostgreSQL, emulator counting calls)', () => {
     const admin = await health('198.51.100.30', { cookie: await cookieFor('usr_ada', 'org_acme') });
     expect(await admin.json()).toMatchObject({ scope: 'detailed', checks: { scalekit: { ok: true } } });
     const member = await health('198.51.100.31', { cookie: await cookieFor('usr_max', 'org_acme') });
-    const body = (await member.json()) as Record<string, any>;
+    const body = (await member.json()) as HealthBody;
     expect(body).toMatchObject({ status: 'ok', scope: 'basic' });
     expect(body.checks.scalekit).toBeUndefined();
     expect(await calls()).toBe(1);

@@ -42,7 +42,17 @@ function req(method: string, path: string, caller: Caller, body?: unknown): Requ
   });
 }
 
-async function call(res: Response | Promise<Response>): Promise<{ status: number; body: any }> {
+/** The response shapes these tests read: an invitation, a batch, a list, or an error. */
+interface ApiBody {
+  outcome?: string;
+  invitation: { id: string } & Record<string, unknown>;
+  invitations: Array<{ id: string } & Record<string, unknown>>;
+  results: Array<{ ok: boolean; status: number } & Record<string, unknown>>;
+  summary: Record<string, number>;
+  error: { code: string; message: string; fields?: Record<string, string> };
+}
+
+async function call(res: Response | Promise<Response>): Promise<{ status: number; body: ApiBody }> {
   const r = await res;
   const text = await r.text();
   return { status: r.status, body: text ? JSON.parse(text) : null };

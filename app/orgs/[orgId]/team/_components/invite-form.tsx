@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState, useEffect, useId, useRef, useState, useTransition } from 'react';
+import { useActionState, useEffect, useEffectEvent, useId, useRef, useState, useTransition } from 'react';
 import { Loader2Icon, MailPlusIcon, RotateCwIcon } from 'lucide-react';
 import { toast } from 'sonner';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
@@ -43,12 +43,14 @@ export function InviteForm({ orgId, onDone }: { orgId: string; onDone?: () => vo
   const emailRef = useRef<HTMLInputElement>(null);
   const ids = { email: useId(), role: useId(), name: useId() };
 
+  // onDone is a fresh closure each render; an effect event reads the latest one without re-running the effect.
+  const onInvited = useEffectEvent(() => onDone?.());
   useEffect(() => {
     if (state.status === 'done') {
       if (state.outcome === 'invited') {
         toast.success(state.message);
         formRef.current?.reset();
-        onDone?.();
+        onInvited();
       } else {
         toast.info(state.message);
       }
@@ -56,7 +58,6 @@ export function InviteForm({ orgId, onDone }: { orgId: string; onDone?: () => vo
       toast.error(state.error);
       emailRef.current?.focus();
     }
-    // onDone is a fresh closure each render; only a new result should fire this.
   }, [state]);
 
   const errors = state.status === 'error' ? state.fieldErrors : {};

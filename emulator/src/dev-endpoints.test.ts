@@ -4,8 +4,15 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { StateSummary } from './dev-endpoints.js';
 import type { Emulator } from './index.js';
+import type { WebhookEventRecord } from './state.js';
 import { emailsTo, postJson, sdk, startEmulator, WEBHOOK_SECRET } from './testing.js';
+
+/** An entry of GET /_emulator/events, with the part of the payload these tests read. */
+interface LoggedEvent extends Omit<WebhookEventRecord, 'clientId' | 'payload'> {
+  payload: { data: { organization: unknown } };
+}
 
 interface Received {
   headers: http.IncomingHttpHeaders;
@@ -86,11 +93,11 @@ describe('webhooks', () => {
     hooks.failNext(2);
     await sdk(emu).organization.updateOrganization('org_acme', { displayName: 'Acme Inc' });
     const log = await waitFor(async () => {
-      const events = (await (await fetch(`${emu.url}/_emulator/events`)).json()) as any[];
+      const events = (await (await fetch(`${emu.url}/_emulator/events`)).json()) as LoggedEvent[];
       return events[0]?.delivered ? events : undefined;
     });
     expect(log[0]).toMatchObject({ type: 'organization.updated', attempts: 3, lastStatus: 204, delivered: true });
-    expect(log[0].payload.data.organization).toMatchObject({ id: 'org_acme', name: 'Acme Inc', max_allowed_users: 25 });
+    expect(log[0]!.payload.data.organization).toMatchObject({ id: 'org_acme', name: 'Acme Inc', max_allowed_users: 25 });
     expect(hooks.received).toHaveLength(3);
     expect(new Set(hooks.received.map((r) => r.headers['webhook-id'])).size).toBe(1);
   });
@@ -122,7 +129,7 @@ describe('dev endpoints', () => {
       ['/_emulator/settings', 'null'],
     ];
     for (const [path, body] of cases) {
-      const res = await postJson(`${emu.url}${path}`, body);
+      const res = await postJson<{ error?: unknown }>(`${emu.url}${path}`, body);
       expect(res.status, `${path} ${JSON.stringify(body)}`).toBe(400);
       expect(typeof res.body.error).toBe('string');
     }
@@ -149,7 +156,7 @@ describe('dev endpoints', () => {
     await postJson(`${emu.url}/_emulator/faults`, { target: 'GetUser', grpcCode: 'INTERNAL' });
     await postJson(`${emu.url}/_emulator/settings`, { publicSignup: true });
     expect((await postJson(`${emu.url}/_emulator/reset`, {})).status).toBe(200);
-    const state = (await (await fetch(`${emu.url}/_emulator/state`)).json()) as any;
+    const state = (await (await fetch(`${emu.url}/_emulator/state`)).json()) as StateSummary;
     expect(state.users).toBe(5);
     expect(state.emails).toBe(1); // the seeded invitation to new.hire@acme.test, sent again
     expect(state.faults).toEqual([]);

@@ -34,6 +34,9 @@ function mailboxPage(ctx: Context, to: string | null): string {
   return page('Mailbox', body, { wide: true, appName: ctx.state.environment.appName });
 }
 
+/** What GET /_emulator/state returns (as JSON). */
+export type StateSummary = ReturnType<typeof stateSummary>;
+
 function stateSummary(ctx: Context) {
   const { state } = ctx;
   const now = Date.now();

@@ -10,10 +10,18 @@ export interface SigningKeys {
   privateJwk: JWK;
 }
 
+/**
+ * The public half of a persisted RSA private JWK: only the members a public key
+ * has (the emulator persists exactly kty, n, e, the private CRT members and kid).
+ */
+function publicMembers({ kty, n, e, kid }: JWK): JWK {
+  return { kty, n, e, kid };
+}
+
 export async function createSigningKeys(existing?: JWK): Promise<SigningKeys> {
   if (existing?.kid) {
     const privateKey = (await importJWK(existing, 'RS256')) as CryptoKey;
-    const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub } = existing;
+    const pub = publicMembers(existing);
     const publicKey = (await importJWK(pub, 'RS256')) as CryptoKey;
     return { kid: existing.kid, privateKey, publicKey, publicJwk: { ...pub, alg: 'RS256', use: 'sig' }, privateJwk: existing };
   }

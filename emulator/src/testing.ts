@@ -27,7 +27,11 @@ export async function emailsTo(emulator: Emulator, to: string): Promise<Email[]>
   return (await res.json()) as Email[];
 }
 
-export async function postJson(url: string, body: unknown, method = 'POST'): Promise<{ status: number; body: any }> {
+/**
+ * POSTs JSON and returns the status and the parsed body (the raw text if it is
+ * not JSON). `T` is what the caller expects the body to be; it is not checked.
+ */
+export async function postJson<T = unknown>(url: string, body: unknown, method = 'POST'): Promise<{ status: number; body: T }> {
   const res = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
   const text = await res.text();
   let parsed: unknown = text;
@@ -36,7 +40,7 @@ export async function postJson(url: string, body: unknown, method = 'POST'): Pro
   } catch {
     /* not JSON */
   }
-  return { status: res.status, body: parsed };
+  return { status: res.status, body: parsed as T };
 }
 
 export function pkcePair() {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import http2 from 'node:http2';
+import type { Client } from '@connectrpc/connect';
 import {
   ScalekitBadRequestException,
   ScalekitConflictException,
@@ -11,6 +12,9 @@ import {
   ScalekitTooManyRequestsException,
   ScalekitForbiddenException,
 } from '@scalekit-sdk/node';
+import type CoreClient from '@scalekit-sdk/node/lib/core.js';
+import type { UserService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/users/users_pb.js';
+import type { StateSummary } from '../dev-endpoints.js';
 import type { Emulator } from '../index.js';
 import { emailsTo, postJson, sdk, startEmulator } from '../testing.js';
 
@@ -26,8 +30,17 @@ afterAll(() => emu.close());
 beforeEach(() => emu.reset());
 
 async function state() {
-  return (await fetch(`${emu.url}/_emulator/state`)).json() as Promise<any>;
+  return (await fetch(`${emu.url}/_emulator/state`)).json() as Promise<StateSummary>;
 }
+
+// The SDK's private members these tests reach into; its .d.ts declares them untyped.
+interface WithCoreClient {
+  coreClient: CoreClient;
+}
+interface UserClientInternals extends WithCoreClient {
+  client: Client<typeof UserService>;
+}
+const internals = <T>(sdkClient: object) => sdkClient as T;
 
 describe('transport and management auth', () => {
   it('serves gRPC (h2c) and HTTP/1.1 on the same port', async () => {
@@ -61,11 +74,11 @@ describe('transport and management auth', () => {
     await postJson(`${emu.url}/_emulator/settings`, { m2mTokenTtlSeconds: 1 });
     const client = sdk(emu);
     await client.organization.getOrganization('org_acme');
-    const first = (client as any).coreClient.accessToken as string;
+    const first = internals<WithCoreClient>(client).coreClient.accessToken as string;
     await new Promise((r) => setTimeout(r, 1100));
     const again = await client.organization.getOrganization('org_acme');
     expect(again.organization?.id).toBe('org_acme');
-    expect((client as any).coreClient.accessToken).not.toBe(first);
+    expect(internals<WithCoreClient>(client).coreClient.accessToken).not.toBe(first);
   });
 
   it('refuses a wrong client secret at the token endpoint (401, as from Scalekit)', async () => {
@@ -146,22 +159,22 @@ describe('users and memberships', () => {
     const client = sdk(emu);
     const before = await state();
     await expect(client.user.createUserAndMembership('org_acme', { email: 'not-an-email' })).rejects.toSatisfy(
-      (e: any) => e instanceof ScalekitBadRequestException && e.errorCode === 'INVALID_EMAIL',
+      (e: unknown) => e instanceof ScalekitBadRequestException && e.errorCode === 'INVALID_EMAIL',
     );
     await expect(client.user.createUserAndMembership('org_acme', { email: 'max@acme.test' })).rejects.toSatisfy(
-      (e: any) => e instanceof ScalekitConflictException && e.errorCode === 'MEMBERSHIP_ALREADY_EXISTS',
+      (e: unknown) => e instanceof ScalekitConflictException && e.errorCode === 'MEMBERSHIP_ALREADY_EXISTS',
     );
     await expect(client.user.createUserAndMembership('org_nope', { email: 'a@b.test' })).rejects.toSatisfy(
-      (e: any) => e instanceof ScalekitNotFoundException && e.errorCode === 'ORGANIZATION_NOT_FOUND',
+      (e: unknown) => e instanceof ScalekitNotFoundException && e.errorCode === 'ORGANIZATION_NOT_FOUND',
     );
     await expect(client.user.getUser('usr_nope')).rejects.toSatisfy(
-      (e: any) => e instanceof ScalekitNotFoundException && e.errorCode === 'USER_NOT_FOUND',
+      (e: unknown) => e instanceof ScalekitNotFoundException && e.errorCode === 'USER_NOT_FOUND',
     );
     await expect(client.user.updateMembership('org_globex', 'usr_max', { roles: ['admin'] })).rejects.toMatchObject({
       errorCode: 'MEMBERSHIP_NOT_FOUND',
     });
     await expect(client.user.updateMembership('org_acme', 'usr_max', { roles: ['owner'] })).rejects.toSatisfy(
-      (e: any) => e instanceof ScalekitBadRequestException && e.errorCode === 'INVALID_ROLE',
+      (e: unknown) => e instanceof ScalekitBadRequestException && e.errorCode === 'INVALID_ROLE',
     );
     const after = await state();
     expect(after.users).toBe(before.users);
@@ -175,7 +188,9 @@ describe('users and memberships', () => {
     expect((await client.organization.getOrganizationUserManagementSetting('org_acme')).settings?.maxAllowedUsers).toBe(5);
     await client.user.createUserAndMembership('org_acme', { email: 'fifth@acme.test' });
     const refused = client.user.createUserAndMembership('org_acme', { email: 'sixth@acme.test' });
-    await expect(refused).rejects.toSatisfy((e: any) => e instanceof ScalekitBadRequestException && e.errorCode === 'SEAT_LIMIT_REACHED');
+    await expect(refused).rejects.toSatisfy(
+      (e: unknown) => e instanceof ScalekitBadRequestException && e.errorCode === 'SEAT_LIMIT_REACHED',
+    );
     expect((await state()).users).toBe(6);
     expect(await emailsTo(emu, 'sixth@acme.test')).toEqual([]);
     // Removing a member frees the seat.
@@ -202,7 +217,8 @@ describe('users and memberships', () => {
     const riley = await client.user.getUser('usr_riley');
     expect(riley.user?.memberships.map((m) => m.organizationId)).toEqual(['org_globex']);
     await expect(client.user.deleteMembership('org_acme', 'usr_riley')).rejects.toMatchObject({ errorCode: 'MEMBERSHIP_NOT_FOUND' });
-    await (client.user as any).coreClient.connectExec((client.user as any).client.deleteMembership, {
+    const userInternals = internals<UserClientInternals>(client.user);
+    await userInternals.coreClient.connectExec(userInternals.client.deleteMembership, {
       organizationId: 'org_acme',
       identities: { case: 'id', value: 'usr_max' },
       cascade: true,
@@ -218,7 +234,7 @@ describe('users and memberships', () => {
     const expired = await client.user.getUser(user!.id);
     expect(expired.user?.memberships[0]?.membershipStatus).toBe(INVITE_EXPIRED);
     // An expired invitation holds no seat.
-    expect((await state()).organizations.find((o: any) => o.id === 'org_acme').seatsUsed).toBe(4);
+    expect((await state()).organizations.find((o) => o.id === 'org_acme')!.seatsUsed).toBe(4);
     await postJson(`${emu.url}/_emulator/settings`, { invitationExpirySeconds: 3600 });
     const { invite } = await client.user.resendInvite('org_acme', user!.id);
     expect(invite?.status).toBe('PENDING_INVITE');
@@ -278,7 +294,7 @@ describe('fault injection through the SDK', () => {
 
   it('maps each injected gRPC code to the SDK exception class', async () => {
     const client = sdk(emu);
-    const cases: [string, unknown][] = [
+    const cases: [string, abstract new (...args: never[]) => Error][] = [
       ['RESOURCE_EXHAUSTED', ScalekitTooManyRequestsException],
       ['INTERNAL', ScalekitInternalServerException],
       ['PERMISSION_DENIED', ScalekitForbiddenException],
@@ -287,7 +303,7 @@ describe('fault injection through the SDK', () => {
     ];
     for (const [grpcCode, cls] of cases) {
       expect((await fault({ target: 'GetOrganization', grpcCode })).status).toBe(201);
-      await expect(client.organization.getOrganization('org_acme')).rejects.toBeInstanceOf(cls as any);
+      await expect(client.organization.getOrganization('org_acme')).rejects.toBeInstanceOf(cls);
     }
     // Faults are consumed: the next call succeeds.
     expect((await client.organization.getOrganization('org_acme')).organization?.id).toBe('org_acme');

@@ -1,4 +1,4 @@
-import { Code, ConnectError, type ConnectRouter } from '@connectrpc/connect';
+import { Code, ConnectError, type ConnectRouter, type HandlerContext } from '@connectrpc/connect';
 import type { DescService } from '@bufbuild/protobuf';
 import { ErrorInfoSchema } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/errdetails/errdetails_pb.js';
 import { UserService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/users/users_pb.js';
@@ -35,7 +35,12 @@ function toConnectError(error: unknown): unknown {
   return error;
 }
 
-type AnyImpl = Record<string, (req: any, ctx: any) => unknown>;
+/**
+ * Any unary handler: `never` as the request type lets every concrete handler
+ * (whose request is a specific generated message) satisfy the constraint, while
+ * the handlers' parameters are still typed from `router.service`'s ServiceImpl.
+ */
+type AnyImpl = Record<string, (req: never, ctx: HandlerContext) => unknown>;
 
 function guarded<T extends AnyImpl>(impl: T): T {
   const wrapped: AnyImpl = {};

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
+import { createRemoteJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jose';
+import type { TokenResponse } from '@scalekit-sdk/node/lib/types/auth.js';
 import type { Emulator } from '../index.js';
 import {
   authorizeUrl,
@@ -25,13 +26,16 @@ beforeAll(async () => {
 afterAll(() => emu.close());
 beforeEach(() => emu.reset());
 
+/** A /oauth/token answer: the token response on success, an OAuth error (RFC 6749 §5.2) otherwise. */
+type TokenBody = Partial<TokenResponse> & { error?: string; error_description?: string };
+
 async function token(form: Record<string, string>) {
   const res = await fetch(`${emu.url}/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, ...form }).toString(),
   });
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, body: (await res.json()) as TokenBody };
 }
 
 async function codeFor(email: string, params: Record<string, string | undefined> = {}) {
@@ -150,9 +154,9 @@ describe('email code sign-in and tokens', () => {
     // Role changes show up in the next access token.
     await client.user.updateMembership('org_acme', 'usr_max', { roles: ['admin'] });
     const promoted = await token({ grant_type: 'refresh_token', refresh_token: rotated.refreshToken });
-    expect(decodeJwt(promoted.body.access_token).roles).toEqual(['admin']);
+    expect(decodeJwt(promoted.body.access_token!).roles).toEqual(['admin']);
     await client.user.deleteMembership('org_acme', 'usr_max');
-    const removed = await token({ grant_type: 'refresh_token', refresh_token: promoted.body.refresh_token });
+    const removed = await token({ grant_type: 'refresh_token', refresh_token: promoted.body.refresh_token! });
     expect(removed).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
@@ -293,11 +297,11 @@ describe('signup, social and SSO', () => {
 
 describe('keys and discovery', () => {
   it('serves an RS256 JWKS with a kid and OIDC discovery', async () => {
-    const jwks = (await (await fetch(`${emu.url}/keys`)).json()) as any;
+    const jwks = (await (await fetch(`${emu.url}/keys`)).json()) as JSONWebKeySet;
     expect(jwks.keys).toHaveLength(1);
     expect(jwks.keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
-    expect(jwks.keys[0].d).toBeUndefined();
-    const discovery = (await (await fetch(`${emu.url}/.well-known/openid-configuration`)).json()) as any;
+    expect(jwks.keys[0]!.d).toBeUndefined();
+    const discovery = (await (await fetch(`${emu.url}/.well-known/openid-configuration`)).json()) as { issuer: string };
     expect(discovery.issuer).toBe(emu.url);
   });
 });

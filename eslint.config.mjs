@@ -10,7 +10,17 @@ export default defineConfig([
   {
     // Node-only code: Vitest fixtures named use…() and Playwright's use() callback are not React
     // hooks, so the React Hooks rules would only report false positives there.
-    files: ['**/*.test.ts', '**/testing.ts', '**/test-support.ts', 'test/**', 'e2e/**', 'scripts/**', 'bench/**', 'emulator/**', 'prisma/**'],
+    files: [
+      '**/*.test.ts',
+      '**/testing.ts',
+      '**/test-support.ts',
+      'test/**',
+      'e2e/**',
+      'scripts/**',
+      'bench/**',
+      'emulator/**',
+      'prisma/**',
+    ],
     rules: { 'react-hooks/rules-of-hooks': 'off', 'react-hooks/immutability': 'off' },
   },
   globalIgnores([

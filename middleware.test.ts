@@ -22,7 +22,12 @@ function request(path: string, cookie?: string, init: { method?: string } = {}):
 }
 
 function validCookie(expiresInMs = 8 * HOUR): Promise<string> {
-  return signAppSessionCookie({ sessionId: 'sess_1', userId: 'usr_1', organizationId: 'org_acme', expiresAt: new Date(Date.now() + expiresInMs) });
+  return signAppSessionCookie({
+    sessionId: 'sess_1',
+    userId: 'usr_1',
+    organizationId: 'org_acme',
+    expiresAt: new Date(Date.now() + expiresInMs),
+  });
 }
 
 function passedThrough(response: Response): boolean {
@@ -30,9 +35,7 @@ function passedThrough(response: Response): boolean {
 }
 
 function clearedCookie(response: Response): string | undefined {
-  return response.headers
-    .getSetCookie()
-    .find((c) => c.startsWith(`${SESSION_COOKIE_NAME}=`));
+  return response.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE_NAME}=`));
 }
 
 function expectRedirectToLogin(response: Response, returnTo: string): void {
@@ -80,7 +83,11 @@ describe('middleware on protected pages', () => {
     const { getSessionCookieKey } = await import('@/lib/session/keys');
     const key = await getSessionCookieKey();
     const past = Math.floor(Date.now() / 1000) - 60;
-    const expired = await new SignJWT({ sid: 's', uid: 'u', oid: 'o', v: 1 }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(past - 3600).setExpirationTime(past).sign(key);
+    const expired = await new SignJWT({ sid: 's', uid: 'u', oid: 'o', v: 1 })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt(past - 3600)
+      .setExpirationTime(past)
+      .sign(key);
     const response = await middleware(request('/settings', expired));
     expectRedirectToLogin(response, '/settings');
     expectCleared(response);
@@ -90,7 +97,11 @@ describe('middleware on protected pages', () => {
     const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
     const payload = Buffer.from(JSON.stringify({ sid: 's', uid: 'u', oid: 'o', v: 1, iat: 1, exp: 9_999_999_999 })).toString('base64url');
     const foreignKey = await deriveSessionCookieKey('some-other-deployment-secret-0123456789abcdef');
-    const foreign = await new SignJWT({ sid: 's', uid: 'u', oid: 'o', v: 1 }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('1h').sign(foreignKey);
+    const foreign = await new SignJWT({ sid: 's', uid: 'u', oid: 'o', v: 1 })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(foreignKey);
     for (const cookie of [`${header}.${payload}.`, `${header}.${payload}.AAAA`, 'garbage', foreign]) {
       const response = await middleware(request('/audit', cookie));
       expectRedirectToLogin(response, '/audit');
@@ -135,7 +146,12 @@ describe('middleware on an https APP_URL', () => {
   it('cookieName_middleware: reads only __Host-tg_session, and clears a bad one with Secure, Path=/ and no Domain', async () => {
     const app = await httpsApp();
     expect(app.appSessionCookieName()).toBe('__Host-tg_session');
-    const token = await app.signAppSessionCookie({ sessionId: 'sess_1', userId: 'usr_1', organizationId: 'org_acme', expiresAt: new Date(Date.now() + HOUR) });
+    const token = await app.signAppSessionCookie({
+      sessionId: 'sess_1',
+      userId: 'usr_1',
+      organizationId: 'org_acme',
+      expiresAt: new Date(Date.now() + HOUR),
+    });
     const ok = await app.middleware(secureRequest('/dashboard', `__Host-tg_session=${token}`));
     expect(passedThrough(ok)).toBe(true);
     expect(ok.headers.get('strict-transport-security')).toMatch(/max-age=63072000/);

@@ -30,9 +30,7 @@ export default defineConfig({
   projects: [
     { name: 'chromium', use: chromium },
     // Regenerates docs/screenshots/ on demand only: SCREENSHOTS=1 npx playwright test --project=screenshots
-    ...(process.env.SCREENSHOTS === '1'
-      ? [{ name: 'screenshots', testMatch: '**/*.capture.ts', use: chromium }]
-      : []),
+    ...(process.env.SCREENSHOTS === '1' ? [{ name: 'screenshots', testMatch: '**/*.capture.ts', use: chromium }] : []),
   ],
   webServer: {
     command: 'npx tsx e2e/support/serve.ts',

@@ -1,12 +1,5 @@
 import Link from 'next/link';
-import {
-  ArrowRightIcon,
-  Building2Icon,
-  KeyRoundIcon,
-  MailPlusIcon,
-  ScrollTextIcon,
-  ShieldCheckIcon,
-} from 'lucide-react';
+import { ArrowRightIcon, Building2Icon, KeyRoundIcon, MailPlusIcon, ScrollTextIcon, ShieldCheckIcon } from 'lucide-react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
@@ -60,8 +53,8 @@ export default function LandingPage() {
               Team login for B2B SaaS, <span className="block text-primary">by invitation only.</span>
             </h1>
             <p className="max-w-xl text-lg leading-relaxed text-pretty text-muted-foreground">
-              Teamgate puts a secure front door on your Next.js product: your customers&apos; admins invite
-              their people, everyone signs in the way their company requires, and nobody gets in uninvited.
+              Teamgate puts a secure front door on your Next.js product: your customers&apos; admins invite their people, everyone signs in
+              the way their company requires, and nobody gets in uninvited.
             </p>
             <div className="flex flex-wrap items-center gap-3">
               <Button asChild size="lg">

@@ -20,15 +20,31 @@ const concurrency = Number(values.concurrency);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ORG = 'org_bench';
 const seed = JSON.parse(readFileSync(join(root, 'emulator/seeds/demo.json'), 'utf8'));
-seed.organizations.push({ id: ORG, name: 'Bench Co', externalId: null, maxAllowedUsers: null, allowedEmailDomains: [], ssoConnection: null });
-seed.users.push({ id: 'usr_bench_admin', email: 'admin@bench.test', firstName: 'Bench', lastName: 'Admin', memberships: [{ organizationId: ORG, roles: ['admin'], status: 'ACTIVE' }] });
+seed.organizations.push({
+  id: ORG,
+  name: 'Bench Co',
+  externalId: null,
+  maxAllowedUsers: null,
+  allowedEmailDomains: [],
+  ssoConnection: null,
+});
+seed.users.push({
+  id: 'usr_bench_admin',
+  email: 'admin@bench.test',
+  firstName: 'Bench',
+  lastName: 'Admin',
+  memberships: [{ organizationId: ORG, roles: ['admin'], status: 'ACTIVE' }],
+});
 // Webhooks would go to an app that is not running; no retries keeps the emulator's work honest.
 seed.environment.webhookRetryDelaysMs = [];
 const dir = mkdtempSync(join(tmpdir(), 'bulk-bench-'));
 const seedPath = join(dir, 'seed.json');
 writeFileSync(seedPath, JSON.stringify(seed));
 
-const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'emulator/src/cli.ts'), '--port', '0', '--seed', seedPath], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'emulator/src/cli.ts'), '--port', '0', '--seed', seedPath], {
+  cwd: root,
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const emulatorUrl = await new Promise<string>((resolve, reject) => {
   let out = '';
   child.stdout!.on('data', (chunk) => {
@@ -64,9 +80,20 @@ const sampler = setInterval(() => {
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 try {
   await seedDemoData(getDb(), demoSeedSchema.parse(seed));
-  const actor = { kind: 'user', userId: 'usr_bench_admin', email: 'admin@bench.test', name: null, organizationId: ORG, role: 'admin', sessionId: 'bench' } as const;
+  const actor = {
+    kind: 'user',
+    userId: 'usr_bench_admin',
+    email: 'admin@bench.test',
+    name: null,
+    organizationId: ORG,
+    role: 'admin',
+    sessionId: 'bench',
+  } as const;
   const tag = randomBytes(3).toString('hex');
-  const csv = ['email,role,name', ...Array.from({ length: rowCount }, (_, i) => `bench.${tag}.${i}@bulk.test,${i % 20 === 0 ? 'admin' : 'member'},"Bench Person ${i}"`)].join('\r\n');
+  const csv = [
+    'email,role,name',
+    ...Array.from({ length: rowCount }, (_, i) => `bench.${tag}.${i}@bulk.test,${i % 20 === 0 ? 'admin' : 'member'},"Bench Person ${i}"`),
+  ].join('\r\n');
   // Warm-up: the SDK's client-credentials token and the HTTP/2 session, as in a running app.
   await getScalekit().organization.getOrganization(ORG);
   const rssBefore = process.memoryUsage().rss;
@@ -81,7 +108,9 @@ try {
   const sendSeconds = (t2 - t1) / 1000;
   console.log(`bulk invite, ${rowCount} rows, concurrency ${concurrency} (emulator in its own process, PostgreSQL 15)`);
   console.log(`  preview (parse + checks + store): ${(t1 - t0).toFixed(0)} ms`);
-  console.log(`  send: ${sendSeconds.toFixed(2)} s  (${(rowCount / sendSeconds).toFixed(0)} invites/s)  → ${run.counts.invited} invited, ${run.counts.skipped} skipped, ${run.counts.failed} failed`);
+  console.log(
+    `  send: ${sendSeconds.toFixed(2)} s  (${(rowCount / sendSeconds).toFixed(0)} invites/s)  → ${run.counts.invited} invited, ${run.counts.skipped} skipped, ${run.counts.failed} failed`,
+  );
   console.log(`  total: ${((t2 - t0) / 1000).toFixed(2)} s   target ≤ 10 s: ${(t2 - t0) / 1000 <= 10 ? 'met' : 'MISSED'}`);
   console.log(`  peak memory of this process: rss ${mb(peakRss)} (rss before: ${mb(rssBefore)}), heap used ${mb(peakHeap)}`);
   if (run.counts.invited !== rowCount) process.exitCode = 1;

@@ -36,11 +36,7 @@ function median(values: number[]): number {
 }
 
 /** µs per operation: median over rounds of (round time / ops). `prepare` runs outside the timer. */
-async function measure<T>(
-  rounds: number,
-  prepare: () => Promise<T> | T,
-  run: (prepared: T) => Promise<number> | number,
-): Promise<number> {
+async function measure<T>(rounds: number, prepare: () => Promise<T> | T, run: (prepared: T) => Promise<number> | number): Promise<number> {
   const samples: number[] = [];
   for (let r = 0; r < rounds + 1; r++) {
     const prepared = await prepare();
@@ -67,10 +63,14 @@ async function main() {
   // (a) cold: every token distinct, every verify a first sight (fresh verifier per round).
   const COLD_OPS = 2_000;
   const coldTokens = await Promise.all(Array.from({ length: COLD_OPS }, (_, i) => signSessionCookie(session(i + 1), cookieKey)));
-  const cold = await measure(ROUNDS, () => createSessionCookieVerifier(cookieKey), async (verifier) => {
-    for (const t of coldTokens) if (!(await verifier.verify(t)).ok) throw new Error('cold verify failed');
-    return COLD_OPS;
-  });
+  const cold = await measure(
+    ROUNDS,
+    () => createSessionCookieVerifier(cookieKey),
+    async (verifier) => {
+      for (const t of coldTokens) if (!(await verifier.verify(t)).ok) throw new Error('cold verify failed');
+      return COLD_OPS;
+    },
+  );
 
   // (b) amortized: one cookie, many requests; each request brings its own copy of the string.
   const WARM_OPS = 50_000;
@@ -89,24 +89,32 @@ async function main() {
   const AUTHJS_OPS = 500;
   const authjsSalt = 'authjs.session-token';
   const authjsToken = await authjsEncode({ token: claims, secret: SECRET, salt: authjsSalt, maxAge: SESSION_TTL_SECONDS });
-  const authjs = await measure(ROUNDS, () => undefined, async () => {
-    for (let i = 0; i < AUTHJS_OPS; i++) {
-      if (!(await authjsDecode({ token: authjsToken, secret: SECRET, salt: authjsSalt }))) throw new Error('authjs decode failed');
-    }
-    return AUTHJS_OPS;
-  });
+  const authjs = await measure(
+    ROUNDS,
+    () => undefined,
+    async () => {
+      for (let i = 0; i < AUTHJS_OPS; i++) {
+        if (!(await authjsDecode({ token: authjsToken, secret: SECRET, salt: authjsSalt }))) throw new Error('authjs decode failed');
+      }
+      return AUTHJS_OPS;
+    },
+  );
 
   // (d) iron-session seal with the same claims.
   const IRON_OPS = 500;
   const ironPassword = SECRET;
   const ironSealed = await sealData(claims, { password: ironPassword, ttl: SESSION_TTL_SECONDS });
-  const iron = await measure(ROUNDS, () => undefined, async () => {
-    for (let i = 0; i < IRON_OPS; i++) {
-      const data = await unsealData<Record<string, unknown>>(ironSealed, { password: ironPassword });
-      if (!data.sid) throw new Error('iron unseal failed');
-    }
-    return IRON_OPS;
-  });
+  const iron = await measure(
+    ROUNDS,
+    () => undefined,
+    async () => {
+      for (let i = 0; i < IRON_OPS; i++) {
+        const data = await unsealData<Record<string, unknown>>(ironSealed, { password: ironPassword });
+        if (!data.sid) throw new Error('iron unseal failed');
+      }
+      return IRON_OPS;
+    },
+  );
 
   // (e) raw HMAC-SHA256 verify of our exact token, sync node:crypto: the floor for any check
   // that looks at the signature at all.
@@ -138,12 +146,8 @@ async function main() {
   console.log(`  (d) iron-session unseal            ${fmt(iron)}`);
   console.log(`  (e) raw HMAC-SHA256 (node:crypto)  ${fmt(hmac)}`);
   console.log('');
-  console.log(
-    `  cold / min(Auth.js, iron)  = ${coldRatio.toFixed(3)}  (target ≤ 0.2)  ${coldRatio <= 0.2 ? 'PASS' : 'FAIL'}`,
-  );
-  console.log(
-    `  amortized / raw HMAC       = ${amortizedRatio.toFixed(3)}  (target ≤ 2.0)  ${amortizedRatio <= 2 ? 'PASS' : 'FAIL'}`,
-  );
+  console.log(`  cold / min(Auth.js, iron)  = ${coldRatio.toFixed(3)}  (target ≤ 0.2)  ${coldRatio <= 0.2 ? 'PASS' : 'FAIL'}`);
+  console.log(`  amortized / raw HMAC       = ${amortizedRatio.toFixed(3)}  (target ≤ 2.0)  ${amortizedRatio <= 2 ? 'PASS' : 'FAIL'}`);
   console.log(
     JSON.stringify({
       bench: 'middleware-session-check',

@@ -120,7 +120,11 @@ async function main(): Promise<void> {
         id,
         userId: 'usr_ada',
         organizationId: 'org_acme',
-        refreshTokenEnc: encryptSecret('rt_bench_unused', await deriveRefreshTokenKey(E2E_SESSION_SECRET), tokenContext(id, 'refresh_token')),
+        refreshTokenEnc: encryptSecret(
+          'rt_bench_unused',
+          await deriveRefreshTokenKey(E2E_SESSION_SECRET),
+          tokenContext(id, 'refresh_token'),
+        ),
         accessTokenExpiresAt: expiresAt,
         expiresAt,
         authMethod: 'otp',
@@ -132,7 +136,10 @@ async function main(): Promise<void> {
     );
 
     // Both pages must really render the dashboard, or the comparison means nothing.
-    for (const [path, withCookie] of [['/dashboard', true], ['/auth/bench', false]] as const) {
+    for (const [path, withCookie] of [
+      ['/dashboard', true],
+      ['/auth/bench', false],
+    ] as const) {
       const res = await fetch(`${BASE}${path}`, { headers: withCookie ? { cookie: `tg_session=${cookie}` } : {}, redirect: 'manual' });
       const html = await res.text();
       if (res.status !== 200 || !html.includes('ada@acme.test') || !html.includes('Your organization')) {
@@ -146,7 +153,10 @@ async function main(): Promise<void> {
     await load('/dashboard', cookie, 8);
     await load('/auth/bench', undefined, 8);
 
-    const totals = { protected: { requests: 0, seconds: 0, p50: [] as number[], p99: [] as number[], non2xx: 0 }, unprotected: { requests: 0, seconds: 0, p50: [] as number[], p99: [] as number[], non2xx: 0 } };
+    const totals = {
+      protected: { requests: 0, seconds: 0, p50: [] as number[], p99: [] as number[], non2xx: 0 },
+      unprotected: { requests: 0, seconds: 0, p50: [] as number[], p99: [] as number[], non2xx: 0 },
+    };
     const pairRatios: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const pair: Record<string, number> = {};

@@ -65,8 +65,21 @@ async function main(): Promise<void> {
     await prisma.$executeRawUnsafe('ANALYZE "Membership"');
     console.log(`seeded ${MEMBERS} memberships in ${Math.round(performance.now() - seedStart)} ms`);
 
-    const actor: Actor = { kind: 'user', userId: 'usr_owner', email: 'owner@bench.test', name: null, organizationId: ORG, role: 'admin', sessionId: 'bench' };
-    const deepRow = await prisma.membership.findMany({ where: { organizationId: ORG }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: Math.floor(MEMBERS * 0.9), take: 1 });
+    const actor: Actor = {
+      kind: 'user',
+      userId: 'usr_owner',
+      email: 'owner@bench.test',
+      name: null,
+      organizationId: ORG,
+      role: 'admin',
+      sessionId: 'bench',
+    };
+    const deepRow = await prisma.membership.findMany({
+      where: { organizationId: ORG },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      skip: Math.floor(MEMBERS * 0.9),
+      take: 1,
+    });
     const deepCursor = encodeCursor({ direction: 'after', createdAt: deepRow[0]!.createdAt, id: deepRow[0]!.id });
 
     const scenarios: Array<[string, ListMembersInput]> = [
@@ -81,7 +94,9 @@ async function main(): Promise<void> {
     for (const [label, input] of scenarios) {
       const render = async () => {
         const [page, seats] = await Promise.all([listMembers(actor, ORG, input), getSeatUsage(actor, ORG)]);
-        const html = renderToString(createElement(MembersTable, { orgId: ORG, rows: page.rows, canManage: true, currentUserId: 'usr_owner' }));
+        const html = renderToString(
+          createElement(MembersTable, { orgId: ORG, rows: page.rows, canManage: true, currentUserId: 'usr_owner' }),
+        );
         return html.length + seats.used;
       };
       for (let i = 0; i < 10; i++) await render();
@@ -92,7 +107,9 @@ async function main(): Promise<void> {
         times.push(performance.now() - t);
       }
       times.sort((a, b) => a - b);
-      console.log(`  ${label.padEnd(40)} p50 ${percentile(times, 50).toFixed(1)} ms  p95 ${percentile(times, 95).toFixed(1)} ms  p99 ${percentile(times, 99).toFixed(1)} ms`);
+      console.log(
+        `  ${label.padEnd(40)} p50 ${percentile(times, 50).toFixed(1)} ms  p95 ${percentile(times, 95).toFixed(1)} ms  p99 ${percentile(times, 99).toFixed(1)} ms`,
+      );
     }
 
     // The plans of the page queries listMembers sends (same SQL shape, literal values).
@@ -101,8 +118,14 @@ async function main(): Promise<void> {
     const keyset = `("createdAt", "id") < ('${deepRow[0]!.createdAt.toISOString()}', '${deepRow[0]!.id}')`;
     const plans: Array<[string, string]> = [
       ['first page', `SELECT * FROM "Membership" WHERE "organizationId" = '${ORG}' ORDER BY "createdAt" DESC, "id" DESC LIMIT 26`],
-      ['deep page', `SELECT * FROM "Membership" WHERE "organizationId" = '${ORG}' AND ${keyset} ORDER BY "createdAt" DESC, "id" DESC LIMIT 26`],
-      ['role=admin deep', `SELECT * FROM "Membership" WHERE "organizationId" = '${ORG}' AND "role" = 'admin' AND ${keyset} ORDER BY "createdAt" DESC, "id" DESC LIMIT 26`],
+      [
+        'deep page',
+        `SELECT * FROM "Membership" WHERE "organizationId" = '${ORG}' AND ${keyset} ORDER BY "createdAt" DESC, "id" DESC LIMIT 26`,
+      ],
+      [
+        'role=admin deep',
+        `SELECT * FROM "Membership" WHERE "organizationId" = '${ORG}' AND "role" = 'admin' AND ${keyset} ORDER BY "createdAt" DESC, "id" DESC LIMIT 26`,
+      ],
     ];
     console.log('\nquery plans:');
     let allIndexed = true;

@@ -14,7 +14,11 @@ function adminLabel(admin: { name: string | null; email: string }): string {
 export function AdminsOnlyNotice({ organization, admins, what }: AdminsOnly & { what: string }) {
   const teamHref = `/orgs/${encodeURIComponent(organization.id)}/team`;
   return (
-    <section aria-labelledby="admins-only-heading" className="flex max-w-xl flex-col gap-4 rounded-xl border bg-card p-6 shadow-sm" data-testid="admins-only">
+    <section
+      aria-labelledby="admins-only-heading"
+      className="flex max-w-xl flex-col gap-4 rounded-xl border bg-card p-6 shadow-sm"
+      data-testid="admins-only"
+    >
       <div className="flex items-center gap-3">
         <ShieldIcon className="size-5 text-muted-foreground" aria-hidden="true" />
         <h1 id="admins-only-heading" className="text-lg font-semibold tracking-tight">
@@ -35,7 +39,9 @@ export function AdminsOnlyNotice({ organization, admins, what }: AdminsOnly & { 
           </ul>
         </div>
       ) : (
-        <p className="text-sm">{organization.name} has no active admin right now. Ask whoever manages your organization&apos;s Teamgate account.</p>
+        <p className="text-sm">
+          {organization.name} has no active admin right now. Ask whoever manages your organization&apos;s Teamgate account.
+        </p>
       )}
       <div>
         <Button asChild variant="outline">

@@ -28,7 +28,6 @@ const anonymousNav: NavItem[] = [
   { href: '/dashboard', label: 'Dashboard' },
 ];
 
-
 export function SiteHeader({
   user,
   orgs = [],
@@ -47,11 +46,17 @@ export function SiteHeader({
       </a>
       <div className="mx-auto flex h-14 max-w-6xl items-center gap-4 px-4 sm:px-6">
         <Brand className="shrink-0" />
-        {user ? <SignedInNav orgs={orgs} activeOrgId={activeOrgId} className="hidden sm:flex" /> : <NavLinks items={anonymousNav} className="hidden sm:flex" />}
+        {user ? (
+          <SignedInNav orgs={orgs} activeOrgId={activeOrgId} className="hidden sm:flex" />
+        ) : (
+          <NavLinks items={anonymousNav} className="hidden sm:flex" />
+        )}
         <div className="ml-auto flex items-center gap-2" data-testid="header-account">
           {user ? (
             <>
-              {orgs.length > 0 ? <OrgSwitcher orgs={orgs} activeOrgId={activeOrgId} switchAction={switchOrgAction} csrfToken={csrfToken} /> : null}
+              {orgs.length > 0 ? (
+                <OrgSwitcher orgs={orgs} activeOrgId={activeOrgId} switchAction={switchOrgAction} csrfToken={csrfToken} />
+              ) : null}
               <UserMenu user={user} signOutAction={signOutAction} csrfToken={csrfToken} orgs={orgs} activeOrgId={activeOrgId} />
             </>
           ) : (

@@ -43,7 +43,15 @@ export function exportedMethods(source: string): string[] {
   const found = new Set<string>();
   for (const m of source.matchAll(/export\s+(?:async\s+)?function\s+([A-Z]+)\s*\(/g)) found.add(m[1]!);
   for (const m of source.matchAll(/export\s+(?:const|let)\s+([A-Z]+)\s*=/g)) found.add(m[1]!);
-  for (const m of source.matchAll(/export\s*\{([^}]*)\}/g)) for (const part of m[1]!.split(',')) found.add(part.trim().split(/\s+as\s+/).pop()!.trim());
+  for (const m of source.matchAll(/export\s*\{([^}]*)\}/g))
+    for (const part of m[1]!.split(','))
+      found.add(
+        part
+          .trim()
+          .split(/\s+as\s+/)
+          .pop()!
+          .trim(),
+      );
   return [...found].filter((name) => (METHODS as readonly string[]).includes(name)).sort();
 }
 
@@ -78,7 +86,9 @@ describe('docs/api.md and app/api/**', () => {
     expect(routes).toContain('POST /api/invitations');
     expect(routes).toContain('DELETE /api/invitations/:id');
     expect(routePath(join(ROOT, 'app/api/orgs/[orgId]/audit.csv/route.ts'))).toBe('/api/orgs/:orgId/audit.csv');
-    expect(exportedMethods('export async function GET() {}\nexport const POST = h;\nexport { h as PATCH, x };\nexport function helper() {}')).toEqual(['GET', 'PATCH', 'POST']);
+    expect(
+      exportedMethods('export async function GET() {}\nexport const POST = h;\nexport { h as PATCH, x };\nexport function helper() {}'),
+    ).toEqual(['GET', 'PATCH', 'POST']);
   });
 
   it('documents every endpoint app/api/** serves', () => {

@@ -8,7 +8,11 @@ function inDays(days: number): { iso: string; label: string } {
   return { iso, label: d.toLocaleDateString('en-US', { dateStyle: 'medium' }) };
 }
 
-test('API keys page: scopes and expiry chosen at creation are listed, and the API holds each key to its scopes — no key invites an admin', async ({ page, playwright, baseURL }) => {
+test('API keys page: scopes and expiry chosen at creation are listed, and the API holds each key to its scopes — no key invites an admin', async ({
+  page,
+  playwright,
+  baseURL,
+}) => {
   const tag = randomBytes(4).toString('hex');
   const { orgId, admin } = await privateOrganization(tag);
   await signIn(page, admin, `/orgs/${orgId}/settings/api-keys`);
@@ -45,14 +49,23 @@ test('API keys page: scopes and expiry chosen at creation are listed, and the AP
   try {
     const auth = (secret: string) => ({ authorization: `Bearer ${secret}` });
     expect((await machine.get('/api/invitations', { headers: auth(readerSecret) })).status()).toBe(200);
-    const readerInvites = await machine.post('/api/invitations', { headers: auth(readerSecret), data: { email: `reader-${tag}@acme.test` } });
+    const readerInvites = await machine.post('/api/invitations', {
+      headers: auth(readerSecret),
+      data: { email: `reader-${tag}@acme.test` },
+    });
     expect(readerInvites.status()).toBe(403);
     expect((await readerInvites.json()).error.message).toMatch(/"invitations:write" scope/);
 
-    const adminByKey = await machine.post('/api/invitations', { headers: auth(defaultSecret), data: { email: `takeover-${tag}@acme.test`, role: 'admin' } });
+    const adminByKey = await machine.post('/api/invitations', {
+      headers: auth(defaultSecret),
+      data: { email: `takeover-${tag}@acme.test`, role: 'admin' },
+    });
     expect(adminByKey.status()).toBe(403);
     expect((await adminByKey.json()).error.message).toMatch(/API key cannot invite admins/);
-    const memberByKey = await machine.post('/api/invitations', { headers: auth(defaultSecret), data: { email: `member-${tag}@acme.test` } });
+    const memberByKey = await machine.post('/api/invitations', {
+      headers: auth(defaultSecret),
+      data: { email: `member-${tag}@acme.test` },
+    });
     expect(memberByKey.status()).toBe(201);
   } finally {
     await machine.dispose();

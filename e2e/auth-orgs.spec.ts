@@ -2,7 +2,11 @@ import { expect, test } from '@playwright/test';
 import { signIn } from './pages/dashboard-page';
 
 test('a user of two organizations picks one at sign-in and switches from the header', async ({ page }) => {
-  const dashboard = await signIn(page, { email: 'riley@consultant.test', via: 'social', provider: 'Microsoft' }, { pickOrganization: 'Globex' });
+  const dashboard = await signIn(
+    page,
+    { email: 'riley@consultant.test', via: 'social', provider: 'Microsoft' },
+    { pickOrganization: 'Globex' },
+  );
   await dashboard.expectSignedIn({ email: 'riley@consultant.test', org: 'Globex', role: 'Admin', method: 'Microsoft' });
   await expect(dashboard.orgSwitcher).toContainText('Globex');
 
@@ -32,8 +36,14 @@ test('a user of two organizations picks one at sign-in and switches from the hea
   await dashboard.expectSignedIn({ email: 'riley@consultant.test', org: 'Acme', role: 'Member' });
 });
 
-test('headerOrg_followsUrl: on another organization’s page the header names that organization, and switching keeps page and header in step', async ({ page }) => {
-  const dashboard = await signIn(page, { email: 'riley@consultant.test', via: 'social', provider: 'Microsoft' }, { pickOrganization: 'Globex' });
+test('headerOrg_followsUrl: on another organization’s page the header names that organization, and switching keeps page and header in step', async ({
+  page,
+}) => {
+  const dashboard = await signIn(
+    page,
+    { email: 'riley@consultant.test', via: 'social', provider: 'Microsoft' },
+    { pickOrganization: 'Globex' },
+  );
   await expect(dashboard.orgSwitcher).toContainText('Globex');
   const teamLink = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Team' });
 

@@ -27,7 +27,10 @@ function expectTooLarge(result: UploadResult): void {
   expect(body.error?.message).toMatch(/^The request body is larger than \d+ KB/);
 }
 
-test('bodyLimits_streaming: 4 parallel chunked 128 MB uploads to the webhook and the invitations API get 413, and the server’s memory stays flat', async ({ page, baseURL }) => {
+test('bodyLimits_streaming: 4 parallel chunked 128 MB uploads to the webhook and the invitations API get 413, and the server’s memory stays flat', async ({
+  page,
+  baseURL,
+}) => {
   test.setTimeout(180_000);
   const tag = randomBytes(4).toString('hex');
   const { orgId, admin } = await privateOrganization(tag);
@@ -37,7 +40,10 @@ test('bodyLimits_streaming: 4 parallel chunked 128 MB uploads to the webhook and
   const origin = new URL(baseURL!).origin;
   const targets: Array<{ path: string; headers: Record<string, string> }> = [
     { path: '/api/webhooks/scalekit', headers: { 'content-type': 'application/json' } },
-    { path: `/api/invitations?organizationId=${orgId}`, headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf!, origin } },
+    {
+      path: `/api/invitations?organizationId=${orgId}`,
+      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf!, origin },
+    },
   ];
 
   const pid = listeningPid(E2E_PORT);
@@ -58,7 +64,9 @@ test('bodyLimits_streaming: 4 parallel chunked 128 MB uploads to the webhook and
   const started = Date.now();
   try {
     for (const target of targets) {
-      const results = await Promise.all(Array.from({ length: PARALLEL }, () => chunkedUpload(baseURL!, target.path, target.headers, UPLOAD_BYTES)));
+      const results = await Promise.all(
+        Array.from({ length: PARALLEL }, () => chunkedUpload(baseURL!, target.path, target.headers, UPLOAD_BYTES)),
+      );
       for (const result of results) expectTooLarge(result);
     }
   } finally {

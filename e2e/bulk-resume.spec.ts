@@ -37,7 +37,9 @@ async function jobOf(orgId: string): Promise<{ id: string; status: string; invit
   return { id: job!.id, status: job!.status, invited: Number(job!.invited), pending: Number(job!.pending), failed: Number(job!.failed) };
 }
 
-test('bulk send: closing the tab mid-send warns first; back on the page the job shows its counts, and Resume invites every row exactly once', async ({ context }) => {
+test('bulk send: closing the tab mid-send warns first; back on the page the job shows its counts, and Resume invites every row exactly once', async ({
+  context,
+}) => {
   test.setTimeout(180_000);
   const ROWS = 400;
   const tag = randomBytes(4).toString('hex');
@@ -54,7 +56,9 @@ test('bulk send: closing the tab mid-send warns first; back on the page the job 
   await expect(page.getByText('Keep this page open until it is done.')).toBeVisible();
 
   // The first chunk is in: close the tab while the rest are still to go.
-  await expect.poll(async () => Number(await bulk.count('invited').textContent()), { timeout: 60_000, intervals: [50] }).toBeGreaterThanOrEqual(40);
+  await expect
+    .poll(async () => Number(await bulk.count('invited').textContent()), { timeout: 60_000, intervals: [50] })
+    .toBeGreaterThanOrEqual(40);
   const dialogs: string[] = [];
   // A link inside the app does not unload the page, so it asks itself; "stay" keeps sending.
   page.once('dialog', (dialog) => {
@@ -105,7 +109,10 @@ test('bulk send: closing the tab mid-send warns first; back on the page the job 
   const rows = await query<{ status: string }>(`SELECT status FROM "BulkInviteRow" WHERE "jobId" = $1`, [left.id]);
   expect(rows).toHaveLength(ROWS);
   expect(rows.filter((r) => r.status === 'INVITED')).toHaveLength(ROWS);
-  const mirror = await query<{ email: string }>(`SELECT email FROM "Membership" WHERE "organizationId" = $1 AND email LIKE $2`, [orgId, `%-${tag}@resume.test`]);
+  const mirror = await query<{ email: string }>(`SELECT email FROM "Membership" WHERE "organizationId" = $1 AND email LIKE $2`, [
+    orgId,
+    `%-${tag}@resume.test`,
+  ]);
   expect(mirror.map((m) => m.email).sort()).toEqual([...emails].sort());
   const inScalekit: string[] = [];
   let pageToken: string | undefined;
@@ -145,5 +152,7 @@ test('bulk send: an unfinished job can be discarded instead; the rows left are n
   await page.reload();
   await expect(bulk.heading).toBeVisible();
   await expect(page.getByTestId('bulk-unfinished')).toHaveCount(0);
-  expect(await query(`SELECT 1 FROM "Membership" WHERE "organizationId" = $1 AND email LIKE $2`, [orgId, `%-${tag}@resume.test`])).toHaveLength(0);
+  expect(
+    await query(`SELECT 1 FROM "Membership" WHERE "organizationId" = $1 AND email LIKE $2`, [orgId, `%-${tag}@resume.test`]),
+  ).toHaveLength(0);
 });

@@ -14,7 +14,9 @@ import { TeamPage } from './pages/team-page';
 
 async function seriousViolations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 /** A fresh organization with an admin and an ACTIVE member, both in the app's mirror. */
@@ -26,7 +28,9 @@ async function orgWithMember(tag: string) {
   return { orgId, admin, member, memberId: user!.id, orgName: `Invites ${tag}` };
 }
 
-test('adminPage_memberGetsExplanation: a member opening an admin page is told whom to ask; an outsider still gets a 404', async ({ page }) => {
+test('adminPage_memberGetsExplanation: a member opening an admin page is told whom to ask; an outsider still gets a 404', async ({
+  page,
+}) => {
   test.setTimeout(60_000);
   const tag = randomBytes(4).toString('hex');
   const { orgId, admin, member, orgName } = await orgWithMember(tag);
@@ -85,7 +89,10 @@ test('removedUser_toldNoLongerMember: a member removed from their only organizat
   expect(await seriousViolations(page)).toEqual([]);
 });
 
-test('revokedInvitation_saysRevoked: the link of a revoked invitation says it was revoked and by which organization', async ({ page, browser }) => {
+test('revokedInvitation_saysRevoked: the link of a revoked invitation says it was revoked and by which organization', async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(60_000);
   const tag = randomBytes(4).toString('hex');
   const { orgId, admin } = await privateOrganization(tag);

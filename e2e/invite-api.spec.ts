@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { ApiKeysPage, privateOrganization, scalekit, signIn } from './pages/invitations';
 
-test('API keys: created in the UI and shown once, they invite through /api/invitations; a revoked key and a missing CSRF token are refused', async ({ page, playwright, baseURL }) => {
+test('API keys: created in the UI and shown once, they invite through /api/invitations; a revoked key and a missing CSRF token are refused', async ({
+  page,
+  playwright,
+  baseURL,
+}) => {
   const tag = randomBytes(4).toString('hex');
   const { orgId, admin } = await privateOrganization(tag);
   await signIn(page, admin, `/orgs/${orgId}/settings/api-keys`);
@@ -18,7 +22,10 @@ test('API keys: created in the UI and shown once, they invite through /api/invit
   const machine = await playwright.request.newContext({ baseURL });
   try {
     const email = `api-${tag}@acme.test`;
-    const byKey = await machine.post('/api/invitations', { headers: { authorization: `Bearer ${secret}` }, data: { email, role: 'member', externalId: `hr-${tag}`, metadata: { source: 'hris' } } });
+    const byKey = await machine.post('/api/invitations', {
+      headers: { authorization: `Bearer ${secret}` },
+      data: { email, role: 'member', externalId: `hr-${tag}`, metadata: { source: 'hris' } },
+    });
     expect(byKey.status()).toBe(201);
     expect(await byKey.json()).toMatchObject({ outcome: 'invited', invitation: { email, externalId: `hr-${tag}` } });
 
@@ -27,18 +34,27 @@ test('API keys: created in the UI and shown once, they invite through /api/invit
     expect(noCsrf.status()).toBe(403);
     expect((await noCsrf.json()).error.code).toBe('csrf_failed');
     const csrf = await page.locator('meta[name="csrf-token"]').getAttribute('content');
-    const bySession = await page.request.post('/api/invitations', { data: { email }, headers: { 'x-csrf-token': csrf!, origin: new URL(baseURL!).origin } });
+    const bySession = await page.request.post('/api/invitations', {
+      data: { email },
+      headers: { 'x-csrf-token': csrf!, origin: new URL(baseURL!).origin },
+    });
     expect(bySession.status()).toBe(200);
     expect((await bySession.json()).outcome).toBe('already_invited');
     const inScalekit = await scalekit.user.searchOrganizationUsers(orgId, email, 10);
     expect(inScalekit.users.filter((u) => u.email === email)).toHaveLength(1);
 
     // Another organization's key cannot reach this one.
-    const otherKey = await machine.post(`/api/invitations?organizationId=org_acme`, { headers: { authorization: `Bearer ${secret}` }, data: { email: `x-${tag}@acme.test` } });
+    const otherKey = await machine.post(`/api/invitations?organizationId=org_acme`, {
+      headers: { authorization: `Bearer ${secret}` },
+      data: { email: `x-${tag}@acme.test` },
+    });
     expect(otherKey.status()).toBe(403);
 
     await keys.revoke(`HR sync ${tag}`);
-    const revoked = await machine.post('/api/invitations', { headers: { authorization: `Bearer ${secret}` }, data: { email: `late-${tag}@acme.test` } });
+    const revoked = await machine.post('/api/invitations', {
+      headers: { authorization: `Bearer ${secret}` },
+      data: { email: `late-${tag}@acme.test` },
+    });
     expect(revoked.status()).toBe(401);
     expect((await revoked.json()).error.code).toBe('invalid_api_key');
   } finally {

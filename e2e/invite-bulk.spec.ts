@@ -5,8 +5,16 @@ import { BulkInvitePage, privateOrganization, signIn } from './pages/invitations
 /** 200 rows: 180 fresh addresses and 20 deliberately bad rows (bad emails, unknown roles, duplicates, a missing email). */
 function twoHundredRows(tag: string): { csv: string; badRows: number[] } {
   const bad = [
-    'not-an-email,member,', 'no-at-sign.test,member,', '@nolocal.test,admin,', 'two@@ats.test,member,', 'sp ace@x.test,member,',
-    `r1-${tag}@bulk.test,owner,`, `r2-${tag}@bulk.test,superuser,`, `r3-${tag}@bulk.test,guest,`, `r4-${tag}@bulk.test,root,`, ',admin,No Email',
+    'not-an-email,member,',
+    'no-at-sign.test,member,',
+    '@nolocal.test,admin,',
+    'two@@ats.test,member,',
+    'sp ace@x.test,member,',
+    `r1-${tag}@bulk.test,owner,`,
+    `r2-${tag}@bulk.test,superuser,`,
+    `r3-${tag}@bulk.test,guest,`,
+    `r4-${tag}@bulk.test,root,`,
+    ',admin,No Email',
   ];
   const lines = ['\uFEFFEmail,Role,Full Name'];
   const badRows: number[] = [];
@@ -22,7 +30,9 @@ function twoHundredRows(tag: string): { csv: string; badRows: number[] } {
   return { csv: lines.join('\r\n'), badRows };
 }
 
-test('bulk invite: a 200-row CSV with 20 bad rows flags exactly those, sends the rest with progress, and a re-run sends nothing twice', async ({ page }) => {
+test('bulk invite: a 200-row CSV with 20 bad rows flags exactly those, sends the rest with progress, and a re-run sends nothing twice', async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   const tag = randomBytes(4).toString('hex');
   const { orgId, admin } = await privateOrganization(tag);
@@ -52,7 +62,10 @@ test('bulk invite: a 200-row CSV with 20 bad rows flags exactly those, sends the
   const download = await Promise.all([page.waitForEvent('download'), bulk.download.click()]).then(([d]) => d);
   expect(download.suggestedFilename()).toBe('team-results.csv');
   const results = await (await download.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString('utf8'));
-  const lines = results.replace(/^\uFEFF/, '').trim().split('\r\n');
+  const lines = results
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split('\r\n');
   expect(lines[0]).toBe('"row","email","name","role","result","reason"');
   expect(lines).toHaveLength(201);
   expect(lines.filter((l) => l.includes(',"invited",'))).toHaveLength(180);
@@ -102,7 +115,9 @@ test('csvUpload_tooLarge_browser: a 1.5 MB CSV gets the app’s sentence before 
   await expect(bulk.heading).toBeVisible();
 });
 
-test('csvUpload_tooLarge_server: a 1.5 MB CSV that gets past the browser’s check is refused by the server with the same sentence, not a 500', async ({ page }) => {
+test('csvUpload_tooLarge_server: a 1.5 MB CSV that gets past the browser’s check is refused by the server with the same sentence, not a 500', async ({
+  page,
+}) => {
   const tag = randomBytes(4).toString('hex');
   const { orgId, admin } = await privateOrganization(tag);
   // A client without the browser-side check (an old tab, a script): the page's own File.size reads 1 byte.

@@ -30,7 +30,9 @@ test('an admin invites from the form; the invitee gets the email, signs up, and 
   await expect(form.alreadyInvited).toContainText(`${invitee} has a pending invitation`);
   // The invitation went out seconds ago: the resend is refused, and the form says when it can go.
   await form.alreadyInvited.getByRole('button', { name: 'Resend invitation' }).click();
-  await expect(form.alreadyInvited.getByTestId('resend-error')).toHaveText(/^This invitation was sent less than a minute ago\. You can resend it in \d+ seconds?\.$/);
+  await expect(form.alreadyInvited.getByTestId('resend-error')).toHaveText(
+    /^This invitation was sent less than a minute ago\. You can resend it in \d+ seconds?\.$/,
+  );
   await lastSentSecondsAgo(orgId, invitee, 90);
   await form.alreadyInvited.getByRole('button', { name: 'Resend invitation' }).click();
   await expect(toast(page, `Invitation sent again to ${invitee}.`)).toBeVisible();

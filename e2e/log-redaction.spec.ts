@@ -5,7 +5,14 @@ import pg from 'pg';
 import { EmulatorPages, waitForEmail } from './pages/emulator-pages';
 import { leakedSecrets } from './support/secret-scan';
 import { InviteDialog, privateOrganization, toast } from './pages/invitations';
-import { E2E_APP_LOG_FILE, E2E_BASE_URL, E2E_DATABASE_NAME, E2E_CLIENT_SECRET, E2E_SESSION_SECRET, E2E_WEBHOOK_SECRET } from './support/test-env';
+import {
+  E2E_APP_LOG_FILE,
+  E2E_BASE_URL,
+  E2E_DATABASE_NAME,
+  E2E_CLIENT_SECRET,
+  E2E_SESSION_SECRET,
+  E2E_WEBHOOK_SECRET,
+} from './support/test-env';
 
 const APP_ORIGIN = new URL(E2E_BASE_URL).origin;
 
@@ -40,7 +47,10 @@ function record(page: Page, seen: Seen): void {
 
 async function collectCookies(page: Page, seen: Seen): Promise<void> {
   for (const c of await page.context().cookies()) if (c.value.length >= 16) seen.secrets.add(c.value);
-  const csrf = await page.locator('meta[name="csrf-token"]').getAttribute('content').catch(() => null);
+  const csrf = await page
+    .locator('meta[name="csrf-token"]')
+    .getAttribute('content')
+    .catch(() => null);
   if (csrf) seen.secrets.add(csrf);
 }
 
@@ -61,7 +71,10 @@ async function signInWithCode(page: Page, email: string, start: string, seen: Se
   await collectCookies(page, seen);
 }
 
-test('logRedaction_e2e: after sign-in, invite and sign-up, the app log holds none of the tokens, codes or cookies', async ({ page, browser }) => {
+test('logRedaction_e2e: after sign-in, invite and sign-up, the app log holds none of the tokens, codes or cookies', async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(90_000);
   const seen: Seen = { secrets: new Set() };
   const tag = randomBytes(4).toString('hex');
@@ -90,7 +103,10 @@ test('logRedaction_e2e: after sign-in, invite and sign-up, the app log holds non
   const pool = new pg.Client({ connectionString: e2eDatabaseUrl() });
   await pool.connect();
   try {
-    const audit = await pool.query<{ requestId: string | null }>(`SELECT "requestId" FROM "AuditEvent" WHERE action = 'invitation.created' AND "targetLabel" = $1`, [invitee]);
+    const audit = await pool.query<{ requestId: string | null }>(
+      `SELECT "requestId" FROM "AuditEvent" WHERE action = 'invitation.created' AND "targetLabel" = $1`,
+      [invitee],
+    );
     expect(audit.rows).toHaveLength(1);
     expect(audit.rows[0]!.requestId).toMatch(/^[0-9a-f-]{36}$/);
   } finally {

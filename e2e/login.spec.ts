@@ -41,7 +41,9 @@ test.describe('sign-in page', () => {
     expect(requested).toBe(false);
   });
 
-  test('simplerSignIn_oneEmailField: one email field first, social buttons below, the organization ID behind a disclosure', async ({ page }) => {
+  test('simplerSignIn_oneEmailField: one email field first, social buttons below, the organization ID behind a disclosure', async ({
+    page,
+  }) => {
     const login = new LoginPage(page);
     await login.goto();
     // Exactly one email box on the page, and it comes before the social buttons.
@@ -97,9 +99,14 @@ test.describe('sign-in page', () => {
     await expect(page.locator('input[name="returnTo"]')).toHaveCount(0);
   });
 
-  test('shows only the app’s own sentence for an error code, never error_description from the query (as HTML or as text)', async ({ page }) => {
+  test('shows only the app’s own sentence for an error code, never error_description from the query (as HTML or as text)', async ({
+    page,
+  }) => {
     const login = new LoginPage(page);
-    await login.goto({ error: 'access_denied', error_description: '<img src=x onerror="window.__xss=1"><b>bold</b> Your account is locked: call +1 555 0100' });
+    await login.goto({
+      error: 'access_denied',
+      error_description: '<img src=x onerror="window.__xss=1"><b>bold</b> Your account is locked: call +1 555 0100',
+    });
     await expect(login.errorBanner).toBeVisible();
     await expect(login.errorBanner).toHaveAttribute('role', 'alert');
     await expect(login.errorBanner).toContainText('Sign-in was not completed');

@@ -36,7 +36,9 @@ test('an admin limits domains and seats; invitations follow the domains and a li
   const form = new InviteDialog(page);
   const outsider = `outsider-${tag}@globex.test`;
   await form.invite(outsider);
-  await expect(form.dialog.getByText(`Invites ${tag} only invites addresses at acme.test, partner.test. Ask an admin to add the domain in Settings.`)).toBeVisible();
+  await expect(
+    form.dialog.getByText(`Invites ${tag} only invites addresses at acme.test, partner.test. Ask an admin to add the domain in Settings.`),
+  ).toBeVisible();
   await expect(form.email).toHaveAttribute('aria-invalid', 'true');
   await expect(form.email).toHaveValue(outsider);
 

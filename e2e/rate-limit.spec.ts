@@ -31,10 +31,10 @@ async function useUpLoginBudget(ip: string, leave: number): Promise<void> {
   const client = new pg.Client({ connectionString: e2eDatabaseUrl() });
   await client.connect();
   try {
-    await client.query(
-      `INSERT INTO "RateLimitBucket" ("key", "count", "resetAt") VALUES ($1, $2, now() + interval '60 seconds')`,
-      [`login:ip:${ip}`, LOGIN_LIMIT - leave],
-    );
+    await client.query(`INSERT INTO "RateLimitBucket" ("key", "count", "resetAt") VALUES ($1, $2, now() + interval '60 seconds')`, [
+      `login:ip:${ip}`,
+      LOGIN_LIMIT - leave,
+    ]);
   } finally {
     await client.end();
   }

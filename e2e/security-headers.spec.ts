@@ -41,7 +41,9 @@ function expectSecurityHeaders(res: APIResponse): string {
 }
 
 test.describe('security headers', () => {
-  test('securityHeaders_mainRoutes: pages, redirects and APIs carry the CSP, frame, referrer and permission headers', async ({ request }) => {
+  test('securityHeaders_mainRoutes: pages, redirects and APIs carry the CSP, frame, referrer and permission headers', async ({
+    request,
+  }) => {
     for (const path of ['/', '/login', '/signed-out', '/api/health']) {
       const res = await request.get(path, { maxRedirects: 0 });
       expect(res.status(), path).toBeLessThan(400);

@@ -15,10 +15,18 @@ async function seriousViolations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}`,
+    );
 }
 
-test('team_mobile_390: every row menu is on screen without scrolling sideways; change a role and resend from it; axe clean', async ({ page }) => {
+test('team_mobile_390: every row menu is on screen without scrolling sideways; change a role and resend from it; axe clean', async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   const tag = randomBytes(4).toString('hex');
   const pending = `a-very-long-invitee-address-${tag}@acme.test`;

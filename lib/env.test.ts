@@ -121,16 +121,15 @@ describe('loadEnv in production', () => {
 });
 
 describe('malformed values are named with what is wrong', () => {
-  it.each([
-    ['not a url at all'],
-    ['mysql://teamgate:pw@db.internal:3306/teamgate'],
-    ['http://db.internal:5432/teamgate'],
-  ])('DATABASE_URL=%s', (value) => {
-    const error = loadError({ ...PRODUCTION, DATABASE_URL: value });
-    expect(error.problems.length).toBeGreaterThan(0);
-    for (const problem of error.problems) expect(problem).toMatch(/^DATABASE_URL must /);
-    expect(error.message).toMatch(/postgresql:\/\//);
-  });
+  it.each([['not a url at all'], ['mysql://teamgate:pw@db.internal:3306/teamgate'], ['http://db.internal:5432/teamgate']])(
+    'DATABASE_URL=%s',
+    (value) => {
+      const error = loadError({ ...PRODUCTION, DATABASE_URL: value });
+      expect(error.problems.length).toBeGreaterThan(0);
+      for (const problem of error.problems) expect(problem).toMatch(/^DATABASE_URL must /);
+      expect(error.message).toMatch(/postgresql:\/\//);
+    },
+  );
 
   it('accepts both postgres:// and postgresql:// with query options', () => {
     expect(loadEnv({ ...PRODUCTION, DATABASE_URL: 'postgres://u:p%40ss@db:5432/x?sslmode=require' }).DATABASE_URL).toBe(
@@ -155,7 +154,9 @@ describe('malformed values are named with what is wrong', () => {
 
   it.each([['APP_URL'], ['SCALEKIT_ENVIRONMENT_URL']])('%s must be an http(s) URL', (name) => {
     for (const value of ['ftp://files.example.com', 'javascript:alert(1)']) {
-      expect(loadError({ ...PRODUCTION, [name]: value }).problems).toEqual([`${name} must be an absolute URL starting with http:// or https://`]);
+      expect(loadError({ ...PRODUCTION, [name]: value }).problems).toEqual([
+        `${name} must be an absolute URL starting with http:// or https://`,
+      ]);
     }
     // A bad value is reported once, not once per failed check.
     const relative = loadError({ ...PRODUCTION, [name]: 'app.example.com' });
@@ -180,7 +181,9 @@ describe('malformed values are named with what is wrong', () => {
 
   it('RATE_LIMIT_HEALTH_PER_MINUTE defaults to 60 and takes whole numbers only', () => {
     expect(loadEnv(PRODUCTION).RATE_LIMIT_HEALTH_PER_MINUTE).toBe(60);
-    expect(loadError({ ...PRODUCTION, RATE_LIMIT_HEALTH_PER_MINUTE: '0' }).problems).toEqual(['RATE_LIMIT_HEALTH_PER_MINUTE must be a whole number from 1 to 1000000']);
+    expect(loadError({ ...PRODUCTION, RATE_LIMIT_HEALTH_PER_MINUTE: '0' }).problems).toEqual([
+      'RATE_LIMIT_HEALTH_PER_MINUTE must be a whole number from 1 to 1000000',
+    ]);
   });
 
   it('LOG_LEVEL outside the known levels', () => {
@@ -225,7 +228,15 @@ describe('secrets never appear in errors', () => {
   it('names every bad variable but echoes none of the values', () => {
     const error = loadError(badValues);
     const names = error.problems.map((p) => p.split(' ')[0]);
-    for (const name of ['APP_URL', 'DATABASE_URL', 'SCALEKIT_ENVIRONMENT_URL', 'SCALEKIT_WEBHOOK_SECRET', 'SESSION_SECRET', 'DATABASE_POOL_MAX', 'LOG_LEVEL']) {
+    for (const name of [
+      'APP_URL',
+      'DATABASE_URL',
+      'SCALEKIT_ENVIRONMENT_URL',
+      'SCALEKIT_WEBHOOK_SECRET',
+      'SESSION_SECRET',
+      'DATABASE_POOL_MAX',
+      'LOG_LEVEL',
+    ]) {
       expect(names).toContain(name);
     }
     const everything = [error.message, error.stack ?? '', JSON.stringify(error), ...error.problems].join('\n');

@@ -31,13 +31,11 @@ function parsesAsUrl(value: string): boolean {
 }
 
 // One check per variable (not .url() + .refine()) so a bad value is reported once.
-const postgresUrl = z
-  .string()
-  .refine(
-    // Socket URLs (postgresql://user@/db?host=/var/run/postgresql) are valid for pg but not for WHATWG URL.
-    (v) => /^postgres(ql)?:\/\/\S+$/.test(v) && (parsesAsUrl(v) || /[?&]host=\//.test(v)),
-    'must be a URL like postgresql://user:password@host:5432/database',
-  );
+const postgresUrl = z.string().refine(
+  // Socket URLs (postgresql://user@/db?host=/var/run/postgresql) are valid for pg but not for WHATWG URL.
+  (v) => /^postgres(ql)?:\/\/\S+$/.test(v) && (parsesAsUrl(v) || /[?&]host=\//.test(v)),
+  'must be a URL like postgresql://user:password@host:5432/database',
+);
 
 const httpUrl = z
   .string()
@@ -50,9 +48,7 @@ function rateLimit(fallback: number) {
 }
 
 export const envSchema = z.object({
-  NODE_ENV: z
-    .enum(['development', 'test', 'production'], { error: 'must be development, test or production' })
-    .default('development'),
+  NODE_ENV: z.enum(['development', 'test', 'production'], { error: 'must be development, test or production' }).default('development'),
   APP_URL: httpUrl,
   DATABASE_URL: postgresUrl,
   /** Connections in the app's pool, per process. */
@@ -75,9 +71,7 @@ export const envSchema = z.object({
   SCALEKIT_WEBHOOK_SECRET: z
     .string()
     .regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must look like whsec_<base64> (copy it from the Scalekit dashboard)'),
-  SESSION_SECRET: z
-    .string()
-    .min(32, 'must be at least 32 characters (try: openssl rand -base64 48)'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (try: openssl rand -base64 48)'),
   /** Sign-in starts (GET /api/auth/login, /auth/login/initiate) per client IP per minute. */
   RATE_LIMIT_LOGIN_PER_MINUTE: rateLimit(30),
   /** Invitations one admin or API key may send per hour (form, API and bulk together). */

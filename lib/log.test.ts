@@ -18,7 +18,10 @@ const inRequest = <T>(requestId: string, fn: () => T): T => runWithRequestId(req
 describe('log', () => {
   it('logRedaction_paths: tokens, codes, cookies and secrets are censored by field name', () => {
     const { logger, lines } = capture();
-    logger.info({ refreshToken: 'rt_abcdefgh12345678', code: '123456', cookie: 'tg_session=xyz', nested: { accessToken: 'at_1', secret: 's' } }, 'm');
+    logger.info(
+      { refreshToken: 'rt_abcdefgh12345678', code: '123456', cookie: 'tg_session=xyz', nested: { accessToken: 'at_1', secret: 's' } },
+      'm',
+    );
     const text = JSON.stringify(lines);
     for (const leaked of ['rt_abcdefgh12345678', '123456', 'tg_session=xyz', 'at_1', '"s"']) expect(text).not.toContain(leaked);
     expect(lines[0]).toMatchObject({ refreshToken: '[redacted]', code: '[redacted]', nested: { accessToken: '[redacted]' } });

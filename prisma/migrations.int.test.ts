@@ -45,9 +45,12 @@ describe('prisma/migrations', () => {
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
-      const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>(
-        'SELECT migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations ORDER BY migration_name',
-      );
+      const { rows } = await client.query<{
+        migration_name: string;
+        checksum: string;
+        finished_at: Date | null;
+        rolled_back_at: Date | null;
+      }>('SELECT migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations ORDER BY migration_name');
       expect(rows.map((r) => r.migration_name)).toEqual(migrationNames);
       for (const row of rows) {
         const sql = readFileSync(join(MIGRATIONS_DIR, row.migration_name, 'migration.sql'));
@@ -56,8 +59,12 @@ describe('prisma/migrations', () => {
         expect(row.rolled_back_at).toBeNull();
       }
       // The indexes the team page's keyset queries rely on exist.
-      const indexes = (await client.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE tablename = 'Membership'")).rows.map((r) => r.indexname);
-      expect(indexes).toEqual(expect.arrayContaining(['Membership_organizationId_email_key', 'Membership_organizationId_createdAt_id_idx']));
+      const indexes = (
+        await client.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE tablename = 'Membership'")
+      ).rows.map((r) => r.indexname);
+      expect(indexes).toEqual(
+        expect.arrayContaining(['Membership_organizationId_email_key', 'Membership_organizationId_createdAt_id_idx']),
+      );
     } finally {
       await client.end();
     }

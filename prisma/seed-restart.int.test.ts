@@ -20,11 +20,17 @@ const membershipId = async (email: string) =>
 
 describe('seeding again after an admin changed the demo data (a restart of npm run dev)', () => {
   it('keeps the seat limit and allowed domains, and a removed member and a revoked invitation stay gone', async () => {
-    await updateOrganizationSettings(stack.acmeAdmin, 'org_acme', { maxAllowedUsers: 1000, allowedEmailDomains: 'acme.test, consultant.test' });
+    await updateOrganizationSettings(stack.acmeAdmin, 'org_acme', {
+      maxAllowedUsers: 1000,
+      allowedEmailDomains: 'acme.test, consultant.test',
+    });
     await removeMember(stack.acmeAdmin, 'org_acme', await membershipId('max@acme.test'));
     await revokeInvitation(stack.acmeAdmin, 'org_acme', await membershipId('new.hire@acme.test'));
     const before = await snapshot();
-    expect(before.organizations.find((o) => o.id === 'org_acme')).toMatchObject({ maxAllowedUsers: 1000, allowedEmailDomains: ['acme.test', 'consultant.test'] });
+    expect(before.organizations.find((o) => o.id === 'org_acme')).toMatchObject({
+      maxAllowedUsers: 1000,
+      allowedEmailDomains: ['acme.test', 'consultant.test'],
+    });
 
     const result = await seedDemoData(prisma, seed);
 

@@ -19,7 +19,10 @@ describe('prisma/seed.ts', () => {
     const { organizations, users } = await snapshot();
     expect(organizations.map((o) => o.id)).toEqual(['org_acme', 'org_globex']);
     expect(users.map((u) => u.id)).toEqual(seed.users.map((u) => u.id).sort());
-    expect(organizations.find((o) => o.id === 'org_globex')).toMatchObject({ maxAllowedUsers: 10, allowedEmailDomains: ['globex.test', 'consultant.test'] });
+    expect(organizations.find((o) => o.id === 'org_globex')).toMatchObject({
+      maxAllowedUsers: 10,
+      allowedEmailDomains: ['globex.test', 'consultant.test'],
+    });
 
     const riley = await prisma.membership.findMany({ where: { userId: 'usr_riley' }, orderBy: { organizationId: 'asc' } });
     expect(riley.map((m) => [m.organizationId, m.role, m.status])).toEqual([
@@ -27,7 +30,9 @@ describe('prisma/seed.ts', () => {
       ['org_globex', 'admin', 'ACTIVE'],
     ]);
 
-    const invite = await prisma.membership.findUniqueOrThrow({ where: { organizationId_email: { organizationId: 'org_acme', email: 'new.hire@acme.test' } } });
+    const invite = await prisma.membership.findUniqueOrThrow({
+      where: { organizationId_email: { organizationId: 'org_acme', email: 'new.hire@acme.test' } },
+    });
     expect(invite).toMatchObject({
       userId: 'usr_newhire',
       status: 'PENDING_INVITE',
@@ -45,11 +50,11 @@ describe('prisma/seed.ts', () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it('is visible through lib/db, which the harness points at this file\'s database', async () => {
+  it("is visible through lib/db, which the harness points at this file's database", async () => {
     expect(await db.membership.count({ where: { organizationId: 'org_acme' } })).toBe(4);
   });
 
-  it('leaves a row that differs from the seed as it is: once seeded, the data is the user\'s', async () => {
+  it("leaves a row that differs from the seed as it is: once seeded, the data is the user's", async () => {
     await prisma.organization.update({ where: { id: 'org_acme' }, data: { name: 'Renamed' } });
     expect((await seedDemoData(prisma, seed)).created).toBe(0);
     expect((await prisma.organization.findUniqueOrThrow({ where: { id: 'org_acme' } })).name).toBe('Renamed');

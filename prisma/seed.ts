@@ -86,95 +86,117 @@ function displayName(user: { firstName?: string; lastName?: string }): string | 
 export async function seedDemoData(prisma: PrismaClient, seed: DemoSeed = readDemoSeed(), now: Date = new Date()): Promise<SeedResult> {
   const result: SeedResult = { created: 0, kept: 0 };
 
-  await prisma.$transaction(async (tx) => {
-    const seen = new Set(
-      (await tx.processedWebhook.findMany({ where: { type: SEED_MARKER_TYPE }, select: { id: true } })).map((row) => row.id),
-    );
-    const markers: string[] = [];
-    /** Whether this run should create the entity: false once the seed has dealt with it. */
-    const firstTime = (id: string) => {
-      if (seen.has(id)) return false;
-      markers.push(id);
-      return true;
-    };
+  await prisma.$transaction(
+    async (tx) => {
+      const seen = new Set(
+        (await tx.processedWebhook.findMany({ where: { type: SEED_MARKER_TYPE }, select: { id: true } })).map((row) => row.id),
+      );
+      const markers: string[] = [];
+      /** Whether this run should create the entity: false once the seed has dealt with it. */
+      const firstTime = (id: string) => {
+        if (seen.has(id)) return false;
+        markers.push(id);
+        return true;
+      };
 
-    for (const org of seed.organizations) {
-      // An organization that exists without a marker came from a login/sync or an earlier
-      // version of the seed: it is the user's now, so it is only marked, never overwritten.
-      if (!firstTime(marker.organization(org.id)) || (await tx.organization.findUnique({ where: { id: org.id }, select: { id: true } }))) {
-        result.kept++;
-        continue;
-      }
-      await tx.organization.create({
-        data: {
-          id: org.id,
-          name: org.name,
-          externalId: org.externalId ?? null,
-          maxAllowedUsers: org.maxAllowedUsers ?? null,
-          allowedEmailDomains: org.allowedEmailDomains,
-          syncedAt: now,
-        },
-      });
-      result.created++;
-    }
-
-    const userIdByEmail = new Map(seed.users.map((u) => [u.email.toLowerCase(), u.id]));
-    for (const user of seed.users) {
-      const email = user.email.toLowerCase();
-      if (!firstTime(marker.user(user.id)) || (await tx.user.findFirst({ where: { OR: [{ id: user.id }, { email }] }, select: { id: true } }))) {
-        result.kept++;
-      } else {
-        await tx.user.create({
-          data: { id: user.id, email, firstName: user.firstName ?? null, lastName: user.lastName ?? null, name: displayName(user), externalId: user.externalId ?? null },
-        });
-        result.created++;
-      }
-
-      for (const membership of user.memberships) {
-        const { organizationId } = membership;
-        if (!firstTime(marker.membership(organizationId, user.id))) {
+      for (const org of seed.organizations) {
+        // An organization that exists without a marker came from a login/sync or an earlier
+        // version of the seed: it is the user's now, so it is only marked, never overwritten.
+        if (
+          !firstTime(marker.organization(org.id)) ||
+          (await tx.organization.findUnique({ where: { id: org.id }, select: { id: true } }))
+        ) {
           result.kept++;
           continue;
         }
-        // One query at a time: they share the transaction's connection.
-        const existing = await tx.membership.findFirst({ where: { organizationId, OR: [{ email }, { userId: user.id }] }, select: { id: true } });
-        // Removed (or revoked) before the seed kept markers: the removal's tombstone says so.
-        const tombstone = await readEntityVersion(tx, membershipVersionKey(organizationId, user.id));
-        const org = await tx.organization.findUnique({ where: { id: organizationId }, select: { id: true } });
-        const person = await tx.user.findUnique({ where: { id: user.id }, select: { id: true } });
-        // The organization or the user is gone (deleted since it was seeded): the membership went with it.
-        if (existing || tombstone?.deleted || !org || !person) {
-          result.kept++;
-          continue;
-        }
-        const pending = membership.status === 'PENDING_INVITE';
-        const inviterEmail = membership.inviterEmail?.toLowerCase() ?? null;
-        await tx.membership.create({
+        await tx.organization.create({
           data: {
-            organizationId,
-            email,
-            userId: user.id,
-            name: displayName(user),
-            role: membership.roles[0]!,
-            status: membership.status,
-            syncState: 'SYNCED',
-            inviterEmail,
-            invitedByUserId: inviterEmail ? (userIdByEmail.get(inviterEmail) ?? null) : null,
-            invitedAt: pending ? now : null,
-            expiresAt: pending ? new Date(now.getTime() + seed.environment.invitationExpirySeconds * 1000) : null,
-            lastSentAt: pending ? now : null,
-            acceptedAt: pending ? null : now,
+            id: org.id,
+            name: org.name,
+            externalId: org.externalId ?? null,
+            maxAllowedUsers: org.maxAllowedUsers ?? null,
+            allowedEmailDomains: org.allowedEmailDomains,
+            syncedAt: now,
           },
         });
         result.created++;
       }
-    }
 
-    if (markers.length) {
-      await tx.processedWebhook.createMany({ data: markers.map((id) => ({ id, type: SEED_MARKER_TYPE, receivedAt: now })), skipDuplicates: true });
-    }
-    // Dozens of sequential queries: Prisma's 5 s default expired on a busy 2-core machine (CI beside other work).
-  }, { maxWait: 10_000, timeout: 60_000 });
+      const userIdByEmail = new Map(seed.users.map((u) => [u.email.toLowerCase(), u.id]));
+      for (const user of seed.users) {
+        const email = user.email.toLowerCase();
+        if (
+          !firstTime(marker.user(user.id)) ||
+          (await tx.user.findFirst({ where: { OR: [{ id: user.id }, { email }] }, select: { id: true } }))
+        ) {
+          result.kept++;
+        } else {
+          await tx.user.create({
+            data: {
+              id: user.id,
+              email,
+              firstName: user.firstName ?? null,
+              lastName: user.lastName ?? null,
+              name: displayName(user),
+              externalId: user.externalId ?? null,
+            },
+          });
+          result.created++;
+        }
+
+        for (const membership of user.memberships) {
+          const { organizationId } = membership;
+          if (!firstTime(marker.membership(organizationId, user.id))) {
+            result.kept++;
+            continue;
+          }
+          // One query at a time: they share the transaction's connection.
+          const existing = await tx.membership.findFirst({
+            where: { organizationId, OR: [{ email }, { userId: user.id }] },
+            select: { id: true },
+          });
+          // Removed (or revoked) before the seed kept markers: the removal's tombstone says so.
+          const tombstone = await readEntityVersion(tx, membershipVersionKey(organizationId, user.id));
+          const org = await tx.organization.findUnique({ where: { id: organizationId }, select: { id: true } });
+          const person = await tx.user.findUnique({ where: { id: user.id }, select: { id: true } });
+          // The organization or the user is gone (deleted since it was seeded): the membership went with it.
+          if (existing || tombstone?.deleted || !org || !person) {
+            result.kept++;
+            continue;
+          }
+          const pending = membership.status === 'PENDING_INVITE';
+          const inviterEmail = membership.inviterEmail?.toLowerCase() ?? null;
+          await tx.membership.create({
+            data: {
+              organizationId,
+              email,
+              userId: user.id,
+              name: displayName(user),
+              role: membership.roles[0]!,
+              status: membership.status,
+              syncState: 'SYNCED',
+              inviterEmail,
+              invitedByUserId: inviterEmail ? (userIdByEmail.get(inviterEmail) ?? null) : null,
+              invitedAt: pending ? now : null,
+              expiresAt: pending ? new Date(now.getTime() + seed.environment.invitationExpirySeconds * 1000) : null,
+              lastSentAt: pending ? now : null,
+              acceptedAt: pending ? null : now,
+            },
+          });
+          result.created++;
+        }
+      }
+
+      if (markers.length) {
+        await tx.processedWebhook.createMany({
+          data: markers.map((id) => ({ id, type: SEED_MARKER_TYPE, receivedAt: now })),
+          skipDuplicates: true,
+        });
+      }
+      // Dozens of sequential queries: Prisma's 5 s default expired on a busy 2-core machine (CI beside other work).
+    },
+    { maxWait: 10_000, timeout: 60_000 },
+  );
   return result;
 }
 

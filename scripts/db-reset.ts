@@ -22,7 +22,13 @@ export const EMULATOR_STATE_PATH = fromRoot('.emulator-data/state.json');
 export type EmulatorReset = 'reset-running' | 'deleted-state';
 
 /** Step 3 on its own: reset the running emulator, or delete the state a stopped one would load. */
-export async function resetEmulatorData({ emulatorUrl, statePath = EMULATOR_STATE_PATH }: { emulatorUrl: string; statePath?: string }): Promise<EmulatorReset> {
+export async function resetEmulatorData({
+  emulatorUrl,
+  statePath = EMULATOR_STATE_PATH,
+}: {
+  emulatorUrl: string;
+  statePath?: string;
+}): Promise<EmulatorReset> {
   try {
     const res = await fetch(`${emulatorUrl}/_emulator/reset`, { method: 'POST', signal: AbortSignal.timeout(5_000) });
     if (res.ok) return 'reset-running';
@@ -37,7 +43,9 @@ export async function resetEmulatorData({ emulatorUrl, statePath = EMULATOR_STAT
 }
 
 async function main(): Promise<void> {
-  const reset = spawnSync(process.execPath, [fromRoot('node_modules/prisma/build/index.js'), 'migrate', 'reset', '--force'], { stdio: 'inherit' });
+  const reset = spawnSync(process.execPath, [fromRoot('node_modules/prisma/build/index.js'), 'migrate', 'reset', '--force'], {
+    stdio: 'inherit',
+  });
   if (reset.status !== 0) {
     process.exitCode = reset.status ?? 1;
     return;

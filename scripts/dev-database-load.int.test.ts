@@ -54,7 +54,13 @@ afterAll(async () => {
 
 async function sessionCookie(userId: string, organizationId: string): Promise<string> {
   const hour = 3_600_000;
-  const session = await createSession({ userId, organizationId, refreshToken: 'rt_load_test_only', accessTokenExpiresAt: new Date(Date.now() + hour), expiresAt: new Date(Date.now() + 24 * hour) });
+  const session = await createSession({
+    userId,
+    organizationId,
+    refreshToken: 'rt_load_test_only',
+    accessTokenExpiresAt: new Date(Date.now() + hour),
+    expiresAt: new Date(Date.now() + 24 * hour),
+  });
   return `${appSessionCookieName()}=${await signAppSessionCookie({ sessionId: session.id, userId, organizationId, expiresAt: session.expiresAt })}`;
 }
 
@@ -70,13 +76,25 @@ function signedWebhook(i: number): Request {
       organization_id: 'org_acme',
       user_id: `usr_load_${i}`,
       email,
-      membership: { status: 'ACTIVE', roles: ['member'], inviter_email: 'ada@acme.test', created_at: new Date().toISOString(), accepted_at: new Date().toISOString(), expires_at: null },
+      membership: {
+        status: 'ACTIVE',
+        roles: ['member'],
+        inviter_email: 'ada@acme.test',
+        created_at: new Date().toISOString(),
+        accepted_at: new Date().toISOString(),
+        expires_at: null,
+      },
     },
   });
   const timestamp = Math.floor(Date.now() / 1000);
   return new Request('http://localhost:3000/api/webhooks/scalekit', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signWebhook(WEBHOOK_SECRET, id, timestamp, body) },
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signWebhook(WEBHOOK_SECRET, id, timestamp, body),
+    },
     body,
   });
 }
@@ -89,14 +107,18 @@ describe('the embedded dev database under load', () => {
       { userId: 'usr_riley', organizationId: 'org_globex' },
       { userId: 'usr_gina', organizationId: 'org_globex' },
     ];
-    const cookies = await Promise.all(Array.from({ length: 50 }, (_, i) => sessionCookie(admins[i % 3]!.userId, admins[i % 3]!.organizationId)));
+    const cookies = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => sessionCookie(admins[i % 3]!.userId, admins[i % 3]!.organizationId)),
+    );
 
     const signedIn = cookies.map(async (cookie, i) => {
       const org = admins[i % 3]!.organizationId;
       const response =
         i % 2 === 0
           ? await listInvitations(new Request(`http://localhost:3000/api/invitations?organizationId=${org}`, { headers: { cookie } }))
-          : await auditCsv(new Request(`http://localhost:3000/api/orgs/${org}/audit.csv`, { headers: { cookie } }), { params: Promise.resolve({ orgId: org }) });
+          : await auditCsv(new Request(`http://localhost:3000/api/orgs/${org}/audit.csv`, { headers: { cookie } }), {
+              params: Promise.resolve({ orgId: org }),
+            });
       await response.text(); // the CSV streams: read it to the end
       return { kind: 'signed-in', status: response.status };
     });
@@ -110,8 +132,12 @@ describe('the embedded dev database under load', () => {
     const elapsedMs = Date.now() - started;
 
     const byStatus = (kind: string) =>
-      results.filter((r) => r.kind === kind).reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
-    console.log(`250 requests in ${elapsedMs} ms; signed-in ${JSON.stringify(byStatus('signed-in'))}, webhooks ${JSON.stringify(byStatus('webhook'))}`);
+      results
+        .filter((r) => r.kind === kind)
+        .reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
+    console.log(
+      `250 requests in ${elapsedMs} ms; signed-in ${JSON.stringify(byStatus('signed-in'))}, webhooks ${JSON.stringify(byStatus('webhook'))}`,
+    );
     expect(results.filter((r) => r.status >= 500)).toEqual([]);
     expect(byStatus('signed-in')).toEqual({ 200: 50 });
     expect(byStatus('webhook')).toEqual({ 200: 200 });

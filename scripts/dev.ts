@@ -46,7 +46,9 @@ interface Emulator {
   close(): Promise<void>;
 }
 
-const running: { database?: EmbeddedPostgres; emulator?: Emulator; worker?: RunningWorker; children: Set<ChildProcess> } = { children: new Set() };
+const running: { database?: EmbeddedPostgres; emulator?: Emulator; worker?: RunningWorker; children: Set<ChildProcess> } = {
+  children: new Set(),
+};
 let stopping: Promise<void> | undefined;
 
 class Interrupted extends Error {}

@@ -46,7 +46,10 @@ function startInChild(dir: string): Promise<{ pid: number; serverPid: number; po
 const s = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dir)}, port: 0 });
 console.log(JSON.stringify({ serverPid: s.pid, port: s.port }));
 setInterval(() => {}, 60_000);`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   spawned.push(child.pid!);
   return new Promise((resolve, reject) => {
     let out = '';

@@ -223,7 +223,15 @@ function initialise(binaries: Binaries, dataDir: string, pgdata: string, user: R
   try {
     const result = spawnSync(
       binaries.initdb,
-      [`--pgdata=${pgdata}`, `--username=${EMBEDDED_USER}`, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C', '--no-instructions'],
+      [
+        `--pgdata=${pgdata}`,
+        `--username=${EMBEDDED_USER}`,
+        `--pwfile=${pwfile}`,
+        '--auth=scram-sha-256',
+        '--encoding=UTF8',
+        '--locale=C',
+        '--no-instructions',
+      ],
       { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' }, ...(user ? { uid: user.uid, gid: user.gid } : {}) },
     );
     writeFileSync(logPath, `${result.stdout ?? ''}${result.stderr ?? ''}`, { flag: 'a' });
@@ -241,7 +249,9 @@ async function waitUntilReady(url: string, child: ChildProcess, logPath: string)
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new EmbeddedPostgresError(`PostgreSQL exited while starting (${child.signalCode ?? `exit code ${child.exitCode}`}). Its log:\n${logTail(logPath)}`);
+      throw new EmbeddedPostgresError(
+        `PostgreSQL exited while starting (${child.signalCode ?? `exit code ${child.exitCode}`}). Its log:\n${logTail(logPath)}`,
+      );
     }
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
     client.on('error', () => {});
@@ -251,7 +261,9 @@ async function waitUntilReady(url: string, child: ChildProcess, logPath: string)
       return;
     } catch (error) {
       if (Date.now() > deadline) {
-        throw new EmbeddedPostgresError(`PostgreSQL did not accept connections within ${READY_TIMEOUT_MS / 1000} s (${(error as Error).message}). Its log:\n${logTail(logPath)}`);
+        throw new EmbeddedPostgresError(
+          `PostgreSQL did not accept connections within ${READY_TIMEOUT_MS / 1000} s (${(error as Error).message}). Its log:\n${logTail(logPath)}`,
+        );
       }
     } finally {
       await client.end().catch(() => {});
@@ -260,7 +272,11 @@ async function waitUntilReady(url: string, child: ChildProcess, logPath: string)
   }
 }
 
-export async function startEmbeddedPostgres({ dataDir = '.pgdata', port = 54329, onProgress = () => {} }: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres({
+  dataDir = '.pgdata',
+  port = 54329,
+  onProgress = () => {},
+}: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
   const binaries = await loadBinaries();
   const root = resolve(dataDir);
   const pgdata = join(root, 'data');
@@ -291,7 +307,9 @@ export async function startEmbeddedPostgres({ dataDir = '.pgdata', port = 54329,
     initialise(binaries, root, pgdata, user, logPath);
   }
   if (user && statSync(pgdata).uid !== user.uid) {
-    throw new EmbeddedPostgresError(`${pgdata} is not owned by the \`${user.name}\` user that PostgreSQL runs as. Run \`chown -R ${user.name} ${root}\`, or delete ${root} to start over.`);
+    throw new EmbeddedPostgresError(
+      `${pgdata} is not owned by the \`${user.name}\` user that PostgreSQL runs as. Run \`chown -R ${user.name} ${root}\`, or delete ${root} to start over.`,
+    );
   }
 
   const logFd = openSync(logPath, 'a');
@@ -300,13 +318,18 @@ export async function startEmbeddedPostgres({ dataDir = '.pgdata', port = 54329,
     child = spawn(
       binaries.postgres,
       [
-        '-D', pgdata,
-        '-p', String(boundPort),
-        '-c', 'listen_addresses=127.0.0.1',
+        '-D',
+        pgdata,
+        '-p',
+        String(boundPort),
+        '-c',
+        'listen_addresses=127.0.0.1',
         // TCP only: no socket file in /tmp or /var/run/postgresql to collide with a system server.
-        '-c', 'unix_socket_directories=',
+        '-c',
+        'unix_socket_directories=',
         // A dev database: a crash may lose the last few hundred milliseconds, never consistency.
-        '-c', 'synchronous_commit=off',
+        '-c',
+        'synchronous_commit=off',
       ],
       {
         // Its own process group: Ctrl-C reaches `npm run dev`, which stops the app first and the

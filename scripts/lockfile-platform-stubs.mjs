@@ -25,7 +25,10 @@ const PLATFORMS = {
 const path = new URL('../package-lock.json', import.meta.url);
 const lock = JSON.parse(readFileSync(path, 'utf8'));
 const added = [];
-for (const [parent, prefix] of [['node_modules/next', '@next/swc-'], ['node_modules/@tailwindcss/oxide', '@tailwindcss/oxide-']]) {
+for (const [parent, prefix] of [
+  ['node_modules/next', '@next/swc-'],
+  ['node_modules/@tailwindcss/oxide', '@tailwindcss/oxide-'],
+]) {
   for (const [name, version] of Object.entries(lock.packages[parent]?.optionalDependencies ?? {})) {
     const key = `node_modules/${name}`;
     const platform = PLATFORMS[name.slice(prefix.length)];

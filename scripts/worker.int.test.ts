@@ -57,7 +57,9 @@ describe('npm run worker (scripts/worker.ts)', () => {
     } finally {
       child.kill('SIGKILL');
     }
-    expect(messages()).toEqual(expect.arrayContaining(['signal received', 'job worker stopping; running jobs may finish', 'job worker stopped']));
+    expect(messages()).toEqual(
+      expect.arrayContaining(['signal received', 'job worker stopping; running jobs may finish', 'job worker stopped']),
+    );
     expect(output).not.toContain(secret);
     expect(output).not.toContain(new URL(url).pathname.slice(1));
   });

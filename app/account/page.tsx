@@ -118,7 +118,10 @@ export default async function AccountPage() {
         <CardHeader>
           <CardTitle className="text-base">Sign out everywhere</CardTitle>
           <CardDescription>
-            {sessions.length > 1 ? `Ends all ${sessions.length} of your sessions, including this one,` : 'Ends this session, your only one,'} here and at your identity provider.
+            {sessions.length > 1
+              ? `Ends all ${sessions.length} of your sessions, including this one,`
+              : 'Ends this session, your only one,'}{' '}
+            here and at your identity provider.
           </CardDescription>
         </CardHeader>
         <CardContent>

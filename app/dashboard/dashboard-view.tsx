@@ -21,7 +21,12 @@ export function DashboardView({ ctx }: { ctx: DashboardData }) {
         {ctx.user.name ? <span className="text-muted-foreground"> ({ctx.user.email})</span> : null}
       </p>
       <div className="grid gap-4 md:grid-cols-2 lg:grid-cols-4">
-        <SummaryCard title="Your organization" description="The organization you are working in" icon={Building2Icon} testId="dashboard-org">
+        <SummaryCard
+          title="Your organization"
+          description="The organization you are working in"
+          icon={Building2Icon}
+          testId="dashboard-org"
+        >
           <p className="text-xl font-semibold">{ctx.organization.name}</p>
           <p className="font-mono text-xs text-muted-foreground">{ctx.organization.id}</p>
         </SummaryCard>
@@ -31,7 +36,12 @@ export function DashboardView({ ctx }: { ctx: DashboardData }) {
             {isAdmin ? 'Invite people, change roles and remove members.' : 'See your team; an admin manages it.'}
           </p>
         </SummaryCard>
-        <SummaryCard title="How you signed in" description="The method you used for this session" icon={FingerprintIcon} testId="dashboard-auth-method">
+        <SummaryCard
+          title="How you signed in"
+          description="The method you used for this session"
+          icon={FingerprintIcon}
+          testId="dashboard-auth-method"
+        >
           <p className="text-xl font-semibold">{describeAuthMethod(ctx.session.authMethod)}</p>
           <p className="text-sm text-muted-foreground">
             Session ends {ctx.session.expiresAt.toLocaleDateString('en', { dateStyle: 'medium' })}.{' '}
@@ -45,9 +55,7 @@ export function DashboardView({ ctx }: { ctx: DashboardData }) {
             <Link href={teamHref}>{isAdmin ? 'Manage team' : 'View team'}</Link>
           </Button>
           {ctx.memberships.length > 1 ? (
-            <p className="text-sm text-muted-foreground">
-              You belong to {ctx.memberships.length} organizations; switch in the header.
-            </p>
+            <p className="text-sm text-muted-foreground">You belong to {ctx.memberships.length} organizations; switch in the header.</p>
           ) : null}
         </SummaryCard>
       </div>

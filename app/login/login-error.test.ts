@@ -17,8 +17,19 @@ describe('describeLoginError', () => {
   });
 
   it('gives an unknown code one generic sentence and does not repeat the code (it is anyone’s text)', () => {
-    for (const error of ['weird_code', 'call_555_0100_now', '<script>alert(1)</script>', 'x'.repeat(500), 'toString', '__proto__', 'constructor']) {
-      expect(describeLoginError(error)).toEqual({ title: 'Sign-in did not complete', detail: 'Please try again, or use another sign-in method.' });
+    for (const error of [
+      'weird_code',
+      'call_555_0100_now',
+      '<script>alert(1)</script>',
+      'x'.repeat(500),
+      'toString',
+      '__proto__',
+      'constructor',
+    ]) {
+      expect(describeLoginError(error)).toEqual({
+        title: 'Sign-in did not complete',
+        detail: 'Please try again, or use another sign-in method.',
+      });
     }
   });
 });

@@ -42,7 +42,8 @@ export const LOGIN_ERRORS = {
   },
   no_longer_member: {
     title: 'You are no longer a member of any organization',
-    detail: 'An admin removed this account from its organizations. If you still need access, ask an admin of your organization to invite you again.',
+    detail:
+      'An admin removed this account from its organizations. If you still need access, ask an admin of your organization to invite you again.',
   },
   // From the sign-in forms and the invitation link (lib/auth/login.ts parseLoginQuery).
   invalid_organization_id: {

@@ -51,7 +51,15 @@ describe('/login error banner', () => {
   });
 
   it('for arbitrary description text, the banner is the same as without it (≥ 200 inputs)', async () => {
-    const codes = fc.constantFrom('access_denied', 'invitation_required', 'invalid_request', 'invalid_grant', 'temporarily_unavailable', 'weird', '<b>x</b>');
+    const codes = fc.constantFrom(
+      'access_denied',
+      'invitation_required',
+      'invalid_request',
+      'invalid_grant',
+      'temporarily_unavailable',
+      'weird',
+      '<b>x</b>',
+    );
     await fc.assert(
       fc.asyncProperty(codes, fc.string({ minLength: 1, maxLength: 80 }), async (error, description) => {
         expect(banner(await render({ error, error_description: description }))).toBe(banner(await render({ error })));
@@ -66,7 +74,10 @@ describe('/login layout', () => {
     const html = await render({});
     expect(html.match(/type="email"/g)).toHaveLength(1);
     const email = html.indexOf('id="login-email"');
-    const social = html.indexOf('Continue with<!-- --> <!-- -->Google') >= 0 ? html.indexOf('Continue with<!-- --> <!-- -->Google') : html.indexOf('value="google"');
+    const social =
+      html.indexOf('Continue with<!-- --> <!-- -->Google') >= 0
+        ? html.indexOf('Continue with<!-- --> <!-- -->Google')
+        : html.indexOf('value="google"');
     const disclosure = html.indexOf('Sign in with your organization&#x27;s SSO');
     expect(email).toBeGreaterThan(-1);
     expect(social).toBeGreaterThan(email);

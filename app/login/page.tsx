@@ -155,8 +155,8 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         </div>
 
         <p className="mt-6 text-center text-sm text-balance text-muted-foreground" data-testid="invite-only-note">
-          Teamgate is <strong className="font-medium text-foreground">invitation-only</strong>. New here? Open the link in
-          your invitation email, or ask an admin of your organization to invite you.
+          Teamgate is <strong className="font-medium text-foreground">invitation-only</strong>. New here? Open the link in your invitation
+          email, or ask an admin of your organization to invite you.
         </p>
       </div>
     </div>

@@ -56,7 +56,10 @@ export async function startLoadStack(env: Record<string, string> = {}): Promise<
   const deadline = Date.now() + 300_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the app server exited (${child.exitCode}) before it was ready`);
-    const ok = await fetch(`${appUrl}/api/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${appUrl}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) throw new Error('the app server did not become ready within 5 minutes');
     await new Promise((r) => setTimeout(r, 500));

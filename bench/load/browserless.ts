@@ -39,7 +39,10 @@ export class Browserless {
   }
 
   /** One request, no redirect following. */
-  async request(target: string, init: { method?: string; form?: Record<string, string>; json?: unknown; headers?: Record<string, string> } = {}): Promise<Response> {
+  async request(
+    target: string,
+    init: { method?: string; form?: Record<string, string>; json?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
     const url = new URL(target);
     const headers: Record<string, string> = { 'x-forwarded-for': this.clientIp, accept: 'text/html,application/json', ...init.headers };
     const cookie = this.cookieHeader(url);

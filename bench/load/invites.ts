@@ -8,7 +8,12 @@ import { formatSummary, summarize } from './stats';
  * the same 5 shared addresses, so concurrent duplicates must collapse to one invitation each.
  * Afterwards: every address exactly once in the mirror (SYNCED) and once in Scalekit.
  */
-export async function concurrentInvites(stack: LoadStack, admins = 20, perAdmin = 10, shared = 5): Promise<{ lines: string[]; failures: string[] }> {
+export async function concurrentInvites(
+  stack: LoadStack,
+  admins = 20,
+  perAdmin = 10,
+  shared = 5,
+): Promise<{ lines: string[]; failures: string[] }> {
   const tag = Date.now().toString(36);
   const adminEmails = Array.from({ length: admins }, (_, i) => `load-admin-${tag}-${i}@loadco.test`);
   const orgId = await organizationWithPeople(stack, `Load invites ${tag}`, adminEmails, 'admin');
@@ -68,14 +73,18 @@ export async function concurrentInvites(stack: LoadStack, admins = 20, perAdmin 
   if (fiveXx) failures.push(`${fiveXx} invite requests answered 5xx`);
   if (rows.length !== expected) failures.push(`${rows.length} invitation rows for ${expected} addresses (lost rows)`);
   if (duplicatedRows || unsynced) failures.push(`${duplicatedRows} addresses with duplicate rows, ${unsynced} not SYNCED`);
-  if (invitees.length !== expected || invitees.some(([, n]) => n !== 1)) failures.push(`Scalekit holds ${invitees.length} invitees for ${expected} addresses`);
+  if (invitees.length !== expected || invitees.some(([, n]) => n !== 1))
+    failures.push(`Scalekit holds ${invitees.length} invitees for ${expected} addresses`);
   if (created !== expected) failures.push(`${created} "invited" answers for ${expected} distinct addresses (duplicates or losses)`);
 
   return {
     lines: [
       `${admins} admins inviting concurrently: ${latencies.length} requests (${expected} distinct addresses, ${shared} sent by every admin), wall ${(wall / 1000).toFixed(2)} s`,
       `  ${formatSummary('POST /api/invitations', summarize(latencies))}`,
-      `  statuses: ${[...statuses.entries()].sort().map(([s, c]) => `${s}×${c}`).join(', ')}; 5xx: ${fiveXx}`,
+      `  statuses: ${[...statuses.entries()]
+        .sort()
+        .map(([s, c]) => `${s}×${c}`)
+        .join(', ')}; 5xx: ${fiveXx}`,
       `  rows: ${rows.length}/${expected} in the mirror, duplicates ${duplicatedRows}, unsynced ${unsynced}; Scalekit: ${invitees.length}/${expected}`,
     ],
     failures,

@@ -14,7 +14,10 @@ export interface LoginResult {
 async function codeFor(emulatorUrl: string, email: string, since: string): Promise<string> {
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const emails = (await (await fetch(`${emulatorUrl}/_emulator/emails?to=${encodeURIComponent(email)}`)).json()) as Array<{ code: string | null; sentAt: string }>;
+    const emails = (await (await fetch(`${emulatorUrl}/_emulator/emails?to=${encodeURIComponent(email)}`)).json()) as Array<{
+      code: string | null;
+      sentAt: string;
+    }>;
     const found = emails.find((e) => e.code && e.sentAt >= since);
     if (found) return found.code!;
     if (Date.now() > deadline) throw new Error(`no code email for ${email}`);
@@ -27,7 +30,8 @@ export async function fullLogin(appUrl: string, emulatorUrl: string, email: stri
   const started = performance.now();
   try {
     const start = await browser.follow(`${appUrl}/api/auth/login?${new URLSearchParams({ login_hint: email, returnTo: '/dashboard' })}`);
-    if (start.response.status !== 200 || !start.url.startsWith(emulatorUrl)) throw new Error(`sign-in start ended at ${start.url} with ${start.response.status}`);
+    if (start.response.status !== 200 || !start.url.startsWith(emulatorUrl))
+      throw new Error(`sign-in start ended at ${start.url} with ${start.response.status}`);
     const flow = flowId(await start.response.text());
     const since = new Date(Date.now() - 1_000).toISOString();
     const submitted = await browser.request(`${emulatorUrl}/login`, { form: { flow, email } });
@@ -36,7 +40,8 @@ export async function fullLogin(appUrl: string, emulatorUrl: string, email: stri
     const code = await codeFor(emulatorUrl, email, since);
     const done = await browser.follow(`${emulatorUrl}/login/verify`, { form: { flow, code } });
     const html = await done.response.text();
-    if (done.response.status !== 200 || new URL(done.url).pathname !== '/dashboard') throw new Error(`ended at ${done.url} with ${done.response.status}`);
+    if (done.response.status !== 200 || new URL(done.url).pathname !== '/dashboard')
+      throw new Error(`ended at ${done.url} with ${done.response.status}`);
     if (!html.includes(email)) throw new Error('the dashboard does not show the signed-in user');
     return { ok: true, ms: performance.now() - started, browser };
   } catch (error) {

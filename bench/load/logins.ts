@@ -9,15 +9,29 @@ export async function concurrentLogins(stack: LoadStack, count = 50): Promise<{ 
   await organizationWithPeople(stack, `Load logins ${tag}`, emails, 'member');
 
   const started = performance.now();
-  const results = await Promise.all(emails.map((email, i) => fullLogin(stack.appUrl, stack.emulatorUrl, email, `198.18.${Math.floor(i / 250)}.${(i % 250) + 1}`)));
+  const results = await Promise.all(
+    emails.map((email, i) => fullLogin(stack.appUrl, stack.emulatorUrl, email, `198.18.${Math.floor(i / 250)}.${(i % 250) + 1}`)),
+  );
   const wall = performance.now() - started;
 
   const failures = results.filter((r) => !r.ok).map((r) => r.error ?? 'failed');
   const hops = results.flatMap((r) => r.browser.hops);
   const serverErrors = hops.filter((h) => h.status >= 500);
   const appHops = hops.filter((h) => h.url.startsWith(stack.appUrl));
-  const sessions = Number((await stack.db.query(`SELECT count(*) FROM "Session" s JOIN "User" u ON u.id = s."userId" WHERE u.email LIKE $1`, [`load-login-${tag}-%`])).rows[0].count);
-  if (serverErrors.length) failures.push(`${serverErrors.length} responses were 5xx: ${serverErrors.slice(0, 3).map((h) => `${h.status} ${h.url}`).join(', ')}`);
+  const sessions = Number(
+    (
+      await stack.db.query(`SELECT count(*) FROM "Session" s JOIN "User" u ON u.id = s."userId" WHERE u.email LIKE $1`, [
+        `load-login-${tag}-%`,
+      ])
+    ).rows[0].count,
+  );
+  if (serverErrors.length)
+    failures.push(
+      `${serverErrors.length} responses were 5xx: ${serverErrors
+        .slice(0, 3)
+        .map((h) => `${h.status} ${h.url}`)
+        .join(', ')}`,
+    );
   if (sessions !== count) failures.push(`${sessions} sessions in the database for ${count} sign-ins`);
   return {
     lines: [

@@ -34,7 +34,10 @@ export async function mixedReads(stack: LoadStack, seconds = 10, connections = 1
     lines: [
       `mixed reads (dashboard + team page, signed in), ${connections} connections for ${seconds} s: ${result.requests.total} requests, ${result.requests.average.toFixed(0)} req/s`,
       `  ${formatSummary('latency', summarize(latencies))}`,
-      `  statuses: ${[...statuses.entries()].sort().map(([s, c]) => `${s}×${c}`).join(', ')}; errors ${result.errors}, timeouts ${result.timeouts}`,
+      `  statuses: ${[...statuses.entries()]
+        .sort()
+        .map(([s, c]) => `${s}×${c}`)
+        .join(', ')}; errors ${result.errors}, timeouts ${result.timeouts}`,
     ],
     failures,
   };

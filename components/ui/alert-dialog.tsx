@@ -14,7 +14,11 @@ export function AlertDialogContent({ className, ...props }: React.ComponentProps
   return (
     <AlertDialogPrimitive.Portal>
       <AlertDialogPrimitive.Overlay className="fixed inset-0 z-50 bg-black/40 backdrop-blur-[2px] data-[state=closed]:animate-out data-[state=open]:animate-in" />
-      <AlertDialogPrimitive.Content data-slot="alert-dialog-content" className={cn(dialogPanelClassName, 'max-w-md', className)} {...props} />
+      <AlertDialogPrimitive.Content
+        data-slot="alert-dialog-content"
+        className={cn(dialogPanelClassName, 'max-w-md', className)}
+        {...props}
+      />
     </AlertDialogPrimitive.Portal>
   );
 }
@@ -25,11 +29,7 @@ export function AlertDialogHeader({ className, ...props }: React.ComponentProps<
 
 export function AlertDialogFooter({ className, ...props }: React.ComponentProps<'div'>) {
   return (
-    <div
-      data-slot="alert-dialog-footer"
-      className={cn('flex flex-col-reverse gap-2 sm:flex-row sm:justify-end', className)}
-      {...props}
-    />
+    <div data-slot="alert-dialog-footer" className={cn('flex flex-col-reverse gap-2 sm:flex-row sm:justify-end', className)} {...props} />
   );
 }
 

@@ -10,8 +10,7 @@ export const buttonVariants = cva(
       variant: {
         default: 'bg-primary text-primary-foreground shadow-sm hover:bg-primary/90',
         secondary: 'bg-secondary text-secondary-foreground hover:bg-secondary/70',
-        outline:
-          'border border-input bg-card text-foreground shadow-xs hover:bg-muted hover:text-foreground',
+        outline: 'border border-input bg-card text-foreground shadow-xs hover:bg-muted hover:text-foreground',
         ghost: 'text-foreground hover:bg-muted',
         destructive: 'bg-destructive text-destructive-foreground shadow-sm hover:bg-destructive/90',
         link: 'text-primary underline-offset-4 hover:underline',

@@ -179,7 +179,8 @@ export class ApiKeysPage {
   async fillKey(name: string, options: { scopes?: string[]; expiresOn?: string } = {}): Promise<void> {
     await this.name.fill(name);
     if (options.scopes) {
-      for (const scope of ['invitations:read', 'invitations:write', 'members:read']) await this.scope(scope).setChecked(options.scopes.includes(scope));
+      for (const scope of ['invitations:read', 'invitations:write', 'members:read'])
+        await this.scope(scope).setChecked(options.scopes.includes(scope));
     }
     if (options.expiresOn) await this.expires.fill(options.expiresOn);
   }

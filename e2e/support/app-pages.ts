@@ -11,7 +11,11 @@ export interface AppPage {
 export const SIGNED_OUT_PAGES: AppPage[] = [
   { name: 'landing', path: '/', ready: /invite-only/i },
   { name: 'login', path: '/login', ready: /Sign in to Teamgate/ },
-  { name: 'login error (auth error page)', path: '/login?error=access_denied&error_description=Signup%20is%20by%20invitation%20only', ready: /invitation only/ },
+  {
+    name: 'login error (auth error page)',
+    path: '/login?error=access_denied&error_description=Signup%20is%20by%20invitation%20only',
+    ready: /invitation only/,
+  },
   { name: 'signed out', path: '/signed-out', ready: /signed out/i },
   { name: 'not found', path: '/no-such-page', ready: /not found|could not find/i },
 ];
@@ -26,5 +30,9 @@ export const SIGNED_IN_PAGES: AppPage[] = [
   { name: 'settings', path: `/orgs/${ACME}/settings`, ready: /Settings/ },
   { name: 'API keys', path: `/orgs/${ACME}/settings/api-keys`, ready: /API keys/ },
   { name: 'account', path: '/account', ready: /Account & sessions/ },
-  { name: 'invitation for another address (choice page)', path: `/auth/invitation?login_hint=someone.else%40acme.test&organization_id=${ACME}`, ready: /invitation/i },
+  {
+    name: 'invitation for another address (choice page)',
+    path: `/auth/invitation?login_hint=someone.else%40acme.test&organization_id=${ACME}`,
+    ready: /invitation/i,
+  },
 ];

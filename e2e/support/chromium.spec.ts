@@ -5,9 +5,7 @@ import { CHROMIUM_MISSING_MESSAGE, DEFAULT_CHROMIUM_PATH, resolveChromiumPath } 
 
 test.describe('resolveChromiumPath', () => {
   test('prefers CHROMIUM_PATH when it points at an executable', () => {
-    expect(resolveChromiumPath({ CHROMIUM_PATH: '/opt/chrome/chrome' }, (p) => p === '/opt/chrome/chrome')).toBe(
-      '/opt/chrome/chrome',
-    );
+    expect(resolveChromiumPath({ CHROMIUM_PATH: '/opt/chrome/chrome' }, (p) => p === '/opt/chrome/chrome')).toBe('/opt/chrome/chrome');
   });
 
   test("falls back to Debian's /usr/bin/chromium", () => {

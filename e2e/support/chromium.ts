@@ -7,8 +7,7 @@ import { accessSync, constants } from 'node:fs';
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
 
 export const CHROMIUM_MISSING_MESSAGE =
-  "Chromium not found. Install Debian's chromium: apt-get install -y chromium " +
-  '(or set CHROMIUM_PATH to a Chromium/Chrome executable).';
+  "Chromium not found. Install Debian's chromium: apt-get install -y chromium " + '(or set CHROMIUM_PATH to a Chromium/Chrome executable).';
 
 /** Flags for a quiet, deterministic headless browser in a container running as root. */
 export const CHROMIUM_ARGS = [

@@ -26,7 +26,8 @@ export async function watchCsp(page: Page): Promise<CspWatch> {
     });
   });
   page.on('response', (response) => {
-    if (response.status() >= 400 && response.url().startsWith(APP_ORIGIN)) watch.consoleErrors.push(`${response.status()} ${response.url()}`);
+    if (response.status() >= 400 && response.url().startsWith(APP_ORIGIN))
+      watch.consoleErrors.push(`${response.status()} ${response.url()}`);
   });
   page.on('console', (message) => {
     if (message.type() === 'error' && page.url().startsWith(APP_ORIGIN)) watch.consoleErrors.push(`${page.url()}: ${message.text()}`);

@@ -21,7 +21,9 @@ export function elementsPastViewport(page: Page): Promise<string[]> {
       const rect = el.getBoundingClientRect();
       if (rect.width === 0 || rect.right <= width + 0.5) continue;
       if (getComputedStyle(el).position === 'fixed' || insideScroller(el)) continue;
-      offenders.push(`${el.tagName.toLowerCase()}.${String(el.className).split(' ').slice(0, 3).join('.')} right=${Math.round(rect.right)}`);
+      offenders.push(
+        `${el.tagName.toLowerCase()}.${String(el.className).split(' ').slice(0, 3).join('.')} right=${Math.round(rect.right)}`,
+      );
     }
     return offenders;
   });

@@ -21,7 +21,15 @@ const buildId = join(root, E2E_DIST_DIR, 'BUILD_ID');
 const buildLock = join(root, 'node_modules', '.cache', `teamgate-e2e-build-${E2E_PORT}.lock`);
 
 const SOURCE_DIRS = ['app', 'components', 'lib'];
-const SOURCE_FILES = ['middleware.ts', 'proxy.ts', 'instrumentation.ts', 'next.config.ts', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json'];
+const SOURCE_FILES = [
+  'middleware.ts',
+  'proxy.ts',
+  'instrumentation.ts',
+  'next.config.ts',
+  'postcss.config.mjs',
+  'tsconfig.json',
+  'package-lock.json',
+];
 
 /**
  * Newest modification time among the files that change the build (tests excluded). Directory

@@ -9,13 +9,7 @@ import { createEmulator, DEFAULT_SEED_PATH, type Emulator } from '../../emulator
 import { createPrismaClient } from '../../lib/db';
 import { readDemoSeed, seedDemoData } from '../../prisma/seed';
 import { databaseUrl, migratedTemplate, withAdmin } from '../../test/database';
-import {
-  E2E_BASE_URL,
-  E2E_CLIENT_SECRET,
-  E2E_DATABASE_NAME,
-  E2E_EMULATOR_PORT,
-  E2E_WEBHOOK_SECRET,
-} from './test-env';
+import { E2E_BASE_URL, E2E_CLIENT_SECRET, E2E_DATABASE_NAME, E2E_EMULATOR_PORT, E2E_WEBHOOK_SECRET } from './test-env';
 
 export interface E2eStack {
   databaseUrl: string;

@@ -23,8 +23,7 @@ export const E2E_DIST_DIR = process.env.NEXT_DIST_DIR ?? (E2E_PORT === 3100 ? '.
 export const E2E_APP_LOG_FILE = process.env.E2E_APP_LOG_FILE ?? join(tmpdir(), `teamgate-e2e-app-${E2E_PORT}.log`);
 
 /** Shared with specs that need to sign a session cookie the server will accept. */
-export const E2E_SESSION_SECRET =
-  process.env.E2E_SESSION_SECRET ?? 'e2e-only-session-secret-0123456789abcdefghijklmnop';
+export const E2E_SESSION_SECRET = process.env.E2E_SESSION_SECRET ?? 'e2e-only-session-secret-0123456789abcdefghijklmnop';
 
 /** Production refuses the public dev secrets, so e2e has its own; the e2e emulator is seeded with them. */
 export const E2E_CLIENT_SECRET = 'sks_e2e_only_client_secret_0123456789';

@@ -26,7 +26,9 @@ try {
 }
 
 if (args.help) {
-  console.log('Usage: scalekit-emulator [--port 8787] [--host 127.0.0.1] [--seed emulator/seeds/demo.json] [--persist state.json] [--app-url http://localhost:3000]');
+  console.log(
+    'Usage: scalekit-emulator [--port 8787] [--host 127.0.0.1] [--seed emulator/seeds/demo.json] [--persist state.json] [--app-url http://localhost:3000]',
+  );
   process.exit(0);
 }
 

@@ -71,7 +71,10 @@ beforeEach(() => {
 describe('webhooks', () => {
   it('delivers signed events that the SDK verifies on the raw body', async () => {
     const client = sdk(emu);
-    const { user } = await client.user.createUserAndMembership('org_acme', { email: 'hooked@acme.test', userProfile: { firstName: 'Hoo', lastName: 'Ked' } });
+    const { user } = await client.user.createUserAndMembership('org_acme', {
+      email: 'hooked@acme.test',
+      userProfile: { firstName: 'Hoo', lastName: 'Ked' },
+    });
     const delivered = await waitFor(() => (hooks.received.length >= 2 ? hooks.received : undefined));
     const byType = Object.fromEntries(delivered.map((d) => [JSON.parse(d.body).type, d]));
     const created = byType['membership.created']!;
@@ -82,11 +85,22 @@ describe('webhooks', () => {
       id: expect.stringMatching(/^evt_/),
       type: 'membership.created',
       environment_id: 'env_emulator',
-      data: { organization_id: 'org_acme', user_id: user!.id, email: 'hooked@acme.test', membership: { status: 'PENDING_INVITE', roles: ['member'] } },
+      data: {
+        organization_id: 'org_acme',
+        user_id: user!.id,
+        email: 'hooked@acme.test',
+        membership: { status: 'PENDING_INVITE', roles: ['member'] },
+      },
     });
     expect(created.headers['webhook-id']).toBe(event.id);
     const userEvent = JSON.parse(byType['user.created']!.body);
-    expect(userEvent.data.user).toMatchObject({ id: user!.id, email: 'hooked@acme.test', first_name: 'Hoo', last_name: 'Ked', name: 'Hoo Ked' });
+    expect(userEvent.data.user).toMatchObject({
+      id: user!.id,
+      email: 'hooked@acme.test',
+      first_name: 'Hoo',
+      last_name: 'Ked',
+      name: 'Hoo Ked',
+    });
   });
 
   it('retries failed deliveries with backoff and logs attempts', async () => {
@@ -108,7 +122,11 @@ describe('webhooks', () => {
     await client.user.deleteMembership('org_acme', 'usr_max');
     const types = await waitFor(() => (hooks.received.length >= 2 ? hooks.received.map((r) => JSON.parse(r.body)) : undefined));
     expect(types.map((t) => t.type).sort()).toEqual(['membership.deleted', 'membership.updated']);
-    expect(types.find((t) => t.type === 'membership.deleted').data).toEqual({ organization_id: 'org_acme', user_id: 'usr_max', email: 'max@acme.test' });
+    expect(types.find((t) => t.type === 'membership.deleted').data).toEqual({
+      organization_id: 'org_acme',
+      user_id: 'usr_max',
+      email: 'max@acme.test',
+    });
   });
 });
 

@@ -20,16 +20,23 @@ function emailsFor(ctx: Context, to: string | null) {
 function mailboxPage(ctx: Context, to: string | null): string {
   const emails = emailsFor(ctx, to);
   const body = html`<h1>Mailbox</h1>
-    <p class="muted">Every email the emulator has "sent", newest first${to ? html` — only <strong>${to}</strong> (<a href="/_emulator/mailbox">show all</a>)` : ''}. JSON: <code>/_emulator/emails?to=…</code></p>
+    <p class="muted">
+      Every email the emulator has "sent", newest
+      first${to ? html` — only <strong>${to}</strong> (<a href="/_emulator/mailbox">show all</a>)` : ''}. JSON:
+      <code>/_emulator/emails?to=…</code>
+    </p>
     ${emails.length === 0 ? html`<p>No emails yet.</p>` : ''}
     ${emails.map(
-      (e) => html`<article style="border-top:1px solid #eceef0;padding:12px 0">
-        <h2 style="font-size:16px;margin:0 0 4px">${e.subject}</h2>
-        <p class="muted" style="margin:0 0 8px">To <a href="/_emulator/mailbox?to=${encodeURIComponent(e.to)}">${e.to}</a> · ${e.sentAt}</p>
-        ${e.code ? html`<p>Code: <strong style="font-size:20px;letter-spacing:.15em">${e.code}</strong></p>` : ''}
-        <pre style="white-space:pre-wrap;margin:0 0 8px;font:inherit">${e.text}</pre>
-        ${e.links.map((l) => html`<p><a href="${l}">${l}</a></p>`)}
-      </article>`,
+      (e) =>
+        html`<article style="border-top:1px solid #eceef0;padding:12px 0">
+          <h2 style="font-size:16px;margin:0 0 4px">${e.subject}</h2>
+          <p class="muted" style="margin:0 0 8px">
+            To <a href="/_emulator/mailbox?to=${encodeURIComponent(e.to)}">${e.to}</a> · ${e.sentAt}
+          </p>
+          ${e.code ? html`<p>Code: <strong style="font-size:20px;letter-spacing:.15em">${e.code}</strong></p>` : ''}
+          <pre style="white-space:pre-wrap;margin:0 0 8px;font:inherit">${e.text}</pre>
+          ${e.links.map((l) => html`<p><a href="${l}">${l}</a></p>`)}
+        </article>`,
     )}`;
   return page('Mailbox', body, { wide: true, appName: ctx.state.environment.appName });
 }
@@ -48,7 +55,14 @@ function stateSummary(ctx: Context) {
         const s = effectiveStatus(m, now);
         counts[s] = (counts[s] ?? 0) + 1;
       }
-      return { id: o.id, name: o.name, externalId: o.externalId, maxAllowedUsers: o.maxAllowedUsers, seatsUsed: seatsUsed(state, o.id, now), memberships: counts };
+      return {
+        id: o.id,
+        name: o.name,
+        externalId: o.externalId,
+        maxAllowedUsers: o.maxAllowedUsers,
+        seatsUsed: seatsUsed(state, o.id, now),
+        memberships: counts,
+      };
     }),
     users: state.users.size,
     sessions: {

@@ -218,12 +218,7 @@ export function createUserAndMembership(dir: Directory, input: CreateUserInput):
   return user;
 }
 
-export function createMembership(
-  dir: Directory,
-  organizationId: string,
-  ref: UserRef,
-  input: NewMembership,
-): UserRecord {
+export function createMembership(dir: Directory, organizationId: string, ref: UserRef, input: NewMembership): UserRecord {
   const org = requireOrganization(dir.state, organizationId);
   const user = requireUser(dir.state, ref);
   addMembership(dir, org, user, input);

@@ -27,7 +27,10 @@ export async function createSigningKeys(existing?: JWK): Promise<SigningKeys> {
   }
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
   const publicJwk = await exportJWK(publicKey);
-  const kid = `snk_${createHash('sha256').update(publicJwk.n ?? '').digest('hex').slice(0, 16)}`;
+  const kid = `snk_${createHash('sha256')
+    .update(publicJwk.n ?? '')
+    .digest('hex')
+    .slice(0, 16)}`;
   const privateJwk = { ...(await exportJWK(privateKey)), kid };
   return { kid, privateKey, publicKey, publicJwk: { ...publicJwk, kid, alg: 'RS256', use: 'sig' }, privateJwk };
 }

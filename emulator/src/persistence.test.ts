@@ -60,7 +60,12 @@ describe('restarting from the persisted state', () => {
     await first.close();
 
     const grown = structuredClone(seed);
-    grown.users.push({ id: 'usr_later', email: 'later@acme.test', firstName: 'Lee', memberships: [{ organizationId: 'org_acme', roles: ['member'], status: 'PENDING_INVITE', inviterEmail: 'ada@acme.test' }] });
+    grown.users.push({
+      id: 'usr_later',
+      email: 'later@acme.test',
+      firstName: 'Lee',
+      memberships: [{ organizationId: 'org_acme', roles: ['member'], status: 'PENDING_INVITE', inviterEmail: 'ada@acme.test' }],
+    });
     const second = await startEmulator({ persistPath, seed: grown });
     try {
       const client = sdk(second);

@@ -92,7 +92,9 @@ export function loadSnapshot(path: string, state: State): { signingKey: JWK; see
       if (!org || org.has(m.userId) || state.users.get(m.userId) !== fromSeed.users.get(m.userId)) continue;
       org.set(m.userId, m);
       const user = state.users.get(m.userId)!;
-      state.mailbox.push(...fromSeed.mailbox.filter((e) => e.to === user.email && e.links.some((l) => l.includes(`organization_id=${m.organizationId}`))));
+      state.mailbox.push(
+        ...fromSeed.mailbox.filter((e) => e.to === user.email && e.links.some((l) => l.includes(`organization_id=${m.organizationId}`))),
+      );
     }
   }
   return { signingKey: snap.signingKey, seeded: [...seeded] };

@@ -9,10 +9,18 @@ export type MembershipStatusName = z.infer<typeof membershipStatus>;
 
 export const environmentSchema = z.object({
   publicSignup: z.boolean().default(false),
-  invitationExpirySeconds: z.number().int().positive().default(15 * 24 * 3600),
+  invitationExpirySeconds: z
+    .number()
+    .int()
+    .positive()
+    .default(15 * 24 * 3600),
   accessTokenTtlSeconds: z.number().int().positive().default(300),
   idTokenTtlSeconds: z.number().int().positive().default(300),
-  refreshTokenTtlSeconds: z.number().int().positive().default(30 * 24 * 3600),
+  refreshTokenTtlSeconds: z
+    .number()
+    .int()
+    .positive()
+    .default(30 * 24 * 3600),
   authCodeTtlSeconds: z.number().int().positive().default(60),
   otpTtlSeconds: z.number().int().positive().default(600),
   otpMaxAttempts: z.number().int().positive().default(5),
@@ -151,10 +159,7 @@ export function withAppUrl(seed: Seed, appUrl: string): Seed {
       initiateLoginUrl: client.initiateLoginUrl ? rewrite(client.initiateLoginUrl) : client.initiateLoginUrl,
       webhook: client.webhook ? { ...client.webhook, url: rewrite(client.webhook.url) } : client.webhook,
       redirectUris: addUnique(client.redirectUris, client.redirectUris.filter(fromSeedApp).map(rewrite)),
-      postLogoutRedirectUris: addUnique(
-        client.postLogoutRedirectUris,
-        client.postLogoutRedirectUris.filter(fromSeedApp).map(rewrite),
-      ),
+      postLogoutRedirectUris: addUnique(client.postLogoutRedirectUris, client.postLogoutRedirectUris.filter(fromSeedApp).map(rewrite)),
     })),
   };
 }

@@ -92,8 +92,12 @@ async function routeHttp(ctx: Context, req: IncomingMessage, res: ServerResponse
         200,
         page(
           'Scalekit emulator',
-          html`<h1>Scalekit emulator</h1><p>Issuer <code>${ctx.issuer()}</code></p>
-            <p><a href="/_emulator/mailbox">Mailbox</a> · <a href="/_emulator/state">State</a> · <a href="/_emulator/events">Webhook events</a> · <a href="/keys">JWKS</a></p>`,
+          html`<h1>Scalekit emulator</h1>
+            <p>Issuer <code>${ctx.issuer()}</code></p>
+            <p>
+              <a href="/_emulator/mailbox">Mailbox</a> · <a href="/_emulator/state">State</a> ·
+              <a href="/_emulator/events">Webhook events</a> · <a href="/keys">JWKS</a>
+            </p>`,
           { appName: ctx.state.environment.appName },
         ),
       );
@@ -106,7 +110,8 @@ function httpHandler(ctx: Context) {
     routeHttp(ctx, req, res).catch((error: unknown) => {
       const status = error instanceof HttpError ? error.status : 500;
       const message = error instanceof HttpError ? error.message : 'internal emulator error';
-      if (!(error instanceof HttpError)) console.error(`[emulator] ${req.method} ${req.url?.split('?')[0]} failed:`, (error as Error)?.message);
+      if (!(error instanceof HttpError))
+        console.error(`[emulator] ${req.method} ${req.url?.split('?')[0]} failed:`, (error as Error)?.message);
       if (res.headersSent) return void res.end();
       sendJson(res, status, { error: message });
     });
@@ -114,7 +119,11 @@ function httpHandler(ctx: Context) {
 }
 
 function grpcError(res: http2.Http2ServerResponse, code: number, message: string) {
-  res.writeHead(200, { 'content-type': 'application/grpc+proto', 'grpc-status': String(code), 'grpc-message': encodeURIComponent(message) });
+  res.writeHead(200, {
+    'content-type': 'application/grpc+proto',
+    'grpc-status': String(code),
+    'grpc-message': encodeURIComponent(message),
+  });
   res.end();
 }
 
@@ -125,7 +134,11 @@ function grpcHandler(ctx: Context) {
     connect: false,
     routes: (router) => registerServices(router, ctx.dir),
     fallback: (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/grpc+proto', 'grpc-status': String(GRPC_CODES.UNIMPLEMENTED), 'grpc-message': 'method not implemented by the emulator' });
+      res.writeHead(200, {
+        'content-type': 'application/grpc+proto',
+        'grpc-status': String(GRPC_CODES.UNIMPLEMENTED),
+        'grpc-message': 'method not implemented by the emulator',
+      });
       res.end();
     },
   });

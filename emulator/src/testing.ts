@@ -16,7 +16,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 }
 
 export function sdk(emulator: Emulator, options: { timeoutMs?: number; secret?: string } = {}): ScalekitClient {
-  return new ScalekitClient(emulator.url, CLIENT_ID, options.secret ?? CLIENT_SECRET, options.timeoutMs ? { timeoutMs: options.timeoutMs } : undefined);
+  return new ScalekitClient(
+    emulator.url,
+    CLIENT_ID,
+    options.secret ?? CLIENT_SECRET,
+    options.timeoutMs ? { timeoutMs: options.timeoutMs } : undefined,
+  );
 }
 
 /** What GET /_emulator/emails returns for each message. */
@@ -32,7 +37,11 @@ export async function emailsTo(emulator: Emulator, to: string): Promise<Email[]>
  * not JSON). `T` is what the caller expects the body to be; it is not checked.
  */
 export async function postJson<T = unknown>(url: string, body: unknown, method = 'POST'): Promise<{ status: number; body: T }> {
-  const res = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await res.text();
   let parsed: unknown = text;
   try {

@@ -10,7 +10,10 @@ import { createEmptyDatabase } from '@/test/database';
 // documented API offered keys (the invitations API) and nothing more.
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
-const names = readdirSync(MIGRATIONS_DIR, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+const names = readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name)
+  .sort();
 const SCOPES_MIGRATION = names.find((n) => n.endsWith('_api_key_scopes_expiry'))!;
 const sql = (name: string) => readFileSync(join(MIGRATIONS_DIR, name, 'migration.sql'), 'utf8');
 
@@ -31,18 +34,26 @@ describe(`migration ${SCOPES_MIGRATION}`, () => {
 
   it('gives existing keys invitations:read + invitations:write (what the invitations API needs) and no expiry', async () => {
     await client.query(`INSERT INTO "Organization" ("id", "name", "updatedAt") VALUES ('org_m', 'Migrated', now())`);
-    await client.query(`INSERT INTO "ApiKey" ("id", "organizationId", "name", "prefix", "hash", "createdByUserId") VALUES ('k_live', 'org_m', 'HR sync', 'tg_live_aaaaaa', 'h1', 'usr_a')`);
-    await client.query(`INSERT INTO "ApiKey" ("id", "organizationId", "name", "prefix", "hash", "revokedAt") VALUES ('k_gone', 'org_m', 'Old', 'tg_live_bbbbbb', 'h2', now())`);
+    await client.query(
+      `INSERT INTO "ApiKey" ("id", "organizationId", "name", "prefix", "hash", "createdByUserId") VALUES ('k_live', 'org_m', 'HR sync', 'tg_live_aaaaaa', 'h1', 'usr_a')`,
+    );
+    await client.query(
+      `INSERT INTO "ApiKey" ("id", "organizationId", "name", "prefix", "hash", "revokedAt") VALUES ('k_gone', 'org_m', 'Old', 'tg_live_bbbbbb', 'h2', now())`,
+    );
 
     await client.query(sql(SCOPES_MIGRATION));
 
-    const { rows } = await client.query<{ id: string; scopes: string[]; expiresAt: Date | null }>(`SELECT "id", "scopes", "expiresAt" FROM "ApiKey" ORDER BY "id"`);
+    const { rows } = await client.query<{ id: string; scopes: string[]; expiresAt: Date | null }>(
+      `SELECT "id", "scopes", "expiresAt" FROM "ApiKey" ORDER BY "id"`,
+    );
     expect(rows).toEqual([
       { id: 'k_gone', scopes: [...DEFAULT_API_KEY_SCOPES], expiresAt: null },
       { id: 'k_live', scopes: ['invitations:read', 'invitations:write'], expiresAt: null },
     ]);
     // A row written without scopes (not through createApiKey) can do nothing.
-    await client.query(`INSERT INTO "ApiKey" ("id", "organizationId", "name", "prefix", "hash") VALUES ('k_new', 'org_m', 'Raw', 'tg_live_cccccc', 'h3')`);
+    await client.query(
+      `INSERT INTO "ApiKey" ("id", "organizationId", "name", "prefix", "hash") VALUES ('k_new', 'org_m', 'Raw', 'tg_live_cccccc', 'h3')`,
+    );
     expect((await client.query(`SELECT "scopes" FROM "ApiKey" WHERE "id" = 'k_new'`)).rows[0]).toEqual({ scopes: [] });
   });
 });

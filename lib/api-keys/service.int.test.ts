@@ -26,7 +26,14 @@ describe('API keys', () => {
     const result = await authenticateApiKey(`Bearer ${secret}`, { ip: '198.51.100.4' });
     expect(result).toEqual({
       kind: 'ok',
-      actor: { kind: 'api_key', apiKeyId: apiKey.id, label: 'CRM', organizationId: 'org_acme', scopes: ['invitations:read', 'invitations:write'], request: { ip: '198.51.100.4' } },
+      actor: {
+        kind: 'api_key',
+        apiKeyId: apiKey.id,
+        label: 'CRM',
+        organizationId: 'org_acme',
+        scopes: ['invitations:read', 'invitations:write'],
+        request: { ip: '198.51.100.4' },
+      },
     });
     if (result.kind !== 'ok') throw new Error('expected a valid key');
     expect(result.actor).not.toHaveProperty('role');
@@ -38,22 +45,47 @@ describe('API keys', () => {
     expect(plain.apiKey).toMatchObject({ scopes: ['invitations:read', 'invitations:write'], expiresAt: null });
 
     const expiresAt = new Date(Date.now() + 30 * DAY);
-    const narrow = await createApiKey(ada, 'org_acme', 'Reader', { scopes: ['members:read', 'invitations:read', 'members:read'], expiresAt: expiresAt.toISOString() });
+    const narrow = await createApiKey(ada, 'org_acme', 'Reader', {
+      scopes: ['members:read', 'invitations:read', 'members:read'],
+      expiresAt: expiresAt.toISOString(),
+    });
     expect(narrow.apiKey).toMatchObject({ scopes: ['invitations:read', 'members:read'], expiresAt });
     const auth = await authenticateApiKey(`Bearer ${narrow.secret}`);
     expect(auth).toMatchObject({ kind: 'ok', actor: { scopes: ['invitations:read', 'members:read'] } });
     const audit = await prisma.auditEvent.findFirstOrThrow({ where: { action: 'api_key.created', targetId: narrow.apiKey.id } });
-    expect(audit.metadata).toMatchObject({ prefix: narrow.apiKey.prefix, scopes: ['invitations:read', 'members:read'], expiresAt: expiresAt.toISOString() });
-    expect((await listApiKeys(ada, 'org_acme')).find((k) => k.id === narrow.apiKey.id)).toMatchObject({ scopes: ['invitations:read', 'members:read'], expiresAt });
+    expect(audit.metadata).toMatchObject({
+      prefix: narrow.apiKey.prefix,
+      scopes: ['invitations:read', 'members:read'],
+      expiresAt: expiresAt.toISOString(),
+    });
+    expect((await listApiKeys(ada, 'org_acme')).find((k) => k.id === narrow.apiKey.id)).toMatchObject({
+      scopes: ['invitations:read', 'members:read'],
+      expiresAt,
+    });
   });
 
   it('refuses unknown, empty or admin-like scopes and an expiry that is not a future date, with a 400 naming the field and nothing created', async () => {
     const before = await prisma.apiKey.count();
-    for (const scopes of [[], ['admin'], ['api_keys:manage'], ['members:manage'], ['invitations:read', 'org:settings'], 'invitations:read', [42], null]) {
+    for (const scopes of [
+      [],
+      ['admin'],
+      ['api_keys:manage'],
+      ['members:manage'],
+      ['invitations:read', 'org:settings'],
+      'invitations:read',
+      [42],
+      null,
+    ]) {
       const error = await createApiKey(ada, 'org_acme', 'Bad scopes', { scopes }).catch((e: unknown) => e);
       expect(error, JSON.stringify(scopes)).toMatchObject({ status: 400, field: 'scopes', message: expect.stringMatching(/scope/i) });
     }
-    for (const expiresAt of ['next week', new Date(Date.now() - 60_000).toISOString(), new Date(Date.now() + 6 * 365 * DAY).toISOString(), 12, {}]) {
+    for (const expiresAt of [
+      'next week',
+      new Date(Date.now() - 60_000).toISOString(),
+      new Date(Date.now() + 6 * 365 * DAY).toISOString(),
+      12,
+      {},
+    ]) {
       const error = await createApiKey(ada, 'org_acme', 'Bad expiry', { expiresAt }).catch((e: unknown) => e);
       expect(error, JSON.stringify(expiresAt)).toMatchObject({ status: 400, field: 'expiresAt', message: expect.stringMatching(/expir/i) });
     }
@@ -85,7 +117,13 @@ describe('API keys', () => {
 
   it('holds the active-key cap under concurrency: 30 parallel creates at cap − 5 end with exactly the cap', async () => {
     await prisma.apiKey.createMany({
-      data: Array.from({ length: MAX_ACTIVE_KEYS_PER_ORG - 5 }, (_, i) => ({ organizationId: OPEN_ORG, name: `prefill ${i}`, prefix: 'tg_live_pre', hash: `prefill-${i}-${Math.random()}`, scopes: ['invitations:read'] })),
+      data: Array.from({ length: MAX_ACTIVE_KEYS_PER_ORG - 5 }, (_, i) => ({
+        organizationId: OPEN_ORG,
+        name: `prefill ${i}`,
+        prefix: 'tg_live_pre',
+        hash: `prefill-${i}-${Math.random()}`,
+        scopes: ['invitations:read'],
+      })),
     });
     const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => createApiKey(olga, OPEN_ORG, `parallel ${i}`)));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);

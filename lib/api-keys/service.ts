@@ -39,9 +39,22 @@ export const MAX_EXPIRY_DAYS = 5 * 365;
 const CREATE_TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
 
 /** What the UI and API may show about a key: never the hash. */
-export type ApiKeySummary = Pick<ApiKey, 'id' | 'name' | 'prefix' | 'createdAt' | 'lastUsedAt' | 'revokedAt' | 'expiresAt' | 'createdByUserId'> & { scopes: ApiKeyScope[] };
+export type ApiKeySummary = Pick<
+  ApiKey,
+  'id' | 'name' | 'prefix' | 'createdAt' | 'lastUsedAt' | 'revokedAt' | 'expiresAt' | 'createdByUserId'
+> & { scopes: ApiKeyScope[] };
 
-const summarySelect = { id: true, name: true, prefix: true, scopes: true, createdAt: true, lastUsedAt: true, revokedAt: true, expiresAt: true, createdByUserId: true } as const;
+const summarySelect = {
+  id: true,
+  name: true,
+  prefix: true,
+  scopes: true,
+  createdAt: true,
+  lastUsedAt: true,
+  revokedAt: true,
+  expiresAt: true,
+  createdByUserId: true,
+} as const;
 
 /** Known scopes in their canonical order: a scope this version does not know grants nothing. */
 function knownScopes(stored: readonly string[]): ApiKeyScope[] {
@@ -117,11 +130,19 @@ function assertManager(actor: Actor, organizationId: string): void {
   if (actor.kind !== 'user') throw new ForbiddenError('API keys are managed by admins in the Teamgate app, not through an API key.');
 }
 
-export async function createApiKey(actor: Actor, organizationId: string, rawName: unknown, options: ApiKeyOptions = {}): Promise<{ apiKey: ApiKeySummary; secret: string }> {
+export async function createApiKey(
+  actor: Actor,
+  organizationId: string,
+  rawName: unknown,
+  options: ApiKeyOptions = {},
+): Promise<{ apiKey: ApiKeySummary; secret: string }> {
   assertManager(actor, organizationId);
   const name = parseField(apiKeyNameSchema, rawName, 'name');
   const scopes = options.scopes === undefined ? [...DEFAULT_API_KEY_SCOPES] : parseField(apiKeyScopesSchema, options.scopes, 'scopes');
-  const expiresAt = options.expiresAt === undefined || options.expiresAt === null || options.expiresAt === '' ? null : parseField(apiKeyExpirySchema, options.expiresAt, 'expiresAt');
+  const expiresAt =
+    options.expiresAt === undefined || options.expiresAt === null || options.expiresAt === ''
+      ? null
+      : parseField(apiKeyExpirySchema, options.expiresAt, 'expiresAt');
   const secret = `${API_KEY_PREFIX}${randomBase62(SECRET_LENGTH)}`;
   const apiKey = await db.$transaction(async (tx) => {
     // Count and insert under one lock per organization: without it, parallel creates all see
@@ -131,7 +152,10 @@ export async function createApiKey(actor: Actor, organizationId: string, rawName
     if (actor.kind === 'user' && !(await isActiveAdmin(tx, organizationId, actor.userId))) throw new ForbiddenError();
     const active = await tx.apiKey.count({ where: usableWhere(organizationId, new Date()) });
     if (active >= MAX_ACTIVE_KEYS_PER_ORG) {
-      throw new AppError('too_many_keys', `An organization can have ${MAX_ACTIVE_KEYS_PER_ORG} active keys. Revoke one you no longer use first.`);
+      throw new AppError(
+        'too_many_keys',
+        `An organization can have ${MAX_ACTIVE_KEYS_PER_ORG} active keys. Revoke one you no longer use first.`,
+      );
     }
     const created = await tx.apiKey.create({
       data: {
@@ -195,7 +219,13 @@ export async function revokeKeysCreatedBy(
   if (keys.length === 0) return [];
   await tx.apiKey.updateMany({ where: { id: { in: keys.map((k) => k.id) }, revokedAt: null }, data: { revokedAt: new Date() } });
   await recordAudits(
-    keys.map((k) => ({ actor, organizationId, action: 'api_key.revoked' as const, target: { type: 'api_key' as const, id: k.id, label: k.name }, metadata: { prefix: k.prefix, reason } })),
+    keys.map((k) => ({
+      actor,
+      organizationId,
+      action: 'api_key.revoked' as const,
+      target: { type: 'api_key' as const, id: k.id, label: k.name },
+      metadata: { prefix: k.prefix, reason },
+    })),
     tx,
   );
   return keys;
@@ -209,29 +239,47 @@ export function apiKeyStatus(key: Pick<ApiKey, 'revokedAt' | 'expiresAt'>, now: 
   return key.expiresAt && key.expiresAt.getTime() <= now.getTime() ? 'expired' : 'active';
 }
 
-export async function listApiKeys(actor: Actor, organizationId: string, now: Date = new Date()): Promise<Array<ApiKeySummary & { status: ApiKeyStatus }>> {
+export async function listApiKeys(
+  actor: Actor,
+  organizationId: string,
+  now: Date = new Date(),
+): Promise<Array<ApiKeySummary & { status: ApiKeyStatus }>> {
   assertManager(actor, organizationId);
-  const rows = await db.apiKey.findMany({ where: { organizationId }, select: summarySelect, orderBy: [{ revokedAt: { sort: 'desc', nulls: 'first' } }, { createdAt: 'desc' }] });
+  const rows = await db.apiKey.findMany({
+    where: { organizationId },
+    select: summarySelect,
+    orderBy: [{ revokedAt: { sort: 'desc', nulls: 'first' } }, { createdAt: 'desc' }],
+  });
   return rows.map((row) => ({ ...toSummary(row), status: apiKeyStatus(row, now) }));
 }
 
 /** Revoking is immediate: the next request with the key is refused. Revoking twice is a no-op. */
 export async function revokeApiKey(actor: Actor, organizationId: string, apiKeyId: string): Promise<ApiKeySummary> {
   assertManager(actor, organizationId);
-  const key = typeof apiKeyId === 'string' && apiKeyId.length <= 64 ? await db.apiKey.findFirst({ where: { id: apiKeyId, organizationId }, select: summarySelect }) : null;
+  const key =
+    typeof apiKeyId === 'string' && apiKeyId.length <= 64
+      ? await db.apiKey.findFirst({ where: { id: apiKeyId, organizationId }, select: summarySelect })
+      : null;
   if (!key) throw new AppError('api_key_not_found', 'That API key does not exist in this organization.');
   if (key.revokedAt) return toSummary(key);
   return db.$transaction(async (tx) => {
     const revoked = await tx.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() }, select: summarySelect });
-    await recordAudit({ actor, organizationId, action: 'api_key.revoked', target: { type: 'api_key', id: key.id, label: key.name }, metadata: { prefix: key.prefix } }, tx);
+    await recordAudit(
+      {
+        actor,
+        organizationId,
+        action: 'api_key.revoked',
+        target: { type: 'api_key', id: key.id, label: key.name },
+        metadata: { prefix: key.prefix },
+      },
+      tx,
+    );
     return toSummary(revoked);
   });
 }
 
 export type BearerResult =
-  | { kind: 'none' }
-  | { kind: 'invalid'; message: string }
-  | { kind: 'ok'; actor: Extract<Actor, { kind: 'api_key' }> };
+  { kind: 'none' } | { kind: 'invalid'; message: string } | { kind: 'ok'; actor: Extract<Actor, { kind: 'api_key' }> };
 
 interface KeyLookup {
   id: string;
@@ -269,16 +317,30 @@ export async function authenticateApiKey(authorization: string | null | undefine
   const now = Date.now();
   // Whoever sends the exact secret already holds the key: saying why it stopped working leaks nothing.
   if (row.expiresAt && row.expiresAt.getTime() <= now) {
-    return { kind: 'invalid', message: `This API key expired on ${row.expiresAt.toISOString()}. An admin can create a new key on the API keys page.` };
+    return {
+      kind: 'invalid',
+      message: `This API key expired on ${row.expiresAt.toISOString()}. An admin can create a new key on the API keys page.`,
+    };
   }
   if (!row.creatorIsAdmin) {
-    return { kind: 'invalid', message: 'This API key stopped working: the person who created it is no longer an admin of this organization. An admin can create a new key on the API keys page.' };
+    return {
+      kind: 'invalid',
+      message:
+        'This API key stopped working: the person who created it is no longer an admin of this organization. An admin can create a new key on the API keys page.',
+    };
   }
   if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db.apiKey.updateMany({ where: { id: row.id, revokedAt: null }, data: { lastUsedAt: new Date(now) } });
   }
   return {
     kind: 'ok',
-    actor: { kind: 'api_key', apiKeyId: row.id, label: row.name, organizationId: row.organizationId, scopes: knownScopes(row.scopes ?? []), ...(request ? { request } : {}) },
+    actor: {
+      kind: 'api_key',
+      apiKeyId: row.id,
+      label: row.name,
+      organizationId: row.organizationId,
+      scopes: knownScopes(row.scopes ?? []),
+      ...(request ? { request } : {}),
+    },
   };
 }

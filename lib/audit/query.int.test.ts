@@ -65,5 +65,4 @@ describe('CSV export', () => {
     expect(lines).toHaveLength(11);
     expect(lines.slice(1).every((l) => l.includes(',"member.removed",'))).toBe(true);
   });
-
 });

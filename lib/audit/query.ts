@@ -61,10 +61,15 @@ function validFilters(f: AuditFilters): { action: AuditAction | null; q: string 
   if (action !== null && !isAuditAction(action)) throw new AppError('invalid_input', 'Unknown action filter.', { field: 'action' });
   const q = f.q?.trim() || null;
   if (q !== null && q.length > 100) throw new AppError('invalid_input', 'Search text can be at most 100 characters.', { field: 'q' });
-  for (const [name, d] of [['from', f.from], ['to', f.to]] as const) {
-    if (d !== undefined && Number.isNaN(d.getTime())) throw new AppError('invalid_input', `"${name}" is not a valid date.`, { field: name });
+  for (const [name, d] of [
+    ['from', f.from],
+    ['to', f.to],
+  ] as const) {
+    if (d !== undefined && Number.isNaN(d.getTime()))
+      throw new AppError('invalid_input', `"${name}" is not a valid date.`, { field: name });
   }
-  if (f.from && f.to && f.from.getTime() >= f.to.getTime()) throw new AppError('invalid_input', '"from" must be before "to".', { field: 'from' });
+  if (f.from && f.to && f.from.getTime() >= f.to.getTime())
+    throw new AppError('invalid_input', '"from" must be before "to".', { field: 'from' });
   return { action, q, from: f.from ?? null, to: f.to ?? null };
 }
 
@@ -82,9 +87,16 @@ function whereSql(organizationId: string, f: ReturnType<typeof validFilters>): P
 
 const COLUMNS = Prisma.sql`"id", "createdAt", "actorType", "actorLabel", "action", "targetType", "targetLabel", "metadata", "ip", "userAgent"`;
 
-async function fetchPage(organizationId: string, filters: ReturnType<typeof validFilters>, cursor: Cursor | null, limit: number): Promise<AuditRow[]> {
+async function fetchPage(
+  organizationId: string,
+  filters: ReturnType<typeof validFilters>,
+  cursor: Cursor | null,
+  limit: number,
+): Promise<AuditRow[]> {
   const keyset = keysetSql(cursor);
-  return db.$queryRaw<AuditRow[]>`SELECT ${COLUMNS} FROM "AuditEvent" WHERE ${whereSql(organizationId, filters)} ${keyset.where} ${keyset.orderBy} LIMIT ${limit}`;
+  return db.$queryRaw<
+    AuditRow[]
+  >`SELECT ${COLUMNS} FROM "AuditEvent" WHERE ${whereSql(organizationId, filters)} ${keyset.where} ${keyset.orderBy} LIMIT ${limit}`;
 }
 
 export async function listAuditEvents(actor: Actor, organizationId: string, input: AuditListInput = {}): Promise<AuditPage> {
@@ -97,7 +109,8 @@ export async function listAuditEvents(actor: Actor, organizationId: string, inpu
   let cursor: Cursor | null = null;
   if (input.cursor) {
     cursor = decodeCursor(input.cursor);
-    if (!cursor) throw new AppError('invalid_cursor', 'That page link is not valid any more. Start again from the first page.', { field: 'cursor' });
+    if (!cursor)
+      throw new AppError('invalid_cursor', 'That page link is not valid any more. Start again from the first page.', { field: 'cursor' });
   }
   return keysetPage(await fetchPage(organizationId, filters, cursor, limit + 1), limit, cursor);
 }
@@ -152,7 +165,8 @@ function parseDay(value: string | null, field: 'from' | 'to'): Date | undefined 
   if (!value) return undefined;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new AppError('invalid_input', `"${field}" must be a date like 2026-01-31.`, { field });
   const day = new Date(`${value}T00:00:00.000Z`);
-  if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== value) throw new AppError('invalid_input', `"${field}" is not a real date.`, { field });
+  if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== value)
+    throw new AppError('invalid_input', `"${field}" is not a real date.`, { field });
   // "to" is inclusive for people (to=31 Jan means through that day), exclusive for the query.
   return field === 'to' ? new Date(day.getTime() + 86_400_000) : day;
 }

@@ -26,7 +26,11 @@ export interface AuditEntry {
   actor: Actor;
   organizationId: string;
   action: AuditAction;
-  target?: { type: 'membership' | 'user' | 'organization' | 'api_key' | 'bulk_invite' | 'session'; id?: string | null; label?: string | null };
+  target?: {
+    type: 'membership' | 'user' | 'organization' | 'api_key' | 'bulk_invite' | 'session';
+    id?: string | null;
+    label?: string | null;
+  };
   metadata?: Prisma.InputJsonValue;
 }
 

@@ -39,8 +39,15 @@ describe('completeLogin (real SDK against the emulator, real PostgreSQL)', () =>
     const user = await prisma.user.findUniqueOrThrow({ where: { id: 'usr_ada' } });
     expect(user.lastLoginAt).not.toBeNull();
     // The sign-in is in Acme's audit log: who, how, from where — and no token anywhere in it.
-    const audit = await prisma.auditEvent.findFirstOrThrow({ where: { organizationId: 'org_acme', action: 'session.signed_in', targetId: result.session.id } });
-    expect(audit).toMatchObject({ actorId: 'usr_ada', actorLabel: 'ada@acme.test', ip: '203.0.113.9', metadata: { authMethod: 'otp', intent: 'login' } });
+    const audit = await prisma.auditEvent.findFirstOrThrow({
+      where: { organizationId: 'org_acme', action: 'session.signed_in', targetId: result.session.id },
+    });
+    expect(audit).toMatchObject({
+      actorId: 'usr_ada',
+      actorLabel: 'ada@acme.test',
+      ip: '203.0.113.9',
+      metadata: { authMethod: 'otp', intent: 'login' },
+    });
     expect(JSON.stringify(audit)).not.toMatch(/eyJ|rt_|v1\./);
   });
 
@@ -123,7 +130,9 @@ describe('completeLogin (real SDK against the emulator, real PostgreSQL)', () =>
       // is exactly what a token signed by another key looks like to it.
       const { publicKey } = await generateKeyPair('RS256');
       const jwk = { ...(await exportJWK(publicKey)), kid: 'stranger', alg: 'RS256', use: 'sig' };
-      const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })));
+      const server = createServer((_req, res) =>
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })),
+      );
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       try {
         const login = await signInAtEmulator(stack, 'max@acme.test');

@@ -102,7 +102,10 @@ export async function completeLogin(input: CallbackInput, deps: CallbackDeps): P
   const providerError = query.get('error');
   if (providerError) {
     // The description is kept for whoever reads the logs; the person gets our sentence for the code.
-    log.info({ providerError: flatten(providerError, 64), description: flatten(query.get('error_description'), 300) }, 'login callback: the identity provider returned an error');
+    log.info(
+      { providerError: flatten(providerError, 64), description: flatten(query.get('error_description'), 300) },
+      'login callback: the identity provider returned an error',
+    );
     return { ok: false, code: PROVIDER_ERRORS[providerError] ?? 'access_denied', flowCookieName };
   }
 
@@ -224,7 +227,13 @@ export async function completeLogin(input: CallbackInput, deps: CallbackDeps): P
     // Admins see sign-ins in the organization's audit log (who, how, from where).
     await recordAudit({
       actor: {
-        kind: 'user', userId: user.id, email, name: name ?? null, organizationId, role: roleFromClaims(accessClaims.roles) ?? 'member', sessionId: session.id,
+        kind: 'user',
+        userId: user.id,
+        email,
+        name: name ?? null,
+        organizationId,
+        role: roleFromClaims(accessClaims.roles) ?? 'member',
+        sessionId: session.id,
         request: { ip: input.ip ?? null, userAgent: input.userAgent ?? null },
       },
       organizationId,
@@ -234,7 +243,10 @@ export async function completeLogin(input: CallbackInput, deps: CallbackDeps): P
     });
     const redirectTo = flow.intent === 'invite' ? DEFAULT_RETURN_TO : safeReturnTo(flow.returnTo);
     // Ids only: the audit trail of who signed in, how and from where, never a token.
-    log.info({ userId: user.id, organizationId, sessionId: session.id, authMethod: session.authMethod, intent: flow.intent, ip: input.ip ?? null }, 'signed in');
+    log.info(
+      { userId: user.id, organizationId, sessionId: session.id, authMethod: session.authMethod, intent: flow.intent, ip: input.ip ?? null },
+      'signed in',
+    );
     return { ok: true, session, user, redirectTo, flowCookieName, intent: flow.intent };
   } catch (error) {
     log.error({ err: errorForLog(error) }, 'login callback: could not record the session');
@@ -244,7 +256,10 @@ export async function completeLogin(input: CallbackInput, deps: CallbackDeps): P
 
 function flatten(text: string | null, max: number): string | undefined {
   if (!text) return undefined;
-  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = text
+    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.slice(0, max) || undefined;
 }
 

@@ -44,7 +44,12 @@ describe('client IP recorded behind one proxy (real route handlers, real Postgre
       accessTokenExpiresAt: new Date(Date.now() + 3_600_000),
       expiresAt: new Date(Date.now() + 86_400_000),
     });
-    const cookie = await signAppSessionCookie({ sessionId: session.id, userId: 'usr_ada', organizationId: 'org_acme', expiresAt: session.expiresAt });
+    const cookie = await signAppSessionCookie({
+      sessionId: session.id,
+      userId: 'usr_ada',
+      organizationId: 'org_acme',
+      expiresAt: session.expiresAt,
+    });
     const csrf = await csrfTokenFor(session.id);
     const post = (email: string, forwardedFor: string) =>
       invite(

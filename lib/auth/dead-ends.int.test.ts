@@ -48,7 +48,9 @@ describe('admin pages: who gets the page, the explanation, or a 404 (real Postgr
     for (let i = 0; i < 4; i++) {
       await prisma.membership.create({ data: { organizationId: 'org_acme', email: freshEmail('admin'), role: 'admin', status: 'ACTIVE' } });
     }
-    await prisma.membership.create({ data: { organizationId: 'org_acme', email: 'gone.admin@acme.test', role: 'admin', status: 'INACTIVE' } });
+    await prisma.membership.create({
+      data: { organizationId: 'org_acme', email: 'gone.admin@acme.test', role: 'admin', status: 'INACTIVE' },
+    });
     const access = await adminPageAccess(await contextFor('usr_max', 'org_acme'), 'org_acme');
     if (access.kind !== 'member') throw new Error('expected member');
     expect(access.admins).toHaveLength(3);

@@ -2,13 +2,7 @@ import { SignJWT, UnsecuredJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { ForbiddenError, UnauthenticatedError } from '@/lib/errors/app-error';
 import { csrfTokenFor } from '@/lib/auth/csrf';
-import {
-  actorFromContext,
-  getSessionContextFromRequest,
-  loadSessionContext,
-  requireAdmin,
-  requireOrgMember,
-} from '@/lib/auth/guards';
+import { actorFromContext, getSessionContextFromRequest, loadSessionContext, requireAdmin, requireOrgMember } from '@/lib/auth/guards';
 import { switchOrganization } from '@/lib/auth/switch-org';
 import { startAuthStack } from '@/lib/auth/test-support';
 import { appSessionCookieName, signAppSessionCookie } from '@/lib/session/cookie';
@@ -34,7 +28,10 @@ async function sessionFor(userId: string, organizationId: string) {
 }
 
 function requestWith(cookie: string, init: RequestInit = {}) {
-  return new Request('http://localhost:3000/api/orgs/x', { ...init, headers: { cookie: `other=1; ${appSessionCookieName()}=${cookie}`, ...(init.headers ?? {}) } });
+  return new Request('http://localhost:3000/api/orgs/x', {
+    ...init,
+    headers: { cookie: `other=1; ${appSessionCookieName()}=${cookie}`, ...(init.headers ?? {}) },
+  });
 }
 
 describe('getSessionContext / loadSessionContext (real PostgreSQL)', () => {
@@ -158,7 +155,9 @@ describe('getSessionContext / loadSessionContext (real PostgreSQL)', () => {
     it('actorFromContext carries the role held in THAT organization and refuses others', async () => {
       const { cookie } = await sessionFor('usr_riley', 'org_acme');
       const ctx = (await loadSessionContext(cookie))!;
-      const request = new Request('http://localhost:3000/', { headers: { 'x-forwarded-for': '6.6.6.6, 198.51.100.4', 'user-agent': 'ua' } });
+      const request = new Request('http://localhost:3000/', {
+        headers: { 'x-forwarded-for': '6.6.6.6, 198.51.100.4', 'user-agent': 'ua' },
+      });
       expect(actorFromContext(ctx, 'org_globex', request)).toMatchObject({
         kind: 'user',
         userId: 'usr_riley',
@@ -191,8 +190,14 @@ describe('getSessionContext / loadSessionContext (real PostgreSQL)', () => {
       // must show Globex's page, not stay on Acme's.
       const { cookie } = await sessionFor('usr_riley', 'org_globex');
       const ctx = (await loadSessionContext(cookie))!;
-      expect(await switchOrganization(ctx, 'org_globex', '/orgs/org_acme/audit?q=x')).toMatchObject({ ok: true, redirectTo: '/orgs/org_globex/audit?q=x' });
-      expect(await switchOrganization(ctx, 'org_acme', '/orgs/org_acme/team')).toMatchObject({ ok: true, redirectTo: '/orgs/org_acme/team' });
+      expect(await switchOrganization(ctx, 'org_globex', '/orgs/org_acme/audit?q=x')).toMatchObject({
+        ok: true,
+        redirectTo: '/orgs/org_globex/audit?q=x',
+      });
+      expect(await switchOrganization(ctx, 'org_acme', '/orgs/org_acme/team')).toMatchObject({
+        ok: true,
+        redirectTo: '/orgs/org_acme/team',
+      });
       expect(await switchOrganization(ctx, 'org_acme', '/dashboard')).toMatchObject({ ok: true, redirectTo: '/dashboard' });
     });
 

@@ -172,7 +172,9 @@ export interface AdminsOnly {
  * edited id) gets the same 404 as an unknown organization, so the page does not reveal that the
  * organization exists.
  */
-export async function requireAdminPage(orgId: string): Promise<{ ctx: SessionContext; actor: Actor; adminsOnly?: undefined } | { adminsOnly: AdminsOnly }> {
+export async function requireAdminPage(
+  orgId: string,
+): Promise<{ ctx: SessionContext; actor: Actor; adminsOnly?: undefined } | { adminsOnly: AdminsOnly }> {
   const ctx = await requireSession(`/orgs/${encodeURIComponent(orgId)}/team`);
   const access = await adminPageAccess(ctx, orgId);
   if (access.kind === 'outsider') notFound();

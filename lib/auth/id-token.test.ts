@@ -76,7 +76,14 @@ async function rejection(promise: Promise<unknown>): Promise<IdTokenErrorCode> {
 describe('verifyIdToken', () => {
   it('accepts a genuine token and returns typed claims', async () => {
     const result = await verifyIdToken(await sign(claims()), options());
-    expect(result).toMatchObject({ sub: 'usr_123', oid: 'org_acme', sid: 'ses_456', amr: ['otp'], email: 'ana@acme.test', name: 'Ana Admin' });
+    expect(result).toMatchObject({
+      sub: 'usr_123',
+      oid: 'org_acme',
+      sid: 'ses_456',
+      amr: ['otp'],
+      email: 'ana@acme.test',
+      name: 'Ana Admin',
+    });
   });
 
   it('fetches the JWKS once and reuses it', async () => {
@@ -109,8 +116,12 @@ describe('verifyIdToken', () => {
   });
 
   it('refuses the wrong audience, and several audiences without our azp', async () => {
-    expect(await rejection(verifyIdToken(await sign(claims({ aud: 'skc_someone_else', azp: undefined })), options()))).toBe('wrong_audience');
-    expect(await rejection(verifyIdToken(await sign(claims({ aud: [CLIENT_ID, 'skc_x'], azp: undefined })), options()))).toBe('wrong_audience');
+    expect(await rejection(verifyIdToken(await sign(claims({ aud: 'skc_someone_else', azp: undefined })), options()))).toBe(
+      'wrong_audience',
+    );
+    expect(await rejection(verifyIdToken(await sign(claims({ aud: [CLIENT_ID, 'skc_x'], azp: undefined })), options()))).toBe(
+      'wrong_audience',
+    );
     expect(await rejection(verifyIdToken(await sign(claims({ azp: 'skc_x' })), options()))).toBe('wrong_audience');
   });
 

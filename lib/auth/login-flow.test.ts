@@ -24,12 +24,21 @@ describe('login flow', () => {
   });
 
   it('starts a flow with fresh 256-bit state, nonce and verifier', async () => {
-    const a = await startLoginFlow({ returnTo: '/team?page=2', intent: 'invite', organizationId: 'org_acme', loginHint: 'ana@acme.test' }, T0);
+    const a = await startLoginFlow(
+      { returnTo: '/team?page=2', intent: 'invite', organizationId: 'org_acme', loginHint: 'ana@acme.test' },
+      T0,
+    );
     const b = await startLoginFlow({}, T0);
     for (const value of [a.flow.state, a.flow.nonce, a.flow.codeVerifier]) expect(value).toMatch(B64URL_32);
     expect(new Set([a.flow.state, a.flow.nonce, a.flow.codeVerifier, b.flow.state, b.flow.nonce, b.flow.codeVerifier]).size).toBe(6);
     expect(a.codeChallenge).toBe(await pkceChallengeS256(a.flow.codeVerifier));
-    expect(a.flow).toMatchObject({ returnTo: '/team?page=2', intent: 'invite', organizationId: 'org_acme', loginHint: 'ana@acme.test', createdAt: T0 });
+    expect(a.flow).toMatchObject({
+      returnTo: '/team?page=2',
+      intent: 'invite',
+      organizationId: 'org_acme',
+      loginHint: 'ana@acme.test',
+      createdAt: T0,
+    });
     expect(b.flow).toMatchObject({ returnTo: '/dashboard', intent: 'login' });
     expect(b.flow.organizationId).toBeUndefined();
   });
@@ -84,7 +93,10 @@ describe('login flow', () => {
     const { flow } = await startLoginFlow({}, T0);
     const sealed = await sealLoginFlow(flow, key);
     expect((await openLoginFlow(sealed, flow.state, key, T0 + LOGIN_FLOW_MAX_AGE_SECONDS * 1000)).ok).toBe(true);
-    expect(await openLoginFlow(sealed, flow.state, key, T0 + LOGIN_FLOW_MAX_AGE_SECONDS * 1000 + 1)).toEqual({ ok: false, reason: 'expired' });
+    expect(await openLoginFlow(sealed, flow.state, key, T0 + LOGIN_FLOW_MAX_AGE_SECONDS * 1000 + 1)).toEqual({
+      ok: false,
+      reason: 'expired',
+    });
     expect(await openLoginFlow(sealed, flow.state, key, T0 - 5 * 60_000)).toEqual({ ok: false, reason: 'expired' });
   });
 

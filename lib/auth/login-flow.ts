@@ -111,14 +111,10 @@ const decoder = new TextDecoder();
 
 export async function sealLoginFlow(flow: LoginFlow, key: Uint8Array): Promise<string> {
   const checked = loginFlowSchema.parse(flow);
-  return new CompactEncrypt(encoder.encode(JSON.stringify(checked)))
-    .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
-    .encrypt(key);
+  return new CompactEncrypt(encoder.encode(JSON.stringify(checked))).setProtectedHeader({ alg: 'dir', enc: 'A256GCM' }).encrypt(key);
 }
 
-export type OpenedLoginFlow =
-  | { ok: true; flow: LoginFlow }
-  | { ok: false; reason: 'missing' | 'malformed' | 'state_mismatch' | 'expired' };
+export type OpenedLoginFlow = { ok: true; flow: LoginFlow } | { ok: false; reason: 'missing' | 'malformed' | 'state_mismatch' | 'expired' };
 
 /**
  * Decrypts the flow cookie and checks it belongs to this callback: the `state` from the query

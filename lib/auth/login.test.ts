@@ -29,7 +29,10 @@ describe('parseLoginQuery', () => {
   });
 
   it('an invitation link must say who was invited', () => {
-    expect(parseLoginQuery(new URLSearchParams({ organization_id: 'org_acme' }), 'invite')).toMatchObject({ ok: false, field: 'login_hint' });
+    expect(parseLoginQuery(new URLSearchParams({ organization_id: 'org_acme' }), 'invite')).toMatchObject({
+      ok: false,
+      field: 'login_hint',
+    });
   });
 });
 

@@ -8,13 +8,7 @@
 
 import type { ScalekitClient } from '@scalekit-sdk/node';
 import { z } from 'zod';
-import {
-  loginFlowCookieAttributes,
-  loginFlowCookieName,
-  sealLoginFlow,
-  startLoginFlow,
-  type LoginIntent,
-} from '@/lib/auth/login-flow';
+import { loginFlowCookieAttributes, loginFlowCookieName, sealLoginFlow, startLoginFlow, type LoginIntent } from '@/lib/auth/login-flow';
 
 /** offline_access: without it Scalekit issues no refresh token, and sessions could not outlive the access token. */
 export const LOGIN_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
@@ -49,9 +43,11 @@ export interface LoginRequest {
 }
 
 /** Codes /login turns into its own sentences (app/login/login-error.ts); the message is for logs and tests. */
-export type LoginQueryErrorCode = 'invalid_organization_id' | 'invalid_email' | 'unknown_provider' | 'sso_hint_required' | 'invitation_link_incomplete';
+export type LoginQueryErrorCode =
+  'invalid_organization_id' | 'invalid_email' | 'unknown_provider' | 'sso_hint_required' | 'invitation_link_incomplete';
 
-export type ParsedLoginRequest = { ok: true; request: LoginRequest } | { ok: false; code: LoginQueryErrorCode; field: string; message: string };
+export type ParsedLoginRequest =
+  { ok: true; request: LoginRequest } | { ok: false; code: LoginQueryErrorCode; field: string; message: string };
 
 function first(params: URLSearchParams, ...names: string[]): string | undefined {
   for (const name of names) {
@@ -72,7 +68,12 @@ export function parseLoginQuery(params: URLSearchParams, intent: LoginIntent = '
   const sso = params.get('sso') === '1' || params.get('sso') === 'true';
 
   if (organizationId !== undefined && !organizationIdSchema.safeParse(organizationId).success) {
-    return { ok: false, code: 'invalid_organization_id', field: 'organization_id', message: 'That organization ID is not valid (they look like org_…).' };
+    return {
+      ok: false,
+      code: 'invalid_organization_id',
+      field: 'organization_id',
+      message: 'That organization ID is not valid (they look like org_…).',
+    };
   }
   if (loginHint !== undefined && !emailSchema.safeParse(loginHint).success) {
     return { ok: false, code: 'invalid_email', field: 'login_hint', message: 'That email address is not valid.' };
@@ -81,10 +82,20 @@ export function parseLoginQuery(params: URLSearchParams, intent: LoginIntent = '
     return { ok: false, code: 'unknown_provider', field: 'provider', message: 'That sign-in provider is not offered.' };
   }
   if (sso && !organizationId && !loginHint) {
-    return { ok: false, code: 'sso_hint_required', field: 'login_hint', message: 'Enter your work email or your organization ID to sign in with SSO.' };
+    return {
+      ok: false,
+      code: 'sso_hint_required',
+      field: 'login_hint',
+      message: 'Enter your work email or your organization ID to sign in with SSO.',
+    };
   }
   if (intent === 'invite' && !loginHint) {
-    return { ok: false, code: 'invitation_link_incomplete', field: 'login_hint', message: 'This invitation link is incomplete: it does not say who was invited.' };
+    return {
+      ok: false,
+      code: 'invitation_link_incomplete',
+      field: 'login_hint',
+      message: 'This invitation link is incomplete: it does not say who was invited.',
+    };
   }
   return {
     ok: true,

@@ -35,7 +35,7 @@ export async function logout(sessionId: string, options: { everywhere: boolean }
     revoked = await revokeUserSessions(session.userId, { reason: 'logout_all' });
     // Other browsers' Scalekit sessions would otherwise still sign them back in without a prompt.
     await deps.scalekit.session.revokeAllUserSessions(session.userId).catch((error: unknown) => {
-      log.warn({ err: errorForLog(error) }, 'could not revoke the user\'s Scalekit sessions');
+      log.warn({ err: errorForLog(error) }, "could not revoke the user's Scalekit sessions");
     });
   } else {
     revoked = (await revokeSession(sessionId, 'logout')) ? 1 : 0;

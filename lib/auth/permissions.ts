@@ -26,7 +26,17 @@ export type Permission =
   | 'api_keys:manage';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  admin: ['members:read', 'invitations:read', 'invitations:details', 'members:invite', 'members:grant_admin', 'members:manage', 'org:settings', 'audit:read', 'api_keys:manage'],
+  admin: [
+    'members:read',
+    'invitations:read',
+    'invitations:details',
+    'members:invite',
+    'members:grant_admin',
+    'members:manage',
+    'org:settings',
+    'audit:read',
+    'api_keys:manage',
+  ],
   member: ['members:read', 'invitations:read'],
 };
 
@@ -47,7 +57,8 @@ export const DEFAULT_API_KEY_SCOPES: readonly ApiKeyScope[] = ['invitations:read
 
 export const API_KEY_SCOPE_DESCRIPTIONS: Record<ApiKeyScope, string> = {
   'invitations:read': 'List invitations, with the externalId, metadata and sync errors integrations set (GET /api/invitations).',
-  'invitations:write': 'Invite people as members, resend and revoke invitations (POST /api/invitations, …/resend, DELETE). Never as admins.',
+  'invitations:write':
+    'Invite people as members, resend and revoke invitations (POST /api/invitations, …/resend, DELETE). Never as admins.',
   'members:read': 'Read the member list and seat usage.',
 };
 

@@ -20,12 +20,21 @@ describe('protected routes', () => {
     expect(isProtectedPath(path)).toBe(true);
   });
 
-  it.each(['/', '/login', '/signed-out', '/api/auth/login', '/api/auth/callback', '/api/webhooks/scalekit', '/auth/login/initiate', '/dashboards', '/teammates', '/api/meta', '/_next/static/chunk.js'])(
-    'leaves %s public',
-    (path) => {
-      expect(isProtectedPath(path)).toBe(false);
-    },
-  );
+  it.each([
+    '/',
+    '/login',
+    '/signed-out',
+    '/api/auth/login',
+    '/api/auth/callback',
+    '/api/webhooks/scalekit',
+    '/auth/login/initiate',
+    '/dashboards',
+    '/teammates',
+    '/api/meta',
+    '/_next/static/chunk.js',
+  ])('leaves %s public', (path) => {
+    expect(isProtectedPath(path)).toBe(false);
+  });
 
   it('lists exactly the prefixes the design names', () => {
     expect([...PROTECTED_PREFIXES].sort()).toEqual(

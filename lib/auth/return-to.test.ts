@@ -118,17 +118,42 @@ describe('safeReturnTo', () => {
   });
 
   it('never returns anything that leaves the origin, for arbitrary input', () => {
-    const piece = fc.constantFrom('/', '//', '\\', '.', '..', '%2F', '%5C', '%25', '%09', '@', ':', '?', '#', 'evil.com', 'http:', '\t', ' ', 'a');
+    const piece = fc.constantFrom(
+      '/',
+      '//',
+      '\\',
+      '.',
+      '..',
+      '%2F',
+      '%5C',
+      '%25',
+      '%09',
+      '@',
+      ':',
+      '?',
+      '#',
+      'evil.com',
+      'http:',
+      '\t',
+      ' ',
+      'a',
+    );
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.array(piece, { maxLength: 12 }).map((p) => p.join(''))), (value) => {
-        const result = safeReturnTo(value);
-        expect(result.startsWith('/')).toBe(true);
-        expect(result.startsWith('//')).toBe(false);
-        expect(result.startsWith('/\\')).toBe(false);
-        expect(staysOnApp(result)).toBe(true);
-        // Normalised output is a fixed point: checking it again changes nothing.
-        expect(safeReturnTo(result)).toBe(result);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.array(piece, { maxLength: 12 }).map((p) => p.join('')),
+        ),
+        (value) => {
+          const result = safeReturnTo(value);
+          expect(result.startsWith('/')).toBe(true);
+          expect(result.startsWith('//')).toBe(false);
+          expect(result.startsWith('/\\')).toBe(false);
+          expect(staysOnApp(result)).toBe(true);
+          // Normalised output is a fixed point: checking it again changes nothing.
+          expect(safeReturnTo(result)).toBe(result);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -17,7 +17,10 @@ function parseLine(line: string): string[] {
  * might use. No piece it makes may start a formula either.
  */
 function naivePieces(field: string): string[] {
-  return field.slice(1, -1).replace(/""/g, '"').split(/[;|\t\r\n]/);
+  return field
+    .slice(1, -1)
+    .replace(/""/g, '"')
+    .split(/[;|\t\r\n]/);
 }
 
 describe('csvField', () => {
@@ -72,7 +75,10 @@ describe('csvField', () => {
 
   it('for arbitrary text: always one quoted field that reads back as the defused text, never starting a formula in any piece (≥ 500 inputs)', () => {
     const tricky = fc.constantFrom('=', '+', '-', '@', '\t', '\r', '\n', ';', ',', '"', ' ', '\u00a0', 'a', "'", '|', "=cmd|' /C calc'!A0");
-    const value = fc.oneof(fc.string({ maxLength: 40 }), fc.array(tricky, { maxLength: 12 }).map((parts) => parts.join('')));
+    const value = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.array(tricky, { maxLength: 12 }).map((parts) => parts.join('')),
+    );
     fc.assert(
       fc.property(value, (text) => {
         const field = csvField(text);
@@ -93,13 +99,28 @@ describe('csvField', () => {
 
 describe('toCsv', () => {
   it('writes a quoted header and quoted rows, CRLF-terminated', () => {
-    expect(toCsv(['row', 'email'], [[2, 'a@x.test'], [3, null]])).toBe('"row","email"\r\n"2","a@x.test"\r\n"3",""\r\n');
+    expect(
+      toCsv(
+        ['row', 'email'],
+        [
+          [2, 'a@x.test'],
+          [3, null],
+        ],
+      ),
+    ).toBe('"row","email"\r\n"2","a@x.test"\r\n"3",""\r\n');
   });
 
   it('keeps one record per row for a reader that honours quotes, whatever the cells hold', () => {
-    const rows = [['a;=1+1', 'multi\nline'], ['"quoted"', '-1']];
+    const rows = [
+      ['a;=1+1', 'multi\nline'],
+      ['"quoted"', '-1'],
+    ];
     const parsed = Papa.parse<string[]>(toCsv(['x', 'y'], rows), { delimiter: ',', newline: '\r\n', skipEmptyLines: true });
     expect(parsed.errors).toEqual([]);
-    expect(parsed.data).toEqual([['x', 'y'], ["a;'=1+1", 'multi\nline'], ['"quoted"', "'-1"]]);
+    expect(parsed.data).toEqual([
+      ['x', 'y'],
+      ["a;'=1+1", 'multi\nline'],
+      ['"quoted"', "'-1"],
+    ]);
   });
 });

@@ -16,7 +16,10 @@ import { consumeRateLimit, rateLimitHeaders, type RateLimitRule } from '@/lib/ra
  */
 
 function invalidHealthToken(): AppError {
-  return new AppError('invalid_health_token', 'That health-check token is not valid. Send "Authorization: Bearer <HEALTH_CHECK_TOKEN>", or call without it for the basic check.');
+  return new AppError(
+    'invalid_health_token',
+    'That health-check token is not valid. Send "Authorization: Bearer <HEALTH_CHECK_TOKEN>", or call without it for the basic check.',
+  );
 }
 
 export function healthRateLimitRule(): RateLimitRule {

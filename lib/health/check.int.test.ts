@@ -51,7 +51,11 @@ describe('checkHealth', () => {
     const hung = createServer(() => {});
     await new Promise<void>((r) => hung.listen(0, '127.0.0.1', r));
     try {
-      const report = await checkHealth({ db: prisma, scalekitUrl: `http://127.0.0.1:${(hung.address() as AddressInfo).port}`, timeoutMs: 300 });
+      const report = await checkHealth({
+        db: prisma,
+        scalekitUrl: `http://127.0.0.1:${(hung.address() as AddressInfo).port}`,
+        timeoutMs: 300,
+      });
       expect(report.checks.scalekit).toMatchObject({ ok: false, error: 'no answer within 300 ms' });
       expect(report.checks.scalekit.latencyMs).toBeGreaterThanOrEqual(290);
     } finally {

@@ -93,7 +93,19 @@ describe('normalizeIp', () => {
   });
 
   it('refuses over-long junk and anything that is not an address, so nothing odd is stored or keyed on', () => {
-    for (const junk of ['x'.repeat(500), `1.2.3.4${'0'.repeat(200)}`, `${'a:'.repeat(100)}1`, '<script>alert(1)</script>', 'unknown', '999.1.1.1', '1.2.3', '', ' ', 'localhost', '1.2.3.4\nforged log line']) {
+    for (const junk of [
+      'x'.repeat(500),
+      `1.2.3.4${'0'.repeat(200)}`,
+      `${'a:'.repeat(100)}1`,
+      '<script>alert(1)</script>',
+      'unknown',
+      '999.1.1.1',
+      '1.2.3',
+      '',
+      ' ',
+      'localhost',
+      '1.2.3.4\nforged log line',
+    ]) {
       expect(normalizeIp(junk), junk).toBeNull();
     }
     expect(clientIp(h(`6.6.6.6, ${'9'.repeat(300)}`), 1)).toBe('unknown');

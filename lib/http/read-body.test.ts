@@ -104,7 +104,10 @@ describe('readBodyBytes', () => {
 
 describe('readBodyForm', () => {
   it('parses urlencoded and multipart forms, and gives null for other types or a broken form', async () => {
-    const urlencoded = await readBodyForm(post('csrf_token=abc&continue=invitation', { 'content-type': 'application/x-www-form-urlencoded' }), LIMIT);
+    const urlencoded = await readBodyForm(
+      post('csrf_token=abc&continue=invitation', { 'content-type': 'application/x-www-form-urlencoded' }),
+      LIMIT,
+    );
     expect(urlencoded.ok && urlencoded.value?.get('csrf_token')).toBe('abc');
     const form = new FormData();
     form.set('organizationId', 'org_acme');
@@ -112,7 +115,10 @@ describe('readBodyForm', () => {
     const multipart = await readBodyForm(multipartRequest, LIMIT);
     expect(multipart.ok && multipart.value?.get('organizationId')).toBe('org_acme');
     expect(await readBodyForm(post('{}', { 'content-type': 'application/json' }), LIMIT)).toEqual({ ok: true, value: null });
-    expect(await readBodyForm(post('--x\r\nbroken', { 'content-type': 'multipart/form-data; boundary=x' }), LIMIT)).toEqual({ ok: true, value: null });
+    expect(await readBodyForm(post('--x\r\nbroken', { 'content-type': 'multipart/form-data; boundary=x' }), LIMIT)).toEqual({
+      ok: true,
+      value: null,
+    });
   });
 
   it('refuses a chunked form over the limit with 413 after at most limit + one chunk', async () => {
@@ -130,7 +136,12 @@ describe('bodyReadErrorResponse and formatByteLimit', () => {
     const response = bodyReadErrorResponse(read);
     expect(response.status).toBe(413);
     expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(await response.json()).toEqual({ error: { code: 'body_too_large', message: 'The request body is larger than 256 KB, the most this endpoint accepts. Send a smaller body.' } });
+    expect(await response.json()).toEqual({
+      error: {
+        code: 'body_too_large',
+        message: 'The request body is larger than 256 KB, the most this endpoint accepts. Send a smaller body.',
+      },
+    });
   });
 
   it('formats limits the way people read them', () => {

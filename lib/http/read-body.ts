@@ -15,8 +15,7 @@ import { AppError } from '@/lib/errors/app-error';
 import { problemJson } from '@/lib/errors/respond';
 
 export type BodyReadFailure =
-  | { ok: false; status: 413; code: 'body_too_large'; message: string }
-  | { ok: false; status: 400; code: 'invalid_body'; message: string };
+  { ok: false; status: 413; code: 'body_too_large'; message: string } | { ok: false; status: 400; code: 'invalid_body'; message: string };
 
 export type BodyRead<T> = { ok: true; value: T } | BodyReadFailure;
 

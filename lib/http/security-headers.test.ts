@@ -20,7 +20,9 @@ describe('contentSecurityPolicy', () => {
     const dev = parse(contentSecurityPolicy({ nonce: 'n', scalekitOrigin: 'http://localhost:8787', development: true }));
     expect(dev.get('script-src')).toContain("'unsafe-eval'");
     expect(dev.get('connect-src')).toContain('ws:');
-    expect(parse(contentSecurityPolicy({ nonce: 'n', scalekitOrigin: 'https://x', https: true })).has('upgrade-insecure-requests')).toBe(true);
+    expect(parse(contentSecurityPolicy({ nonce: 'n', scalekitOrigin: 'https://x', https: true })).has('upgrade-insecure-requests')).toBe(
+      true,
+    );
   });
 
   it('nonces are 128 random bits, fresh each time', () => {

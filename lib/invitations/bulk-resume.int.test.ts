@@ -34,7 +34,10 @@ describe('an unfinished bulk job (the tab closed between chunks)', () => {
     const first = await runBulkInvite(olga, OPEN_ORG, preview.job.id, { maxRows: 10 });
     expect(first).toMatchObject({ done: false, counts: { invited: 10, pending: 20 } });
     const found = await unfinishedBulkJob(olga, OPEN_ORG);
-    expect(found).toMatchObject({ job: { id: preview.job.id, fileName: 'people.csv' }, counts: { total: 30, invited: 10, pending: 20, skipped: 0, failed: 0 } });
+    expect(found).toMatchObject({
+      job: { id: preview.job.id, fileName: 'people.csv' },
+      counts: { total: 30, invited: 10, pending: 20, skipped: 0, failed: 0 },
+    });
     expect(await unfinishedBulkJob(oscar, OPEN_ORG)).toBeNull();
 
     // Resume: the same pipeline, which only ever takes PENDING rows.
@@ -42,7 +45,9 @@ describe('an unfinished bulk job (the tab closed between chunks)', () => {
     while (!run.done) run = await runBulkInvite(olga, OPEN_ORG, preview.job.id, { maxRows: 10 });
     expect(run.counts).toMatchObject({ invited: 30, pending: 0 });
     const emails = await scalekitEmails(OPEN_ORG, '@resume.test');
-    expect(emails.filter((e) => e.startsWith(`${tag}.`)).sort()).toEqual(Array.from({ length: 30 }, (_, i) => `${tag}.${i}@resume.test`).sort());
+    expect(emails.filter((e) => e.startsWith(`${tag}.`)).sort()).toEqual(
+      Array.from({ length: 30 }, (_, i) => `${tag}.${i}@resume.test`).sort(),
+    );
     const rows = await prisma.bulkInviteRow.findMany({ where: { jobId: preview.job.id } });
     expect(rows.every((r) => r.status === 'INVITED' && r.attempts === 1)).toBe(true);
     expect(await unfinishedBulkJob(olga, OPEN_ORG)).toBeNull();

@@ -23,8 +23,16 @@ function csvWithBadRows(good: number, tag: string): { text: string; badRowNumber
   const lines = ['Email,Role,Name'];
   const badRowNumbers: number[] = [];
   const bad = [
-    'not-an-email,member,', 'missing-at.test,member,', '@no-local.test,admin,', 'two@@ats.test,member,', 'spa ce@x.test,member,',
-    `${tag}-r1@x.test,owner,`, `${tag}-r2@x.test,superuser,`, `${tag}-r3@x.test,guest,`, `${tag}-r4@x.test,root,`, ',admin,No Email',
+    'not-an-email,member,',
+    'missing-at.test,member,',
+    '@no-local.test,admin,',
+    'two@@ats.test,member,',
+    'spa ce@x.test,member,',
+    `${tag}-r1@x.test,owner,`,
+    `${tag}-r2@x.test,superuser,`,
+    `${tag}-r3@x.test,guest,`,
+    `${tag}-r4@x.test,root,`,
+    ',admin,No Email',
   ];
   let badIndex = 0;
   for (let i = 0; i < good; i++) {
@@ -57,12 +65,21 @@ describe('bulk invite', () => {
 
     const before = (await orgUserEmails(OPEN_ORG)).length;
     const run = await runBulkInvite(olga, OPEN_ORG, preview.job.id, { concurrency: 8 });
-    expect(run).toMatchObject({ done: true, stoppedBy: null, attempted: 180, counts: { invited: 180, skipped: 20, failed: 0, pending: 0 } });
+    expect(run).toMatchObject({
+      done: true,
+      stoppedBy: null,
+      attempted: 180,
+      counts: { invited: 180, skipped: 20, failed: 0, pending: 0 },
+    });
     expect(run.job.status).toBe('COMPLETED');
     expect((await orgUserEmails(OPEN_ORG)).length).toBe(before + 180);
-    const admins = await prisma.membership.count({ where: { organizationId: OPEN_ORG, email: { endsWith: '@bulk.test' }, role: 'admin', syncState: 'SYNCED' } });
+    const admins = await prisma.membership.count({
+      where: { organizationId: OPEN_ORG, email: { endsWith: '@bulk.test' }, role: 'admin', syncState: 'SYNCED' },
+    });
     expect(admins).toBe(18);
-    expect(await prisma.auditEvent.count({ where: { organizationId: OPEN_ORG, action: 'bulk_invite.completed', targetId: preview.job.id } })).toBe(1);
+    expect(
+      await prisma.auditEvent.count({ where: { organizationId: OPEN_ORG, action: 'bulk_invite.completed', targetId: preview.job.id } }),
+    ).toBe(1);
 
     const { csv, fileName } = await bulkResultsCsv(olga, OPEN_ORG, preview.job.id);
     expect(fileName).toBe('team-results.csv');
@@ -130,7 +147,9 @@ describe('bulk invite', () => {
     const tag = `k${Date.now().toString(36)}`;
     const emails = Array.from({ length: 150 }, (_, i) => `${tag}.${i}@bulk.test`);
     // One address has a FAILED row from an earlier attempt: the batch claim skips it and the per-row path takes it over.
-    await prisma.membership.create({ data: { organizationId: OPEN_ORG, email: emails[3]!, role: 'member', status: 'PENDING_INVITE', syncState: 'FAILED' } });
+    await prisma.membership.create({
+      data: { organizationId: OPEN_ORG, email: emails[3]!, role: 'member', status: 'PENDING_INVITE', syncState: 'FAILED' },
+    });
     const { job } = await previewBulkInvite(olga, OPEN_ORG, { text: ['email', ...emails].join('\n') });
     // Fail a call well inside the second claim batch: the run stops with claimed, unsent rows.
     // Faults apply in order: 90 calls pass (a zero delay), the 91st is throttled.
@@ -147,8 +166,14 @@ describe('bulk invite', () => {
     const done = await runBulkInvite(olga, OPEN_ORG, job.id, { retryFailed: true });
     expect(done.counts).toMatchObject({ invited: 150, skipped: 0, pending: 0, failed: 0 });
     const invited = (await getBulkJob(olga, OPEN_ORG, job.id)).rows.filter((r) => r.status === 'INVITED').map((r) => r.email);
-    expect(await prisma.membership.count({ where: { organizationId: OPEN_ORG, email: { in: invited }, syncState: 'SYNCED', userId: { not: null } } })).toBe(150);
-    expect(await prisma.auditEvent.count({ where: { organizationId: OPEN_ORG, action: 'invitation.created', targetLabel: { in: invited } } })).toBe(150);
+    expect(
+      await prisma.membership.count({
+        where: { organizationId: OPEN_ORG, email: { in: invited }, syncState: 'SYNCED', userId: { not: null } },
+      }),
+    ).toBe(150);
+    expect(
+      await prisma.auditEvent.count({ where: { organizationId: OPEN_ORG, action: 'invitation.created', targetLabel: { in: invited } } }),
+    ).toBe(150);
     const inScalekit = await orgUserEmails(OPEN_ORG);
     for (const email of invited) expect(inScalekit.filter((e) => e === email)).toHaveLength(1);
   }, 60_000);
@@ -163,16 +188,22 @@ describe('bulk invite', () => {
     expect(fulfilled).toHaveLength(1);
     expect(rejected[0]!.reason).toMatchObject({ code: 'job_busy', status: 409 });
     expect((await getBulkJob(olga, OPEN_ORG, job.id)).counts).toMatchObject({ invited: 12, pending: 0 });
-    expect(await prisma.auditEvent.count({ where: { organizationId: OPEN_ORG, action: 'invitation.created', targetLabel: { in: emails } } })).toBe(12);
+    expect(
+      await prisma.auditEvent.count({ where: { organizationId: OPEN_ORG, action: 'invitation.created', targetLabel: { in: emails } } }),
+    ).toBe(12);
   });
 
   it('flags rows over the seat limit and outside the allowed domains in the preview', async () => {
-    const seats = await previewBulkInvite(tim, TINY_ORG, { text: ['email', ...Array.from({ length: 5 }, () => freshEmail('seat'))].join('\n') });
+    const seats = await previewBulkInvite(tim, TINY_ORG, {
+      text: ['email', ...Array.from({ length: 5 }, () => freshEmail('seat'))].join('\n'),
+    });
     // Tiny Co has 3 seats; its admin holds one.
     expect(seats.rows.map((r) => r.status)).toEqual(['PENDING', 'PENDING', 'SKIPPED', 'SKIPPED', 'SKIPPED']);
     expect(seats.rows[2]!.reason).toMatch(/Over the seat limit/);
 
-    const domains = await previewBulkInvite(gina, 'org_globex', { text: `email\n${freshEmail('x', 'gmail.test')}\n${freshEmail('y', 'globex.test')}\nriley@consultant.test` });
+    const domains = await previewBulkInvite(gina, 'org_globex', {
+      text: `email\n${freshEmail('x', 'gmail.test')}\n${freshEmail('y', 'globex.test')}\nriley@consultant.test`,
+    });
     expect(domains.rows.map((r) => [r.status, r.reason])).toEqual([
       ['SKIPPED', expect.stringMatching(/Domain not allowed/)],
       ['PENDING', null],
@@ -200,9 +231,13 @@ describe('bulk invite', () => {
     expect(run).toMatchObject({ done: true, counts: { invited: 2, skipped: 6, failed: 0, pending: 0 } });
     const rows = new Map((await getBulkJob(admin, orgId, preview.job.id)).rows.map((r) => [r.email, r]));
     expect(keep.map((e) => rows.get(e)!.status)).toEqual(['INVITED', 'INVITED', 'SKIPPED', 'SKIPPED']);
-    for (const e of keep.slice(2)) expect(rows.get(e)!.reason).toBe('Over the seat limit: Policy Co has 2 seats and none left for this row.');
+    for (const e of keep.slice(2))
+      expect(rows.get(e)!.reason).toBe('Over the seat limit: Policy Co has 2 seats and none left for this row.');
     for (const e of drop) {
-      expect(rows.get(e)).toMatchObject({ status: 'SKIPPED', reason: 'Domain not allowed: Policy Co only invites addresses at keep.test (the setting changed after the preview).' });
+      expect(rows.get(e)).toMatchObject({
+        status: 'SKIPPED',
+        reason: 'Domain not allowed: Policy Co only invites addresses at keep.test (the setting changed after the preview).',
+      });
     }
     expect((await orgUserEmails(orgId)).sort()).toEqual(keep.slice(0, 2).sort());
     expect(await prisma.membership.count({ where: { organizationId: orgId } })).toBe(2);
@@ -211,7 +246,10 @@ describe('bulk invite', () => {
   it('refuses unreadable files with a clear error and stores nothing', async () => {
     const jobs = await prisma.bulkInviteJob.count();
     await expect(previewBulkInvite(ada, 'org_acme', { text: 'name\nAda' })).rejects.toMatchObject({ code: 'csv_invalid', status: 400 });
-    await expect(previewBulkInvite(ada, 'org_acme', { text: 'email\na@x.test', byteLength: 2_000_000 })).rejects.toMatchObject({ code: 'csv_too_large', status: 413 });
+    await expect(previewBulkInvite(ada, 'org_acme', { text: 'email\na@x.test', byteLength: 2_000_000 })).rejects.toMatchObject({
+      code: 'csv_too_large',
+      status: 413,
+    });
     expect(await prisma.bulkInviteJob.count()).toBe(jobs);
   });
 

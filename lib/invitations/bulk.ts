@@ -106,13 +106,21 @@ export async function previewBulkInvite(actor: Actor, organizationId: string, up
 
   const emails = parsed.rows.filter((r) => r.invite).map((r) => r.invite!.email);
   const existing = new Map(
-    (await db.membership.findMany({ where: { organizationId, email: { in: emails } }, select: { email: true, status: true, expiresAt: true, syncState: true } })).map((m) => [m.email, m]),
+    (
+      await db.membership.findMany({
+        where: { organizationId, email: { in: emails } },
+        select: { email: true, status: true, expiresAt: true, syncState: true },
+      })
+    ).map((m) => [m.email, m]),
   );
   let seatsLeft = Number.POSITIVE_INFINITY;
   if (org.maxAllowedUsers !== null) {
     // Scalekit counts ACTIVE members and live invitations; expired invitations hold no seat.
     const used = await db.membership.count({
-      where: { organizationId, OR: [{ status: 'ACTIVE' }, { status: 'PENDING_INVITE', OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }] },
+      where: {
+        organizationId,
+        OR: [{ status: 'ACTIVE' }, { status: 'PENDING_INVITE', OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }],
+      },
     });
     seatsLeft = Math.max(0, org.maxAllowedUsers - used);
   }
@@ -134,7 +142,14 @@ export async function previewBulkInvite(actor: Actor, organizationId: string, up
         if (!current) seatsLeft--;
       }
     }
-    return { rowNumber: row.rowNumber, email: (row.invite?.email ?? row.email).slice(0, 320), name: row.name?.slice(0, 200) ?? null, role: row.role.slice(0, 40), status, reason };
+    return {
+      rowNumber: row.rowNumber,
+      email: (row.invite?.email ?? row.email).slice(0, 320),
+      name: row.name?.slice(0, 200) ?? null,
+      role: row.role.slice(0, 40),
+      status,
+      reason,
+    };
   });
 
   const job = await db.bulkInviteJob.create({
@@ -151,7 +166,8 @@ export async function previewBulkInvite(actor: Actor, organizationId: string, up
 }
 
 async function loadJob(organizationId: string, jobId: string): Promise<BulkInviteJob> {
-  const job = typeof jobId === 'string' && jobId.length <= 64 ? await db.bulkInviteJob.findFirst({ where: { id: jobId, organizationId } }) : null;
+  const job =
+    typeof jobId === 'string' && jobId.length <= 64 ? await db.bulkInviteJob.findFirst({ where: { id: jobId, organizationId } }) : null;
   if (!job) throw new AppError('job_not_found', 'That bulk invitation does not exist in this organization.');
   return job;
 }
@@ -173,7 +189,12 @@ export async function unfinishedBulkJob(actor: Actor, organizationId: string): P
   assertCan(actor, organizationId, 'members:invite');
   if (actor.kind !== 'user') return null;
   const job = await db.bulkInviteJob.findFirst({
-    where: { organizationId, createdByUserId: actor.userId, status: { in: ['PREVIEWED', 'RUNNING', 'PARTIAL'] }, rows: { some: { status: 'PENDING' } } },
+    where: {
+      organizationId,
+      createdByUserId: actor.userId,
+      status: { in: ['PREVIEWED', 'RUNNING', 'PARTIAL'] },
+      rows: { some: { status: 'PENDING' } },
+    },
     orderBy: { createdAt: 'desc' },
   });
   return job ? { job, counts: await countsFor(job.id) } : null;
@@ -193,9 +214,13 @@ export async function discardBulkJob(actor: Actor, organizationId: string, jobId
     where: { id: job.id, OR: [{ status: { not: 'RUNNING' } }, { updatedAt: { lt: new Date(Date.now() - RUN_LEASE_MS) } }] },
     data: { status: 'RUNNING' },
   });
-  if (locked !== 1) throw new AppError('job_busy', 'This file is being sent right now, in another tab or by another admin. Wait for it to finish.');
+  if (locked !== 1)
+    throw new AppError('job_busy', 'This file is being sent right now, in another tab or by another admin. Wait for it to finish.');
   try {
-    await db.bulkInviteRow.updateMany({ where: { jobId: job.id, status: 'PENDING' }, data: { status: 'SKIPPED', reason: DISCARDED_REASON } });
+    await db.bulkInviteRow.updateMany({
+      where: { jobId: job.id, status: 'PENDING' },
+      data: { status: 'SKIPPED', reason: DISCARDED_REASON },
+    });
   } finally {
     const counts = await countsFor(job.id);
     await db.bulkInviteJob.update({ where: { id: job.id }, data: { status: counts.failed || counts.pending ? 'PARTIAL' : 'COMPLETED' } });
@@ -222,7 +247,12 @@ const FLUSH_EVERY = 25;
 /** Rows claimed per statement; the lanes work through one batch of claims at a time. */
 const CLAIM_BATCH = 64;
 
-export async function runBulkInvite(actor: Actor, organizationId: string, jobId: string, options: BulkRunOptions = {}): Promise<BulkRunResult> {
+export async function runBulkInvite(
+  actor: Actor,
+  organizationId: string,
+  jobId: string,
+  options: BulkRunOptions = {},
+): Promise<BulkRunResult> {
   assertCan(actor, organizationId, 'members:invite');
   const job = await loadJob(organizationId, jobId);
   const org = await loadOrganization(organizationId);
@@ -233,7 +263,8 @@ export async function runBulkInvite(actor: Actor, organizationId: string, jobId:
     where: { id: job.id, OR: [{ status: { not: 'RUNNING' } }, { updatedAt: { lt: new Date(Date.now() - RUN_LEASE_MS) } }] },
     data: { status: 'RUNNING' },
   });
-  if (locked !== 1) throw new AppError('job_busy', 'This file is being sent right now, in another tab or by another admin. Wait for it to finish.');
+  if (locked !== 1)
+    throw new AppError('job_busy', 'This file is being sent right now, in another tab or by another admin. Wait for it to finish.');
 
   let stoppedBy: BulkRunResult['stoppedBy'] = null;
   let limitedBy: BulkRunResult['stoppedBy'] = null;
@@ -254,16 +285,26 @@ export async function runBulkInvite(actor: Actor, organizationId: string, jobId:
     sentBuffer = [];
     const ids = (outcome: SentInvite['outcome']) => batch.filter((b) => b.sent.outcome === outcome).map((b) => b.row.id);
     try {
-      await finishInvites(actor, org, batch.map((b) => b.sent), { source: 'bulk', bulkJobId: job.id }, async (tx) => {
-        const results = [
-          { id: ids('invited'), status: 'INVITED' as const, reason: null },
-          { id: ids('already_invited'), status: 'SKIPPED' as const, reason: 'Already invited.' },
-          { id: ids('already_member'), status: 'SKIPPED' as const, reason: 'Already a member.' },
-        ];
-        for (const r of results) {
-          if (r.id.length) await tx.bulkInviteRow.updateMany({ where: { id: { in: r.id } }, data: { status: r.status, reason: r.reason, attempts: { increment: 1 } } });
-        }
-      });
+      await finishInvites(
+        actor,
+        org,
+        batch.map((b) => b.sent),
+        { source: 'bulk', bulkJobId: job.id },
+        async (tx) => {
+          const results = [
+            { id: ids('invited'), status: 'INVITED' as const, reason: null },
+            { id: ids('already_invited'), status: 'SKIPPED' as const, reason: 'Already invited.' },
+            { id: ids('already_member'), status: 'SKIPPED' as const, reason: 'Already a member.' },
+          ];
+          for (const r of results) {
+            if (r.id.length)
+              await tx.bulkInviteRow.updateMany({
+                where: { id: { in: r.id } },
+                data: { status: r.status, reason: r.reason, attempts: { increment: 1 } },
+              });
+          }
+        },
+      );
     } catch (error) {
       // Scalekit has these invitations but the mirror could not record them: FAILED says "retry",
       // and a retry adopts what Scalekit holds instead of sending again.
@@ -271,7 +312,11 @@ export async function runBulkInvite(actor: Actor, organizationId: string, jobId:
       await db.bulkInviteRow
         .updateMany({
           where: { id: { in: batch.map((b) => b.row.id) } },
-          data: { status: 'FAILED', reason: 'Sent, but saving the result failed; retry this row (it will not be sent twice).', attempts: { increment: 1 } },
+          data: {
+            status: 'FAILED',
+            reason: 'Sent, but saving the result failed; retry this row (it will not be sent twice).',
+            attempts: { increment: 1 },
+          },
         })
         .catch(() => {});
     }
@@ -291,7 +336,10 @@ export async function runBulkInvite(actor: Actor, organizationId: string, jobId:
     const outside = queue.filter((row) => !domainAllowed(row.email, org.allowedEmailDomains));
     if (outside.length) {
       const reason = `Domain not allowed: ${org.name} only invites addresses at ${org.allowedEmailDomains.join(', ')} (the setting changed after the preview).`;
-      await db.bulkInviteRow.updateMany({ where: { id: { in: outside.map((r) => r.id) } }, data: { status: 'SKIPPED', reason, attempts: { increment: 1 } } });
+      await db.bulkInviteRow.updateMany({
+        where: { id: { in: outside.map((r) => r.id) } },
+        data: { status: 'SKIPPED', reason, attempts: { increment: 1 } },
+      });
       attempted += outside.length;
       const skipped = new Set(outside.map((r) => r.id));
       queue = queue.filter((row) => !skipped.has(row.id));
@@ -310,7 +358,8 @@ export async function runBulkInvite(actor: Actor, organizationId: string, jobId:
 
     const failRow = async (row: BulkInviteRow, error: unknown) => {
       // The organization filled up while this row waited (its own seat check, or Scalekit's): a rule, not a failure to retry.
-      if (error instanceof AppError && error.code === 'seat_limit_reached') return finish(row, 'SKIPPED', overSeatLimitReason(org.name, org.maxAllowedUsers));
+      if (error instanceof AppError && error.code === 'seat_limit_reached')
+        return finish(row, 'SKIPPED', overSeatLimitReason(org.name, org.maxAllowedUsers));
       if (stopsTheRun(error)) stoppedBy ??= { code: (error as ScalekitCallError).code, message: (error as ScalekitCallError).message };
       const known = error instanceof AppError;
       if (!known) log.error({ organizationId, jobId, row: row.rowNumber, error: errorForLog(error) }, 'bulk invite row failed');
@@ -355,10 +404,17 @@ export async function runBulkInvite(actor: Actor, organizationId: string, jobId:
           await failRow(row, error);
         }
       }
-      const { claims, overSeatLimit, limit } = await claimMany(actor, org.id, inputs.map((i) => i.input));
+      const { claims, overSeatLimit, limit } = await claimMany(
+        actor,
+        org.id,
+        inputs.map((i) => i.input),
+      );
       if (overSeatLimit.size) {
         const over = inputs.filter((i) => overSeatLimit.has(i.input.email)).map((i) => i.row.id);
-        await db.bulkInviteRow.updateMany({ where: { id: { in: over } }, data: { status: 'SKIPPED', reason: overSeatLimitReason(org.name, limit), attempts: { increment: 1 } } });
+        await db.bulkInviteRow.updateMany({
+          where: { id: { in: over } },
+          data: { status: 'SKIPPED', reason: overSeatLimitReason(org.name, limit), attempts: { increment: 1 } },
+        });
         attempted += over.length;
       }
       const toSend = inputs.filter((i) => !overSeatLimit.has(i.input.email));
@@ -394,7 +450,13 @@ export async function runBulkInvite(actor: Actor, organizationId: string, jobId:
     const saved = await tx.bulkInviteJob.update({ where: { id: job.id }, data: { status } });
     if (done && attempted > 0) {
       await recordAudit(
-        { actor, organizationId, action: 'bulk_invite.completed', target: { type: 'bulk_invite', id: job.id, label: job.fileName }, metadata: { ...counts } },
+        {
+          actor,
+          organizationId,
+          action: 'bulk_invite.completed',
+          target: { type: 'bulk_invite', id: job.id, label: job.fileName },
+          metadata: { ...counts },
+        },
         tx,
       );
     }

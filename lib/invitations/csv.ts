@@ -32,11 +32,26 @@ export type CsvParseResult =
 type Column = 'email' | 'role' | 'name' | 'first' | 'last';
 
 const HEADER_ALIASES: Record<string, Column> = {
-  email: 'email', emailaddress: 'email', mail: 'email', workemail: 'email', useremail: 'email',
-  role: 'role', roles: 'role', memberrole: 'role', accesslevel: 'role',
-  name: 'name', fullname: 'name', displayname: 'name', username: 'name',
-  firstname: 'first', givenname: 'first', first: 'first',
-  lastname: 'last', surname: 'last', familyname: 'last', last: 'last',
+  email: 'email',
+  emailaddress: 'email',
+  mail: 'email',
+  workemail: 'email',
+  useremail: 'email',
+  role: 'role',
+  roles: 'role',
+  memberrole: 'role',
+  accesslevel: 'role',
+  name: 'name',
+  fullname: 'name',
+  displayname: 'name',
+  username: 'name',
+  firstname: 'first',
+  givenname: 'first',
+  first: 'first',
+  lastname: 'last',
+  surname: 'last',
+  familyname: 'last',
+  last: 'last',
 };
 
 function headerKey(cell: string): Column | undefined {
@@ -62,7 +77,11 @@ export function parseInviteCsv(text: string, byteLength: number = Buffer.byteLen
   }
   const body = text.replace(/^\uFEFF/, '');
   if (body.includes('\u0000')) {
-    return { ok: false, code: 'csv_invalid', message: 'That file is not a text CSV (it contains binary data). Export it from your spreadsheet as CSV.' };
+    return {
+      ok: false,
+      code: 'csv_invalid',
+      message: 'That file is not a text CSV (it contains binary data). Export it from your spreadsheet as CSV.',
+    };
   }
   if (body.trim() === '') return { ok: false, code: 'csv_invalid', message: 'The file is empty. Add one email address per row.' };
 
@@ -76,7 +95,11 @@ export function parseInviteCsv(text: string, byteLength: number = Buffer.byteLen
   let columns: Array<Column | undefined>;
   if (hasHeader) {
     if (!headerColumns.includes('email')) {
-      return { ok: false, code: 'csv_invalid', message: `No email column found. The header row needs a column named "email" (found: ${first.filter(Boolean).slice(0, 6).join(', ') || 'nothing'}).` };
+      return {
+        ok: false,
+        code: 'csv_invalid',
+        message: `No email column found. The header row needs a column named "email" (found: ${first.filter(Boolean).slice(0, 6).join(', ') || 'nothing'}).`,
+      };
     }
     columns = headerColumns;
   } else {
@@ -87,7 +110,11 @@ export function parseInviteCsv(text: string, byteLength: number = Buffer.byteLen
   const dataRecords = hasHeader ? records.slice(1) : records;
   if (dataRecords.length === 0) return { ok: false, code: 'csv_invalid', message: 'The file has a header but no rows under it.' };
   if (dataRecords.length > CSV_MAX_ROWS) {
-    return { ok: false, code: 'csv_too_many_rows', message: `The file has ${dataRecords.length.toLocaleString('en-US')} rows; the limit is ${CSV_MAX_ROWS.toLocaleString('en-US')}. Split it into smaller files.` };
+    return {
+      ok: false,
+      code: 'csv_too_many_rows',
+      message: `The file has ${dataRecords.length.toLocaleString('en-US')} rows; the limit is ${CSV_MAX_ROWS.toLocaleString('en-US')}. Split it into smaller files.`,
+    };
   }
 
   // Papaparse reports broken quoting per record index; keep the first message for each.

@@ -47,7 +47,10 @@ describe('the inviter is recorded, shown and sent to Scalekit', () => {
     expect(run.counts.invited).toBe(2);
 
     for (const email of emails) {
-      expect(await prisma.membership.findFirstOrThrow({ where: { organizationId: 'org_acme', email } })).toMatchObject({ invitedByUserId: 'usr_ada', inviterEmail: 'ada@acme.test' });
+      expect(await prisma.membership.findFirstOrThrow({ where: { organizationId: 'org_acme', email } })).toMatchObject({
+        invitedByUserId: 'usr_ada',
+        inviterEmail: 'ada@acme.test',
+      });
       expect(await scalekitInviter(email)).toBe('ada@acme.test');
       const [mail] = await emailsTo(bed.emulator, email);
       expect(mail!.text).toMatch(/^ada@acme\.test invited you to join Acme/);
@@ -60,11 +63,18 @@ describe('the inviter is recorded, shown and sent to Scalekit', () => {
     const { secret } = await createApiKey(ada, 'org_acme', 'HR sync');
     const email = freshEmail('api-key', 'acme.test');
     const res = await POST(
-      new Request(`${APP}/api/invitations`, { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, body: JSON.stringify({ email, role: 'member' }) }),
+      new Request(`${APP}/api/invitations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ email, role: 'member' }),
+      }),
     );
     expect(res.status).toBe(201);
     expect(((await res.json()) as { invitation: { inviterEmail: string } }).invitation.inviterEmail).toBe('API key “HR sync”');
-    expect(await prisma.membership.findFirstOrThrow({ where: { organizationId: 'org_acme', email } })).toMatchObject({ invitedByUserId: null, inviterEmail: 'API key “HR sync”' });
+    expect(await prisma.membership.findFirstOrThrow({ where: { organizationId: 'org_acme', email } })).toMatchObject({
+      invitedByUserId: null,
+      inviterEmail: 'API key “HR sync”',
+    });
     // A key has no email address for Scalekit to put in the invitation, so none is sent.
     expect(await scalekitInviter(email)).toBeNull();
     await settle();
@@ -73,8 +83,19 @@ describe('the inviter is recorded, shown and sent to Scalekit', () => {
 
   it('inviter_apiSession: an invitation sent through the API with a session names that admin everywhere', async () => {
     const hour = 3_600_000;
-    const session = await createSession({ userId: 'usr_ada', organizationId: 'org_acme', refreshToken: 'rt_test_only', accessTokenExpiresAt: new Date(Date.now() + hour), expiresAt: new Date(Date.now() + 24 * hour) });
-    const cookie = await signAppSessionCookie({ sessionId: session.id, userId: 'usr_ada', organizationId: 'org_acme', expiresAt: session.expiresAt });
+    const session = await createSession({
+      userId: 'usr_ada',
+      organizationId: 'org_acme',
+      refreshToken: 'rt_test_only',
+      accessTokenExpiresAt: new Date(Date.now() + hour),
+      expiresAt: new Date(Date.now() + 24 * hour),
+    });
+    const cookie = await signAppSessionCookie({
+      sessionId: session.id,
+      userId: 'usr_ada',
+      organizationId: 'org_acme',
+      expiresAt: session.expiresAt,
+    });
     const email = freshEmail('api-session', 'acme.test');
     const res = await POST(
       new Request(`${APP}/api/invitations`, {

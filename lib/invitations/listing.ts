@@ -24,8 +24,10 @@ export async function listInvitations(actor: Actor, organizationId: string, opti
   const now = new Date();
   const where: Prisma.MembershipWhereInput = { organizationId };
   if (options.status === 'FAILED') where.syncState = { in: ['FAILED', 'SENDING'] };
-  else if (options.status === 'INVITE_EXPIRED') where.OR = [{ status: 'INVITE_EXPIRED' }, { status: 'PENDING_INVITE', expiresAt: { lte: now } }];
-  else if (options.status === 'PENDING_INVITE') where.AND = [{ status: 'PENDING_INVITE' }, { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }];
+  else if (options.status === 'INVITE_EXPIRED')
+    where.OR = [{ status: 'INVITE_EXPIRED' }, { status: 'PENDING_INVITE', expiresAt: { lte: now } }];
+  else if (options.status === 'PENDING_INVITE')
+    where.AND = [{ status: 'PENDING_INVITE' }, { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }];
   else where.OR = [{ status: { in: ['PENDING_INVITE', 'INVITE_EXPIRED'] } }, { syncState: { not: 'SYNCED' } }];
   const cursor = options.cursor ? decodeCursor(options.cursor) : null;
   if (options.cursor && !cursor) throw new AppError('validation_failed', 'The cursor is not valid.', { field: 'cursor' });

@@ -30,7 +30,10 @@ async function sentAgo(membershipId: string, seconds: number): Promise<void> {
 }
 
 async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(AppError);
   return error as AppError;
 }
@@ -123,7 +126,10 @@ describe('resends are charged to the invitation budgets', () => {
     expect((await prisma.membership.findUniqueOrThrow({ where: { id: first.membership.id } })).resentCount).toBe(1);
 
     // The budget refusal did not use up the invitation's cooldown: once the window resets, it goes.
-    await prisma.rateLimitBucket.updateMany({ where: { key: `invite:actor:user:${admin.kind === 'user' ? admin.userId : ''}` }, data: { resetAt: new Date(Date.now() - 1000) } });
+    await prisma.rateLimitBucket.updateMany({
+      where: { key: `invite:actor:user:${admin.kind === 'user' ? admin.userId : ''}` },
+      data: { resetAt: new Date(Date.now() - 1000) },
+    });
     expect((await resendInvitation(admin, OPEN_ORG, first.membership.id)).resentCount).toBe(2);
     expect(await emailsTo(bed.emulator, a)).toHaveLength(3);
   });
@@ -143,9 +149,15 @@ describe('POST /api/invitations/:id/resend', () => {
     const email = freshEmail('api');
     const { membership } = await inviteMember(freshAdmin(), OPEN_ORG, { email });
     const call = () =>
-      RESEND(new Request(`http://localhost:3000/api/invitations/${membership.id}/resend`, { method: 'POST', headers: { authorization: `Bearer ${secret}` } }), {
-        params: Promise.resolve({ id: membership.id }),
-      });
+      RESEND(
+        new Request(`http://localhost:3000/api/invitations/${membership.id}/resend`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${secret}` },
+        }),
+        {
+          params: Promise.resolve({ id: membership.id }),
+        },
+      );
 
     await sentAgo(membership.id, 90);
     expect((await call()).status).toBe(200);
@@ -168,9 +180,15 @@ describe('POST /api/invitations/:id/resend', () => {
     for (const row of rows) await sentAgo(row.id, 120);
     const statuses: number[] = [];
     for (const row of rows) {
-      const res = await RESEND(new Request(`http://localhost:3000/api/invitations/${row.id}/resend`, { method: 'POST', headers: { authorization: `Bearer ${secret}` } }), {
-        params: Promise.resolve({ id: row.id }),
-      });
+      const res = await RESEND(
+        new Request(`http://localhost:3000/api/invitations/${row.id}/resend`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${secret}` },
+        }),
+        {
+          params: Promise.resolve({ id: row.id }),
+        },
+      );
       statuses.push(res.status);
     }
     expect(statuses).toEqual([200, 200, 200, 200, 429]);

@@ -17,8 +17,17 @@ async function deliverMembershipCreated(userId: string, email: string, occurredA
     environment_id: 'env_emulator',
     occurred_at: occurredAt.toISOString(),
     data: {
-      organization_id: 'org_acme', user_id: userId, email,
-      membership: { status: 'PENDING_INVITE', roles: ['member'], inviter_email: 'ada@acme.test', created_at: occurredAt.toISOString(), accepted_at: null, expires_at: null },
+      organization_id: 'org_acme',
+      user_id: userId,
+      email,
+      membership: {
+        status: 'PENDING_INVITE',
+        roles: ['member'],
+        inviter_email: 'ada@acme.test',
+        created_at: occurredAt.toISOString(),
+        accepted_at: null,
+        expires_at: null,
+      },
     },
   };
   const body = JSON.stringify(payload);
@@ -27,7 +36,9 @@ async function deliverMembershipCreated(userId: string, email: string, occurredA
     new Request('http://localhost/api/webhooks/scalekit', {
       method: 'POST',
       headers: {
-        'content-type': 'application/json', 'webhook-id': payload.id, 'webhook-timestamp': String(timestamp),
+        'content-type': 'application/json',
+        'webhook-id': payload.id,
+        'webhook-timestamp': String(timestamp),
         'webhook-signature': signWebhook(getEnv().SCALEKIT_WEBHOOK_SECRET, payload.id, timestamp, body),
       },
       body,
@@ -44,7 +55,9 @@ describe('revokeInvitation and late webhooks', () => {
     await new Promise((r) => setTimeout(r, 20));
     await revokeInvitation(stack.acmeAdmin, 'org_acme', invited.membership.id);
 
-    expect((await deliverMembershipCreated(invited.membership.userId!, 'late-revoke@acme.test', stampedBeforeRevoke)).outcome).toBe('stale');
+    expect((await deliverMembershipCreated(invited.membership.userId!, 'late-revoke@acme.test', stampedBeforeRevoke)).outcome).toBe(
+      'stale',
+    );
     expect(await prisma.membership.findFirst({ where: { organizationId: 'org_acme', email: 'late-revoke@acme.test' } })).toBeNull();
   });
 });

@@ -78,7 +78,13 @@ export function membershipIn(user: ScalekitUserLike, organizationId: string): Mi
 }
 
 /** The mirror's User columns from a Scalekit user. */
-export function userFields(user: ScalekitUserLike): { email: string; firstName: string | null; lastName: string | null; name: string | null; externalId: string | null } {
+export function userFields(user: ScalekitUserLike): {
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+  name: string | null;
+  externalId: string | null;
+} {
   const firstName = user.userProfile?.firstName || null;
   const lastName = user.userProfile?.lastName || null;
   return {

@@ -6,7 +6,9 @@ import { validateInvite } from './service';
 
 describe('parseInviteInput', () => {
   it('normalizes a valid invitation', () => {
-    expect(parseInviteInput({ email: '  Ada@Example.COM ', role: 'admin', name: ' Ada  ', externalId: 'hr-1', metadata: { team: 'ops' } })).toEqual({
+    expect(
+      parseInviteInput({ email: '  Ada@Example.COM ', role: 'admin', name: ' Ada  ', externalId: 'hr-1', metadata: { team: 'ops' } }),
+    ).toEqual({
       ok: true,
       value: { email: 'ada@example.com', role: 'admin', name: 'Ada', externalId: 'hr-1', metadata: { team: 'ops' } },
     });
@@ -15,9 +17,17 @@ describe('parseInviteInput', () => {
 
   it('names the field at fault', () => {
     expect(parseInviteInput({ email: 'nope' })).toMatchObject({ ok: false, fields: { email: expect.stringMatching(/valid email/) } });
-    expect(parseInviteInput({ email: 'a@b.test', role: 'root' })).toMatchObject({ ok: false, fields: { role: 'Role must be one of: admin, member.' } });
-    expect(parseInviteInput({ email: 'a@b.test', externalId: 'has space' })).toMatchObject({ ok: false, fields: { externalId: expect.any(String) } });
-    expect(parseInviteInput({ email: 'a@b.test', metadata: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v'])) })).toMatchObject({ ok: false, fields: { metadata: expect.stringMatching(/at most 20/) } });
+    expect(parseInviteInput({ email: 'a@b.test', role: 'root' })).toMatchObject({
+      ok: false,
+      fields: { role: 'Role must be one of: admin, member.' },
+    });
+    expect(parseInviteInput({ email: 'a@b.test', externalId: 'has space' })).toMatchObject({
+      ok: false,
+      fields: { externalId: expect.any(String) },
+    });
+    expect(
+      parseInviteInput({ email: 'a@b.test', metadata: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v'])) }),
+    ).toMatchObject({ ok: false, fields: { metadata: expect.stringMatching(/at most 20/) } });
     expect(parseInviteInput({ email: 'a@b.test', admin: true })).toMatchObject({ ok: false, message: 'Unknown field: admin.' });
   });
 
@@ -35,13 +45,16 @@ describe('parseInviteInput', () => {
 describe('invite input properties', () => {
   it('any JSON value either parses or yields a clear per-field error, never a throw (≥ 300 inputs)', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.anything(), fc.record({ email: fc.anything(), role: fc.anything(), name: fc.anything() }, { requiredKeys: [] })), (input) => {
-        const result = parseInviteInput(input);
-        if (!result.ok) {
-          expect(result.message).toEqual(expect.any(String));
-          expect(Object.keys(result.fields).length).toBeGreaterThan(0);
-        }
-      }),
+      fc.property(
+        fc.oneof(fc.anything(), fc.record({ email: fc.anything(), role: fc.anything(), name: fc.anything() }, { requiredKeys: [] })),
+        (input) => {
+          const result = parseInviteInput(input);
+          if (!result.ok) {
+            expect(result.message).toEqual(expect.any(String));
+            expect(Object.keys(result.fields).length).toBeGreaterThan(0);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -55,16 +68,22 @@ describe('invite input properties', () => {
     );
     const badRole = fc.string({ maxLength: 12 }).filter((s) => s !== 'admin' && s !== 'member');
     fc.assert(
-      fc.property(fc.oneof(badEmail.map((email) => ({ input: { email }, field: 'email' })), badRole.map((role) => ({ input: { email: 'ok@x.test', role }, field: 'role' }))), ({ input, field }) => {
-        let thrown: unknown;
-        try {
-          validateInvite(input);
-        } catch (error) {
-          thrown = error;
-        }
-        expect(thrown).toBeInstanceOf(AppError);
-        expect(thrown).toMatchObject({ status: 400, field });
-      }),
+      fc.property(
+        fc.oneof(
+          badEmail.map((email) => ({ input: { email }, field: 'email' })),
+          badRole.map((role) => ({ input: { email: 'ok@x.test', role }, field: 'role' })),
+        ),
+        ({ input, field }) => {
+          let thrown: unknown;
+          try {
+            validateInvite(input);
+          } catch (error) {
+            thrown = error;
+          }
+          expect(thrown).toBeInstanceOf(AppError);
+          expect(thrown).toMatchObject({ status: 400, field });
+        },
+      ),
       { numRuns: 250 },
     );
   });

@@ -58,7 +58,12 @@ export const inviteInputSchema = z.strictObject(
     externalId: externalIdSchema.optional(),
     metadata: metadataSchema.optional(),
   },
-  { error: (issue) => (issue.code === 'unrecognized_keys' ? `Unknown field: ${issue.keys.join(', ')}.` : 'Send an object with email, role, name, externalId, metadata.') },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `Unknown field: ${issue.keys.join(', ')}.`
+        : 'Send an object with email, role, name, externalId, metadata.',
+  },
 );
 
 export type InviteInput = z.output<typeof inviteInputSchema>;
@@ -73,7 +78,6 @@ export const inviteBatchSchema = z.strictObject({
     .min(1, 'invitations must not be empty.')
     .max(API_BATCH_MAX, `At most ${API_BATCH_MAX} invitations per request; use the bulk CSV page for more.`),
 });
-
 
 export type ParsedInvite = { ok: true; value: InviteInput } | { ok: false; message: string; fields: Record<string, string> };
 

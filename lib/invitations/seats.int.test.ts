@@ -59,7 +59,7 @@ describe('seat limit under concurrency', () => {
     await prisma.organization.update({ where: { id: OPEN_ORG }, data: { maxAllowedUsers: null } });
     const bulkEmails = Array.from({ length: 15 }, () => freshEmail('bulk-seat'));
     const { job } = await previewBulkInvite(olga, OPEN_ORG, { text: ['email', ...bulkEmails].join('\n') });
-    expect((await prisma.bulkInviteRow.count({ where: { jobId: job.id, status: 'PENDING' } }))).toBe(15);
+    expect(await prisma.bulkInviteRow.count({ where: { jobId: job.id, status: 'PENDING' } })).toBe(15);
 
     const limit = await leaveFreeSeats(8);
     const singles = Array.from({ length: 15 }, () => freshEmail('single-seat'));

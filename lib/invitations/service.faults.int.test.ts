@@ -28,7 +28,11 @@ describe('inviteMember when Scalekit fails', () => {
   it('UNAVAILABLE beyond the SDK’s retries: a clear 503, no row left, and a retry invites once', async () => {
     const email = freshEmail('down');
     await bed.fault({ target: 'CreateUserAndMembership', grpcCode: 'UNAVAILABLE', count: 4 });
-    await expect(inviteMember(olga, OPEN_ORG, { email })).rejects.toMatchObject({ status: 503, code: 'scalekit_unavailable', retryable: true });
+    await expect(inviteMember(olga, OPEN_ORG, { email })).rejects.toMatchObject({
+      status: 503,
+      code: 'scalekit_unavailable',
+      retryable: true,
+    });
     expect(await rows(email)).toHaveLength(0);
     expect((await inviteMember(olga, OPEN_ORG, { email })).outcome).toBe('invited');
     expect(await scalekitMembersWithEmail(bed.scalekit, OPEN_ORG, email)).toHaveLength(1);
@@ -37,7 +41,11 @@ describe('inviteMember when Scalekit fails', () => {
   it('a delay beyond the timeout: a 504, the row marked FAILED, and a retry invites once', async () => {
     const email = freshEmail('slow');
     await bed.fault({ target: 'CreateUserAndMembership', delayMs: 900 });
-    await expect(inviteMember(olga, OPEN_ORG, { email, role: 'admin' })).rejects.toMatchObject({ status: 504, code: 'scalekit_timeout', retryable: true });
+    await expect(inviteMember(olga, OPEN_ORG, { email, role: 'admin' })).rejects.toMatchObject({
+      status: 504,
+      code: 'scalekit_timeout',
+      retryable: true,
+    });
     const [failed] = await rows(email);
     expect(failed).toMatchObject({ syncState: 'FAILED', userId: null });
     expect(failed!.syncError).toMatch(/did not answer in time/);
@@ -66,7 +74,9 @@ describe('inviteMember when Scalekit fails', () => {
     expect(inScalekit[0]!.memberships.find((m) => m.organizationId === OPEN_ORG)!.roles.map((r) => r.name)).toEqual(['admin']);
     expect(await emailsTo(bed.emulator, email)).toHaveLength(1);
     expect(await rows(email)).toHaveLength(1);
-    expect(await prisma.auditEvent.count({ where: { organizationId: OPEN_ORG, action: 'invitation.created', targetLabel: email } })).toBe(1);
+    expect(await prisma.auditEvent.count({ where: { organizationId: OPEN_ORG, action: 'invitation.created', targetLabel: email } })).toBe(
+      1,
+    );
   });
 
   it('a failure while setting the role leaves a truthful FAILED row that a retry completes', async () => {

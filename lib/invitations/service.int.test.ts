@@ -18,7 +18,14 @@ describe('inviteMember', () => {
     const result = await inviteMember(ada, 'org_acme', { email: `  ${email.toUpperCase()} `, role: 'member', name: 'Nora Newcomer' });
 
     expect(result.outcome).toBe('invited');
-    expect(result.membership).toMatchObject({ email, status: 'PENDING_INVITE', syncState: 'SYNCED', role: 'member', name: 'Nora Newcomer', inviterEmail: 'ada@acme.test' });
+    expect(result.membership).toMatchObject({
+      email,
+      status: 'PENDING_INVITE',
+      syncState: 'SYNCED',
+      role: 'member',
+      name: 'Nora Newcomer',
+      inviterEmail: 'ada@acme.test',
+    });
     expect(result.membership.userId).toMatch(/^usr_/);
     expect(result.membership.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 14 * 86_400_000);
 
@@ -31,7 +38,13 @@ describe('inviteMember', () => {
 
     const audit = await prisma.auditEvent.findMany({ where: { organizationId: 'org_acme', targetId: result.membership.id } });
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ action: 'invitation.created', actorType: 'user', actorId: 'usr_ada', targetLabel: email, ip: '203.0.113.7' });
+    expect(audit[0]).toMatchObject({
+      action: 'invitation.created',
+      actorType: 'user',
+      actorId: 'usr_ada',
+      targetLabel: email,
+      ip: '203.0.113.7',
+    });
   });
 
   it('sets a non-default role in Scalekit after creating the membership', async () => {
@@ -56,7 +69,11 @@ describe('inviteMember', () => {
     const externalId = `dup-${Date.now()}`;
     await inviteMember(ada, 'org_acme', { email: freshEmail(), externalId });
     const email = freshEmail();
-    await expect(inviteMember(ada, 'org_acme', { email, externalId })).rejects.toMatchObject({ code: 'external_id_taken', status: 409, field: 'externalId' });
+    await expect(inviteMember(ada, 'org_acme', { email, externalId })).rejects.toMatchObject({
+      code: 'external_id_taken',
+      status: 409,
+      field: 'externalId',
+    });
     expect(await mirrorRows('org_acme', email)).toHaveLength(0);
     expect(await scalekitMembersWithEmail(bed.scalekit, 'org_acme', email)).toHaveLength(0);
   });
@@ -97,7 +114,9 @@ describe('inviteMember', () => {
     expect(await mirrorRows(OPEN_ORG, email)).toHaveLength(1);
     expect(await scalekitMembersWithEmail(bed.scalekit, OPEN_ORG, email)).toHaveLength(1);
     expect(await emailsTo(bed.emulator, email)).toHaveLength(1);
-    expect(await prisma.auditEvent.count({ where: { organizationId: OPEN_ORG, action: 'invitation.created', targetLabel: email } })).toBe(1);
+    expect(await prisma.auditEvent.count({ where: { organizationId: OPEN_ORG, action: 'invitation.created', targetLabel: email } })).toBe(
+      1,
+    );
   });
 
   it.each([
@@ -126,7 +145,11 @@ describe('inviteMember', () => {
 
   it('refuses addresses outside the organization’s allowed domains', async () => {
     const email = freshEmail('outsider', 'gmail.test');
-    await expect(inviteMember(gina, 'org_globex', { email })).rejects.toMatchObject({ code: 'domain_not_allowed', status: 422, field: 'email' });
+    await expect(inviteMember(gina, 'org_globex', { email })).rejects.toMatchObject({
+      code: 'domain_not_allowed',
+      status: 422,
+      field: 'email',
+    });
     expect(await mirrorRows('org_globex', email)).toHaveLength(0);
     const ok = await inviteMember(gina, 'org_globex', { email: freshEmail('insider', 'consultant.test') });
     expect(ok.outcome).toBe('invited');
@@ -147,7 +170,10 @@ describe('resendInvitation', () => {
     const email = freshEmail('again');
     const { membership } = await inviteMember(ada, 'org_acme', { email });
     // Expired, and its email went out more than a minute ago (the resend cooldown is resend.int.test.ts's).
-    await prisma.membership.update({ where: { id: membership.id }, data: { expiresAt: new Date(Date.now() - 1000), lastSentAt: new Date(Date.now() - 120_000) } });
+    await prisma.membership.update({
+      where: { id: membership.id },
+      data: { expiresAt: new Date(Date.now() - 1000), lastSentAt: new Date(Date.now() - 120_000) },
+    });
     const resent = await resendInvitation(ada, 'org_acme', membership.id);
     expect(resent.resentCount).toBe(1);
     expect(resent.status).toBe('PENDING_INVITE');

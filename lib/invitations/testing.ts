@@ -39,14 +39,29 @@ function testSeed(): unknown {
     { id: TINY_ORG, name: 'Tiny Co', externalId: null, maxAllowedUsers: 3, allowedEmailDomains: [], ssoConnection: null },
   );
   seed.users.push(
-    { id: 'usr_olga', email: 'olga@open.test', firstName: 'Olga', lastName: 'Open', memberships: [{ organizationId: OPEN_ORG, roles: ['admin'], status: 'ACTIVE' }] },
-    { id: 'usr_tim', email: 'tim@tiny.test', firstName: 'Tim', lastName: 'Tiny', memberships: [{ organizationId: TINY_ORG, roles: ['admin'], status: 'ACTIVE' }] },
+    {
+      id: 'usr_olga',
+      email: 'olga@open.test',
+      firstName: 'Olga',
+      lastName: 'Open',
+      memberships: [{ organizationId: OPEN_ORG, roles: ['admin'], status: 'ACTIVE' }],
+    },
+    {
+      id: 'usr_tim',
+      email: 'tim@tiny.test',
+      firstName: 'Tim',
+      lastName: 'Tiny',
+      memberships: [{ organizationId: TINY_ORG, roles: ['admin'], status: 'ACTIVE' }],
+    },
   );
   return seed;
 }
 
 /** Call at the top level of a test file, before anything reads the environment. */
-export async function useInvitationTestbed({ timeoutMs, webhooks = false }: { timeoutMs?: number; webhooks?: boolean } = {}): Promise<InvitationTestbed> {
+export async function useInvitationTestbed({
+  timeoutMs,
+  webhooks = false,
+}: { timeoutMs?: number; webhooks?: boolean } = {}): Promise<InvitationTestbed> {
   const seed = testSeed();
   const appUrl = webhooks ? await serveWebhookRoute() : undefined;
   const emulator = await createEmulator({ port: 0, seed, ...(appUrl ? { appUrl } : {}), environment: { webhookRetryDelaysMs: [] } });
@@ -79,7 +94,11 @@ export async function useInvitationTestbed({ timeoutMs, webhooks = false }: { ti
     webhooksDelivered: async () => {
       const deadline = Date.now() + 10_000;
       for (;;) {
-        const events = (await (await fetch(`${emulator.url}/_emulator/events`)).json()) as Array<{ delivered: boolean; lastStatus: number | null; lastError: string | null }>;
+        const events = (await (await fetch(`${emulator.url}/_emulator/events`)).json()) as Array<{
+          delivered: boolean;
+          lastStatus: number | null;
+          lastError: string | null;
+        }>;
         // Delivered, or an attempt finished and failed (no retries in tests): either way, settled.
         if (events.every((e) => e.delivered || e.lastStatus !== null || e.lastError !== null) || Date.now() > deadline) return;
         await new Promise((r) => setTimeout(r, 50));
@@ -89,7 +108,16 @@ export async function useInvitationTestbed({ timeoutMs, webhooks = false }: { ti
 }
 
 export function userActor(orgId: string, role: 'admin' | 'member', who: { userId: string; email: string }): Actor {
-  return { kind: 'user', userId: who.userId, email: who.email, name: null, organizationId: orgId, role, sessionId: 'ses_test', request: { ip: '203.0.113.7', userAgent: 'vitest' } };
+  return {
+    kind: 'user',
+    userId: who.userId,
+    email: who.email,
+    name: null,
+    organizationId: orgId,
+    role,
+    sessionId: 'ses_test',
+    request: { ip: '203.0.113.7', userAgent: 'vitest' },
+  };
 }
 
 export const ada = userActor('org_acme', 'admin', { userId: 'usr_ada', email: 'ada@acme.test' });

@@ -9,7 +9,9 @@ describe('parseJobData', () => {
   });
 
   it('names the field of a bad payload (400) and an unknown job (500)', () => {
-    expect(() => parseJobData(jobs, 'rate-limit.prune', { batchSize: 'lots' })).toThrow(/Invalid data for job "rate-limit.prune": batchSize: /);
+    expect(() => parseJobData(jobs, 'rate-limit.prune', { batchSize: 'lots' })).toThrow(
+      /Invalid data for job "rate-limit.prune": batchSize: /,
+    );
     expect(() => parseJobData(jobs, 'rate-limit.prune', { extra: 1 })).toThrow(JobError);
     expect(() => parseJobData(jobs, 'no.such-job', {})).toThrow(expect.objectContaining({ code: 'unknown_job', status: 500 }));
   });

@@ -64,14 +64,22 @@ export const jobs = {
    */
   'rate-limit.prune': defineJob({
     data: z.strictObject({
-      graceSeconds: z.number().int().min(0).max(7 * 86_400).optional(),
+      graceSeconds: z
+        .number()
+        .int()
+        .min(0)
+        .max(7 * 86_400)
+        .optional(),
       batchSize: count(100_000).optional(),
       maxBatches: count(100_000).optional(),
     }),
     async run(data, { log }) {
       const result = await pruneExpiredRateLimitBuckets(data);
       // Quiet when there was nothing to do: this runs every five minutes on every deployment.
-      log[result.deleted > 0 ? 'info' : 'debug'](result, result.more ? 'rate-limit buckets pruned; more left for the next run' : 'rate-limit buckets pruned');
+      log[result.deleted > 0 ? 'info' : 'debug'](
+        result,
+        result.more ? 'rate-limit buckets pruned; more left for the next run' : 'rate-limit buckets pruned',
+      );
       return result;
     },
     queue: { retryLimit: 2, retryDelay: 30, expireInSeconds: 600, retentionMinutes: 60 },

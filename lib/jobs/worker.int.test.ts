@@ -10,8 +10,14 @@ const { prisma, url } = await useTestDatabase();
 
 const HOUR = 3_600_000;
 
-async function withWorkers<T>(count: number, options: Parameters<typeof startWorker>[0], fn: (workers: RunningWorker[]) => Promise<T>): Promise<T> {
-  const workers = await Promise.all(Array.from({ length: count }, () => startWorker({ connectionString: url, poolSize: 3, timing: FAST, ...options })));
+async function withWorkers<T>(
+  count: number,
+  options: Parameters<typeof startWorker>[0],
+  fn: (workers: RunningWorker[]) => Promise<T>,
+): Promise<T> {
+  const workers = await Promise.all(
+    Array.from({ length: count }, () => startWorker({ connectionString: url, poolSize: 3, timing: FAST, ...options })),
+  );
   try {
     return await fn(workers);
   } finally {
@@ -42,7 +48,9 @@ describe('job worker', () => {
 
     expect(Date.now() - stopStarted).toBeLessThan(5_000);
     expect(lines.filter((l) => l.level === 'error' || l.level === 'fatal')).toEqual([]);
-    expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['job worker started', 'rate-limit buckets pruned', 'job worker stopped']));
+    expect(lines.map((l) => l.msg)).toEqual(
+      expect.arrayContaining(['job worker started', 'rate-limit buckets pruned', 'job worker stopped']),
+    );
     // The connection string never reaches the log (it carries the database password in production).
     expect(JSON.stringify(lines)).not.toContain(new URL(url).pathname.slice(1));
   });
@@ -76,7 +84,9 @@ describe('job worker', () => {
       }),
       'rate-limit.prune': { ...appJobs['rate-limit.prune'], schedule: { cron: `${minute} * * * *` } },
     });
-    const workers = await Promise.all([0, 1].map((i) => startWorker({ connectionString: url, poolSize: 4, timing: FAST, jobs: registryFor(i) })));
+    const workers = await Promise.all(
+      [0, 1].map((i) => startWorker({ connectionString: url, poolSize: 4, timing: FAST, jobs: registryFor(i) })),
+    );
     const [first, second] = workers as [RunningWorker, RunningWorker];
     try {
       const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? first : second).boss.send('test.record', {})));
@@ -147,7 +157,10 @@ describe('job worker', () => {
 
     await worker.stop();
     expect(finished).toBe(true);
-    const [row] = await prisma.$queryRawUnsafe<Array<{ state: string }>>(`SELECT state::text FROM ${JOBS_SCHEMA}.job WHERE id = $1::uuid`, id);
+    const [row] = await prisma.$queryRawUnsafe<Array<{ state: string }>>(
+      `SELECT state::text FROM ${JOBS_SCHEMA}.job WHERE id = $1::uuid`,
+      id,
+    );
     expect(row).toEqual({ state: 'completed' });
     await worker.stop(); // a second stop is a no-op
   });
@@ -172,7 +185,13 @@ describe('job worker', () => {
       expect(JSON.stringify(job.output)).not.toContain('0123456789abcdef');
     });
     const failed = lines.find((l) => l.msg === 'job failed');
-    expect(failed).toMatchObject({ level: 'error', job: 'test.broken', attempt: 1, retrying: false, err: { message: expect.stringContaining('sks_[redacted]') } });
+    expect(failed).toMatchObject({
+      level: 'error',
+      job: 'test.broken',
+      attempt: 1,
+      retrying: false,
+      err: { message: expect.stringContaining('sks_[redacted]') },
+    });
     const text = JSON.stringify(lines);
     expect(text).not.toContain('0123456789abcdef');
     expect(text).not.toContain('private.person@example.test');
@@ -182,7 +201,11 @@ describe('job worker', () => {
     const { logger, lines } = capturingLogger();
     const unreachable = 'postgresql://teamgate:pw-that-must-not-leak@127.0.0.1:1/teamgate_prod';
     const starting = startWorker({ connectionString: unreachable, poolSize: 1, logger });
-    await expect(starting).rejects.toMatchObject({ name: 'JobError', status: 500, message: expect.stringMatching(/^The job worker could not start: .*ECONNREFUSED/) });
+    await expect(starting).rejects.toMatchObject({
+      name: 'JobError',
+      status: 500,
+      message: expect.stringMatching(/^The job worker could not start: .*ECONNREFUSED/),
+    });
     const everything = JSON.stringify(lines) + String(await starting.catch((e: Error) => e.message));
     expect(everything).not.toContain('pw-that-must-not-leak');
     expect(everything).not.toContain('teamgate_prod');
@@ -190,7 +213,10 @@ describe('job worker', () => {
 
   it('Prisma sees no drift after pg-boss installed its schema: the migrations stay separate', async () => {
     await withWorkers(1, {}, async () => {});
-    const { stdout } = await prismaCli(['migrate', 'diff', '--from-config-datasource', '--to-schema', 'prisma/schema.prisma', '--exit-code'], url);
+    const { stdout } = await prismaCli(
+      ['migrate', 'diff', '--from-config-datasource', '--to-schema', 'prisma/schema.prisma', '--exit-code'],
+      url,
+    );
     expect(stdout).toContain('No difference detected');
   });
 
@@ -199,7 +225,10 @@ describe('job worker', () => {
       const before = await worker!.boss.getQueueSize('rate-limit.prune');
       const sending = sendJob(worker!.boss, 'rate-limit.prune', { batchSize: 0 });
       await expect(sending).rejects.toBeInstanceOf(JobError);
-      await expect(sendJob(worker!.boss, 'rate-limit.prune', { batchSize: 0 })).rejects.toMatchObject({ status: 400, message: expect.stringContaining('batchSize') });
+      await expect(sendJob(worker!.boss, 'rate-limit.prune', { batchSize: 0 })).rejects.toMatchObject({
+        status: 400,
+        message: expect.stringContaining('batchSize'),
+      });
       expect(await worker!.boss.getQueueSize('rate-limit.prune')).toBe(before);
     });
   });

@@ -45,7 +45,12 @@ async function runJob(name: string, definition: JobDefinition, job: PgBoss.JobWi
   }
 }
 
-export async function startWorker({ jobs = appJobs, stopTimeoutMs = 30_000, logger = defaultLog, ...bossOptions }: WorkerOptions = {}): Promise<RunningWorker> {
+export async function startWorker({
+  jobs = appJobs,
+  stopTimeoutMs = 30_000,
+  logger = defaultLog,
+  ...bossOptions
+}: WorkerOptions = {}): Promise<RunningWorker> {
   const workerLog = logger.child({ component: 'jobs' });
   const boss = createBoss({ ...bossOptions, logger: workerLog });
   const queues = Object.keys(jobs);
@@ -99,7 +104,10 @@ export async function startWorker({ jobs = appJobs, stopTimeoutMs = 30_000, logg
  * Stop the worker on SIGTERM (what orchestrators send) or SIGINT (Ctrl-C), then exit; a second
  * signal exits at once. For processes whose only job is the worker (scripts/worker.ts).
  */
-export function stopOnSignals(worker: RunningWorker, { exit = (code: number) => process.exit(code), onStopped }: { exit?: (code: number) => void; onStopped?: () => Promise<void> } = {}): void {
+export function stopOnSignals(
+  worker: RunningWorker,
+  { exit = (code: number) => process.exit(code), onStopped }: { exit?: (code: number) => void; onStopped?: () => Promise<void> } = {},
+): void {
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) {

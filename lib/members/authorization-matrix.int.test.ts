@@ -24,8 +24,14 @@ const { prisma } = stack.db;
 
 async function snapshot() {
   const [memberships, orgs, audits, apiKeys, scalekit] = await Promise.all([
-    prisma.membership.findMany({ orderBy: { id: 'asc' }, select: { id: true, role: true, status: true, updatedAt: true, resentCount: true } }),
-    prisma.organization.findMany({ orderBy: { id: 'asc' }, select: { id: true, maxAllowedUsers: true, allowedEmailDomains: true, syncedAt: true } }),
+    prisma.membership.findMany({
+      orderBy: { id: 'asc' },
+      select: { id: true, role: true, status: true, updatedAt: true, resentCount: true },
+    }),
+    prisma.organization.findMany({
+      orderBy: { id: 'asc' },
+      select: { id: true, maxAllowedUsers: true, allowedEmailDomains: true, syncedAt: true },
+    }),
     prisma.auditEvent.count(),
     prisma.apiKey.findMany({ orderBy: { id: 'asc' }, select: { id: true, revokedAt: true } }),
     scalekitMembers(stack.emulator, 'org_acme'),
@@ -47,7 +53,9 @@ const keyActor = (scopes: readonly ApiKeyScope[], organizationId = 'org_acme'): 
 
 const standingKey = (await createApiKey(stack.acmeAdmin, 'org_acme', 'Standing key')).apiKey;
 
-const maxId = async () => (await prisma.membership.findUniqueOrThrow({ where: { organizationId_email: { organizationId: 'org_acme', email: 'max@acme.test' } } })).id;
+const maxId = async () =>
+  (await prisma.membership.findUniqueOrThrow({ where: { organizationId_email: { organizationId: 'org_acme', email: 'max@acme.test' } } }))
+    .id;
 
 const actions: Record<string, (actor: Actor) => Promise<unknown>> = {
   'change role': async (actor) => changeRole(actor, 'org_acme', await maxId(), 'admin'),
@@ -83,15 +91,26 @@ describe('the admin of this organization', () => {
     await expect(actions['read settings']!(stack.acmeAdmin)).resolves.toMatchObject({ id: 'org_acme' });
     await expect(actions['read the audit log']!(stack.acmeAdmin)).resolves.toHaveProperty('rows');
     await expect(actions['export the audit log']!(stack.acmeAdmin)).resolves.toBeDefined();
-    await expect(actions['list API keys']!(stack.acmeAdmin)).resolves.toEqual(expect.arrayContaining([expect.objectContaining({ id: standingKey.id })]));
+    await expect(actions['list API keys']!(stack.acmeAdmin)).resolves.toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: standingKey.id })]),
+    );
     await expect(actions['change settings']!(stack.acmeAdmin)).resolves.toMatchObject({ changed: true, settings: { maxAllowedUsers: 40 } });
     await expect(actions['resync from Scalekit']!(stack.acmeAdmin)).resolves.toMatchObject({ maxAllowedUsers: 40 });
-    await expect(actions['invite an admin']!(stack.acmeAdmin)).resolves.toMatchObject({ outcome: 'invited', membership: { role: 'admin' } });
+    await expect(actions['invite an admin']!(stack.acmeAdmin)).resolves.toMatchObject({
+      outcome: 'invited',
+      membership: { role: 'admin' },
+    });
     await expect(actions['create an API key']!(stack.acmeAdmin)).resolves.toMatchObject({ apiKey: { name: 'Minted' } });
-    await expect(actions['revoke an API key']!(stack.acmeAdmin)).resolves.toMatchObject({ id: standingKey.id, revokedAt: expect.any(Date) });
+    await expect(actions['revoke an API key']!(stack.acmeAdmin)).resolves.toMatchObject({
+      id: standingKey.id,
+      revokedAt: expect.any(Date),
+    });
     await expect(actions['change role']!(stack.acmeAdmin)).resolves.toMatchObject({ changed: true });
     await expect(actions['remove member']!(stack.acmeAdmin)).resolves.toEqual({ email: 'max@acme.test' });
-    const logged = await prisma.auditEvent.findMany({ where: { organizationId: 'org_acme', actorLabel: 'ada@acme.test' }, select: { action: true } });
+    const logged = await prisma.auditEvent.findMany({
+      where: { organizationId: 'org_acme', actorLabel: 'ada@acme.test' },
+      select: { action: true },
+    });
     expect(logged.map((e) => e.action).sort()).toEqual([
       'api_key.created', // the standing key, made before the matrix
       'api_key.created',
@@ -112,12 +131,18 @@ async function invitedByAda(): Promise<string> {
   return membership.id;
 }
 
-const keyActions: Record<string, { needs: ApiKeyScope; setup?: () => Promise<string>; run: (actor: Actor, id: string) => Promise<unknown> }> = {
+const keyActions: Record<
+  string,
+  { needs: ApiKeyScope; setup?: () => Promise<string>; run: (actor: Actor, id: string) => Promise<unknown> }
+> = {
   'list invitations': { needs: 'invitations:read', run: (actor) => listInvitations(actor, 'org_acme') },
   'invite a member': { needs: 'invitations:write', run: (actor) => inviteMember(actor, 'org_acme', { email: freshEmail('by.key') }) },
   'resend an invitation': { needs: 'invitations:write', setup: invitedByAda, run: (actor, id) => resendInvitation(actor, 'org_acme', id) },
   'revoke an invitation': { needs: 'invitations:write', setup: invitedByAda, run: (actor, id) => revokeInvitation(actor, 'org_acme', id) },
-  'list members and seat usage': { needs: 'members:read', run: async (actor) => [await listMembers(actor, 'org_acme'), await getSeatUsage(actor, 'org_acme')] },
+  'list members and seat usage': {
+    needs: 'members:read',
+    run: async (actor) => [await listMembers(actor, 'org_acme'), await getSeatUsage(actor, 'org_acme')],
+  },
 };
 
 describe.each(Object.entries(keyActions))('an API key may %s', (_name, action) => {
@@ -138,7 +163,9 @@ describe.each(Object.entries(keyActions))('an API key may %s', (_name, action) =
 
 describe('signed out', () => {
   it('the audit export answers 401 and no CSV', async () => {
-    const response = await auditCsvRoute(new Request('http://localhost/api/orgs/org_acme/audit.csv'), { params: Promise.resolve({ orgId: 'org_acme' }) });
+    const response = await auditCsvRoute(new Request('http://localhost/api/orgs/org_acme/audit.csv'), {
+      params: Promise.resolve({ orgId: 'org_acme' }),
+    });
     expect(response.status).toBe(401);
     expect(response.headers.get('content-type')).toMatch(/json/);
   });

@@ -39,7 +39,12 @@ describe('changeRole', () => {
     expect(result).toMatchObject({ changed: true, previousRole: 'member', membership: { role: 'admin' } });
     expect((await scalekitMembers(stack.emulator, 'org_acme'))['promote.me@acme.test']?.roles).toEqual(['admin']);
     const audit = await prisma.auditEvent.findFirstOrThrow({ where: { action: 'member.role_changed', targetId: id } });
-    expect(audit).toMatchObject({ actorLabel: 'ada@acme.test', targetLabel: 'promote.me@acme.test', ip: '198.51.100.7', metadata: { from: 'member', to: 'admin' } });
+    expect(audit).toMatchObject({
+      actorLabel: 'ada@acme.test',
+      targetLabel: 'promote.me@acme.test',
+      ip: '198.51.100.7',
+      metadata: { from: 'member', to: 'admin' },
+    });
   });
 
   it('refuses an unknown role with 400 and changes nothing', async () => {
@@ -51,7 +56,9 @@ describe('changeRole', () => {
   it('will not demote the last admin, even when they ask themselves', async () => {
     const adaId = await membershipId('ada@acme.test');
     // Other admins from earlier tests are demoted first so ada is the only one.
-    for (const other of await prisma.membership.findMany({ where: { organizationId: 'org_acme', role: 'admin', status: 'ACTIVE', NOT: { id: adaId } } })) {
+    for (const other of await prisma.membership.findMany({
+      where: { organizationId: 'org_acme', role: 'admin', status: 'ACTIVE', NOT: { id: adaId } },
+    })) {
       await changeRole(stack.acmeAdmin, 'org_acme', other.id, 'member');
     }
     const error = await changeRole(stack.acmeAdmin, 'org_acme', adaId, 'member').catch((e: unknown) => e);
@@ -85,14 +92,21 @@ describe('changeRole', () => {
     const id = await membershipId('max@acme.test');
     const auditsBefore = await prisma.auditEvent.count();
     await injectFault(stack.emulator, { target: 'UpdateMembership', grpcCode: 'RESOURCE_EXHAUSTED' });
-    await expect(changeRole(stack.acmeAdmin, 'org_acme', id, 'admin')).rejects.toMatchObject({ status: 429, code: 'scalekit_rate_limited', retryable: true });
+    await expect(changeRole(stack.acmeAdmin, 'org_acme', id, 'admin')).rejects.toMatchObject({
+      status: 429,
+      code: 'scalekit_rate_limited',
+      retryable: true,
+    });
     expect((await prisma.membership.findUniqueOrThrow({ where: { id } })).role).toBe('member');
     expect(await prisma.auditEvent.count()).toBe(auditsBefore);
   });
 
   it('cannot reach a membership of another organization by its id (404)', async () => {
     const rileyInGlobex = await membershipId('riley@consultant.test', 'org_globex');
-    await expect(changeRole(stack.acmeAdmin, 'org_acme', rileyInGlobex, 'member')).rejects.toMatchObject({ status: 404, code: 'not_found' });
+    await expect(changeRole(stack.acmeAdmin, 'org_acme', rileyInGlobex, 'member')).rejects.toMatchObject({
+      status: 404,
+      code: 'not_found',
+    });
     expect((await prisma.membership.findUniqueOrThrow({ where: { id: rileyInGlobex } })).role).toBe('admin');
   });
 });
@@ -108,7 +122,10 @@ describe('removeMember', () => {
       accessTokenExpiresAt: new Date(Date.now() + 10 * 60_000),
       expiresAt: new Date(Date.now() + 60 * 60_000),
     });
-    const cookie = await signSessionCookie({ sessionId: session.id, userId: row.userId!, organizationId: 'org_acme', expiresAt: session.expiresAt }, await getSessionCookieKey());
+    const cookie = await signSessionCookie(
+      { sessionId: session.id, userId: row.userId!, organizationId: 'org_acme', expiresAt: session.expiresAt },
+      await getSessionCookieKey(),
+    );
     expect(await loadSessionContext(cookie)).toMatchObject({ user: { email: 'leaving@acme.test' } });
 
     await expect(removeMember(stack.acmeAdmin, 'org_acme', id)).resolves.toEqual({ email: 'leaving@acme.test' });
@@ -117,7 +134,9 @@ describe('removeMember', () => {
     expect(await scalekitMembers(stack.emulator, 'org_acme')).not.toHaveProperty('leaving@acme.test');
     expect(await loadSessionContext(cookie)).toBeNull();
     expect(await prisma.session.findUniqueOrThrow({ where: { id: session.id } })).toMatchObject({ revokedReason: 'member_removed' });
-    expect(await prisma.auditEvent.findFirst({ where: { action: 'member.removed', targetId: id } })).toMatchObject({ targetLabel: 'leaving@acme.test' });
+    expect(await prisma.auditEvent.findFirst({ where: { action: 'member.removed', targetId: id } })).toMatchObject({
+      targetLabel: 'leaving@acme.test',
+    });
   });
 
   it('will not remove the last admin, including themselves', async () => {
@@ -129,7 +148,12 @@ describe('removeMember', () => {
 
   it('an admin can remove themselves when another admin remains', async () => {
     const id = await addActiveMember('self.remover@acme.test', 'admin');
-    const self = userActor((await prisma.membership.findUniqueOrThrow({ where: { id } })).userId!, 'self.remover@acme.test', 'org_acme', 'admin');
+    const self = userActor(
+      (await prisma.membership.findUniqueOrThrow({ where: { id } })).userId!,
+      'self.remover@acme.test',
+      'org_acme',
+      'admin',
+    );
     await removeMember(self, 'org_acme', id);
     expect(await prisma.membership.findUnique({ where: { id } })).toBeNull();
   });
@@ -218,7 +242,10 @@ describe('listMembers', () => {
   });
 
   it('refuses a tampered cursor and bad filters with 400', async () => {
-    await expect(listMembers(stack.acmeAdmin, 'org_acme', { cursor: 'not-a-cursor' })).rejects.toMatchObject({ status: 400, code: 'invalid_cursor' });
+    await expect(listMembers(stack.acmeAdmin, 'org_acme', { cursor: 'not-a-cursor' })).rejects.toMatchObject({
+      status: 400,
+      code: 'invalid_cursor',
+    });
     await expect(listMembers(stack.acmeAdmin, 'org_acme', { status: 'deleted' as never })).rejects.toMatchObject({ status: 400 });
     await expect(listMembers(stack.acmeAdmin, 'org_acme', { role: 'owner' as never })).rejects.toMatchObject({ status: 400 });
     await expect(listMembers(stack.acmeAdmin, 'org_acme', { limit: 1000 })).rejects.toMatchObject({ status: 400 });
@@ -230,10 +257,18 @@ describe('listMembers', () => {
 
   it('sync errors reach admins only: a plain member reads the list without them', async () => {
     const failed = await prisma.membership.create({
-      data: { organizationId: 'org_acme', email: 'sync.failed@acme.test', syncState: 'FAILED', syncError: 'Scalekit answered 503 at 12:00', status: 'PENDING_INVITE' },
+      data: {
+        organizationId: 'org_acme',
+        email: 'sync.failed@acme.test',
+        syncState: 'FAILED',
+        syncError: 'Scalekit answered 503 at 12:00',
+        status: 'PENDING_INVITE',
+      },
     });
     const find = (rows: Awaited<ReturnType<typeof listMembers>>['rows']) => rows.find((r) => r.id === failed.id);
-    expect(find((await listMembers(stack.acmeAdmin, 'org_acme', { q: 'sync.failed' })).rows)?.syncError).toBe('Scalekit answered 503 at 12:00');
+    expect(find((await listMembers(stack.acmeAdmin, 'org_acme', { q: 'sync.failed' })).rows)?.syncError).toBe(
+      'Scalekit answered 503 at 12:00',
+    );
     const asMember = find((await listMembers(stack.acmeMember, 'org_acme', { q: 'sync.failed' })).rows);
     expect(asMember).toBeDefined();
     expect(asMember?.syncError).toBeNull();
@@ -275,7 +310,10 @@ describe('offboarding: the API keys a person created go with their admin rights'
     expect((removed.metadata as { revokedApiKeys: unknown[] }).revokedApiKeys).toEqual(expect.arrayContaining(named));
     expect((removed.metadata as { revokedApiKeys: unknown[] }).revokedApiKeys).toHaveLength(2);
     const perKey = await prisma.auditEvent.findMany({ where: { action: 'api_key.revoked', targetId: { in: named.map((k) => k.id) } } });
-    expect(perKey.map((e) => e.metadata)).toEqual([expect.objectContaining({ reason: 'member_removed' }), expect.objectContaining({ reason: 'member_removed' })]);
+    expect(perKey.map((e) => e.metadata)).toEqual([
+      expect.objectContaining({ reason: 'member_removed' }),
+      expect.objectContaining({ reason: 'member_removed' }),
+    ]);
   });
 
   it('a removed admin’s key works on one request and is refused with 401 on the very next', async () => {
@@ -293,7 +331,11 @@ describe('offboarding: the API keys a person created go with their admin rights'
     await changeRole(stack.acmeAdmin, 'org_acme', demoted.id, 'member');
     expect(await authenticateApiKey(`Bearer ${demoted.keys[0]!.secret}`)).toMatchObject({ kind: 'invalid' });
     const event = await prisma.auditEvent.findFirstOrThrow({ where: { action: 'member.role_changed', targetId: demoted.id } });
-    expect(event.metadata).toMatchObject({ from: 'admin', to: 'member', revokedApiKeys: [{ id: demoted.keys[0]!.apiKey.id, prefix: demoted.keys[0]!.apiKey.prefix }] });
+    expect(event.metadata).toMatchObject({
+      from: 'admin',
+      to: 'member',
+      revokedApiKeys: [{ id: demoted.keys[0]!.apiKey.id, prefix: demoted.keys[0]!.apiKey.prefix }],
+    });
     // Promoting them again does not bring the key back: it was revoked, not suspended.
     await changeRole(stack.acmeAdmin, 'org_acme', demoted.id, 'admin');
     expect(await authenticateApiKey(`Bearer ${demoted.keys[0]!.secret}`)).toMatchObject({ kind: 'invalid' });
@@ -306,8 +348,13 @@ describe('offboarding: the API keys a person created go with their admin rights'
     await removeMember(stack.acmeAdmin, 'org_acme', leaver.id);
 
     const pending = await listMembers(stack.acmeAdmin, 'org_acme', { status: 'pending', q: invitee });
-    expect(pending.rows).toEqual([expect.objectContaining({ email: invitee, status: 'PENDING_INVITE', inviterEmail: 'key.inviter@acme.test' })]);
+    expect(pending.rows).toEqual([
+      expect.objectContaining({ email: invitee, status: 'PENDING_INVITE', inviterEmail: 'key.inviter@acme.test' }),
+    ]);
     const invitations = await listInvitations(stack.acmeAdmin, 'org_acme', { status: 'PENDING_INVITE' });
-    expect(invitations.invitations.find((i) => i.email === invitee)).toMatchObject({ inviterEmail: 'key.inviter@acme.test', invitedByUserId: leaver.userId });
+    expect(invitations.invitations.find((i) => i.email === invitee)).toMatchObject({
+      inviterEmail: 'key.inviter@acme.test',
+      invitedByUserId: leaver.userId,
+    });
   });
 });

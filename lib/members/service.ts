@@ -77,7 +77,13 @@ function toRow(record: MembershipRecord, now: Date): MemberRow {
   return { ...record, status: effectiveStatus(record, now) };
 }
 
-function normalizeListInput(input: ListMembersInput): { q: string | null; status: MemberStatusFilter | null; role: Role | null; cursor: Cursor | null; limit: number } {
+function normalizeListInput(input: ListMembersInput): {
+  q: string | null;
+  status: MemberStatusFilter | null;
+  role: Role | null;
+  cursor: Cursor | null;
+  limit: number;
+} {
   const q = input.q?.trim() ?? '';
   if (q.length > MAX_QUERY_LENGTH) throw new AppError('invalid_input', `Search text can be at most ${MAX_QUERY_LENGTH} characters.`);
   if (input.status !== undefined && !(MEMBER_STATUS_FILTERS as readonly string[]).includes(input.status)) {
@@ -101,7 +107,11 @@ function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-function filterSql(organizationId: string, f: { q: string | null; status: MemberStatusFilter | null; role: Role | null }, now: Date): Prisma.Sql {
+function filterSql(
+  organizationId: string,
+  f: { q: string | null; status: MemberStatusFilter | null; role: Role | null },
+  now: Date,
+): Prisma.Sql {
   const parts: Prisma.Sql[] = [Prisma.sql`"organizationId" = ${organizationId}`];
   switch (f.status) {
     case 'active':
@@ -133,14 +143,21 @@ const SELECT_COLUMNS = Prisma.sql`"id", "userId", "email", "name", "role", "stat
  * on (createdAt desc, id desc) (lib/pagination/keyset.ts: why row values and raw SQL) over the
  * Membership(organizationId[, status|role], createdAt, id) indexes.
  */
-export async function listMembers(actor: Actor, organizationId: string, input: ListMembersInput = {}, now: Date = new Date()): Promise<MemberPage> {
+export async function listMembers(
+  actor: Actor,
+  organizationId: string,
+  input: ListMembersInput = {},
+  now: Date = new Date(),
+): Promise<MemberPage> {
   assertCan(actor, organizationId, 'members:read');
   const { cursor, limit, ...filters } = normalizeListInput(input);
   const where = filterSql(organizationId, filters, now);
   const keyset = keysetSql(cursor);
 
   const [fetched, counted] = await Promise.all([
-    db.$queryRaw<MembershipRecord[]>`SELECT ${SELECT_COLUMNS} FROM "Membership" WHERE ${where} ${keyset.where} ${keyset.orderBy} LIMIT ${limit + 1}`,
+    db.$queryRaw<
+      MembershipRecord[]
+    >`SELECT ${SELECT_COLUMNS} FROM "Membership" WHERE ${where} ${keyset.where} ${keyset.orderBy} LIMIT ${limit + 1}`,
     db.$queryRaw<Array<{ count: bigint }>>`SELECT count(*) AS count FROM "Membership" WHERE ${where}`,
   ]);
 
@@ -157,7 +174,11 @@ export async function getSeatUsage(actor: Actor, organizationId: string, now: Da
   return countSeats(organizationId, now);
 }
 
-export async function countSeats(organizationId: string, now: Date = new Date(), client: Pick<Prisma.TransactionClient, 'membership' | 'organization'> = db): Promise<SeatUsage> {
+export async function countSeats(
+  organizationId: string,
+  now: Date = new Date(),
+  client: Pick<Prisma.TransactionClient, 'membership' | 'organization'> = db,
+): Promise<SeatUsage> {
   const [used, org] = await Promise.all([
     client.membership.count({
       where: {
@@ -232,7 +253,8 @@ export async function changeRole(actor: Actor, organizationId: string, membershi
     const updated = await tx.membership.update({ where: { id: current.id }, data: { role, syncState: 'SYNCED', syncError: null } });
     // Keys are made by admins and carry none of their rights, but a demoted admin must not keep
     // the integrations they control: their keys go with the role, in this transaction.
-    const revokedApiKeys = current.role === 'admin' ? await revokeKeysCreatedBy(tx, actor, organizationId, current.userId, 'member_demoted') : [];
+    const revokedApiKeys =
+      current.role === 'admin' ? await revokeKeysCreatedBy(tx, actor, organizationId, current.userId, 'member_demoted') : [];
     await recordAudit(
       {
         actor,
@@ -263,7 +285,8 @@ export async function removeMember(actor: Actor, organizationId: string, members
     if (status === 'PENDING_INVITE' || status === 'INVITE_EXPIRED') {
       throw new AppError('not_a_member', 'This is an invitation, not a member: revoke it instead.');
     }
-    if (!current.userId) throw new AppError('not_synced', 'This member is still being synchronised. Try again in a moment.', { retryable: true });
+    if (!current.userId)
+      throw new AppError('not_synced', 'This member is still being synchronised. Try again in a moment.', { retryable: true });
     // Before touching the row, in the same order as the webhook handler, so the two cannot deadlock.
     const key = membershipVersionKey(organizationId, current.userId);
     await lockEntity(tx, key);
@@ -292,7 +315,11 @@ export async function removeMember(actor: Actor, organizationId: string, members
         organizationId,
         action: 'member.removed',
         target: { type: 'membership', id: current.id, label: current.email },
-        metadata: { role: current.role, userId: current.userId, ...(revokedApiKeys.length ? { revokedApiKeys: revokedApiKeys.map(keyForAudit) } : {}) },
+        metadata: {
+          role: current.role,
+          userId: current.userId,
+          ...(revokedApiKeys.length ? { revokedApiKeys: revokedApiKeys.map(keyForAudit) } : {}),
+        },
       },
       tx,
     );

@@ -63,7 +63,10 @@ export async function useTeamTestStack(options: { appUrl?: string } = {}): Promi
   };
 }
 
-export async function injectFault(emulator: Emulator, fault: { target: string; grpcCode?: string; httpStatus?: number; delayMs?: number; count?: number }): Promise<void> {
+export async function injectFault(
+  emulator: Emulator,
+  fault: { target: string; grpcCode?: string; httpStatus?: number; delayMs?: number; count?: number },
+): Promise<void> {
   const res = await fetch(`${emulator.url}/_emulator/faults`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -73,7 +76,10 @@ export async function injectFault(emulator: Emulator, fault: { target: string; g
 }
 
 /** The emulator's view of an organization's memberships: { email → { roles, status } }. */
-export async function scalekitMembers(emulator: Emulator, organizationId: string): Promise<Record<string, { roles: string[]; status: number }>> {
+export async function scalekitMembers(
+  emulator: Emulator,
+  organizationId: string,
+): Promise<Record<string, { roles: string[]; status: number }>> {
   const { ScalekitClient } = await import('@scalekit-sdk/node');
   const client = new ScalekitClient(emulator.url, 'skc_teamgate_dev', 'sks_teamgate_dev_only_not_a_real_secret');
   const out: Record<string, { roles: string[]; status: number }> = {};

@@ -13,7 +13,9 @@ export type DomainListResult = { ok: true; domains: string[] } | { ok: false; me
 
 /** Parse what an admin typed (comma, space or newline separated) into a clean list. */
 export function parseDomainList(input: string | readonly string[]): DomainListResult {
-  const items = (typeof input === 'string' ? input.split(/[\s,;]+/) : [...input]).map((d) => d.trim().toLowerCase().replace(/^@/, '')).filter(Boolean);
+  const items = (typeof input === 'string' ? input.split(/[\s,;]+/) : [...input])
+    .map((d) => d.trim().toLowerCase().replace(/^@/, ''))
+    .filter(Boolean);
   const domains: string[] = [];
   for (const item of items) {
     if (!DOMAIN_PATTERN.test(item)) {

@@ -163,9 +163,7 @@ export async function resyncOrganization(actor: Actor, organizationId: string, n
       if (toCreate.length) counts.added = (await tx.membership.createMany({ data: toCreate, skipDuplicates: true })).count;
 
       const keep = new Set([...desired.values()].flatMap((d) => [d.userId, d.email]));
-      const gone = existing.filter(
-        (m) => m.syncState === 'SYNCED' && m.userId !== null && !keep.has(m.userId) && !keep.has(m.email),
-      );
+      const gone = existing.filter((m) => m.syncState === 'SYNCED' && m.userId !== null && !keep.has(m.userId) && !keep.has(m.email));
       if (gone.length) {
         counts.removed = (await tx.membership.deleteMany({ where: { id: { in: gone.map((m) => m.id) } } })).count;
         // Late webhooks from before this moment must not bring the rows back.
@@ -200,7 +198,13 @@ async function upsertUsers(tx: Prisma.TransactionClient, users: Array<ReturnType
   for (const user of users) {
     const have = known.get(user.id);
     if (!have) continue;
-    if (have.email !== user.email || have.name !== user.name || have.firstName !== user.firstName || have.lastName !== user.lastName || have.externalId !== user.externalId) {
+    if (
+      have.email !== user.email ||
+      have.name !== user.name ||
+      have.firstName !== user.firstName ||
+      have.lastName !== user.lastName ||
+      have.externalId !== user.externalId
+    ) {
       await tx.user.update({ where: { id: user.id }, data: user });
     }
   }

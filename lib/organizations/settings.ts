@@ -51,7 +51,11 @@ export async function getOrganizationSettings(actor: Actor, organizationId: stri
 function validateSeatLimit(value: unknown): number | null {
   if (value === null) return null;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_SEAT_LIMIT) {
-    throw new AppError('invalid_input', `The seat limit must be a whole number from 1 to ${MAX_SEAT_LIMIT.toLocaleString('en-US')}, or empty for no limit.`, { field: 'maxAllowedUsers' });
+    throw new AppError(
+      'invalid_input',
+      `The seat limit must be a whole number from 1 to ${MAX_SEAT_LIMIT.toLocaleString('en-US')}, or empty for no limit.`,
+      { field: 'maxAllowedUsers' },
+    );
   }
   return value;
 }
@@ -62,7 +66,11 @@ function validateSeatLimit(value: unknown): number | null {
  * audited. A limit below the seats already in use is refused: it would leave the organization
  * over its limit with no way to tell which seat is the extra one.
  */
-export async function updateOrganizationSettings(actor: Actor, organizationId: string, input: SettingsInput): Promise<{ settings: OrganizationSettings; changed: boolean }> {
+export async function updateOrganizationSettings(
+  actor: Actor,
+  organizationId: string,
+  input: SettingsInput,
+): Promise<{ settings: OrganizationSettings; changed: boolean }> {
   assertCan(actor, organizationId, 'org:settings');
   const maxAllowedUsers = validateSeatLimit(input.maxAllowedUsers);
   const domains = parseDomainList(input.allowedEmailDomains);
@@ -78,7 +86,11 @@ export async function updateOrganizationSettings(actor: Actor, organizationId: s
   if (limitChanged && maxAllowedUsers !== null) {
     const seats = await countSeats(organizationId);
     if (maxAllowedUsers < seats.used) {
-      throw new AppError('seat_limit_below_usage', `${seats.used} seats are in use (members and pending invitations). Set a limit of at least ${seats.used}, or remove people first.`, { field: 'maxAllowedUsers' });
+      throw new AppError(
+        'seat_limit_below_usage',
+        `${seats.used} seats are in use (members and pending invitations). Set a limit of at least ${seats.used}, or remove people first.`,
+        { field: 'maxAllowedUsers' },
+      );
     }
   }
 

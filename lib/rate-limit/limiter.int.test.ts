@@ -46,10 +46,22 @@ describe('reserveRateLimits', () => {
   const org = { name: 't:org', limit: 8, windowSeconds: 3600 };
 
   it('grants what every budget has room for and counts only the grant', async () => {
-    const first = await reserveRateLimits([{ rule: admin, subject: 'a1' }, { rule: org, subject: 'o1' }], 3);
+    const first = await reserveRateLimits(
+      [
+        { rule: admin, subject: 'a1' },
+        { rule: org, subject: 'o1' },
+      ],
+      3,
+    );
     expect(first).toMatchObject({ granted: 3, limitedBy: null });
     // The admin has 2 left: a chunk of 4 gets 2, and says which budget held it back.
-    const second = await reserveRateLimits([{ rule: admin, subject: 'a1' }, { rule: org, subject: 'o1' }], 4);
+    const second = await reserveRateLimits(
+      [
+        { rule: admin, subject: 'a1' },
+        { rule: org, subject: 'o1' },
+      ],
+      4,
+    );
     expect(second.granted).toBe(2);
     expect(second.limitedBy).toEqual(admin);
     expect(second.retryAfterSeconds).toBeGreaterThan(0);
@@ -60,8 +72,24 @@ describe('reserveRateLimits', () => {
 
   it("a refusal by the organization's budget does not use up the admin's", async () => {
     const tiny = { name: 't:org-tiny', limit: 1, windowSeconds: 3600 };
-    expect((await reserveRateLimits([{ rule: admin, subject: 'a2' }, { rule: tiny, subject: 'o2' }], 1)).granted).toBe(1);
-    const refused = await reserveRateLimits([{ rule: admin, subject: 'a2' }, { rule: tiny, subject: 'o2' }], 1);
+    expect(
+      (
+        await reserveRateLimits(
+          [
+            { rule: admin, subject: 'a2' },
+            { rule: tiny, subject: 'o2' },
+          ],
+          1,
+        )
+      ).granted,
+    ).toBe(1);
+    const refused = await reserveRateLimits(
+      [
+        { rule: admin, subject: 'a2' },
+        { rule: tiny, subject: 'o2' },
+      ],
+      1,
+    );
     expect(refused).toMatchObject({ granted: 0, limitedBy: tiny });
     expect(refused.retryAfterSeconds).toBeGreaterThan(60);
     expect((await prisma.rateLimitBucket.findUnique({ where: { key: 't:admin:a2' } }))!.count).toBe(1);
@@ -70,7 +98,10 @@ describe('reserveRateLimits', () => {
   it('never over-admits when instances reserve concurrently', async () => {
     const other = createPrismaClient({ connectionString: url, max: 4 });
     const shared = { name: 't:race', limit: 7, windowSeconds: 60 };
-    const checks = [{ rule: shared, subject: 'x' }, { rule: org, subject: 'race-org' }];
+    const checks = [
+      { rule: shared, subject: 'x' },
+      { rule: org, subject: 'race-org' },
+    ];
     const mine = Array.from({ length: 6 }, () => reserveRateLimits(checks, 2));
     setDb(other);
     const theirs = Array.from({ length: 6 }, () => reserveRateLimits(checks, 2));

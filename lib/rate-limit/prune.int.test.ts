@@ -41,7 +41,11 @@ describe('pruneExpiredRateLimitBuckets', () => {
     await buckets('spoofed', 12, -30 * MINUTE);
     await buckets('live', 3, +MINUTE);
 
-    expect(await pruneExpiredRateLimitBuckets({ graceSeconds: 60, batchSize: 4, maxBatches: 2 })).toEqual({ deleted: 8, batches: 2, more: true });
+    expect(await pruneExpiredRateLimitBuckets({ graceSeconds: 60, batchSize: 4, maxBatches: 2 })).toEqual({
+      deleted: 8,
+      batches: 2,
+      more: true,
+    });
     expect(await keysWith('spoofed')).toBe(4);
 
     expect(await pruneExpiredRateLimitBuckets({ graceSeconds: 60, batchSize: 4, maxBatches: 2 })).toMatchObject({ deleted: 4 });

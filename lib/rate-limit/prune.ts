@@ -16,7 +16,10 @@ export class RateLimitPruneError extends Error {
   override readonly name = 'RateLimitPruneError';
   readonly status = 400;
   readonly code = 'invalid_input';
-  constructor(message: string, readonly field: keyof PruneOptions) {
+  constructor(
+    message: string,
+    readonly field: keyof PruneOptions,
+  ) {
     super(message);
   }
 }

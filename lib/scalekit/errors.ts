@@ -73,24 +73,72 @@ export function describeScalekitError(error: unknown): ScalekitFailure {
 function classify(error: unknown): ScalekitFailure {
   const errorCode = error instanceof ScalekitServerException ? safeErrorCode(error) : null;
   if (error instanceof ScalekitTooManyRequestsException)
-    return { status: 429, code: 'scalekit_rate_limited', errorCode, retryable: true, message: 'Scalekit is rate-limiting requests right now. Nothing was changed; try again in a minute.' };
+    return {
+      status: 429,
+      code: 'scalekit_rate_limited',
+      errorCode,
+      retryable: true,
+      message: 'Scalekit is rate-limiting requests right now. Nothing was changed; try again in a minute.',
+    };
   if (error instanceof ScalekitServiceUnavailableException)
-    return { status: 503, code: 'scalekit_unavailable', errorCode, retryable: true, message: 'Scalekit is unavailable right now. Nothing was changed; try again in a moment.' };
+    return {
+      status: 503,
+      code: 'scalekit_unavailable',
+      errorCode,
+      retryable: true,
+      message: 'Scalekit is unavailable right now. Nothing was changed; try again in a moment.',
+    };
   if (error instanceof ScalekitGatewayTimeoutException || isTimeout(error))
-    return { status: 504, code: 'scalekit_timeout', errorCode, retryable: true, message: 'Scalekit did not answer in time. Try again; a retry will not create duplicates.' };
+    return {
+      status: 504,
+      code: 'scalekit_timeout',
+      errorCode,
+      retryable: true,
+      message: 'Scalekit did not answer in time. Try again; a retry will not create duplicates.',
+    };
   if (error instanceof ScalekitConflictException)
     return { status: 409, code: 'scalekit_conflict', errorCode, retryable: false, message: 'That already exists in Scalekit.' };
   if (error instanceof ScalekitNotFoundException)
-    return { status: 404, code: 'scalekit_not_found', errorCode, retryable: false, message: 'Scalekit does not know that user or organization (it may have been removed).' };
+    return {
+      status: 404,
+      code: 'scalekit_not_found',
+      errorCode,
+      retryable: false,
+      message: 'Scalekit does not know that user or organization (it may have been removed).',
+    };
   if (error instanceof ScalekitBadRequestException)
     return { status: 400, code: 'scalekit_bad_request', errorCode, retryable: false, message: badRequestMessage(errorCode) };
   if (error instanceof ScalekitForbiddenException)
-    return { status: 403, code: 'scalekit_forbidden', errorCode, retryable: false, message: 'Scalekit refused this action for this application.' };
+    return {
+      status: 403,
+      code: 'scalekit_forbidden',
+      errorCode,
+      retryable: false,
+      message: 'Scalekit refused this action for this application.',
+    };
   if (error instanceof ScalekitUnauthorizedException || isAxios401(error))
-    return { status: 502, code: 'scalekit_misconfigured', errorCode, retryable: false, message: 'Teamgate could not authenticate to Scalekit: check SCALEKIT_CLIENT_ID and SCALEKIT_CLIENT_SECRET.' };
+    return {
+      status: 502,
+      code: 'scalekit_misconfigured',
+      errorCode,
+      retryable: false,
+      message: 'Teamgate could not authenticate to Scalekit: check SCALEKIT_CLIENT_ID and SCALEKIT_CLIENT_SECRET.',
+    };
   if (isConnectionRefused(error))
-    return { status: 503, code: 'scalekit_unavailable', errorCode, retryable: true, message: 'Scalekit cannot be reached right now. Nothing was changed; try again in a moment.' };
-  return { status: 502, code: 'scalekit_error', errorCode, retryable: true, message: 'Scalekit answered with an unexpected error. Try again; if it persists, contact support.' };
+    return {
+      status: 503,
+      code: 'scalekit_unavailable',
+      errorCode,
+      retryable: true,
+      message: 'Scalekit cannot be reached right now. Nothing was changed; try again in a moment.',
+    };
+  return {
+    status: 502,
+    code: 'scalekit_error',
+    errorCode,
+    retryable: true,
+    message: 'Scalekit answered with an unexpected error. Try again; if it persists, contact support.',
+  };
 }
 
 function badRequestMessage(errorCode: string | null): string {

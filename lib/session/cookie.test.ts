@@ -75,15 +75,24 @@ describe('session cookie', () => {
 
   it('refuses a token signed with another key, even one derived from the same secret for another purpose', async () => {
     const verifier = createSessionCookieVerifier(key, { now: () => T0 });
-    expect(await verifier.verify(await signSessionCookie(session(), otherKey, new Date(T0)))).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(await verifier.verify(await signSessionCookie(session(), otherKey, new Date(T0)))).toMatchObject({
+      ok: false,
+      reason: 'invalid',
+    });
     const loginFlowBytes = await deriveKeyBytes(SECRET, KEY_INFO.loginFlow);
-    expect(await verifier.verify(await signSessionCookie(session(), loginFlowBytes, new Date(T0)))).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(await verifier.verify(await signSessionCookie(session(), loginFlowBytes, new Date(T0)))).toMatchObject({
+      ok: false,
+      reason: 'invalid',
+    });
   });
 
   it('refuses alg: none and other HMAC algorithms', async () => {
     const verifier = createSessionCookieVerifier(key, { now: () => T0 });
     const claims = { sid: 's', uid: 'u', oid: 'o', v: 1 };
-    const none = new UnsecuredJWT(claims).setIssuedAt(T0 / 1000).setExpirationTime(T0 / 1000 + 3600).encode();
+    const none = new UnsecuredJWT(claims)
+      .setIssuedAt(T0 / 1000)
+      .setExpirationTime(T0 / 1000 + 3600)
+      .encode();
     expect((await verifier.verify(none)).ok).toBe(false);
     // Same payload with a forged "signature" segment so it passes the shape check.
     expect((await verifier.verify(`${none}AAAA`)).ok).toBe(false);
@@ -101,12 +110,19 @@ describe('session cookie', () => {
     const raw = await deriveKeyBytes(SECRET, KEY_INFO.sessionCookie);
     const verifier = createSessionCookieVerifier(key, { now: () => T0 });
     const sign = (claims: Record<string, unknown>) =>
-      new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(T0 / 1000).setExpirationTime(T0 / 1000 + 3600).sign(raw);
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuedAt(T0 / 1000)
+        .setExpirationTime(T0 / 1000 + 3600)
+        .sign(raw);
     expect(await verifier.verify(await sign({ sid: 's', uid: 'u', oid: 'o', v: 2 }))).toEqual({ ok: false, reason: 'invalid' });
     expect(await verifier.verify(await sign({ sid: 's', uid: 'u', oid: 'o' }))).toEqual({ ok: false, reason: 'invalid' });
     expect(await verifier.verify(await sign({ sid: 7, uid: 'u', oid: 'o', v: 1 }))).toEqual({ ok: false, reason: 'invalid' });
     expect(await verifier.verify(await sign({ sid: 's', uid: '', oid: 'o', v: 1 }))).toEqual({ ok: false, reason: 'invalid' });
-    const noExp = await new SignJWT({ sid: 's', uid: 'u', oid: 'o', v: 1 }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(T0 / 1000).sign(raw);
+    const noExp = await new SignJWT({ sid: 's', uid: 'u', oid: 'o', v: 1 })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt(T0 / 1000)
+      .sign(raw);
     expect((await verifier.verify(noExp)).ok).toBe(false);
   });
 

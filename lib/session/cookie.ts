@@ -57,8 +57,7 @@ export interface SessionClaims {
 export type SessionCheckFailure = 'missing' | 'malformed' | 'invalid' | 'expired';
 
 export type SessionCheck =
-  | { readonly ok: true; readonly claims: SessionClaims }
-  | { readonly ok: false; readonly reason: SessionCheckFailure };
+  { readonly ok: true; readonly claims: SessionClaims } | { readonly ok: false; readonly reason: SessionCheckFailure };
 
 export interface NewSessionCookie {
   sessionId: string;
@@ -68,11 +67,7 @@ export interface NewSessionCookie {
   expiresAt: Date;
 }
 
-export async function signSessionCookie(
-  input: NewSessionCookie,
-  key: CryptoKey | Uint8Array,
-  now: Date = new Date(),
-): Promise<string> {
+export async function signSessionCookie(input: NewSessionCookie, key: CryptoKey | Uint8Array, now: Date = new Date()): Promise<string> {
   for (const [name, value] of [
     ['sessionId', input.sessionId],
     ['userId', input.userId],
@@ -117,10 +112,7 @@ export interface VerifierOptions {
  *   cached or not. The data-access layer (requireSession) re-reads the Session row on every
  *   request that touches data, and that is where revoked sessions and removed members stop.
  */
-export function createSessionCookieVerifier(
-  key: CryptoKey | Uint8Array,
-  options: VerifierOptions = {},
-): SessionCookieVerifier {
+export function createSessionCookieVerifier(key: CryptoKey | Uint8Array, options: VerifierOptions = {}): SessionCookieVerifier {
   const maxEntries = options.maxEntries ?? 5_000;
   if (!Number.isInteger(maxEntries) || maxEntries < 0) throw new RangeError('maxEntries must be a non-negative integer');
   const now = options.now ?? Date.now;

@@ -41,7 +41,9 @@ describe('secret encryption at rest', () => {
       `${version}.${flipByte(iv, 0)}.${body}`, // IV
       `${version}.${iv}.${flipByte(body, 0)}`, // ciphertext
       `${version}.${iv}.${flipByte(body, bodyLength - 1)}`, // tag
-      `${version}.${iv}.${Buffer.from(body, 'base64url').subarray(0, bodyLength - 1).toString('base64url')}`, // truncated tag
+      `${version}.${iv}.${Buffer.from(body, 'base64url')
+        .subarray(0, bodyLength - 1)
+        .toString('base64url')}`, // truncated tag
       `${version}.${iv}.${Buffer.from(body, 'base64url').subarray(0, 8).toString('base64url')}`, // shorter than a tag
       `v2.${iv}.${body}`,
       `${version}.${iv}`,

@@ -27,11 +27,7 @@ const EMPTY_SALT = new Uint8Array(0);
 export async function deriveKeyBytes(secret: string, info: string): Promise<Uint8Array<ArrayBuffer>> {
   if (secret.length === 0) throw new Error('Cannot derive a key from an empty secret');
   const ikm = await crypto.subtle.importKey('raw', encoder.encode(secret), 'HKDF', false, ['deriveBits']);
-  const bits = await crypto.subtle.deriveBits(
-    { name: 'HKDF', hash: 'SHA-256', salt: EMPTY_SALT, info: encoder.encode(info) },
-    ikm,
-    256,
-  );
+  const bits = await crypto.subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: EMPTY_SALT, info: encoder.encode(info) }, ikm, 256);
   return new Uint8Array(bits);
 }
 

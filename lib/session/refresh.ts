@@ -19,13 +19,7 @@ import { decodeJwt } from 'jose';
 import { db } from '@/lib/db';
 import { errorForLog, log } from '@/lib/log';
 import { getScalekit } from '@/lib/scalekit/client';
-import {
-  getActiveSession,
-  readRefreshToken,
-  revokeSession,
-  storeRefreshedTokens,
-  type SessionRecord,
-} from '@/lib/session/store';
+import { getActiveSession, readRefreshToken, revokeSession, storeRefreshedTokens, type SessionRecord } from '@/lib/session/store';
 
 /** Refresh this long before the access token expires, so a request never uses a dying token. */
 export const REFRESH_SKEW_MS = 30_000;
@@ -148,9 +142,7 @@ async function refreshHoldingLease(session: SessionRecord, options: RefreshOptio
 }
 
 async function releaseLease(session: SessionRecord): Promise<void> {
-  await db.session
-    .updateMany({ where: { id: session.id, version: session.version }, data: { refreshLeaseUntil: null } })
-    .catch(() => {});
+  await db.session.updateMany({ where: { id: session.id, version: session.version }, data: { refreshLeaseUntil: null } }).catch(() => {});
 }
 
 /** Access-token expiry from its `exp`; the SDK's refresh result carries no expires_in. */

@@ -15,13 +15,7 @@ import { db } from '@/lib/db';
 import { decryptStoredToken, encryptStoredToken } from '@/lib/session/crypto';
 
 export type SessionRevokeReason =
-  | 'logout'
-  | 'logout_all'
-  | 'member_removed'
-  | 'refresh_refused'
-  | 'signed_in_as_other'
-  | 'admin'
-  | (string & {});
+  'logout' | 'logout_all' | 'member_removed' | 'refresh_refused' | 'signed_in_as_other' | 'admin' | (string & {});
 
 export interface CreateSessionInput {
   userId: string;
@@ -182,9 +176,7 @@ export async function listUserSessions(userId: string, now: Date = new Date()): 
     take: 100,
   });
   const orgIds = [...new Set(rows.map((row) => row.organizationId))];
-  const orgs = orgIds.length
-    ? await db.organization.findMany({ where: { id: { in: orgIds } }, select: { id: true, name: true } })
-    : [];
+  const orgs = orgIds.length ? await db.organization.findMany({ where: { id: { in: orgIds } }, select: { id: true, name: true } }) : [];
   const names = new Map(orgs.map((org) => [org.id, org.name]));
   return rows.map((row) => ({
     id: row.id,

@@ -33,8 +33,14 @@ const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 60_000 } as const;
 
 const WEBHOOK_ACTOR = (organizationId: string): Actor => ({ kind: 'system', label: 'Scalekit webhook', organizationId, role: 'admin' });
 
-const nullableString = z.string().nullish().transform((v) => v || null);
-const nullableDate = z.iso.datetime({ offset: true }).nullish().transform((v) => (v ? new Date(v) : null));
+const nullableString = z
+  .string()
+  .nullish()
+  .transform((v) => v || null);
+const nullableDate = z.iso
+  .datetime({ offset: true })
+  .nullish()
+  .transform((v) => (v ? new Date(v) : null));
 
 const userEventSchema = z.object({
   user: z.object({
@@ -144,7 +150,10 @@ export async function processScalekitEvent(event: WebhookEnvelope): Promise<Webh
     }
   }
   const outcome = await db.$transaction(async (tx) => {
-    const inserted = await tx.processedWebhook.createMany({ data: [{ id: event.id, type: event.type.slice(0, 128) }], skipDuplicates: true });
+    const inserted = await tx.processedWebhook.createMany({
+      data: [{ id: event.id, type: event.type.slice(0, 128) }],
+      skipDuplicates: true,
+    });
     if (inserted.count === 0) return 'duplicate' as const;
 
     switch (event.type) {
@@ -164,7 +173,10 @@ export async function processScalekitEvent(event: WebhookEnvelope): Promise<Webh
     }
   }, TRANSACTION_OPTIONS);
   if (after.revokeSessions) {
-    await revokeUserSessions(after.revokeSessions.userId, { organizationId: after.revokeSessions.organizationId, reason: 'member_removed' });
+    await revokeUserSessions(after.revokeSessions.userId, {
+      organizationId: after.revokeSessions.organizationId,
+      reason: 'member_removed',
+    });
   }
   return outcome;
 }
@@ -191,7 +203,11 @@ async function applyOrganization(tx: Prisma.TransactionClient, data: z.infer<typ
   return 'applied';
 }
 
-async function applyMembership(tx: Prisma.TransactionClient, data: z.infer<typeof membershipEventSchema>, occurredAt: Date): Promise<WebhookOutcome> {
+async function applyMembership(
+  tx: Prisma.TransactionClient,
+  data: z.infer<typeof membershipEventSchema>,
+  occurredAt: Date,
+): Promise<WebhookOutcome> {
   const organizationId = data.organization_id;
   const userId = data.user_id;
   const email = data.email.toLowerCase();
@@ -241,7 +257,8 @@ async function applyMembership(tx: Prisma.TransactionClient, data: z.infer<typeo
   };
   // Insert-if-absent: a concurrent event for the same person may create the row after we looked.
   const inserted = existing ? 0 : (await tx.membership.createMany({ data: [createData], skipDuplicates: true })).count;
-  const previous = existing ?? (inserted ? null : await tx.membership.findFirst({ where: { organizationId, OR: [{ userId }, { email }] } }));
+  const previous =
+    existing ?? (inserted ? null : await tx.membership.findFirst({ where: { organizationId, OR: [{ userId }, { email }] } }));
   let auditAction: 'invitation.accepted' | 'member.joined' | null = null;
   let membershipId: string | null = null;
   if (previous) {
@@ -256,7 +273,12 @@ async function applyMembership(tx: Prisma.TransactionClient, data: z.infer<typeo
   }
   if (auditAction) {
     await recordAudit(
-      { actor: WEBHOOK_ACTOR(organizationId), organizationId, action: auditAction, target: { type: 'membership', id: membershipId, label: email } },
+      {
+        actor: WEBHOOK_ACTOR(organizationId),
+        organizationId,
+        action: auditAction,
+        target: { type: 'membership', id: membershipId, label: email },
+      },
       tx,
     );
   }

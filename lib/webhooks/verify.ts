@@ -41,7 +41,11 @@ export interface WebhookHeaders {
   get(name: string): string | null;
 }
 
-export function verifyScalekitWebhook(rawBody: string, headers: WebhookHeaders, secret: string = getEnv().SCALEKIT_WEBHOOK_SECRET): WebhookEnvelope {
+export function verifyScalekitWebhook(
+  rawBody: string,
+  headers: WebhookHeaders,
+  secret: string = getEnv().SCALEKIT_WEBHOOK_SECRET,
+): WebhookEnvelope {
   const signed = {
     'webhook-id': headers.get('webhook-id') ?? '',
     'webhook-timestamp': headers.get('webhook-timestamp') ?? '',

@@ -30,7 +30,12 @@ async function deliver(payload: { id: string }, options: { secret?: string; time
   const response = await POST(
     new Request('http://localhost/api/webhooks/scalekit', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'webhook-id': payload.id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signature },
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': payload.id,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signature,
+      },
       body,
     }),
   );
@@ -38,7 +43,23 @@ async function deliver(payload: { id: string }, options: { secret?: string; time
 }
 
 const membershipEvent = (type: string, userId: string, email: string, status: string, roles: string[], occurredAt?: Date) =>
-  event(type, { organization_id: 'org_acme', user_id: userId, email, membership: { status, roles, inviter_email: 'ada@acme.test', created_at: new Date(Date.UTC(2026, 0, 1)).toISOString(), accepted_at: status === 'ACTIVE' ? new Date().toISOString() : null, expires_at: null } }, occurredAt);
+  event(
+    type,
+    {
+      organization_id: 'org_acme',
+      user_id: userId,
+      email,
+      membership: {
+        status,
+        roles,
+        inviter_email: 'ada@acme.test',
+        created_at: new Date(Date.UTC(2026, 0, 1)).toISOString(),
+        accepted_at: status === 'ACTIVE' ? new Date().toISOString() : null,
+        expires_at: null,
+      },
+    },
+    occurredAt,
+  );
 
 async function mirrorOf(email: string) {
   return prisma.membership.findUnique({ where: { organizationId_email: { organizationId: 'org_acme', email } } });
@@ -74,7 +95,18 @@ describe('signature', () => {
     const p = { id: 'evt_not_json' };
     expect((await deliver(p, { body: 'not json at all' })).status).toBe(400);
     const q = { id: 'evt_bad_shape' };
-    expect((await deliver(q, { body: JSON.stringify({ id: 'evt_bad_shape', type: 'membership.created', occurred_at: new Date().toISOString(), data: { nope: 1 } }) })).status).toBe(400);
+    expect(
+      (
+        await deliver(q, {
+          body: JSON.stringify({
+            id: 'evt_bad_shape',
+            type: 'membership.created',
+            occurred_at: new Date().toISOString(),
+            data: { nope: 1 },
+          }),
+        })
+      ).status,
+    ).toBe(400);
     expect(await prisma.processedWebhook.findUnique({ where: { id: 'evt_bad_shape' } })).toBeNull();
   });
 });
@@ -84,7 +116,10 @@ describe('processing', () => {
     const p = membershipEvent('membership.created', 'usr_once', 'once@acme.test', 'ACTIVE', ['member']);
     expect(await deliver(p)).toEqual({ status: 200, body: { ok: true, outcome: 'applied' } });
     expect(await mirrorOf('once@acme.test')).toMatchObject({ userId: 'usr_once', status: 'ACTIVE', role: 'member' });
-    await prisma.membership.update({ where: { organizationId_email: { organizationId: 'org_acme', email: 'once@acme.test' } }, data: { role: 'admin' } });
+    await prisma.membership.update({
+      where: { organizationId_email: { organizationId: 'org_acme', email: 'once@acme.test' } },
+      data: { role: 'admin' },
+    });
     expect(await deliver(p)).toEqual({ status: 200, body: { ok: true, outcome: 'duplicate' } });
     expect((await mirrorOf('once@acme.test'))?.role).toBe('admin');
   });
@@ -100,13 +135,19 @@ describe('processing', () => {
     const p = membershipEvent('membership.updated', 'usr_newhire', 'new.hire@acme.test', 'ACTIVE', ['member']);
     expect((await deliver(p)).body.outcome).toBe('applied');
     expect(await mirrorOf('new.hire@acme.test')).toMatchObject({ status: 'ACTIVE', acceptedAt: expect.any(Date) });
-    expect(await prisma.auditEvent.findFirst({ where: { action: 'invitation.accepted', targetLabel: 'new.hire@acme.test' } })).toMatchObject({ actorType: 'system' });
+    expect(
+      await prisma.auditEvent.findFirst({ where: { action: 'invitation.accepted', targetLabel: 'new.hire@acme.test' } }),
+    ).toMatchObject({ actorType: 'system' });
   });
 
   it('out of order: an older update after a deletion does not resurrect the row; a newer one does', async () => {
     const t0 = new Date(Date.now() - 60_000);
     await deliver(membershipEvent('membership.created', 'usr_ooo', 'ooo@acme.test', 'ACTIVE', ['member'], t0));
-    const deleted = event('membership.deleted', { organization_id: 'org_acme', user_id: 'usr_ooo', email: 'ooo@acme.test' }, new Date(t0.getTime() + 20_000));
+    const deleted = event(
+      'membership.deleted',
+      { organization_id: 'org_acme', user_id: 'usr_ooo', email: 'ooo@acme.test' },
+      new Date(t0.getTime() + 20_000),
+    );
     expect((await deliver(deleted)).body.outcome).toBe('applied');
     expect(await mirrorOf('ooo@acme.test')).toBeNull();
 
@@ -114,7 +155,14 @@ describe('processing', () => {
     expect((await deliver(late)).body.outcome).toBe('stale');
     expect(await mirrorOf('ooo@acme.test')).toBeNull();
 
-    const reinvited = membershipEvent('membership.created', 'usr_ooo', 'ooo@acme.test', 'PENDING_INVITE', ['member'], new Date(t0.getTime() + 30_000));
+    const reinvited = membershipEvent(
+      'membership.created',
+      'usr_ooo',
+      'ooo@acme.test',
+      'PENDING_INVITE',
+      ['member'],
+      new Date(t0.getTime() + 30_000),
+    );
     expect((await deliver(reinvited)).body.outcome).toBe('applied');
     expect(await mirrorOf('ooo@acme.test')).toMatchObject({ status: 'PENDING_INVITE' });
   });
@@ -129,10 +177,28 @@ describe('processing', () => {
   });
 
   it('user.updated renames the user and their membership copies; organization.updated sets the seat limit', async () => {
-    await deliver(event('user.updated', { user: { id: 'usr_riley', email: 'riley@consultant.test', first_name: 'Riley', last_name: 'Renamed', name: 'Riley Renamed', external_id: null } }));
+    await deliver(
+      event('user.updated', {
+        user: {
+          id: 'usr_riley',
+          email: 'riley@consultant.test',
+          first_name: 'Riley',
+          last_name: 'Renamed',
+          name: 'Riley Renamed',
+          external_id: null,
+        },
+      }),
+    );
     expect((await prisma.user.findUniqueOrThrow({ where: { id: 'usr_riley' } })).name).toBe('Riley Renamed');
-    expect((await prisma.membership.findMany({ where: { userId: 'usr_riley' } })).map((m) => m.name)).toEqual(['Riley Renamed', 'Riley Renamed']);
-    await deliver(event('organization.updated', { organization: { id: 'org_globex', name: 'Globex', external_id: 'crm-globex-002', max_allowed_users: 12 } }));
+    expect((await prisma.membership.findMany({ where: { userId: 'usr_riley' } })).map((m) => m.name)).toEqual([
+      'Riley Renamed',
+      'Riley Renamed',
+    ]);
+    await deliver(
+      event('organization.updated', {
+        organization: { id: 'org_globex', name: 'Globex', external_id: 'crm-globex-002', max_allowed_users: 12 },
+      }),
+    );
     expect((await prisma.organization.findUniqueOrThrow({ where: { id: 'org_globex' } })).maxAllowedUsers).toBe(12);
   });
 
@@ -141,12 +207,21 @@ describe('processing', () => {
     const client = new ScalekitClient(stack.emulator.url, 'skc_teamgate_dev', 'sks_teamgate_dev_only_not_a_real_secret');
     const { organization } = await client.organization.createOrganization('Newco');
     const orgId = organization!.id;
-    const data = (userId: string, email: string) => ({ organization_id: orgId, user_id: userId, email, membership: { status: 'ACTIVE', roles: ['admin'] } });
+    const data = (userId: string, email: string) => ({
+      organization_id: orgId,
+      user_id: userId,
+      email,
+      membership: { status: 'ACTIVE', roles: ['admin'] },
+    });
     // Several first events at once (and user.created for the same person): none may fail.
     const results = await Promise.all([
       deliver(event('membership.created', data('usr_n1', 'n1@newco.test'))),
       deliver(event('membership.created', data('usr_n2', 'n2@newco.test'))),
-      deliver(event('user.created', { user: { id: 'usr_n1', email: 'n1@newco.test', first_name: 'N', last_name: 'One', name: 'N One', external_id: null } })),
+      deliver(
+        event('user.created', {
+          user: { id: 'usr_n1', email: 'n1@newco.test', first_name: 'N', last_name: 'One', name: 'N One', external_id: null },
+        }),
+      ),
     ]);
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(await prisma.organization.findUnique({ where: { id: orgId } })).toMatchObject({ name: 'Newco' });
@@ -192,7 +267,8 @@ describe('delivered by the emulator', () => {
     const client = new ScalekitClient(stack.emulator.url, 'skc_teamgate_dev', 'sks_teamgate_dev_only_not_a_real_secret');
     await client.user.updateMembership('org_globex', 'usr_riley', { roles: ['member'] });
     const riley = await eventually(
-      () => prisma.membership.findUnique({ where: { organizationId_email: { organizationId: 'org_globex', email: 'riley@consultant.test' } } }),
+      () =>
+        prisma.membership.findUnique({ where: { organizationId_email: { organizationId: 'org_globex', email: 'riley@consultant.test' } } }),
       (m) => m?.role === 'member',
     );
     expect(riley?.role).toBe('member');
@@ -200,12 +276,19 @@ describe('delivered by the emulator', () => {
     await client.user.deleteMembership('org_globex', 'usr_riley');
     expect(
       await eventually(
-        () => prisma.membership.findUnique({ where: { organizationId_email: { organizationId: 'org_globex', email: 'riley@consultant.test' } } }),
+        () =>
+          prisma.membership.findUnique({
+            where: { organizationId_email: { organizationId: 'org_globex', email: 'riley@consultant.test' } },
+          }),
         (m) => m === null,
       ),
     ).toBeNull();
 
-    const events = (await (await fetch(`${stack.emulator.url}/_emulator/events`)).json()) as Array<{ type: string; delivered: boolean; lastStatus: number }>;
+    const events = (await (await fetch(`${stack.emulator.url}/_emulator/events`)).json()) as Array<{
+      type: string;
+      delivered: boolean;
+      lastStatus: number;
+    }>;
     const deletion = events.find((e) => e.type === 'membership.deleted');
     expect(deletion).toMatchObject({ delivered: true, lastStatus: 200 });
   });

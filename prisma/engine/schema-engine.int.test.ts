@@ -23,7 +23,9 @@ interface CliOutcome {
 
 async function oneShot(url: string, command: string): Promise<CliOutcome> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [ENGINE, '--datasource', JSON.stringify({ url }), 'cli', command], { encoding: 'utf8' });
+    const { stdout, stderr } = await run(process.execPath, [ENGINE, '--datasource', JSON.stringify({ url }), 'cli', command], {
+      encoding: 'utf8',
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -33,7 +35,11 @@ async function oneShot(url: string, command: string): Promise<CliOutcome> {
 
 /** The CLI ignores the first stderr line and reads the rest as JSON log lines. */
 function errorFields(stderr: string): { error_code?: string; message: string } | undefined {
-  const lines = stderr.trim().split('\n').slice(1).map((line) => JSON.parse(line));
+  const lines = stderr
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => JSON.parse(line));
   return lines.find((l) => l.level === 'ERROR' && l.target === 'schema_engine::logger')?.fields;
 }
 
@@ -89,7 +95,10 @@ function migrationsList() {
     shadowDbInitScript: '',
     migrationDirectories: directories.map((path) => ({
       path,
-      migrationFile: { path: 'migration.sql', content: { tag: 'ok', value: readFileSync(join(MIGRATIONS_DIR, path, 'migration.sql'), 'utf8') } },
+      migrationFile: {
+        path: 'migration.sql',
+        content: { tag: 'ok', value: readFileSync(join(MIGRATIONS_DIR, path, 'migration.sql'), 'utf8') },
+      },
     })),
   };
 }
@@ -112,7 +121,9 @@ describe('schema-engine stand-in', () => {
 
   it('reports the engines hash the Prisma CLI expects', async () => {
     const { stdout } = await run(process.execPath, [ENGINE, '--version'], { encoding: 'utf8' });
-    const { enginesVersion } = JSON.parse(readFileSync(fileURLToPath(new URL('../../node_modules/@prisma/engines-version/package.json', import.meta.url)), 'utf8')).prisma;
+    const { enginesVersion } = JSON.parse(
+      readFileSync(fileURLToPath(new URL('../../node_modules/@prisma/engines-version/package.json', import.meta.url)), 'utf8'),
+    ).prisma;
     expect(stdout.trim()).toBe(`schema-engine-cli ${enginesVersion}`);
   });
 
@@ -220,7 +231,9 @@ describe('schema-engine stand-in', () => {
     } finally {
       await server.stop();
     }
-    const leftovers = await withAdmin(async (c) => (await c.query("SELECT datname FROM pg_database WHERE datname LIKE 'prisma_migrate_shadow_db_%'")).rows);
+    const leftovers = await withAdmin(
+      async (c) => (await c.query("SELECT datname FROM pg_database WHERE datname LIKE 'prisma_migrate_shadow_db_%'")).rows,
+    );
     expect(leftovers).toEqual([]);
   });
 });

@@ -188,7 +188,11 @@ async function runCliCommand(command, datasource) {
   // The CLI discards the first stderr line of a one-shot command.
   logLine('INFO', 'schema_engine_cli', { message: `Starting schema engine stand-in (${wasmEnginesHash})` });
   if (!url) {
-    logLine('ERROR', 'schema_engine::logger', { is_panic: false, error_code: 'P1012', message: 'No datasource URL was given (--datasource {"url": …}).' });
+    logLine('ERROR', 'schema_engine::logger', {
+      is_panic: false,
+      error_code: 'P1012',
+      message: 'No datasource URL was given (--datasource {"url": …}).',
+    });
     return 1;
   }
   try {
@@ -467,7 +471,12 @@ function scriptWarnings(script) {
   if (!block) return [];
   return block[1]
     .split(/\n\s*- /)
-    .map((item) => item.replace(/^\s*- /, '').replace(/\s+/g, ' ').trim())
+    .map((item) =>
+      item
+        .replace(/^\s*- /, '')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    )
     .filter(Boolean)
     .map((message) => ({ message, stepIndex: 0 }));
 }
@@ -486,7 +495,10 @@ const shadowFallbacks = {
   async createMigration(engine, input) {
     const script = (await diffFromMigrations(engine, input)).stdout ?? '';
     const empty = countSteps(script) === 0;
-    const name = input.migrationName.trim().replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+    const name = input.migrationName
+      .trim()
+      .replace(/[^A-Za-z0-9_]+/g, '_')
+      .replace(/^_+|_+$/g, '');
     return {
       connectorType: 'postgresql',
       generatedMigrationName: name ? `${migrationTimestamp()}_${name}` : migrationTimestamp(),
@@ -517,7 +529,8 @@ async function serve(args) {
   const datamodels = args.datamodels.map((path) => [path, readFileSync(path, 'utf8')]);
   let enginePromise;
   const engine = () => {
-    if (!url) throw Object.assign(new Error('No datasource URL is configured (set datasource.url in prisma.config.ts).'), { errorCode: 'P1012' });
+    if (!url)
+      throw Object.assign(new Error('No datasource URL is configured (set datasource.url in prisma.config.ts).'), { errorCode: 'P1012' });
     enginePromise ??= (async () =>
       bindings.SchemaEngine.new(
         { datamodels: datamodels.length ? datamodels : undefined },
@@ -591,7 +604,15 @@ async function serve(args) {
   const panic = (message, requestId) => {
     const text = message ?? 'The schema engine panicked.';
     if (requestId !== undefined) {
-      send({ jsonrpc: '2.0', id: requestId, error: { code: ENGINE_ERROR, message: 'An error happened. Check the data field for details.', data: { is_panic: true, message: text, backtrace: '' } } });
+      send({
+        jsonrpc: '2.0',
+        id: requestId,
+        error: {
+          code: ENGINE_ERROR,
+          message: 'An error happened. Check the data field for details.',
+          data: { is_panic: true, message: text, backtrace: '' },
+        },
+      });
     }
     logLine('ERROR', 'schema_engine::panic', { message: text, backtrace: '' });
     process.exitCode = PANIC_EXIT;
@@ -623,7 +644,11 @@ async function serve(args) {
       send({
         jsonrpc: '2.0',
         id,
-        error: { code: ENGINE_ERROR, message: 'An error happened. Check the data field for details.', data: { is_panic: false, message, ...(error_code ? { error_code } : {}) } },
+        error: {
+          code: ENGINE_ERROR,
+          message: 'An error happened. Check the data field for details.',
+          data: { is_panic: false, message, ...(error_code ? { error_code } : {}) },
+        },
       });
     }
   };

@@ -63,7 +63,13 @@ async function expectRefused(response: Response, counter: { pulledBytes: number 
 /** A signed-in browser's headers (cookie, CSRF token, same-origin provenance) for a fresh session of Ada's. */
 async function signedIn() {
   const hour = 3_600_000;
-  const session = await createSession({ userId: 'usr_ada', organizationId: 'org_acme', refreshToken: 'rt_test_only', accessTokenExpiresAt: new Date(Date.now() + hour), expiresAt: new Date(Date.now() + 24 * hour) });
+  const session = await createSession({
+    userId: 'usr_ada',
+    organizationId: 'org_acme',
+    refreshToken: 'rt_test_only',
+    accessTokenExpiresAt: new Date(Date.now() + hour),
+    expiresAt: new Date(Date.now() + 24 * hour),
+  });
   const cookie = `${appSessionCookieName()}=${await signAppSessionCookie({ sessionId: session.id, userId: 'usr_ada', organizationId: 'org_acme', expiresAt: session.expiresAt })}`;
   return { session, headers: { cookie, origin: APP, 'sec-fetch-site': 'same-origin', 'x-csrf-token': await csrfTokenFor(session.id) } };
 }
@@ -76,7 +82,11 @@ describe.each([
   it('POST /api/webhooks/scalekit: 413 after at most 256 KB + one chunk, nothing processed', async () => {
     // The demo seed keeps its own marker rows in ProcessedWebhook; only a new row would mean a processed event.
     const before = await prisma.processedWebhook.count();
-    const { request, counter } = upload('/api/webhooks/scalekit', { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.77' }, withLength);
+    const { request, counter } = upload(
+      '/api/webhooks/scalekit',
+      { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.77' },
+      withLength,
+    );
     await expectRefused(await webhook(request), counter, 256 * 1024, withLength);
     expect(await prisma.processedWebhook.count()).toBe(before);
   });
@@ -89,7 +99,11 @@ describe.each([
   });
 
   it('POST /api/auth/switch-org (JSON): 413, the session unchanged', async () => {
-    const { request, counter } = upload('/api/auth/switch-org', { ...browser, 'content-type': 'application/json', accept: 'application/json' }, withLength);
+    const { request, counter } = upload(
+      '/api/auth/switch-org',
+      { ...browser, 'content-type': 'application/json', accept: 'application/json' },
+      withLength,
+    );
     await expectRefused(await switchOrg(request), counter, 16 * 1024, withLength);
     expect((await prisma.session.findUniqueOrThrow({ where: { id: session.id } })).revokedAt).toBeNull();
   });
@@ -97,7 +111,10 @@ describe.each([
   it('POST /api/auth/logout and /logout-all (form): 413, still signed in', async () => {
     // A session of its own: had the limit failed, these would have signed it out.
     const own = await signedIn();
-    for (const [path, route] of [['/api/auth/logout', logout], ['/api/auth/logout-all', logoutAll]] as const) {
+    for (const [path, route] of [
+      ['/api/auth/logout', logout],
+      ['/api/auth/logout-all', logoutAll],
+    ] as const) {
       const { request, counter } = upload(path, { ...own.headers, 'content-type': 'application/x-www-form-urlencoded' }, withLength);
       await expectRefused(await route(request), counter, 16 * 1024, withLength);
     }

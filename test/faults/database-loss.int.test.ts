@@ -18,7 +18,10 @@ const { prisma, name } = bed.db;
 
 async function terminateAppConnections(): Promise<number> {
   return withAdmin(async (client) => {
-    const res = await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+    const res = await client.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [name],
+    );
     return res.rowCount ?? 0;
   });
 }
@@ -61,13 +64,18 @@ describe('PostgreSQL connection loss during traffic', () => {
     expect((await checkHealth({ db: prisma })).checks.database.ok).toBe(true);
     await expect(listInvitations(olga, OPEN_ORG, { limit: 5 })).resolves.toBeTruthy();
     const lastFive = outcomes.slice(-5);
-    expect(lastFive.every((o) => o.ok), JSON.stringify(lastFive)).toBe(true);
+    expect(
+      lastFive.every((o) => o.ok),
+      JSON.stringify(lastFive),
+    ).toBe(true);
 
     // What a person saw for a request caught mid-flight: a clear sentence, no driver text.
     // (A busy 2-core machine can also push a Scalekit call past its 400 ms deadline: a 504 with its own sentence.)
     for (const failed of outcomes.filter((o) => !o.ok)) {
       expect([500, 504]).toContain(failed.status);
-      expect(failed.message).toMatch(/^(Something went wrong on our side\. Nothing was changed; try again\.|Scalekit did not answer in time\. Try again; a retry will not create duplicates\.)$/);
+      expect(failed.message).toMatch(
+        /^(Something went wrong on our side\. Nothing was changed; try again\.|Scalekit did not answer in time\. Try again; a retry will not create duplicates\.)$/,
+      );
     }
 
     // Retry every failed address (as the person would): each ends invited exactly once.
@@ -77,6 +85,8 @@ describe('PostgreSQL connection loss during traffic', () => {
       expect(await prisma.membership.count({ where: { organizationId: OPEN_ORG, email, syncState: 'SYNCED' } }), email).toBe(1);
       expect(await scalekitMembersWithEmail(bed.scalekit, OPEN_ORG, email), email).toHaveLength(1);
     }
-    console.log(`database loss: ${outcomes.length} invites (${failed.length} caught mid-flight, all retried once), ${reads} reads (${readErrors} failed), ${killed} connections killed`);
+    console.log(
+      `database loss: ${outcomes.length} invites (${failed.length} caught mid-flight, all retried once), ${reads} reads (${readErrors} failed), ${killed} connections killed`,
+    );
   }, 90_000);
 });

@@ -20,19 +20,22 @@ async function tokenEndpointFails(httpStatus: number): Promise<void> {
 }
 
 describe('code exchange while Scalekit fails', () => {
-  it.each([500, 503, 429])('fault_tokenEndpoint%s: a friendly "temporarily unavailable", no session, and the next sign-in works', async (status) => {
-    const sessionsBefore = await prisma.session.count();
-    const login = await signInAtEmulator(stack, 'ada@acme.test');
-    await tokenEndpointFails(status);
-    const failed = await finishLogin(stack, login);
-    expect(failed).toMatchObject({ ok: false, code: 'temporarily_unavailable' });
-    const shown = describeLoginError(failed.ok ? undefined : failed.code);
-    expect(shown).toMatchObject({ title: 'Sign-in is temporarily unavailable' });
-    expect(await prisma.session.count()).toBe(sessionsBefore);
+  it.each([500, 503, 429])(
+    'fault_tokenEndpoint%s: a friendly "temporarily unavailable", no session, and the next sign-in works',
+    async (status) => {
+      const sessionsBefore = await prisma.session.count();
+      const login = await signInAtEmulator(stack, 'ada@acme.test');
+      await tokenEndpointFails(status);
+      const failed = await finishLogin(stack, login);
+      expect(failed).toMatchObject({ ok: false, code: 'temporarily_unavailable' });
+      const shown = describeLoginError(failed.ok ? undefined : failed.code);
+      expect(shown).toMatchObject({ title: 'Sign-in is temporarily unavailable' });
+      expect(await prisma.session.count()).toBe(sessionsBefore);
 
-    await fetch(`${stack.emulator.url}/_emulator/faults`, { method: 'DELETE' });
-    const again = await finishLogin(stack, await signInAtEmulator(stack, 'ada@acme.test'));
-    expect(again.ok).toBe(true);
-    expect(await prisma.session.count()).toBe(sessionsBefore + 1);
-  });
+      await fetch(`${stack.emulator.url}/_emulator/faults`, { method: 'DELETE' });
+      const again = await finishLogin(stack, await signInAtEmulator(stack, 'ada@acme.test'));
+      expect(again.ok).toBe(true);
+      expect(await prisma.session.count()).toBe(sessionsBefore + 1);
+    },
+  );
 });

@@ -21,8 +21,21 @@ import { ScalekitClient } from '@scalekit-sdk/node';
 const ORG = 'org_faults';
 const CLIENT_SECRET = 'sks_teamgate_dev_only_not_a_real_secret';
 const seed = JSON.parse(readFileSync(DEFAULT_SEED_PATH, 'utf8'));
-seed.organizations.push({ id: ORG, name: 'Faults Co', externalId: null, maxAllowedUsers: null, allowedEmailDomains: [], ssoConnection: null });
-seed.users.push({ id: 'usr_fay', email: 'fay@faults.test', firstName: 'Fay', lastName: 'Faults', memberships: [{ organizationId: ORG, roles: ['admin'], status: 'ACTIVE' }] });
+seed.organizations.push({
+  id: ORG,
+  name: 'Faults Co',
+  externalId: null,
+  maxAllowedUsers: null,
+  allowedEmailDomains: [],
+  ssoConnection: null,
+});
+seed.users.push({
+  id: 'usr_fay',
+  email: 'fay@faults.test',
+  firstName: 'Fay',
+  lastName: 'Faults',
+  memberships: [{ organizationId: ORG, roles: ['admin'], status: 'ACTIVE' }],
+});
 
 let emulator: Emulator = await createEmulator({ port: 0, seed, environment: { webhookRetryDelaysMs: [] } });
 const port = Number(new URL(emulator.url).port);
@@ -34,11 +47,21 @@ delete (globalThis as { teamgateScalekit?: unknown }).teamgateScalekit;
 const { prisma } = await useTestDatabase();
 await seedDemoData(prisma, demoSeedSchema.parse(seed));
 
-const fay: Actor = { kind: 'user', userId: 'usr_fay', email: 'fay@faults.test', name: null, organizationId: ORG, role: 'admin', sessionId: 'ses_faults' };
+const fay: Actor = {
+  kind: 'user',
+  userId: 'usr_fay',
+  email: 'fay@faults.test',
+  name: null,
+  organizationId: ORG,
+  role: 'admin',
+  sessionId: 'ses_faults',
+};
 let n = 0;
 const fresh = () => `fault-${Date.now().toString(36)}-${n++}@faults.test`;
 const inScalekit = async (email: string) =>
-  (await new ScalekitClient(emulator.url, 'skc_teamgate_dev', CLIENT_SECRET).user.searchOrganizationUsers(ORG, email, 10)).users.filter((u) => u.email === email);
+  (await new ScalekitClient(emulator.url, 'skc_teamgate_dev', CLIENT_SECRET).user.searchOrganizationUsers(ORG, email, 10)).users.filter(
+    (u) => u.email === email,
+  );
 
 describe('Scalekit faults', () => {
   it('fault_emulatorStopped: invites fail with a clear 503 and leave nothing behind; after a restart they work again, once', async () => {
@@ -71,7 +94,11 @@ describe('Scalekit faults', () => {
       body: JSON.stringify({ target: 'CreateUserAndMembership', grpcCode: 'INTERNAL' }),
     });
     const error = await inviteMember(fay, ORG, { email }).catch((e: unknown) => e);
-    expect(asAppError(error)).toMatchObject({ status: 502, code: 'scalekit_error', message: expect.stringMatching(/unexpected error\. Try again/) });
+    expect(asAppError(error)).toMatchObject({
+      status: 502,
+      code: 'scalekit_error',
+      message: expect.stringMatching(/unexpected error\. Try again/),
+    });
     expect(await prisma.membership.findMany({ where: { email } })).toMatchObject([{ syncState: 'FAILED' }]);
 
     expect((await inviteMember(fay, ORG, { email })).outcome).toBe('invited');

@@ -22,7 +22,9 @@ describe('sign-in start rate limit (per client IP, shared by both entry points)'
     expect(first.status).toBe(302);
     expect(first.headers.get('location')).toMatch(/\/oauth\/authorize\?/);
     // The invitation link counts against the same budget.
-    expect((await initiateStart(get('/auth/login/initiate?login_hint=new.hire%40acme.test&organization_id=org_acme', ip))).status).toBe(302);
+    expect((await initiateStart(get('/auth/login/initiate?login_hint=new.hire%40acme.test&organization_id=org_acme', ip))).status).toBe(
+      302,
+    );
     expect((await loginStart(get('/api/auth/login', ip))).status).toBe(302);
 
     const refused = await loginStart(get('/api/auth/login?login_hint=ada%40acme.test', ip));
@@ -48,7 +50,9 @@ describe('sign-in start rate limit (per client IP, shared by both entry points)'
     for (let i = 0; i < 3; i++) await loginStart(get('/api/auth/login', ip));
     const refused = await loginStart(get('/api/auth/login', ip, 'application/json'));
     expect(refused.status).toBe(429);
-    expect(await refused.json()).toEqual({ error: { code: 'rate_limited', message: expect.stringMatching(/Too many sign-in attempts from your network/) } });
+    expect(await refused.json()).toEqual({
+      error: { code: 'rate_limited', message: expect.stringMatching(/Too many sign-in attempts from your network/) },
+    });
 
     await prisma.rateLimitBucket.updateMany({ where: { key: `login:ip:${ip}` }, data: { resetAt: new Date(Date.now() - 1000) } });
     expect((await loginStart(get('/api/auth/login', ip))).status).toBe(302);

@@ -79,7 +79,12 @@ describe('GET /api/health (real PostgreSQL, emulator counting calls)', () => {
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
-    expect(await refused.json()).toEqual({ error: { code: 'rate_limited', message: expect.stringMatching(/^Too many health checks from this address\. Retry after \d+ seconds?\.$/) } });
+    expect(await refused.json()).toEqual({
+      error: {
+        code: 'rate_limited',
+        message: expect.stringMatching(/^Too many health checks from this address\. Retry after \d+ seconds?\.$/),
+      },
+    });
     // A spoofed entry on the left is not another client behind our one proxy.
     expect((await health(`10.9.9.9, ${ip}`)).status).toBe(429);
     // Another client is not held back.
@@ -98,7 +103,13 @@ describe('GET /api/health (real PostgreSQL, emulator counting calls)', () => {
     });
     expect(await calls()).toBe(1);
 
-    for (const wrong of [`Bearer ${TOKEN.slice(0, -1)}x`, `Bearer ${TOKEN.slice(0, -1)}`, `Bearer ${TOKEN}${TOKEN}`, `Basic ${TOKEN}`, 'Bearer ']) {
+    for (const wrong of [
+      `Bearer ${TOKEN.slice(0, -1)}x`,
+      `Bearer ${TOKEN.slice(0, -1)}`,
+      `Bearer ${TOKEN}${TOKEN}`,
+      `Basic ${TOKEN}`,
+      'Bearer ',
+    ]) {
       const res = await health('198.51.100.21', { authorization: wrong });
       expect(res.status, wrong).toBe(401);
       expect(res.headers.get('www-authenticate')).toBe('Bearer');

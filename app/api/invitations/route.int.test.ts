@@ -19,13 +19,26 @@ interface Caller {
 
 async function sessionFor(userId: string, organizationId: string): Promise<{ cookie: string; csrf: string }> {
   const hour = 3_600_000;
-  const session = await createSession({ userId, organizationId, refreshToken: 'rt_test_only', accessTokenExpiresAt: new Date(Date.now() + hour), expiresAt: new Date(Date.now() + 24 * hour) });
+  const session = await createSession({
+    userId,
+    organizationId,
+    refreshToken: 'rt_test_only',
+    accessTokenExpiresAt: new Date(Date.now() + hour),
+    expiresAt: new Date(Date.now() + 24 * hour),
+  });
   const cookie = await signAppSessionCookie({ sessionId: session.id, userId, organizationId, expiresAt: session.expiresAt });
   return { cookie: `${appSessionCookieName()}=${cookie}`, csrf: await csrfTokenFor(session.id) };
 }
 
 function browser(s: { cookie: string; csrf: string }, { csrf = true, origin = APP } = {}): Caller {
-  return { headers: { cookie: s.cookie, origin, 'sec-fetch-site': origin === APP ? 'same-origin' : 'cross-site', ...(csrf ? { 'x-csrf-token': s.csrf } : {}) } };
+  return {
+    headers: {
+      cookie: s.cookie,
+      origin,
+      'sec-fetch-site': origin === APP ? 'same-origin' : 'cross-site',
+      ...(csrf ? { 'x-csrf-token': s.csrf } : {}),
+    },
+  };
 }
 
 function machine(key: string): Caller {
@@ -72,9 +85,22 @@ const ginaSession = await sessionFor('usr_gina', 'org_globex');
 describe('POST /api/invitations', () => {
   it('invites with an API key, and the same invite through the session is recognised, not repeated', async () => {
     const email = freshEmail('api');
-    const byKey = await call(POST(req('POST', '/api/invitations', machine(acmeKey), { email, role: 'member', name: 'Api Person', externalId: `crm-${Date.now()}`, metadata: { source: 'crm' } })));
+    const byKey = await call(
+      POST(
+        req('POST', '/api/invitations', machine(acmeKey), {
+          email,
+          role: 'member',
+          name: 'Api Person',
+          externalId: `crm-${Date.now()}`,
+          metadata: { source: 'crm' },
+        }),
+      ),
+    );
     expect(byKey.status).toBe(201);
-    expect(byKey.body).toMatchObject({ outcome: 'invited', invitation: { email, role: 'member', status: 'PENDING_INVITE', syncState: 'SYNCED', metadata: { source: 'crm' } } });
+    expect(byKey.body).toMatchObject({
+      outcome: 'invited',
+      invitation: { email, role: 'member', status: 'PENDING_INVITE', syncState: 'SYNCED', metadata: { source: 'crm' } },
+    });
     const audit = await prisma.auditEvent.findFirstOrThrow({ where: { action: 'invitation.created', targetLabel: email } });
     expect(audit).toMatchObject({ actorType: 'api_key', actorLabel: 'HR sync' });
     expect(audit.metadata).toMatchObject({ source: 'api' });
@@ -85,7 +111,10 @@ describe('POST /api/invitations', () => {
 
     const other = freshEmail('session');
     const fresh = await call(POST(req('POST', '/api/invitations', browser(adaSession), { email: other, role: 'admin' })));
-    expect(fresh).toMatchObject({ status: 201, body: { outcome: 'invited', invitation: { email: other, role: 'admin', inviterEmail: 'ada@acme.test' } } });
+    expect(fresh).toMatchObject({
+      status: 201,
+      body: { outcome: 'invited', invitation: { email: other, role: 'admin', inviterEmail: 'ada@acme.test' } },
+    });
   });
 
   it('refuses a revoked key, another org’s key, a missing or forged CSRF token, a foreign origin and no credentials — changing nothing', async () => {
@@ -96,7 +125,12 @@ describe('POST /api/invitations', () => {
       [machine(secret), '/api/invitations', 401, 'invalid_api_key'],
       [machine(globexKey), '/api/invitations?organizationId=org_acme', 403, 'forbidden'],
       [browser(adaSession, { csrf: false }), '/api/invitations', 403, 'csrf_failed'],
-      [{ headers: { ...browser(adaSession).headers, 'x-csrf-token': (await sessionFor('usr_ada', 'org_acme')).csrf } }, '/api/invitations', 403, 'csrf_failed'],
+      [
+        { headers: { ...browser(adaSession).headers, 'x-csrf-token': (await sessionFor('usr_ada', 'org_acme')).csrf } },
+        '/api/invitations',
+        403,
+        'csrf_failed',
+      ],
       [browser(adaSession, { origin: 'https://evil.example' }), '/api/invitations', 403, 'csrf_failed'],
       [browser(maxSession), '/api/invitations', 403, 'forbidden'],
       [browser(ginaSession), '/api/invitations?organizationId=org_acme', 403, 'forbidden'],
@@ -119,15 +153,27 @@ describe('POST /api/invitations', () => {
   });
 
   it('answers bad bodies with clear 4xx JSON errors', async () => {
-    expect(await call(POST(req('POST', '/api/invitations', machine(acmeKey), '{"email":')))).toMatchObject({ status: 400, body: { error: { code: 'invalid_json' } } });
-    const wrongType = new Request(`${APP}/api/invitations`, { method: 'POST', headers: { authorization: `Bearer ${acmeKey}`, 'content-type': 'text/plain' }, body: 'x' });
+    expect(await call(POST(req('POST', '/api/invitations', machine(acmeKey), '{"email":')))).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_json' } },
+    });
+    const wrongType = new Request(`${APP}/api/invitations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${acmeKey}`, 'content-type': 'text/plain' },
+      body: 'x',
+    });
     expect(await call(POST(wrongType))).toMatchObject({ status: 415 });
     expect(await call(POST(req('POST', '/api/invitations', machine(acmeKey), { email: 'nope', role: 'god' })))).toMatchObject({
       status: 400,
       body: { error: { code: 'invalid_email', fields: { email: expect.any(String), role: expect.any(String) } } },
     });
-    expect(await call(POST(req('POST', '/api/invitations', machine(acmeKey), { email: freshEmail('d', 'gmail.test') })))).toMatchObject({ status: 201 });
-    expect(await call(POST(req('POST', '/api/invitations', machine(globexKey), { email: freshEmail('d', 'gmail.test') })))).toMatchObject({ status: 422, body: { error: { code: 'domain_not_allowed' } } });
+    expect(await call(POST(req('POST', '/api/invitations', machine(acmeKey), { email: freshEmail('d', 'gmail.test') })))).toMatchObject({
+      status: 201,
+    });
+    expect(await call(POST(req('POST', '/api/invitations', machine(globexKey), { email: freshEmail('d', 'gmail.test') })))).toMatchObject({
+      status: 422,
+      body: { error: { code: 'domain_not_allowed' } },
+    });
     expect(await call(POST(req('POST', '/api/invitations', machine(acmeKey), 'x'.repeat(300_000))))).toMatchObject({ status: 413 });
   });
 
@@ -135,7 +181,17 @@ describe('POST /api/invitations', () => {
     const before = await prisma.membership.count();
     const badBody = fc.oneof(
       fc.anything(),
-      fc.record({ email: fc.oneof(fc.string({ maxLength: 20 }).filter((s) => !s.includes('@')), fc.integer(), fc.constant(null)), role: fc.anything() }, { requiredKeys: ['email'] }),
+      fc.record(
+        {
+          email: fc.oneof(
+            fc.string({ maxLength: 20 }).filter((s) => !s.includes('@')),
+            fc.integer(),
+            fc.constant(null),
+          ),
+          role: fc.anything(),
+        },
+        { requiredKeys: ['email'] },
+      ),
       fc.record({ email: fc.constant('ok@x.test'), role: fc.string({ maxLength: 8 }).filter((r) => r !== 'admin' && r !== 'member') }),
       fc.record({ invitations: fc.oneof(fc.anything(), fc.array(fc.anything(), { minLength: 101, maxLength: 102 }), fc.constant([])) }),
     );
@@ -154,7 +210,13 @@ describe('POST /api/invitations', () => {
 
   it('invites a batch and reports each item', async () => {
     const good = freshEmail('batch');
-    const res = await call(POST(req('POST', '/api/invitations', machine(acmeKey), { invitations: [{ email: good }, { email: 'broken' }, { email: 'max@acme.test' }] })));
+    const res = await call(
+      POST(
+        req('POST', '/api/invitations', machine(acmeKey), {
+          invitations: [{ email: good }, { email: 'broken' }, { email: 'max@acme.test' }],
+        }),
+      ),
+    );
     expect(res.status).toBe(200);
     expect(res.body.summary).toEqual({ invited: 1, already_invited: 0, already_member: 1, failed: 1 });
     expect(res.body.results[1]).toMatchObject({ index: 1, ok: false, status: 400, error: { code: 'invalid_email' } });
@@ -162,22 +224,31 @@ describe('POST /api/invitations', () => {
 });
 
 describe('API keys act by their scopes, never as admins', () => {
-
   it('a key can never mint an admin: role admin, alone or in a batch, is 403 with a clear message and nothing is sent', async () => {
     const lone = freshEmail('would-be-admin');
     const single = await call(POST(req('POST', '/api/invitations', machine(acmeKey), { email: lone, role: 'admin' })));
-    expect(single).toMatchObject({ status: 403, body: { error: { code: 'forbidden', message: expect.stringMatching(/API key cannot invite admins/) } } });
+    expect(single).toMatchObject({
+      status: 403,
+      body: { error: { code: 'forbidden', message: expect.stringMatching(/API key cannot invite admins/) } },
+    });
 
     const innocent = freshEmail('batch-member');
     const smuggled = freshEmail('batch-admin');
-    const batch = await call(POST(req('POST', '/api/invitations', machine(acmeKey), { invitations: [{ email: innocent }, { email: smuggled, role: 'admin' }] })));
-    expect(batch).toMatchObject({ status: 403, body: { error: { code: 'forbidden', message: expect.stringMatching(/API key cannot invite admins/) } } });
+    const batch = await call(
+      POST(req('POST', '/api/invitations', machine(acmeKey), { invitations: [{ email: innocent }, { email: smuggled, role: 'admin' }] })),
+    );
+    expect(batch).toMatchObject({
+      status: 403,
+      body: { error: { code: 'forbidden', message: expect.stringMatching(/API key cannot invite admins/) } },
+    });
 
     for (const email of [lone, innocent, smuggled]) {
       expect(await prisma.membership.count({ where: { email } })).toBe(0);
       expect(await scalekitMembersWithEmail(bed.scalekit, 'org_acme', email)).toHaveLength(0);
     }
-    expect(await prisma.auditEvent.count({ where: { action: 'invitation.created', targetLabel: { in: [lone, innocent, smuggled] } } })).toBe(0);
+    expect(
+      await prisma.auditEvent.count({ where: { action: 'invitation.created', targetLabel: { in: [lone, innocent, smuggled] } } }),
+    ).toBe(0);
   });
 
   it('each call needs its scope: invitations:read lists, invitations:write invites, resends and revokes, members:read does neither', async () => {
@@ -193,7 +264,11 @@ describe('API keys act by their scopes, never as admins', () => {
       ['read key revokes', DELETE(req('DELETE', `/api/invitations/${id}`, machine(readKey)), params(id)), /invitations:write/],
       ['write key lists', GET(req('GET', '/api/invitations', machine(writeKey))), /invitations:read/],
       ['members key lists', GET(req('GET', '/api/invitations', machine(membersKey))), /invitations:read/],
-      ['members key invites', POST(req('POST', '/api/invitations', machine(membersKey), { email: freshEmail('nope') })), /invitations:write/],
+      [
+        'members key invites',
+        POST(req('POST', '/api/invitations', machine(membersKey), { email: freshEmail('nope') })),
+        /invitations:write/,
+      ],
     ];
     for (const [what, response, message] of refusals) {
       const res = await call(response);
@@ -215,7 +290,16 @@ describe('API keys act by their scopes, never as admins', () => {
   it('invitation metadata, externalId and sync errors are listed for admins and invitations:read keys, never for a plain member', async () => {
     const email = freshEmail('private');
     await prisma.membership.create({
-      data: { organizationId: 'org_acme', email, role: 'member', status: 'PENDING_INVITE', syncState: 'FAILED', syncError: 'Scalekit said: internal detail', externalId: 'crm-secret-42', metadata: { salary: 'band 7' } },
+      data: {
+        organizationId: 'org_acme',
+        email,
+        role: 'member',
+        status: 'PENDING_INVITE',
+        syncState: 'FAILED',
+        syncError: 'Scalekit said: internal detail',
+        externalId: 'crm-secret-42',
+        metadata: { salary: 'band 7' },
+      },
     });
     const find = async (caller: Caller) => {
       const res = await call(GET(req('GET', '/api/invitations?status=FAILED&limit=100', caller)));
@@ -242,14 +326,19 @@ describe('GET, resend and revoke', () => {
     const list = await call(GET(req('GET', '/api/invitations?limit=100', machine(acmeKey))));
     expect(list.status).toBe(200);
     expect(list.body.invitations.map((i: { id: string }) => i.id)).toContain(id);
-    expect(await call(GET(req('GET', '/api/invitations?limit=1000', machine(acmeKey))))).toMatchObject({ status: 400, body: { error: { fields: { limit: expect.any(String) } } } });
+    expect(await call(GET(req('GET', '/api/invitations?limit=1000', machine(acmeKey))))).toMatchObject({
+      status: 400,
+      body: { error: { fields: { limit: expect.any(String) } } },
+    });
     const globexList = await call(GET(req('GET', '/api/invitations', machine(globexKey))));
     expect(globexList.body.invitations.map((i: { id: string }) => i.id)).not.toContain(id);
 
     // Its email went out over a minute ago, past the resend cooldown (lib/invitations/resend.int.test.ts).
     await prisma.membership.update({ where: { id }, data: { lastSentAt: new Date(Date.now() - 120_000) } });
     expect(await call(RESEND(req('POST', `/api/invitations/${id}/resend`, machine(globexKey)), params(id)))).toMatchObject({ status: 404 });
-    expect(await call(RESEND(req('POST', `/api/invitations/${id}/resend`, browser(adaSession, { csrf: false })), params(id)))).toMatchObject({ status: 403 });
+    expect(
+      await call(RESEND(req('POST', `/api/invitations/${id}/resend`, browser(adaSession, { csrf: false })), params(id))),
+    ).toMatchObject({ status: 403 });
     const resent = await call(RESEND(req('POST', `/api/invitations/${id}/resend`, browser(adaSession)), params(id)));
     expect(resent).toMatchObject({ status: 200, body: { invitation: { id, resentCount: 1 } } });
 
@@ -265,6 +354,8 @@ describe('GET, resend and revoke', () => {
     const res = await POST(req('POST', '/api/invitations', machine(acmeKey), { email: freshEmail('busy') }));
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe('30');
-    expect(await res.json()).toMatchObject({ error: { code: 'scalekit_rate_limited', message: expect.stringMatching(/Nothing was changed/) } });
+    expect(await res.json()).toMatchObject({
+      error: { code: 'scalekit_rate_limited', message: expect.stringMatching(/Nothing was changed/) },
+    });
   });
 });

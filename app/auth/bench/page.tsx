@@ -36,15 +36,22 @@ export default async function UnprotectedDashboardForBench() {
     <>
       <SiteHeader user={{ name: user.name, email: user.email }} orgs={orgs} activeOrgId={BENCH_ORG} csrfToken="bench-no-session" />
       <DashboardView
-      ctx={{
-        session: { id: 'bench', userId: user.id, organizationId: BENCH_ORG, authMethod: 'otp', createdAt: now, expiresAt: new Date(now.getTime() + 86_400_000) },
-        user,
-        organization: { id: BENCH_ORG, name: active.organization.name },
-        membership: { id: active.id, role: active.role, status: 'ACTIVE' },
-        memberships: memberships.flatMap((m) =>
-          isRole(m.role) ? [{ organizationId: m.organizationId, organizationName: m.organization.name, role: m.role }] : [],
-        ),
-      }}
+        ctx={{
+          session: {
+            id: 'bench',
+            userId: user.id,
+            organizationId: BENCH_ORG,
+            authMethod: 'otp',
+            createdAt: now,
+            expiresAt: new Date(now.getTime() + 86_400_000),
+          },
+          user,
+          organization: { id: BENCH_ORG, name: active.organization.name },
+          membership: { id: active.id, role: active.role, status: 'ACTIVE' },
+          memberships: memberships.flatMap((m) =>
+            isRole(m.role) ? [{ organizationId: m.organizationId, organizationName: m.organization.name, role: m.role }] : [],
+          ),
+        }}
       />
     </>
   );

@@ -39,7 +39,9 @@ export default async function OrgLayout({ children, params }: { children: React.
           <p className="text-2xl font-semibold tracking-tight" data-testid="org-name">
             {name}
           </p>
-          <span className="text-sm text-muted-foreground">You are {role === 'admin' ? 'an' : 'a'} {ROLE_LABELS[role].toLowerCase()}</span>
+          <span className="text-sm text-muted-foreground">
+            You are {role === 'admin' ? 'an' : 'a'} {ROLE_LABELS[role].toLowerCase()}
+          </span>
         </div>
         <OrgTabs tabs={tabs} />
       </div>

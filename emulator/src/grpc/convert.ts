@@ -1,6 +1,15 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { MembershipStatus } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/commons/commons_pb.js';
-import { displayName, effectiveStatus, type MembershipRecord, type OrganizationRecord, type RoleRecord, type SessionRecord, type State, type UserRecord } from '../state.js';
+import {
+  displayName,
+  effectiveStatus,
+  type MembershipRecord,
+  type OrganizationRecord,
+  type RoleRecord,
+  type SessionRecord,
+  type State,
+  type UserRecord,
+} from '../state.js';
 
 // State records → the SDK's protobuf message shapes (init objects; connect
 // serializes them with the SDK's own descriptors).

@@ -116,7 +116,9 @@ describe('users and memberships', () => {
     await expect(client.user.listOrganizationUsers('org_acme', { pageToken: 'garbage!' })).rejects.toMatchObject({
       errorCode: 'INVALID_PAGE_TOKEN',
     });
-    await expect(client.user.listOrganizationUsers('org_acme', { pageSize: 101 })).rejects.toMatchObject({ errorCode: 'INVALID_PAGE_SIZE' });
+    await expect(client.user.listOrganizationUsers('org_acme', { pageSize: 101 })).rejects.toMatchObject({
+      errorCode: 'INVALID_PAGE_SIZE',
+    });
   });
 
   it('searches organization users by email or name', async () => {

@@ -73,13 +73,23 @@ export function registerServices(router: ConnectRouter, dir: Directory): void {
       },
       async listUsers(req) {
         const page = directory.paginate([...state.users.values()], req.pageSize, req.pageToken, 'users');
-        return { users: page.items.map(userOut), nextPageToken: page.nextPageToken, prevPageToken: page.prevPageToken, totalSize: page.totalSize };
+        return {
+          users: page.items.map(userOut),
+          nextPageToken: page.nextPageToken,
+          prevPageToken: page.prevPageToken,
+          totalSize: page.totalSize,
+        };
       },
       async searchUsers(req) {
         if (!req.query.trim()) throw invalid('INVALID_QUERY', 'query is required');
         const found = [...state.users.values()].filter((u) => directory.matchesQuery(u, req.query));
         const page = directory.paginate(found, req.pageSize, req.pageToken, `users?q=${req.query}`);
-        return { users: page.items.map(userOut), nextPageToken: page.nextPageToken, prevPageToken: page.prevPageToken, totalSize: page.totalSize };
+        return {
+          users: page.items.map(userOut),
+          nextPageToken: page.nextPageToken,
+          prevPageToken: page.prevPageToken,
+          totalSize: page.totalSize,
+        };
       },
       async listOrganizationUsers(req) {
         directory.requireOrganization(state, req.organizationId);
@@ -99,7 +109,12 @@ export function registerServices(router: ConnectRouter, dir: Directory): void {
           .map((id) => state.users.get(id)!)
           .filter((u) => directory.matchesQuery(u, req.query));
         const page = directory.paginate(found, req.pageSize, req.pageToken, `org-users:${req.organizationId}?q=${req.query}`);
-        return { users: page.items.map(userOut), nextPageToken: page.nextPageToken, prevPageToken: page.prevPageToken, totalSize: page.totalSize };
+        return {
+          users: page.items.map(userOut),
+          nextPageToken: page.nextPageToken,
+          prevPageToken: page.prevPageToken,
+          totalSize: page.totalSize,
+        };
       },
       async createUserAndMembership(req) {
         if (!req.user) throw invalid('INVALID_EMAIL', 'user is required');
@@ -186,7 +201,12 @@ export function registerServices(router: ConnectRouter, dir: Directory): void {
       async removeUserRole(req) {
         const current = directory.requireMembership(state, directory.requireOrganization(state, req.organizationId).id, req.userId).roles;
         if (!current.includes(req.roleName)) throw notFound('ROLE_NOT_ASSIGNED', `user ${req.userId} does not have role "${req.roleName}"`);
-        directory.setRoles(dir, req.organizationId, req.userId, current.filter((r) => r !== req.roleName));
+        directory.setRoles(
+          dir,
+          req.organizationId,
+          req.userId,
+          current.filter((r) => r !== req.roleName),
+        );
         return {};
       },
       async listUserPermissions(req) {
@@ -214,7 +234,12 @@ export function registerServices(router: ConnectRouter, dir: Directory): void {
         let orgs = [...state.organizations.values()];
         if (req.externalId) orgs = orgs.filter((o) => o.externalId === req.externalId);
         const page = directory.paginate(orgs, req.pageSize, req.pageToken, `orgs:${req.externalId ?? ''}`);
-        return { organizations: page.items.map(convert.organization), nextPageToken: page.nextPageToken, prevPageToken: page.prevPageToken, totalSize: page.totalSize };
+        return {
+          organizations: page.items.map(convert.organization),
+          nextPageToken: page.nextPageToken,
+          prevPageToken: page.prevPageToken,
+          totalSize: page.totalSize,
+        };
       },
       async searchOrganization(req) {
         const q = req.query.trim().toLowerCase();
@@ -223,7 +248,12 @@ export function registerServices(router: ConnectRouter, dir: Directory): void {
           (o) => o.name.toLowerCase().includes(q) || o.id.toLowerCase() === q || (o.externalId ?? '').toLowerCase() === q,
         );
         const page = directory.paginate(orgs, req.pageSize, req.pageToken, `orgs?q=${q}`);
-        return { organizations: page.items.map(convert.organization), nextPageToken: page.nextPageToken, prevPageToken: page.prevPageToken, totalSize: page.totalSize };
+        return {
+          organizations: page.items.map(convert.organization),
+          nextPageToken: page.nextPageToken,
+          prevPageToken: page.prevPageToken,
+          totalSize: page.totalSize,
+        };
       },
       async updateOrganization(req) {
         const o = directory.findOrganization(state, ref(req.identities));
@@ -253,7 +283,8 @@ export function registerServices(router: ConnectRouter, dir: Directory): void {
       async upsertUserManagementSettings(req) {
         const o = directory.requireOrganization(state, req.organizationId);
         const max = req.settings?.maxAllowedUsers;
-        if (max !== undefined && max < 1) throw invalid('INVALID_MAX_ALLOWED_USERS', 'max_allowed_users must be at least 1 (omit it for no limit)');
+        if (max !== undefined && max < 1)
+          throw invalid('INVALID_MAX_ALLOWED_USERS', 'max_allowed_users must be at least 1 (omit it for no limit)');
         o.maxAllowedUsers = max ?? null;
         directory.organizationUpdated(dir, o);
         return { settings: { maxAllowedUsers: o.maxAllowedUsers ?? undefined } };
@@ -299,7 +330,12 @@ export function registerServices(router: ConnectRouter, dir: Directory): void {
           .filter((s) => !wanted.size || wanted.has(convert.sessionStatus(s)))
           .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
         const page = directory.paginate(sessions, req.pageSize, req.pageToken, `sessions:${req.userId}:${[...wanted].join(',')}`);
-        return { sessions: page.items.map(convert.sessionDetails), nextPageToken: page.nextPageToken, prevPageToken: page.prevPageToken, totalSize: page.totalSize };
+        return {
+          sessions: page.items.map(convert.sessionDetails),
+          nextPageToken: page.nextPageToken,
+          prevPageToken: page.prevPageToken,
+          totalSize: page.totalSize,
+        };
       },
       async revokeSession(req) {
         const s = state.sessions.get(req.sessionId);

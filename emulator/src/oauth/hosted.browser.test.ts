@@ -21,7 +21,9 @@ function startApp(): Promise<void> {
     const callback = `${appUrl}/api/auth/callback`;
     const go = (location: string) => res.writeHead(302, { location }).end();
     if (url.pathname === '/login') {
-      return go(client.getAuthorizationUrl(callback, { state: 'st', nonce: 'nn', scopes: ['openid', 'profile', 'email', 'offline_access'] }));
+      return go(
+        client.getAuthorizationUrl(callback, { state: 'st', nonce: 'nn', scopes: ['openid', 'profile', 'email', 'offline_access'] }),
+      );
     }
     if (url.pathname === '/auth/login/initiate') {
       return go(
@@ -70,7 +72,14 @@ beforeAll(async () => {
   emu = await startEmulator({ appUrl });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 
@@ -127,7 +136,10 @@ describe('hosted pages in Chromium', () => {
   it('accepts an invitation from the mailbox link with invite-only signup', async () => {
     emu.reset();
     const client = sdk(emu);
-    const { user } = await client.user.createUserAndMembership('org_acme', { email: 'invitee@acme.test', userProfile: { firstName: 'In', lastName: 'Vitee' } });
+    const { user } = await client.user.createUserAndMembership('org_acme', {
+      email: 'invitee@acme.test',
+      userProfile: { firstName: 'In', lastName: 'Vitee' },
+    });
     const [invitation] = await emailsTo(emu, 'invitee@acme.test');
     expect(invitation!.subject).toBe("You're invited to join Acme on Teamgate");
     expect(invitation!.links[0]!.startsWith(`${appUrl}/auth/login/initiate?`)).toBe(true);

@@ -28,7 +28,15 @@ function render(ctx: Context, res: Res, status: number, title: string, body: Raw
 }
 
 function errorPage(ctx: Context, res: Res, status: number, title: string, message: string, extra?: RawHtml) {
-  render(ctx, res, status, title, html`<h1>${title}</h1><div class="error" role="alert">${message}</div>${extra ?? ''}`);
+  render(
+    ctx,
+    res,
+    status,
+    title,
+    html`<h1>${title}</h1>
+      <div class="error" role="alert">${message}</div>
+      ${extra ?? ''}`,
+  );
 }
 
 function redirectWithError(res: Res, flow: { redirectUri: string; state: string | null }, error: string, description: string) {
@@ -85,7 +93,8 @@ export function handleAuthorize(ctx: Context, req: Req, res: Res, url: URL): voi
   const redirectUri = q.get('redirect_uri');
   const client = clientId ? ctx.state.clients.get(clientId) : undefined;
   // Until client and redirect_uri are trusted, errors are shown here, never redirected (open redirect).
-  if (!client) return errorPage(ctx, res, 400, 'Invalid sign-in request', clientId ? `Unknown client_id "${clientId}".` : 'client_id is missing.');
+  if (!client)
+    return errorPage(ctx, res, 400, 'Invalid sign-in request', clientId ? `Unknown client_id "${clientId}".` : 'client_id is missing.');
   if (!redirectUri) return errorPage(ctx, res, 400, 'Invalid sign-in request', 'redirect_uri is missing.');
   if (!client.redirectUris.includes(redirectUri)) {
     return errorPage(ctx, res, 400, 'Invalid sign-in request', `redirect_uri "${redirectUri}" is not registered for ${client.name}.`);
@@ -96,7 +105,8 @@ export function handleAuthorize(ctx: Context, req: Req, res: Res, url: URL): voi
   const method = q.get('code_challenge_method');
   if (challenge && method !== 'S256') return redirectWithError(res, back, 'invalid_request', 'code_challenge_method must be S256');
   if (!challenge && method) return redirectWithError(res, back, 'invalid_request', 'code_challenge_method sent without code_challenge');
-  if (challenge && !/^[A-Za-z0-9_-]{43}$/.test(challenge)) return redirectWithError(res, back, 'invalid_request', 'code_challenge is not a base64url SHA-256 value');
+  if (challenge && !/^[A-Za-z0-9_-]{43}$/.test(challenge))
+    return redirectWithError(res, back, 'invalid_request', 'code_challenge is not a base64url SHA-256 value');
   const prompt = q.get('prompt');
   if (prompt && !PROMPTS.has(prompt)) return redirectWithError(res, back, 'invalid_request', `unsupported prompt "${prompt}"`);
   const organizationId = q.get('organization_id');
@@ -135,7 +145,12 @@ export function handleAuthorize(ctx: Context, req: Req, res: Res, url: URL): voi
 
   const existing = currentBrowserSession(ctx, req);
   const reusable =
-    existing && prompt !== 'login' && prompt !== 'create' && !provider && !connectionId && (!loginHint || loginHint === existing.user.email);
+    existing &&
+    prompt !== 'login' &&
+    prompt !== 'create' &&
+    !provider &&
+    !connectionId &&
+    (!loginHint || loginHint === existing.user.email);
   if (reusable) {
     flow.userId = existing.user.id;
     flow.amr = existing.session.amr;
@@ -167,23 +182,24 @@ function emailForm(ctx: Context, flow: LoginFlow, opts: { error?: string; email?
   const signup = flow.mode === 'signup';
   const app = ctx.state.environment.appName;
   const socials = Object.entries(PROVIDERS).map(
-    ([key, name]) =>
-      html`<a class="button secondary" href="/login/social?flow=${flow.id}&provider=${key}">Continue with ${name}</a>`,
+    ([key, name]) => html`<a class="button secondary" href="/login/social?flow=${flow.id}&provider=${key}">Continue with ${name}</a>`,
   );
   const ssoOrg = flow.organizationId ? ctx.state.organizations.get(flow.organizationId) : undefined;
   return html`<h1>${signup ? 'Create your account' : `Sign in to ${app}`}</h1>
     <p>${signup ? 'Use the email address your invitation was sent to.' : 'We will email you a one-time code.'}</p>
     ${opts.error ? html`<div class="error" role="alert">${opts.error}</div>` : ''}
     <form method="post" action="/${signup ? 'signup' : 'login'}">
-      <input type="hidden" name="flow" value="${flow.id}">
+      <input type="hidden" name="flow" value="${flow.id}" />
       <label for="email">Email</label>
-      <input id="email" name="email" type="email" autocomplete="email" required autofocus value="${opts.email ?? flow.loginHint ?? ''}">
+      <input id="email" name="email" type="email" autocomplete="email" required autofocus value="${opts.email ?? flow.loginHint ?? ''}" />
       <button type="submit">Continue</button>
     </form>
     <div class="divider">or</div>
     ${socials}
     ${ssoOrg?.ssoConnection ? html`<a class="button secondary" href="/login/sso?flow=${flow.id}&connection_id=${ssoOrg.ssoConnection.id}">Continue with ${ssoOrg.ssoConnection.displayName}</a>` : ''}
-    <p class="muted">${signup ? html`Already have an account? <a href="/login?flow=${flow.id}&switch=signin">Sign in</a>` : html`New here? <a href="/signup?flow=${flow.id}&switch=signup">Create an account</a>`}</p>`;
+    <p class="muted">
+      ${signup ? html`Already have an account? <a href="/login?flow=${flow.id}&switch=signin">Sign in</a>` : html`New here? <a href="/signup?flow=${flow.id}&switch=signup">Create an account</a>`}
+    </p>`;
 }
 
 export function showEmailPage(ctx: Context, res: Res, url: URL, mode: LoginFlow['mode']): void {
@@ -197,7 +213,11 @@ export function showEmailPage(ctx: Context, res: Res, url: URL, mode: LoginFlow[
 function emailRefusal(ctx: Context, flow: LoginFlow, email: string): { status: number; message: string; sso?: SsoConnection } | null {
   const sso = connectionFor(ctx, (_o, c) => c.requireSso && c.domains.includes(domainOf(email)));
   if (sso) {
-    return { status: 403, message: `${domainOf(email)} signs in with single sign-on (${sso.connection.displayName}); email codes are turned off for it.`, sso: sso.connection };
+    return {
+      status: 403,
+      message: `${domainOf(email)} signs in with single sign-on (${sso.connection.displayName}); email codes are turned off for it.`,
+      sso: sso.connection,
+    };
   }
   const user = ctx.state.userByEmail(email);
   const memberships = user ? ctx.state.membershipsOf(user.id) : [];
@@ -211,7 +231,8 @@ function emailRefusal(ctx: Context, flow: LoginFlow, email: string): { status: n
     if (ctx.state.environment.publicSignup) return null;
     return { status: 403, message: 'Signup is by invitation only. Ask an administrator of your organization to invite you.' };
   }
-  if (!user) return { status: 404, message: 'No account was found for this email. Check the address, or ask your administrator for an invitation.' };
+  if (!user)
+    return { status: 404, message: 'No account was found for this email. Check the address, or ask your administrator for an invitation.' };
   return { status: 403, message: 'This account is not an active member of any organization.' };
 }
 
@@ -229,7 +250,9 @@ export async function submitEmail(ctx: Context, req: Req, res: Res, mode: LoginF
   if (refusal) {
     const body = emailForm(ctx, flow, { error: refusal.message, email });
     const ssoLink = refusal.sso
-      ? html`<a class="button" href="/login/sso?flow=${flow.id}&connection_id=${refusal.sso.id}&email=${encodeURIComponent(email)}">Continue with ${refusal.sso.displayName}</a>`
+      ? html`<a class="button" href="/login/sso?flow=${flow.id}&connection_id=${refusal.sso.id}&email=${encodeURIComponent(email)}"
+          >Continue with ${refusal.sso.displayName}</a
+        >`
       : '';
     return render(ctx, res, refusal.status, title, html`${body}${ssoLink}`);
   }
@@ -253,16 +276,27 @@ function codeForm(flow: LoginFlow, opts: { error?: string; notice?: string; lock
     <p>We sent a 6-digit code to <strong>${flow.email}</strong>.</p>
     ${opts.notice ? html`<div class="notice" role="status">${opts.notice}</div>` : ''}
     ${opts.error ? html`<div class="error" role="alert">${opts.error}</div>` : ''}
-    ${opts.locked
-      ? ''
-      : html`<form method="post" action="/login/verify">
-      <input type="hidden" name="flow" value="${flow.id}">
-      <label for="code">Verification code</label>
-      <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required autofocus>
-      <button type="submit">Verify</button>
-    </form>`}
+    ${
+      opts.locked
+        ? ''
+        : html`<form method="post" action="/login/verify">
+            <input type="hidden" name="flow" value="${flow.id}" />
+            <label for="code">Verification code</label>
+            <input
+              id="code"
+              name="code"
+              inputmode="numeric"
+              autocomplete="one-time-code"
+              pattern="[0-9]{6}"
+              maxlength="6"
+              required
+              autofocus
+            />
+            <button type="submit">Verify</button>
+          </form>`
+    }
     <form method="post" action="/login/resend">
-      <input type="hidden" name="flow" value="${flow.id}">
+      <input type="hidden" name="flow" value="${flow.id}" />
       <button type="submit" class="secondary">Send a new code</button>
     </form>
     <p class="muted"><a href="/${flow.mode === 'signup' ? 'signup' : 'login'}?flow=${flow.id}">Use a different email</a></p>`;
@@ -288,7 +322,13 @@ export async function submitCode(ctx: Context, req: Req, res: Res): Promise<void
   if (!flow || !flow.email) return flowExpired(ctx, res);
   const otp = flow.otp;
   if (!otp || otp.attemptsLeft <= 0) {
-    return render(ctx, res, 429, 'Enter your code', codeForm(flow, { error: 'Too many incorrect codes. Request a new code.', locked: true }));
+    return render(
+      ctx,
+      res,
+      429,
+      'Enter your code',
+      codeForm(flow, { error: 'Too many incorrect codes. Request a new code.', locked: true }),
+    );
   }
   if (otp.expiresAt <= Date.now()) {
     flow.otp = null;
@@ -299,10 +339,22 @@ export async function submitCode(ctx: Context, req: Req, res: Res): Promise<void
     otp.attemptsLeft--;
     if (otp.attemptsLeft <= 0) {
       flow.otp = null;
-      return render(ctx, res, 429, 'Enter your code', codeForm(flow, { error: 'Too many incorrect codes. Request a new code.', locked: true }));
+      return render(
+        ctx,
+        res,
+        429,
+        'Enter your code',
+        codeForm(flow, { error: 'Too many incorrect codes. Request a new code.', locked: true }),
+      );
     }
     const left = otp.attemptsLeft;
-    return render(ctx, res, 400, 'Enter your code', codeForm(flow, { error: `That code is not correct. ${left} ${left === 1 ? 'attempt' : 'attempts'} left.` }));
+    return render(
+      ctx,
+      res,
+      400,
+      'Enter your code',
+      codeForm(flow, { error: `That code is not correct. ${left} ${left === 1 ? 'attempt' : 'attempts'} left.` }),
+    );
   }
   flow.otp = null;
   let user = ctx.state.userByEmail(flow.email);
@@ -339,7 +391,8 @@ export function showSocialPage(ctx: Context, res: Res, url: URL, error?: string,
   if (!flow) return flowExpired(ctx, res);
   const provider = url.searchParams.get('provider') ?? '';
   const name = PROVIDERS[provider];
-  if (!name) return errorPage(ctx, res, 400, 'Unknown provider', `"${provider}" is not an emulated social provider (google, github, microsoft).`);
+  if (!name)
+    return errorPage(ctx, res, 400, 'Unknown provider', `"${provider}" is not an emulated social provider (google, github, microsoft).`);
   const identities = [...ctx.state.users.values()].filter((u) => u.socialIdentities.includes(provider)).slice(0, 50);
   render(
     ctx,
@@ -350,12 +403,19 @@ export function showSocialPage(ctx: Context, res: Res, url: URL, error?: string,
       <p>This page stands in for ${name}. Pick an account, or type any email ${name} would vouch for.</p>
       ${error ? html`<div class="error" role="alert">${error}</div>` : ''}
       ${identities.map(
-        (u) => html`<form method="post" action="/login/social"><input type="hidden" name="flow" value="${flow.id}"><input type="hidden" name="provider" value="${provider}"><input type="hidden" name="email" value="${u.email}"><button type="submit" class="secondary">Continue as ${u.email}</button></form>`,
+        (u) =>
+          html`<form method="post" action="/login/social">
+            <input type="hidden" name="flow" value="${flow.id}" /><input type="hidden" name="provider" value="${provider}" /><input
+              type="hidden"
+              name="email"
+              value="${u.email}"
+            /><button type="submit" class="secondary">Continue as ${u.email}</button>
+          </form>`,
       )}
       <form method="post" action="/login/social">
-        <input type="hidden" name="flow" value="${flow.id}"><input type="hidden" name="provider" value="${provider}">
+        <input type="hidden" name="flow" value="${flow.id}" /><input type="hidden" name="provider" value="${provider}" />
         <label for="social-email">${name} account email</label>
-        <input id="social-email" name="email" type="email" required value="${flow.loginHint ?? ''}">
+        <input id="social-email" name="email" type="email" required value="${flow.loginHint ?? ''}" />
         <button type="submit">Sign in with ${name}</button>
       </form>`,
   );
@@ -393,12 +453,15 @@ export function showSsoPage(ctx: Context, res: Res, url: URL, error?: string, st
     status,
     connection.displayName,
     html`<h1>${connection.displayName}</h1>
-      <p>This page stands in for ${org.name}'s identity provider. Sign in with a work email at ${connection.domains.join(', ') || 'any domain'}.</p>
+      <p>
+        This page stands in for ${org.name}'s identity provider. Sign in with a work email at
+        ${connection.domains.join(', ') || 'any domain'}.
+      </p>
       ${error ? html`<div class="error" role="alert">${error}</div>` : ''}
       <form method="post" action="/login/sso">
-        <input type="hidden" name="flow" value="${flow.id}"><input type="hidden" name="connection_id" value="${connection.id}">
+        <input type="hidden" name="flow" value="${flow.id}" /><input type="hidden" name="connection_id" value="${connection.id}" />
         <label for="sso-email">Work email</label>
-        <input id="sso-email" name="email" type="email" required autofocus value="${email}">
+        <input id="sso-email" name="email" type="email" required autofocus value="${email}" />
         <button type="submit">Sign in</button>
       </form>`,
   );
@@ -413,7 +476,13 @@ export async function submitSso(ctx: Context, req: Req, res: Res): Promise<void>
   const { org, connection } = found;
   const email = directory.normalizeEmail(form.email ?? '');
   const retry = (message: string, status: number) =>
-    showSsoPage(ctx, res, new URL(`http://x/?flow=${flow.id}&connection_id=${connection.id}&email=${encodeURIComponent(email)}`), message, status);
+    showSsoPage(
+      ctx,
+      res,
+      new URL(`http://x/?flow=${flow.id}&connection_id=${connection.id}&email=${encodeURIComponent(email)}`),
+      message,
+      status,
+    );
   if (!directory.isValidEmail(email)) return retry('Enter a valid email address.', 400);
   if (connection.domains.length && !connection.domains.includes(domainOf(email))) {
     return retry(`${connection.displayName} only signs in ${connection.domains.join(', ')} accounts.`, 403);
@@ -493,7 +562,16 @@ function afterAuthentication(ctx: Context, req: Req, res: Res, flow: LoginFlow, 
         wanted && effectiveStatus(wanted) === 'INVITE_EXPIRED'
           ? `Your invitation to ${org?.name ?? 'this organization'} has expired. Ask an administrator to send a new one.`
           : `${user.email} is not a member of ${org?.name ?? 'this organization'}.`;
-      return render(ctx, res, 403, 'No access', html`<h1>No access</h1><div class="error" role="alert">${why}</div>${signOutLink()}`, setCookie);
+      return render(
+        ctx,
+        res,
+        403,
+        'No access',
+        html`<h1>No access</h1>
+          <div class="error" role="alert">${why}</div>
+          ${signOutLink()}`,
+        setCookie,
+      );
     }
     return complete(ctx, req, res, flow, flow.organizationId, cookieId);
   }
@@ -503,7 +581,11 @@ function afterAuthentication(ctx: Context, req: Req, res: Res, flow: LoginFlow, 
       res,
       403,
       'No organization',
-      html`<h1>No organization</h1><div class="error" role="alert">${user.email} is not an active member of any organization. Ask an administrator for an invitation.</div>${signOutLink()}`,
+      html`<h1>No organization</h1>
+        <div class="error" role="alert">
+          ${user.email} is not an active member of any organization. Ask an administrator for an invitation.
+        </div>
+        ${signOutLink()}`,
       setCookie,
     );
   }
@@ -522,10 +604,11 @@ export function showOrganizationPicker(ctx: Context, res: Res, url: URL, error?:
     res,
     error ? 400 : 200,
     'Choose an organization',
-    html`<h1>Choose an organization</h1><p>You belong to several organizations. Which one do you want to open?</p>
+    html`<h1>Choose an organization</h1>
+      <p>You belong to several organizations. Which one do you want to open?</p>
       ${error ? html`<div class="error" role="alert">${error}</div>` : ''}
       <form method="post" action="/login/organization">
-        <input type="hidden" name="flow" value="${flow.id}">
+        <input type="hidden" name="flow" value="${flow.id}" />
         ${active.map((m) => html`<button type="submit" class="secondary" name="organization_id" value="${m.organizationId}">${ctx.state.organizations.get(m.organizationId)?.name ?? m.organizationId}</button>`)}
       </form>`,
   );
@@ -624,6 +707,13 @@ export async function handleLogout(ctx: Context, req: Req, res: Res, url: URL): 
     if (state) back.searchParams.set('state', state);
     return redirect(res, back.toString(), clear, 302);
   }
-  render(ctx, res, 200, 'Signed out', html`<h1>You are signed out</h1><p>You can close this tab.</p>`, clear);
+  render(
+    ctx,
+    res,
+    200,
+    'Signed out',
+    html`<h1>You are signed out</h1>
+      <p>You can close this tab.</p>`,
+    clear,
+  );
 }
-

@@ -48,7 +48,9 @@ async function codeFor(email: string, params: Record<string, string | undefined>
 describe('authorize request validation', () => {
   it('shows an error page (no redirect) for an unknown client or unregistered redirect_uri', async () => {
     const pages = new PageClient(emu.url);
-    const badClient = await pages.request('/oauth/authorize?response_type=code&client_id=nope&redirect_uri=' + encodeURIComponent(REDIRECT_URI));
+    const badClient = await pages.request(
+      '/oauth/authorize?response_type=code&client_id=nope&redirect_uri=' + encodeURIComponent(REDIRECT_URI),
+    );
     expect(badClient.status).toBe(400);
     expect(badClient.location).toBeNull();
     expect(badClient.html).toContain('Unknown client_id');
@@ -71,7 +73,12 @@ describe('authorize request validation', () => {
 describe('email code sign-in and tokens', () => {
   it('signs in with a mailed code and issues verifiable tokens with the documented claims', async () => {
     const { verifier, challenge } = pkcePair();
-    const { code, state } = await codeFor('ada@acme.test', { nonce: 'n-42', code_challenge: challenge, code_challenge_method: 'S256', state: 'xyz' });
+    const { code, state } = await codeFor('ada@acme.test', {
+      nonce: 'n-42',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      state: 'xyz',
+    });
     expect(state).toBe('xyz');
     const [mail] = await emailsTo(emu, 'ada@acme.test');
     expect(mail!.subject).toBe('Your Teamgate sign-in code');
@@ -114,30 +121,44 @@ describe('email code sign-in and tokens', () => {
   it('enforces PKCE, redirect_uri match and single use of the code', async () => {
     const { verifier, challenge } = pkcePair();
     const first = await codeFor('ada@acme.test', { code_challenge: challenge, code_challenge_method: 'S256' });
-    expect((await token({ grant_type: 'authorization_code', code: first.code, redirect_uri: REDIRECT_URI, code_verifier: 'wrong'.repeat(10) })).body.error).toBe('invalid_grant');
+    expect(
+      (await token({ grant_type: 'authorization_code', code: first.code, redirect_uri: REDIRECT_URI, code_verifier: 'wrong'.repeat(10) }))
+        .body.error,
+    ).toBe('invalid_grant');
     // A failed exchange spends the code too.
-    expect((await token({ grant_type: 'authorization_code', code: first.code, redirect_uri: REDIRECT_URI, code_verifier: verifier })).body.error).toBe('invalid_grant');
+    expect(
+      (await token({ grant_type: 'authorization_code', code: first.code, redirect_uri: REDIRECT_URI, code_verifier: verifier })).body.error,
+    ).toBe('invalid_grant');
 
     const second = await codeFor('ada@acme.test', { code_challenge: challenge, code_challenge_method: 'S256' });
     const missing = await token({ grant_type: 'authorization_code', code: second.code, redirect_uri: REDIRECT_URI });
     expect(missing).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
 
     const third = await codeFor('ada@acme.test');
-    const mismatch = await token({ grant_type: 'authorization_code', code: third.code, redirect_uri: 'http://127.0.0.1:3000/api/auth/callback' });
+    const mismatch = await token({
+      grant_type: 'authorization_code',
+      code: third.code,
+      redirect_uri: 'http://127.0.0.1:3000/api/auth/callback',
+    });
     expect(mismatch.body.error_description).toContain('redirect_uri');
 
     const fourth = await codeFor('ada@acme.test');
     const ok = await token({ grant_type: 'authorization_code', code: fourth.code, redirect_uri: REDIRECT_URI });
     expect(ok.status).toBe(200);
     const replay = await token({ grant_type: 'authorization_code', code: fourth.code, redirect_uri: REDIRECT_URI });
-    expect(replay).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: expect.stringContaining('already been used') } });
+    expect(replay).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_grant', error_description: expect.stringContaining('already been used') },
+    });
   });
 
   it('expires authorization codes', async () => {
     await postJson(`${emu.url}/_emulator/settings`, { authCodeTtlSeconds: 1 });
     const { code } = await codeFor('ada@acme.test');
     await new Promise((r) => setTimeout(r, 1100));
-    expect((await token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI })).body.error_description).toContain('expired');
+    expect((await token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI })).body.error_description).toContain(
+      'expired',
+    );
   });
 
   it('rotates refresh tokens, rejects reuse, and stops refreshing when the membership is gone', async () => {
@@ -211,7 +232,9 @@ describe('email code sign-in and tokens', () => {
     const picker = await riley.pages.request(riley.location!);
     expect(picker.html).toContain('>Acme</button>');
     expect(picker.html).toContain('>Globex</button>');
-    const chosen = await riley.pages.request('/login/organization', { form: { flow: flowOf(riley.location), organization_id: 'org_globex' } });
+    const chosen = await riley.pages.request('/login/organization', {
+      form: { flow: flowOf(riley.location), organization_id: 'org_globex' },
+    });
     const tokens = await sdk(emu).authenticateWithCode(callbackParams(chosen.location).get('code')!, REDIRECT_URI);
     expect(decodeJwt(tokens.accessToken)).toMatchObject({ oid: 'org_globex', roles: ['admin'] });
   });
@@ -225,7 +248,11 @@ describe('email code sign-in and tokens', () => {
     expect(forced.location).toMatch(/^\/login\?/);
 
     const tokens = await sdk(emu).authenticateWithCode(callbackParams(again.location).get('code')!, REDIRECT_URI);
-    const logoutUrl = sdk(emu).getLogoutUrl({ idTokenHint: tokens.idToken, postLogoutRedirectUri: 'http://localhost:3000/signed-out', state: 'bye' });
+    const logoutUrl = sdk(emu).getLogoutUrl({
+      idTokenHint: tokens.idToken,
+      postLogoutRedirectUri: 'http://localhost:3000/signed-out',
+      state: 'bye',
+    });
     const out = await first.pages.request(logoutUrl.slice(emu.url.length));
     expect(out.status).toBe(302);
     expect(out.location).toBe('http://localhost:3000/signed-out?state=bye');
@@ -239,7 +266,11 @@ describe('email code sign-in and tokens', () => {
 
 describe('signup, social and SSO', () => {
   it('activates a pending invitation on signup (prompt=create) and refuses uninvited emails', async () => {
-    const { code } = await codeFor('new.hire@acme.test', { prompt: 'create', organization_id: 'org_acme', login_hint: 'new.hire@acme.test' });
+    const { code } = await codeFor('new.hire@acme.test', {
+      prompt: 'create',
+      organization_id: 'org_acme',
+      login_hint: 'new.hire@acme.test',
+    });
     const tokens = await sdk(emu).authenticateWithCode(code, REDIRECT_URI);
     expect(decodeJwt(tokens.accessToken)).toMatchObject({ sub: 'usr_newhire', oid: 'org_acme', roles: ['member'] });
     const user = await sdk(emu).user.getUser('usr_newhire');
@@ -264,7 +295,9 @@ describe('signup, social and SSO', () => {
     const page = await pages.request(start.location!);
     expect(page.html).toContain('Sign in with GitHub (emulated)');
     expect(page.html).toContain('Continue as ada@acme.test');
-    const done = await pages.request('/login/social', { form: { flow: flowOf(start.location), provider: 'github', email: 'ada@acme.test' } });
+    const done = await pages.request('/login/social', {
+      form: { flow: flowOf(start.location), provider: 'github', email: 'ada@acme.test' },
+    });
     const tokens = await sdk(emu).authenticateWithCode(callbackParams(done.location).get('code')!, REDIRECT_URI);
     expect(decodeJwt(tokens.idToken).amr).toEqual(['social', 'github']);
   });
@@ -279,16 +312,22 @@ describe('signup, social and SSO', () => {
     const start = await pages.request(authorizeUrl(emu, { organization_id: 'org_globex' }));
     expect(start.location).toMatch(/^\/login\/sso\?.*connection_id=conn_globex_okta/);
     expect((await pages.request(start.location!)).html).toContain('Okta (emulated)');
-    const wrongDomain = await pages.request('/login/sso', { form: { flow: flowOf(start.location), connection_id: 'conn_globex_okta', email: 'ada@acme.test' } });
+    const wrongDomain = await pages.request('/login/sso', {
+      form: { flow: flowOf(start.location), connection_id: 'conn_globex_okta', email: 'ada@acme.test' },
+    });
     expect(wrongDomain.status).toBe(403);
-    const done = await pages.request('/login/sso', { form: { flow: flowOf(start.location), connection_id: 'conn_globex_okta', email: 'gina@globex.test' } });
+    const done = await pages.request('/login/sso', {
+      form: { flow: flowOf(start.location), connection_id: 'conn_globex_okta', email: 'gina@globex.test' },
+    });
     const tokens = await sdk(emu).authenticateWithCode(callbackParams(done.location).get('code')!, REDIRECT_URI);
     expect(decodeJwt(tokens.idToken)).toMatchObject({ sub: 'usr_gina', oid: 'org_globex', amr: ['sso', 'okta'] });
 
     // Just-in-time provisioning for a new person at the SSO domain.
     const jit = new PageClient(emu.url);
     const s2 = await jit.request(authorizeUrl(emu, { domain_hint: 'globex.test' }));
-    const d2 = await jit.request('/login/sso', { form: { flow: flowOf(s2.location), connection_id: 'conn_globex_okta', email: 'newbie@globex.test' } });
+    const d2 = await jit.request('/login/sso', {
+      form: { flow: flowOf(s2.location), connection_id: 'conn_globex_okta', email: 'newbie@globex.test' },
+    });
     expect(d2.status).toBe(302);
     const found = await sdk(emu).user.searchOrganizationUsers('org_globex', 'newbie');
     expect(found.users[0]?.memberships[0]?.membershipStatus).toBe(1);

@@ -59,7 +59,14 @@ describe('dead ends answered by the app before the identity provider', () => {
 
   it('revokedInvitation_saysRevoked: a revoked invitation link goes to the revoked page, not to the identity provider', async () => {
     await prisma.auditEvent.create({
-      data: { organizationId: 'org_acme', actorType: 'user', actorId: 'usr_ada', action: 'invitation.revoked', targetType: 'membership', targetLabel: 'gone@acme.test' },
+      data: {
+        organizationId: 'org_acme',
+        actorType: 'user',
+        actorId: 'usr_ada',
+        action: 'invitation.revoked',
+        targetType: 'membership',
+        targetLabel: 'gone@acme.test',
+      },
     });
     const response = await initiateStart(get('/auth/login/initiate?login_hint=gone%40acme.test&organization_id=org_acme'));
     expect(response.status).toBe(303);

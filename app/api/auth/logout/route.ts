@@ -24,10 +24,13 @@ export async function POST(request: NextRequest) {
 
   const deps = { scalekit: getScalekit(), appUrl: env.APP_URL };
   if (form?.get('continue') === 'invitation') {
-    const invite = parseLoginQuery(new URLSearchParams({
-      login_hint: String(form.get('login_hint') ?? ''),
-      organization_id: String(form.get('organization_id') ?? ''),
-    }), 'invite');
+    const invite = parseLoginQuery(
+      new URLSearchParams({
+        login_hint: String(form.get('login_hint') ?? ''),
+        organization_id: String(form.get('organization_id') ?? ''),
+      }),
+      'invite',
+    );
     if (invite.ok) {
       await logoutForSwitch(claims.sid, deps);
       const next = new URLSearchParams({ login_hint: invite.request.loginHint! });

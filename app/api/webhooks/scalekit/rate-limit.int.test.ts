@@ -16,7 +16,13 @@ function delivery(source: string, { signed = true } = {}): Request {
   const signature = signed ? signWebhook(process.env.SCALEKIT_WEBHOOK_SECRET!, id, ts, body) : 'v1,AAAA';
   return new Request('http://localhost/api/webhooks/scalekit', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-forwarded-for': source, 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': signature },
+    headers: {
+      'content-type': 'application/json',
+      'x-forwarded-for': source,
+      'webhook-id': id,
+      'webhook-timestamp': String(ts),
+      'webhook-signature': signature,
+    },
     body,
   });
 }
@@ -42,7 +48,10 @@ describe('webhook receiver rate limit (per source IP)', () => {
   });
 
   it('once the window has passed, the retried delivery is applied', async () => {
-    await prisma.rateLimitBucket.updateMany({ where: { key: { startsWith: 'webhook:source:198.51.100.20' } }, data: { resetAt: new Date(Date.now() - 1000) } });
+    await prisma.rateLimitBucket.updateMany({
+      where: { key: { startsWith: 'webhook:source:198.51.100.20' } },
+      data: { resetAt: new Date(Date.now() - 1000) },
+    });
     const res = await POST(delivery('198.51.100.20'));
     expect(res.status).toBe(200);
     expect(await prisma.processedWebhook.count()).toBe(2);

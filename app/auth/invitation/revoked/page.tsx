@@ -25,10 +25,12 @@ export default async function InvitationRevokedPage({ searchParams }: { searchPa
     new URLSearchParams({ login_hint: single(query.login_hint), organization_id: single(query.organization_id) }),
     'invite',
   );
-  if (!parsed.ok || !parsed.request.organizationId) redirect(`/login?${new URLSearchParams({ error: parsed.ok ? 'invitation_link_incomplete' : parsed.code }).toString()}`);
+  if (!parsed.ok || !parsed.request.organizationId)
+    redirect(`/login?${new URLSearchParams({ error: parsed.ok ? 'invitation_link_incomplete' : parsed.code }).toString()}`);
   const { loginHint, organizationId } = parsed.request;
   const revoked = await revokedInvitation(loginHint!, organizationId);
-  if (!revoked) redirect(`/auth/login/initiate?${new URLSearchParams({ login_hint: loginHint!, organization_id: organizationId }).toString()}`);
+  if (!revoked)
+    redirect(`/auth/login/initiate?${new URLSearchParams({ login_hint: loginHint!, organization_id: organizationId }).toString()}`);
 
   return (
     <div className="flex flex-1 items-center justify-center bg-muted/40 px-4 py-16">
@@ -38,10 +40,12 @@ export default async function InvitationRevokedPage({ searchParams }: { searchPa
           <h1 className="text-xl font-semibold tracking-tight">This invitation was revoked</h1>
         </div>
         <p className="text-sm">
-          The invitation for <strong>{loginHint}</strong> was revoked by an admin of <strong>{revoked.organizationName}</strong>, so this link no longer
-          works.
+          The invitation for <strong>{loginHint}</strong> was revoked by an admin of <strong>{revoked.organizationName}</strong>, so this
+          link no longer works.
         </p>
-        <p className="text-sm text-muted-foreground">If you still need access, ask an admin of {revoked.organizationName} to invite you again. A new invitation comes with a new link.</p>
+        <p className="text-sm text-muted-foreground">
+          If you still need access, ask an admin of {revoked.organizationName} to invite you again. A new invitation comes with a new link.
+        </p>
         <div className="flex flex-col gap-2 sm:flex-row">
           <Button asChild>
             <Link href="/login">Go to sign-in</Link>

@@ -25,7 +25,9 @@ export async function GET(request: NextRequest) {
   // A revoked invitation: say so (app/auth/invitation/revoked) instead of letting the identity
   // provider answer "signup is by invitation only".
   if (invite.organizationId && (await revokedInvitation(invite.loginHint!, invite.organizationId))) {
-    return redirectTo(`/auth/invitation/revoked?${new URLSearchParams({ login_hint: invite.loginHint!, organization_id: invite.organizationId }).toString()}`);
+    return redirectTo(
+      `/auth/invitation/revoked?${new URLSearchParams({ login_hint: invite.loginHint!, organization_id: invite.organizationId }).toString()}`,
+    );
   }
 
   const current = await getSessionContextFromRequest(request);

@@ -26,7 +26,13 @@ function describeChange(metadata: unknown): string | null {
   return null;
 }
 
-export default async function AuditPage({ params, searchParams }: { params: Promise<{ orgId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AuditPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ orgId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { orgId } = await params;
   const raw = await searchParams;
   const gate = await requireAdminPage(orgId);
@@ -63,7 +69,9 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
           <h1 id="audit-heading" className="text-xl font-semibold tracking-tight">
             Audit log
           </h1>
-          <p className="text-sm text-muted-foreground">Who invited, resent, revoked, removed or changed whom, when and from where. Times in UTC.</p>
+          <p className="text-sm text-muted-foreground">
+            Who invited, resent, revoked, removed or changed whom, when and from where. Times in UTC.
+          </p>
         </div>
         <Button asChild variant="outline">
           <a href={`/api/orgs/${encodeURIComponent(orgId)}/audit.csv${filterQuery.size ? `?${filterQuery}` : ''}`} download>
@@ -76,7 +84,14 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
       <form method="get" action={base} role="search" aria-label="Filter the audit log" className="flex flex-wrap items-end gap-3">
         <div className="flex min-w-48 flex-1 flex-col gap-1.5">
           <Label htmlFor="audit-q">Person</Label>
-          <Input id="audit-q" name="q" type="search" placeholder="Actor or target email" defaultValue={filterQuery.get('q') ?? ''} maxLength={100} />
+          <Input
+            id="audit-q"
+            name="q"
+            type="search"
+            placeholder="Actor or target email"
+            defaultValue={filterQuery.get('q') ?? ''}
+            maxLength={100}
+          />
         </div>
         <div className="flex flex-col gap-1.5">
           <Label htmlFor="audit-action">Action</Label>
@@ -147,7 +162,10 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
             </TableBody>
           </Table>
           <nav aria-label="Pages" className="flex justify-end gap-2">
-            <PagerLinks prevHref={page.prevCursor ? hrefWith(page.prevCursor) : null} nextHref={page.nextCursor ? hrefWith(page.nextCursor) : null} />
+            <PagerLinks
+              prevHref={page.prevCursor ? hrefWith(page.prevCursor) : null}
+              nextHref={page.nextCursor ? hrefWith(page.nextCursor) : null}
+            />
           </nav>
         </>
       ) : null}

@@ -32,8 +32,8 @@ export default async function SettingsPage({ params }: { params: Promise<{ orgId
           Re-sync from Scalekit
         </h2>
         <p className="max-w-xl text-sm text-muted-foreground">
-          Rebuilds this organization&apos;s member list from Scalekit, the source of truth — for changes made in the Scalekit dashboard
-          or webhooks that never arrived. Last synced: {settings.syncedAt ? formatDate(settings.syncedAt) : 'never'}.
+          Rebuilds this organization&apos;s member list from Scalekit, the source of truth — for changes made in the Scalekit dashboard or
+          webhooks that never arrived. Last synced: {settings.syncedAt ? formatDate(settings.syncedAt) : 'never'}.
         </p>
         <ResyncForm orgId={orgId} />
       </section>

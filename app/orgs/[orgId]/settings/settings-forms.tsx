@@ -16,7 +16,15 @@ function useToastOutcome(state: SettingsFormState) {
   }, [state]);
 }
 
-export function SettingsForm({ orgId, maxAllowedUsers, allowedEmailDomains }: { orgId: string; maxAllowedUsers: number | null; allowedEmailDomains: string[] }) {
+export function SettingsForm({
+  orgId,
+  maxAllowedUsers,
+  allowedEmailDomains,
+}: {
+  orgId: string;
+  maxAllowedUsers: number | null;
+  allowedEmailDomains: string[];
+}) {
   const [state, action, pending] = useActionState(updateSettingsAction, null);
   useToastOutcome(state);
   const fieldErrors = state && !state.ok ? (state.fieldErrors ?? {}) : {};

@@ -16,7 +16,9 @@ import { createSession } from '@/lib/session/store';
 
 const request = vi.hoisted(() => ({ cookie: '' }));
 vi.mock('next/headers', () => ({
-  cookies: async () => ({ get: (name: string) => (request.cookie.startsWith(`${name}=`) ? { name, value: request.cookie.slice(name.length + 1) } : undefined) }),
+  cookies: async () => ({
+    get: (name: string) => (request.cookie.startsWith(`${name}=`) ? { name, value: request.cookie.slice(name.length + 1) } : undefined),
+  }),
   headers: async () => new Headers({ cookie: request.cookie, 'user-agent': 'vitest' }),
 }));
 vi.mock('next/cache', () => ({ revalidatePath: () => {} }));
@@ -28,7 +30,13 @@ const { resendInvitationAction } = await import('./actions');
 
 async function signInAs(userId: string, organizationId: string): Promise<void> {
   const hour = 3_600_000;
-  const session = await createSession({ userId, organizationId, refreshToken: 'rt_test_only', accessTokenExpiresAt: new Date(Date.now() + hour), expiresAt: new Date(Date.now() + 24 * hour) });
+  const session = await createSession({
+    userId,
+    organizationId,
+    refreshToken: 'rt_test_only',
+    accessTokenExpiresAt: new Date(Date.now() + hour),
+    expiresAt: new Date(Date.now() + 24 * hour),
+  });
   request.cookie = `${appSessionCookieName()}=${await signAppSessionCookie({ sessionId: session.id, userId, organizationId, expiresAt: session.expiresAt })}`;
 }
 
@@ -48,7 +56,10 @@ describe('the invite form', () => {
     const state = await inviteMemberAction(initialInviteFormState, form({ orgId: 'org_acme', email, role: 'admin', name: 'Form Person' }));
     expect(state).toMatchObject({ status: 'done', outcome: 'invited' });
 
-    expect(await prisma.membership.findFirstOrThrow({ where: { organizationId: 'org_acme', email } })).toMatchObject({ invitedByUserId: 'usr_ada', inviterEmail: 'ada@acme.test' });
+    expect(await prisma.membership.findFirstOrThrow({ where: { organizationId: 'org_acme', email } })).toMatchObject({
+      invitedByUserId: 'usr_ada',
+      inviterEmail: 'ada@acme.test',
+    });
     const [user] = await scalekitMembersWithEmail(bed.scalekit, 'org_acme', email);
     expect(user!.memberships.find((m) => m.organizationId === 'org_acme')!.inviterEmail).toBe('ada@acme.test');
     expect((await emailsTo(bed.emulator, email))[0]!.text).toMatch(/^ada@acme\.test invited you to join Acme/);
@@ -71,8 +82,14 @@ describe('the invite form', () => {
     expect(await emailsTo(bed.emulator, email)).toHaveLength(1);
 
     await prisma.membership.update({ where: { id: state.membershipId }, data: { lastSentAt: new Date(Date.now() - 61_000) } });
-    expect(await resendInvitationAction('org_acme', state.membershipId)).toMatchObject({ ok: true, message: `Invitation sent again to ${email}.` });
-    expect(await resendFromInviteFormAction('org_acme', state.membershipId)).toMatchObject({ ok: false, error: expect.stringMatching(COOLDOWN) });
+    expect(await resendInvitationAction('org_acme', state.membershipId)).toMatchObject({
+      ok: true,
+      message: `Invitation sent again to ${email}.`,
+    });
+    expect(await resendFromInviteFormAction('org_acme', state.membershipId)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(COOLDOWN),
+    });
     expect(await emailsTo(bed.emulator, email)).toHaveLength(2);
   });
 });

@@ -29,7 +29,13 @@ function single(value: string | string[] | undefined): string | undefined {
  * render). Filters and the page cursor are GET params; unknown filter values are ignored rather
  * than refused, since they only ever come from a hand-edited URL.
  */
-export default async function TeamPage({ params, searchParams }: { params: Promise<{ orgId: string }>; searchParams: Promise<SearchParams> }) {
+export default async function TeamPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ orgId: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const { orgId } = await params;
   const sp = await searchParams;
   const ctx = await requireOrgMember(orgId);
@@ -38,7 +44,8 @@ export default async function TeamPage({ params, searchParams }: { params: Promi
 
   const q = single(sp.q)?.slice(0, 100);
   const statusParam = single(sp.status);
-  const status = statusParam && (MEMBER_STATUS_FILTERS as readonly string[]).includes(statusParam) ? (statusParam as MemberStatusFilter) : undefined;
+  const status =
+    statusParam && (MEMBER_STATUS_FILTERS as readonly string[]).includes(statusParam) ? (statusParam as MemberStatusFilter) : undefined;
   const roleParam = single(sp.role);
   const role = isRole(roleParam) ? roleParam : undefined;
   const cursor = single(sp.cursor);
@@ -101,7 +108,11 @@ export default async function TeamPage({ params, searchParams }: { params: Promi
           <UsersIcon className="size-8 text-muted-foreground" aria-hidden="true" />
           <p className="font-medium">{filtered ? 'Nobody matches these filters' : 'No members yet'}</p>
           <p className="text-sm text-muted-foreground">
-            {filtered ? 'Try another search, or clear the filters.' : canManage ? 'Invite your first teammate to get started.' : 'Ask an admin to invite your teammates.'}
+            {filtered
+              ? 'Try another search, or clear the filters.'
+              : canManage
+                ? 'Invite your first teammate to get started.'
+                : 'Ask an admin to invite your teammates.'}
           </p>
         </div>
       ) : page ? (

@@ -17,7 +17,7 @@ const { prisma } = await useTestDatabase();
 await seedDemoData(prisma);
 
 const hostile = [
-  "a;=1+1",
+  'a;=1+1',
   ";=cmd|' /C calc'!A0",
   '=HYPERLINK("http://evil.example","click")',
   '  +SUM(1)',
@@ -43,9 +43,18 @@ await prisma.auditEvent.createMany({
 
 async function exportAs(userId: string): Promise<Response> {
   const hour = 3_600_000;
-  const session = await createSession({ userId, organizationId: 'org_acme', refreshToken: 'rt_test_only', accessTokenExpiresAt: new Date(Date.now() + hour), expiresAt: new Date(Date.now() + 24 * hour) });
+  const session = await createSession({
+    userId,
+    organizationId: 'org_acme',
+    refreshToken: 'rt_test_only',
+    accessTokenExpiresAt: new Date(Date.now() + hour),
+    expiresAt: new Date(Date.now() + 24 * hour),
+  });
   const cookie = await signAppSessionCookie({ sessionId: session.id, userId, organizationId: 'org_acme', expiresAt: session.expiresAt });
-  return GET(new Request('http://localhost:3000/api/orgs/org_acme/audit.csv', { headers: { cookie: `${appSessionCookieName()}=${cookie}` } }), { params: Promise.resolve({ orgId: 'org_acme' }) });
+  return GET(
+    new Request('http://localhost:3000/api/orgs/org_acme/audit.csv', { headers: { cookie: `${appSessionCookieName()}=${cookie}` } }),
+    { params: Promise.resolve({ orgId: 'org_acme' }) },
+  );
 }
 
 /** Splits CSV text into raw fields (quotes kept), checking RFC 4180 shape on the way. */
@@ -81,7 +90,17 @@ describe('GET /api/orgs/:orgId/audit.csv', () => {
     const csv = await response.text();
 
     const records = rawFields(csv);
-    expect(records[0]).toEqual(['"time"', '"actor_type"', '"actor"', '"action"', '"target_type"', '"target"', '"ip"', '"user_agent"', '"details"']);
+    expect(records[0]).toEqual([
+      '"time"',
+      '"actor_type"',
+      '"actor"',
+      '"action"',
+      '"target_type"',
+      '"target"',
+      '"ip"',
+      '"user_agent"',
+      '"details"',
+    ]);
     const rows = records.slice(1).filter((r) => r[3] === '"invitation.created"');
     expect(rows).toHaveLength(hostile.length);
 

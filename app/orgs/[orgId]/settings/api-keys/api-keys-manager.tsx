@@ -230,17 +230,29 @@ export function ApiKeysManager({ orgId, keys }: { orgId: string; keys: ApiKeyRow
               <TableHead>Expires</TableHead>
               <TableHead>Last used</TableHead>
               <TableHead>Status</TableHead>
-              <TableHead className="w-24"><span className="sr-only">Actions</span></TableHead>
+              <TableHead className="w-24">
+                <span className="sr-only">Actions</span>
+              </TableHead>
             </TableRow>
           </TableHeader>
           <TableBody>
             {keys.map((key) => (
               <TableRow key={key.id} data-testid="api-key-row">
                 <TableCell className="font-medium">{key.name}</TableCell>
-                <TableCell><code className="font-mono text-xs">{key.prefix}…</code></TableCell>
+                <TableCell>
+                  <code className="font-mono text-xs">{key.prefix}…</code>
+                </TableCell>
                 <TableCell>
                   <div className="flex flex-wrap gap-1" data-testid="api-key-scopes">
-                    {key.scopes.length ? key.scopes.map((scope) => <Badge key={scope} variant="secondary" className="font-mono">{scope}</Badge>) : <span className="text-xs text-muted-foreground">None</span>}
+                    {key.scopes.length ? (
+                      key.scopes.map((scope) => (
+                        <Badge key={scope} variant="secondary" className="font-mono">
+                          {scope}
+                        </Badge>
+                      ))
+                    ) : (
+                      <span className="text-xs text-muted-foreground">None</span>
+                    )}
                   </div>
                 </TableCell>
                 <TableCell>{when(key.createdAt)}</TableCell>
@@ -258,7 +270,9 @@ export function ApiKeysManager({ orgId, keys }: { orgId: string; keys: ApiKeyRow
                       <AlertDialogContent>
                         <AlertDialogHeader>
                           <AlertDialogTitle>Revoke &ldquo;{key.name}&rdquo;?</AlertDialogTitle>
-                          <AlertDialogDescription>Every request with this key is refused from now on. This cannot be undone; create a new key to replace it.</AlertDialogDescription>
+                          <AlertDialogDescription>
+                            Every request with this key is refused from now on. This cannot be undone; create a new key to replace it.
+                          </AlertDialogDescription>
                         </AlertDialogHeader>
                         <AlertDialogFooter>
                           <AlertDialogCancel>Cancel</AlertDialogCancel>

@@ -19,9 +19,9 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ orgId:
           API keys
         </h1>
         <p className="text-sm text-muted-foreground">
-          Keys let your CRM or HR system invite people through <code>/api/invitations</code>. Each key works for this organization only, can do
-          only what its scopes allow — never invite admins or manage keys, settings or members — and stops working when it expires, is revoked,
-          or the admin who created it leaves or is demoted.
+          Keys let your CRM or HR system invite people through <code>/api/invitations</code>. Each key works for this organization only, can
+          do only what its scopes allow — never invite admins or manage keys, settings or members — and stops working when it expires, is
+          revoked, or the admin who created it leaves or is demoted.
         </p>
       </div>
       <ApiKeysManager

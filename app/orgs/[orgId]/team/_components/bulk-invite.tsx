@@ -1,7 +1,17 @@
 'use client';
 
 import { useEffect, useMemo, useRef, useState, useTransition } from 'react';
-import { AlertTriangleIcon, CheckCircle2Icon, DownloadIcon, FileUpIcon, Loader2Icon, PlayIcon, RotateCwIcon, SendIcon, Trash2Icon } from 'lucide-react';
+import {
+  AlertTriangleIcon,
+  CheckCircle2Icon,
+  DownloadIcon,
+  FileUpIcon,
+  Loader2Icon,
+  PlayIcon,
+  RotateCwIcon,
+  SendIcon,
+  Trash2Icon,
+} from 'lucide-react';
 import { toast } from 'sonner';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
@@ -131,7 +141,10 @@ export function BulkInvite({
     });
   }
 
-  async function send(retryFailed: boolean, job: { jobId: string; counts: BulkCounts } | null = jobId && counts ? { jobId, counts } : null) {
+  async function send(
+    retryFailed: boolean,
+    job: { jobId: string; counts: BulkCounts } | null = jobId && counts ? { jobId, counts } : null,
+  ) {
     if (!job) return;
     const { jobId: id, counts: start } = job;
     setStopped(null);
@@ -217,10 +230,16 @@ export function BulkInvite({
   return (
     <div className="flex flex-col gap-6">
       {phase === 'upload' && leftOver ? (
-        <section aria-labelledby="bulk-unfinished" className="flex flex-col gap-3 rounded-lg border border-warning/50 bg-warning/10 p-5" data-testid="bulk-unfinished">
+        <section
+          aria-labelledby="bulk-unfinished"
+          className="flex flex-col gap-3 rounded-lg border border-warning/50 bg-warning/10 p-5"
+          data-testid="bulk-unfinished"
+        >
           <h2 id="bulk-unfinished" className="text-base font-semibold">
             Unfinished: {leftOver.fileName ?? 'a file'}, uploaded{' '}
-            <time dateTime={leftOver.createdAt}>{new Date(leftOver.createdAt).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' })}</time>
+            <time dateTime={leftOver.createdAt}>
+              {new Date(leftOver.createdAt).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' })}
+            </time>
           </h2>
           <p className="text-sm">
             <span data-testid="unfinished-invited">{leftOver.counts.invited}</span> of {leftOver.counts.total} rows invited,{' '}
@@ -230,12 +249,14 @@ export function BulkInvite({
                 , <span data-testid="unfinished-failed">{leftOver.counts.failed}</span> failed
               </>
             ) : null}
-            {leftOver.counts.skipped ? <>, {leftOver.counts.skipped} skipped</> : null}. Resuming sends only the rows not invited yet; no one is invited twice.
+            {leftOver.counts.skipped ? <>, {leftOver.counts.skipped} skipped</> : null}. Resuming sends only the rows not invited yet; no
+            one is invited twice.
           </p>
           <div className="flex flex-wrap gap-2">
             <Button onClick={() => resume(leftOver)} disabled={discarding}>
               <PlayIcon aria-hidden="true" />
-              Resume: send {leftOver.counts.pending + leftOver.counts.failed} {leftOver.counts.pending + leftOver.counts.failed === 1 ? 'invitation' : 'invitations'}
+              Resume: send {leftOver.counts.pending + leftOver.counts.failed}{' '}
+              {leftOver.counts.pending + leftOver.counts.failed === 1 ? 'invitation' : 'invitations'}
             </Button>
             <Button variant="outline" onClick={() => void discard(leftOver)} disabled={discarding}>
               {discarding ? <Loader2Icon className="animate-spin" aria-hidden="true" /> : <Trash2Icon aria-hidden="true" />}
@@ -250,10 +271,18 @@ export function BulkInvite({
           <input type="hidden" name="orgId" value={orgId} />
           <div className="flex flex-col gap-2">
             <Label htmlFor="bulk-file">CSV file</Label>
-            <Input id="bulk-file" name="file" type="file" accept=".csv,text/csv,text/plain" aria-describedby="bulk-file-help" aria-invalid={fileError ? true : undefined} />
+            <Input
+              id="bulk-file"
+              name="file"
+              type="file"
+              accept=".csv,text/csv,text/plain"
+              aria-describedby="bulk-file-help"
+              aria-invalid={fileError ? true : undefined}
+            />
             <p id="bulk-file-help" className="text-xs text-muted-foreground">
-              Limits: {limitsText}. One person per row with a header row: <code>email</code>, and optionally <code>role</code> (admin or member; empty means member) and{' '}
-              <code>name</code> (or <code>first name</code> + <code>last name</code>). Comma, semicolon or tab separated; UTF-8 or Excel CSV.
+              Limits: {limitsText}. One person per row with a header row: <code>email</code>, and optionally <code>role</code> (admin or
+              member; empty means member) and <code>name</code> (or <code>first name</code> + <code>last name</code>). Comma, semicolon or
+              tab separated; UTF-8 or Excel CSV.
             </p>
           </div>
           {fileError ? (
@@ -276,7 +305,9 @@ export function BulkInvite({
               Download a template
             </a>
           </div>
-          <p className="text-xs text-muted-foreground">Nothing is sent until you review the rows and press Send. Up to {maxRows.toLocaleString('en-US')} rows per file.</p>
+          <p className="text-xs text-muted-foreground">
+            Nothing is sent until you review the rows and press Send. Up to {maxRows.toLocaleString('en-US')} rows per file.
+          </p>
         </form>
       ) : null}
 
@@ -289,15 +320,45 @@ export function BulkInvite({
             <dl className="flex flex-wrap gap-4 text-sm" data-testid="bulk-counts">
               {phase === 'preview' ? (
                 <>
-                  <div><dt className="inline text-muted-foreground">Ready: </dt><dd className="inline font-medium" data-testid="count-ready">{counts.pending}</dd></div>
-                  <div><dt className="inline text-muted-foreground">Flagged: </dt><dd className="inline font-medium" data-testid="count-flagged">{counts.skipped}</dd></div>
+                  <div>
+                    <dt className="inline text-muted-foreground">Ready: </dt>
+                    <dd className="inline font-medium" data-testid="count-ready">
+                      {counts.pending}
+                    </dd>
+                  </div>
+                  <div>
+                    <dt className="inline text-muted-foreground">Flagged: </dt>
+                    <dd className="inline font-medium" data-testid="count-flagged">
+                      {counts.skipped}
+                    </dd>
+                  </div>
                 </>
               ) : (
                 <>
-                  <div><dt className="inline text-muted-foreground">Invited: </dt><dd className="inline font-medium" data-testid="count-invited">{counts.invited}</dd></div>
-                  <div><dt className="inline text-muted-foreground">Skipped: </dt><dd className="inline font-medium" data-testid="count-skipped">{counts.skipped}</dd></div>
-                  <div><dt className="inline text-muted-foreground">Failed: </dt><dd className="inline font-medium" data-testid="count-failed">{counts.failed}</dd></div>
-                  <div><dt className="inline text-muted-foreground">Not sent yet: </dt><dd className="inline font-medium" data-testid="count-pending">{counts.pending}</dd></div>
+                  <div>
+                    <dt className="inline text-muted-foreground">Invited: </dt>
+                    <dd className="inline font-medium" data-testid="count-invited">
+                      {counts.invited}
+                    </dd>
+                  </div>
+                  <div>
+                    <dt className="inline text-muted-foreground">Skipped: </dt>
+                    <dd className="inline font-medium" data-testid="count-skipped">
+                      {counts.skipped}
+                    </dd>
+                  </div>
+                  <div>
+                    <dt className="inline text-muted-foreground">Failed: </dt>
+                    <dd className="inline font-medium" data-testid="count-failed">
+                      {counts.failed}
+                    </dd>
+                  </div>
+                  <div>
+                    <dt className="inline text-muted-foreground">Not sent yet: </dt>
+                    <dd className="inline font-medium" data-testid="count-pending">
+                      {counts.pending}
+                    </dd>
+                  </div>
                 </>
               )}
             </dl>
@@ -328,7 +389,8 @@ export function BulkInvite({
               <AlertTriangleIcon aria-hidden="true" />
               <AlertTitle>Sending stopped</AlertTitle>
               <AlertDescription>
-                {stopped} Rows already sent stay sent; the rest are marked &ldquo;failed&rdquo; or &ldquo;not sent yet&rdquo; and can be retried.
+                {stopped} Rows already sent stay sent; the rest are marked &ldquo;failed&rdquo; or &ldquo;not sent yet&rdquo; and can be
+                retried.
               </AlertDescription>
             </Alert>
           ) : null}
@@ -338,7 +400,9 @@ export function BulkInvite({
               <>
                 <Button onClick={() => void send(false)} disabled={counts.pending === 0}>
                   <SendIcon aria-hidden="true" />
-                  {counts.pending === 0 ? 'Nothing to send' : `Send ${counts.pending} ${counts.pending === 1 ? 'invitation' : 'invitations'}`}
+                  {counts.pending === 0
+                    ? 'Nothing to send'
+                    : `Send ${counts.pending} ${counts.pending === 1 ? 'invitation' : 'invitations'}`}
                 </Button>
                 <Button variant="outline" onClick={reset}>
                   Choose another file
@@ -392,12 +456,16 @@ export function BulkInvite({
                   {visible.map((row) => (
                     <TableRow key={row.rowNumber} data-testid="bulk-row" data-status={row.status.toLowerCase()}>
                       <TableCell className="tabular-nums text-muted-foreground">{row.rowNumber}</TableCell>
-                      <TableCell className="max-w-64 truncate">{row.email || <span className="text-muted-foreground">(empty)</span>}</TableCell>
+                      <TableCell className="max-w-64 truncate">
+                        {row.email || <span className="text-muted-foreground">(empty)</span>}
+                      </TableCell>
                       <TableCell className="max-w-48 truncate">{row.name}</TableCell>
                       <TableCell>{row.role}</TableCell>
                       <TableCell>
                         <div className="flex flex-col gap-1">
-                          <Badge variant={STATUS_BADGE[row.status].variant}>{phase === 'preview' && row.status === 'SKIPPED' ? 'Flagged' : STATUS_BADGE[row.status].label}</Badge>
+                          <Badge variant={STATUS_BADGE[row.status].variant}>
+                            {phase === 'preview' && row.status === 'SKIPPED' ? 'Flagged' : STATUS_BADGE[row.status].label}
+                          </Badge>
                           {row.reason ? <span className="text-xs text-muted-foreground">{row.reason}</span> : null}
                         </div>
                       </TableCell>

@@ -4,6 +4,12 @@ import type { InviteOutcome } from '@/lib/invitations/service';
 export type InviteFormState =
   | { status: 'idle' }
   | { status: 'done'; outcome: InviteOutcome; message: string; email: string; membershipId: string; at: number }
-  | { status: 'error'; error: string; fieldErrors: Record<string, string>; values: { email: string; role: string; name: string }; at: number };
+  | {
+      status: 'error';
+      error: string;
+      fieldErrors: Record<string, string>;
+      values: { email: string; role: string; name: string };
+      at: number;
+    };
 
 export const initialInviteFormState: InviteFormState = { status: 'idle' };

@@ -80,7 +80,13 @@ export function InviteForm({ orgId, onDone }: { orgId: string; onDone?: () => vo
   }
 
   return (
-    <form ref={formRef} action={formAction} className="flex flex-col gap-4" noValidate aria-describedby={state.status === 'error' ? `${ids.email}-form-error` : undefined}>
+    <form
+      ref={formRef}
+      action={formAction}
+      className="flex flex-col gap-4"
+      noValidate
+      aria-describedby={state.status === 'error' ? `${ids.email}-form-error` : undefined}
+    >
       <input type="hidden" name="orgId" value={orgId} />
       {state.status === 'error' && !Object.keys(errors).length ? (
         <Alert variant="destructive" role="alert" id={`${ids.email}-form-error`}>
@@ -150,7 +156,9 @@ export function InviteForm({ orgId, onDone }: { orgId: string; onDone?: () => vo
             </option>
           ))}
         </select>
-        {errors.role ? <FieldError id={`${ids.role}-error`} message={errors.role} /> : (
+        {errors.role ? (
+          <FieldError id={`${ids.role}-error`} message={errors.role} />
+        ) : (
           <p id={`${ids.role}-help`} className="text-xs text-muted-foreground">
             You can change it later from the team page.
           </p>

@@ -18,7 +18,17 @@ const STICKY_ACTIONS =
   'sticky right-0 bg-background [tr:hover>&]:bg-[color-mix(in_oklab,var(--muted)_40%,var(--background))] max-lg:border-l max-lg:shadow-[-10px_0_10px_-8px_rgb(0_0_0/0.25)]';
 
 /** The members and invitations of one page. Admins get a row action menu; members read only. */
-export function MembersTable({ orgId, rows, canManage, currentUserId }: { orgId: string; rows: MemberRow[]; canManage: boolean; currentUserId: string }) {
+export function MembersTable({
+  orgId,
+  rows,
+  canManage,
+  currentUserId,
+}: {
+  orgId: string;
+  rows: MemberRow[];
+  canManage: boolean;
+  currentUserId: string;
+}) {
   return (
     <Table aria-label="Members and invitations">
       <TableHeader>

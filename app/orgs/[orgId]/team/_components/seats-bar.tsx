@@ -10,7 +10,14 @@ export function SeatsBar({ seats }: { seats: SeatUsage }) {
     <div className="flex min-w-56 flex-col gap-1.5" data-testid="seats">
       <p className="text-sm">
         <span className="font-medium">{used}</span>
-        {limit !== null ? <> of <span className="font-medium">{limit}</span> seats used</> : <> seats used · no limit</>}
+        {limit !== null ? (
+          <>
+            {' '}
+            of <span className="font-medium">{limit}</span> seats used
+          </>
+        ) : (
+          <> seats used · no limit</>
+        )}
       </p>
       {limit !== null ? (
         <div

@@ -22,7 +22,13 @@ const selectClass =
 export function TeamFilters({ orgId, q, status, role }: { orgId: string; q?: string; status?: string; role?: string }) {
   const filtered = Boolean(q || status || role);
   return (
-    <form method="get" action={`/orgs/${encodeURIComponent(orgId)}/team`} role="search" aria-label="Filter members" className="flex flex-wrap items-end gap-3">
+    <form
+      method="get"
+      action={`/orgs/${encodeURIComponent(orgId)}/team`}
+      role="search"
+      aria-label="Filter members"
+      className="flex flex-wrap items-end gap-3"
+    >
       <div className="flex min-w-56 flex-1 flex-col gap-1.5">
         <Label htmlFor="team-q">Search</Label>
         <Input id="team-q" name="q" type="search" placeholder="Name or email" defaultValue={q} maxLength={MAX_QUERY_LENGTH} />

@@ -16,11 +16,16 @@ export default async function BulkInvitePage({ params }: { params: Promise<{ org
   if (gate.adminsOnly) return <AdminsOnlyNotice {...gate.adminsOnly} what="invite people to the team" />;
   // A job left with rows unsent (the tab closed mid-send): offered to resume or discard.
   const left = await unfinishedBulkJob(gate.actor, orgId);
-  const unfinished = left ? { jobId: left.job.id, fileName: left.job.fileName, createdAt: left.job.createdAt.toISOString(), counts: left.counts } : null;
+  const unfinished = left
+    ? { jobId: left.job.id, fileName: left.job.fileName, createdAt: left.job.createdAt.toISOString(), counts: left.counts }
+    : null;
   return (
     <section aria-labelledby="bulk-heading" className="flex flex-col gap-6">
       <div className="flex flex-col gap-2">
-        <Link href={`/orgs/${encodeURIComponent(orgId)}/team`} className="flex w-fit items-center gap-1 text-sm text-muted-foreground hover:text-foreground">
+        <Link
+          href={`/orgs/${encodeURIComponent(orgId)}/team`}
+          className="flex w-fit items-center gap-1 text-sm text-muted-foreground hover:text-foreground"
+        >
           <ChevronLeftIcon className="size-4" aria-hidden="true" />
           Team
         </Link>
@@ -28,8 +33,8 @@ export default async function BulkInvitePage({ params }: { params: Promise<{ org
           Bulk invite from a CSV
         </h1>
         <p className="text-sm text-muted-foreground">
-          Upload a spreadsheet of people ({CSV_LIMITS_TEXT}). Every row is checked first; rows that are already members or invited are skipped, so uploading the same file
-          again only invites who is missing.
+          Upload a spreadsheet of people ({CSV_LIMITS_TEXT}). Every row is checked first; rows that are already members or invited are
+          skipped, so uploading the same file again only invites who is missing.
         </p>
       </div>
       <BulkInvite orgId={orgId} maxBytes={CSV_MAX_BYTES} maxRows={CSV_MAX_ROWS} limitsText={CSV_LIMITS_TEXT} unfinished={unfinished} />

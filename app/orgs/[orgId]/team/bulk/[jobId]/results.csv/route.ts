@@ -17,6 +17,9 @@ export async function GET(request: Request, { params }: { params: Promise<{ orgI
     });
   } catch (error) {
     if (!(error instanceof AppError) || error.status >= 500) throw error;
-    return new Response(error.message, { status: error.status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } });
+    return new Response(error.message, {
+      status: error.status,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
+    });
   }
 }

@@ -2,10 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { NextRequest } from 'next/server';
 import { GET as callback } from '@/app/api/auth/callback/route';
 import { POST as invite } from '@/app/api/invitations/route';
-import { csrfTokenFor } from '@/lib/auth/csrf';
 import { signInAtEmulator, startAuthStack, TEST_APP_URL } from '@/lib/auth/test-support';
-import { appSessionCookieName, signAppSessionCookie } from '@/lib/session/cookie';
-import { createSession } from '@/lib/session/store';
+import { signedInSession } from '@/lib/session/testing';
 
 // The default deployment: one load balancer in front (TRUSTED_PROXY_HOPS=1), which appends the
 // address it saw to whatever X-Forwarded-For the client sent.
@@ -37,26 +35,13 @@ describe('client IP recorded behind one proxy (real route handlers, real Postgre
   });
 
   it('clientIp_auditEvent: an admin action is audited with the proxy-appended address; junk in its place is stored as no address', async () => {
-    const session = await createSession({
-      userId: 'usr_ada',
-      organizationId: 'org_acme',
-      refreshToken: 'rt_test_only',
-      accessTokenExpiresAt: new Date(Date.now() + 3_600_000),
-      expiresAt: new Date(Date.now() + 86_400_000),
-    });
-    const cookie = await signAppSessionCookie({
-      sessionId: session.id,
-      userId: 'usr_ada',
-      organizationId: 'org_acme',
-      expiresAt: session.expiresAt,
-    });
-    const csrf = await csrfTokenFor(session.id);
+    const { cookie, csrf } = await signedInSession('usr_ada', 'org_acme');
     const post = (email: string, forwardedFor: string) =>
       invite(
         new Request(`${TEST_APP_URL}/api/invitations`, {
           method: 'POST',
           headers: {
-            cookie: `${appSessionCookieName()}=${cookie}`,
+            cookie,
             origin: TEST_APP_URL,
             'sec-fetch-site': 'same-origin',
             'x-csrf-token': csrf,

@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { emailsTo } from '@/emulator/src/testing';
 import { createApiKey } from '@/lib/api-keys/service';
-import { csrfTokenFor } from '@/lib/auth/csrf';
 import { listMembers } from '@/lib/members/service';
 import { resyncOrganization } from '@/lib/organizations/resync';
-import { appSessionCookieName, signAppSessionCookie } from '@/lib/session/cookie';
-import { createSession } from '@/lib/session/store';
+import { signedInSession } from '@/lib/session/testing';
 import { POST } from '@/app/api/invitations/route';
 import { previewBulkInvite, runBulkInvite } from './bulk';
 import { ada, freshEmail, scalekitMembersWithEmail, useInvitationTestbed } from './testing';
@@ -82,29 +80,16 @@ describe('the inviter is recorded, shown and sent to Scalekit', () => {
   });
 
   it('inviter_apiSession: an invitation sent through the API with a session names that admin everywhere', async () => {
-    const hour = 3_600_000;
-    const session = await createSession({
-      userId: 'usr_ada',
-      organizationId: 'org_acme',
-      refreshToken: 'rt_test_only',
-      accessTokenExpiresAt: new Date(Date.now() + hour),
-      expiresAt: new Date(Date.now() + 24 * hour),
-    });
-    const cookie = await signAppSessionCookie({
-      sessionId: session.id,
-      userId: 'usr_ada',
-      organizationId: 'org_acme',
-      expiresAt: session.expiresAt,
-    });
+    const { cookie, csrf } = await signedInSession('usr_ada', 'org_acme');
     const email = freshEmail('api-session', 'acme.test');
     const res = await POST(
       new Request(`${APP}/api/invitations`, {
         method: 'POST',
         headers: {
-          cookie: `${appSessionCookieName()}=${cookie}`,
+          cookie,
           origin: APP,
           'sec-fetch-site': 'same-origin',
-          'x-csrf-token': await csrfTokenFor(session.id),
+          'x-csrf-token': csrf,
           'content-type': 'application/json',
         },
         body: JSON.stringify({ invitations: [{ email }] }),

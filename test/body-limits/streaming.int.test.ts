@@ -5,10 +5,8 @@ import { POST as logoutAll } from '@/app/api/auth/logout-all/route';
 import { POST as switchOrg } from '@/app/api/auth/switch-org/route';
 import { POST as invite } from '@/app/api/invitations/route';
 import { POST as webhook } from '@/app/api/webhooks/scalekit/route';
-import { csrfTokenFor } from '@/lib/auth/csrf';
 import { useInvitationTestbed } from '@/lib/invitations/testing';
-import { appSessionCookieName, signAppSessionCookie } from '@/lib/session/cookie';
-import { createSession } from '@/lib/session/store';
+import { signedInSession } from '@/lib/session/testing';
 
 /**
  * Every route in app/api that reads a body stops at its limit while streaming: a lazily made
@@ -62,16 +60,8 @@ async function expectRefused(response: Response, counter: { pulledBytes: number 
 
 /** A signed-in browser's headers (cookie, CSRF token, same-origin provenance) for a fresh session of Ada's. */
 async function signedIn() {
-  const hour = 3_600_000;
-  const session = await createSession({
-    userId: 'usr_ada',
-    organizationId: 'org_acme',
-    refreshToken: 'rt_test_only',
-    accessTokenExpiresAt: new Date(Date.now() + hour),
-    expiresAt: new Date(Date.now() + 24 * hour),
-  });
-  const cookie = `${appSessionCookieName()}=${await signAppSessionCookie({ sessionId: session.id, userId: 'usr_ada', organizationId: 'org_acme', expiresAt: session.expiresAt })}`;
-  return { session, headers: { cookie, origin: APP, 'sec-fetch-site': 'same-origin', 'x-csrf-token': await csrfTokenFor(session.id) } };
+  const { session, cookie, csrf } = await signedInSession('usr_ada', 'org_acme');
+  return { session, headers: { cookie, origin: APP, 'sec-fetch-site': 'same-origin', 'x-csrf-token': csrf } };
 }
 const { session, headers: browser } = await signedIn();
 

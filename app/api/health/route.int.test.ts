@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startAuthStack, TEST_APP_URL } from '@/lib/auth/test-support';
-import { appSessionCookieName, signAppSessionCookie } from '@/lib/session/cookie';
-import { createSession } from '@/lib/session/store';
+import { signedInSession } from '@/lib/session/testing';
 import { GET } from './route';
 
 /** What /api/health answers, as far as these tests read it. */
@@ -50,15 +49,7 @@ function health(ip: string, headers: Record<string, string> = {}): Promise<Respo
 }
 
 async function cookieFor(userId: string, organizationId: string): Promise<string> {
-  const session = await createSession({
-    userId,
-    organizationId,
-    refreshToken: 'rt_test_only',
-    accessTokenExpiresAt: new Date(Date.now() + 3_600_000),
-    expiresAt: new Date(Date.now() + 86_400_000),
-  });
-  const cookie = await signAppSessionCookie({ sessionId: session.id, userId, organizationId, expiresAt: session.expiresAt });
-  return `${appSessionCookieName()}=${cookie}`;
+  return (await signedInSession(userId, organizationId)).cookie;
 }
 
 describe('GET /api/health (real PostgreSQL, emulator counting calls)', () => {

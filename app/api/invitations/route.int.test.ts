@@ -1,10 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createApiKey, revokeApiKey } from '@/lib/api-keys/service';
-import { csrfTokenFor } from '@/lib/auth/csrf';
 import { ada, freshEmail, gina, scalekitMembersWithEmail, useInvitationTestbed } from '@/lib/invitations/testing';
-import { appSessionCookieName, signAppSessionCookie } from '@/lib/session/cookie';
-import { createSession } from '@/lib/session/store';
+import { signedInSession } from '@/lib/session/testing';
 import { DELETE } from './[id]/route';
 import { POST as RESEND } from './[id]/resend/route';
 import { GET, POST } from './route';
@@ -18,16 +16,7 @@ interface Caller {
 }
 
 async function sessionFor(userId: string, organizationId: string): Promise<{ cookie: string; csrf: string }> {
-  const hour = 3_600_000;
-  const session = await createSession({
-    userId,
-    organizationId,
-    refreshToken: 'rt_test_only',
-    accessTokenExpiresAt: new Date(Date.now() + hour),
-    expiresAt: new Date(Date.now() + 24 * hour),
-  });
-  const cookie = await signAppSessionCookie({ sessionId: session.id, userId, organizationId, expiresAt: session.expiresAt });
-  return { cookie: `${appSessionCookieName()}=${cookie}`, csrf: await csrfTokenFor(session.id) };
+  return signedInSession(userId, organizationId);
 }
 
 function browser(s: { cookie: string; csrf: string }, { csrf = true, origin = APP } = {}): Caller {

@@ -3,8 +3,7 @@ import { z } from 'zod';
 import type { Actor } from '@/lib/auth/actor';
 import { AppError } from '@/lib/errors/app-error';
 import { useInvitationTestbed } from '@/lib/invitations/testing';
-import { appSessionCookieName, signAppSessionCookie } from '@/lib/session/cookie';
-import { createSession } from '@/lib/session/store';
+import { signedInSession } from '@/lib/session/testing';
 
 /**
  * adminAction, the one wrapper of org-admin server actions: input parsed once, then the real
@@ -24,15 +23,7 @@ await useInvitationTestbed();
 const { adminAction, orgIdSchema } = await import('./admin-action');
 
 async function signInAs(userId: string, organizationId: string): Promise<void> {
-  const hour = 3_600_000;
-  const session = await createSession({
-    userId,
-    organizationId,
-    refreshToken: 'rt_test_only',
-    accessTokenExpiresAt: new Date(Date.now() + hour),
-    expiresAt: new Date(Date.now() + 24 * hour),
-  });
-  request.cookie = `${appSessionCookieName()}=${await signAppSessionCookie({ sessionId: session.id, userId, organizationId, expiresAt: session.expiresAt })}`;
+  request.cookie = (await signedInSession(userId, organizationId)).cookie;
 }
 
 const input = z.object({

@@ -4,8 +4,7 @@ import { initialInviteFormState } from './_components/invite-form-state';
 import { ada, freshEmail, scalekitMembersWithEmail, useInvitationTestbed } from '@/lib/invitations/testing';
 import { listMembers } from '@/lib/members/service';
 import { resyncOrganization } from '@/lib/organizations/resync';
-import { appSessionCookieName, signAppSessionCookie } from '@/lib/session/cookie';
-import { createSession } from '@/lib/session/store';
+import { signedInSession } from '@/lib/session/testing';
 
 /**
  * The team page's server actions as the browser calls them: the real session check against
@@ -29,15 +28,7 @@ const { inviteMemberAction, resendFromInviteFormAction } = await import('./invit
 const { resendInvitationAction } = await import('./actions');
 
 async function signInAs(userId: string, organizationId: string): Promise<void> {
-  const hour = 3_600_000;
-  const session = await createSession({
-    userId,
-    organizationId,
-    refreshToken: 'rt_test_only',
-    accessTokenExpiresAt: new Date(Date.now() + hour),
-    expiresAt: new Date(Date.now() + 24 * hour),
-  });
-  request.cookie = `${appSessionCookieName()}=${await signAppSessionCookie({ sessionId: session.id, userId, organizationId, expiresAt: session.expiresAt })}`;
+  request.cookie = (await signedInSession(userId, organizationId)).cookie;
 }
 
 function form(fields: Record<string, string>): FormData {

@@ -1,8 +1,7 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { seedDemoData } from '@/prisma/seed';
-import { appSessionCookieName, signAppSessionCookie } from '@/lib/session/cookie';
-import { createSession } from '@/lib/session/store';
+import { signedInSession } from '@/lib/session/testing';
 import { useTestDatabase } from '@/test/database';
 import { GET } from './route';
 
@@ -42,19 +41,10 @@ await prisma.auditEvent.createMany({
 });
 
 async function exportAs(userId: string): Promise<Response> {
-  const hour = 3_600_000;
-  const session = await createSession({
-    userId,
-    organizationId: 'org_acme',
-    refreshToken: 'rt_test_only',
-    accessTokenExpiresAt: new Date(Date.now() + hour),
-    expiresAt: new Date(Date.now() + 24 * hour),
+  const { cookie } = await signedInSession(userId, 'org_acme');
+  return GET(new Request('http://localhost:3000/api/orgs/org_acme/audit.csv', { headers: { cookie } }), {
+    params: Promise.resolve({ orgId: 'org_acme' }),
   });
-  const cookie = await signAppSessionCookie({ sessionId: session.id, userId, organizationId: 'org_acme', expiresAt: session.expiresAt });
-  return GET(
-    new Request('http://localhost:3000/api/orgs/org_acme/audit.csv', { headers: { cookie: `${appSessionCookieName()}=${cookie}` } }),
-    { params: Promise.resolve({ orgId: 'org_acme' }) },
-  );
 }
 
 /** Splits CSV text into raw fields (quotes kept), checking RFC 4180 shape on the way. */

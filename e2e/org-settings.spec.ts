@@ -3,6 +3,7 @@ import { expect, test } from '@playwright/test';
 import { InviteDialog, privateOrganization, scalekit, signIn, toast } from './pages/invitations';
 import { SettingsPage } from './pages/settings-page';
 import { TeamPage } from './pages/team-page';
+import { AdminsOnlyPage } from './pages/dead-end-pages';
 
 /**
  * Organization settings end to end, in an organization of the spec's own (the stack is shared
@@ -64,16 +65,19 @@ test('an admin limits domains and seats; invitations follow the domains and a li
   await expect(settings.usage).toHaveText('3 seats in use of 10.');
 });
 
-test('a member of the organization gets a 404 for its settings', async ({ page }) => {
+test('a member of the organization is told to ask an admin, and never sees the settings form', async ({ page }) => {
   const tag = randomBytes(4).toString('hex');
-  const { orgId } = await privateOrganization(tag);
+  const { orgId, admin } = await privateOrganization(tag);
   const member = `member-${tag}@acme.test`;
   await scalekit.user.createUserAndMembership(orgId, { email: member, sendInvitationEmail: false });
 
   await signIn(page, member, `/orgs/${orgId}/team`);
   await expect(new TeamPage(page).row(member)).toBeVisible();
 
-  const response = await page.goto(`/orgs/${orgId}/settings`);
-  expect(response?.status()).toBe(404);
+  // Members get the explanation naming whom to ask (outsiders still get a 404: e2e/dead-ends.spec.ts).
+  await page.goto(`/orgs/${orgId}/settings`);
+  const notice = new AdminsOnlyPage(page);
+  await expect(notice.heading).toContainText(`Only admins of Invites ${tag}`);
+  await expect(notice.adminsToAsk).toContainText(admin);
   await expect(page.getByRole('form', { name: 'Organization settings' })).toHaveCount(0);
 });

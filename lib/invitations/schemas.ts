@@ -7,8 +7,9 @@ import { fieldErrors } from '@/lib/errors/zod';
  * each CSV row, so all three refuse the same input with the same words.
  */
 
-export const EMAIL_MAX = 254;
-export const NAME_MAX = 100;
+import { EMAIL_MAX, NAME_MAX } from './limits';
+
+export { EMAIL_MAX, NAME_MAX };
 export const EXTERNAL_ID_MAX = 128;
 export const METADATA_MAX_KEYS = 20;
 

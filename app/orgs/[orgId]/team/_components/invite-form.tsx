@@ -12,7 +12,7 @@ import { ROLES, ROLE_LABELS } from '@/lib/auth/permissions';
 import { cn } from '@/lib/utils';
 import { inviteMemberAction, resendFromInviteFormAction } from '@/app/orgs/[orgId]/team/invite-actions';
 import { initialInviteFormState, type InviteFormState } from './invite-form-state';
-import { EMAIL_MAX, NAME_MAX } from '@/lib/invitations/schemas';
+import { EMAIL_MAX, NAME_MAX } from '@/lib/invitations/limits';
 
 const ROLE_HELP: Record<(typeof ROLES)[number], string> = {
   member: 'Uses the product and sees the team.',

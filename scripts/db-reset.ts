@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
@@ -10,14 +11,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  *      one by default) and applies the migrations again;
  *   2. the demo seed (prisma/seed.ts) into the empty tables;
  *   3. the emulator's data: a running dev emulator (EMULATOR_PORT, 8787) is told to reset to the
- *      seed; with none running, its persisted state (.emulator-data/state.json) is deleted, so
- *      the next start begins from the seed.
+ *      seed; with none running, its persisted state (.emulator-data/state.json, or
+ *      EMULATOR_DATA_DIR's, as for `npm run dev`) is deleted, so the next start begins from the seed.
  *
  * Works while `npm run dev` runs (the embedded database accepts the CLI's connections).
  */
 
 const fromRoot = (path: string) => fileURLToPath(new URL(path, new URL('..', import.meta.url)));
-export const EMULATOR_STATE_PATH = fromRoot('.emulator-data/state.json');
+export const EMULATOR_STATE_PATH = join(resolve(fromRoot('.'), process.env.EMULATOR_DATA_DIR || '.emulator-data'), 'state.json');
 
 export type EmulatorReset = 'reset-running' | 'deleted-state';
 
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
   console.log(
     done === 'reset-running'
       ? `Emulator at ${emulatorUrl} reset to the seed (users, invitations, mailbox).`
-      : 'Emulator data deleted (.emulator-data/state.json); it starts from the seed next time.',
+      : `Emulator data deleted (${EMULATOR_STATE_PATH}); it starts from the seed next time.`,
   );
 }
 

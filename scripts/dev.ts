@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createPrismaClient } from '@/lib/db';
 import { describeSeedResult, readDemoSeed, seedDemoData } from '@/prisma/seed';
@@ -16,7 +17,10 @@ import { startWorker, type RunningWorker } from '@/lib/jobs/worker';
  *   4. `next dev` with the database and emulator in its environment
  *
  * Ports: PORT (app, 3000), EMULATOR_PORT (8787), EMBEDDED_DB_PORT (54329), so two checkouts can
- * run side by side. Ctrl-C stops next dev first, then the emulator, then the database.
+ * run side by side. Data folders: EMBEDDED_DB_DATA_DIR (.pgdata) and EMULATOR_DATA_DIR
+ * (.emulator-data), relative to the checkout, so a test (e2e/dev-restart.spec.ts) can run a
+ * stack of its own on throw-away data. Ctrl-C stops next dev first, then the emulator, then the
+ * database.
  */
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -37,6 +41,15 @@ const APP_PORT = portFromEnv('PORT', 3000);
 const EMULATOR_PORT = portFromEnv('EMULATOR_PORT', 8787);
 const EMBEDDED_DB_PORT = portFromEnv('EMBEDDED_DB_PORT', 54329);
 const APP_URL = process.env.APP_URL || `http://localhost:${APP_PORT}`;
+/** Where a data folder lives: the variable (absolute, or relative to the checkout), else the default under the checkout. */
+const dataDirFromEnv = (name: string, fallback: string) => resolve(ROOT, process.env[name] || fallback);
+const EMBEDDED_DB_DATA_DIR = dataDirFromEnv('EMBEDDED_DB_DATA_DIR', '.pgdata');
+const EMULATOR_DATA_DIR = dataDirFromEnv('EMULATOR_DATA_DIR', '.emulator-data');
+/** For messages: `.pgdata/` in the checkout, the full path (with its slash) elsewhere. */
+const shown = (dir: string) => {
+  const inside = relative(ROOT, dir);
+  return `${inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : dir}/`;
+};
 
 const say = (line: string) => console.log(`[dev] ${line}`);
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
@@ -110,8 +123,9 @@ async function startDatabase(): Promise<string> {
     return process.env.DATABASE_URL;
   }
   const started = Date.now();
-  say(`Starting the embedded PostgreSQL (data in .pgdata/, log in .pgdata/postgres.log) on 127.0.0.1:${EMBEDDED_DB_PORT}…`);
-  running.database = await startEmbeddedPostgres({ dataDir: fromRoot('.pgdata'), port: EMBEDDED_DB_PORT, onProgress: say });
+  const dir = shown(EMBEDDED_DB_DATA_DIR);
+  say(`Starting the embedded PostgreSQL (data in ${dir}, log in ${dir}postgres.log) on 127.0.0.1:${EMBEDDED_DB_PORT}…`);
+  running.database = await startEmbeddedPostgres({ dataDir: EMBEDDED_DB_DATA_DIR, port: EMBEDDED_DB_PORT, onProgress: say });
   say(`Embedded PostgreSQL ready in ${seconds(started)}.`);
   return running.database.url;
 }
@@ -137,12 +151,12 @@ async function startEmulator(freshDatabase: boolean): Promise<Emulator | undefin
   const { createEmulator } = (await import(pathToFileURL(entry).href)) as {
     createEmulator(options: { port: number; seedPath: string; persistPath: string; appUrl: string }): Promise<Emulator>;
   };
-  mkdirSync(fromRoot('.emulator-data'), { recursive: true });
-  const persistPath = fromRoot('.emulator-data/state.json');
+  mkdirSync(EMULATOR_DATA_DIR, { recursive: true });
+  const persistPath = join(EMULATOR_DATA_DIR, 'state.json');
   if (freshDatabase && existsSync(persistPath)) {
     // Its users and invitations belong to a database that is gone (deleted .pgdata/, a new
     // DATABASE_URL): start both halves from the same seed, or logins land on missing rows.
-    say('The database is new, so the emulator starts from the seed too (its earlier state in .emulator-data/ is set aside).');
+    say(`The database is new, so the emulator starts from the seed too (its earlier state in ${shown(EMULATOR_DATA_DIR)} is set aside).`);
     renameSync(persistPath, `${persistPath}.old`);
   }
   running.emulator = await createEmulator({

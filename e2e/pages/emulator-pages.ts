@@ -10,8 +10,9 @@ export interface MailboxEmail {
   sentAt: string;
 }
 
-export async function mailbox(to: string): Promise<MailboxEmail[]> {
-  const res = await fetch(`${E2E_EMULATOR_URL}/_emulator/emails?to=${encodeURIComponent(to)}`);
+/** `emulatorUrl`: the e2e stack's emulator unless a spec runs a stack of its own (e2e/dev-restart.spec.ts). */
+export async function mailbox(to: string, emulatorUrl = E2E_EMULATOR_URL): Promise<MailboxEmail[]> {
+  const res = await fetch(`${emulatorUrl}/_emulator/emails?to=${encodeURIComponent(to)}`);
   return (await res.json()) as MailboxEmail[];
 }
 
@@ -19,10 +20,15 @@ export async function mailbox(to: string): Promise<MailboxEmail[]> {
  * The newest email matching `match` sent after `since` (ISO time). Polls briefly: the emulator
  * answers the form post before a spec can ask, but specs run in parallel.
  */
-export async function waitForEmail(to: string, match: (e: MailboxEmail) => boolean, since = ''): Promise<MailboxEmail> {
+export async function waitForEmail(
+  to: string,
+  match: (e: MailboxEmail) => boolean,
+  since = '',
+  emulatorUrl = E2E_EMULATOR_URL,
+): Promise<MailboxEmail> {
   const deadline = Date.now() + 5_000;
   for (;;) {
-    const found = (await mailbox(to)).find((e) => match(e) && e.sentAt >= since);
+    const found = (await mailbox(to, emulatorUrl)).find((e) => match(e) && e.sentAt >= since);
     if (found) return found;
     if (Date.now() > deadline) throw new Error(`no matching email for ${to}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -41,7 +47,11 @@ export class EmulatorPages {
   readonly ssoEmailInput: Locator;
   readonly ssoSignIn: Locator;
 
-  constructor(readonly page: Page) {
+  /** `emulatorUrl`: whose mailbox holds the codes (the e2e stack's emulator by default). */
+  constructor(
+    readonly page: Page,
+    readonly emulatorUrl = E2E_EMULATOR_URL,
+  ) {
     this.emailInput = page.getByLabel('Email', { exact: true });
     this.continueButton = page.getByRole('button', { name: 'Continue', exact: true });
     this.codeInput = page.getByLabel('Verification code');
@@ -60,7 +70,7 @@ export class EmulatorPages {
     const since = new Date(Date.now() - 1_000).toISOString();
     await this.continueButton.click();
     await expect(this.codeInput).toBeVisible();
-    const sent = await waitForEmail(email, (e) => e.code !== null, since);
+    const sent = await waitForEmail(email, (e) => e.code !== null, since, this.emulatorUrl);
     await this.codeInput.fill(sent.code!);
     await this.verifyButton.click();
   }

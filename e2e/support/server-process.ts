@@ -25,6 +25,11 @@ function listeningInodes(port: number): Set<string> {
   return inodes;
 }
 
+/** Whether anything listens on `port` (any address, IPv4 or IPv6). */
+export function isListening(port: number): boolean {
+  return listeningInodes(port).size > 0;
+}
+
 /** The pid of the process listening on `port`, or throws. */
 export function listeningPid(port: number): number {
   const inodes = listeningInodes(port);

@@ -50,6 +50,9 @@ export function e2eServerEnv(outer: NodeJS.ProcessEnv = process.env): NodeJS.Pro
     // Every spec signs in from 127.0.0.1; the per-IP limit is proven by its own tests
     // (app/api/auth/login/rate-limit.int.test.ts), not by making parallel specs trip over it.
     RATE_LIMIT_LOGIN_PER_MINUTE: outer.RATE_LIMIT_LOGIN_PER_MINUTE ?? '100000',
+    // One emulator delivers every spec's webhooks from one address; bulk specs alone send hundreds
+    // a minute. The per-source limit has its own tests (app/api/webhooks/scalekit/rate-limit.int.test.ts).
+    RATE_LIMIT_WEBHOOKS_PER_MINUTE: outer.RATE_LIMIT_WEBHOOKS_PER_MINUTE ?? '100000',
     NEXT_TELEMETRY_DISABLED: '1',
   };
 }

@@ -52,12 +52,13 @@ export class TeamPage {
   }
 
   /** Opens the row menu, picks `item`, and confirms with `confirm` in the dialog. */
-  async runRowAction(email: string, item: string, confirm: string): Promise<void> {
+  /** `timeout`: how long the action may take (under `next dev` the first call compiles the action on demand). */
+  async runRowAction(email: string, item: string, confirm: string, { timeout }: { timeout?: number } = {}): Promise<void> {
     await this.actionsFor(email).click();
     await this.page.getByRole('menuitem', { name: item }).click();
     await expect(this.dialog).toBeVisible();
     await this.dialog.getByRole('button', { name: confirm }).click();
-    await expect(this.dialog).toBeHidden();
+    await expect(this.dialog).toBeHidden({ timeout });
   }
 
   toast(text: string | RegExp): Locator {

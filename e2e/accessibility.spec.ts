@@ -1,27 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { waitForEmail } from './pages/emulator-pages';
 import { privateOrganization, signIn } from './pages/invitations';
+import { seriousViolations } from './support/axe';
 import { SIGNED_IN_PAGES, SIGNED_OUT_PAGES, type AppPage } from './support/app-pages';
 
 /**
  * WCAG 2.1 A/AA checks with axe-core on every page, signed out and in; keyboard-only journeys
  * for sign-in and invite; visible focus; labelled fields; live regions for async results.
  */
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) =>
-        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
-          .map((n) => n.target.join(' '))
-          .slice(0, 3)
-          .join(', ')}`,
-    );
-}
 
 async function sweep(page: Page, pages: AppPage[]): Promise<Record<string, string[]>> {
   const found: Record<string, string[]> = {};

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { AdminsOnlyPage, InvitationRevokedPage, NotFoundPage } from './pages/dead-end-pages';
 import { waitForEmail } from './pages/emulator-pages';
 import { privateOrganization, scalekit, signIn, webhooksDelivered } from './pages/invitations';
+import { seriousViolations } from './support/axe';
 import { LoginPage } from './pages/login-page';
 import { TeamPage } from './pages/team-page';
 
@@ -11,13 +11,6 @@ import { TeamPage } from './pages/team-page';
  * Dead ends that now say what happened and what to do (issue 15 item 5). Each test has its own
  * organization and people: the stack is shared by specs running in parallel.
  */
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 /** A fresh organization with an admin and an ACTIVE member, both in the app's mirror. */
 async function orgWithMember(tag: string) {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { lastSentSecondsAgo, privateOrganization, scalekit, signIn, webhooksDelivered } from './pages/invitations';
+import { seriousViolations } from './support/axe';
 import { TeamPage } from './pages/team-page';
 
 /**
@@ -10,19 +10,6 @@ import { TeamPage } from './pages/team-page';
  */
 
 test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) =>
-        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
-          .map((n) => n.target.join(' '))
-          .slice(0, 3)
-          .join(', ')}`,
-    );
-}
 
 test('team_mobile_390: every row menu is on screen without scrolling sideways; change a role and resend from it; axe clean', async ({
   page,

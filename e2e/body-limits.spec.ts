@@ -18,7 +18,9 @@ import { E2E_PORT } from './support/test-env';
 const MB = 1024 * 1024;
 const UPLOAD_BYTES = 128 * MB;
 const PARALLEL = 4;
-const MAX_RSS_GROWTH = 64 * MB;
+// Measured after the fix: 39–86 MB of growth on a busy 2-core machine (RSS includes garbage not yet
+// collected). Before the fix it was ~140 MB, and a reader that buffered each body would hold 1 GB.
+const MAX_RSS_GROWTH = 100 * MB;
 
 function expectTooLarge(result: UploadResult): void {
   expect(result.status, result.body).toBe(413);

@@ -418,6 +418,7 @@ export function deleteOrganization(dir: Directory, org: OrganizationRecord): voi
     endSessionsFor(state, m.userId, org.id);
   }
   state.memberships.delete(org.id);
+  state.removeOrganizationResources(org.id);
   state.organizations.delete(org.id);
   dir.changed();
 }

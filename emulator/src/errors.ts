@@ -4,7 +4,8 @@
  * the same exception class and `errorCode` as against Scalekit); hosted pages
  * turn it into a message on the page.
  */
-export type ErrorKind = 'INVALID_ARGUMENT' | 'NOT_FOUND' | 'ALREADY_EXISTS' | 'FAILED_PRECONDITION' | 'PERMISSION_DENIED';
+export type ErrorKind =
+  'INVALID_ARGUMENT' | 'NOT_FOUND' | 'ALREADY_EXISTS' | 'FAILED_PRECONDITION' | 'PERMISSION_DENIED' | 'RESOURCE_EXHAUSTED';
 
 export class EmulatorError extends Error {
   constructor(

@@ -19,3 +19,11 @@ export function sha256(value: string): string {
 export function sixDigitCode(): string {
   return String(randomInt(0, 1_000_000)).padStart(6, '0');
 }
+
+/** A stable Scalekit-style id for a seed entity that names none, so a reset gives it the same id. */
+export function seededId(prefix: string, key: string): string {
+  const digest = createHash('sha256').update(key).digest();
+  let digits = String((digest[0]! % 9) + 1);
+  for (let i = 1; digits.length < 17; i++) digits += String(digest[i]! % 10);
+  return `${prefix}_${digits}`;
+}

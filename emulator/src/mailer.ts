@@ -68,3 +68,36 @@ export function sendSignInCode(state: State, to: string, code: string): EmailRec
     <p class="muted">It expires in ${minutes} minutes. If you did not try to sign in, ignore this email.</p>`;
   return deliver(state, { to, subject, text, html: page(subject, body, { appName: app }), links: [], code });
 }
+
+/** The headless passwordless email (PasswordlessService): a code, a magic link, or both. */
+export function sendPasswordlessEmail(
+  state: State,
+  input: { to: string; signup: boolean; code: string | null; link: string | null; expiresAt: Date; variables: Record<string, string> },
+): EmailRecord {
+  const app = state.environment.appName;
+  const subject = input.signup ? `Finish signing up for ${app}` : `Sign in to ${app}`;
+  const until = input.expiresAt.toUTCString();
+  const variables = Object.entries(input.variables);
+  const text = [
+    input.signup ? `Confirm your email address to finish signing up for ${app}.` : `Use this to sign in to ${app}.`,
+    '',
+    ...(input.code ? [`Your verification code: ${input.code}`] : []),
+    ...(input.link ? [`Magic link: ${input.link}`] : []),
+    '',
+    `It expires on ${until}. If you did not ask for it, ignore this email.`,
+    ...(variables.length ? ['', ...variables.map(([k, v]) => `${k}: ${v}`)] : []),
+  ].join('\n');
+  const body = html`<h1>${subject}</h1>
+    ${input.code ? html`<p style="font-size:28px;font-weight:700;letter-spacing:.2em">${input.code}</p>` : ''}
+    ${input.link ? html`<p><a class="button" href="${input.link}">${input.signup ? 'Finish signing up' : 'Sign in'}</a></p>` : ''}
+    <p class="muted">It expires on ${until}. If you did not ask for it, ignore this email.</p>
+    ${variables.map(([k, v]) => html`<p class="muted">${k}: ${v}</p>`)}`;
+  return deliver(state, {
+    to: input.to,
+    subject,
+    text,
+    html: page(subject, body, { appName: app }),
+    links: input.link ? [input.link] : [],
+    code: input.code,
+  });
+}

@@ -32,6 +32,10 @@ export const environmentSchema = z.object({
   environmentId: z.string().default('env_emulator'),
   /** Product name used in emails and hosted pages. */
   appName: z.string().default('Teamgate'),
+  /** Dashboard "Magic link & OTP" settings, read by the headless PasswordlessService. */
+  passwordlessType: z.enum(['OTP', 'LINK', 'LINK_OTP']).default('LINK_OTP'),
+  passwordlessEnforceSameBrowserOrigin: z.boolean().default(false),
+  passwordlessRegenerateOnResend: z.boolean().default(false),
 });
 export type EnvironmentSettings = z.infer<typeof environmentSchema>;
 
@@ -61,13 +65,59 @@ const ssoConnectionSchema = z.object({
   requireSso: z.boolean().default(false),
 });
 
+const domainTypeName = z.enum(['ALLOWED_EMAIL_DOMAIN', 'ORGANIZATION_DOMAIN']);
+
+/**
+ * ADMIN: added from the dashboard or API (verified at once). DNS_*: added by the customer's admin in
+ * the admin portal, in each state of the TXT-record check.
+ */
+const domainSeedSchema = z.object({
+  id: z.string().startsWith('dom_').optional(),
+  domain: z.string().min(1),
+  type: domainTypeName.default('ORGANIZATION_DOMAIN'),
+  verification: z.enum(['ADMIN', 'DNS_PENDING', 'DNS_VERIFIED', 'DNS_FAILED']).default('ADMIN'),
+});
+
+const directoryGroupSeedSchema = z.object({
+  id: z.string().startsWith('dirgroup_'),
+  displayName: z.string().min(1),
+  externalId: z.string().optional(),
+});
+
+const directoryUserSeedSchema = z.object({
+  id: z.string().startsWith('diruser_'),
+  email: z.string().email(),
+  givenName: z.string().default(''),
+  familyName: z.string().default(''),
+  preferredUsername: z.string().optional(),
+  active: z.boolean().default(true),
+  /** ids of this directory's groups */
+  groups: z.array(z.string()).default([]),
+  /** extra SCIM attributes, returned as user_detail when include_detail is set */
+  attributes: z.record(z.string(), z.unknown()).default({}),
+});
+
+const directorySeedSchema = z.object({
+  id: z.string().startsWith('dir_'),
+  provider: z.enum(['OKTA', 'GOOGLE', 'MICROSOFT_AD', 'AUTH0', 'ONELOGIN', 'JUMPCLOUD', 'PING_IDENTITY']),
+  type: z.enum(['SCIM', 'LDAP', 'POLL']).default('SCIM'),
+  name: z.string().optional(),
+  enabled: z.boolean().default(true),
+  groups: z.array(directoryGroupSeedSchema).default([]),
+  users: z.array(directoryUserSeedSchema).default([]),
+});
+
 const organizationSchema = z.object({
   id: z.string().min(1),
   name: z.string().min(1),
   externalId: z.string().nullish(),
   maxAllowedUsers: z.number().int().positive().nullish(),
+  /** Shorthand for `domains` entries of type ALLOWED_EMAIL_DOMAIN. */
   allowedEmailDomains: z.array(z.string()).default([]),
+  /** Its `domains` also become ORGANIZATION_DOMAIN domains of the organization. */
   ssoConnection: ssoConnectionSchema.nullish(),
+  domains: z.array(domainSeedSchema).default([]),
+  directories: z.array(directorySeedSchema).default([]),
   metadata: z.record(z.string(), z.string()).default({}),
 });
 
@@ -112,6 +162,16 @@ export const seedSchema = z
         }
       }
     }
+    for (const org of seed.organizations) {
+      for (const d of org.directories) {
+        const groupIds = new Set(d.groups.map((g) => g.id));
+        for (const u of d.users) {
+          for (const g of u.groups) {
+            if (!groupIds.has(g)) ctx.addIssue({ code: 'custom', message: `directory ${d.id}: user ${u.id} is in unknown group ${g}` });
+          }
+        }
+      }
+    }
   });
 
 export type Seed = z.infer<typeof seedSchema>;
@@ -120,6 +180,8 @@ export type SeedOrganization = Seed['organizations'][number];
 export type SeedUser = Seed['users'][number];
 export type SeedRole = Seed['roles'][number];
 export type SsoConnection = z.infer<typeof ssoConnectionSchema>;
+export type DomainTypeName = z.infer<typeof domainTypeName>;
+export type SeedDirectory = z.infer<typeof directorySeedSchema>;
 
 export function parseSeed(raw: unknown, source = 'seed'): Seed {
   const result = seedSchema.safeParse(raw);

@@ -1,5 +1,16 @@
+import { newSecret, seededId } from './ids.js';
 import { sendInvitation } from './mailer.js';
-import type { EnvironmentSettings, MembershipStatusName, Seed, SeedClient, SeedRole, SsoConnection } from './seed.js';
+import type {
+  DomainTypeName,
+  EnvironmentSettings,
+  MembershipStatusName,
+  Seed,
+  SeedClient,
+  SeedDirectory,
+  SeedOrganization,
+  SeedRole,
+  SsoConnection,
+} from './seed.js';
 
 // Everything the emulator knows, in plain objects so it can be snapshotted to a
 // JSON file and rebuilt from the seed on reset.
@@ -115,6 +126,181 @@ export interface WebhookEventRecord {
   deliveredAt: string | null;
 }
 
+export type DomainVerificationStatus = 'PENDING' | 'VERIFIED' | 'FAILED' | 'AUTO_VERIFIED';
+export type DomainVerificationMethod = 'ADMIN' | 'DNS' | 'NOT_APPLICABLE';
+
+export interface DomainRecord {
+  id: string;
+  organizationId: string;
+  domain: string;
+  domainType: DomainTypeName;
+  verificationStatus: DomainVerificationStatus;
+  verificationMethod: DomainVerificationMethod;
+  txtRecordKey: string;
+  txtRecordSecret: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type ConnectionStatusName = 'DRAFT' | 'IN_PROGRESS' | 'COMPLETED';
+
+export interface ConnectionRecord {
+  id: string;
+  organizationId: string;
+  /** ConnectionProvider / ConnectionType enum names (OKTA, SAML, …) */
+  provider: string;
+  type: string;
+  status: ConnectionStatusName;
+  enabled: boolean;
+  providerKey: string;
+  keyId: string | null;
+  uiButtonTitle: string;
+  /** A seeded SSO connection, which the hosted login offers while the connection is enabled. */
+  hostedLogin: SsoConnection | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface DirectoryGroupRecord {
+  id: string;
+  displayName: string;
+  externalId: string;
+  updatedAt: Date;
+}
+
+export interface DirectoryUserRecord {
+  id: string;
+  email: string;
+  givenName: string;
+  familyName: string;
+  preferredUsername: string;
+  active: boolean;
+  groupIds: string[];
+  attributes: Record<string, unknown>;
+  updatedAt: Date;
+}
+
+export interface DirectoryRecord {
+  id: string;
+  organizationId: string;
+  name: string;
+  /** DirectoryType / DirectoryProvider enum names (SCIM, OKTA, …) */
+  type: string;
+  provider: string;
+  enabled: boolean;
+  status: ConnectionStatusName;
+  groups: DirectoryGroupRecord[];
+  users: DirectoryUserRecord[];
+  lastSyncedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type PasswordlessTypeName = 'OTP' | 'LINK' | 'LINK_OTP';
+
+/** One headless passwordless request (SendPasswordlessEmail). Short-lived, so never persisted. */
+export interface PasswordlessRequestRecord {
+  authRequestId: string;
+  email: string;
+  template: 'SIGNIN' | 'SIGNUP';
+  state: string | null;
+  magiclinkAuthUri: string | null;
+  templateVariables: Record<string, string>;
+  passwordlessType: PasswordlessTypeName;
+  expiresInSeconds: number;
+  code: string | null;
+  linkToken: string | null;
+  expiresAt: Date;
+  attemptsLeft: number;
+  verified: boolean;
+}
+
+export const DOMAIN_TXT_RECORD_KEY = '_scalekit-domain-verification';
+
+export function newDomainRecord(
+  organizationId: string,
+  domain: string,
+  domainType: DomainTypeName,
+  verification: { status: DomainVerificationStatus; method: DomainVerificationMethod },
+  id: string,
+  now = new Date(),
+): DomainRecord {
+  return {
+    id,
+    organizationId,
+    domain,
+    domainType,
+    verificationStatus: verification.status,
+    verificationMethod: verification.method,
+    txtRecordKey: DOMAIN_TXT_RECORD_KEY,
+    txtRecordSecret: `scalekit-verification=${newSecret(18)}`,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/**
+ * What an API- or dashboard-added domain is (organization-domains.mdx: "Admin-verified by default,
+ * no DNS verification is required"); allowed email domains have nothing to verify (NOT_APPLICABLE).
+ */
+export function adminVerification(domainType: DomainTypeName) {
+  return domainType === 'ALLOWED_EMAIL_DOMAIN'
+    ? { status: 'AUTO_VERIFIED' as const, method: 'NOT_APPLICABLE' as const }
+    : { status: 'VERIFIED' as const, method: 'ADMIN' as const };
+}
+
+const SEED_VERIFICATION = {
+  DNS_PENDING: { status: 'PENDING', method: 'DNS' },
+  DNS_VERIFIED: { status: 'VERIFIED', method: 'DNS' },
+  DNS_FAILED: { status: 'FAILED', method: 'DNS' },
+} as const;
+
+function seedDomains(o: SeedOrganization, now: Date): DomainRecord[] {
+  const entries = [
+    ...o.allowedEmailDomains.map((domain) => ({ domain, type: 'ALLOWED_EMAIL_DOMAIN' as const, verification: 'ADMIN' as const })),
+    ...(o.ssoConnection?.domains ?? []).map((domain) => ({ domain, type: 'ORGANIZATION_DOMAIN' as const, verification: 'ADMIN' as const })),
+    ...o.domains,
+  ];
+  const seen = new Set<string>();
+  const records: DomainRecord[] = [];
+  for (const e of entries) {
+    const domain = e.domain.toLowerCase();
+    if (seen.has(`${e.type}:${domain}`)) continue;
+    seen.add(`${e.type}:${domain}`);
+    const verification = e.verification === 'ADMIN' ? adminVerification(e.type) : SEED_VERIFICATION[e.verification];
+    const id = ('id' in e && e.id) || seededId('dom', `${o.id}:${e.type}:${domain}`);
+    records.push(newDomainRecord(o.id, domain, e.type, verification, id, now));
+  }
+  return records;
+}
+
+function seedDirectory(organizationId: string, d: SeedDirectory, now: Date): DirectoryRecord {
+  return {
+    id: d.id,
+    organizationId,
+    name: d.name ?? d.provider,
+    type: d.type,
+    provider: d.provider,
+    enabled: d.enabled,
+    status: 'COMPLETED',
+    groups: d.groups.map((g) => ({ id: g.id, displayName: g.displayName, externalId: g.externalId ?? g.id, updatedAt: now })),
+    users: d.users.map((u) => ({
+      id: u.id,
+      email: u.email.toLowerCase(),
+      givenName: u.givenName,
+      familyName: u.familyName,
+      preferredUsername: u.preferredUsername ?? u.email.toLowerCase(),
+      active: u.active,
+      groupIds: [...u.groups],
+      attributes: structuredClone(u.attributes),
+      updatedAt: now,
+    })),
+    lastSyncedAt: now,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
 export interface RoleRecord extends SeedRole {
   id: string;
 }
@@ -134,6 +320,12 @@ export class State {
   authCodes = new Map<string, AuthCodeRecord>();
   mailbox: EmailRecord[] = [];
   events: WebhookEventRecord[] = [];
+  domains = new Map<string, DomainRecord>();
+  connections = new Map<string, ConnectionRecord>();
+  directories = new Map<string, DirectoryRecord>();
+  passwordlessRequests = new Map<string, PasswordlessRequestRecord>();
+  /** email → send times (ms), for Scalekit's per-address passwordless email rate limit */
+  passwordlessSends = new Map<string, number[]>();
 
   constructor(seed: Seed, environmentOverrides: Partial<EnvironmentSettings> = {}) {
     this.load(seed, environmentOverrides);
@@ -164,6 +356,31 @@ export class State {
     this.users = new Map();
     this.usersByEmail = new Map();
     this.memberships = new Map([...this.organizations.keys()].map((id) => [id, new Map()]));
+    this.domains = new Map(seed.organizations.flatMap((o) => seedDomains(o, now)).map((d) => [d.id, d]));
+    this.directories = new Map(
+      seed.organizations.flatMap((o) => o.directories.map((d) => seedDirectory(o.id, d, now))).map((d) => [d.id, d]),
+    );
+    this.connections = new Map();
+    for (const o of seed.organizations) {
+      if (!o.ssoConnection) continue;
+      const c = o.ssoConnection;
+      this.connections.set(c.id, {
+        id: c.id,
+        organizationId: o.id,
+        provider: c.provider,
+        type: 'OIDC',
+        status: 'COMPLETED',
+        enabled: true,
+        providerKey: c.provider.toLowerCase(),
+        keyId: null,
+        uiButtonTitle: c.displayName,
+        hostedLogin: structuredClone(c),
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
+    this.passwordlessRequests = new Map();
+    this.passwordlessSends = new Map();
     const expiry = new Date(now.getTime() + this.environment.invitationExpirySeconds * 1000);
     for (const u of seed.users) {
       this.putUser({
@@ -223,6 +440,13 @@ export class State {
     this.users.delete(userId);
     this.usersByEmail.delete(user.email.toLowerCase());
     for (const members of this.memberships.values()) members.delete(userId);
+  }
+
+  /** An organization's domains, connections and directories go with it. */
+  removeOrganizationResources(organizationId: string): void {
+    for (const map of [this.domains, this.connections, this.directories]) {
+      for (const [id, r] of map) if (r.organizationId === organizationId) map.delete(id);
+    }
   }
 
   userByEmail(email: string): UserRecord | undefined {

@@ -5,13 +5,30 @@ import { UserService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/users/u
 import { OrganizationService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/organizations/organizations_pb.js';
 import { RolesService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/roles/roles_pb.js';
 import { SessionService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/sessions/sessions_pb.js';
+import { DomainService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/domains/domains_pb.js';
+import { DirectoryService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/directories/directories_pb.js';
+import { ConnectionService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/connections/connections_pb.js';
+import { PasswordlessService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/auth/passwordless_pb.js';
 import * as directory from '../directory.js';
 import { EmulatorError, invalid, notFound } from '../errors.js';
 import type { Directory, UserRef } from '../directory.js';
 import * as convert from './convert.js';
+import { registerConnectionService } from './connections.js';
+import { registerDirectoryService } from './directories.js';
+import { registerDomainService } from './domains.js';
+import { registerPasswordlessService } from './passwordless.js';
 
 /** The services served over h2c gRPC, straight from the SDK's generated descriptors. */
-export const SERVICES: DescService[] = [UserService, OrganizationService, RolesService, SessionService];
+export const SERVICES: DescService[] = [
+  UserService,
+  OrganizationService,
+  RolesService,
+  SessionService,
+  DomainService,
+  DirectoryService,
+  ConnectionService,
+  PasswordlessService,
+];
 
 export function rpcPaths(): string[] {
   return SERVICES.flatMap((s) => s.methods.map((m) => `${s.typeName}/${m.name}`));
@@ -23,6 +40,7 @@ const CODE_OF: Record<EmulatorError['kind'], Code> = {
   ALREADY_EXISTS: Code.AlreadyExists,
   FAILED_PRECONDITION: Code.FailedPrecondition,
   PERMISSION_DENIED: Code.PermissionDenied,
+  RESOURCE_EXHAUSTED: Code.ResourceExhausted,
 };
 
 /** ErrorInfo in the status details is where the SDK reads `errorCode` (lib/errors). */
@@ -42,7 +60,7 @@ function toConnectError(error: unknown): unknown {
  */
 type AnyImpl = Record<string, (req: never, ctx: HandlerContext) => unknown>;
 
-function guarded<T extends AnyImpl>(impl: T): T {
+export function guarded<T extends AnyImpl>(impl: T): T {
   const wrapped: AnyImpl = {};
   for (const [name, fn] of Object.entries(impl)) {
     wrapped[name] = async (req, ctx) => {
@@ -63,6 +81,10 @@ const ref = (identities: { case?: string; value?: string }): UserRef =>
 
 export function registerServices(router: ConnectRouter, dir: Directory): void {
   const { state } = dir;
+  registerDomainService(router, dir);
+  registerDirectoryService(router, dir);
+  registerConnectionService(router, dir);
+  registerPasswordlessService(router, dir);
   const userOut = (u: Parameters<typeof convert.user>[1]) => convert.user(state, u);
 
   router.service(

@@ -1,0 +1,204 @@
+import type { ConnectRouter } from '@connectrpc/connect';
+import {
+  ConnectionProvider,
+  ConnectionService,
+  ConnectionStatus,
+  ConnectionType,
+} from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/connections/connections_pb.js';
+import * as directory from '../directory.js';
+import type { Directory } from '../directory.js';
+import { organizationDomains } from '../domains.js';
+import { EmulatorError, invalid, notFound } from '../errors.js';
+import { newId } from '../ids.js';
+import type { ConnectionRecord } from '../state.js';
+import { domainMessage } from './domains.js';
+import { ts } from './convert.js';
+import { guarded } from './services.js';
+
+// ConnectionService, organization SSO connections (openapi/scalekit.yaml /api/v1/connections,
+// /api/v1/organizations/{organization_id}/connections/{id}[:enable|:disable]).
+
+/** Organization connections are enterprise SSO; social and passwordless connections are environment-wide. */
+const ORGANIZATION_CONNECTION_TYPES = new Set(['OIDC', 'SAML']);
+
+function requireConnection(dir: Directory, organizationId: string, id: string): ConnectionRecord {
+  directory.requireOrganization(dir.state, organizationId);
+  if (!id) throw invalid('INVALID_CONNECTION_ID', 'connection id is required');
+  const c = dir.state.connections.get(id);
+  if (!c || c.organizationId !== organizationId)
+    throw notFound('CONNECTION_NOT_FOUND', `connection ${id} not found in organization ${organizationId}`);
+  return c;
+}
+
+/** Payload of the organization.sso_* webhooks (OpenAPI ConnectionEventData). */
+function connectionEventData(c: ConnectionRecord) {
+  return {
+    id: c.id,
+    organization_id: c.organizationId,
+    connection_type: c.type,
+    provider: c.provider,
+    enabled: c.enabled,
+    status: c.status,
+  };
+}
+
+/** The domains that route to a connection: its organization's ORGANIZATION_DOMAIN domains. */
+const routedDomains = (dir: Directory, c: ConnectionRecord) => organizationDomains(dir, c.organizationId, 'ORGANIZATION_DOMAIN');
+
+function listMessage(dir: Directory, c: ConnectionRecord) {
+  return {
+    id: c.id,
+    provider: ConnectionProvider[c.provider as keyof typeof ConnectionProvider],
+    type: ConnectionType[c.type as keyof typeof ConnectionType],
+    status: ConnectionStatus[c.status],
+    enabled: c.enabled,
+    organizationId: c.organizationId,
+    uiButtonTitle: c.uiButtonTitle,
+    domains: routedDomains(dir, c).map((d) => d.domain),
+    organizationName: dir.state.organizations.get(c.organizationId)?.name ?? '',
+    providerKey: c.providerKey,
+    keyId: c.keyId ?? '',
+    createdAt: ts(c.createdAt),
+  };
+}
+
+function connectionMessage(dir: Directory, c: ConnectionRecord, origin: string) {
+  const base = `${origin}/sso/v1`;
+  const settings =
+    c.type === 'SAML'
+      ? {
+          case: 'samlConfig' as const,
+          value: {
+            spEntityId: `${base}/saml/${c.id}`,
+            spAssertionUrl: `${base}/saml/${c.id}/acs`,
+            spMetadataUrl: `${base}/saml/${c.id}/metadata`,
+            idpCertificates: [],
+          },
+        }
+      : { case: 'oidcConfig' as const, value: { scopes: [], redirectUri: `${base}/oidc/callback` } };
+  return {
+    id: c.id,
+    provider: ConnectionProvider[c.provider as keyof typeof ConnectionProvider],
+    type: ConnectionType[c.type as keyof typeof ConnectionType],
+    status: ConnectionStatus[c.status],
+    enabled: c.enabled,
+    debugEnabled: false,
+    organizationId: c.organizationId,
+    uiButtonTitle: c.uiButtonTitle,
+    testConnectionUri: `${origin}/sso/v1/connections/${c.id}/test`,
+    attributeMapping: {},
+    createTime: ts(c.createdAt),
+    updateTime: ts(c.updatedAt),
+    settings,
+    keyId: c.keyId ?? undefined,
+    providerKey: c.providerKey,
+    domains: routedDomains(dir, c).map((d) => domainMessage(d, dir.state.environment.environmentId)),
+  };
+}
+
+function setEnabled(dir: Directory, c: ConnectionRecord, enabled: boolean) {
+  // A connection whose IdP settings were never completed cannot sign anyone in.
+  if (enabled && c.status !== 'COMPLETED') {
+    throw new EmulatorError(
+      'FAILED_PRECONDITION',
+      'CONNECTION_NOT_CONFIGURED',
+      `connection ${c.id} is not configured yet (status ${c.status})`,
+    );
+  }
+  if (c.enabled !== enabled) {
+    c.enabled = enabled;
+    c.updatedAt = new Date();
+    const org = dir.state.organizations.get(c.organizationId);
+    if (org && c.hostedLogin) org.ssoConnection = enabled ? structuredClone(c.hostedLogin) : null;
+    dir.webhooks.emit(enabled ? 'organization.sso_enabled' : 'organization.sso_disabled', connectionEventData(c));
+    dir.changed();
+  }
+  return { enabled: c.enabled };
+}
+
+export function registerConnectionService(router: ConnectRouter, dir: Directory): void {
+  const { state } = dir;
+  router.service(
+    ConnectionService,
+    guarded({
+      async listConnections(req) {
+        let found = [...state.connections.values()];
+        if (req.organizationId) {
+          directory.requireOrganization(state, req.organizationId);
+          found = found.filter((c) => c.organizationId === req.organizationId);
+        }
+        if (req.domain) {
+          const domain = req.domain.trim().toLowerCase();
+          found = found.filter((c) => routedDomains(dir, c).some((d) => d.domain === domain));
+        }
+        // OpenAPI: "Default behavior shows only active (completed and enabled) connections"; include=all shows all.
+        if (req.include !== 'all') found = found.filter((c) => c.enabled && c.status === 'COMPLETED');
+        return { connections: found.map((c) => listMessage(dir, c)) };
+      },
+      async getConnection(req, ctx) {
+        return { connection: connectionMessage(dir, requireConnection(dir, req.organizationId, req.id), new URL(ctx.url).origin) };
+      },
+      async createConnection(req, ctx) {
+        const org = directory.requireOrganization(state, req.organizationId);
+        const input = req.connection;
+        const type = ConnectionType[input?.type ?? ConnectionType.INVALID];
+        if (!type || !ORGANIZATION_CONNECTION_TYPES.has(type)) {
+          throw invalid('INVALID_CONNECTION_TYPE', 'an organization connection must be of type OIDC or SAML');
+        }
+        const provider = ConnectionProvider[input?.provider ?? ConnectionProvider.CONNECTION_PROVIDER_UNSPECIFIED];
+        if (!provider || provider === 'CONNECTION_PROVIDER_UNSPECIFIED')
+          throw invalid('INVALID_PROVIDER', 'connection provider is required');
+        const now = new Date();
+        const c: ConnectionRecord = {
+          id: newId('conn'),
+          organizationId: org.id,
+          provider,
+          type,
+          // Created without IdP settings: a draft until the admin configures it.
+          status: 'DRAFT',
+          enabled: false,
+          providerKey: input?.providerKey || provider.toLowerCase(),
+          keyId: input?.keyId || null,
+          uiButtonTitle: `Continue with ${provider.charAt(0)}${provider.slice(1).toLowerCase().replace(/_/g, ' ')}`,
+          hostedLogin: null,
+          createdAt: now,
+          updatedAt: now,
+        };
+        state.connections.set(c.id, c);
+        dir.webhooks.emit('organization.sso_created', connectionEventData(c));
+        dir.changed();
+        return { connection: connectionMessage(dir, c, new URL(ctx.url).origin) };
+      },
+      async deleteConnection(req) {
+        const c = requireConnection(dir, req.organizationId, req.id);
+        state.connections.delete(c.id);
+        const org = state.organizations.get(c.organizationId);
+        if (org?.ssoConnection?.id === c.id) org.ssoConnection = null;
+        dir.webhooks.emit('organization.sso_deleted', connectionEventData(c));
+        dir.changed();
+        return {};
+      },
+      async enableConnection(req) {
+        return setEnabled(dir, requireConnection(dir, req.organizationId, req.id), true);
+      },
+      async disableConnection(req) {
+        return setEnabled(dir, requireConnection(dir, req.organizationId, req.id), false);
+      },
+      async listAppConnections(req) {
+        // App connections are AgentKit's environment-level connectors; the emulator configures none.
+        const page = directory.paginate(
+          [] as ConnectionRecord[],
+          req.pageSize,
+          req.pageToken,
+          `app-connections:${req.provider ?? ''}:${req.query ?? ''}`,
+        );
+        return {
+          connections: page.items.map((c) => listMessage(dir, c)),
+          nextPageToken: page.nextPageToken,
+          prevPageToken: page.prevPageToken,
+          totalSize: page.totalSize,
+        };
+      },
+    }),
+  );
+}

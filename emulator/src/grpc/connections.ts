@@ -45,15 +45,20 @@ function connectionEventData(c: ConnectionRecord) {
 /** The domains that route to a connection: its organization's ORGANIZATION_DOMAIN domains. */
 const routedDomains = (dir: Directory, c: ConnectionRecord) => organizationDomains(dir, c.organizationId, 'ORGANIZATION_DOMAIN');
 
+/** The fields ListConnection and Connection share. */
+const commonFields = (c: ConnectionRecord) => ({
+  id: c.id,
+  provider: ConnectionProvider[c.provider as keyof typeof ConnectionProvider],
+  type: ConnectionType[c.type as keyof typeof ConnectionType],
+  status: ConnectionStatus[c.status],
+  enabled: c.enabled,
+  organizationId: c.organizationId,
+  uiButtonTitle: c.uiButtonTitle,
+});
+
 function listMessage(dir: Directory, c: ConnectionRecord) {
   return {
-    id: c.id,
-    provider: ConnectionProvider[c.provider as keyof typeof ConnectionProvider],
-    type: ConnectionType[c.type as keyof typeof ConnectionType],
-    status: ConnectionStatus[c.status],
-    enabled: c.enabled,
-    organizationId: c.organizationId,
-    uiButtonTitle: c.uiButtonTitle,
+    ...commonFields(c),
     domains: routedDomains(dir, c).map((d) => d.domain),
     organizationName: dir.state.organizations.get(c.organizationId)?.name ?? '',
     providerKey: c.providerKey,
@@ -77,14 +82,8 @@ function connectionMessage(dir: Directory, c: ConnectionRecord, origin: string) 
         }
       : { case: 'oidcConfig' as const, value: { scopes: [], redirectUri: `${base}/oidc/callback` } };
   return {
-    id: c.id,
-    provider: ConnectionProvider[c.provider as keyof typeof ConnectionProvider],
-    type: ConnectionType[c.type as keyof typeof ConnectionType],
-    status: ConnectionStatus[c.status],
-    enabled: c.enabled,
+    ...commonFields(c),
     debugEnabled: false,
-    organizationId: c.organizationId,
-    uiButtonTitle: c.uiButtonTitle,
     testConnectionUri: `${origin}/sso/v1/connections/${c.id}/test`,
     attributeMapping: {},
     createTime: ts(c.createdAt),

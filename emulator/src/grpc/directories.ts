@@ -90,6 +90,12 @@ function userMessage(d: DirectoryRecord, u: DirectoryUserRecord, includeDetail: 
   };
 }
 
+const pageFields = (page: directory.Page<unknown>) => ({
+  totalSize: page.totalSize,
+  nextPageToken: page.nextPageToken,
+  prevPageToken: page.prevPageToken,
+});
+
 function checkPageSize(pageSize: number): void {
   if (pageSize > MAX_DIRECTORY_PAGE) {
     throw invalid(
@@ -190,12 +196,7 @@ export function registerDirectoryService(router: ConnectRouter, dir: Directory):
         }
         const scope = `dir-users:${d.id}:${req.directoryGroupId ?? ''}:${req.updatedAfter ? timestampDate(req.updatedAfter).toISOString() : ''}`;
         const page = directory.paginate(users, req.pageSize, req.pageToken, scope);
-        return {
-          users: page.items.map((u) => userMessage(d, u, req.includeDetail ?? false)),
-          totalSize: page.totalSize,
-          nextPageToken: page.nextPageToken,
-          prevPageToken: page.prevPageToken,
-        };
+        return { users: page.items.map((u) => userMessage(d, u, req.includeDetail ?? false)), ...pageFields(page) };
       },
       async listDirectoryGroups(req) {
         const d = requireDirectory(dir, req.organizationId, req.directoryId);
@@ -203,12 +204,7 @@ export function registerDirectoryService(router: ConnectRouter, dir: Directory):
         const groups = d.groups.filter(updatedSince(req.updatedAfter));
         const scope = `dir-groups:${d.id}:${req.updatedAfter ? timestampDate(req.updatedAfter).toISOString() : ''}`;
         const page = directory.paginate(groups, req.pageSize, req.pageToken, scope);
-        return {
-          groups: page.items.map((g) => groupMessage(d, g, req.includeDetail ?? false)),
-          totalSize: page.totalSize,
-          nextPageToken: page.nextPageToken,
-          prevPageToken: page.prevPageToken,
-        };
+        return { groups: page.items.map((g) => groupMessage(d, g, req.includeDetail ?? false)), ...pageFields(page) };
       },
     }),
   );

@@ -120,3 +120,22 @@ describe('restarting from the persisted state', () => {
     }
   });
 });
+
+describe('domains, connections and directories across a restart', () => {
+  it('keeps a created domain and a deleted connection as they were', async () => {
+    const persistPath = statePath();
+    const first = await startEmulator({ persistPath });
+    const created = (await sdk(first).domain.createDomain('org_acme', 'acme-persisted.com')).domain!;
+    await sdk(first).connection.deleteConnection('org_globex', 'conn_globex_okta');
+    await first.close();
+    const second = await startEmulator({ persistPath });
+    try {
+      const { domain } = await sdk(second).domain.getDomain('org_acme', created.id);
+      expect(domain).toMatchObject({ domain: 'acme-persisted.com', txtRecordSecret: created.txtRecordSecret });
+      expect(domain!.createTime).toEqual(created.createTime);
+      expect((await sdk(second).connection.listConnections('org_globex')).connections).toEqual([]);
+    } finally {
+      await second.close();
+    }
+  });
+});

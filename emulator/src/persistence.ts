@@ -1,7 +1,17 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { JWK } from 'jose';
-import type { MembershipRecord, OrganizationRecord, RefreshTokenRecord, SessionRecord, State, UserRecord } from './state.js';
+import type {
+  ConnectionRecord,
+  DirectoryRecord,
+  DomainRecord,
+  MembershipRecord,
+  OrganizationRecord,
+  RefreshTokenRecord,
+  SessionRecord,
+  State,
+  UserRecord,
+} from './state.js';
 
 // --persist: dev data (users, invitations, sessions, mailbox, signing key)
 // survives a restart. Clients, roles and environment settings always come from
@@ -21,6 +31,10 @@ interface Snapshot {
   sessions: unknown[];
   refreshTokens: [string, unknown][];
   mailbox: unknown[];
+  /** Absent in files written before these services existed: the seed's are kept then. */
+  domains?: unknown[];
+  connections?: unknown[];
+  directories?: unknown[];
   /** Seed entities already applied (seedKeys); absent in files written before it existed. */
   seeded?: string[];
 }
@@ -55,7 +69,13 @@ export function loadSnapshot(path: string, state: State): { signingKey: JWK; see
     throw new Error(`Cannot read emulator state ${path}: ${(error as Error).message} (delete the file to start from the seed)`);
   }
   if (snap.version !== 1) throw new Error(`Emulator state ${path} has an unknown format; delete it to start from the seed`);
-  const fromSeed = { organizations: state.organizations, users: state.users, memberships: state.memberships, mailbox: state.mailbox };
+  const fromSeed = {
+    organizations: state.organizations,
+    users: state.users,
+    memberships: state.memberships,
+    mailbox: state.mailbox,
+    resources: [...state.domains.values(), ...state.connections.values(), ...state.directories.values()],
+  };
   const seeded = new Set(snap.seeded ?? seedKeys(state));
 
   state.organizations = new Map((snap.organizations as OrganizationRecord[]).map((o) => [o.id, o]));
@@ -69,6 +89,9 @@ export function loadSnapshot(path: string, state: State): { signingKey: JWK; see
   state.sessions = new Map((snap.sessions as SessionRecord[]).map((s) => [s.id, s]));
   state.refreshTokens = new Map(snap.refreshTokens as [string, RefreshTokenRecord][]);
   state.mailbox = snap.mailbox as State['mailbox'];
+  if (snap.domains) state.domains = new Map((snap.domains as DomainRecord[]).map((d) => [d.id, d]));
+  if (snap.connections) state.connections = new Map((snap.connections as ConnectionRecord[]).map((c) => [c.id, c]));
+  if (snap.directories) state.directories = new Map((snap.directories as DirectoryRecord[]).map((d) => [d.id, d]));
 
   // What the seed gained since the file was written.
   for (const org of fromSeed.organizations.values()) {
@@ -77,6 +100,13 @@ export function loadSnapshot(path: string, state: State): { signingKey: JWK; see
     if (state.organizations.has(org.id)) continue;
     state.organizations.set(org.id, org);
     state.memberships.set(org.id, new Map());
+    // A newly seeded organization brings its seeded domains, connection and directories.
+    for (const r of fromSeed.resources) {
+      if (r.organizationId !== org.id) continue;
+      if ('domainType' in r) state.domains.set(r.id, r);
+      else if ('users' in r) state.directories.set(r.id, r);
+      else state.connections.set(r.id, r);
+    }
   }
   for (const user of fromSeed.users.values()) {
     if (seeded.has(userKey(user.id))) continue;
@@ -140,6 +170,9 @@ export class Persister {
       sessions: [...s.sessions.values()],
       refreshTokens: [...s.refreshTokens.entries()],
       mailbox: s.mailbox,
+      domains: [...s.domains.values()],
+      connections: [...s.connections.values()],
+      directories: [...s.directories.values()],
       seeded: [...this.seeded],
     };
     const tmp = `${this.path}.tmp`;

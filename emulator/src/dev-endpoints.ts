@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from './context.js';
+import { settleDnsVerification } from './domains.js';
+import { EmulatorError } from './errors.js';
 import { html, page } from './html.js';
 import { HttpError, readJson, sendHtml, sendJson } from './http-util.js';
 import { environmentSchema } from './seed.js';
@@ -153,6 +155,23 @@ export async function handleDevEndpoint(ctx: Context, req: IncomingMessage, res:
       Object.assign(ctx.state.environment, changes);
       ctx.dir.changed();
       sendJson(res, 200, ctx.state.environment);
+      return true;
+    }
+    case 'POST /_emulator/domains/dns-check': {
+      // Stands in for Scalekit's DNS poll of a portal-added domain: the TXT record was found, or the window ran out.
+      const body = (await readJson(req)) as { id?: unknown; outcome?: unknown };
+      if (typeof body?.id !== 'string' || (body.outcome !== 'verified' && body.outcome !== 'failed')) {
+        throw new HttpError(400, 'body must be { "id": "dom_…", "outcome": "verified" | "failed" }');
+      }
+      const domain = ctx.state.domains.get(body.id);
+      if (!domain) throw new HttpError(404, `no domain ${body.id}`);
+      try {
+        const settled = settleDnsVerification(ctx.dir, domain, body.outcome);
+        sendJson(res, 200, { id: settled.id, domain: settled.domain, verificationStatus: settled.verificationStatus });
+      } catch (error) {
+        if (error instanceof EmulatorError) throw new HttpError(409, error.message);
+        throw error;
+      }
       return true;
     }
   }

@@ -230,3 +230,39 @@ describe('PasswordlessService', () => {
     expect(await emailsTo(emu, 'v@example.com')).toEqual([]);
   });
 });
+
+describe('DNS verification of a portal-added domain', () => {
+  it('turns a seeded DNS_PENDING domain VERIFIED through the DNS-check dev endpoint, once', async () => {
+    const seeded = await startEmulator({
+      seed: {
+        roles: [{ name: 'member', displayName: 'Member', defaultMember: true }],
+        clients: [{ id: 'skc_teamgate_dev', secret: 'sks_teamgate_dev_only_not_a_real_secret' }],
+        organizations: [
+          { id: 'org_dns', name: 'DNS', domains: [{ id: 'dom_10000000000000001', domain: 'dns.test', verification: 'DNS_PENDING' }] },
+        ],
+      },
+    });
+    try {
+      const client = sdk(seeded);
+      const before = (await client.domain.getDomain('org_dns', 'dom_10000000000000001')).domain!;
+      expect([VerificationStatus[before.verificationStatus], VerificationMethod[before.verificationMethod]]).toEqual(['PENDING', 'DNS']);
+      const check = (body: unknown) =>
+        fetch(`${seeded.url}/_emulator/domains/dns-check`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      expect((await check({ id: 'dom_10000000000000001', outcome: 'maybe' })).status).toBe(400);
+      expect((await check({ id: 'dom_10000000000000001', outcome: 'verified' })).status).toBe(200);
+      const after = (await client.domain.getDomain('org_dns', 'dom_10000000000000001')).domain!;
+      expect(after.verificationStatus).toBe(VerificationStatus.VERIFIED);
+      // Settled is settled: a late "failed" poll changes nothing.
+      expect((await check({ id: 'dom_10000000000000001', outcome: 'failed' })).status).toBe(409);
+      expect((await client.domain.getDomain('org_dns', 'dom_10000000000000001')).domain!.verificationStatus).toBe(
+        VerificationStatus.VERIFIED,
+      );
+    } finally {
+      await seeded.close();
+    }
+  });
+});

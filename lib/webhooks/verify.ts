@@ -65,6 +65,9 @@ export function verifyScalekitWebhook(
   }
   const parsed = webhookEnvelopeSchema.safeParse(json);
   if (!parsed.success) throw new WebhookPayloadError('The webhook body is not a Scalekit event (id, type, occurred_at, data).');
-  if (parsed.data.id !== signed['webhook-id']) throw new WebhookPayloadError('The event id does not match the signed webhook-id header.');
+  // No webhook-id == id check: the header is a Standard Webhooks message id that the signature
+  // covers, and Scalekit documents deduplicating on the event's own `id` (evt_…), which is the
+  // same across redeliveries (src/content/docs/guides/webhooks-best-practices.mdx, event_id:
+  // event.id; the SDK's verifyWebhookPayload reads webhook-id only to recompute the HMAC).
   return parsed.data;
 }

@@ -23,16 +23,20 @@ function event(type: string, data: Record<string, unknown>, occurredAt = new Dat
   return { id: `evt_test_${Date.now()}_${seq++}`, type, environment_id: 'env_emulator', occurred_at: occurredAt.toISOString(), data };
 }
 
-async function deliver(payload: { id: string }, options: { secret?: string; timestamp?: number; body?: string; signature?: string } = {}) {
+async function deliver(
+  payload: { id: string },
+  options: { secret?: string; timestamp?: number; body?: string; signature?: string; webhookId?: string } = {},
+) {
   const body = options.body ?? JSON.stringify(payload);
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-  const signature = options.signature ?? signWebhook(options.secret ?? SECRET, payload.id, timestamp, body);
+  const webhookId = options.webhookId ?? payload.id;
+  const signature = options.signature ?? signWebhook(options.secret ?? SECRET, webhookId, timestamp, body);
   const response = await POST(
     new Request('http://localhost/api/webhooks/scalekit', {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        'webhook-id': payload.id,
+        'webhook-id': webhookId,
         'webhook-timestamp': String(timestamp),
         'webhook-signature': signature,
       },
@@ -122,6 +126,14 @@ describe('processing', () => {
     });
     expect(await deliver(p)).toEqual({ status: 200, body: { ok: true, outcome: 'duplicate' } });
     expect((await mirrorOf('once@acme.test'))?.role).toBe('admin');
+  });
+
+  it('a delivery whose webhook-id (msg_…) differs from the event id is applied once, deduplicated on the event id', async () => {
+    const p = membershipEvent('membership.created', 'usr_msgid', 'msgid@acme.test', 'ACTIVE', ['member']);
+    expect(await deliver(p, { webhookId: 'msg_first_attempt' })).toEqual({ status: 200, body: { ok: true, outcome: 'applied' } });
+    expect(await mirrorOf('msgid@acme.test')).toMatchObject({ userId: 'usr_msgid', status: 'ACTIVE' });
+    expect(await deliver(p, { webhookId: 'msg_second_attempt' })).toEqual({ status: 200, body: { ok: true, outcome: 'duplicate' } });
+    expect(await prisma.processedWebhook.findUnique({ where: { id: p.id } })).toMatchObject({ type: 'membership.created' });
   });
 
   it('concurrent deliveries of one event id apply it exactly once', async () => {

@@ -171,8 +171,8 @@ function grpcHandler(ctx: Context) {
 }
 
 /**
- * Node's http2 server takes over a socket's native handle and would miss the
- * bytes already read to sniff the protocol, so both servers get a plain JS
+ * Node's http server consumes a socket's native handle directly and would miss
+ * the bytes already read to sniff the protocol, so HTTP/1.1 gets a plain JS
  * Duplex that replays them (scalekit-sdk-contract.md, "Transports").
  */
 function replayingStream(socket: net.Socket, head: Buffer): Duplex {
@@ -255,8 +255,15 @@ export function startServer(ctx: Context, host: string, port: number): Promise<R
       if (isH2 && head.length < H2_PREFACE.length) return; // need more bytes to decide
       socket.off('data', onData);
       socket.pause();
-      const stream = replayingStream(socket, head);
-      (isH2 ? h2 : h1).emit('connection', stream);
+      if (isH2) {
+        // Node's http2 session feeds itself a socket's unshifted bytes (readableLength) before
+        // taking over the native handle, so gRPC keeps the native path: the replaying Duplex
+        // cost about a third of an RPC's CPU (bench/emulator-create-users.ts).
+        socket.unshift(head);
+        h2.emit('connection', socket);
+      } else {
+        h1.emit('connection', replayingStream(socket, head));
+      }
     };
     socket.on('data', onData);
   });

@@ -9,6 +9,7 @@ import * as directory from '../directory.js';
 import { EmulatorError, invalid, notFound } from '../errors.js';
 import type { Directory, UserRef } from '../directory.js';
 import * as convert from './convert.js';
+import { registerRolesService } from './roles.js';
 
 /** The services served over h2c gRPC, straight from the SDK's generated descriptors. */
 export const SERVICES: DescService[] = [UserService, OrganizationService, RolesService, SessionService];
@@ -42,7 +43,7 @@ function toConnectError(error: unknown): unknown {
  */
 type AnyImpl = Record<string, (req: never, ctx: HandlerContext) => unknown>;
 
-function guarded<T extends AnyImpl>(impl: T): T {
+export function guarded<T extends AnyImpl>(impl: T): T {
   const wrapped: AnyImpl = {};
   for (const [name, fn] of Object.entries(impl)) {
     wrapped[name] = async (req, ctx) => {
@@ -296,23 +297,7 @@ export function registerServices(router: ConnectRouter, dir: Directory): void {
     }),
   );
 
-  router.service(
-    RolesService,
-    guarded({
-      async listRoles() {
-        return { roles: [...state.roles.values()].map(convert.role) };
-      },
-      async getRole(req) {
-        const r = state.roles.get(req.roleName);
-        if (!r) throw notFound('ROLE_NOT_FOUND', `role "${req.roleName}" not found`);
-        return { role: convert.role(r) };
-      },
-      async listOrganizationRoles(req) {
-        directory.requireOrganization(state, req.orgId);
-        return { roles: [...state.roles.values()].map(convert.role) };
-      },
-    }),
-  );
+  registerRolesService(router, dir, guarded);
 
   router.service(
     SessionService,

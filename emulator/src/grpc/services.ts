@@ -17,6 +17,7 @@ import { registerConnectionService } from './connections.js';
 import { registerDirectoryService } from './directories.js';
 import { registerDomainService } from './domains.js';
 import { registerPasswordlessService } from './passwordless.js';
+import { registerRolesService } from './roles.js';
 
 /** The services served over h2c gRPC, straight from the SDK's generated descriptors. */
 export const SERVICES: DescService[] = [
@@ -318,23 +319,7 @@ export function registerServices(router: ConnectRouter, dir: Directory): void {
     }),
   );
 
-  router.service(
-    RolesService,
-    guarded({
-      async listRoles() {
-        return { roles: [...state.roles.values()].map(convert.role) };
-      },
-      async getRole(req) {
-        const r = state.roles.get(req.roleName);
-        if (!r) throw notFound('ROLE_NOT_FOUND', `role "${req.roleName}" not found`);
-        return { role: convert.role(r) };
-      },
-      async listOrganizationRoles(req) {
-        directory.requireOrganization(state, req.orgId);
-        return { roles: [...state.roles.values()].map(convert.role) };
-      },
-    }),
-  );
+  registerRolesService(router, dir, guarded);
 
   router.service(
     SessionService,

@@ -34,5 +34,6 @@ export default defineConfig([
     '.pgdata/**',
     '.emulator-data/**',
     'next-env.d.ts',
+    'emulator/sdk-contract/vendor/**',
   ]),
 ]);

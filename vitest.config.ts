@@ -10,7 +10,15 @@ export default defineConfig({
   },
   test: {
     include: ['**/*.test.ts'],
-    exclude: ['node_modules/**', '.next/**', '.next-*/**', 'e2e/**', 'lib/generated/**', 'test-results/**'],
+    exclude: [
+      'node_modules/**',
+      '.next/**',
+      '.next-*/**',
+      'e2e/**',
+      'lib/generated/**',
+      'test-results/**',
+      'emulator/sdk-contract/vendor/**',
+    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

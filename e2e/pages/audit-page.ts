@@ -1,21 +1,13 @@
-import { expect, type Locator, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { OrgPage } from './base-page';
 
 /** /orgs/:orgId/audit — the audit log table, filters and CSV export. */
-export class AuditLogPage {
-  readonly heading: Locator;
-  readonly rows: Locator;
-  readonly exportLink: Locator;
+export class AuditLogPage extends OrgPage {
+  readonly rows = this.page.getByTestId('audit-row');
+  readonly exportLink = this.page.getByRole('link', { name: 'Export CSV' });
 
-  constructor(readonly page: Page) {
-    this.heading = page.getByRole('heading', { level: 1, name: 'Audit log' });
-    this.rows = page.getByTestId('audit-row');
-    this.exportLink = page.getByRole('link', { name: 'Export CSV' });
-  }
-
-  async goto(orgId: string, query: Record<string, string> = {}): Promise<void> {
-    const search = new URLSearchParams(query).toString();
-    await this.page.goto(`/orgs/${orgId}/audit${search ? `?${search}` : ''}`);
-    await expect(this.heading).toBeVisible();
+  constructor(page: Page) {
+    super(page, 'audit', 'Audit log');
   }
 
   /** The actions shown, top (newest) first. */

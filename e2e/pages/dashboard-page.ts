@@ -1,26 +1,19 @@
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
+import { BasePage } from './base-page';
 import { EmulatorPages } from './emulator-pages';
 import { LoginPage, type SocialProvider } from './login-page';
 
-export class DashboardPage {
-  readonly heading: Locator;
-  readonly signedInAs: Locator;
-  readonly organization: Locator;
-  readonly role: Locator;
-  readonly authMethod: Locator;
-  readonly teamLink: Locator;
-  readonly accountMenu: Locator;
-  readonly orgSwitcher: Locator;
+export class DashboardPage extends BasePage {
+  readonly signedInAs = this.page.getByTestId('signed-in-as');
+  readonly organization = this.page.getByTestId('dashboard-org');
+  readonly role = this.page.getByTestId('dashboard-role');
+  readonly authMethod = this.page.getByTestId('dashboard-auth-method');
+  readonly teamLink = this.page.getByTestId('dashboard-team').getByRole('link');
+  readonly accountMenu = this.page.getByRole('button', { name: /^Account menu for / });
+  readonly orgSwitcher = this.page.getByRole('button', { name: 'Switch organization' });
 
-  constructor(readonly page: Page) {
-    this.heading = page.getByRole('heading', { level: 1, name: 'Dashboard' });
-    this.signedInAs = page.getByTestId('signed-in-as');
-    this.organization = page.getByTestId('dashboard-org');
-    this.role = page.getByTestId('dashboard-role');
-    this.authMethod = page.getByTestId('dashboard-auth-method');
-    this.teamLink = page.getByTestId('dashboard-team').getByRole('link');
-    this.accountMenu = page.getByRole('button', { name: /^Account menu for / });
-    this.orgSwitcher = page.getByRole('button', { name: 'Switch organization' });
+  constructor(page: Page) {
+    super(page, 'Dashboard');
   }
 
   async expectSignedIn(who: { email: string; org: string; role: 'Admin' | 'Member'; method?: string }): Promise<void> {

@@ -1,6 +1,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { ScalekitClient } from '@scalekit-sdk/node';
 import pg from 'pg';
+import { OrgPage } from './base-page';
 import { EmulatorPages } from './emulator-pages';
 import { E2E_CLIENT_SECRET, E2E_DATABASE_NAME, E2E_EMULATOR_URL } from '../support/test-env';
 
@@ -101,29 +102,17 @@ export class InviteDialog {
 }
 
 /** /orgs/:orgId/team/bulk */
-export class BulkInvitePage {
-  readonly heading: Locator;
-  readonly file: Locator;
-  readonly upload: Locator;
-  readonly rows: Locator;
-  readonly progress: Locator;
-  readonly download: Locator;
+export class BulkInvitePage extends OrgPage {
+  readonly file = this.page.getByLabel('CSV file');
+  readonly upload = this.page.getByRole('button', { name: 'Upload and check' });
+  readonly rows = this.page.getByTestId('bulk-row');
+  readonly progress = this.page.getByRole('progressbar', { name: 'Sending invitations' });
+  readonly download = this.page.getByRole('link', { name: 'Download results CSV' });
   /** The "That file cannot be used" alert under the file input. */
-  readonly fileError: Locator;
+  readonly fileError = this.page.getByRole('alert').filter({ hasText: 'That file cannot be used' });
 
-  constructor(readonly page: Page) {
-    this.heading = page.getByRole('heading', { level: 1, name: 'Bulk invite from a CSV' });
-    this.fileError = page.getByRole('alert').filter({ hasText: 'That file cannot be used' });
-    this.file = page.getByLabel('CSV file');
-    this.upload = page.getByRole('button', { name: 'Upload and check' });
-    this.rows = page.getByTestId('bulk-row');
-    this.progress = page.getByRole('progressbar', { name: 'Sending invitations' });
-    this.download = page.getByRole('link', { name: 'Download results CSV' });
-  }
-
-  async goto(orgId: string): Promise<void> {
-    await this.page.goto(`/orgs/${orgId}/team/bulk`);
-    await expect(this.heading).toBeVisible();
+  constructor(page: Page) {
+    super(page, 'team/bulk', 'Bulk invite from a CSV');
   }
 
   async uploadCsv(name: string, text: string): Promise<void> {
@@ -141,28 +130,16 @@ export class BulkInvitePage {
 }
 
 /** /orgs/:orgId/settings/api-keys */
-export class ApiKeysPage {
-  readonly heading: Locator;
-  readonly name: Locator;
-  readonly expires: Locator;
-  readonly scopesError: Locator;
-  readonly create: Locator;
-  readonly secret: Locator;
-  readonly rows: Locator;
+export class ApiKeysPage extends OrgPage {
+  readonly name = this.page.getByLabel('New key name');
+  readonly expires = this.page.getByLabel('Expires (optional)');
+  readonly scopesError = this.page.locator('#api-key-scopes-error');
+  readonly create = this.page.getByRole('button', { name: 'Create key' });
+  readonly secret = this.page.getByTestId('api-key-secret');
+  readonly rows = this.page.getByTestId('api-key-row');
 
-  constructor(readonly page: Page) {
-    this.heading = page.getByRole('heading', { level: 1, name: 'API keys' });
-    this.name = page.getByLabel('New key name');
-    this.expires = page.getByLabel('Expires (optional)');
-    this.scopesError = page.locator('#api-key-scopes-error');
-    this.create = page.getByRole('button', { name: 'Create key' });
-    this.secret = page.getByTestId('api-key-secret');
-    this.rows = page.getByTestId('api-key-row');
-  }
-
-  async goto(orgId: string): Promise<void> {
-    await this.page.goto(`/orgs/${orgId}/settings/api-keys`);
-    await expect(this.heading).toBeVisible();
+  constructor(page: Page) {
+    super(page, 'settings/api-keys', 'API keys');
   }
 
   /** The checkbox of one scope in the creation form. */

@@ -1,26 +1,15 @@
-import type { Locator, Page } from '@playwright/test';
-import { SiteHeader } from './site-header';
+import type { Page } from '@playwright/test';
+import { PublicPage } from './base-page';
 
-export class LandingPage {
-  readonly header: SiteHeader;
-  readonly heading: Locator;
-  readonly heroSignIn: Locator;
-  readonly howItWorks: Locator;
-  readonly featuresHeading: Locator;
-  readonly features: Locator;
+export class LandingPage extends PublicPage {
+  private readonly main = this.page.getByRole('main');
+  readonly heroSignIn = this.main.getByRole('link', { name: 'Sign in', exact: true });
+  readonly howItWorks = this.main.getByRole('link', { name: 'See how it works' });
+  readonly featuresHeading = this.page.getByRole('heading', { level: 2, name: /closed beta or an enterprise customer/ });
+  readonly features = this.page.locator('#features').getByRole('listitem');
 
-  constructor(readonly page: Page) {
-    this.header = new SiteHeader(page);
-    this.heading = page.getByRole('heading', { level: 1 });
-    const main = page.getByRole('main');
-    this.heroSignIn = main.getByRole('link', { name: 'Sign in', exact: true });
-    this.howItWorks = main.getByRole('link', { name: 'See how it works' });
-    this.featuresHeading = page.getByRole('heading', { level: 2, name: /closed beta or an enterprise customer/ });
-    this.features = page.locator('#features').getByRole('listitem');
-  }
-
-  async goto(): Promise<void> {
-    await this.page.goto('/');
+  constructor(page: Page) {
+    super(page, '/');
   }
 
   featureTitles(): Promise<string[]> {

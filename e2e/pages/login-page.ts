@@ -1,37 +1,21 @@
 import type { Locator, Page } from '@playwright/test';
-import { SiteHeader } from './site-header';
+import { PublicPage } from './base-page';
 
 export type SocialProvider = 'Google' | 'GitHub' | 'Microsoft';
 
-export class LoginPage {
-  readonly header: SiteHeader;
-  readonly heading: Locator;
-  readonly emailInput: Locator;
-  readonly continueWithEmail: Locator;
-  readonly emailHelp: Locator;
+export class LoginPage extends PublicPage {
+  readonly emailInput = this.page.getByLabel('Email', { exact: true });
+  readonly continueWithEmail = this.page.getByRole('button', { name: 'Continue with email' });
+  readonly emailHelp = this.page.locator('#login-email-help');
   /** The disclosure that holds the organization ID box. */
-  readonly ssoToggle: Locator;
-  readonly organizationIdInput: Locator;
-  readonly continueWithOrganization: Locator;
-  readonly errorBanner: Locator;
-  readonly inviteOnlyNote: Locator;
+  readonly ssoToggle = this.page.getByText("Sign in with your organization's SSO");
+  readonly organizationIdInput = this.page.getByLabel('Organization ID', { exact: true });
+  readonly continueWithOrganization = this.page.getByRole('button', { name: 'Continue', exact: true });
+  readonly errorBanner = this.page.getByTestId('login-error');
+  readonly inviteOnlyNote = this.page.getByTestId('invite-only-note');
 
-  constructor(readonly page: Page) {
-    this.header = new SiteHeader(page);
-    this.heading = page.getByRole('heading', { level: 1, name: 'Sign in to Teamgate' });
-    this.emailInput = page.getByLabel('Email', { exact: true });
-    this.continueWithEmail = page.getByRole('button', { name: 'Continue with email' });
-    this.emailHelp = page.locator('#login-email-help');
-    this.ssoToggle = page.getByText("Sign in with your organization's SSO");
-    this.organizationIdInput = page.getByLabel('Organization ID', { exact: true });
-    this.continueWithOrganization = page.getByRole('button', { name: 'Continue', exact: true });
-    this.errorBanner = page.getByTestId('login-error');
-    this.inviteOnlyNote = page.getByTestId('invite-only-note');
-  }
-
-  async goto(query: Record<string, string> = {}): Promise<void> {
-    const search = new URLSearchParams(query).toString();
-    await this.page.goto(search ? `/login?${search}` : '/login');
+  constructor(page: Page) {
+    super(page, '/login', 'Sign in to Teamgate');
   }
 
   socialButton(provider: SocialProvider): Locator {

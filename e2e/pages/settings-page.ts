@@ -1,29 +1,18 @@
-import { expect, type Locator, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { OrgPage } from './base-page';
 
 /** /orgs/:orgId/settings — the seat limit and allowed email domains form (admins only). */
-export class SettingsPage {
-  readonly heading: Locator;
-  readonly usage: Locator;
-  readonly seatLimit: Locator;
-  readonly seatLimitError: Locator;
-  readonly domains: Locator;
-  readonly domainsError: Locator;
-  readonly save: Locator;
+export class SettingsPage extends OrgPage {
+  readonly usage = this.page.getByText(/seats in use/);
+  private readonly form = this.page.getByRole('form', { name: 'Organization settings' });
+  readonly seatLimit = this.form.getByLabel('Seat limit');
+  readonly seatLimitError = this.form.locator('#maxAllowedUsers-error');
+  readonly domains = this.form.getByLabel('Allowed email domains');
+  readonly domainsError = this.form.locator('#allowedEmailDomains-error');
+  readonly save = this.form.getByRole('button', { name: 'Save settings' });
 
-  constructor(readonly page: Page) {
-    this.heading = page.getByRole('heading', { level: 1, name: 'Settings' });
-    this.usage = page.getByText(/seats in use/);
-    const form = page.getByRole('form', { name: 'Organization settings' });
-    this.seatLimit = form.getByLabel('Seat limit');
-    this.seatLimitError = form.locator('#maxAllowedUsers-error');
-    this.domains = form.getByLabel('Allowed email domains');
-    this.domainsError = form.locator('#allowedEmailDomains-error');
-    this.save = form.getByRole('button', { name: 'Save settings' });
-  }
-
-  async goto(orgId: string): Promise<void> {
-    await this.page.goto(`/orgs/${orgId}/settings`);
-    await expect(this.heading).toBeVisible();
+  constructor(page: Page) {
+    super(page, 'settings', 'Settings');
   }
 
   async submit(settings: { seatLimit: string; domains: string }): Promise<void> {

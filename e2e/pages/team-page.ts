@@ -1,37 +1,21 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { OrgPage } from './base-page';
 
 /** /orgs/:orgId/team — the members table, its filters and the admin row actions. */
-export class TeamPage {
-  readonly heading: Locator;
-  readonly search: Locator;
-  readonly statusFilter: Locator;
-  readonly roleFilter: Locator;
-  readonly apply: Locator;
-  readonly rows: Locator;
-  readonly seats: Locator;
-  readonly empty: Locator;
-  readonly next: Locator;
-  readonly previous: Locator;
-  readonly dialog: Locator;
+export class TeamPage extends OrgPage {
+  readonly search = this.page.getByLabel('Search', { exact: true });
+  readonly statusFilter = this.page.getByLabel('Status', { exact: true });
+  readonly roleFilter = this.page.getByLabel('Role', { exact: true });
+  readonly apply = this.page.getByRole('button', { name: 'Apply' });
+  readonly rows = this.page.getByTestId('member-row');
+  readonly seats = this.page.getByTestId('seats');
+  readonly empty = this.page.getByTestId('team-empty');
+  readonly next = this.page.getByRole('link', { name: 'Next' });
+  readonly previous = this.page.getByRole('link', { name: 'Previous' });
+  readonly dialog = this.page.getByRole('alertdialog');
 
-  constructor(readonly page: Page) {
-    this.heading = page.getByRole('heading', { level: 1, name: 'Team' });
-    this.search = page.getByLabel('Search', { exact: true });
-    this.statusFilter = page.getByLabel('Status', { exact: true });
-    this.roleFilter = page.getByLabel('Role', { exact: true });
-    this.apply = page.getByRole('button', { name: 'Apply' });
-    this.rows = page.getByTestId('member-row');
-    this.seats = page.getByTestId('seats');
-    this.empty = page.getByTestId('team-empty');
-    this.next = page.getByRole('link', { name: 'Next' });
-    this.previous = page.getByRole('link', { name: 'Previous' });
-    this.dialog = page.getByRole('alertdialog');
-  }
-
-  async goto(orgId: string, query: Record<string, string> = {}): Promise<void> {
-    const search = new URLSearchParams(query).toString();
-    await this.page.goto(`/orgs/${orgId}/team${search ? `?${search}` : ''}`);
-    await expect(this.heading).toBeVisible();
+  constructor(page: Page) {
+    super(page, 'team', 'Team');
   }
 
   row(email: string): Locator {

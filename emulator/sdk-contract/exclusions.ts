@@ -25,10 +25,6 @@ export const PENDING: Record<string, string> = {
   'permission.test.ts': 'owner roles (w-roles): emulator PermissionService gaps',
   'roleDefaultsDependent.test.ts': 'owner roles (w-roles): emulator RolesService gaps',
   // owner: org-services (branch w-org-services)
-  'domain.test.ts': 'owner org-services (w-org-services): emulator DomainService gaps',
-  'directory.test.ts': 'owner org-services (w-org-services): emulator DirectoryService gaps',
-  'connection.test.ts': 'owner org-services (w-org-services): emulator ConnectionService gaps',
-  'passwordless.test.ts': 'owner org-services (w-org-services): emulator PasswordlessService gaps',
   // owner: sdk-core (branch w-sdk-core) — not fixed yet
   'organization.test.ts': 'owner sdk-core (w-sdk-core): OrganizationService validation/pagination gaps',
   'organization-session-policy.test.ts': 'owner sdk-core (w-sdk-core): session policy settings not emulated',

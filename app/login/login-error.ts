@@ -60,6 +60,19 @@ export const LOGIN_ERRORS = {
     title: 'This invitation link is incomplete',
     detail: 'It does not say who was invited. Open the link from the invitation email again, or ask your admin for a new one.',
   },
+  // From /auth/login/initiate (lib/auth/initiate-login.ts).
+  unknown_issuer: {
+    title: 'That sign-in link is not for Teamgate',
+    detail: 'It names an identity service Teamgate does not use. Start signing in from this page instead.',
+  },
+  idp_login_invalid: {
+    title: 'Your identity provider’s sign-in link could not be verified',
+    detail: 'It may have expired. Open Teamgate from your identity provider again, or sign in here.',
+  },
+  initiate_login_failed: {
+    title: 'Sign-in could not start',
+    detail: 'The link that brought you here was not complete. Start signing in from this page.',
+  },
   sso_not_configured: {
     title: 'No single sign-on for that address',
     detail: 'We could not find an SSO connection for that email or organization. Try another sign-in method.',

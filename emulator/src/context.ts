@@ -23,6 +23,8 @@ export interface LoginFlow {
   /** Set once the person has proven who they are. */
   userId: string | null;
   amr: string[];
+  /** Set by an emulated IdP once the person signed in there; redeemed once at /login/idp-callback. */
+  idpAssertion?: { secret: string; userId: string; amr: string[] } | null;
   expiresAt: number;
 }
 
@@ -41,6 +43,8 @@ export interface Context {
   webhooks: WebhookDispatcher;
   /** The emulator's URL without a trailing slash: the token issuer. */
   issuer(): string;
+  /** The emulated identity providers' origin (a second port). */
+  idpUrl(): string;
   flows: Map<string, LoginFlow>;
   browserSessions: Map<string, BrowserSession>;
   /** Verified management tokens → expiry (ms), so each RPC does not re-verify RS256. */

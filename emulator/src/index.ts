@@ -6,7 +6,8 @@ import { rpcPaths } from './grpc/services.js';
 import { createSigningKeys } from './keys.js';
 import { loadSnapshot, Persister } from './persistence.js';
 import { loadSeedFile, parseSeed, withAppUrl, type EnvironmentSettings, type Seed } from './seed.js';
-import { startServer } from './server.js';
+import { relinkMailbox } from './mailer.js';
+import { startIdpServer, startServer } from './server.js';
 import { State } from './state.js';
 import { WebhookDispatcher } from './webhooks.js';
 
@@ -27,12 +28,20 @@ export interface EmulatorOptions {
   /** The app under test: rewrites the seed clients' http://localhost:3000 URLs to this origin. */
   appUrl?: string;
   environment?: Partial<EnvironmentSettings>;
+  /**
+   * Port of the emulated identity providers' origin (Google/GitHub/Microsoft and SSO IdP pages):
+   * a second origin, as against Scalekit, so a browser crosses a third origin in the login chain
+   * (0 = a free port). Unset: those pages stay on the emulator's own origin.
+   */
+  idpPort?: number;
 }
 
 export interface Emulator {
   /** e.g. http://127.0.0.1:8787 (no trailing slash): SCALEKIT_ENVIRONMENT_URL and the token issuer. */
   url: string;
   port: number;
+  /** The emulated identity providers' origin (= url without `idpPort`). */
+  idpUrl: string;
   /** Back to the seed: data, mailbox, events, faults, sessions and settings overrides from `environment`. */
   reset(): void;
   close(): Promise<void>;
@@ -50,6 +59,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const dir: Directory = { state, webhooks, changed: () => persister?.schedule() };
   const host = options.host ?? '127.0.0.1';
   let url = '';
+  let idpUrl = '';
   const ctx: Context = {
     state,
     dir,
@@ -57,6 +67,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     webhooks,
     faults: new FaultRegistry(rpcPaths()),
     issuer: () => url,
+    idpUrl: () => idpUrl,
     flows: new Map<string, LoginFlow>(),
     browserSessions: new Map<string, BrowserSession>(),
     m2mTokens: new Map(),
@@ -70,20 +81,33 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       persister?.schedule();
     },
   };
-  const server = await startServer(ctx, host, options.port ?? 8787);
-  url = `http://${host.includes(':') ? `[${host}]` : host}:${server.port}`;
+  const port = options.port ?? 8787;
+  const server = await startServer(ctx, host, port);
+  const idp =
+    options.idpPort === undefined
+      ? null
+      : await startIdpServer(ctx, host, options.idpPort).catch(async (error: unknown) => {
+          await server.close();
+          throw error;
+        });
+  const origin = (p: number) => `http://${host.includes(':') ? `[${host}]` : host}:${p}`;
+  url = origin(server.port);
+  idpUrl = idp ? origin(idp.port) : url;
+  state.publicUrl = url;
+  relinkMailbox(state);
   persister?.schedule();
   let closed = false;
   return {
     url,
     port: server.port,
+    idpUrl,
     reset: () => ctx.reset(),
     async close() {
       if (closed) return;
       closed = true;
       webhooks.close();
       persister?.flush();
-      await server.close();
+      await Promise.all([server.close(), idp?.close()]);
     },
   };
 }

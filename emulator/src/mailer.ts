@@ -1,5 +1,6 @@
 import { html, page } from './html.js';
 import { newId } from './ids.js';
+import { INVITATION_PATH, invitationToken } from './oauth/invitations.js';
 import type { EmailRecord, OrganizationRecord, State, UserRecord } from './state.js';
 
 // Emails are "sent" into the mailbox; tests and people read them through
@@ -14,14 +15,28 @@ export function deliver(state: State, email: Omit<EmailRecord, 'id' | 'sentAt'>)
   return record;
 }
 
-/** The link the app expects: its initiate-login URL with what it needs to start an invite signup. */
-export function invitationLink(state: State, user: UserRecord, organization: OrganizationRecord): string | null {
-  const client = [...state.clients.values()].find((c) => c.initiateLoginUrl);
-  if (!client?.initiateLoginUrl) return null;
-  const url = new URL(client.initiateLoginUrl);
-  url.searchParams.set('login_hint', user.email);
-  url.searchParams.set('organization_id', organization.id);
+/**
+ * Seeded invitations are mailed while the state is built, before the emulator listens and knows
+ * its URL; their links carry this origin until relinkMailbox swaps in the real one.
+ */
+export const UNSTARTED_ORIGIN = 'http://emulator.unstarted';
+
+/** Scalekit's hosted invitation link, on the emulator's origin (oauth/invitations.ts). */
+export function invitationLink(state: State, user: UserRecord, organization: OrganizationRecord, expiresAt: Date): string | null {
+  const token = invitationToken(state, { userId: user.id, organizationId: organization.id, expiresAt: expiresAt.getTime() });
+  if (!token) return null;
+  const url = new URL(INVITATION_PATH, state.publicUrl || UNSTARTED_ORIGIN);
+  url.searchParams.set('token', token);
   return url.toString();
+}
+
+export function relinkMailbox(state: State): void {
+  const swap = (text: string) => text.split(UNSTARTED_ORIGIN).join(state.publicUrl);
+  for (const email of state.mailbox) {
+    email.text = swap(email.text);
+    email.html = swap(email.html);
+    email.links = email.links.map(swap);
+  }
 }
 
 export function sendInvitation(
@@ -32,7 +47,7 @@ export function sendInvitation(
   expiresAt: Date,
 ): EmailRecord {
   const app = state.environment.appName;
-  const link = invitationLink(state, user, organization);
+  const link = invitationLink(state, user, organization, expiresAt);
   const subject = `You're invited to join ${organization.name} on ${app}`;
   const who = inviterEmail ? `${inviterEmail} invited you` : 'You have been invited';
   const until = expiresAt.toUTCString();

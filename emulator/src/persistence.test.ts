@@ -27,9 +27,24 @@ describe('the seeded pending invitation', () => {
       expect(more).toEqual([]);
       expect(email).toMatchObject({ subject: "You're invited to join Acme on Teamgate", code: null });
       expect(email!.text).toContain('ada@acme.test invited you to join Acme');
+      // Scalekit's hosted invitation link, which redirects to the app's initiate-login URL with the
+      // invitation parameters (developer-docs src/content/docs/fsa/guides/user-invitations.mdx).
       const link = new URL(email!.links[0]!);
-      expect(`${link.origin}${link.pathname}`).toBe('http://localhost:3205/auth/login/initiate');
-      expect(Object.fromEntries(link.searchParams)).toEqual({ login_hint: 'new.hire@acme.test', organization_id: 'org_acme' });
+      expect(`${link.origin}${link.pathname}`).toBe(`${emu.url}/invitations/accept`);
+      const hop = await fetch(link, { redirect: 'manual' });
+      expect(hop.status).toBe(302);
+      const initiate = new URL(hop.headers.get('location')!);
+      expect(`${initiate.origin}${initiate.pathname}`).toBe('http://localhost:3205/auth/login/initiate');
+      expect(Object.fromEntries(initiate.searchParams)).toEqual({
+        iss: emu.url,
+        login_hint: 'new.hire@acme.test',
+        organization_id: 'org_acme',
+        invitation_token: link.searchParams.get('token'),
+      });
+      const forged = await fetch(`${emu.url}/invitations/accept?token=${link.searchParams.get('token')!.slice(0, -2)}xx`, {
+        redirect: 'manual',
+      });
+      expect(forged.status).toBe(400);
       // Nobody else was "sent" anything.
       const state = (await (await fetch(`${emu.url}/_emulator/state`)).json()) as { emails: number };
       expect(state.emails).toBe(1);

@@ -123,7 +123,10 @@ export function loadSnapshot(path: string, state: State): { signingKey: JWK; see
       org.set(m.userId, m);
       const user = state.users.get(m.userId)!;
       state.mailbox.push(
-        ...fromSeed.mailbox.filter((e) => e.to === user.email && e.links.some((l) => l.includes(`organization_id=${m.organizationId}`))),
+        // The link's token is opaque; the subject names the organization (mailer.ts sendInvitation).
+        ...fromSeed.mailbox.filter(
+          (e) => e.to === user.email && e.code === null && e.subject.includes(` ${state.organizations.get(m.organizationId)?.name} `),
+        ),
       );
     }
   }

@@ -8,7 +8,8 @@ import { handleDevEndpoint } from './dev-endpoints.js';
 import { GRPC_CODES } from './faults.js';
 import { registerServices } from './grpc/services.js';
 import { html, page } from './html.js';
-import { HttpError, sendHtml, sendJson } from './http-util.js';
+import { HttpError, redirect, sendHtml, sendJson } from './http-util.js';
+import { INVITATION_PATH } from './oauth/invitations.js';
 import * as hosted from './oauth/hosted.js';
 import { checkManagementToken, handleToken } from './oauth/tokens.js';
 
@@ -79,13 +80,18 @@ async function routeHttp(ctx: Context, req: IncomingMessage, res: ServerResponse
     case 'POST /login/organization':
       return hosted.submitOrganization(ctx, req, res);
     case 'GET /login/social':
-      return hosted.showSocialPage(ctx, res, url);
-    case 'POST /login/social':
-      return hosted.submitSocial(ctx, req, res);
     case 'GET /login/sso':
-      return hosted.showSsoPage(ctx, res, url);
+    case 'POST /login/social':
     case 'POST /login/sso':
-      return hosted.submitSso(ctx, req, res);
+    case 'GET /sso/idp-initiated':
+      if (ctx.idpUrl() === ctx.issuer()) return routeIdp(ctx, req, res);
+      // The identity providers live on their own origin; older links still land there.
+      if (req.method === 'GET') return redirect(res, `${ctx.idpUrl()}${path}${url.search}`);
+      break;
+    case 'GET /login/idp-callback':
+      return hosted.completeIdpCallback(ctx, req, res, url);
+    case `GET ${INVITATION_PATH}`:
+      return hosted.handleInvitationLink(ctx, res, url);
     case 'GET /':
       return sendHtml(
         res,
@@ -105,9 +111,29 @@ async function routeHttp(ctx: Context, req: IncomingMessage, res: ServerResponse
   throw new HttpError(404, `not found: ${req.method} ${path}`);
 }
 
-function httpHandler(ctx: Context) {
+/** The emulated Google/GitHub/Microsoft and SSO IdP pages, on the second origin. */
+async function routeIdp(ctx: Context, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+  switch (`${req.method} ${url.pathname}`) {
+    case 'GET /login/social':
+      return hosted.showSocialPage(ctx, res, url);
+    case 'POST /login/social':
+      return hosted.submitSocial(ctx, req, res);
+    case 'GET /login/sso':
+      return hosted.showSsoPage(ctx, res, url);
+    case 'POST /login/sso':
+      return hosted.submitSso(ctx, req, res);
+    case 'GET /sso/idp-initiated':
+      return hosted.startIdpInitiated(ctx, res, url);
+  }
+  throw new HttpError(404, `not found on the identity-provider origin: ${req.method} ${url.pathname}`);
+}
+
+type Route = (ctx: Context, req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+function httpHandler(ctx: Context, route: Route = routeHttp) {
   return (req: IncomingMessage, res: ServerResponse) => {
-    routeHttp(ctx, req, res).catch((error: unknown) => {
+    route(ctx, req, res).catch((error: unknown) => {
       const status = error instanceof HttpError ? error.status : 500;
       const message = error instanceof HttpError ? error.message : 'internal emulator error';
       if (!(error instanceof HttpError))
@@ -281,6 +307,26 @@ export function startServer(ctx: Context, host: string, port: number): Promise<R
             for (const s of sessions) s.destroy();
             for (const s of sockets) s.destroy();
             h1.closeAllConnections();
+          }),
+      });
+    });
+  });
+}
+
+/** The identity providers' origin: plain HTTP/1.1 on a port of its own. */
+export function startIdpServer(ctx: Context, host: string, port: number): Promise<RunningServer> {
+  const server = http.createServer(httpHandler(ctx, routeIdp));
+  server.keepAliveTimeout = 5000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve({
+        port: (server.address() as net.AddressInfo).port,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
           }),
       });
     });

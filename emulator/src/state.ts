@@ -319,6 +319,8 @@ export class State {
   refreshTokens = new Map<string, RefreshTokenRecord>();
   authCodes = new Map<string, AuthCodeRecord>();
   mailbox: EmailRecord[] = [];
+  /** The emulator's own URL once it listens (hosted links in emails); see mailer.ts UNSTARTED_ORIGIN. */
+  publicUrl = '';
   events: WebhookEventRecord[] = [];
   domains = new Map<string, DomainRecord>();
   connections = new Map<string, ConnectionRecord>();

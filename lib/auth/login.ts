@@ -40,6 +40,13 @@ export interface LoginRequest {
   sso: boolean;
   /** Ask the identity provider to show the sign-in form even if it has a session. */
   forceLogin?: boolean;
+  /** IdP-initiated SSO names the connection to sign in through. */
+  connectionId?: string;
+  /**
+   * Parameters Scalekit sent to the initiate-login endpoint for the authorize call (an
+   * invitation's), passed on untouched (lib/auth/initiate-login.ts decides which may travel).
+   */
+  forwardedParams?: ReadonlyArray<readonly [string, string]>;
 }
 
 /** Codes /login turns into its own sentences (app/login/login-error.ts); the message is for logs and tests. */
@@ -125,10 +132,16 @@ export interface BeginLoginDeps {
 }
 
 /**
- * state + nonce + PKCE (S256), sealed into the per-flow cookie, and the authorize URL. An
- * invitation asks for `prompt=create`: with public signup off, that is what lets Scalekit admit
- * the invitee as a new user.
+ * An invitation link of the app's own (no Scalekit parameters) asks for a signup; one that came
+ * through Scalekit's hosted invitation link carries the invitation in its forwarded parameters,
+ * which is what the documented flow relies on instead.
  */
+function promptFor(request: LoginRequest): string | undefined {
+  if (request.intent === 'invite' && !request.forwardedParams?.length) return 'create';
+  return request.forceLogin ? 'login' : undefined;
+}
+
+/** state + nonce + PKCE (S256), sealed into the per-flow cookie, and the authorize URL. */
 export async function beginLogin(request: LoginRequest, deps: BeginLoginDeps): Promise<BegunLogin> {
   const { flow, codeChallenge } = await startLoginFlow(
     {
@@ -150,12 +163,15 @@ export async function beginLogin(request: LoginRequest, deps: BeginLoginDeps): P
     ...(request.organizationId ? { organizationId: request.organizationId } : {}),
     ...(ssoDomain ? { domainHint: ssoDomain } : {}),
     ...(request.provider ? { provider: request.provider } : {}),
-    ...(request.intent === 'invite' ? { prompt: 'create' } : request.forceLogin ? { prompt: 'login' } : {}),
+    ...(request.connectionId ? { connectionId: request.connectionId } : {}),
+    ...(promptFor(request) ? { prompt: promptFor(request) } : {}),
   });
+  const url = new URL(authorizeUrl);
+  for (const [name, value] of request.forwardedParams ?? []) url.searchParams.append(name, value);
   const name = loginFlowCookieName(flow.state);
   if (!name) throw new Error('generated state has an unexpected shape');
   return {
-    authorizeUrl,
+    authorizeUrl: url.toString(),
     flowCookie: { name, value: await sealLoginFlow(flow, deps.flowKey), attributes: loginFlowCookieAttributes(deps.appUrl) },
   };
 }

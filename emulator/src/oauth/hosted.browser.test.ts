@@ -27,12 +27,13 @@ function startApp(): Promise<void> {
     }
     if (url.pathname === '/auth/login/initiate') {
       return go(
-        client.getAuthorizationUrl(callback, {
-          prompt: 'create',
+        // As the app does: Scalekit's invitation parameters are forwarded, an own link asks for a signup.
+        `${client.getAuthorizationUrl(callback, {
+          ...(url.searchParams.has('iss') ? {} : { prompt: 'create' }),
           loginHint: url.searchParams.get('login_hint') ?? undefined,
           organizationId: url.searchParams.get('organization_id') ?? undefined,
           state: 'invite',
-        }),
+        })}${url.searchParams.has('invitation_token') ? `&invitation_token=${encodeURIComponent(url.searchParams.get('invitation_token')!)}` : ''}`,
       );
     }
     if (url.pathname === '/api/auth/callback') {
@@ -142,7 +143,7 @@ describe('hosted pages in Chromium', () => {
     });
     const [invitation] = await emailsTo(emu, 'invitee@acme.test');
     expect(invitation!.subject).toBe("You're invited to join Acme on Teamgate");
-    expect(invitation!.links[0]!.startsWith(`${appUrl}/auth/login/initiate?`)).toBe(true);
+    expect(invitation!.links[0]!.startsWith(`${emu.url}/invitations/accept?`)).toBe(true);
 
     const page = await (await browser.newContext()).newPage();
     await page.goto(invitation!.links[0]!);

@@ -3,9 +3,12 @@ import type { BrowserSession, Context, LoginFlow } from '../context.js';
 import * as directory from '../directory.js';
 import { EmulatorError } from '../errors.js';
 import { decodeJwt, jwtVerify } from 'jose';
+import { timingSafeEqual } from 'node:crypto';
 import { html, page, type RawHtml } from '../html.js';
 import { parseCookies, readForm, redirect, sendHtml } from '../http-util.js';
 import { newId, newSecret, sha256, sixDigitCode } from '../ids.js';
+import { sign } from '../keys.js';
+import { INVITATION_PARAM, initiateLoginRedirect, readInvitationToken } from './invitations.js';
 import { sendSignInCode } from '../mailer.js';
 import type { SsoConnection } from '../seed.js';
 import { effectiveStatus, type OrganizationRecord, type SessionRecord, type UserRecord } from '../state.js';
@@ -120,7 +123,12 @@ export function handleAuthorize(ctx: Context, req: Req, res: Res, url: URL): voi
     return redirectWithError(res, back, 'invalid_request', `unknown connection_id "${connectionId}"`);
   }
 
-  const loginHint = q.get('login_hint')?.trim().toLowerCase() || null;
+  const invitationParam = q.get(INVITATION_PARAM);
+  const invitation = invitationParam === null ? null : readInvitationToken(ctx.state, invitationParam);
+  if (invitationParam !== null && !invitation) return redirectWithError(res, back, 'invalid_request', `${INVITATION_PARAM} is not valid`);
+  const invitee = invitation ? ctx.state.users.get(invitation.userId) : undefined;
+
+  const loginHint = q.get('login_hint')?.trim().toLowerCase() || invitee?.email || null;
   const flow: LoginFlow = {
     id: newSecret(18),
     clientId: client.id,
@@ -131,9 +139,10 @@ export function handleAuthorize(ctx: Context, req: Req, res: Res, url: URL): voi
     codeChallenge: challenge,
     prompt,
     loginHint,
-    organizationId,
+    organizationId: organizationId ?? invitation?.organizationId ?? null,
     connectionId,
-    mode: prompt === 'create' ? 'signup' : 'signin',
+    // A forwarded invitation admits the invitee as a new user, as prompt=create does.
+    mode: prompt === 'create' || invitation ? 'signup' : 'signin',
     email: null,
     otp: null,
     userId: null,
@@ -148,6 +157,7 @@ export function handleAuthorize(ctx: Context, req: Req, res: Res, url: URL): voi
     existing &&
     prompt !== 'login' &&
     prompt !== 'create' &&
+    !invitation &&
     !provider &&
     !connectionId &&
     (!loginHint || loginHint === existing.user.email);
@@ -160,14 +170,19 @@ export function handleAuthorize(ctx: Context, req: Req, res: Res, url: URL): voi
     ctx.flows.delete(flow.id);
     return redirectWithError(res, back, 'login_required', 'the user is not signed in');
   }
-  if (provider) return redirect(res, `/login/social?flow=${flow.id}&provider=${provider}`);
+  if (provider) return redirect(res, idpPage(ctx, `/login/social?flow=${flow.id}&provider=${provider}`));
   const sso =
     (connectionId && connectionFor(ctx, (_o, c) => c.id === connectionId)) ||
     (organizationId && connectionFor(ctx, (o, c) => o.id === organizationId && c.requireSso)) ||
     (q.get('domain_hint') && connectionFor(ctx, (_o, c) => c.domains.includes(q.get('domain_hint')!.toLowerCase()))) ||
     (loginHint && connectionFor(ctx, (_o, c) => c.requireSso && c.domains.includes(domainOf(loginHint))));
-  if (sso) return redirect(res, `/login/sso?flow=${flow.id}&connection_id=${sso.connection.id}`);
+  if (sso) return redirect(res, idpPage(ctx, `/login/sso?flow=${flow.id}&connection_id=${sso.connection.id}`));
   return redirect(res, `/${flow.mode === 'signup' ? 'signup' : 'login'}?flow=${flow.id}`);
+}
+
+/** An emulated identity provider's page: on the IdP origin when the emulator has one. */
+function idpPage(ctx: Context, pathAndQuery: string): string {
+  return ctx.idpUrl() === ctx.issuer() ? pathAndQuery : `${ctx.idpUrl()}${pathAndQuery}`;
 }
 
 function pruneFlows(ctx: Context) {
@@ -182,7 +197,8 @@ function emailForm(ctx: Context, flow: LoginFlow, opts: { error?: string; email?
   const signup = flow.mode === 'signup';
   const app = ctx.state.environment.appName;
   const socials = Object.entries(PROVIDERS).map(
-    ([key, name]) => html`<a class="button secondary" href="/login/social?flow=${flow.id}&provider=${key}">Continue with ${name}</a>`,
+    ([key, name]) =>
+      html`<a class="button secondary" href="${idpPage(ctx, `/login/social?flow=${flow.id}&provider=${key}`)}">Continue with ${name}</a>`,
   );
   const ssoOrg = flow.organizationId ? ctx.state.organizations.get(flow.organizationId) : undefined;
   return html`<h1>${signup ? 'Create your account' : `Sign in to ${app}`}</h1>
@@ -196,7 +212,7 @@ function emailForm(ctx: Context, flow: LoginFlow, opts: { error?: string; email?
     </form>
     <div class="divider">or</div>
     ${socials}
-    ${ssoOrg?.ssoConnection ? html`<a class="button secondary" href="/login/sso?flow=${flow.id}&connection_id=${ssoOrg.ssoConnection.id}">Continue with ${ssoOrg.ssoConnection.displayName}</a>` : ''}
+    ${ssoOrg?.ssoConnection ? html`<a class="button secondary" href="${idpPage(ctx, `/login/sso?flow=${flow.id}&connection_id=${ssoOrg.ssoConnection.id}`)}">Continue with ${ssoOrg.ssoConnection.displayName}</a>` : ''}
     <p class="muted">
       ${signup ? html`Already have an account? <a href="/login?flow=${flow.id}&switch=signin">Sign in</a>` : html`New here? <a href="/signup?flow=${flow.id}&switch=signup">Create an account</a>`}
     </p>`;
@@ -250,7 +266,9 @@ export async function submitEmail(ctx: Context, req: Req, res: Res, mode: LoginF
   if (refusal) {
     const body = emailForm(ctx, flow, { error: refusal.message, email });
     const ssoLink = refusal.sso
-      ? html`<a class="button" href="/login/sso?flow=${flow.id}&connection_id=${refusal.sso.id}&email=${encodeURIComponent(email)}"
+      ? html`<a
+          class="button"
+          href="${idpPage(ctx, `/login/sso?flow=${flow.id}&connection_id=${refusal.sso.id}&email=${encodeURIComponent(email)}`)}"
           >Continue with ${refusal.sso.displayName}</a
         >`
       : '';
@@ -436,7 +454,7 @@ export async function submitSocial(ctx: Context, req: Req, res: Res): Promise<vo
   let user = ctx.state.userByEmail(email);
   if (!user) user = createPublicSignupUser(ctx, email);
   if (!user.socialIdentities.includes(provider)) user.socialIdentities.push(provider);
-  signedIn(ctx, req, res, flow, user, ['social', provider]);
+  backToScalekit(ctx, req, res, flow, user, ['social', provider]);
 }
 
 export function showSsoPage(ctx: Context, res: Res, url: URL, error?: string, status = 200): void {
@@ -505,7 +523,94 @@ export async function submitSso(ctx: Context, req: Req, res: Res): Promise<void>
     }
   }
   flow.organizationId ??= org.id;
-  signedIn(ctx, req, res, flow, user, ['sso', connection.provider.toLowerCase()]);
+  backToScalekit(ctx, req, res, flow, user, ['sso', connection.provider.toLowerCase()]);
+}
+
+/**
+ * With a separate IdP origin, the IdP's answer goes back to Scalekit's origin (its OAuth/SAML
+ * callback), which signs the person in there: the session cookie and the code come from the main
+ * origin. On one origin there is nothing to cross.
+ */
+function backToScalekit(ctx: Context, req: Req, res: Res, flow: LoginFlow, user: UserRecord, amr: string[]) {
+  if (ctx.idpUrl() === ctx.issuer()) return signedIn(ctx, req, res, flow, user, amr);
+  const secret = newSecret();
+  flow.idpAssertion = { secret, userId: user.id, amr };
+  redirect(res, `${ctx.issuer()}/login/idp-callback?flow=${flow.id}&assertion=${secret}`);
+}
+
+export function completeIdpCallback(ctx: Context, req: Req, res: Res, url: URL): void {
+  const flow = flowFrom(ctx, url.searchParams);
+  const assertion = flow?.idpAssertion;
+  const given = Buffer.from(url.searchParams.get('assertion') ?? '');
+  if (!flow || !assertion || given.length !== assertion.secret.length || !timingSafeEqual(given, Buffer.from(assertion.secret))) {
+    return flowExpired(ctx, res);
+  }
+  flow.idpAssertion = null;
+  const user = ctx.state.users.get(assertion.userId);
+  if (!user) return flowExpired(ctx, res);
+  signedIn(ctx, req, res, flow, user, assertion.amr);
+}
+
+// ---- IdP-initiated SSO -------------------------------------------------------------
+
+const IDP_INITIATED_TTL_S = 300;
+
+/**
+ * GET /sso/idp-initiated?connection_id&email[&relay_state]: someone picks the app in their
+ * identity provider's portal. Scalekit answers with the app's initiate-login URL and an
+ * `idp_initiated_login` JWT (developer-docs src/content/docs/sso/guides/idp-init-sso.mdx, "JWT
+ * token structure"), signed with the environment's keys so the SDK's getIdpInitiatedLoginClaims
+ * verifies it.
+ */
+export async function startIdpInitiated(ctx: Context, res: Res, url: URL): Promise<void> {
+  const found = connectionFor(ctx, (_o, c) => c.id === url.searchParams.get('connection_id'));
+  if (!found) return errorPage(ctx, res, 400, 'Unknown connection', 'This single sign-on connection does not exist.');
+  const email = directory.normalizeEmail(url.searchParams.get('email') ?? '');
+  if (!directory.isValidEmail(email)) return errorPage(ctx, res, 400, 'Invalid request', 'email is missing or not an email address.');
+  if (found.connection.domains.length && !found.connection.domains.includes(domainOf(email))) {
+    const only = found.connection.domains.join(', ');
+    return errorPage(ctx, res, 403, 'Not allowed', `${found.connection.displayName} only signs in ${only} accounts.`);
+  }
+  const client = [...ctx.state.clients.values()].find((c) => c.initiateLoginUrl);
+  if (!client?.initiateLoginUrl) return errorPage(ctx, res, 400, 'No initiate login URL', 'No client has an initiate login URL.');
+  const now = Math.floor(Date.now() / 1000);
+  const relayState = url.searchParams.get('relay_state');
+  const token = await sign(ctx.keys, {
+    organization_id: found.org.id,
+    connection_id: found.connection.id,
+    login_hint: email,
+    ...(relayState ? { relay_state: relayState } : {}),
+    iss: ctx.issuer(),
+    iat: now,
+    nbf: now,
+    exp: now + IDP_INITIATED_TTL_S,
+  });
+  const target = new URL(client.initiateLoginUrl);
+  target.searchParams.set('idp_initiated_login', token);
+  redirect(res, target.toString(), {}, 302);
+}
+
+// ---- hosted invitation link -----------------------------------------------------------
+
+/**
+ * GET /invitations/accept?token — the link in the invitation email. Redirects to the app's
+ * initiate-login URL with the invitation parameters (oauth/invitations.ts). A revoked or expired
+ * invitation still goes on: the app (revoked page) and /oauth/authorize (expired) explain those.
+ */
+export function handleInvitationLink(ctx: Context, res: Res, url: URL): void {
+  const token = url.searchParams.get('token');
+  const claims = readInvitationToken(ctx.state, token);
+  const target = claims && initiateLoginRedirect(ctx.state, ctx.issuer(), token!, claims);
+  if (!target) {
+    return errorPage(
+      ctx,
+      res,
+      400,
+      'This invitation link is not valid',
+      'Open the link from the invitation email again, or ask for a new one.',
+    );
+  }
+  redirect(res, target, {}, 302);
 }
 
 // ---- after the person is known ----------------------------------------------------

@@ -38,6 +38,11 @@ export async function startAuthStack(environment: Partial<EnvironmentSettings> =
     (globalThis as { teamgateScalekit?: unknown }).teamgateScalekit = undefined;
     await emulator.close();
   });
+  return authStackFor(db, emulator);
+}
+
+/** The auth helpers below, over a database and an emulator some other test stack started. */
+export function authStackFor(db: TestDatabase, emulator: Emulator): AuthStack {
   return {
     db,
     emulator,

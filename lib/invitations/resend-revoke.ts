@@ -150,7 +150,7 @@ export async function revokeInvitation(actor: Actor, organizationId: string, mem
   const revokedUserId = row.userId;
   await db.$transaction(async (tx) => {
     if (revokedUserId) {
-      // Leave a tombstone (as removeMember does) so a late membership.created/updated webhook
+      // Leave a tombstone (as removeMember does) so a late user.organization_membership_created/updated webhook
       // sent before the revoke cannot bring the invitation back.
       const key = membershipVersionKey(organizationId, revokedUserId);
       await lockEntity(tx, key);

@@ -50,6 +50,20 @@ export function checkLogoUrl(logoUrl: string): string {
   return logoUrl;
 }
 
+/**
+ * v1organizationsUpdateOrganization.metadata: "Keys must be 3-25 characters, values must be 1-256
+ * characters. Maximum 10 pairs allowed." Checked on the merged result an update leaves.
+ */
+export function checkMetadata(metadata: Record<string, string>): Record<string, string> {
+  const entries = Object.entries(metadata);
+  if (entries.length > 10) throw invalid('INVALID_METADATA', `metadata holds at most 10 pairs, this update leaves ${entries.length}`);
+  for (const [key, value] of entries) {
+    if (key.length < 3 || key.length > 25) throw invalid('INVALID_METADATA', `metadata key "${key}" must be 3 to 25 characters`);
+    if (value.length < 1 || value.length > 256) throw invalid('INVALID_METADATA', `metadata value of "${key}" must be 1 to 256 characters`);
+  }
+  return metadata;
+}
+
 const MINUTES_PER: Partial<Record<TimeUnit, number>> = {
   [TimeUnit.SESSION_TIME_UNIT_UNSPECIFIED]: 1, // "Defaults to MINUTES" (OrganizationServiceUpdateOrganizationSessionPolicyBody)
   [TimeUnit.MINUTES]: 1,
@@ -159,12 +173,25 @@ export function registerOrganizationService(router: ConnectRouter, dir: Director
         if (u?.displayName !== undefined && !u.displayName.trim()) {
           throw invalid('INVALID_DISPLAY_NAME', 'display_name cannot be empty');
         }
+        // v1organizationsUpdateOrganization.display_name: "Must be between 1 and 200 characters".
+        if (u?.displayName !== undefined && u.displayName.trim().length > 200) {
+          throw invalid('INVALID_DISPLAY_NAME', 'display_name is longer than 200 characters');
+        }
+        // external_id links the organization to one tenant, as on create (directory.createOrganization).
+        if (u?.externalId) {
+          for (const other of state.organizations.values()) {
+            if (other !== o && other.externalId === u.externalId) {
+              throw new EmulatorError('ALREADY_EXISTS', 'EXTERNAL_ID_ALREADY_EXISTS', `external_id ${u.externalId} is already in use`);
+            }
+          }
+        }
+        const metadata = u && Object.keys(u.metadata).length ? checkMetadata({ ...o.metadata, ...u.metadata }) : undefined;
         // v1organizationsUpdateOrganization.slug: "Send empty string to clear."
         const slug = u?.slug === undefined ? undefined : u.slug === '' ? null : checkSlug(state, u.slug, o);
         const logoUrl = u?.logoUrl === undefined ? undefined : checkLogoUrl(u.logoUrl);
         if (u?.displayName !== undefined) o.name = u.displayName.trim();
         if (u?.externalId !== undefined) o.externalId = u.externalId || null;
-        if (u && Object.keys(u.metadata).length) o.metadata = { ...o.metadata, ...u.metadata };
+        if (metadata) o.metadata = metadata;
         if (slug !== undefined) o.slug = slug;
         if (logoUrl !== undefined) o.logoUrl = logoUrl;
         directory.organizationUpdated(dir, o);

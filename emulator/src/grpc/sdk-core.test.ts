@@ -79,6 +79,40 @@ describe('organization slug and logo_url', () => {
   });
 });
 
+describe('organization update validation', () => {
+  it('refuses an external_id another organization holds, and keeps its own', async () => {
+    const client = sdk(emu);
+    const org = await newOrg();
+    await expect(client.organization.updateOrganization(org, { externalId: 'crm-acme-001' })).rejects.toMatchObject({
+      errorCode: 'EXTERNAL_ID_ALREADY_EXISTS',
+      constructor: ScalekitConflictException,
+    });
+    expect((await client.organization.getOrganization(org)).organization!.externalId).toBeUndefined();
+    expect((await client.organization.updateOrganization('org_acme', { externalId: 'crm-acme-001' })).organization!.externalId).toBe(
+      'crm-acme-001',
+    );
+  });
+
+  it('holds metadata to 10 pairs, keys of 3 to 25 and values of 1 to 256 characters, and names to 200', async () => {
+    const client = sdk(emu);
+    const org = await newOrg();
+    const refused: Record<string, string>[] = [{ ab: 'x' }, { ['k'.repeat(26)]: 'x' }, { key: 'v'.repeat(257) }];
+    for (const metadata of refused) {
+      await expect(client.organization.updateOrganization(org, { metadata })).rejects.toMatchObject({ errorCode: 'INVALID_METADATA' });
+    }
+    const ten = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`key${i}`, 'v']));
+    await client.organization.updateOrganization(org, { metadata: ten });
+    // The limit counts what the merge leaves: an 11th key is refused and nothing changes.
+    await expect(client.organization.updateOrganization(org, { metadata: { key10: 'v' } })).rejects.toBeInstanceOf(
+      ScalekitBadRequestException,
+    );
+    expect(Object.keys((await client.organization.getOrganization(org)).organization!.metadata)).toHaveLength(10);
+    await expect(client.organization.updateOrganization(org, { displayName: 'n'.repeat(201) })).rejects.toMatchObject({
+      errorCode: 'INVALID_DISPLAY_NAME',
+    });
+  });
+});
+
 describe('organization session policy', () => {
   it('answers HOURS and DAYS in MINUTES, and a disabled idle timeout keeps no value', async () => {
     const client = sdk(emu);

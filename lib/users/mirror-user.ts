@@ -49,10 +49,6 @@ export function retiredEmail(userId: string): string {
   return `${userId}@${RETIRED_EMAIL_DOMAIN}`;
 }
 
-export function isRetiredEmail(email: string): boolean {
-  return email.endsWith(`@${RETIRED_EMAIL_DOMAIN}`);
-}
-
 /** The revokedReason of sessions ended because their user was retired. */
 export const RETIRED_SESSION_REASON = 'user_deleted';
 

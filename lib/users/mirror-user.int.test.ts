@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { membershipVersionKey, readEntityVersion } from '@/lib/webhooks/entity-versions';
 import { useTestDatabase } from '@/test/database';
-import { RETIRED_SESSION_REASON, retiredEmail, upsertMirrorUsers, type MirrorUserInput } from './mirror-user';
+import { RETIRED_SESSION_REASON, retiredEmail, upsertMirrorUsers, type MirrorUserInput, type MirrorUsersOptions } from './mirror-user';
 
 const database = await useTestDatabase({ poolSize: 8 });
 const { prisma } = database;
@@ -30,7 +30,7 @@ async function session(userId: string, organizationId: string, revoked = false) 
   });
 }
 
-const run = (users: MirrorUserInput[]) => prisma.$transaction((tx) => upsertMirrorUsers(tx, users));
+const run = (users: MirrorUserInput[], options?: MirrorUsersOptions) => prisma.$transaction((tx) => upsertMirrorUsers(tx, users, options));
 
 describe('upsertMirrorUsers (real PostgreSQL)', () => {
   it('inserts new users lower-cased, updates known ones only where Scalekit says something, keeps omitted fields', async () => {
@@ -152,5 +152,26 @@ describe('upsertMirrorUsers (real PostgreSQL)', () => {
     expect(retired).toEqual([oldId, loser].sort());
     expect((await prisma.user.findUniqueOrThrow({ where: { id: loser } })).email).toBe(retiredEmail(loser));
     expect((await prisma.user.findUniqueOrThrow({ where: { id: oldId } })).email).toBe(retiredEmail(oldId));
+  });
+
+  it("onEmailTaken 'skip' (a possibly late webhook): the live holder of the email is left alone, the rest is written", async () => {
+    const live = unique('usr_live');
+    const late = unique('usr_late');
+    const other = unique('usr_other');
+    const email = `${live}@example.test`;
+    await prisma.user.create({ data: { id: live, email, name: 'Live' } });
+    const session_ = await session(live, await org());
+    const result = await run(
+      [
+        { id: late, email, name: 'Late retry about a deleted user' },
+        { id: other, email: `${other}@example.test` },
+      ],
+      { onEmailTaken: 'skip' },
+    );
+    expect(result).toEqual({ retiredUserIds: [], skippedUserIds: [late] });
+    expect(await prisma.user.findUniqueOrThrow({ where: { id: live } })).toMatchObject({ email, name: 'Live' });
+    expect(await prisma.user.findUnique({ where: { id: late } })).toBeNull();
+    expect(await prisma.user.findUnique({ where: { id: other } })).not.toBeNull();
+    expect((await prisma.session.findUniqueOrThrow({ where: { id: session_.id } })).revokedAt).toBeNull();
   });
 });

@@ -40,6 +40,18 @@ export interface MirrorUserInput {
 export interface MirrorUsersResult {
   /** Ids of rows retired because Scalekit now gives their email to another id. */
   retiredUserIds: string[];
+  /** With `onEmailTaken: 'skip'`: ids not written because another row holds their email. */
+  skippedUserIds: string[];
+}
+
+export interface MirrorUsersOptions {
+  /**
+   * What to do when another id holds the email. 'retire' (the default) is right for an answer
+   * Scalekit just gave (a call's response, a listing): it is the current truth. A webhook may be
+   * a late retry about the OLD user, and retiring the live one for it would be wrong: such
+   * callers pass 'skip' and leave the clash to a fresher answer (a re-sync, the next sign-in).
+   */
+  onEmailTaken?: 'retire' | 'skip';
 }
 
 export const RETIRED_EMAIL_DOMAIN = 'retired.invalid';
@@ -92,7 +104,11 @@ function changes(have: Stored, want: MirrorUserInput): Prisma.UserUpdateInput | 
  * emails under another id. Run it inside the caller's transaction: the retirement commits (or
  * rolls back) with the rest of the caller's write.
  */
-export async function upsertMirrorUsers(tx: Client, users: readonly MirrorUserInput[]): Promise<MirrorUsersResult> {
+export async function upsertMirrorUsers(
+  tx: Client,
+  users: readonly MirrorUserInput[],
+  options: MirrorUsersOptions = {},
+): Promise<MirrorUsersResult> {
   // One row per id (the last answer wins), then one id per email: Scalekit's emails are unique.
   const ids = new Map<string, MirrorUserInput>();
   for (const user of users) ids.set(user.id, { ...user, email: user.email.trim().toLowerCase() });
@@ -101,8 +117,16 @@ export async function upsertMirrorUsers(tx: Client, users: readonly MirrorUserIn
   let pending = [...emails.values()].sort(byEmail);
 
   const retiredUserIds: string[] = [];
+  const skippedUserIds: string[] = [];
   for (let attempt = 1; pending.length; attempt++) {
-    retiredUserIds.push(...(await retireHolders(tx, pending)));
+    if (options.onEmailTaken === 'skip') {
+      const taken = new Set(await heldByOthers(tx, pending).then((held) => held.map((h) => h.email)));
+      skippedUserIds.push(...pending.filter((u) => taken.has(u.email)).map((u) => u.id));
+      pending = pending.filter((u) => !taken.has(u.email));
+      if (!pending.length) break;
+    } else {
+      retiredUserIds.push(...(await retireHolders(tx, pending)));
+    }
     const inserted = await tx.user.createManyAndReturn({ data: pending.map(createData), skipDuplicates: true, select: { id: true } });
     const fresh = new Set(inserted.map((u) => u.id));
     const rest = pending.filter((u) => !fresh.has(u.id));
@@ -123,14 +147,19 @@ export async function upsertMirrorUsers(tx: Client, users: readonly MirrorUserIn
       throw new Error(`Could not mirror Scalekit user(s) ${pending.map((u) => u.id).join(', ')}: their email keeps being taken`);
     }
   }
-  return { retiredUserIds };
+  return { retiredUserIds, skippedUserIds };
+}
+
+/** Rows holding one of these emails under another id, in email order. */
+async function heldByOthers(tx: Client, users: readonly MirrorUserInput[]): Promise<Array<{ id: string; email: string }>> {
+  const wanted = new Map(users.map((u) => [u.email, u.id]));
+  const holders = await tx.user.findMany({ where: { email: { in: [...wanted.keys()] } }, select: { id: true, email: true } });
+  return holders.filter((h) => wanted.get(h.email) !== h.id).sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
 }
 
 /** Retire every row that holds one of these emails under another id; returns the ids this call retired. */
 async function retireHolders(tx: Client, users: readonly MirrorUserInput[]): Promise<string[]> {
-  const wanted = new Map(users.map((u) => [u.email, u.id]));
-  const holders = await tx.user.findMany({ where: { email: { in: [...wanted.keys()] } }, select: { id: true, email: true } });
-  const stale = holders.filter((h) => wanted.get(h.email) !== h.id).sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
+  const stale = await heldByOthers(tx, users);
   if (!stale.length) return [];
 
   const retired: Array<{ id: string; email: string }> = [];

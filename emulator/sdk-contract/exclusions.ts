@@ -25,12 +25,6 @@ export const PENDING: Record<string, string> = {
   'permission.test.ts': 'owner roles (w-roles): emulator PermissionService gaps',
   'roleDefaultsDependent.test.ts': 'owner roles (w-roles): emulator RolesService gaps',
   // owner: org-services (branch w-org-services)
-  // owner: sdk-core (branch w-sdk-core) — not fixed yet
-  'organization.test.ts': 'owner sdk-core (w-sdk-core): OrganizationService validation/pagination gaps',
-  'organization-session-policy.test.ts': 'owner sdk-core (w-sdk-core): session policy settings not emulated',
-  'organization-slug-logo.test.ts': 'owner sdk-core (w-sdk-core): slug/logo fields not emulated',
-  'token.test.ts': 'owner sdk-core (w-sdk-core): token validation paths not emulated',
-  'm2mclient.test.ts': 'owner sdk-core (w-sdk-core): organization M2M clients not emulated',
 };
 
 export const SEPARATOR = ' › ';

@@ -2,10 +2,12 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname } from 'node:path';
 import type { JWK } from 'jose';
 import type {
+  ApiTokenRecord,
   ConnectionRecord,
   DirectoryRecord,
   DomainRecord,
   MembershipRecord,
+  OrganizationClientRecord,
   OrganizationRecord,
   RefreshTokenRecord,
   SessionRecord,
@@ -35,6 +37,9 @@ interface Snapshot {
   domains?: unknown[];
   connections?: unknown[];
   directories?: unknown[];
+  /** Organizations' M2M clients and API keys; absent in older files (none then). Secrets and keys are stored hashed. */
+  organizationClients?: unknown[];
+  apiTokens?: unknown[];
   /** Seed entities already applied (seedKeys); absent in files written before it existed. */
   seeded?: string[];
 }
@@ -92,6 +97,8 @@ export function loadSnapshot(path: string, state: State): { signingKey: JWK; see
   if (snap.domains) state.domains = new Map((snap.domains as DomainRecord[]).map((d) => [d.id, d]));
   if (snap.connections) state.connections = new Map((snap.connections as ConnectionRecord[]).map((c) => [c.id, c]));
   if (snap.directories) state.directories = new Map((snap.directories as DirectoryRecord[]).map((d) => [d.id, d]));
+  state.organizationClients = new Map((snap.organizationClients as OrganizationClientRecord[] | undefined)?.map((c) => [c.id, c]));
+  state.apiTokens = new Map((snap.apiTokens as ApiTokenRecord[] | undefined)?.map((t) => [t.id, t]));
 
   // What the seed gained since the file was written.
   for (const org of fromSeed.organizations.values()) {
@@ -176,6 +183,8 @@ export class Persister {
       domains: [...s.domains.values()],
       connections: [...s.connections.values()],
       directories: [...s.directories.values()],
+      organizationClients: [...s.organizationClients.values()],
+      apiTokens: [...s.apiTokens.values()],
       seeded: [...this.seeded],
     };
     const tmp = `${this.path}.tmp`;

@@ -53,8 +53,70 @@ export interface OrganizationRecord {
   allowedEmailDomains: string[];
   ssoConnection: SsoConnection | null;
   features: Record<string, boolean>;
+  /**
+   * Optional so records from directory.ts, the seed and older --persist files need no change;
+   * absent reads as null (no slug / logo, the APPLICATION session policy).
+   */
+  slug?: string | null;
+  logoUrl?: string | null;
+  sessionPolicy?: SessionPolicyRecord | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/**
+ * An organization's CUSTOM session policy (OrganizationService.UpdateOrganizationSessionPolicy),
+ * in minutes: Scalekit answers every unit as MINUTES (openapi/scalekit.yaml
+ * organizationsOrganizationSessionPolicySettings: "Responses always return 'minutes'").
+ */
+export interface SessionPolicyRecord {
+  absoluteSessionTimeoutMinutes: number;
+  idleSessionTimeoutEnabled: boolean;
+  idleSessionTimeoutMinutes: number | null;
+}
+
+export type ClientSecretStatusName = 'ACTIVE' | 'INACTIVE';
+
+export interface OrganizationClientSecretRecord {
+  id: string;
+  /** sha256 of the plain secret, which is shown once (CreateOrganizationClientSecretResponse.plain_secret) */
+  secretHash: string;
+  secretSuffix: string;
+  status: ClientSecretStatusName;
+  createdAt: Date;
+  updatedAt: Date;
+  lastUsedAt: Date | null;
+}
+
+/** An organization's M2M client (ClientService *OrganizationClient*, /api/v1/organizations/{id}/clients). */
+export interface OrganizationClientRecord {
+  id: string;
+  organizationId: string;
+  name: string;
+  description: string;
+  scopes: string[];
+  audience: string[];
+  customClaims: { key: string; value: string }[];
+  /** access-token lifetime in seconds (OrganizationClient.expiry), 0 = the environment default */
+  expiry: number;
+  secrets: OrganizationClientSecretRecord[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** An API key (ApiTokenService, authenticate/m2m/api-keys.mdx). The opaque key itself is never stored. */
+export interface ApiTokenRecord {
+  id: string;
+  organizationId: string;
+  userId: string | null;
+  /** sha256 of the opaque key */
+  tokenHash: string;
+  tokenSuffix: string;
+  customClaims: Record<string, string>;
+  description: string | null;
+  expiresAt: Date | null;
+  createdAt: Date;
+  invalidatedAt: Date | null;
 }
 
 export type SessionStatus = 'ACTIVE' | 'REVOKED' | 'LOGGED_OUT' | 'EXPIRED';
@@ -326,6 +388,10 @@ export class State {
   connections = new Map<string, ConnectionRecord>();
   directories = new Map<string, DirectoryRecord>();
   passwordlessRequests = new Map<string, PasswordlessRequestRecord>();
+  /** organizations' M2M clients by client id */
+  organizationClients = new Map<string, OrganizationClientRecord>();
+  /** API keys by token id (apit_…) */
+  apiTokens = new Map<string, ApiTokenRecord>();
   /** email → send times (ms), for Scalekit's per-address passwordless email rate limit */
   passwordlessSends = new Map<string, number[]>();
 
@@ -383,6 +449,8 @@ export class State {
     }
     this.passwordlessRequests = new Map();
     this.passwordlessSends = new Map();
+    this.organizationClients = new Map();
+    this.apiTokens = new Map();
     const expiry = new Date(now.getTime() + this.environment.invitationExpirySeconds * 1000);
     for (const u of seed.users) {
       this.putUser({
@@ -444,9 +512,9 @@ export class State {
     for (const members of this.memberships.values()) members.delete(userId);
   }
 
-  /** An organization's domains, connections and directories go with it. */
+  /** An organization's domains, connections, directories, M2M clients and API keys go with it. */
   removeOrganizationResources(organizationId: string): void {
-    for (const map of [this.domains, this.connections, this.directories]) {
+    for (const map of [this.domains, this.connections, this.directories, this.organizationClients, this.apiTokens]) {
       for (const [id, r] of map) if (r.organizationId === organizationId) map.delete(id);
     }
   }

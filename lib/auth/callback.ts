@@ -21,6 +21,7 @@ import { db } from '@/lib/db';
 import type { MembershipStatus } from '@/lib/generated/prisma/client';
 import { errorForLog, log } from '@/lib/log';
 import { createSession, type SessionRecord } from '@/lib/session/store';
+import { upsertMirrorUsers } from '@/lib/users/mirror-user';
 import { recordAudit } from '@/lib/audit/record';
 
 /** Absolute session lifetime: after this the user signs in again, however active. */
@@ -178,24 +179,20 @@ export async function completeLogin(input: CallbackInput, deps: CallbackDeps): P
 
   try {
     const name = claims.name ?? ([claims.given_name, claims.family_name].filter(Boolean).join(' ') || null);
-    const user = await db.user.upsert({
-      where: { id: claims.sub },
-      create: {
-        id: claims.sub,
-        email,
-        name,
-        firstName: claims.given_name ?? null,
-        lastName: claims.family_name ?? null,
-        lastLoginAt: new Date(now()),
-      },
-      update: {
-        email,
-        ...(name ? { name } : {}),
-        ...(claims.given_name ? { firstName: claims.given_name } : {}),
-        ...(claims.family_name ? { lastName: claims.family_name } : {}),
-        lastLoginAt: new Date(now()),
-      },
-      select: { id: true, email: true, name: true },
+    // Through the mirror's one user writer: a row left by a user Scalekit deleted (same email, an
+    // older usr_ id, e.g. a removed member invited again) is retired, not a unique violation.
+    const user = await db.$transaction(async (tx) => {
+      await upsertMirrorUsers(tx, [
+        {
+          id: claims.sub,
+          email,
+          ...(name ? { name } : {}),
+          ...(claims.given_name ? { firstName: claims.given_name } : {}),
+          ...(claims.family_name ? { lastName: claims.family_name } : {}),
+          lastLoginAt: new Date(now()),
+        },
+      ]);
+      return tx.user.findUniqueOrThrow({ where: { id: claims.sub }, select: { id: true, email: true, name: true } });
     });
     await ensureOrganization(organizationId, deps);
     // Scalekit issued a token for this organization, so the membership is ACTIVE there: an

@@ -2,6 +2,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { recordAudits } from '@/lib/audit/record';
 import { db } from '@/lib/db';
 import { Prisma, type Membership, type Organization } from '@/lib/generated/prisma/client';
+import { upsertMirrorUsers, type MirrorUserInput } from '@/lib/users/mirror-user';
 import { userFields, type ScalekitUserLike } from './scalekit-membership';
 import type { InviteOptions, SentInvite } from './invite';
 
@@ -97,19 +98,20 @@ export async function finishInvites(
   });
 }
 
-export async function upsertUser(user: ScalekitUserLike, client: Pick<Prisma.TransactionClient, 'user'> = db): Promise<void> {
-  const fields = userFields(user);
-  await client.user.upsert({ where: { id: user.id }, create: { id: user.id, ...fields }, update: fields });
+function mirrorInput(user: ScalekitUserLike): MirrorUserInput {
+  return { id: user.id, ...userFields(user) };
 }
 
-/** New users in one insert; the few that exist already (adopted invitations) are updated one by one. */
+/**
+ * One Scalekit user into the mirror, outside any caller transaction (it opens its own). Goes through
+ * upsertMirrorUsers, so a row left by a user Scalekit deleted (same email, old id) is retired.
+ */
+export async function upsertUser(user: ScalekitUserLike, tx?: Prisma.TransactionClient): Promise<void> {
+  if (tx) await upsertMirrorUsers(tx, [mirrorInput(user)]);
+  else await db.$transaction((t) => upsertMirrorUsers(t, [mirrorInput(user)]));
+}
+
+/** Scalekit's users for a batch of sent invitations, in the caller's transaction (lib/users/mirror-user.ts). */
 export async function upsertUsers(users: ScalekitUserLike[], tx: Prisma.TransactionClient): Promise<void> {
-  const unique = [...new Map(users.map((u) => [u.id, u])).values()];
-  const inserted = await tx.user.createManyAndReturn({
-    data: unique.map((u) => ({ id: u.id, ...userFields(u) })),
-    skipDuplicates: true,
-    select: { id: true },
-  });
-  const fresh = new Set(inserted.map((u) => u.id));
-  for (const user of unique) if (!fresh.has(user.id)) await upsertUser(user, tx);
+  await upsertMirrorUsers(tx, users.map(mirrorInput));
 }

@@ -8,6 +8,7 @@ import { membershipIn, userFields, type ScalekitUserLike } from '@/lib/invitatio
 import { errorForLog, log } from '@/lib/log';
 import { describeScalekitError } from '@/lib/scalekit/errors';
 import { getScalekit } from '@/lib/scalekit/client';
+import { upsertMirrorUsers } from '@/lib/users/mirror-user';
 import { membershipVersionKey, writeEntityVersion } from '@/lib/webhooks/entity-versions';
 
 /**
@@ -111,7 +112,8 @@ export async function resyncOrganization(actor: Actor, organizationId: string, n
   const result = await db.$transaction(
     async (tx) => {
       const counts = { added: 0, updated: 0, removed: 0 };
-      await upsertUsers(tx, [...userRows.values()]);
+      // Before reading the memberships: retiring a deleted user's row (same email, older id) drops its copies.
+      await upsertMirrorUsers(tx, [...userRows.values()]);
       const existing = await tx.membership.findMany({ where: { organizationId } });
       const byUserId = new Map(existing.filter((m) => m.userId).map((m) => [m.userId!, m]));
       const byEmail = new Map(existing.map((m) => [m.email, m]));
@@ -187,25 +189,4 @@ export async function resyncOrganization(actor: Actor, organizationId: string, n
   );
 
   return { total: desired.size, ...result, maxAllowedUsers };
-}
-
-async function upsertUsers(tx: Prisma.TransactionClient, users: Array<ReturnType<typeof userFields> & { id: string }>): Promise<void> {
-  if (users.length === 0) return;
-  const existing = await tx.user.findMany({ where: { id: { in: users.map((u) => u.id) } } });
-  const known = new Map(existing.map((u) => [u.id, u]));
-  const fresh = users.filter((u) => !known.has(u.id));
-  if (fresh.length) await tx.user.createMany({ data: fresh, skipDuplicates: true });
-  for (const user of users) {
-    const have = known.get(user.id);
-    if (!have) continue;
-    if (
-      have.email !== user.email ||
-      have.name !== user.name ||
-      have.firstName !== user.firstName ||
-      have.lastName !== user.lastName ||
-      have.externalId !== user.externalId
-    ) {
-      await tx.user.update({ where: { id: user.id }, data: user });
-    }
-  }
 }

@@ -81,6 +81,8 @@ export function organization(o: OrganizationRecord) {
     externalId: o.externalId ?? undefined,
     metadata: { ...o.metadata },
     settings: { features: Object.entries(o.features).map(([name, enabled]) => ({ name, enabled })) },
+    slug: o.slug ?? undefined,
+    logoUrl: o.logoUrl ?? undefined,
   };
 }
 

@@ -9,6 +9,8 @@ import { DomainService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/domai
 import { DirectoryService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/directories/directories_pb.js';
 import { ConnectionService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/connections/connections_pb.js';
 import { PasswordlessService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/auth/passwordless_pb.js';
+import { ClientService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/clients/clients_pb.js';
+import { ApiTokenService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/tokens/tokens_pb.js';
 import * as directory from '../directory.js';
 import { EmulatorError, invalid, notFound } from '../errors.js';
 import type { Directory, UserRef } from '../directory.js';
@@ -17,6 +19,9 @@ import { registerConnectionService } from './connections.js';
 import { registerDirectoryService } from './directories.js';
 import { registerDomainService } from './domains.js';
 import { registerPasswordlessService } from './passwordless.js';
+import { registerOrganizationService } from './organizations.js';
+import { registerOrganizationClients } from './m2m-clients.js';
+import { registerApiTokenService } from './api-tokens.js';
 import { registerRolesService } from './roles.js';
 
 /** The services served over h2c gRPC, straight from the SDK's generated descriptors. */
@@ -29,6 +34,8 @@ export const SERVICES: DescService[] = [
   DirectoryService,
   ConnectionService,
   PasswordlessService,
+  ClientService,
+  ApiTokenService,
 ];
 
 export function rpcPaths(): string[] {
@@ -86,6 +93,9 @@ export function registerServices(router: ConnectRouter, dir: Directory): void {
   registerDirectoryService(router, dir);
   registerConnectionService(router, dir);
   registerPasswordlessService(router, dir);
+  registerOrganizationService(router, dir);
+  registerOrganizationClients(router, dir);
+  registerApiTokenService(router, dir);
   const userOut = (u: Parameters<typeof convert.user>[1]) => convert.user(state, u);
 
   router.service(
@@ -235,86 +245,6 @@ export function registerServices(router: ConnectRouter, dir: Directory): void {
       async listUserPermissions(req) {
         const m = directory.requireMembership(state, directory.requireOrganization(state, req.organizationId).id, req.userId);
         return { permissions: state.permissionsFor(m.roles).map((name) => ({ id: `perm_${name}`, name, description: '', tags: [] })) };
-      },
-    }),
-  );
-
-  router.service(
-    OrganizationService,
-    guarded({
-      async createOrganization(req) {
-        const o = directory.createOrganization(dir, {
-          name: req.organization?.displayName ?? '',
-          externalId: req.organization?.externalId,
-          metadata: req.organization?.metadata ?? {},
-        });
-        return { organization: convert.organization(o) };
-      },
-      async getOrganization(req) {
-        return { organization: convert.organization(directory.findOrganization(state, ref(req.identities))) };
-      },
-      async listOrganization(req) {
-        let orgs = [...state.organizations.values()];
-        if (req.externalId) orgs = orgs.filter((o) => o.externalId === req.externalId);
-        const page = directory.paginate(orgs, req.pageSize, req.pageToken, `orgs:${req.externalId ?? ''}`);
-        return {
-          organizations: page.items.map(convert.organization),
-          nextPageToken: page.nextPageToken,
-          prevPageToken: page.prevPageToken,
-          totalSize: page.totalSize,
-        };
-      },
-      async searchOrganization(req) {
-        const q = req.query.trim().toLowerCase();
-        if (!q) throw invalid('INVALID_QUERY', 'query is required');
-        const orgs = [...state.organizations.values()].filter(
-          (o) => o.name.toLowerCase().includes(q) || o.id.toLowerCase() === q || (o.externalId ?? '').toLowerCase() === q,
-        );
-        const page = directory.paginate(orgs, req.pageSize, req.pageToken, `orgs?q=${q}`);
-        return {
-          organizations: page.items.map(convert.organization),
-          nextPageToken: page.nextPageToken,
-          prevPageToken: page.prevPageToken,
-          totalSize: page.totalSize,
-        };
-      },
-      async updateOrganization(req) {
-        const o = directory.findOrganization(state, ref(req.identities));
-        const u = req.organization;
-        if (u?.displayName !== undefined) {
-          if (!u.displayName.trim()) throw invalid('INVALID_DISPLAY_NAME', 'display_name cannot be empty');
-          o.name = u.displayName.trim();
-        }
-        if (u?.externalId !== undefined) o.externalId = u.externalId || null;
-        if (u && Object.keys(u.metadata).length) o.metadata = { ...o.metadata, ...u.metadata };
-        directory.organizationUpdated(dir, o);
-        return { organization: convert.organization(o) };
-      },
-      async deleteOrganization(req) {
-        directory.deleteOrganization(dir, directory.findOrganization(state, ref(req.identities)));
-        return {};
-      },
-      async updateOrganizationSettings(req) {
-        const o = directory.requireOrganization(state, req.id);
-        for (const f of req.settings?.features ?? []) {
-          if (!f.name) throw invalid('INVALID_FEATURE', 'feature name is required');
-          o.features[f.name] = f.enabled;
-        }
-        directory.organizationUpdated(dir, o);
-        return { organization: convert.organization(o) };
-      },
-      async upsertUserManagementSettings(req) {
-        const o = directory.requireOrganization(state, req.organizationId);
-        const max = req.settings?.maxAllowedUsers;
-        if (max !== undefined && max < 1)
-          throw invalid('INVALID_MAX_ALLOWED_USERS', 'max_allowed_users must be at least 1 (omit it for no limit)');
-        o.maxAllowedUsers = max ?? null;
-        directory.organizationUpdated(dir, o);
-        return { settings: { maxAllowedUsers: o.maxAllowedUsers ?? undefined } };
-      },
-      async getOrganizationUserManagementSetting(req) {
-        const o = directory.requireOrganization(state, req.organizationId);
-        return { settings: { maxAllowedUsers: o.maxAllowedUsers ?? undefined } };
       },
     }),
   );

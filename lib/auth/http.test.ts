@@ -18,7 +18,12 @@ describe('redirectToScalekit', () => {
   });
 
   it('anything else (an API client, a fetch) gets the plain 302', () => {
-    for (const headers of [{}, { 'sec-fetch-dest': 'empty', 'sec-fetch-mode': 'cors' }, { 'sec-fetch-dest': 'document' }]) {
+    const cases: Array<Record<string, string>> = [
+      {},
+      { 'sec-fetch-dest': 'empty', 'sec-fetch-mode': 'cors' },
+      { 'sec-fetch-dest': 'document' },
+    ];
+    for (const headers of cases) {
       const response = redirectToScalekit(new Request('http://localhost/api/auth/login', { headers }), AUTHORIZE);
       expect(response.status).toBe(302);
       expect(response.headers.get('location')).toBe(AUTHORIZE);

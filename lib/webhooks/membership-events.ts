@@ -5,6 +5,7 @@ import type { Prisma } from '@/lib/generated/prisma/client';
 import { membershipIn, userFields, type MirroredMembership, type ScalekitUserLike } from '@/lib/invitations/scalekit-membership';
 import { mirrorRole } from '@/lib/organizations/resync';
 import { getScalekit } from '@/lib/scalekit/client';
+import { upsertMirrorUsers } from '@/lib/users/mirror-user';
 import { isNewer, lockEntity, membershipVersionKey, readEntityVersion, writeEntityVersion } from '@/lib/webhooks/entity-versions';
 import type { MembershipEventData } from '@/lib/webhooks/payloads';
 import { webhookActor, type AfterCommit, type WebhookOutcome } from '@/lib/webhooks/outcome';
@@ -96,16 +97,14 @@ export async function applyMembershipChange(
   await lockEntity(tx, key);
   if (!isNewer(await readEntityVersion(tx, key), occurredAt)) return 'stale';
 
-  const existing = await tx.membership.findFirst({ where: { organizationId, OR: [{ userId }, { email }] } });
+  const sending = await tx.membership.findFirst({ where: { organizationId, syncState: 'SENDING', OR: [{ userId }, { email }] } });
   // An invitation mid-send belongs to the invitation service, which writes Scalekit's answer itself.
-  if (existing?.syncState === 'SENDING') return 'ignored';
-
-  const clash = await tx.user.findUnique({ where: { email }, select: { id: true } });
-  // Another row holding this email belongs to a different (deleted) user: leave it to a re-sync.
-  if (clash && clash.id !== userId) return 'ignored';
-  // The same person's other events may insert the row at the same moment: insert-if-absent.
-  await tx.user.createMany({ data: [{ id: userId, ...fresh }], skipDuplicates: true });
-  await tx.user.update({ where: { id: userId }, data: fresh });
+  if (sending) return 'ignored';
+  // Read from Scalekit just now, so another row holding this email is a user Scalekit deleted
+  // (a removed person invited again gets a new id): lib/users/mirror-user.ts retires it.
+  await upsertMirrorUsers(tx, [{ id: userId, ...fresh }]);
+  // After the user write: retiring an old holder of the email removes its memberships.
+  const existing = await tx.membership.findFirst({ where: { organizationId, OR: [{ userId }, { email }] } });
 
   const fields = {
     userId,

@@ -206,6 +206,19 @@ describe('membership events: the state is read from Scalekit', () => {
     expect(await mirrorOf('gone@acme.test')).toBeNull();
   });
 
+  it('a person removed, deleted by Scalekit and invited again (new usr_ id, same email) → the old row is retired, the new one mirrored', async () => {
+    const oldId = await provision('again@acme.test');
+    await deliver(membership('user.organization_membership_created', oldId, 'again@acme.test'));
+    await scalekit.user.deleteMembership('org_acme', oldId);
+    await scalekit.user.deleteUser(oldId).catch(() => undefined); // Scalekit deletes a user with no memberships left
+    const newId = await provision('again@acme.test');
+    expect(newId).not.toBe(oldId);
+    // The deletion event was lost; the new membership's event arrives.
+    expect((await deliver(membership('user.organization_membership_created', newId, 'again@acme.test'))).body.outcome).toBe('applied');
+    expect(await mirrorOf('again@acme.test')).toMatchObject({ userId: newId, status: 'ACTIVE' });
+    expect((await prisma.user.findUniqueOrThrow({ where: { id: oldId } })).email).toBe(`${oldId}@retired.invalid`);
+  });
+
   it('out of order: an event older than a deletion is stale; one after a re-invite applies', async () => {
     const t0 = new Date(Date.now() - 60_000);
     const userId = await provision('ooo@acme.test');

@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { loadSessionContext } from '@/lib/auth/guards';
 import { switchOrganization } from '@/lib/auth/switch-org';
 import { switchRoute } from '@/lib/auth/switch-policy';
-import { startAuthStack } from '@/lib/auth/test-support';
+import { liveSession, startAuthStack } from '@/lib/auth/test-support';
 import { injectFault } from '@/lib/members/testing';
 import { getScalekit } from '@/lib/scalekit/client';
-import { signAppSessionCookie } from '@/lib/session/cookie';
-import { createSession } from '@/lib/session/store';
 
 /**
  * Which organization switches go through Scalekit's hosted login (its documented switch,
@@ -18,15 +15,22 @@ const stack = await startAuthStack();
 const { prisma } = stack.db;
 
 async function contextFor(userId: string, organizationId: string) {
-  const session = await createSession({
-    userId,
-    organizationId,
-    refreshToken: `rt_switch_${Math.random().toString(36).slice(2)}`,
-    accessTokenExpiresAt: new Date(Date.now() + 300_000),
-    expiresAt: new Date(Date.now() + 3_600_000),
+  const live = await liveSession(userId, organizationId);
+  return { session: live.session, ctx: await live.context() };
+}
+
+/** Runs `body` with the organization under its own session policy, then back to the application's. */
+async function withCustomSessionPolicy(organizationId: string, body: () => Promise<void>) {
+  await getScalekit().organization.updateOrganizationSessionPolicy(organizationId, {
+    policySource: 'CUSTOM',
+    absoluteSessionTimeout: 60,
+    absoluteSessionTimeoutUnit: 'MINUTES',
   });
-  const cookie = await signAppSessionCookie({ sessionId: session.id, userId, organizationId, expiresAt: session.expiresAt });
-  return { session, ctx: (await loadSessionContext(cookie))! };
+  try {
+    await body();
+  } finally {
+    await getScalekit().organization.updateOrganizationSessionPolicy(organizationId, { policySource: 'APPLICATION' });
+  }
 }
 
 describe('switchRoute', () => {
@@ -48,16 +52,9 @@ describe('switchRoute', () => {
   });
 
   it('an organization with its own session policy → through Scalekit, so the new session is made under it', async () => {
-    await getScalekit().organization.updateOrganizationSessionPolicy('org_acme', {
-      policySource: 'CUSTOM',
-      absoluteSessionTimeout: 60,
-      absoluteSessionTimeoutUnit: 'MINUTES',
-    });
-    try {
+    await withCustomSessionPolicy('org_acme', async () => {
       expect(await switchRoute('org_acme', 'riley@consultant.test')).toEqual({ via: 'scalekit', reason: 'session_policy' });
-    } finally {
-      await getScalekit().organization.updateOrganizationSessionPolicy('org_acme', { policySource: 'APPLICATION' });
-    }
+    });
   });
 
   it('Scalekit unreachable → the careful path (through Scalekit), never a silent in-app switch', async () => {
@@ -72,12 +69,7 @@ describe('switchRoute', () => {
 
 describe('switchOrganization through Scalekit', () => {
   it('leaves the session as it is and sends the browser to the login route with Scalekit’s documented switch', async () => {
-    await getScalekit().organization.updateOrganizationSessionPolicy('org_globex', {
-      policySource: 'CUSTOM',
-      absoluteSessionTimeout: 2,
-      absoluteSessionTimeoutUnit: 'HOURS',
-    });
-    try {
+    await withCustomSessionPolicy('org_globex', async () => {
       const { session, ctx } = await contextFor('usr_riley', 'org_acme');
       const result = await switchOrganization(ctx, 'org_globex', '/orgs/org_acme/team');
       expect(result).toMatchObject({ ok: true, via: 'scalekit' });
@@ -90,8 +82,6 @@ describe('switchOrganization through Scalekit', () => {
         returnTo: '/orgs/org_globex/team',
       });
       expect((await prisma.session.findUniqueOrThrow({ where: { id: session.id } })).organizationId).toBe('org_acme');
-    } finally {
-      await getScalekit().organization.updateOrganizationSessionPolicy('org_globex', { policySource: 'APPLICATION' });
-    }
+    });
   });
 });

@@ -400,6 +400,70 @@ export function acceptInvitations(dir: Directory, user: UserRecord): MembershipR
   return accepted;
 }
 
+// ---- directory sync (SCIM) ---------------------------------------------------
+// The emulator has no SCIM server for an IdP to push to; POST /_emulator/scim/provision and
+// /_emulator/scim/deprovision stand in for the IdP's SCIM POST and DELETE.
+
+/**
+ * A SCIM-provisioned user joins directly, with no invitation to accept:
+ * user.organization_membership_created. A deprovisioned (INACTIVE) member provisioned again is
+ * active again: user.organization_membership_updated.
+ */
+export function scimProvision(
+  dir: Directory,
+  organizationId: string,
+  input: { email: string; firstName?: string | undefined; lastName?: string | undefined; externalId?: string | undefined },
+): UserRecord {
+  const { state } = dir;
+  requireOrganization(state, organizationId);
+  const existing = state.userByEmail(input.email);
+  const m = existing && state.memberships.get(organizationId)?.get(existing.id);
+  if (existing && m) {
+    if (m.status === 'INACTIVE') {
+      m.status = 'ACTIVE';
+      m.acceptedAt = new Date();
+      emitMembership(dir, 'user.organization_membership_updated', organizationId, existing);
+      dir.changed();
+    }
+    return existing;
+  }
+  return createUserAndMembership(dir, {
+    organizationId,
+    email: input.email,
+    firstName: input.firstName,
+    lastName: input.lastName,
+    externalId: input.externalId,
+    roles: [],
+    metadata: {},
+    inviterEmail: null,
+    sendInvitationEmail: false,
+  });
+}
+
+/**
+ * SCIM DELETE: "Scalekit automatically removes the user's membership from the organization by
+ * marking the memberships.membership_status as INACTIVE", "the user immediately loses access" and
+ * "your application receives webhook notifications about the membership change" (developer-docs
+ * src/content/docs/authenticate/manage-organizations/remove-users-from-organization.mdx:156-159).
+ * The membership stays (so the user is not deleted); the docs do not name the event, and the
+ * membership still exists, so it is user.organization_membership_updated.
+ */
+export function scimDeprovision(dir: Directory, organizationId: string, email: string): MembershipRecord {
+  const { state } = dir;
+  requireOrganization(state, organizationId);
+  const user = state.userByEmail(email);
+  if (!user) throw notFound('USER_NOT_FOUND', `no user with email ${email}`);
+  const m = requireMembership(state, organizationId, user.id);
+  if (m.status !== 'INACTIVE') {
+    m.status = 'INACTIVE';
+    m.expiresAt = null;
+    endSessionsFor(state, user.id, organizationId);
+    emitMembership(dir, 'user.organization_membership_updated', organizationId, user);
+    dir.changed();
+  }
+  return m;
+}
+
 // ---- users ----------------------------------------------------------------
 
 export interface UserUpdate {

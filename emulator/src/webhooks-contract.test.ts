@@ -212,6 +212,49 @@ describe('membership events', () => {
   });
 });
 
+describe('directory sync (SCIM) stand-ins', () => {
+  it('provisioning is user.organization_membership_created; deprovisioning marks the membership INACTIVE and is _updated', async () => {
+    const client = sdk(emu);
+    const provisioned = await postJson<{ userId: string; status: string }>(`${emu.url}/_emulator/scim/provision`, {
+      organizationId: 'org_acme',
+      email: 'scim@acme.test',
+      firstName: 'Sky',
+      lastName: 'Sim',
+    });
+    expect(provisioned).toMatchObject({ status: 200, body: { status: 'ACTIVE' } });
+    const [joined] = await eventsOf('user.organization_membership_created');
+    expect(joined!.data.user).toMatchObject({ id: provisioned.body.userId, user_profile: { given_name: 'Sky' } });
+    expect(received.map((e) => e.type)).not.toContain('user.organization_invitation');
+
+    const gone = await postJson<{ status: string }>(`${emu.url}/_emulator/scim/deprovision`, {
+      organizationId: 'org_acme',
+      email: 'scim@acme.test',
+    });
+    expect(gone).toMatchObject({ status: 200, body: { status: 'INACTIVE' } });
+    const [updated] = await eventsOf('user.organization_membership_updated');
+    expect(updated!.data.user.id).toBe(provisioned.body.userId);
+    // The membership stays, INACTIVE, so the user is not deleted.
+    const { user } = await client.user.getUser(provisioned.body.userId);
+    expect(user?.memberships.map((m) => [m.organizationId, m.membershipStatus])).toEqual([['org_acme', 2]]); // INACTIVE
+    expect(received.map((e) => e.type)).not.toContain('user.organization_membership_deleted');
+    // A deprovisioned member cannot sign in to the organization.
+    const denied = await signInWithCode(emu, 'scim@acme.test', { organization_id: 'org_acme' });
+    expect(denied.status).toBe(403);
+
+    expect(
+      (await postJson(`${emu.url}/_emulator/scim/provision`, { organizationId: 'org_acme', email: 'scim@acme.test' })).body,
+    ).toMatchObject({
+      status: 'ACTIVE',
+    });
+    await eventsOf('user.organization_membership_updated', 2);
+    expect(
+      (await postJson(`${emu.url}/_emulator/scim/deprovision`, { organizationId: 'org_acme', email: 'nobody@acme.test' })).status,
+    ).toBe(404);
+    expect((await postJson(`${emu.url}/_emulator/scim/deprovision`, { email: 'scim@acme.test' })).status).toBe(400);
+    await expectAllDocumented();
+  });
+});
+
 describe('session events', () => {
   it('accepting an invitation at login sends user.organization_membership_created, then user.login with the tokens sid', async () => {
     const { pages, sid } = await signIn('new.hire@acme.test');

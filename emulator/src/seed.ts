@@ -29,7 +29,8 @@ export const environmentSchema = z.object({
   /** Delay before each webhook retry; its length is the number of retries. */
   webhookRetryDelaysMs: z.array(z.number().int().nonnegative()).default([1000, 5000, 30000]),
   webhookTimeoutMs: z.number().int().positive().default(5000),
-  environmentId: z.string().default('env_emulator'),
+  // Scalekit's webhook envelope requires environment_id to match ^env_ (OpenAPI webhooks section).
+  environmentId: z.string().regex(/^env_/, 'environmentId must start with env_').default('env_emulator'),
   /** Product name used in emails and hosted pages. */
   appName: z.string().default('Teamgate'),
   /** Dashboard "Magic link & OTP" settings, read by the headless PasswordlessService. */

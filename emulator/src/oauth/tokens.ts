@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from '../context.js';
+import { loggedIn } from '../directory.js';
 import { effectiveStatus, displayName } from '../state.js';
 import { newId, newSecret, sha256 } from '../ids.js';
 import { atHash, sign, verify } from '../keys.js';
@@ -160,7 +161,11 @@ async function authorizationCodeGrant(ctx: Context, client: SeedClient, form: Re
   }
   const problem = grantProblem(ctx, record.userId, record.organizationId, record.sessionId);
   if (problem) throw new OAuthError('invalid_grant', problem);
-  return issueUserTokens(ctx, { ...record, clientId: client.id });
+  const body = await issueUserTokens(ctx, { ...record, clientId: client.id });
+  // Tokens issued for the session (its id is the tokens' sid): user.login. Refreshes are not logins.
+  const session = ctx.state.sessions.get(record.sessionId);
+  if (session) loggedIn(ctx.dir, session);
+  return body;
 }
 
 async function refreshTokenGrant(ctx: Context, client: SeedClient, form: Record<string, string>) {

@@ -73,7 +73,7 @@ describe('delivered by the emulator', () => {
   });
 
   it('a logout at Scalekit ends the app session that came from it', async () => {
-    const { session } = await signedInCookie(authStackFor(stack.db, stack.emulator), 'gina@globex.test');
+    const { session } = await signedInCookie(authStackFor(stack.db, stack.emulator), 'max@acme.test');
     expect(session.scalekitSessionId).toMatch(/^ses_/);
     await scalekit.session.revokeSession(session.scalekitSessionId!);
     const row = await eventually(

@@ -20,10 +20,6 @@ export const REAL_CLOUD_ONLY: Record<string, string> = {
  * Temporary: each owner removes its entries as its fixes land; the final state is empty.
  */
 export const PENDING: Record<string, string> = {
-  // owner: roles (branch w-roles)
-  'role.test.ts': 'owner roles (w-roles): emulator RolesService gaps',
-  'permission.test.ts': 'owner roles (w-roles): emulator PermissionService gaps',
-  'roleDefaultsDependent.test.ts': 'owner roles (w-roles): emulator RolesService gaps',
   // owner: org-services (branch w-org-services)
   // owner: sdk-core (branch w-sdk-core) — not fixed yet
   'organization.test.ts': 'owner sdk-core (w-sdk-core): OrganizationService validation/pagination gaps',

@@ -9,7 +9,8 @@ import {
 import type CoreClient from '@scalekit-sdk/node/lib/core.js';
 import type { RolesService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/roles/roles_pb.js';
 import type { Emulator } from '../index.js';
-import { sdk, startEmulator } from '../testing.js';
+import { decodeJwt } from 'jose';
+import { callbackParams, REDIRECT_URI, sdk, signInWithCode, startEmulator } from '../testing.js';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -68,6 +69,10 @@ describe('seeded roles and permissions', () => {
     const acme = user?.memberships.find((m) => m.organizationId === 'org_acme');
     expect(acme?.roles.map((r) => r.name)).toEqual(['member']);
     expect(acme?.permissions).toEqual(['members:read']);
+    const signedIn = await signInWithCode(emu, 'max@acme.test');
+    expect(signedIn.status).toBe(302);
+    const tokens = await client.authenticateWithCode(callbackParams(signedIn.location).get('code')!, REDIRECT_URI);
+    expect(decodeJwt(tokens.accessToken)).toMatchObject({ roles: ['member'], permissions: ['members:read'] });
     await client.user.updateMembership('org_acme', 'usr_max', { roles: ['admin'] });
     const admin = (await client.user.getUser('usr_max')).user?.memberships.find((m) => m.organizationId === 'org_acme');
     expect(admin?.permissions).toContain('audit:read');

@@ -73,7 +73,7 @@ export async function issueUserTokens(ctx: Context, grant: UserGrant) {
     sid: grant.sessionId,
     jti: newId('tkn'),
     roles,
-    permissions: state.permissionsFor(roles),
+    permissions: state.permissionsFor(roles, grant.organizationId),
     iat,
     nbf: iat,
     exp: iat + env.accessTokenTtlSeconds,

@@ -84,7 +84,7 @@ export async function issueUserTokens(ctx: Context, grant: UserGrant) {
     sid: grant.sessionId,
     jti: newId('tkn'),
     roles,
-    permissions: state.permissionsFor(roles),
+    permissions: state.permissionsFor(roles, grant.organizationId),
     scope: grant.scope,
     ...externalIds,
     iat,

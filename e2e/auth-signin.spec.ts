@@ -1,7 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { signIn } from './pages/dashboard-page';
+import { DashboardPage, signIn } from './pages/dashboard-page';
 import { EmulatorPages } from './pages/emulator-pages';
 import { LoginPage } from './pages/login-page';
+import { E2E_IDP_URL } from './support/test-env';
 
 test.describe('sign-in journeys', () => {
   test('seeded admin signs in with an email code, returns to the page asked for, and sees the dashboard', async ({ page }) => {
@@ -18,7 +19,7 @@ test.describe('sign-in journeys', () => {
     const response = await page.goto('/dashboard');
     // Private page: never stored by the browser or a shared cache.
     expect(response?.headers()['cache-control']).toMatch(/no-store/);
-    const dashboard = new (await import('./pages/dashboard-page')).DashboardPage(page);
+    const dashboard = new DashboardPage(page);
     await dashboard.expectSignedIn({ email: 'ada@acme.test', org: 'Acme', role: 'Admin', method: 'Email code' });
     await expect(dashboard.teamLink).toHaveAttribute('href', '/orgs/org_acme/team');
     await expect(dashboard.teamLink).toHaveText('Manage team');
@@ -31,14 +32,30 @@ test.describe('sign-in journeys', () => {
     await expect(page.locator('meta[name="csrf-token"]')).toHaveAttribute('content', /^[A-Za-z0-9_-]{43}$/);
   });
 
-  test('social sign-in (GitHub) shows how the user signed in', async ({ page }) => {
+  test('social sign-in (GitHub) crosses to the provider’s own origin and shows how the user signed in', async ({ page }) => {
+    // The sign-in form → the app → Scalekit → the provider, a third origin: the app's CSP
+    // (form-action) must not stop that chain (lib/auth/http.ts redirectToScalekit).
+    const login = new LoginPage(page);
+    await login.goto();
+    await login.socialButton('GitHub').click();
+    await page.waitForURL((url) => url.origin === E2E_IDP_URL);
+    // Back from the provider returns to the sign-in page, not into a loop through the hand-off page.
+    await page.goBack();
+    await expect(login.emailInput).toBeVisible();
+
     const dashboard = await signIn(page, { email: 'ada@acme.test', via: 'social', provider: 'GitHub' });
     await dashboard.expectSignedIn({ email: 'ada@acme.test', org: 'Acme', role: 'Admin', method: 'GitHub' });
   });
 
-  test('SSO by work email goes through the organization identity provider', async ({ page }) => {
-    const dashboard = await signIn(page, { email: 'gina@globex.test', via: 'sso' });
-    await dashboard.expectSignedIn({ email: 'gina@globex.test', org: 'Globex', role: 'Admin', method: 'SSO (Okta)' });
+  test('SSO by work email goes through the organization identity provider on its own origin', async ({ page }) => {
+    const login = new LoginPage(page);
+    await login.goto();
+    await login.emailInput.fill('gina@globex.test');
+    await login.continueWithEmail.click();
+    await page.waitForURL((url) => url.origin === E2E_IDP_URL);
+    await new EmulatorPages(page).signInAtIdp('gina@globex.test');
+    await page.waitForURL(/\/dashboard$/);
+    await new DashboardPage(page).expectSignedIn({ email: 'gina@globex.test', org: 'Globex', role: 'Admin', method: 'SSO (Okta)' });
   });
 
   test('a member sees the team read-only link', async ({ page }) => {

@@ -56,7 +56,7 @@ test('an admin resends, revokes, changes a role and removes, and each is in the 
 
   const audit = new AuditLogPage(page);
   await audit.goto(orgId, { q: admin });
-  // The admin's own membership.created webhook may add a system "member.joined" row at any
+  // The admin’s own membership webhook may add a system "member.joined" row at any
   // moment; only the four actions the admin performed are under test here.
   const adminActions = new Set(['member.removed', 'member.role_changed', 'invitation.revoked', 'invitation.resent']);
   const actions = (await audit.actions()).filter((a) => adminActions.has(a));

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ScalekitClient } from '@scalekit-sdk/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as auditCsv } from '@/app/api/orgs/[orgId]/audit.csv/route';
 import { GET as listInvitations } from '@/app/api/invitations/route';
@@ -9,6 +10,7 @@ import { createEmulator, signWebhook, type Emulator } from '@/emulator/src/index
 import { createPrismaClient, setDb, type PrismaClient } from '@/lib/db';
 import { appSessionCookieName, signAppSessionCookie } from '@/lib/session/cookie';
 import { createSession } from '@/lib/session/store';
+import { documentedEvent } from '@/lib/webhooks/testing';
 import { readDemoSeed, seedDemoData } from '@/prisma/seed';
 import { prismaCli } from '@/test/database';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
@@ -30,6 +32,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'teamgate-pgdata-load-'));
 let server: EmbeddedPostgres;
 let emulator: Emulator;
 let prisma: PrismaClient;
+const loadUserIds: string[] = [];
 
 beforeAll(async () => {
   server = await startEmbeddedPostgres({ dataDir, port: 0 });
@@ -42,6 +45,14 @@ beforeAll(async () => {
   prisma = createPrismaClient({ connectionString: server.url, max: 10 });
   setDb(prisma);
   await seedDemoData(prisma, readDemoSeed());
+  // The people the webhooks announce exist in Scalekit, as they would: the handler reads each
+  // membership from there.
+  const scalekit = new ScalekitClient(emulator.url, 'skc_teamgate_dev', 'sks_teamgate_dev_only_not_a_real_secret');
+  await scalekit.organization.upsertUserManagementSettings('org_acme', { maxAllowedUsers: 1000 });
+  for (let i = 0; i < 200; i++) {
+    const { user } = await scalekit.user.createUserAndMembership('org_acme', { email: `load-${i}@acme.test`, sendInvitationEmail: false });
+    loadUserIds.push(user!.id);
+  }
 }, 180_000);
 
 afterAll(async () => {
@@ -64,28 +75,15 @@ async function sessionCookie(userId: string, organizationId: string): Promise<st
   return `${appSessionCookieName()}=${await signAppSessionCookie({ sessionId: session.id, userId, organizationId, expiresAt: session.expiresAt })}`;
 }
 
+/** The documented user.organization_membership_created for the i-th person provisioned below. */
 function signedWebhook(i: number): Request {
-  const id = `evt_load_${i}`;
-  const email = `load-${i}@acme.test`;
-  const body = JSON.stringify({
-    id,
-    type: 'membership.created',
-    environment_id: 'env_emulator',
-    occurred_at: new Date().toISOString(),
-    data: {
-      organization_id: 'org_acme',
-      user_id: `usr_load_${i}`,
-      email,
-      membership: {
-        status: 'ACTIVE',
-        roles: ['member'],
-        inviter_email: 'ada@acme.test',
-        created_at: new Date().toISOString(),
-        accepted_at: new Date().toISOString(),
-        expires_at: null,
-      },
-    },
+  const event = documentedEvent('user.organization_membership_created', {
+    organizationId: 'org_acme',
+    userId: loadUserIds[i]!,
+    email: `load-${i}@acme.test`,
   });
+  const id = event.id;
+  const body = JSON.stringify(event);
   const timestamp = Math.floor(Date.now() / 1000);
   return new Request('http://localhost:3000/api/webhooks/scalekit', {
     method: 'POST',

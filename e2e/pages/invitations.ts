@@ -59,9 +59,10 @@ export async function webhooksDelivered(orgId: string): Promise<void> {
     const events = (await (await fetch(`${E2E_EMULATOR_URL}/_emulator/events`)).json()) as Array<{
       delivered: boolean;
       lastStatus: number | null;
-      payload: { data: { organization_id?: string } };
+      // Scalekit's envelope names the organization an event concerns (openapi/scalekit.yaml webhooks).
+      payload: { organization_id?: string };
     }>;
-    const ours = events.filter((e) => e.payload.data.organization_id === orgId);
+    const ours = events.filter((e) => e.payload.organization_id === orgId);
     expect(ours.length).toBeGreaterThan(0);
     expect(ours.filter((e) => !e.delivered && e.lastStatus === null)).toHaveLength(0);
   }).toPass({ timeout: 15_000 });

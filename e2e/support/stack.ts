@@ -9,7 +9,7 @@ import { createEmulator, DEFAULT_SEED_PATH, type Emulator } from '../../emulator
 import { createPrismaClient } from '../../lib/db';
 import { readDemoSeed, seedDemoData } from '../../prisma/seed';
 import { databaseUrl, migratedTemplate, withAdmin } from '../../test/database';
-import { E2E_BASE_URL, E2E_CLIENT_SECRET, E2E_DATABASE_NAME, E2E_EMULATOR_PORT, E2E_WEBHOOK_SECRET } from './test-env';
+import { E2E_BASE_URL, E2E_CLIENT_SECRET, E2E_DATABASE_NAME, E2E_EMULATOR_PORT, E2E_IDP_PORT, E2E_WEBHOOK_SECRET } from './test-env';
 
 export interface E2eStack {
   databaseUrl: string;
@@ -50,6 +50,7 @@ export async function startE2eStack(): Promise<E2eStack> {
   const url = await freshDatabase();
   const emulator: Emulator = await createEmulator({
     port: E2E_EMULATOR_PORT,
+    idpPort: E2E_IDP_PORT,
     seed: e2eEmulatorSeed(),
     appUrl: E2E_BASE_URL,
     environment: { webhookRetryDelaysMs: [200, 1000] },

@@ -12,6 +12,14 @@ export const E2E_BASE_URL = `http://localhost:${E2E_PORT}`;
 /** The e2e emulator sits at a port derived from the app's, so runs on different E2E_PORTs never collide. */
 export const E2E_EMULATOR_PORT = Number(process.env.E2E_EMULATOR_PORT ?? E2E_PORT + 5688);
 export const E2E_EMULATOR_URL = `http://127.0.0.1:${E2E_EMULATOR_PORT}`;
+/**
+ * The emulated Google, GitHub, Microsoft and SSO identity providers answer on a second origin,
+ * as real ones do: a sign-in's redirect chain then crosses app → Scalekit → a third origin, and
+ * a Content-Security-Policy that only allows the first two breaks the suite, as it would break
+ * production.
+ */
+export const E2E_IDP_PORT = E2E_EMULATOR_PORT + 1;
+export const E2E_IDP_URL = `http://127.0.0.1:${E2E_IDP_PORT}`;
 export const E2E_DATABASE_NAME = `teamgate_e2e_${E2E_PORT}`;
 /** Where `next build` writes; a separate dir per port lets two e2e runs build without clobbering each other. */
 export const E2E_DIST_DIR = process.env.NEXT_DIST_DIR ?? (E2E_PORT === 3100 ? '.next' : `.next-e2e-${E2E_PORT}`);

@@ -19,13 +19,7 @@ export const REAL_CLOUD_ONLY: Record<string, string> = {
  * Files that fail against the emulator today and whose owner has not fixed the emulator yet.
  * Temporary: each owner removes its entries as its fixes land; the final state is empty.
  */
-export const PENDING: Record<string, string> = {
-  // owner: roles (branch w-roles)
-  'role.test.ts': 'owner roles (w-roles): emulator RolesService gaps',
-  'permission.test.ts': 'owner roles (w-roles): emulator PermissionService gaps',
-  'roleDefaultsDependent.test.ts': 'owner roles (w-roles): emulator RolesService gaps',
-  // owner: org-services (branch w-org-services)
-};
+export const PENDING: Record<string, string> = {};
 
 export const SEPARATOR = ' › ';
 

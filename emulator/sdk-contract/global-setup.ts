@@ -7,7 +7,9 @@ import { CLIENT_ID, CLIENT_SECRET } from '../src/testing';
 let emulator: Emulator | undefined;
 
 export async function setup(project: TestProject) {
-  emulator = await createEmulator({ port: 0 });
+  // The demo seed's webhook endpoint is the dev app (localhost:3000): point it at the discard
+  // port instead, so this run never delivers its events to a dev server that happens to be up.
+  emulator = await createEmulator({ port: 0, appUrl: 'http://127.0.0.1:9' });
   project.provide('scalekitEnvironment', { url: emulator.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
 }
 

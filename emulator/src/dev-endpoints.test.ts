@@ -11,7 +11,7 @@ import { emailsTo, postJson, sdk, startEmulator, WEBHOOK_SECRET } from './testin
 
 /** An entry of GET /_emulator/events, with the part of the payload these tests read. */
 interface LoggedEvent extends Omit<WebhookEventRecord, 'clientId' | 'payload'> {
-  payload: { data: { organization: unknown } };
+  payload: { object: string; organization_id?: string; data: Record<string, unknown> };
 }
 
 interface Received {
@@ -69,38 +69,39 @@ beforeEach(() => {
 });
 
 describe('webhooks', () => {
-  it('delivers signed events that the SDK verifies on the raw body', async () => {
+  it("delivers signed events, in Scalekit's envelope, that the SDK verifies on the raw body", async () => {
     const client = sdk(emu);
     const { user } = await client.user.createUserAndMembership('org_acme', {
       email: 'hooked@acme.test',
       userProfile: { firstName: 'Hoo', lastName: 'Ked' },
     });
-    const delivered = await waitFor(() => (hooks.received.length >= 2 ? hooks.received : undefined));
-    const byType = Object.fromEntries(delivered.map((d) => [JSON.parse(d.body).type, d]));
-    const created = byType['membership.created']!;
-    expect(client.verifyWebhookPayload(WEBHOOK_SECRET, created.headers as Record<string, string>, created.body)).toBe(true);
-    expect(() => client.verifyWebhookPayload(WEBHOOK_SECRET, created.headers as Record<string, string>, created.body + ' ')).toThrow();
-    const event = JSON.parse(created.body);
+    const [invited] = await waitFor(() => (hooks.received.length >= 1 ? hooks.received : undefined));
+    // One event: Scalekit documents no user.created; the invitation carries the new user.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(hooks.received).toHaveLength(1);
+    expect(client.verifyWebhookPayload(WEBHOOK_SECRET, invited!.headers as Record<string, string>, invited!.body)).toBe(true);
+    expect(() => client.verifyWebhookPayload(WEBHOOK_SECRET, invited!.headers as Record<string, string>, invited!.body + ' ')).toThrow();
+    const event = JSON.parse(invited!.body);
     expect(event).toMatchObject({
+      spec_version: '1',
       id: expect.stringMatching(/^evt_/),
-      type: 'membership.created',
+      type: 'user.organization_invitation',
+      object: 'OrgMembership',
       environment_id: 'env_emulator',
+      organization_id: 'org_acme',
+      display_name: 'User Organization Invitation',
       data: {
-        organization_id: 'org_acme',
-        user_id: user!.id,
-        email: 'hooked@acme.test',
-        membership: { status: 'PENDING_INVITE', roles: ['member'] },
+        organization: { id: 'org_acme', display_name: 'Acme', region_code: 'US' },
+        user: {
+          id: user!.id,
+          email: 'hooked@acme.test',
+          user_profile: { given_name: 'Hoo', family_name: 'Ked', name: 'Hoo Ked', email_verified: false },
+        },
       },
     });
-    expect(created.headers['webhook-id']).toBe(event.id);
-    const userEvent = JSON.parse(byType['user.created']!.body);
-    expect(userEvent.data.user).toMatchObject({
-      id: user!.id,
-      email: 'hooked@acme.test',
-      first_name: 'Hoo',
-      last_name: 'Ked',
-      name: 'Hoo Ked',
-    });
+    // The documented payload has no membership status or roles; none are invented.
+    expect(Object.keys(event.data).sort()).toEqual(['organization', 'user']);
+    expect(invited!.headers['webhook-id']).toBe(event.id);
   });
 
   it('retries failed deliveries with backoff and logs attempts', async () => {
@@ -111,22 +112,25 @@ describe('webhooks', () => {
       return events[0]?.delivered ? events : undefined;
     });
     expect(log[0]).toMatchObject({ type: 'organization.updated', attempts: 3, lastStatus: 204, delivered: true });
-    expect(log[0]!.payload.data.organization).toMatchObject({ id: 'org_acme', name: 'Acme Inc', max_allowed_users: 25 });
+    expect(log[0]!.payload).toMatchObject({ object: 'Organization', organization_id: 'org_acme' });
+    expect(log[0]!.payload.data).toMatchObject({ id: 'org_acme', display_name: 'Acme Inc' });
     expect(hooks.received).toHaveLength(3);
     expect(new Set(hooks.received.map((r) => r.headers['webhook-id'])).size).toBe(1);
   });
 
-  it('sends membership.deleted and membership.updated', async () => {
+  it('sends user.organization_membership_updated and _deleted', async () => {
     const client = sdk(emu);
-    await client.user.updateMembership('org_acme', 'usr_max', { roles: ['admin'] });
-    await client.user.deleteMembership('org_acme', 'usr_max');
-    const types = await waitFor(() => (hooks.received.length >= 2 ? hooks.received.map((r) => JSON.parse(r.body)) : undefined));
-    expect(types.map((t) => t.type).sort()).toEqual(['membership.deleted', 'membership.updated']);
-    expect(types.find((t) => t.type === 'membership.deleted').data).toEqual({
-      organization_id: 'org_acme',
-      user_id: 'usr_max',
-      email: 'max@acme.test',
-    });
+    // Dev belongs to Acme and Globex, so removing the Acme membership keeps the user.
+    const dev = (await client.user.listUsers({ pageSize: 100 })).users.find((u) => u.memberships.length === 2)!;
+    await client.user.updateMembership('org_acme', dev.id, { roles: ['admin'] });
+    await client.user.deleteMembership('org_acme', dev.id);
+    const events = await waitFor(() => (hooks.received.length >= 2 ? hooks.received.map((r) => JSON.parse(r.body)) : undefined));
+    expect(events.map((t) => t.type)).toEqual(['user.organization_membership_updated', 'user.organization_membership_deleted']);
+    const deleted = events[1];
+    expect(deleted.organization_id).toBe('org_acme');
+    expect(deleted.data.organization.id).toBe('org_acme');
+    expect(deleted.data.user).toMatchObject({ id: dev.id, email: dev.email });
+    expect((await client.user.getUser(dev.id)).user?.memberships.map((m) => m.organizationId)).toEqual(['org_globex']);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from './context.js';
+import { scimDeprovision, scimProvision } from './directory.js';
 import { settleDnsVerification } from './domains.js';
 import { EmulatorError } from './errors.js';
 import { html, page } from './html.js';
@@ -170,6 +171,36 @@ export async function handleDevEndpoint(ctx: Context, req: IncomingMessage, res:
         sendJson(res, 200, { id: settled.id, domain: settled.domain, verificationStatus: settled.verificationStatus });
       } catch (error) {
         if (error instanceof EmulatorError) throw new HttpError(409, error.message);
+        throw error;
+      }
+      return true;
+    }
+    case 'POST /_emulator/scim/provision':
+    case 'POST /_emulator/scim/deprovision': {
+      // Stands in for the customer's IdP pushing a SCIM POST (provision) or DELETE (deprovision).
+      const body = (await readJson(req)) as Record<string, unknown> | null;
+      const str = (k: string) => (typeof body?.[k] === 'string' ? (body[k] as string) : undefined);
+      const organizationId = str('organizationId');
+      const email = str('email');
+      if (!organizationId || !email) throw new HttpError(400, 'body must be { "organizationId": "org_…", "email": "…" }');
+      try {
+        if (route.endsWith('/deprovision')) {
+          const m = scimDeprovision(ctx.dir, organizationId, email);
+          sendJson(res, 200, { organizationId, userId: m.userId, status: m.status });
+        } else {
+          const u = scimProvision(ctx.dir, organizationId, {
+            email,
+            firstName: str('firstName'),
+            lastName: str('lastName'),
+            externalId: str('externalId'),
+          });
+          sendJson(res, 200, { organizationId, userId: u.id, status: ctx.state.memberships.get(organizationId)!.get(u.id)!.status });
+        }
+      } catch (error) {
+        if (error instanceof EmulatorError) {
+          const status = error.kind === 'NOT_FOUND' ? 404 : error.kind === 'INVALID_ARGUMENT' ? 400 : 409;
+          throw new HttpError(status, error.message);
+        }
         throw error;
       }
       return true;

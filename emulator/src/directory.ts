@@ -7,6 +7,7 @@ import {
   seatsUsed,
   type MembershipRecord,
   type OrganizationRecord,
+  type SessionRecord,
   type State,
   type UserRecord,
 } from './state.js';
@@ -90,37 +91,100 @@ function ensureSeat(state: State, org: OrganizationRecord): void {
 }
 
 // ---- webhook payloads -----------------------------------------------------
+// Shapes from the examples and schemas of Scalekit's OpenAPI `webhooks` section
+// (developer-docs openapi/scalekit.yaml; vendored in test/contract/scalekit/webhooks.json):
+// OrganizationEventData, OrgMembershipEventData and UserAuthEventData.
 
+/** OrganizationEventData; `deleted_at` only on organization.deleted. */
+export function organizationEventData(org: OrganizationRecord, deletedAt?: Date) {
+  const features = { sso: false, dir_sync: false, ...org.features };
+  return {
+    id: org.id,
+    display_name: org.name,
+    // The schema types external_id as a string, so an organization without one omits it.
+    ...(org.externalId ? { external_id: org.externalId } : {}),
+    // Scalekit's examples all carry region_code "US"; the emulator has one region.
+    region_code: 'US',
+    create_time: org.createdAt.toISOString(),
+    update_time: org.updatedAt.toISOString(),
+    ...(deletedAt ? { deleted_at: deletedAt.toISOString() } : {}),
+    // The examples send null for an organization without metadata.
+    metadata: Object.keys(org.metadata).length ? { ...org.metadata } : null,
+    settings: { features: Object.entries(features).map(([name, enabled]) => ({ name, enabled })) },
+  };
+}
+
+/** The `user` of OrgMembershipEventData and UserAuthEventData, as in the examples. */
 export function userEventData(user: UserRecord) {
   return {
     id: user.id,
     email: user.email,
-    first_name: user.firstName,
-    last_name: user.lastName,
-    name: displayName(user),
-    external_id: user.externalId,
-  };
-}
-
-function membershipEventData(state: State, m: MembershipRecord) {
-  const user = state.users.get(m.userId);
-  return {
-    organization_id: m.organizationId,
-    user_id: m.userId,
-    email: user?.email ?? null,
-    membership: {
-      status: effectiveStatus(m),
-      roles: [...m.roles],
-      inviter_email: m.inviterEmail,
-      created_at: m.createdAt.toISOString(),
-      accepted_at: m.acceptedAt?.toISOString() ?? null,
-      expires_at: m.expiresAt?.toISOString() ?? null,
+    ...(user.externalId ? { external_id: user.externalId } : {}),
+    create_time: user.createdAt.toISOString(),
+    update_time: user.updatedAt.toISOString(),
+    ...(user.lastLoginAt ? { last_login_time: user.lastLoginAt.toISOString() } : {}),
+    metadata: { ...user.metadata },
+    user_profile: {
+      // The emulator keeps no separate profile record: a stable usp_ id derived from the user's.
+      id: `usp_${user.id.slice(user.id.indexOf('_') + 1)}`,
+      given_name: user.firstName,
+      family_name: user.lastName,
+      name: displayName(user),
+      email_verified: user.emailVerified,
+      custom_attributes: null,
+      external_identities: null,
+      gender: '',
+      groups: null,
+      locale: '',
+      metadata: {},
+      phone_number: '',
+      phone_number_verified: false,
+      picture: '',
+      preferred_username: '',
     },
   };
 }
 
-export function organizationEventData(org: OrganizationRecord) {
-  return { id: org.id, name: org.name, external_id: org.externalId, max_allowed_users: org.maxAllowedUsers };
+/** OrgMembershipEventData: the organization and the user. Scalekit sends no membership status or roles. */
+export function membershipEventData(org: OrganizationRecord, user: UserRecord) {
+  return { organization: organizationEventData(org), user: userEventData(user) };
+}
+
+/** UserAuthEventData for user.login and user.logout. */
+export function sessionEventData(user: UserRecord, s: SessionRecord) {
+  const expired = s.status === 'ACTIVE' && s.absoluteExpiresAt.getTime() <= Date.now();
+  return {
+    user: userEventData(user),
+    user_session: {
+      session_id: s.id,
+      user_id: s.userId,
+      ...(s.organizationId ? { organization_id: s.organizationId } : {}),
+      status: expired ? 'EXPIRED' : s.status,
+      created_at: s.createdAt.toISOString(),
+      updated_at: s.updatedAt.toISOString(),
+      last_active_at: s.lastActiveAt.toISOString(),
+      absolute_expires_at: s.absoluteExpiresAt.toISOString(),
+      // The emulator has no idle timeout: a session idles out when it expires.
+      idle_expires_at: s.absoluteExpiresAt.toISOString(),
+      expired_at: expired ? s.absoluteExpiresAt.toISOString() : null,
+      logout_at: s.logoutAt?.toISOString() ?? null,
+      authenticated_organizations: [...s.authenticatedOrganizations],
+      device: {
+        user_agent: s.userAgent,
+        ip: s.ip,
+        browser: '',
+        browser_version: '',
+        device_type: '',
+        os: '',
+        os_version: '',
+      },
+    },
+  };
+}
+
+function emitMembership(dir: Directory, type: string, organizationId: string, user: UserRecord): void {
+  const org = dir.state.organizations.get(organizationId);
+  if (org) dir.webhooks.emit(type, membershipEventData(org, user));
 }
 
 // ---- memberships ----------------------------------------------------------
@@ -131,6 +195,8 @@ interface NewMembership {
   inviterEmail: string | null;
   /** Unset means true, as documented for Scalekit. */
   sendInvitationEmail: boolean | undefined;
+  /** A public sign-up that created the user's own organization: user.signup instead of a membership event. */
+  signup?: boolean;
 }
 
 function addMembership(dir: Directory, org: OrganizationRecord, user: UserRecord, input: NewMembership): MembershipRecord {
@@ -160,7 +226,12 @@ function addMembership(dir: Directory, org: OrganizationRecord, user: UserRecord
   };
   state.memberships.get(org.id)!.set(user.id, membership);
   if (invite) sendInvitation(state, user, org, membership.inviterEmail, membership.expiresAt!);
-  dir.webhooks.emit('membership.created', membershipEventData(state, membership));
+  // An invitation is user.organization_invitation; a member provisioned directly (no email to
+  // accept) has joined, which is user.organization_membership_created ("Triggered when a user
+  // joins an organization", OpenAPI webhooks section). A sign-up that made its own organization
+  // is user.signup.
+  const type = input.signup ? 'user.signup' : invite ? 'user.organization_invitation' : 'user.organization_membership_created';
+  dir.webhooks.emit(type, membershipEventData(org, user));
   return membership;
 }
 
@@ -194,7 +265,6 @@ export function createUserAndMembership(dir: Directory, input: CreateUserInput):
   // Check the seat before creating anything, so a refusal changes nothing.
   if (input.roles.length) validateRoles(state, input.roles);
   ensureSeat(state, org);
-  const created = !user;
   if (!user) {
     const now = new Date();
     user = {
@@ -212,8 +282,8 @@ export function createUserAndMembership(dir: Directory, input: CreateUserInput):
     };
     state.putUser(user);
   }
+  // Scalekit documents no user.created event: the membership event carries the new user.
   addMembership(dir, org, user, input);
-  if (created) dir.webhooks.emit('user.created', { user: userEventData(user) });
   dir.changed();
   return user;
 }
@@ -244,7 +314,7 @@ export function updateMembership(
   const m = requireMembership(state, organizationId, user.id);
   if (roles.length) m.roles = validateRoles(state, roles);
   if (Object.keys(metadata).length) m.metadata = { ...m.metadata, ...metadata };
-  dir.webhooks.emit('membership.updated', membershipEventData(state, m));
+  emitMembership(dir, 'user.organization_membership_updated', organizationId, user);
   dir.changed();
   return user;
 }
@@ -252,23 +322,35 @@ export function updateMembership(
 export function setRoles(dir: Directory, organizationId: string, userId: string, roles: string[]): MembershipRecord {
   const { state } = dir;
   requireOrganization(state, organizationId);
-  requireUser(state, { case: 'id', value: userId });
+  const user = requireUser(state, { case: 'id', value: userId });
   const m = requireMembership(state, organizationId, userId);
   m.roles = validateRoles(state, roles);
-  dir.webhooks.emit('membership.updated', membershipEventData(state, m));
+  emitMembership(dir, 'user.organization_membership_updated', organizationId, user);
   dir.changed();
   return m;
 }
 
-export function removeMembership(dir: Directory, organizationId: string, ref: UserRef, cascade: boolean): void {
+/**
+ * DeleteMembership. Scalekit deletes the user with their last membership whatever `cascade`
+ * says: "When a user is removed from an organization and has no other organizational
+ * memberships, Scalekit will automatically delete their user account" (developer-docs
+ * src/content/docs/authenticate/manage-organizations/remove-users-from-organization.mdx:141),
+ * and "Scalekit immediately terminates the user's active session upon removal" (:143).
+ * A later invitation of the same email therefore creates a new user with a new usr_ id.
+ */
+export function removeMembership(dir: Directory, organizationId: string, ref: UserRef): void {
   const { state } = dir;
-  requireOrganization(state, organizationId);
+  const org = requireOrganization(state, organizationId);
   const user = requireUser(state, ref);
   requireMembership(state, organizationId, user.id);
+  const data = membershipEventData(org, user);
   state.memberships.get(organizationId)!.delete(user.id);
   endSessionsFor(state, user.id, organizationId);
-  dir.webhooks.emit('membership.deleted', { organization_id: organizationId, user_id: user.id, email: user.email });
-  if (cascade && state.membershipsOf(user.id).length === 0) state.removeUser(user.id);
+  dir.webhooks.emit('user.organization_membership_deleted', data);
+  if (state.membershipsOf(user.id).length === 0) {
+    endSessionsFor(state, user.id, null);
+    state.removeUser(user.id);
+  }
   dir.changed();
 }
 
@@ -287,7 +369,8 @@ export function resendInvite(dir: Directory, organizationId: string, userId: str
   m.resentAt = now;
   m.resentCount++;
   sendInvitation(state, user, org, m.inviterEmail, m.expiresAt);
-  dir.webhooks.emit('membership.updated', membershipEventData(state, m));
+  // Scalekit documents no event for a resent invitation; the membership changed (new expiry).
+  dir.webhooks.emit('user.organization_membership_updated', membershipEventData(org, user));
   dir.changed();
   return m;
 }
@@ -305,14 +388,80 @@ export function acceptInvitations(dir: Directory, user: UserRecord): MembershipR
     m.acceptedAt = now;
     m.expiresAt = null;
     accepted.push(m);
-    dir.webhooks.emit('membership.updated', membershipEventData(dir.state, m));
   }
   if (!user.emailVerified) {
     user.emailVerified = true;
     user.updatedAt = now;
   }
+  // The invitee has joined: user.organization_membership_created ("Triggered when a user joins an
+  // organization", OpenAPI webhooks section), sent after the user is marked verified.
+  for (const m of accepted) emitMembership(dir, 'user.organization_membership_created', m.organizationId, user);
   if (accepted.length) dir.changed();
   return accepted;
+}
+
+// ---- directory sync (SCIM) ---------------------------------------------------
+// The emulator has no SCIM server for an IdP to push to; POST /_emulator/scim/provision and
+// /_emulator/scim/deprovision stand in for the IdP's SCIM POST and DELETE.
+
+/**
+ * A SCIM-provisioned user joins directly, with no invitation to accept:
+ * user.organization_membership_created. A deprovisioned (INACTIVE) member provisioned again is
+ * active again: user.organization_membership_updated.
+ */
+export function scimProvision(
+  dir: Directory,
+  organizationId: string,
+  input: { email: string; firstName?: string | undefined; lastName?: string | undefined; externalId?: string | undefined },
+): UserRecord {
+  const { state } = dir;
+  requireOrganization(state, organizationId);
+  const existing = state.userByEmail(input.email);
+  const m = existing && state.memberships.get(organizationId)?.get(existing.id);
+  if (existing && m) {
+    if (m.status === 'INACTIVE') {
+      m.status = 'ACTIVE';
+      m.acceptedAt = new Date();
+      emitMembership(dir, 'user.organization_membership_updated', organizationId, existing);
+      dir.changed();
+    }
+    return existing;
+  }
+  return createUserAndMembership(dir, {
+    organizationId,
+    email: input.email,
+    firstName: input.firstName,
+    lastName: input.lastName,
+    externalId: input.externalId,
+    roles: [],
+    metadata: {},
+    inviterEmail: null,
+    sendInvitationEmail: false,
+  });
+}
+
+/**
+ * SCIM DELETE: "Scalekit automatically removes the user's membership from the organization by
+ * marking the memberships.membership_status as INACTIVE", "the user immediately loses access" and
+ * "your application receives webhook notifications about the membership change" (developer-docs
+ * src/content/docs/authenticate/manage-organizations/remove-users-from-organization.mdx:156-159).
+ * The membership stays (so the user is not deleted); the docs do not name the event, and the
+ * membership still exists, so it is user.organization_membership_updated.
+ */
+export function scimDeprovision(dir: Directory, organizationId: string, email: string): MembershipRecord {
+  const { state } = dir;
+  requireOrganization(state, organizationId);
+  const user = state.userByEmail(email);
+  if (!user) throw notFound('USER_NOT_FOUND', `no user with email ${email}`);
+  const m = requireMembership(state, organizationId, user.id);
+  if (m.status !== 'INACTIVE') {
+    m.status = 'INACTIVE';
+    m.expiresAt = null;
+    endSessionsFor(state, user.id, organizationId);
+    emitMembership(dir, 'user.organization_membership_updated', organizationId, user);
+    dir.changed();
+  }
+  return m;
 }
 
 // ---- users ----------------------------------------------------------------
@@ -331,7 +480,7 @@ export function updateUser(dir: Directory, ref: UserRef, update: UserUpdate): Us
   if (update.lastName !== undefined) user.lastName = update.lastName;
   if (Object.keys(update.metadata).length) user.metadata = { ...user.metadata, ...update.metadata };
   user.updatedAt = new Date();
-  dir.webhooks.emit('user.updated', { user: userEventData(user) });
+  // Scalekit documents no user.updated event (OpenAPI webhooks section): nothing is sent.
   dir.changed();
   return user;
 }
@@ -339,8 +488,10 @@ export function updateUser(dir: Directory, ref: UserRef, update: UserUpdate): Us
 export function deleteUser(dir: Directory, ref: UserRef): void {
   const { state } = dir;
   const user = requireUser(state, ref);
+  // Scalekit documents no user.deleted event and says nothing of what DeleteUser sends; every
+  // membership ends with the user, so each is reported as user.organization_membership_deleted.
   for (const m of state.membershipsOf(user.id)) {
-    dir.webhooks.emit('membership.deleted', { organization_id: m.organizationId, user_id: user.id, email: user.email });
+    emitMembership(dir, 'user.organization_membership_deleted', m.organizationId, user);
   }
   endSessionsFor(state, user.id, null);
   state.removeUser(user.id);
@@ -356,6 +507,27 @@ function endSessionsFor(state: State, userId: string, organizationId: string | n
     s.logoutAt = now;
     s.updatedAt = now;
   }
+}
+
+/**
+ * Ends one session and sends user.logout (OpenAPI webhooks section, UserAuthEventData):
+ * LOGGED_OUT from the end-session endpoint, REVOKED from SessionService. Returns false when
+ * the session had already ended.
+ */
+export function endSession(dir: Directory, s: SessionRecord, status: 'LOGGED_OUT' | 'REVOKED', now = new Date()): boolean {
+  if (s.status !== 'ACTIVE') return false;
+  s.status = status;
+  s.logoutAt = now;
+  s.updatedAt = now;
+  const user = dir.state.users.get(s.userId);
+  if (user) dir.webhooks.emit('user.logout', sessionEventData(user, s));
+  return true;
+}
+
+/** user.login, when the code exchange issues a session's tokens (OpenAPI webhooks section). */
+export function loggedIn(dir: Directory, s: SessionRecord): void {
+  const user = dir.state.users.get(s.userId);
+  if (user) dir.webhooks.emit('user.login', sessionEventData(user, s));
 }
 
 export function matchesQuery(user: UserRecord, query: string): boolean {
@@ -400,26 +572,37 @@ export function createOrganization(
   };
   dir.state.organizations.set(org.id, org);
   dir.state.memberships.set(org.id, new Map());
+  dir.webhooks.emit('organization.created', organizationEventData(org));
   dir.changed();
   return org;
 }
 
 export function organizationUpdated(dir: Directory, org: OrganizationRecord): void {
   org.updatedAt = new Date();
-  dir.webhooks.emit('organization.updated', { organization: organizationEventData(org) });
+  dir.webhooks.emit('organization.updated', organizationEventData(org));
   dir.changed();
 }
 
+/**
+ * DeleteOrganization, as developer-docs src/content/docs/authenticate/manage-users-orgs/
+ * delete-users-and-organizations.mdx:124-129 lists it: members' sessions end, memberships go,
+ * and a user who belonged only to this organization is deleted too. One organization.deleted
+ * event; no per-member events (Scalekit documents none for this).
+ */
 export function deleteOrganization(dir: Directory, org: OrganizationRecord): void {
   const { state } = dir;
-  for (const m of state.memberships.get(org.id)?.values() ?? []) {
-    const user = state.users.get(m.userId);
-    dir.webhooks.emit('membership.deleted', { organization_id: org.id, user_id: m.userId, email: user?.email ?? null });
-    endSessionsFor(state, m.userId, org.id);
-  }
+  const members = [...(state.memberships.get(org.id)?.values() ?? [])].map((m) => m.userId);
+  for (const userId of members) endSessionsFor(state, userId, org.id);
   state.memberships.delete(org.id);
+  for (const userId of members) {
+    if (state.users.has(userId) && state.membershipsOf(userId).length === 0) {
+      endSessionsFor(state, userId, null);
+      state.removeUser(userId);
+    }
+  }
   state.removeOrganizationResources(org.id);
   state.organizations.delete(org.id);
+  dir.webhooks.emit('organization.deleted', organizationEventData(org, new Date()));
   dir.changed();
 }
 

@@ -23,7 +23,12 @@ export const UNSTARTED_ORIGIN = 'http://emulator.unstarted';
 
 /** Scalekit's hosted invitation link, on the emulator's origin (oauth/invitations.ts). */
 export function invitationLink(state: State, user: UserRecord, organization: OrganizationRecord, expiresAt: Date): string | null {
-  const token = invitationToken(state, { userId: user.id, organizationId: organization.id, expiresAt: expiresAt.getTime() });
+  const token = invitationToken(state, {
+    userId: user.id,
+    email: user.email,
+    organizationId: organization.id,
+    expiresAt: expiresAt.getTime(),
+  });
   if (!token) return null;
   const url = new URL(INVITATION_PATH, state.publicUrl || UNSTARTED_ORIGIN);
   url.searchParams.set('token', token);

@@ -16,6 +16,17 @@ describe('seed', () => {
     expect(() => parseSeed(broken)).toThrow(/users\.0\.email[\s\S]*unknown organization org_x/);
   });
 
+  it('checks role permissions, bases and names against the seed', () => {
+    const seed = loadSeedFile(DEFAULT_SEED_PATH);
+    const roles = [...seed.roles, { ...seed.roles[0]!, name: 'ops', permissions: ['deploy:prod'], extends: 'nobody' }];
+    expect(() => parseSeed({ ...seed, roles })).toThrow(
+      /role ops: unknown permission deploy:prod[\s\S]*role ops: extends unknown role nobody/,
+    );
+    const organizations = seed.organizations.map((o, i) => (i === 0 ? { ...o, roles: [{ ...o.roles[0]!, name: 'member' }] } : o));
+    expect(() => parseSeed({ ...seed, organizations })).toThrow(/organization org_acme: role member is already an environment role/);
+    expect(() => parseSeed({ ...seed, roles: [{ ...seed.roles[0]!, name: 'has space' }] })).toThrow(/roles\.0\.name/);
+  });
+
   it('points the client at the app under test, keeping the seed URIs', () => {
     const seed = withAppUrl(loadSeedFile(DEFAULT_SEED_PATH), 'http://127.0.0.1:4555/ignored-path');
     const client = seed.clients[0]!;

@@ -29,7 +29,8 @@ export const environmentSchema = z.object({
   /** Delay before each webhook retry; its length is the number of retries. */
   webhookRetryDelaysMs: z.array(z.number().int().nonnegative()).default([1000, 5000, 30000]),
   webhookTimeoutMs: z.number().int().positive().default(5000),
-  environmentId: z.string().default('env_emulator'),
+  // Scalekit's webhook envelope requires environment_id to match ^env_ (OpenAPI webhooks section).
+  environmentId: z.string().regex(/^env_/, 'environmentId must start with env_').default('env_emulator'),
   /** Product name used in emails and hosted pages. */
   appName: z.string().default('Teamgate'),
   /** Dashboard "Magic link & OTP" settings, read by the headless PasswordlessService. */
@@ -39,12 +40,30 @@ export const environmentSchema = z.object({
 });
 export type EnvironmentSettings = z.infer<typeof environmentSchema>;
 
+/**
+ * Names as Scalekit accepts them (openapi/scalekit.yaml, v1rolesCreateRole.name: "alphanumeric with
+ * underscores, 1-64 characters"; v1rolesCreatePermission.name: "1–64 characters using only letters,
+ * numbers, underscores (_), and colons (:)"). The RolesService checks the same patterns.
+ */
+export const ROLE_NAME = /^[A-Za-z0-9_]{1,64}$/;
+export const PERMISSION_NAME = /^[A-Za-z0-9_:]{1,64}$/;
+
+const permissionSchema = z.object({
+  name: z.string().regex(PERMISSION_NAME, 'permission names are 1-64 letters, digits, _ or :'),
+  description: z.string().default(''),
+});
+
 const roleSchema = z.object({
-  name: z.string().min(1),
+  name: z.string().regex(ROLE_NAME, 'role names are 1-64 letters, digits or _'),
   displayName: z.string().min(1),
   description: z.string().default(''),
+  /** Direct permissions; each must be listed in the seed's `permissions`. */
   permissions: z.array(z.string()).default([]),
+  /** Base role whose permissions this role inherits (Scalekit's `extends`). */
+  extends: z.string().nullish(),
   defaultMember: z.boolean().default(false),
+  /** The role Scalekit gives the user who creates an organization. */
+  defaultCreator: z.boolean().default(false),
 });
 
 const clientSchema = z.object({
@@ -119,6 +138,8 @@ const organizationSchema = z.object({
   domains: z.array(domainSeedSchema).default([]),
   directories: z.array(directorySeedSchema).default([]),
   metadata: z.record(z.string(), z.string()).default({}),
+  /** Organization-specific roles: only this organization sees them (RolesService organization roles). */
+  roles: z.array(roleSchema.omit({ defaultCreator: true })).default([]),
 });
 
 const userSchema = z.object({
@@ -144,6 +165,7 @@ const userSchema = z.object({
 export const seedSchema = z
   .object({
     environment: environmentSchema.default(environmentSchema.parse({})),
+    permissions: z.array(permissionSchema).default([]),
     roles: z.array(roleSchema).min(1),
     clients: z.array(clientSchema).min(1),
     organizations: z.array(organizationSchema).default([]),
@@ -152,6 +174,23 @@ export const seedSchema = z
   .superRefine((seed, ctx) => {
     const orgIds = new Set(seed.organizations.map((o) => o.id));
     const roleNames = new Set(seed.roles.map((r) => r.name));
+    const permissionNames = new Set(seed.permissions.map((p) => p.name));
+    const checkRole = (where: string, role: { permissions: string[]; extends?: string | null }, bases: Set<string>) => {
+      for (const p of role.permissions) {
+        if (!permissionNames.has(p)) ctx.addIssue({ code: 'custom', message: `${where}: unknown permission ${p}` });
+      }
+      if (role.extends && !bases.has(role.extends))
+        ctx.addIssue({ code: 'custom', message: `${where}: extends unknown role ${role.extends}` });
+    };
+    for (const role of seed.roles) checkRole(`role ${role.name}`, role, roleNames);
+    for (const org of seed.organizations) {
+      const bases = new Set([...roleNames, ...org.roles.map((r) => r.name)]);
+      for (const role of org.roles) {
+        if (roleNames.has(role.name))
+          ctx.addIssue({ code: 'custom', message: `organization ${org.id}: role ${role.name} is already an environment role` });
+        checkRole(`organization ${org.id} role ${role.name}`, role, bases);
+      }
+    }
     for (const user of seed.users) {
       for (const m of user.memberships) {
         if (!orgIds.has(m.organizationId)) {
@@ -179,6 +218,7 @@ export type SeedClient = Seed['clients'][number];
 export type SeedOrganization = Seed['organizations'][number];
 export type SeedUser = Seed['users'][number];
 export type SeedRole = Seed['roles'][number];
+export type SeedPermission = Seed['permissions'][number];
 export type SsoConnection = z.infer<typeof ssoConnectionSchema>;
 export type DomainTypeName = z.infer<typeof domainTypeName>;
 export type SeedDirectory = z.infer<typeof directorySeedSchema>;

@@ -8,6 +8,7 @@ import type {
   SeedClient,
   SeedDirectory,
   SeedOrganization,
+  SeedPermission,
   SeedRole,
   SsoConnection,
 } from './seed.js';
@@ -363,13 +364,63 @@ function seedDirectory(organizationId: string, d: SeedDirectory, now: Date): Dir
   };
 }
 
-export interface RoleRecord extends SeedRole {
+export interface PermissionRecord {
   id: string;
+  name: string;
+  description: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** An environment role (organizationId null) or an organization-specific one. */
+export interface RoleRecord {
+  id: string;
+  name: string;
+  displayName: string;
+  description: string;
+  /** Direct permissions, by name; inherited ones come from `extends` (see effectivePermissions). */
+  permissions: string[];
+  extends: string | null;
+  defaultMember: boolean;
+  defaultCreator: boolean;
+  organizationId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+function roleRecord(
+  r: Omit<SeedRole, 'defaultCreator'> & { defaultCreator?: boolean },
+  organizationId: string | null,
+  now: Date,
+): RoleRecord {
+  return {
+    id: organizationId ? seededId('role', `${organizationId}:${r.name}`) : `role_${r.name}`,
+    name: r.name,
+    displayName: r.displayName,
+    description: r.description,
+    permissions: [...r.permissions],
+    extends: r.extends ?? null,
+    defaultMember: r.defaultMember,
+    defaultCreator: r.defaultCreator ?? false,
+    organizationId,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+function permissionRecord(p: SeedPermission, now: Date): PermissionRecord {
+  return { id: seededId('perm', p.name), name: p.name, description: p.description, createdAt: now, updatedAt: now };
 }
 
 export class State {
   environment!: EnvironmentSettings;
+  /** Environment roles by name, in creation order. */
   roles = new Map<string, RoleRecord>();
+  /** organizationId → that organization's own roles by name. */
+  organizationRoles = new Map<string, Map<string, RoleRecord>>();
+  /** organizationId → its default member role, when set with UpdateDefaultOrganizationRoles. */
+  organizationDefaultMember = new Map<string, string>();
+  permissions = new Map<string, PermissionRecord>();
   clients = new Map<string, SeedClient>();
   organizations = new Map<string, OrganizationRecord>();
   users = new Map<string, UserRecord>();
@@ -402,7 +453,12 @@ export class State {
   load(seed: Seed, environmentOverrides: Partial<EnvironmentSettings> = {}): void {
     const now = new Date();
     this.environment = { ...seed.environment, ...environmentOverrides };
-    this.roles = new Map(seed.roles.map((r) => [r.name, { ...r, permissions: [...r.permissions], id: `role_${r.name}` }]));
+    this.permissions = new Map(seed.permissions.map((p) => [p.name, permissionRecord(p, now)]));
+    this.roles = new Map(seed.roles.map((r) => [r.name, roleRecord(r, null, now)]));
+    this.organizationRoles = new Map(
+      seed.organizations.map((o) => [o.id, new Map(o.roles.map((r) => [r.name, roleRecord(r, o.id, now)]))]),
+    );
+    this.organizationDefaultMember = new Map();
     this.clients = new Map(seed.clients.map((c) => [c.id, structuredClone(c)]));
     this.organizations = new Map(
       seed.organizations.map((o) => [
@@ -514,6 +570,8 @@ export class State {
 
   /** An organization's domains, connections, directories, M2M clients and API keys go with it. */
   removeOrganizationResources(organizationId: string): void {
+    this.organizationRoles.delete(organizationId);
+    this.organizationDefaultMember.delete(organizationId);
     for (const map of [this.domains, this.connections, this.directories, this.organizationClients, this.apiTokens]) {
       for (const [id, r] of map) if (r.organizationId === organizationId) map.delete(id);
     }
@@ -538,9 +596,38 @@ export class State {
     return defaults.length ? defaults : [];
   }
 
-  permissionsFor(roleNames: string[]): string[] {
+  /** A role as an organization sees it: its own roles first, then the environment's. */
+  roleIn(organizationId: string | null, name: string): RoleRecord | undefined {
+    return (organizationId ? this.organizationRoles.get(organizationId)?.get(name) : undefined) ?? this.roles.get(name);
+  }
+
+  /**
+   * A role's direct and inherited permissions, each with the role it comes from, following
+   * `extends` up the hierarchy (docs: authenticate/authz/create-roles-permissions.mdx, "Inherit
+   * permissions through roles"; openapi RolesService_ListEffectiveRolePermissions).
+   */
+  effectivePermissions(role: RoleRecord): { permission: string; roleName: string }[] {
+    const result: { permission: string; roleName: string }[] = [];
+    const seen = new Set<string>();
+    const visited = new Set<RoleRecord>();
+    for (let r: RoleRecord | undefined = role; r && !visited.has(r); r = r.extends ? this.roleIn(r.organizationId, r.extends) : undefined) {
+      visited.add(r);
+      for (const p of r.permissions) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        result.push({ permission: p, roleName: r.name });
+      }
+    }
+    return result;
+  }
+
+  /** The effective permissions of a member's roles (what the access token's `permissions` claim holds). */
+  permissionsFor(roleNames: string[], organizationId: string | null = null): string[] {
     const set = new Set<string>();
-    for (const name of roleNames) for (const p of this.roles.get(name)?.permissions ?? []) set.add(p);
+    for (const name of roleNames) {
+      const role = this.roleIn(organizationId, name);
+      if (role) for (const { permission } of this.effectivePermissions(role)) set.add(permission);
+    }
     return [...set];
   }
 }

@@ -17,6 +17,55 @@ export function signWebhook(secret: string, id: string, timestamp: number, body:
 }
 
 /**
+ * The `object` and `display_name` of every event the emulator sends, as the examples in
+ * Scalekit's OpenAPI `webhooks` section give them (developer-docs openapi/scalekit.yaml, vendored
+ * in test/contract/scalekit/webhooks.json). A type missing here is one Scalekit does not document
+ * (or one the emulator has no reason to send), and emit() refuses it.
+ */
+export const EVENT_CATALOGUE: Readonly<Record<string, { object: string; displayName: string }>> = {
+  'organization.created': { object: 'Organization', displayName: 'Organization Created' },
+  'organization.updated': { object: 'Organization', displayName: 'Organization Updated' },
+  'organization.deleted': { object: 'Organization', displayName: 'Organization Deleted' },
+  'organization.domain_created': { object: 'Organization', displayName: 'Organization Domain Created' },
+  'organization.domain_deleted': { object: 'Organization', displayName: 'Organization Domain Deleted' },
+  'organization.domain_dns_verification_success': {
+    object: 'Organization',
+    displayName: 'Organization Domain DNS Verification Success',
+  },
+  'organization.domain_dns_verification_failed': {
+    object: 'Organization',
+    displayName: 'Organization Domain DNS Verification Failed',
+  },
+  'user.signup': { object: 'OrgMembership', displayName: 'User Signup' },
+  'user.login': { object: 'User', displayName: 'User Login' },
+  'user.logout': { object: 'User', displayName: 'User Logout' },
+  'user.organization_invitation': { object: 'OrgMembership', displayName: 'User Organization Invitation' },
+  'user.organization_membership_created': { object: 'OrgMembership', displayName: 'User Organization Membership Created' },
+  'user.organization_membership_updated': { object: 'OrgMembership', displayName: 'User Organization Membership Updated' },
+  'user.organization_membership_deleted': { object: 'OrgMembership', displayName: 'User Organization Membership Deleted' },
+  'organization.directory_enabled': { object: 'Directory', displayName: 'Directory Enabled' },
+  'organization.directory_disabled': { object: 'Directory', displayName: 'Directory Disabled' },
+  'organization.sso_created': { object: 'Connection', displayName: 'SSO Connection Created' },
+  'organization.sso_enabled': { object: 'Connection', displayName: 'SSO Connection Enabled' },
+  'organization.sso_disabled': { object: 'Connection', displayName: 'SSO Connection Disabled' },
+  'organization.sso_deleted': { object: 'Connection', displayName: 'SSO Connection Deleted' },
+  'role.created': { object: 'Role', displayName: 'Role Created' },
+  'role.updated': { object: 'Role', displayName: 'Role Updated' },
+  'role.deleted': { object: 'Role', displayName: 'Role Deleted' },
+  'permission.created': { object: 'Permission', displayName: 'Permission Created' },
+  'permission.updated': { object: 'Permission', displayName: 'Permission Updated' },
+  'permission.deleted': { object: 'Permission', displayName: 'Permission Deleted' },
+};
+
+/** The organization an event concerns, read from its data (the envelope's `organization_id`). */
+function organizationOf(object: string, data: Record<string, unknown>): string | undefined {
+  const str = (v: unknown) => (typeof v === 'string' && v.startsWith('org_') ? v : undefined);
+  const nested = (key: string) => (data[key] && typeof data[key] === 'object' ? (data[key] as Record<string, unknown>) : {});
+  if (object === 'Organization' && str(data.id)) return str(data.id);
+  return str(data.organization_id) ?? str(nested('organization').id) ?? str(nested('user_session').organization_id);
+}
+
+/**
  * Queues events and delivers them in the background, so an RPC never waits
  * on the app's webhook endpoint (the app may itself be calling the emulator).
  */
@@ -27,17 +76,36 @@ export class WebhookDispatcher {
 
   constructor(private readonly state: State) {}
 
+  /**
+   * Sends one event to every client with a webhook URL, in Scalekit's envelope (every example in
+   * the OpenAPI `webhooks` section): spec_version, id (evt_…), type, object, occurred_at,
+   * environment_id (env_…), organization_id when the event concerns one, data, display_name.
+   */
   emit(type: string, data: Record<string, unknown>): void {
+    const entry = EVENT_CATALOGUE[type];
+    if (!entry) throw new Error(`the emulator sends only Scalekit's documented webhook events, not "${type}"`);
     const occurredAt = new Date().toISOString();
+    const organizationId = organizationOf(entry.object, data);
     for (const client of this.state.clients.values()) {
       if (!client.webhook?.url) continue;
       const id = newId('evt');
+      const payload = {
+        spec_version: '1',
+        id,
+        type,
+        object: entry.object,
+        occurred_at: occurredAt,
+        environment_id: this.state.environment.environmentId,
+        ...(organizationId ? { organization_id: organizationId } : {}),
+        data,
+        display_name: entry.displayName,
+      };
       const record: WebhookEventRecord = {
         id,
         type,
         url: client.webhook.url,
         clientId: client.id,
-        payload: { id, type, environment_id: this.state.environment.environmentId, occurred_at: occurredAt, data },
+        payload,
         attempts: 0,
         lastStatus: null,
         lastError: null,

@@ -107,7 +107,7 @@ describe('API keys', () => {
   it('a key stops working as soon as the admin who created it is no longer an active admin (e.g. demoted in Scalekit), and works again if they are restored', async () => {
     const { secret } = await createApiKey(tim, TINY_ORG, 'Tiny sync');
     expect(await authenticateApiKey(`Bearer ${secret}`)).toMatchObject({ kind: 'ok' });
-    // What a membership.updated webhook or a resync writes when Scalekit demotes the creator.
+    // What a user.organization_membership_updated webhook or a resync writes when Scalekit demotes the creator.
     const where = { organizationId_userId: { organizationId: TINY_ORG, userId: 'usr_tim' } };
     await prisma.membership.update({ where, data: { role: 'member' } });
     expect(await authenticateApiKey(`Bearer ${secret}`)).toEqual({ kind: 'invalid', message: expect.stringMatching(/no longer an admin/) });

@@ -146,7 +146,12 @@ export async function completeLogin(input: CallbackInput, deps: CallbackDeps): P
     });
   } catch (error) {
     const reason = error instanceof IdTokenError ? error.code : 'unknown';
-    log.warn({ reason }, 'login callback refused: ID token');
+    if (reason === 'nonce_missing') {
+      // Not a forgery we can tell apart from a Scalekit change: say exactly what is missing.
+      log.error({ reason }, 'login callback refused: the ID token carries no nonce although the authorize request sent one');
+    } else {
+      log.warn({ reason }, 'login callback refused: ID token');
+    }
     return {
       ok: false,
       code: reason === 'jwks_unavailable' ? 'temporarily_unavailable' : 'invalid_token',

@@ -1,28 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { adminPageAccess, noLongerMember, revokedInvitation } from '@/lib/auth/dead-ends';
-import { loadSessionContext } from '@/lib/auth/guards';
 import { inviteMember, revokeInvitation } from '@/lib/invitations/service';
 import { ada, freshEmail, useInvitationTestbed } from '@/lib/invitations/testing';
 import { removeMember } from '@/lib/members/service';
-import { signAppSessionCookie } from '@/lib/session/cookie';
-import { createSession } from '@/lib/session/store';
+import { liveSession } from '@/lib/auth/test-support';
 
 const bed = await useInvitationTestbed();
 const { prisma } = bed.db;
 
-async function contextFor(userId: string, organizationId: string) {
-  const session = await createSession({
-    userId,
-    organizationId,
-    refreshToken: `rt_test_${Math.random().toString(36).slice(2)}`,
-    idToken: 'header.payload.signature',
-    accessTokenExpiresAt: new Date(Date.now() + 300_000),
-    expiresAt: new Date(Date.now() + 3_600_000),
-    authMethod: 'otp',
-  });
-  const cookie = await signAppSessionCookie({ sessionId: session.id, userId, organizationId, expiresAt: session.expiresAt });
-  return (await loadSessionContext(cookie))!;
-}
+const contextFor = async (userId: string, organizationId: string) => (await liveSession(userId, organizationId)).context();
 
 describe('admin pages: who gets the page, the explanation, or a 404 (real PostgreSQL)', () => {
   it('adminPage_memberGetsExplanation: a member learns the org and its active admins; an admin passes', async () => {

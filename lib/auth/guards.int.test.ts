@@ -4,28 +4,15 @@ import { ForbiddenError, UnauthenticatedError } from '@/lib/errors/app-error';
 import { csrfTokenFor } from '@/lib/auth/csrf';
 import { actorFromContext, getSessionContextFromRequest, loadSessionContext, requireAdmin, requireOrgMember } from '@/lib/auth/guards';
 import { switchOrganization } from '@/lib/auth/switch-org';
-import { startAuthStack } from '@/lib/auth/test-support';
+import { liveSession, startAuthStack } from '@/lib/auth/test-support';
 import { appSessionCookieName, signAppSessionCookie } from '@/lib/session/cookie';
 import { getSessionCookieKey } from '@/lib/session/keys';
-import { createSession, listUserSessions, revokeSession, revokeUserSessions } from '@/lib/session/store';
+import { listUserSessions, revokeSession, revokeUserSessions } from '@/lib/session/store';
 
 const stack = await startAuthStack();
 const { prisma } = stack.db;
 
-/** A live session row straight in the store (fresh access token, so no refresh is attempted). */
-async function sessionFor(userId: string, organizationId: string) {
-  const session = await createSession({
-    userId,
-    organizationId,
-    refreshToken: `rt_test_${Math.random().toString(36).slice(2)}`,
-    idToken: 'header.payload.signature',
-    accessTokenExpiresAt: new Date(Date.now() + 300_000),
-    expiresAt: new Date(Date.now() + 3_600_000),
-    authMethod: 'otp',
-  });
-  const cookie = await signAppSessionCookie({ sessionId: session.id, userId, organizationId, expiresAt: session.expiresAt });
-  return { session, cookie };
-}
+const sessionFor = liveSession;
 
 function requestWith(cookie: string, init: RequestInit = {}) {
   return new Request('http://localhost:3000/api/orgs/x', {

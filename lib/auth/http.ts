@@ -24,6 +24,31 @@ export function redirectTo(target: string, status: 302 | 303 = 303): NextRespons
 }
 
 /**
+ * Sends the browser on to Scalekit's authorize endpoint.
+ *
+ * A redirect is not enough when the navigation is a form submission (the sign-in page's forms):
+ * the CSP's `form-action 'self' <scalekit>` then applies to every hop of the redirect chain, and
+ * Scalekit goes on to Google, GitHub, Microsoft or the customer's identity provider, a third
+ * origin that no list can name in advance: Chromium stops the navigation and the button does
+ * nothing. So a browser navigation gets a page of our own that moves on with a meta refresh, a
+ * new navigation that form-action does not govern (and that replaces this page in history, so
+ * Back returns to the sign-in page). form-action stays strict; anything else (an API client, a
+ * test) gets the plain 302. e2e/auth-signin.spec.ts runs the providers on a second emulator
+ * origin to keep this honest.
+ */
+export function redirectToScalekit(request: Request, authorizeUrl: string): NextResponse {
+  const browserNavigation = request.headers.get('sec-fetch-dest') === 'document' && request.headers.get('sec-fetch-mode') === 'navigate';
+  // Serialised URLs escape quotes and spaces; refuse to embed anything else in markup.
+  if (!browserNavigation || !/^https?:\/\/[^\s"'<>\\]+$/.test(authorizeUrl)) return redirectTo(authorizeUrl, 302);
+  const href = authorizeUrl.replaceAll('&', '&amp;');
+  const html =
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer">' +
+    `<meta http-equiv="refresh" content="0; url='${href}'"><title>Continuing to sign in</title></head>` +
+    `<body><p><a href="${href}">Continue to sign in</a></p></body></html>`;
+  return new NextResponse(html, { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': NO_STORE } });
+}
+
+/**
  * Back to the sign-in page with a banner. Only the code travels: app/login/login-error.ts has the
  * sentence for it, and the page shows no text from the URL.
  */

@@ -34,6 +34,8 @@ export type IdTokenErrorCode =
   | 'wrong_issuer'
   | 'wrong_audience'
   | 'nonce_mismatch'
+  /** The token carries no nonce although the authorize request sent one (see toIdTokenError). */
+  | 'nonce_missing'
   | 'invalid_claims'
   | 'jwks_unavailable';
 
@@ -124,6 +126,11 @@ function toIdTokenError(error: unknown): IdTokenError {
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === 'iss') return new IdTokenError('wrong_issuer', 'unexpected issuer');
     if (error.claim === 'aud') return new IdTokenError('wrong_audience', 'unexpected audience');
+    // OIDC Core §3.1.3.7 (11): a nonce sent in the authorize request MUST come back in the ID
+    // token. Scalekit's published claim table (developer-docs, ID token claims) does not list
+    // `nonce`, so if a Scalekit release ever drops it this is the first place to look: its own
+    // code and log line rather than a generic "invalid claims".
+    if (error.claim === 'nonce' && error.reason === 'missing') return new IdTokenError('nonce_missing', 'the ID token has no nonce claim');
     return new IdTokenError('invalid_claims', `claim "${error.claim}" is invalid`);
   }
   if (error instanceof errors.JOSEAlgNotAllowed) return new IdTokenError('alg_not_allowed', 'signing algorithm not allowed');

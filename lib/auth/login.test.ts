@@ -77,6 +77,14 @@ describe('beginLogin', () => {
     expect(q.get('organization_id')).toBe('org_acme');
   });
 
+  it('an organization switch asks Scalekit with prompt=select_account and the organization; other prompts are not passed on', async () => {
+    const q = (await begin({ organization_id: 'org_globex', prompt: 'select_account', login_hint: 'riley@consultant.test' })).url
+      .searchParams;
+    expect(q.get('prompt')).toBe('select_account');
+    expect(q.get('organization_id')).toBe('org_globex');
+    expect((await begin({ prompt: 'consent' })).url.searchParams.get('prompt')).toBeNull();
+  });
+
   it('two logins in a row get independent state, nonce and cookies', async () => {
     const a = await begin({});
     const b = await begin({});

@@ -40,6 +40,11 @@ export interface LoginRequest {
   sso: boolean;
   /** Ask the identity provider to show the sign-in form even if it has a session. */
   forceLogin?: boolean;
+  /**
+   * `prompt=select_account`: Scalekit's documented organization switch (with organizationId), so
+   * the target organization's policies apply (lib/auth/switch-policy.ts).
+   */
+  selectAccount?: boolean;
   /** IdP-initiated SSO names the connection to sign in through. */
   connectionId?: string;
   /**
@@ -114,6 +119,7 @@ export function parseLoginQuery(params: URLSearchParams, intent: LoginIntent = '
       provider: provider?.toLowerCase() as SocialProvider | undefined,
       sso,
       forceLogin: params.get('prompt') === 'login',
+      selectAccount: params.get('prompt') === 'select_account',
     },
   };
 }
@@ -138,7 +144,8 @@ export interface BeginLoginDeps {
  */
 function promptFor(request: LoginRequest): string | undefined {
   if (request.intent === 'invite' && !request.forwardedParams?.length) return 'create';
-  return request.forceLogin ? 'login' : undefined;
+  if (request.forceLogin) return 'login';
+  return request.selectAccount ? 'select_account' : undefined;
 }
 
 /** state + nonce + PKCE (S256), sealed into the per-flow cookie, and the authorize URL. */

@@ -1,18 +1,22 @@
 /**
- * Changing the session's active organization.
+ * Changing the session's active organization, two ways (lib/auth/switch-policy.ts decides):
  *
- * Decision: switching is Teamgate-side. The Session row's organizationId changes (every page and
- * action reads the active org from the row, so no tab keeps a stale one) and the cookie is
- * re-issued with the new `oid` for the middleware. The Scalekit tokens stay those of the login
- * organization: Teamgate authorizes from its own membership mirror on every request, never from
- * the access token's `oid`/`roles`, and refreshing keeps proving the Scalekit session is alive.
- * A round trip through Scalekit's authorize per switch would cost a redirect and, for SSO
- * organizations, possibly a fresh IdP login, for no extra safety.
+ * - Through Scalekit, as Scalekit documents switching (authorize with `prompt=select_account` and
+ *   the organization), when the target organization has a policy of its own to apply: SSO for
+ *   the user's domain, or its own session policy. The callback then opens a session in that
+ *   organization.
+ * - In the app otherwise (fast, no redirect): the Session row's organizationId changes (every
+ *   page and action reads the active org from the row, so no tab keeps a stale one) and the
+ *   cookie is re-issued with the new `oid` for the middleware. The Scalekit tokens stay those of
+ *   the login organization: Teamgate authorizes from its own membership mirror on every request,
+ *   never from the access token's `oid`/`roles`, and refreshing keeps proving the Scalekit
+ *   session is alive.
  */
 
 import { z } from 'zod';
 import type { SessionContext } from '@/lib/auth/guards';
 import { roleIn } from '@/lib/auth/guards';
+import { switchRoute } from '@/lib/auth/switch-policy';
 import { DEFAULT_RETURN_TO, safeReturnTo } from '@/lib/auth/return-to';
 import { setSessionOrganization, type SessionRecord } from '@/lib/session/store';
 
@@ -22,7 +26,9 @@ export const switchOrgInput = z.object({
 });
 
 export type SwitchOrgResult =
-  | { ok: true; session: SessionRecord; redirectTo: string }
+  | { ok: true; via: 'app'; session: SessionRecord; redirectTo: string }
+  /** Continue at this app path (the login route), which leaves for Scalekit's hosted login. */
+  | { ok: true; via: 'scalekit'; redirectTo: string }
   | { ok: false; status: 403 | 409; code: 'not_a_member' | 'session_ended'; message: string };
 
 /**
@@ -33,9 +39,20 @@ export async function switchOrganization(ctx: SessionContext, organizationId: st
   if (!roleIn(ctx, organizationId)) {
     return { ok: false, status: 403, code: 'not_a_member', message: 'You are not an active member of that organization.' };
   }
+  const target = retarget(safeReturnTo(returnTo), organizationId);
+  const route = await switchRoute(organizationId, ctx.user.email);
+  if (route.via === 'scalekit') {
+    const query = new URLSearchParams({
+      organization_id: organizationId,
+      prompt: 'select_account',
+      login_hint: ctx.user.email,
+      returnTo: target,
+    });
+    return { ok: true, via: 'scalekit', redirectTo: `/api/auth/login?${query.toString()}` };
+  }
   const session = await setSessionOrganization(ctx.session.id, organizationId);
   if (!session) return { ok: false, status: 409, code: 'session_ended', message: 'Your session has ended. Sign in again.' };
-  return { ok: true, session, redirectTo: retarget(safeReturnTo(returnTo), organizationId) };
+  return { ok: true, via: 'app', session, redirectTo: target };
 }
 
 /**

@@ -14,6 +14,8 @@ import { getEnv } from '@/lib/env';
 import { getScalekit } from '@/lib/scalekit/client';
 import { getLoginFlowKey } from '@/lib/session/keys';
 import { signAppSessionCookie } from '@/lib/session/cookie';
+import { createSession } from '@/lib/session/store';
+import { loadSessionContext } from '@/lib/auth/guards';
 import { readDemoSeed, seedDemoData } from '@/prisma/seed';
 import { useTestDatabase, type TestDatabase } from '@/test/database';
 
@@ -38,6 +40,11 @@ export async function startAuthStack(environment: Partial<EnvironmentSettings> =
     (globalThis as { teamgateScalekit?: unknown }).teamgateScalekit = undefined;
     await emulator.close();
   });
+  return authStackFor(db, emulator);
+}
+
+/** The auth helpers below, over a database and an emulator some other test stack started. */
+export function authStackFor(db: TestDatabase, emulator: Emulator): AuthStack {
   return {
     db,
     emulator,
@@ -147,4 +154,23 @@ export async function countTokenCalls(stack: AuthStack, delayMs = 0, budget = 10
       await fetch(`${stack.emulator.url}/_emulator/faults`, { method: 'DELETE' });
     },
   };
+}
+
+/**
+ * A live session row straight in the store (fresh access token, so no refresh is attempted), its
+ * signed cookie, and the context the guards load from it: for tests of what a signed-in person
+ * may do, without a sign-in.
+ */
+export async function liveSession(userId: string, organizationId: string) {
+  const session = await createSession({
+    userId,
+    organizationId,
+    refreshToken: `rt_test_${Math.random().toString(36).slice(2)}`,
+    idToken: 'header.payload.signature',
+    accessTokenExpiresAt: new Date(Date.now() + 300_000),
+    expiresAt: new Date(Date.now() + 3_600_000),
+    authMethod: 'otp',
+  });
+  const cookie = await signAppSessionCookie({ sessionId: session.id, userId, organizationId, expiresAt: session.expiresAt });
+  return { session, cookie, context: async () => (await loadSessionContext(cookie))! };
 }

@@ -18,7 +18,7 @@ import {
   type ScalekitUserLike,
 } from './scalekit-membership';
 import { finishInvites, inviterFields, markFailed, release, upsertUser } from './mirror';
-import { certainlyUnchanged, errorCodeOf, refusal } from './scalekit-refusals';
+import { certainlyUnchanged, refusal } from './scalekit-refusals';
 import { assertSeatAvailable, claimSeats, seatLimitError } from './seats';
 
 /**
@@ -246,12 +246,13 @@ export async function sendToScalekit(
     );
     user = res.user as ScalekitUserLike;
   } catch (error) {
-    const code = errorCodeOf(error);
-    if (error instanceof ScalekitConflictException && code !== 'EXTERNAL_ID_ALREADY_EXISTS') {
-      // Scalekit already has this membership: an earlier attempt of ours got through, or it was made elsewhere.
+    if (error instanceof ScalekitConflictException) {
+      // Either Scalekit already has this membership (an earlier attempt of ours got through, or
+      // it was made elsewhere) or another user holds the externalId. Which one is a fact to look
+      // up, not an error string to trust (scalekit-refusals.ts).
       try {
         const found = await findOrgUserByEmail(org.id, input.email);
-        if (!found) return abandon(claim, takeover, new ScalekitCallError(describeScalekitError(error)));
+        if (!found) return abandon(claim, takeover, refusal(error, org, input) ?? new ScalekitCallError(describeScalekitError(error)));
         user = found;
         adopted = true;
       } catch (lookupError) {

@@ -12,7 +12,7 @@ import { AppError } from '@/lib/errors/app-error';
 import { inviteRateLimitError, reserveInvites } from './rate-limit';
 import { isInvitationStatus, membershipIn, type ScalekitUserLike } from './scalekit-membership';
 import { findOrgUserByEmail, loadOrganization, staleClaimAfterMs } from './invite';
-import { certainlyUnchanged, errorCodeOf } from './scalekit-refusals';
+import { certainlyUnchanged } from './scalekit-refusals';
 import { effectiveStatus } from '@/lib/members/status';
 
 /** A membership of THIS organization by id: an id from another org reads as not found. */
@@ -87,7 +87,7 @@ export async function resendInvitation(actor: Actor, organizationId: string, mem
     const failure =
       error instanceof AppError
         ? error
-        : error instanceof ScalekitBadRequestException && errorCodeOf(error) === 'INVITE_NOT_PENDING'
+        : error instanceof ScalekitBadRequestException && (await joinedAtScalekit(organizationId, row.userId))
           ? new AppError('not_pending', `${row.email} has already joined; there is no invitation to resend.`)
           : ScalekitCallError.from(error);
     // A timeout or a server error may have sent the email: then the cooldown stands.
@@ -116,6 +116,21 @@ export async function resendInvitation(actor: Actor, organizationId: string, mem
     );
     return updated;
   });
+}
+
+/**
+ * After Scalekit refused a resend as invalid: is it because the person accepted meanwhile (our
+ * mirror has not heard yet)? Asked of Scalekit rather than read from its error string, which it
+ * does not document (lib/invitations/scalekit-refusals.ts). A failed lookup answers "no": the
+ * caller then reports Scalekit's refusal as it is.
+ */
+async function joinedAtScalekit(organizationId: string, userId: string): Promise<boolean> {
+  try {
+    const current = membershipIn((await getScalekit().user.getUser(userId)).user as ScalekitUserLike, organizationId);
+    return current !== null && !isInvitationStatus(current.status);
+  } catch {
+    return false;
+  }
 }
 
 /** Withdraw an invitation: the membership goes in Scalekit, then in the mirror. */
@@ -150,7 +165,7 @@ export async function revokeInvitation(actor: Actor, organizationId: string, mem
   const revokedUserId = row.userId;
   await db.$transaction(async (tx) => {
     if (revokedUserId) {
-      // Leave a tombstone (as removeMember does) so a late membership.created/updated webhook
+      // Leave a tombstone (as removeMember does) so a late user.organization_membership_created/updated webhook
       // sent before the revoke cannot bring the invitation back.
       const key = membershipVersionKey(organizationId, revokedUserId);
       await lockEntity(tx, key);

@@ -4,6 +4,7 @@ import { POST } from '@/app/api/webhooks/scalekit/route';
 import { useTeamTestStack } from '@/lib/members/testing';
 import { inviteMember, revokeInvitation } from '@/lib/invitations/service';
 import { getEnv } from '@/lib/env';
+import { documentedEvent } from '@/lib/webhooks/testing';
 
 // No appUrl: the emulator's own webhooks go nowhere, so the only event the app sees is the
 // late one this test delivers — the revoke alone must protect the mirror.
@@ -11,25 +12,7 @@ const stack = await useTeamTestStack();
 const { prisma } = stack.db;
 
 async function deliverMembershipCreated(userId: string, email: string, occurredAt: Date) {
-  const payload = {
-    id: `evt_late_${Date.now()}`,
-    type: 'membership.created',
-    environment_id: 'env_emulator',
-    occurred_at: occurredAt.toISOString(),
-    data: {
-      organization_id: 'org_acme',
-      user_id: userId,
-      email,
-      membership: {
-        status: 'PENDING_INVITE',
-        roles: ['member'],
-        inviter_email: 'ada@acme.test',
-        created_at: occurredAt.toISOString(),
-        accepted_at: null,
-        expires_at: null,
-      },
-    },
-  };
+  const payload = documentedEvent('user.organization_membership_created', { organizationId: 'org_acme', userId, email, occurredAt });
   const body = JSON.stringify(payload);
   const timestamp = Math.floor(Date.now() / 1000);
   const response = await POST(
@@ -48,7 +31,7 @@ async function deliverMembershipCreated(userId: string, email: string, occurredA
 }
 
 describe('revokeInvitation and late webhooks', () => {
-  it('a membership.created stamped before the revoke but delivered after it does not bring the invitation back', async () => {
+  it('a user.organization_membership_created stamped before the revoke but delivered after it does not bring the invitation back', async () => {
     const invited = await inviteMember(stack.acmeAdmin, 'org_acme', { email: 'late-revoke@acme.test', role: 'member' });
     await new Promise((r) => setTimeout(r, 20));
     const stampedBeforeRevoke = new Date();

@@ -303,7 +303,7 @@ export async function removeMember(actor: Actor, organizationId: string, members
         throw ScalekitCallError.from(error);
       }
     }
-    // deleteMany: Scalekit's membership.deleted webhook may already have removed the row.
+    // deleteMany: Scalekit's user.organization_membership_deleted webhook may already have removed the row.
     await tx.membership.deleteMany({ where: { id: current.id } });
     const previous = await readEntityVersion(tx, key);
     const at = new Date(Math.max(Date.now(), (previous?.at.getTime() ?? 0) + 1));

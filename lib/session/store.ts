@@ -15,7 +15,15 @@ import { db } from '@/lib/db';
 import { decryptStoredToken, encryptStoredToken } from '@/lib/session/crypto';
 
 export type SessionRevokeReason =
-  'logout' | 'logout_all' | 'member_removed' | 'refresh_refused' | 'signed_in_as_other' | 'admin' | (string & {});
+  | 'logout'
+  | 'logout_all'
+  | 'member_removed'
+  | 'refresh_refused'
+  | 'signed_in_as_other'
+  | 'admin'
+  | 'scalekit_logout'
+  | 'organization_deleted'
+  | (string & {});
 
 export interface CreateSessionInput {
   userId: string;
@@ -163,6 +171,15 @@ export async function revokeUserSessions(userId: string, options: RevokeUserSess
       ...(options.exceptSessionId ? { id: { not: options.exceptSessionId } } : {}),
     },
     data: { revokedAt: new Date(), revokedReason: options.reason },
+  });
+  return count;
+}
+
+/** Ends every live session whose active organization is this one (the organization was deleted). */
+export async function revokeOrganizationSessions(organizationId: string, reason: SessionRevokeReason): Promise<number> {
+  const { count } = await db.session.updateMany({
+    where: { organizationId, revokedAt: null },
+    data: { revokedAt: new Date(), revokedReason: reason },
   });
   return count;
 }

@@ -3,7 +3,7 @@ import type { Prisma } from '@/lib/generated/prisma/client';
 /**
  * The newest Scalekit event applied to each mirrored membership, and tombstones for deleted ones.
  *
- * Webhooks arrive late, retried and out of order; a `membership.updated` sent before a removal
+ * Webhooks arrive late, retried and out of order; a `user.organization_membership_updated` sent before a removal
  * can land after it. Each membership's last applied event time (Scalekit's own `occurred_at`,
  * one clock) is kept so an older event is ignored, and a deletion leaves a tombstone so a stale
  * event cannot bring the row back. Only an event that happened after the deletion can (the
@@ -26,6 +26,10 @@ export interface EntityVersion {
 
 export function membershipVersionKey(organizationId: string, userId: string): string {
   return `version:membership:${organizationId}:${userId}`;
+}
+
+export function organizationVersionKey(organizationId: string): string {
+  return `version:organization:${organizationId}`;
 }
 
 export async function readEntityVersion(client: Client, key: string): Promise<EntityVersion | null> {

@@ -1,28 +1,50 @@
-import { ScalekitNotFoundException } from '@scalekit-sdk/node';
-import { z } from 'zod';
-import type { Actor } from '@/lib/auth/actor';
-import { recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db';
-import type { MembershipStatus, Prisma } from '@/lib/generated/prisma/client';
-import { mirrorRole } from '@/lib/organizations/resync';
-import { getScalekit } from '@/lib/scalekit/client';
-import { revokeUserSessions } from '@/lib/session/store';
-import { isNewer, lockEntity, membershipVersionKey, readEntityVersion, writeEntityVersion } from '@/lib/webhooks/entity-versions';
+import { log } from '@/lib/log';
+import { revokeOrganizationSessions, revokeUserSessions } from '@/lib/session/store';
+import { isDocumentedEventType } from '@/lib/webhooks/catalogue';
+import {
+  applyMembershipChange,
+  applyMembershipDeleted,
+  readMembershipSnapshot,
+  type MembershipSnapshot,
+} from '@/lib/webhooks/membership-events';
+import {
+  applyOrganizationDeleted,
+  applyOrganizationUpsert,
+  readOrganizationSnapshot,
+  type OrganizationSnapshot,
+} from '@/lib/webhooks/organization-events';
+import { newAfterCommit, type WebhookOutcome } from '@/lib/webhooks/outcome';
+import {
+  membershipEventDataSchema,
+  organizationEventDataSchema,
+  parseEventData,
+  userAuthEventDataSchema,
+  type MembershipEventData,
+  type OrganizationEventData,
+} from '@/lib/webhooks/payloads';
+import { applyUserLogin, applyUserLogout } from '@/lib/webhooks/session-events';
 import type { WebhookEnvelope } from '@/lib/webhooks/verify';
 
+export type { WebhookOutcome } from '@/lib/webhooks/outcome';
+
 /**
- * Applies a verified Scalekit event to the mirror.
+ * Applies a verified Scalekit event to the mirror. The event names and payloads are Scalekit's
+ * published ones (openapi/scalekit.yaml `webhooks:`, vendored in test/contract/scalekit/).
  *
  * Exactly once per event id: the ProcessedWebhook row is inserted in the same transaction as the
  * mirror change, so a redelivery (Scalekit retries until it sees a 2xx) finds the id and does
  * nothing, and a crash before commit leaves neither, so the retry applies it. Two deliveries of
  * one id at the same moment serialise on the primary key; the second sees a duplicate.
  *
- * Out of order safe: each membership remembers the time of the newest event applied to it (and a
- * tombstone when deleted), so an older event arriving late is skipped (lib/webhooks/entity-versions).
+ * Out of order safe: each membership and organization remembers the time of the newest event
+ * applied to it (and a tombstone when deleted), so an older event arriving late is skipped
+ * (lib/webhooks/entity-versions).
+ *
+ * Where a payload lacks what the mirror needs (a membership's status and roles, an organization's
+ * seat limit), Scalekit is asked before the transaction opens: a network call never holds a
+ * database connection, and a failure is a 500 that Scalekit retries.
  */
-
-export type WebhookOutcome = 'applied' | 'duplicate' | 'stale' | 'ignored';
 
 /**
  * Scalekit delivers events in bursts (a bulk invite of hundreds sends as many at once). With
@@ -31,282 +53,79 @@ export type WebhookOutcome = 'applied' | 'duplicate' | 'stale' | 'ignored';
  */
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 60_000 } as const;
 
-const WEBHOOK_ACTOR = (organizationId: string): Actor => ({ kind: 'system', label: 'Scalekit webhook', organizationId, role: 'admin' });
+/** Membership events whose current state is read from Scalekit and mirrored. */
+const MEMBERSHIP_CHANGES = new Set([
+  'user.organization_invitation',
+  'user.organization_membership_created',
+  'user.organization_membership_updated',
+  // "a user signs up to create a new organization": its first membership, in a new organization.
+  'user.signup',
+]);
 
-const nullableString = z
-  .string()
-  .nullish()
-  .transform((v) => v || null);
-const nullableDate = z.iso
-  .datetime({ offset: true })
-  .nullish()
-  .transform((v) => (v ? new Date(v) : null));
+type Prefetched =
+  | { kind: 'membership'; data: MembershipEventData; snapshot: MembershipSnapshot }
+  | { kind: 'organization'; data: OrganizationEventData; snapshot: OrganizationSnapshot }
+  | { kind: 'none' };
 
-const userEventSchema = z.object({
-  user: z.object({
-    id: z.string().min(1),
-    email: z.string().min(3).max(320),
-    first_name: nullableString,
-    last_name: nullableString,
-    name: nullableString,
-    external_id: nullableString,
-  }),
-});
+async function alreadyProcessed(id: string): Promise<boolean> {
+  return (await db.processedWebhook.findUnique({ where: { id }, select: { id: true } })) !== null;
+}
 
-const organizationEventSchema = z.object({
-  organization: z.object({
-    id: z.string().min(1),
-    name: z.string().min(1).max(200),
-    external_id: nullableString,
-    max_allowed_users: z.number().int().positive().nullish(),
-  }),
-});
-
-const membershipStatusSchema = z.enum(['ACTIVE', 'INACTIVE', 'PENDING_INVITE', 'INVITE_EXPIRED']);
-
-const membershipEventSchema = z.object({
-  organization_id: z.string().min(1),
-  user_id: z.string().min(1),
-  email: z.string().min(3).max(320),
-  membership: z.object({
-    status: membershipStatusSchema,
-    roles: z.array(z.string()).default([]),
-    inviter_email: nullableString,
-    created_at: nullableDate,
-    accepted_at: nullableDate,
-    expires_at: nullableDate,
-  }),
-});
-
-const membershipDeletedSchema = z.object({
-  organization_id: z.string().min(1),
-  user_id: z.string().min(1),
-  email: z.string().optional(),
-});
-
-/** Thrown for a signed event whose data does not have the documented shape (400, not retried). */
-export class WebhookDataError extends Error {
-  readonly status = 400;
-  constructor(type: string) {
-    super(`The ${type} event's data does not have the expected shape.`);
-    this.name = 'WebhookDataError';
+/** Parses the data (a 400 before anything else) and reads from Scalekit what the payload lacks. */
+async function prefetch(event: WebhookEnvelope): Promise<Prefetched> {
+  if (MEMBERSHIP_CHANGES.has(event.type)) {
+    const data = parseEventData(membershipEventDataSchema, event);
+    // A redelivery of an applied event would only cost a Scalekit call to find the duplicate.
+    if (await alreadyProcessed(event.id)) return { kind: 'none' };
+    return { kind: 'membership', data, snapshot: await readMembershipSnapshot(data) };
   }
-}
-
-function parseData<T>(schema: z.ZodType<T>, event: WebhookEnvelope): T {
-  const parsed = schema.safeParse(event.data);
-  if (!parsed.success) throw new WebhookDataError(event.type);
-  return parsed.data;
-}
-
-interface AfterCommit {
-  revokeSessions?: { userId: string; organizationId: string };
-}
-
-/**
- * A membership event can be the first news of an organization (created in the Scalekit dashboard,
- * or its own organization.updated still in flight): fetch it from Scalekit so the membership has
- * a row to hang on. Outside the transaction, since it is a network call; a failure is a 500 and
- * Scalekit retries the event.
- */
-async function ensureOrganizationMirrored(organizationId: string): Promise<void> {
-  if (await db.organization.findUnique({ where: { id: organizationId }, select: { id: true } })) return;
-  const scalekit = getScalekit();
-  let organization;
-  let settings;
-  try {
-    [{ organization }, settings] = await Promise.all([
-      scalekit.organization.getOrganization(organizationId),
-      scalekit.organization.getOrganizationUserManagementSetting(organizationId),
-    ]);
-  } catch (error) {
-    // Deleted since: the event is then ignored like any for an unknown organization.
-    if (error instanceof ScalekitNotFoundException) return;
-    throw error;
+  if (event.type === 'organization.created' || event.type === 'organization.updated') {
+    const data = parseEventData(organizationEventDataSchema, event);
+    if (await alreadyProcessed(event.id)) return { kind: 'none' };
+    return { kind: 'organization', data, snapshot: await readOrganizationSnapshot(data.id) };
   }
-  if (!organization) return;
-  // Several events for a new organization arrive at once: insert-if-absent, never a racing upsert.
-  await db.organization.createMany({
-    data: [
-      {
-        id: organizationId,
-        name: organization.displayName || organizationId,
-        externalId: organization.externalId || null,
-        maxAllowedUsers: settings.settings?.maxAllowedUsers ?? null,
-      },
-    ],
-    skipDuplicates: true,
-  });
+  return { kind: 'none' };
 }
 
 export async function processScalekitEvent(event: WebhookEnvelope): Promise<WebhookOutcome> {
   const occurredAt = new Date(event.occurred_at);
-  const after: AfterCommit = {};
-  if (event.type === 'membership.created' || event.type === 'membership.updated') {
-    const orgId = (event.data as { organization_id?: unknown }).organization_id;
-    if (typeof orgId === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(orgId)) {
-      const seen = await db.processedWebhook.findUnique({ where: { id: event.id }, select: { id: true } });
-      if (!seen) await ensureOrganizationMirrored(orgId);
-    }
-  }
-  const outcome = await db.$transaction(async (tx) => {
+  const prefetched = await prefetch(event);
+  const after = newAfterCommit();
+  const outcome = await db.$transaction(async (tx): Promise<WebhookOutcome> => {
     const inserted = await tx.processedWebhook.createMany({
       data: [{ id: event.id, type: event.type.slice(0, 128) }],
       skipDuplicates: true,
     });
-    if (inserted.count === 0) return 'duplicate' as const;
+    if (inserted.count === 0) return 'duplicate';
 
+    if (prefetched.kind === 'membership') {
+      return applyMembershipChange(tx, prefetched.data, prefetched.snapshot, occurredAt, after);
+    }
+    if (prefetched.kind === 'organization') {
+      return applyOrganizationUpsert(tx, prefetched.data, prefetched.snapshot, occurredAt);
+    }
     switch (event.type) {
-      case 'user.created':
-      case 'user.updated':
-        return applyUser(tx, parseData(userEventSchema, event));
-      case 'organization.updated':
-        return applyOrganization(tx, parseData(organizationEventSchema, event));
-      case 'membership.created':
-      case 'membership.updated':
-        return applyMembership(tx, parseData(membershipEventSchema, event), occurredAt);
-      case 'membership.deleted':
-        return applyMembershipDeleted(tx, parseData(membershipDeletedSchema, event), occurredAt, after);
+      case 'user.organization_membership_deleted':
+        return applyMembershipDeleted(tx, parseEventData(membershipEventDataSchema, event), occurredAt, after);
+      case 'organization.deleted':
+        return applyOrganizationDeleted(tx, parseEventData(organizationEventDataSchema, event), occurredAt, after);
+      case 'user.login':
+        return applyUserLogin(tx, parseEventData(userAuthEventDataSchema, event), occurredAt);
+      case 'user.logout':
+        return applyUserLogout(tx, parseEventData(userAuthEventDataSchema, event));
       default:
-        // Recorded as processed all the same: Scalekit need not retry what we do not use.
-        return 'ignored' as const;
+        // Recorded as processed all the same: Scalekit need not retry what we do not use. A type
+        // Scalekit does not document is worth a look (catalogue.ts unknownEventTypeCounts()).
+        if (isDocumentedEventType(event.type)) return 'ignored';
+        log.warn({ type: event.type.slice(0, 128), webhookId: event.id }, 'webhook of a type Scalekit does not document');
+        return 'unknown';
     }
   }, TRANSACTION_OPTIONS);
-  if (after.revokeSessions) {
-    await revokeUserSessions(after.revokeSessions.userId, {
-      organizationId: after.revokeSessions.organizationId,
-      reason: 'member_removed',
-    });
+  for (const { userId, organizationId } of after.revokeSessions) {
+    await revokeUserSessions(userId, { organizationId, reason: 'member_removed' });
+  }
+  for (const organizationId of after.revokeOrganizationSessions) {
+    await revokeOrganizationSessions(organizationId, 'organization_deleted');
   }
   return outcome;
-}
-
-async function applyUser(tx: Prisma.TransactionClient, data: z.infer<typeof userEventSchema>): Promise<WebhookOutcome> {
-  const { user } = data;
-  const email = user.email.toLowerCase();
-  const name = [user.first_name, user.last_name].filter(Boolean).join(' ') || user.name || null;
-  const fields = { email, firstName: user.first_name, lastName: user.last_name, name, externalId: user.external_id };
-  // The email is unique in the mirror: another row holding it is stale (that user was deleted).
-  const clash = await tx.user.findUnique({ where: { email } });
-  if (clash && clash.id !== user.id) return 'ignored';
-  // user.created and a membership event for the same person can be applied at the same moment.
-  await tx.user.createMany({ data: [{ id: user.id, ...fields }], skipDuplicates: true });
-  await tx.user.update({ where: { id: user.id }, data: fields });
-  await tx.membership.updateMany({ where: { userId: user.id }, data: { email, name } });
-  return 'applied';
-}
-
-async function applyOrganization(tx: Prisma.TransactionClient, data: z.infer<typeof organizationEventSchema>): Promise<WebhookOutcome> {
-  const { organization: org } = data;
-  const fields = { name: org.name, externalId: org.external_id, maxAllowedUsers: org.max_allowed_users ?? null };
-  await tx.organization.upsert({ where: { id: org.id }, create: { id: org.id, ...fields }, update: fields });
-  return 'applied';
-}
-
-async function applyMembership(
-  tx: Prisma.TransactionClient,
-  data: z.infer<typeof membershipEventSchema>,
-  occurredAt: Date,
-): Promise<WebhookOutcome> {
-  const organizationId = data.organization_id;
-  const userId = data.user_id;
-  const email = data.email.toLowerCase();
-  const org = await tx.organization.findUnique({ where: { id: organizationId }, select: { id: true } });
-  if (!org) return 'ignored';
-
-  const key = membershipVersionKey(organizationId, userId);
-  await lockEntity(tx, key);
-  if (!isNewer(await readEntityVersion(tx, key), occurredAt)) return 'stale';
-
-  const existing = await tx.membership.findFirst({ where: { organizationId, OR: [{ userId }, { email }] } });
-  // An invitation mid-send belongs to the invitation service, which writes Scalekit's answer itself.
-  if (existing?.syncState === 'SENDING') return 'ignored';
-
-  let user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, name: true } });
-  if (!user) {
-    // Another row holding this email belongs to a different (deleted) user: leave it to a re-sync.
-    // The same user may have been inserted a moment ago by a concurrent user.created.
-    await tx.user.createMany({ data: [{ id: userId, email }], skipDuplicates: true });
-    user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, name: true } });
-    if (!user) return 'ignored';
-  }
-
-  const m = data.membership;
-  const status: MembershipStatus = m.status;
-  const fields = {
-    userId,
-    email,
-    role: mirrorRole(m.roles),
-    status,
-    // Scalekit knows an inviter only when we sent one; an invitation from an API key records the
-    // key's name on our side (lib/invitations/service.ts inviterFields), which no event may erase.
-    ...(m.inviter_email ? { inviterEmail: m.inviter_email.toLowerCase() } : {}),
-    acceptedAt: m.accepted_at,
-    expiresAt: m.expires_at,
-    syncState: 'SYNCED' as const,
-    syncError: null,
-  };
-  const createData = {
-    organizationId,
-    inviterEmail: null,
-    ...fields,
-    name: user.name,
-    invitedAt: status === 'ACTIVE' ? null : (m.created_at ?? occurredAt),
-    lastSentAt: status === 'ACTIVE' ? null : (m.created_at ?? occurredAt),
-    createdAt: m.created_at ?? occurredAt,
-  };
-  // Insert-if-absent: a concurrent event for the same person may create the row after we looked.
-  const inserted = existing ? 0 : (await tx.membership.createMany({ data: [createData], skipDuplicates: true })).count;
-  const previous =
-    existing ?? (inserted ? null : await tx.membership.findFirst({ where: { organizationId, OR: [{ userId }, { email }] } }));
-  let auditAction: 'invitation.accepted' | 'member.joined' | null = null;
-  let membershipId: string | null = null;
-  if (previous) {
-    await tx.membership.update({ where: { id: previous.id }, data: fields });
-    membershipId = previous.id;
-    if (status === 'ACTIVE' && previous.status !== 'ACTIVE') {
-      auditAction = previous.status === 'PENDING_INVITE' || previous.status === 'INVITE_EXPIRED' ? 'invitation.accepted' : 'member.joined';
-    }
-  } else if (inserted) {
-    membershipId = (await tx.membership.findFirst({ where: { organizationId, userId }, select: { id: true } }))?.id ?? null;
-    if (status === 'ACTIVE') auditAction = 'member.joined';
-  }
-  if (auditAction) {
-    await recordAudit(
-      {
-        actor: WEBHOOK_ACTOR(organizationId),
-        organizationId,
-        action: auditAction,
-        target: { type: 'membership', id: membershipId, label: email },
-      },
-      tx,
-    );
-  }
-  await writeEntityVersion(tx, key, { at: occurredAt, deleted: false });
-  return 'applied';
-}
-
-async function applyMembershipDeleted(
-  tx: Prisma.TransactionClient,
-  data: z.infer<typeof membershipDeletedSchema>,
-  occurredAt: Date,
-  after: AfterCommit,
-): Promise<WebhookOutcome> {
-  const organizationId = data.organization_id;
-  const userId = data.user_id;
-  const key = membershipVersionKey(organizationId, userId);
-  await lockEntity(tx, key);
-  if (!isNewer(await readEntityVersion(tx, key), occurredAt)) return 'stale';
-
-  const existing = await tx.membership.findFirst({ where: { organizationId, userId } });
-  if (existing && existing.syncState !== 'SENDING') {
-    // deleteMany: the app's own removal may have deleted the row a moment ago.
-    await tx.membership.deleteMany({ where: { id: existing.id } });
-    after.revokeSessions = { userId, organizationId };
-  }
-  // The tombstone is written even with no row: a created/updated event older than this deletion
-  // may still be on its way.
-  const org = await tx.organization.findUnique({ where: { id: organizationId }, select: { id: true } });
-  if (org) await writeEntityVersion(tx, key, { at: occurredAt, deleted: true });
-  return existing ? 'applied' : 'ignored';
 }

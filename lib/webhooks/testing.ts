@@ -1,11 +1,12 @@
 /**
  * Integration-test wiring: a plain HTTP server in front of the webhook route handler, so the
- * emulator can deliver its signed events over real HTTP the way Scalekit does in production.
- * Test-only; nothing in the app imports it. Closed after the test file.
+ * emulator can deliver its signed events over real HTTP the way Scalekit does in production, and
+ * events built from Scalekit's documented examples. Test-only; nothing in the app imports it.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll } from 'vitest';
+import { documentedExample, webhookValidator } from '@/test/contract/scalekit/schema';
 
 /** Starts the server on a free port and returns its base URL. */
 export async function serveWebhookRoute(): Promise<string> {
@@ -22,4 +23,57 @@ export async function serveWebhookRoute(): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+export interface DocumentedEventIds {
+  organizationId?: string;
+  userId?: string;
+  email?: string;
+  sessionId?: string;
+  displayName?: string;
+  occurredAt?: Date;
+}
+
+let eventSeq = 0;
+
+/**
+ * An event exactly as Scalekit documents it: the OpenAPI document's own example for `type`
+ * (test/contract/scalekit/webhooks.json), with its ids rewritten to rows the test set up, checked
+ * against the document's schema before it is used. Tests of the handler therefore feed it what
+ * Scalekit publishes, not what the emulator happens to send.
+ */
+export function documentedEvent(type: string, ids: DocumentedEventIds = {}): Record<string, unknown> & { id: string; type: string } {
+  const event = structuredClone(documentedExample(type)) as Record<string, unknown> & { id: string; type: string };
+  event.id = `evt_${Date.now()}${String(eventSeq++).padStart(6, '0')}`;
+  event.occurred_at = (ids.occurredAt ?? new Date()).toISOString();
+  if (ids.organizationId && 'organization_id' in event) event.organization_id = ids.organizationId;
+  const data = event.data as Record<string, unknown> & Partial<Record<'organization' | 'user' | 'user_session', Record<string, unknown>>>;
+  if (data.organization && ids.organizationId) data.organization.id = ids.organizationId;
+  if (type.startsWith('organization.') && 'display_name' in data && ids.organizationId) {
+    data.id = ids.organizationId;
+    if (ids.displayName !== undefined) data.display_name = ids.displayName;
+  }
+  if (data.user) {
+    if (ids.userId) data.user.id = ids.userId;
+    if (ids.email) data.user.email = ids.email;
+  }
+  if (data.user_session) {
+    if (ids.sessionId) data.user_session.session_id = ids.sessionId;
+    if (ids.userId) data.user_session.user_id = ids.userId;
+    if (ids.organizationId) {
+      data.user_session.organization_id = ids.organizationId;
+      data.user_session.authenticated_organizations = [ids.organizationId];
+    }
+  }
+  const validate = webhookValidator(type);
+  if (!validate(event)) {
+    const errors = validate.errors ?? [];
+    // Where the document's own example breaks its schema (test/contract/scalekit/webhooks-contract.test.ts
+    // pins those places), the copy may too; anything the rewriting broke is an error.
+    validate(documentedExample(type));
+    const inExample = new Set((validate.errors ?? []).map((e) => e.instancePath));
+    const ours = errors.filter((e) => !inExample.has(e.instancePath));
+    if (ours.length) throw new Error(`documentedEvent(${type}) no longer matches the schema: ${JSON.stringify(ours)}`);
+  }
+  return event;
 }

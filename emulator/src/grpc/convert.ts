@@ -5,7 +5,6 @@ import {
   effectiveStatus,
   type MembershipRecord,
   type OrganizationRecord,
-  type RoleRecord,
   type SessionRecord,
   type State,
   type UserRecord,
@@ -43,7 +42,7 @@ export function membership(state: State, m: MembershipRecord) {
     acceptedAt: ts(m.acceptedAt),
     expiresAt: ts(m.expiresAt),
     provisioningMethod: m.inviterEmail ? 'invitation' : undefined,
-    permissions: state.permissionsFor(m.roles),
+    permissions: state.permissionsFor(m.roles, m.organizationId),
   };
 }
 
@@ -83,20 +82,6 @@ export function organization(o: OrganizationRecord) {
     settings: { features: Object.entries(o.features).map(([name, enabled]) => ({ name, enabled })) },
     slug: o.slug ?? undefined,
     logoUrl: o.logoUrl ?? undefined,
-  };
-}
-
-export function role(r: RoleRecord) {
-  return {
-    id: r.id,
-    name: r.name,
-    displayName: r.displayName,
-    description: r.description,
-    defaultMember: r.defaultMember,
-    defaultCreator: r.name === 'admin',
-    permissions: r.permissions.map((p) => ({ id: `perm_${p}`, name: p, description: '', roleName: r.name })),
-    dependentRolesCount: 0,
-    isOrgRole: false,
   };
 }
 

@@ -47,7 +47,7 @@ describe('transport and management auth', () => {
     const health = await fetch(`${emu.url}/health`);
     expect(health.status).toBe(200);
     const { roles } = await sdk(emu).role.listRoles();
-    expect(roles.map((r) => r.name)).toEqual(['admin', 'member']);
+    expect(roles.map((r) => r.name)).toEqual(['admin', 'member', 'viewer']);
   });
 
   it('answers UNAUTHENTICATED without a bearer token, and the SDK fetches one and retries', async () => {
@@ -287,15 +287,27 @@ describe('organizations and roles', () => {
   it('lists environment and organization roles', async () => {
     const client = sdk(emu);
     const { roles } = await client.role.listOrganizationRoles('org_acme');
+    expect(roles.map((r) => [r.name, r.isOrgRole])).toEqual([
+      ['admin', false],
+      ['member', false],
+      ['viewer', false],
+      ['acme_auditor', true],
+    ]);
     const admin = roles.find((r) => r.name === 'admin')!;
     expect(admin.displayName).toBe('Admin');
-    expect(admin.permissions.map((p) => p.name)).toContain('members:invite');
+    // Permissions only with `include` (openapi v1rolesRole.permissions); the SDK asks for them separately.
+    expect(admin.permissions).toEqual([]);
+    expect((await client.permission.listRolePermissions('admin')).permissions.map((p) => p.name)).toContain('members:invite');
     expect(roles.find((r) => r.name === 'member')?.defaultMember).toBe(true);
+    expect((await client.role.listOrganizationRoles('org_globex')).roles.map((r) => r.name)).toEqual(['admin', 'member', 'viewer']);
     await expect(client.role.listOrganizationRoles('org_missing')).rejects.toBeInstanceOf(ScalekitNotFoundException);
   });
 
   it('answers UNIMPLEMENTED for RPCs the emulator does not serve', async () => {
-    await expect(sdk(emu).role.getRoleUsersCount('admin')).rejects.toBeInstanceOf(ScalekitNotImplementedException);
+    const userInternals = internals<UserClientInternals>(sdk(emu).user);
+    await expect(userInternals.coreClient.connectExec(userInternals.client.getSupportHash, {})).rejects.toBeInstanceOf(
+      ScalekitNotImplementedException,
+    );
   });
 });
 
@@ -331,7 +343,7 @@ describe('fault injection through the SDK', () => {
   it('treats a raw HTTP 429 on the h2 response as retryable, and a delay as a deadline', async () => {
     const client = sdk(emu, { timeoutMs: 300 });
     await fault({ target: 'ListRoles', httpStatus: 429 });
-    expect((await client.role.listRoles()).roles).toHaveLength(2);
+    expect((await client.role.listRoles()).roles).toHaveLength(3);
     await client.role.listRoles();
     await fault({ target: 'ListRoles', delayMs: 1000 });
     await expect(client.role.listRoles()).rejects.toBeInstanceOf(ScalekitGatewayTimeoutException);

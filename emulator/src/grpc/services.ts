@@ -186,7 +186,8 @@ export function registerServices(router: ConnectRouter, dir: Directory): void {
         return { user: userOut(u) };
       },
       async deleteMembership(req) {
-        directory.removeMembership(dir, req.organizationId, ref(req.identities), req.cascade ?? false);
+        // `cascade` changes nothing: Scalekit deletes a user with their last membership (directory.ts).
+        directory.removeMembership(dir, req.organizationId, ref(req.identities));
         return {};
       },
       async updateUser(req) {
@@ -277,23 +278,14 @@ export function registerServices(router: ConnectRouter, dir: Directory): void {
       async revokeSession(req) {
         const s = state.sessions.get(req.sessionId);
         if (!s) throw notFound('SESSION_NOT_FOUND', `session ${req.sessionId} not found`);
-        if (s.status === 'ACTIVE') {
-          s.status = 'REVOKED';
-          s.logoutAt = new Date();
-          s.updatedAt = s.logoutAt;
-          dir.changed();
-        }
+        if (directory.endSession(dir, s, 'REVOKED')) dir.changed();
         return { revokedSession: convert.revokedSession(s) };
       },
       async revokeAllUserSessions(req) {
         directory.requireUser(state, { case: 'id', value: req.userId });
         const now = new Date();
         const revoked = [...state.sessions.values()].filter((s) => s.userId === req.userId && convert.sessionStatus(s) === 'ACTIVE');
-        for (const s of revoked) {
-          s.status = 'REVOKED';
-          s.logoutAt = now;
-          s.updatedAt = now;
-        }
+        for (const s of revoked) directory.endSession(dir, s, 'REVOKED', now);
         if (revoked.length) dir.changed();
         return { revokedSessions: revoked.map(convert.revokedSession), totalRevoked: revoked.length };
       },

@@ -399,6 +399,8 @@ function createPublicSignupUser(ctx: Context, email: string): UserRecord {
     metadata: {},
     inviterEmail: null,
     sendInvitationEmail: false,
+    // organization.created (from createOrganization), then user.signup.
+    signup: true,
   });
 }
 
@@ -791,11 +793,7 @@ export async function handleLogout(ctx: Context, req: Req, res: Res, url: URL): 
   const now = new Date();
   const end = (sessionId: string) => {
     const s = ctx.state.sessions.get(sessionId);
-    if (s && s.status === 'ACTIVE') {
-      s.status = 'LOGGED_OUT';
-      s.logoutAt = now;
-      s.updatedAt = now;
-    }
+    if (s) directory.endSession(ctx.dir, s, 'LOGGED_OUT', now);
   };
   const cookieId = parseCookies(req.headers.cookie)[SESSION_COOKIE];
   if (cookieId) {

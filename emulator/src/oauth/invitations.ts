@@ -14,6 +14,12 @@ export const INVITATION_PARAM = 'invitation_token';
 
 export interface InvitationClaims {
   userId: string;
+  /**
+   * The invitee's address, carried in the link: a revoked invitation can leave no user behind
+   * (Scalekit deletes a user whose last membership goes), and the link must still reach the app,
+   * which explains the revocation.
+   */
+  email: string;
   organizationId: string;
   expiresAt: number;
 }
@@ -29,7 +35,9 @@ function mac(secret: string, payload: string): string {
 export function invitationToken(state: State, claims: InvitationClaims): string | null {
   const client = signingClient(state);
   if (!client) return null;
-  const payload = Buffer.from(JSON.stringify({ u: claims.userId, o: claims.organizationId, e: claims.expiresAt })).toString('base64url');
+  const payload = Buffer.from(
+    JSON.stringify({ u: claims.userId, m: claims.email, o: claims.organizationId, e: claims.expiresAt }),
+  ).toString('base64url');
   return `${payload}.${mac(client.secret, payload)}`;
 }
 
@@ -43,9 +51,14 @@ export function readInvitationToken(state: State, token: string | null): Invitat
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
   try {
-    const { u, o, e } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { u: unknown; o: unknown; e: unknown };
-    if (typeof u !== 'string' || typeof o !== 'string' || typeof e !== 'number') return null;
-    return { userId: u, organizationId: o, expiresAt: e };
+    const { u, m, o, e } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+      u: unknown;
+      m: unknown;
+      o: unknown;
+      e: unknown;
+    };
+    if (typeof u !== 'string' || typeof m !== 'string' || typeof o !== 'string' || typeof e !== 'number') return null;
+    return { userId: u, email: m, organizationId: o, expiresAt: e };
   } catch {
     return null;
   }
@@ -54,11 +67,10 @@ export function readInvitationToken(state: State, token: string | null): Invitat
 /** Where the hosted invitation page sends the browser: the app's initiate-login URL, OIDC third-party style. */
 export function initiateLoginRedirect(state: State, issuer: string, token: string, claims: InvitationClaims): string | null {
   const client = signingClient(state);
-  const user = state.users.get(claims.userId);
-  if (!client?.initiateLoginUrl || !user) return null;
+  if (!client?.initiateLoginUrl) return null;
   const url = new URL(client.initiateLoginUrl);
   url.searchParams.set('iss', issuer);
-  url.searchParams.set('login_hint', user.email);
+  url.searchParams.set('login_hint', claims.email);
   url.searchParams.set('organization_id', claims.organizationId);
   url.searchParams.set(INVITATION_PARAM, token);
   return url.toString();

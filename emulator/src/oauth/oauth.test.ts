@@ -107,8 +107,25 @@ describe('email code sign-in and tokens', () => {
     });
     const digest = createHash('sha256').update(result.accessToken).digest();
     expect(id.payload.at_hash).toBe(digest.subarray(0, 16).toString('base64url'));
+    // c_hash and client_id are "Always" in Scalekit's ID token claim table; xoid "if mapped"
+    // (developer-docs authenticate/fsa/complete-login.mdx).
+    const codeDigest = createHash('sha256').update(code).digest();
+    expect(id.payload).toMatchObject({
+      c_hash: codeDigest.subarray(0, 16).toString('base64url'),
+      client_id: CLIENT_ID,
+      xoid: 'crm-acme-001',
+    });
     const access = await jwtVerify(result.accessToken, jwks, { issuer: emu.url, audience: CLIENT_ID });
-    expect(access.payload).toMatchObject({ sub: 'usr_ada', oid: 'org_acme', roles: ['admin'], client_id: CLIENT_ID });
+    expect(access.payload).toMatchObject({
+      sub: 'usr_ada',
+      oid: 'org_acme',
+      roles: ['admin'],
+      client_id: CLIENT_ID,
+      xoid: 'crm-acme-001',
+      scope: expect.stringContaining('openid'),
+    });
+    // Ada has no external id in the seed: no xuid rather than an empty one.
+    expect(access.payload).not.toHaveProperty('xuid');
     expect(access.payload.permissions).toContain('members:invite');
     expect(access.payload.sid).toBe(id.payload.sid);
     expect(access.payload.jti && access.payload.nbf && access.payload.exp).toBeTruthy();

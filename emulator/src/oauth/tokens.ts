@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from '../context.js';
+import { loggedIn } from '../directory.js';
 import { effectiveStatus, displayName } from '../state.js';
 import { newId, newSecret, sha256 } from '../ids.js';
 import { atHash, sign, verify } from '../keys.js';
@@ -53,6 +54,8 @@ export interface UserGrant {
   scope: string;
   amr: string[];
   nonce: string | null;
+  /** The authorization code being exchanged (for the ID token's c_hash); absent on refresh. */
+  code?: string;
 }
 
 /** Access + ID token (+ a rotating refresh token when offline_access was asked for). */
@@ -64,6 +67,14 @@ export async function issueUserTokens(ctx: Context, grant: UserGrant) {
   const iat = now();
   const env = state.environment;
   const iss = ctx.issuer();
+  // xoid / xuid: the organization's and user's external ids, "if mapped" (developer-docs
+  // authenticate/fsa/complete-login.mdx, decoded token examples; session-token-claims.mdx lists
+  // both among the claims Scalekit sets).
+  const organization = state.organizations.get(grant.organizationId);
+  const externalIds = {
+    ...(organization?.externalId ? { xoid: organization.externalId } : {}),
+    ...(user.externalId ? { xuid: user.externalId } : {}),
+  };
   const accessToken = await sign(ctx.keys, {
     iss,
     aud: [grant.clientId],
@@ -73,7 +84,9 @@ export async function issueUserTokens(ctx: Context, grant: UserGrant) {
     sid: grant.sessionId,
     jti: newId('tkn'),
     roles,
-    permissions: state.permissionsFor(roles),
+    permissions: state.permissionsFor(roles, grant.organizationId),
+    scope: grant.scope,
+    ...externalIds,
     iat,
     nbf: iat,
     exp: iat + env.accessTokenTtlSeconds,
@@ -92,6 +105,12 @@ export async function issueUserTokens(ctx: Context, grant: UserGrant) {
     family_name: user.lastName,
     amr: grant.amr,
     at_hash: atHash(accessToken),
+    // c_hash "Always" and client_id "Always" in Scalekit's ID token claim table
+    // (developer-docs authenticate/fsa/complete-login.mdx, "ID token claims reference"); c_hash
+    // is computed like at_hash, over the authorization code (OIDC Core §3.3.2.11).
+    ...(grant.code ? { c_hash: atHash(grant.code) } : {}),
+    client_id: grant.clientId,
+    ...(organization?.externalId ? { xoid: organization.externalId } : {}),
     iat,
     exp: iat + env.idTokenTtlSeconds,
   };
@@ -160,7 +179,11 @@ async function authorizationCodeGrant(ctx: Context, client: SeedClient, form: Re
   }
   const problem = grantProblem(ctx, record.userId, record.organizationId, record.sessionId);
   if (problem) throw new OAuthError('invalid_grant', problem);
-  return issueUserTokens(ctx, { ...record, clientId: client.id });
+  const body = await issueUserTokens(ctx, { ...record, clientId: client.id, code });
+  // Tokens issued for the session (its id is the tokens' sid): user.login. Refreshes are not logins.
+  const session = ctx.state.sessions.get(record.sessionId);
+  if (session) loggedIn(ctx.dir, session);
+  return body;
 }
 
 async function refreshTokenGrant(ctx: Context, client: SeedClient, form: Record<string, string>) {

@@ -1,7 +1,7 @@
 import type { NextRequest } from 'next/server';
 import { getEnv } from '@/lib/env';
 import { noLongerMember } from '@/lib/auth/dead-ends';
-import { loginErrorRedirect, redirectTo } from '@/lib/auth/http';
+import { loginErrorRedirect, redirectToScalekit } from '@/lib/auth/http';
 import { beginLogin, parseLoginQuery } from '@/lib/auth/login';
 import { getScalekit } from '@/lib/scalekit/client';
 import { getLoginFlowKey } from '@/lib/session/keys';
@@ -27,7 +27,7 @@ export async function GET(request: NextRequest) {
     appUrl: getEnv().APP_URL,
     flowKey: await getLoginFlowKey(),
   });
-  const response = redirectTo(begun.authorizeUrl, 302);
+  const response = redirectToScalekit(request, begun.authorizeUrl);
   response.cookies.set(begun.flowCookie.name, begun.flowCookie.value, begun.flowCookie.attributes);
   return response;
 }

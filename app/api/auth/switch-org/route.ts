@@ -47,6 +47,16 @@ export async function POST(request: NextRequest) {
 
   const result = await switchOrganization(ctx, input.data.organizationId, input.data.returnTo);
   if (!result.ok) return jsonError(result.code, result.message, result.status);
+  if (result.via === 'scalekit') {
+    // The target organization's policy applies at Scalekit; the session stays as it is until the
+    // callback opens the new one.
+    return json
+      ? NextResponse.json(
+          { ok: true, organizationId: input.data.organizationId, redirectTo: result.redirectTo },
+          { headers: { 'Cache-Control': NO_STORE } },
+        )
+      : redirectTo(result.redirectTo);
+  }
 
   const cookie = await signAppSessionCookie({
     sessionId: result.session.id,

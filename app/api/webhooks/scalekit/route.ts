@@ -6,7 +6,7 @@ import { bodyReadErrorResponse, readBodyText } from '@/lib/http/read-body';
 import { requestLogger } from '@/lib/http/request-logger';
 import { errorForLog } from '@/lib/log';
 import { consumeRateLimit, rateLimitHeaders, rateLimits } from '@/lib/rate-limit/limiter';
-import { processScalekitEvent, WebhookDataError } from '@/lib/webhooks/process';
+import { processScalekitEvent } from '@/lib/webhooks/process';
 import { verifyScalekitWebhook, WebhookPayloadError, WebhookSignatureError } from '@/lib/webhooks/verify';
 
 /**
@@ -63,7 +63,7 @@ export async function POST(request: Request): Promise<Response> {
     log.info({ webhookId: event.id, type: event.type, outcome }, 'webhook processed');
     return Response.json({ ok: true, outcome }, { headers: { 'Cache-Control': 'no-store' } });
   } catch (error) {
-    if (error instanceof WebhookDataError) return errorResponse('invalid_payload', error.message);
+    if (error instanceof AppError) return problemJson(error);
     log.error({ err: errorForLog(error), webhookId: event.id, type: event.type }, 'webhook processing failed');
     return errorResponse('processing_failed', 'The event could not be applied; it will be retried.');
   }

@@ -2,7 +2,7 @@ import type { NextRequest } from 'next/server';
 import { getEnv } from '@/lib/env';
 import { getSessionContextFromRequest } from '@/lib/auth/guards';
 import { revokedInvitation } from '@/lib/auth/dead-ends';
-import { loginErrorRedirect, redirectTo } from '@/lib/auth/http';
+import { loginErrorRedirect, redirectTo, redirectToScalekit } from '@/lib/auth/http';
 import { classifyInitiateLogin, loginFromIdpClaims } from '@/lib/auth/initiate-login';
 import { beginLogin, type LoginRequest } from '@/lib/auth/login';
 import { getScalekit } from '@/lib/scalekit/client';
@@ -50,7 +50,7 @@ export async function GET(request: NextRequest) {
     if (early) return early;
   }
   const begun = await beginLogin(login, { scalekit, appUrl: env.APP_URL, flowKey: await getLoginFlowKey() });
-  const response = redirectTo(begun.authorizeUrl, 302);
+  const response = redirectToScalekit(request, begun.authorizeUrl);
   response.cookies.set(begun.flowCookie.name, begun.flowCookie.value, begun.flowCookie.attributes);
   return response;
 }

@@ -1,0 +1,23 @@
+import type { Actor } from '@/lib/auth/actor';
+
+/**
+ * applied: the mirror changed. duplicate: this event id was applied before. stale: an event newer
+ * than this one was already applied to the same entity. ignored: a documented event the app has
+ * nothing to do for. unknown: a type Scalekit does not document (logged at warn and counted).
+ */
+export type WebhookOutcome = 'applied' | 'duplicate' | 'stale' | 'ignored' | 'unknown';
+
+/** Work that must wait for the transaction's commit (sessions are revoked only for a change that holds). */
+export interface AfterCommit {
+  revokeSessions: Array<{ userId: string; organizationId: string }>;
+  revokeOrganizationSessions: string[];
+}
+
+export function newAfterCommit(): AfterCommit {
+  return { revokeSessions: [], revokeOrganizationSessions: [] };
+}
+
+/** Who the audit log names for a change Scalekit told us about. */
+export function webhookActor(organizationId: string): Actor {
+  return { kind: 'system', label: 'Scalekit webhook', organizationId, role: 'admin' };
+}

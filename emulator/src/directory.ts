@@ -367,7 +367,7 @@ export function resendInvite(dir: Directory, organizationId: string, userId: str
   // "If the invitation has expired, a new invitation will be automatically created and sent. If
   // the invitation is still valid, a reminder email will be sent instead" (openapi/scalekit.yaml,
   // UserService_ResendInvite): only an expired invitation gets a new expiry.
-  if (status === 'INVITE_EXPIRED') {
+  if (status === 'INVITE_EXPIRED' || !m.expiresAt) {
     m.status = 'PENDING_INVITE';
     m.expiresAt = new Date(now.getTime() + state.environment.invitationExpirySeconds * 1000);
   }

@@ -1,5 +1,7 @@
+import { ScalekitClient } from '@scalekit-sdk/node';
 import { expect, test } from '@playwright/test';
 import { signIn } from './pages/dashboard-page';
+import { E2E_CLIENT_SECRET, E2E_EMULATOR_URL } from './support/test-env';
 
 test('a user of two organizations picks one at sign-in and switches from the header', async ({ page }) => {
   const dashboard = await signIn(
@@ -65,4 +67,43 @@ test('headerOrg_followsUrl: on another organization’s page the header names th
   await page.goto('/orgs/org_initech/team');
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
   await expect(dashboard.orgSwitcher).toContainText('Globex');
+});
+
+test('orgSwitch_throughScalekit: switching into an organization with its own session policy re-authorizes at Scalekit and lands there', async ({
+  page,
+}) => {
+  const scalekit = new ScalekitClient(E2E_EMULATOR_URL, 'skc_teamgate_dev', E2E_CLIENT_SECRET);
+  await scalekit.organization.updateOrganizationSessionPolicy('org_globex', {
+    policySource: 'CUSTOM',
+    absoluteSessionTimeout: 8,
+    absoluteSessionTimeoutUnit: 'HOURS',
+  });
+  try {
+    const dashboard = await signIn(
+      page,
+      { email: 'riley@consultant.test', via: 'social', provider: 'Microsoft' },
+      { pickOrganization: 'Acme' },
+    );
+    await dashboard.expectSignedIn({ email: 'riley@consultant.test', org: 'Acme', role: 'Member' });
+    const authorizeCalls: URL[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.origin === E2E_EMULATOR_URL && url.pathname === '/oauth/authorize') authorizeCalls.push(url);
+    });
+
+    await dashboard.switchOrganization('Globex');
+    await page.waitForURL(/\/dashboard$/);
+    await dashboard.expectSignedIn({ email: 'riley@consultant.test', org: 'Globex', role: 'Admin' });
+    // Scalekit's documented switch, so Globex's policy applies to the new session.
+    expect(authorizeCalls.map((u) => [u.searchParams.get('prompt'), u.searchParams.get('organization_id')])).toEqual([
+      ['select_account', 'org_globex'],
+    ]);
+    // Acme has no policy of its own: the way back is the fast in-app switch.
+    await dashboard.switchOrganization('Acme');
+    await page.waitForURL(/\/dashboard$/);
+    await dashboard.expectSignedIn({ email: 'riley@consultant.test', org: 'Acme', role: 'Member' });
+    expect(authorizeCalls).toHaveLength(1);
+  } finally {
+    await scalekit.organization.updateOrganizationSessionPolicy('org_globex', { policySource: 'APPLICATION' });
+  }
 });

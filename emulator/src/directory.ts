@@ -364,12 +364,17 @@ export function resendInvite(dir: Directory, organizationId: string, userId: str
     throw new EmulatorError('FAILED_PRECONDITION', 'INVITE_NOT_PENDING', `${user.email} has no pending invitation (status ${status})`);
   }
   const now = new Date();
-  m.status = 'PENDING_INVITE';
-  m.expiresAt = new Date(now.getTime() + state.environment.invitationExpirySeconds * 1000);
+  // "If the invitation has expired, a new invitation will be automatically created and sent. If
+  // the invitation is still valid, a reminder email will be sent instead" (openapi/scalekit.yaml,
+  // UserService_ResendInvite): only an expired invitation gets a new expiry.
+  if (status === 'INVITE_EXPIRED' || !m.expiresAt) {
+    m.status = 'PENDING_INVITE';
+    m.expiresAt = new Date(now.getTime() + state.environment.invitationExpirySeconds * 1000);
+  }
   m.resentAt = now;
   m.resentCount++;
   sendInvitation(state, user, org, m.inviterEmail, m.expiresAt);
-  // Scalekit documents no event for a resent invitation; the membership changed (new expiry).
+  // Scalekit documents no event for a resent invitation; the membership changed (count, maybe expiry).
   dir.webhooks.emit('user.organization_membership_updated', membershipEventData(org, user));
   dir.changed();
   return m;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authMethodFromAmr, describeAuthMethod } from '@/lib/auth/auth-method';
+import { authMethodFromAmr, describeAuthMethod, resolveAuthMethod, type ConnectionFacts } from '@/lib/auth/auth-method';
 
 describe('auth method', () => {
   it.each([
@@ -18,5 +18,40 @@ describe('auth method', () => {
     expect(authMethodFromAmr(undefined)).toBeNull();
     expect(authMethodFromAmr(['<script>', 'a b'])).toBeNull();
     expect(describeAuthMethod(null)).toBe('Unknown');
+  });
+
+  describe('a connection id, as Scalekit sends amr', () => {
+    // Connection facts as Scalekit's ConnectionService answers them (type and provider numbers of connections_pb).
+    const connections: Record<string, ConnectionFacts> = {
+      conn_okta: { type: 2, provider: 1 }, // SAML, Okta
+      conn_entra: { type: 1, provider: 3 }, // OIDC, Microsoft AD
+      conn_google: { type: 4, provider: 2 }, // OAuth, Google
+      conn_github: { type: 4, provider: 9 },
+      conn_magic: { type: 5, provider: 0 }, // passwordless
+    };
+    const asked: string[] = [];
+    const lookup = async (organizationId: string, id: string) => {
+      asked.push(`${organizationId}/${id}`);
+      return connections[id] ?? null;
+    };
+
+    it.each([
+      ['conn_okta', 'sso:okta', 'SSO (Okta)'],
+      ['conn_entra', 'sso:azure_ad', 'SSO (Microsoft Entra ID)'],
+      ['conn_google', 'social:google', 'Google'],
+      ['conn_github', 'social:github', 'GitHub'],
+      ['conn_magic', 'otp', 'Email code'],
+      ['conn_unknown', 'connection', 'SSO or social account'],
+    ])('%s → %s → %s', async (id, stored, label) => {
+      expect(await resolveAuthMethod([id], 'org_acme', lookup)).toBe(stored);
+      expect(describeAuthMethod(stored)).toBe(label);
+    });
+
+    it('asks in the signed-in organization; a failing lookup never fails the sign-in', async () => {
+      await resolveAuthMethod(['conn_okta'], 'org_globex', lookup);
+      expect(asked.at(-1)).toBe('org_globex/conn_okta');
+      expect(await resolveAuthMethod(['conn_okta'], 'org_globex', () => Promise.reject(new Error('down')))).toBe('connection');
+      expect(await resolveAuthMethod(['otp'], 'org_acme', () => Promise.reject(new Error('not asked')))).toBe('otp');
+    });
   });
 });

@@ -1,6 +1,11 @@
 /**
  * How a user proved who they are, from the ID token's `amr` claim, in a form we store on the
  * Session row ("otp", "social:github", "sso:okta") and a label people understand.
+ *
+ * Scalekit puts the id of the connection used in `amr` ("amr": ["conn_123"], "Authentication
+ * method reference (connection ID)", developer-docs authenticate/fsa/complete-login.mdx), so the
+ * callback looks that connection up (resolveAuthMethod) rather than showing "Conn_123"; the
+ * descriptive values (`otp`, `social`+provider, `sso`+provider) are read as they are.
  */
 
 const SOCIAL_LABELS: Record<string, string> = { google: 'Google', github: 'GitHub', microsoft: 'Microsoft' };
@@ -45,6 +50,8 @@ export function describeAuthMethod(method: string | null | undefined): string {
       return provider ? (SOCIAL_LABELS[provider] ?? capitalise(provider)) : 'Social account';
     case 'sso':
       return provider ? `SSO (${SSO_LABELS[provider] ?? capitalise(provider)})` : 'SSO';
+    case 'connection':
+      return 'SSO or social account';
     default:
       return capitalise(method);
   }
@@ -52,4 +59,54 @@ export function describeAuthMethod(method: string | null | undefined): string {
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+const CONNECTION_ID = /^conn_[A-Za-z0-9_-]{1,64}$/;
+
+// scalekit.v1.connections.ConnectionType and ConnectionProvider numbers (connections_pb.d.ts).
+const TYPE_PASSWORD = 3;
+const TYPE_OAUTH = 4;
+const TYPE_PASSWORDLESS = 5;
+const PROVIDERS: Record<number, string> = {
+  1: 'okta',
+  2: 'google',
+  3: 'azure_ad',
+  5: 'onelogin',
+  6: 'ping',
+  7: 'jumpcloud',
+  9: 'github',
+  10: 'gitlab',
+  11: 'linkedin',
+  12: 'salesforce',
+  13: 'microsoft',
+  16: 'adfs',
+};
+
+export interface ConnectionFacts {
+  type: number;
+  provider: number;
+}
+
+/** Looks a connection up in the signed-in organization; null when Scalekit does not say. */
+export type ConnectionLookup = (organizationId: string, connectionId: string) => Promise<ConnectionFacts | null>;
+
+/**
+ * authMethodFromAmr, plus Scalekit's connection ids: the connection's type says social (OAuth),
+ * email code (passwordless), password or SSO (OIDC/SAML), its provider which one. A lookup that
+ * fails leaves "sso" for an SSO-looking id rather than failing the sign-in.
+ */
+export async function resolveAuthMethod(
+  amr: readonly string[] | undefined,
+  organizationId: string,
+  lookup: ConnectionLookup,
+): Promise<string | null> {
+  const connectionId = (amr ?? []).find((v) => CONNECTION_ID.test(v));
+  if (!connectionId) return authMethodFromAmr(amr);
+  const facts = await lookup(organizationId, connectionId).catch(() => null);
+  if (!facts) return 'connection';
+  const provider = PROVIDERS[facts.provider];
+  if (facts.type === TYPE_PASSWORDLESS) return 'otp';
+  if (facts.type === TYPE_PASSWORD) return 'pwd';
+  if (facts.type === TYPE_OAUTH) return provider ? `social:${provider}` : 'social';
+  return provider ? `sso:${provider}` : 'sso';
 }

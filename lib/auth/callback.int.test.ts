@@ -23,6 +23,14 @@ async function withFlow(login: Awaited<ReturnType<typeof signInAtEmulator>>, cha
 }
 
 describe('completeLogin (real SDK against the emulator, real PostgreSQL)', () => {
+  it('an SSO sign-in, whose amr is the connection id as Scalekit sends it, is stored as that connection’s provider', async () => {
+    const login = await signInAtEmulator(stack, 'gina@globex.test', { loginHint: 'gina@globex.test' });
+    const result = await finishLogin(stack, login);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect((await prisma.session.findUniqueOrThrow({ where: { id: result.session.id } })).authMethod).toBe('sso:okta');
+  });
+
   it('signs the seeded admin in: session row with the refresh token encrypted, safe returnTo kept', async () => {
     const login = await signInAtEmulator(stack, 'ada@acme.test', { returnTo: '/orgs/org_acme/team?tab=pending#top' });
     const result = await finishLogin(stack, login);

@@ -10,7 +10,7 @@
 
 import type { ScalekitClient } from '@scalekit-sdk/node';
 import { decodeJwt } from 'jose';
-import { authMethodFromAmr } from '@/lib/auth/auth-method';
+import { resolveAuthMethod } from '@/lib/auth/auth-method';
 import { noLongerMember } from '@/lib/auth/dead-ends';
 import { IdTokenError, verifyIdToken, type IdTokenClaims } from '@/lib/auth/id-token';
 import { callbackUrl } from '@/lib/auth/login';
@@ -71,6 +71,7 @@ export interface CallbackDeps {
   scalekit: Pick<ScalekitClient, 'authenticateWithCode'> & {
     user: Pick<ScalekitClient['user'], 'getUser'>;
     organization: Pick<ScalekitClient['organization'], 'getOrganization'>;
+    connection: Pick<ScalekitClient['connection'], 'getConnection'>;
   };
   appUrl: string;
   issuer: string;
@@ -222,7 +223,10 @@ export async function completeLogin(input: CallbackInput, deps: CallbackDeps): P
       idToken: tokens.idToken,
       accessTokenExpiresAt,
       expiresAt: new Date(now() + SESSION_MAX_AGE_SECONDS * 1000),
-      authMethod: authMethodFromAmr(claims.amr),
+      authMethod: await resolveAuthMethod(claims.amr, organizationId, async (orgId, connectionId) => {
+        const { connection } = await deps.scalekit.connection.getConnection(orgId, connectionId);
+        return connection ? { type: connection.type, provider: connection.provider } : null;
+      }),
       ip: input.ip ?? null,
       userAgent: input.userAgent ?? null,
     });

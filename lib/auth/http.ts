@@ -5,13 +5,20 @@
 
 import { NextResponse } from 'next/server';
 import { getEnv } from '@/lib/env';
-import { csrfRejectedResponse } from '@/lib/auth/csrf';
+import { csrfRejectedResponse, verifyCsrf } from '@/lib/auth/csrf';
 import { clientIpOrNull } from '@/lib/http/client-ip';
 import { AppError } from '@/lib/errors/app-error';
 import type { ErrorCode } from '@/lib/errors/codes';
 import { problemJson } from '@/lib/errors/respond';
 import { bodyReadErrorResponse, readBodyForm } from '@/lib/http/read-body';
-import { appSessionCookieName, getSessionCookieVerifier, readCookie, type SessionClaims } from '@/lib/session/cookie';
+import {
+  appSessionCookieName,
+  clearedSessionCookieAttributes,
+  getSessionCookieVerifier,
+  readCookie,
+  sessionCookieName,
+  type SessionClaims,
+} from '@/lib/session/cookie';
 
 export const NO_STORE = 'private, no-store';
 
@@ -115,4 +122,35 @@ If you signed in again in another tab, reload the page and try once more.</p>
     status: 403,
     headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': NO_STORE },
   });
+}
+
+/**
+ * Where every sign-out ends: the session cookie cleared, and the browser told to drop what it
+ * cached for this origin (the back button then shows nothing private).
+ */
+export function signedOutRedirect(target: string): NextResponse {
+  const { APP_URL } = getEnv();
+  const response = redirectTo(target);
+  response.cookies.set(sessionCookieName(APP_URL), '', clearedSessionCookieAttributes(APP_URL));
+  response.headers.set('Clear-Site-Data', '"cache"');
+  return response;
+}
+
+/**
+ * The sign-out forms (csrf_token): the form, and the session's claims when there is one, its CSRF
+ * token checked. No session is not an error (the browser is signed out already); a bad token
+ * or an unreadable form is the response to send.
+ */
+export async function readSignOutForm(
+  request: Request,
+): Promise<{ ok: true; form: FormData | null; claims: SessionClaims | null } | { ok: false; response: Response }> {
+  const read = await readForm(request);
+  if (!read.ok) return read;
+  const claims = await sessionClaimsFromRequest(request);
+  if (claims) {
+    const token = read.form?.get('csrf_token');
+    if (!(await verifyCsrf(request, claims.sid, typeof token === 'string' ? token : null)))
+      return { ok: false, response: csrfRefused(request) };
+  }
+  return { ok: true, form: read.form, claims };
 }

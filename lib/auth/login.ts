@@ -182,3 +182,18 @@ export async function beginLogin(request: LoginRequest, deps: BeginLoginDeps): P
     flowCookie: { name, value: await sealLoginFlow(flow, deps.flowKey), attributes: loginFlowCookieAttributes(deps.appUrl) },
   };
 }
+
+/** A page's search params (Next.js gives arrays for repeated keys). */
+export type PageSearchParams = Record<string, string | string[] | undefined>;
+
+/**
+ * The invitation a page was sent (login_hint, organization_id), checked like the invitation link
+ * itself: the pages that explain an invitation never trust the URL more than the link route does.
+ */
+export function parseInvitationSearchParams(query: PageSearchParams): ParsedLoginRequest {
+  const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? '';
+  return parseLoginQuery(
+    new URLSearchParams({ login_hint: first(query.login_hint), organization_id: first(query.organization_id) }),
+    'invite',
+  );
+}

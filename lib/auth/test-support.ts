@@ -69,8 +69,8 @@ export interface BrowserLogin {
 }
 
 /**
- * Drives the hosted pages like a browser: authorize → email → code from the mailbox →
- * (organization picker) → the redirect to our callback. Returns what the browser would bring to
+ * Drives the hosted pages like a browser: authorize → email → code from the mailbox (or the
+ * organization's SSO page) → (organization picker) → the redirect to our callback. Returns what the browser would bring to
  * /api/auth/callback, without calling it.
  */
 export async function signInAtEmulator(
@@ -91,6 +91,11 @@ export async function signInAtEmulator(
     if (submitted.status !== 303) throw new Error(`email step refused (${submitted.status}): ${submitted.html.slice(0, 300)}`);
     const [latest] = await emailsTo(stack.emulator, email);
     step = await pages.request('/login/verify', { form: { flow, code: latest!.code! } });
+  }
+  if (step.location?.startsWith('/login/sso?')) {
+    // The organization's emulated IdP (same origin: these stacks run without idpPort).
+    const sso = new URL(step.location, stack.emulator.url).searchParams;
+    step = await pages.request('/login/sso', { form: { flow: sso.get('flow')!, connection_id: sso.get('connection_id')!, email } });
   }
   if (step.location?.startsWith('/login/organization')) {
     const flow = new URL(step.location, stack.emulator.url).searchParams.get('flow')!;

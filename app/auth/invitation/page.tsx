@@ -5,28 +5,19 @@ import { MailIcon, UserRoundIcon } from 'lucide-react';
 import { Button } from '@/components/ui/button';
 import { csrfTokenFor } from '@/lib/auth/csrf';
 import { getSessionContext } from '@/lib/auth/guards';
-import { parseLoginQuery } from '@/lib/auth/login';
+import { parseInvitationSearchParams, type PageSearchParams } from '@/lib/auth/login';
 import { db } from '@/lib/db';
 
 export const metadata: Metadata = { title: 'Open invitation', robots: { index: false } };
-
-type SearchParams = Record<string, string | string[] | undefined>;
-
-function single(value: string | string[] | undefined): string {
-  return (Array.isArray(value) ? value[0] : value) ?? '';
-}
 
 /**
  * "You're signed in as X; this invitation is for Y." Reached from /auth/login/initiate when the
  * browser already has someone else's session: accepting silently into the wrong account (or
  * signing them out without asking) are both worse than asking.
  */
-export default async function InvitationChoicePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+export default async function InvitationChoicePage({ searchParams }: { searchParams: Promise<PageSearchParams> }) {
   const query = await searchParams;
-  const parsed = parseLoginQuery(
-    new URLSearchParams({ login_hint: single(query.login_hint), organization_id: single(query.organization_id) }),
-    'invite',
-  );
+  const parsed = parseInvitationSearchParams(query);
   if (!parsed.ok) redirect(`/login?${new URLSearchParams({ error: parsed.code }).toString()}`);
   const invite = parsed.request;
   const initiate = `/auth/login/initiate?${new URLSearchParams({

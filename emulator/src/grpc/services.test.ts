@@ -252,6 +252,13 @@ describe('users and memberships', () => {
     expect(Number(invite!.expiresAt!.seconds) * 1000).toBeGreaterThan(Date.now() + 3500_000);
     expect(await emailsTo(emu, 'late@acme.test')).toHaveLength(2);
     await expect(client.user.resendInvite('org_acme', 'usr_max')).rejects.toMatchObject({ errorCode: 'INVITE_NOT_PENDING' });
+
+    // Still valid: a reminder with the same expiry ("If the invitation is still valid, a reminder
+    // email will be sent instead", openapi/scalekit.yaml UserService_ResendInvite).
+    const again = await client.user.resendInvite('org_acme', user!.id);
+    expect(again.invite?.resentCount).toBe(2);
+    expect(Number(again.invite!.expiresAt!.seconds)).toBe(Number(invite!.expiresAt!.seconds));
+    expect(await emailsTo(emu, 'late@acme.test')).toHaveLength(3);
   });
 
   it('adds an existing user to another organization (CreateMembership) and updates/deletes users', async () => {

@@ -525,7 +525,11 @@ export async function submitSso(ctx: Context, req: Req, res: Res): Promise<void>
     }
   }
   flow.organizationId ??= org.id;
-  backToScalekit(ctx, req, res, flow, user, ['sso', connection.provider.toLowerCase()]);
+  // Scalekit's ID token names the connection used in `amr` ("amr": ["conn_123"], "Authentication
+  // method reference (connection ID)", developer-docs authenticate/fsa/complete-login.mdx).
+  // Social and email-code sign-ins keep descriptive values here: the emulator has no environment
+  // connections for them (docs/emulator-fidelity.md §3).
+  backToScalekit(ctx, req, res, flow, user, [connection.id]);
 }
 
 /**

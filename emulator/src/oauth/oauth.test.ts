@@ -337,7 +337,7 @@ describe('signup, social and SSO', () => {
       form: { flow: flowOf(start.location), connection_id: 'conn_globex_okta', email: 'gina@globex.test' },
     });
     const tokens = await sdk(emu).authenticateWithCode(callbackParams(done.location).get('code')!, REDIRECT_URI);
-    expect(decodeJwt(tokens.idToken)).toMatchObject({ sub: 'usr_gina', oid: 'org_globex', amr: ['sso', 'okta'] });
+    expect(decodeJwt(tokens.idToken)).toMatchObject({ sub: 'usr_gina', oid: 'org_globex', amr: ['conn_globex_okta'] });
 
     // Just-in-time provisioning for a new person at the SSO domain.
     const jit = new PageClient(emu.url);

@@ -4,27 +4,18 @@ import { redirect } from 'next/navigation';
 import { MailXIcon } from 'lucide-react';
 import { Button } from '@/components/ui/button';
 import { revokedInvitation } from '@/lib/auth/dead-ends';
-import { parseLoginQuery } from '@/lib/auth/login';
+import { parseInvitationSearchParams, type PageSearchParams } from '@/lib/auth/login';
 
 export const metadata: Metadata = { title: 'Invitation revoked', robots: { index: false } };
-
-type SearchParams = Record<string, string | string[] | undefined>;
-
-function single(value: string | string[] | undefined): string {
-  return (Array.isArray(value) ? value[0] : value) ?? '';
-}
 
 /**
  * An invitation link whose invitation was revoked (from /auth/login/initiate). The page checks
  * again rather than trusting the URL, so a crafted link cannot make it claim a revocation; for
  * anything else it goes back to the invitation link's usual route.
  */
-export default async function InvitationRevokedPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+export default async function InvitationRevokedPage({ searchParams }: { searchParams: Promise<PageSearchParams> }) {
   const query = await searchParams;
-  const parsed = parseLoginQuery(
-    new URLSearchParams({ login_hint: single(query.login_hint), organization_id: single(query.organization_id) }),
-    'invite',
-  );
+  const parsed = parseInvitationSearchParams(query);
   if (!parsed.ok || !parsed.request.organizationId)
     redirect(`/login?${new URLSearchParams({ error: parsed.ok ? 'invitation_link_incomplete' : parsed.code }).toString()}`);
   const { loginHint, organizationId } = parsed.request;

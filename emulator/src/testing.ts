@@ -47,6 +47,16 @@ export function useEmulator(options: EmulatorOptions = {}): Emulator {
   };
 }
 
+/** An emulator for one part of a test (e.g. one run of a restart), closed afterwards even when that part fails. */
+export async function withEmulator<T>(options: EmulatorOptions, use: (emulator: Emulator) => Promise<T>): Promise<T> {
+  const emulator = await startEmulator(options);
+  try {
+    return await use(emulator);
+  } finally {
+    await emulator.close();
+  }
+}
+
 export function sdk(emulator: Emulator, options: { timeoutMs?: number; secret?: string } = {}): ScalekitClient {
   return new ScalekitClient(
     emulator.url,

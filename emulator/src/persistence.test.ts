@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ScalekitNotFoundException } from '@scalekit-sdk/node';
 import { DEFAULT_SEED_PATH } from './index.js';
-import { emailsTo, postJson, sdk, startEmulator } from './testing.js';
+import { emailsTo, postJson, sdk, withEmulator } from './testing.js';
 
 // The demo as `npm run dev` starts it: the seed on the first start, the persisted state on
 // every start after that (`--persist`, .emulator-data/state.json).
@@ -22,8 +22,7 @@ function statePath(): string {
 
 describe('the seeded pending invitation', () => {
   it('has its invitation email in the mailbox on the first start, naming the inviter and linking to the app', async () => {
-    const emu = await startEmulator({ appUrl: 'http://localhost:3205' });
-    try {
+    await withEmulator({ appUrl: 'http://localhost:3205' }, async (emu) => {
       const [email, ...more] = await emailsTo(emu, 'new.hire@acme.test');
       expect(more).toEqual([]);
       expect(email).toMatchObject({ subject: "You're invited to join Acme on Teamgate", code: null });
@@ -49,31 +48,26 @@ describe('the seeded pending invitation', () => {
       // Nobody else was "sent" anything.
       const state = (await (await fetch(`${emu.url}/_emulator/state`)).json()) as { emails: number };
       expect(state.emails).toBe(1);
-    } finally {
-      await emu.close();
-    }
+    });
   });
 
   it('is sent once: a restart from the persisted state does not send it again', async () => {
     const persistPath = statePath();
-    const first = await startEmulator({ persistPath });
-    await first.close();
-    const second = await startEmulator({ persistPath });
-    try {
+    // The first start seeds the emulator and writes the state file.
+    await withEmulator({ persistPath }, async () => {});
+    await withEmulator({ persistPath }, async (second) => {
       expect(await emailsTo(second, 'new.hire@acme.test')).toHaveLength(1);
-    } finally {
-      await second.close();
-    }
+    });
   });
 });
 
 describe('restarting from the persisted state', () => {
   it('keeps removals and changes, and adds only what the seed gained since', async () => {
     const persistPath = statePath();
-    const first = await startEmulator({ persistPath });
-    await sdk(first).user.deleteMembership('org_acme', 'usr_max');
-    await sdk(first).organization.upsertUserManagementSettings('org_acme', { maxAllowedUsers: 1000 });
-    await first.close();
+    await withEmulator({ persistPath }, async (first) => {
+      await sdk(first).user.deleteMembership('org_acme', 'usr_max');
+      await sdk(first).organization.upsertUserManagementSettings('org_acme', { maxAllowedUsers: 1000 });
+    });
 
     const grown = structuredClone(seed);
     grown.users.push({
@@ -82,8 +76,7 @@ describe('restarting from the persisted state', () => {
       firstName: 'Lee',
       memberships: [{ organizationId: 'org_acme', roles: ['member'], status: 'PENDING_INVITE', inviterEmail: 'ada@acme.test' }],
     });
-    const second = await startEmulator({ persistPath, seed: grown });
-    try {
+    await withEmulator({ persistPath, seed: grown }, async (second) => {
       const client = sdk(second);
       // Removing Max's only membership deleted Max (Scalekit's rule, directory.ts removeMembership),
       // and the restart does not bring the seeded user back.
@@ -92,67 +85,50 @@ describe('restarting from the persisted state', () => {
       const later = await client.user.getUser('usr_later');
       expect(later.user?.memberships.map((m) => [m.organizationId, m.membershipStatus])).toEqual([['org_acme', 3]]); // PENDING_INVITE
       expect(await emailsTo(second, 'later@acme.test')).toHaveLength(1);
-    } finally {
-      await second.close();
-    }
+    });
 
     // The addition is remembered too: removed later, it stays removed.
-    const third = await startEmulator({ persistPath, seed: grown });
-    await sdk(third).user.deleteMembership('org_acme', 'usr_later');
-    await third.close();
-    const fourth = await startEmulator({ persistPath, seed: grown });
-    try {
+    await withEmulator({ persistPath, seed: grown }, (third) => sdk(third).user.deleteMembership('org_acme', 'usr_later'));
+    await withEmulator({ persistPath, seed: grown }, async (fourth) => {
       await expect(sdk(fourth).user.getUser('usr_later')).rejects.toBeInstanceOf(ScalekitNotFoundException);
-    } finally {
-      await fourth.close();
-    }
+    });
   });
 
   it('treats a state file written before the seed was tracked as fully seeded', async () => {
     const persistPath = statePath();
-    const first = await startEmulator({ persistPath });
-    await sdk(first).user.deleteMembership('org_acme', 'usr_max');
-    await first.close();
+    await withEmulator({ persistPath }, (first) => sdk(first).user.deleteMembership('org_acme', 'usr_max'));
     const snapshot = JSON.parse(readFileSync(persistPath, 'utf8'));
     delete snapshot.seeded;
     writeFileSync(persistPath, JSON.stringify(snapshot));
 
-    const second = await startEmulator({ persistPath });
-    try {
+    await withEmulator({ persistPath }, async (second) => {
       await expect(sdk(second).user.getUser('usr_max')).rejects.toBeInstanceOf(ScalekitNotFoundException);
-    } finally {
-      await second.close();
-    }
+    });
   });
 
   it('goes back to the seed on reset, invitation email included', async () => {
-    const emu = await startEmulator({ persistPath: statePath() });
-    try {
+    await withEmulator({ persistPath: statePath() }, async (emu) => {
       await sdk(emu).user.deleteMembership('org_acme', 'usr_newhire');
       expect((await postJson(`${emu.url}/_emulator/reset`, {})).status).toBe(200);
       expect(await emailsTo(emu, 'new.hire@acme.test')).toHaveLength(1);
       expect((await sdk(emu).user.getUser('usr_newhire')).user?.memberships.map((m) => m.organizationId)).toEqual(['org_acme']);
-    } finally {
-      await emu.close();
-    }
+    });
   });
 });
 
 describe('domains, connections and directories across a restart', () => {
   it('keeps a created domain and a deleted connection as they were', async () => {
     const persistPath = statePath();
-    const first = await startEmulator({ persistPath });
-    const created = (await sdk(first).domain.createDomain('org_acme', 'acme-persisted.com')).domain!;
-    await sdk(first).connection.deleteConnection('org_globex', 'conn_globex_okta');
-    await first.close();
-    const second = await startEmulator({ persistPath });
-    try {
+    const created = await withEmulator({ persistPath }, async (first) => {
+      const domain = (await sdk(first).domain.createDomain('org_acme', 'acme-persisted.com')).domain!;
+      await sdk(first).connection.deleteConnection('org_globex', 'conn_globex_okta');
+      return domain;
+    });
+    await withEmulator({ persistPath }, async (second) => {
       const { domain } = await sdk(second).domain.getDomain('org_acme', created.id);
       expect(domain).toMatchObject({ domain: 'acme-persisted.com', txtRecordSecret: created.txtRecordSecret });
       expect(domain!.createTime).toEqual(created.createTime);
       expect((await sdk(second).connection.listConnections('org_globex')).connections).toEqual([]);
-    } finally {
-      await second.close();
-    }
+    });
   });
 });

@@ -7,28 +7,23 @@ import { z } from 'zod';
 const membershipStatus = z.enum(['ACTIVE', 'INACTIVE', 'PENDING_INVITE', 'INVITE_EXPIRED']);
 export type MembershipStatusName = z.infer<typeof membershipStatus>;
 
+/** An environment setting that is a count or a duration: a positive integer, `fallback` when unset. */
+const positiveInt = (fallback: number) => z.number().int().positive().default(fallback);
+
 export const environmentSchema = z.object({
   publicSignup: z.boolean().default(false),
-  invitationExpirySeconds: z
-    .number()
-    .int()
-    .positive()
-    .default(15 * 24 * 3600),
-  accessTokenTtlSeconds: z.number().int().positive().default(300),
-  idTokenTtlSeconds: z.number().int().positive().default(300),
-  refreshTokenTtlSeconds: z
-    .number()
-    .int()
-    .positive()
-    .default(30 * 24 * 3600),
-  authCodeTtlSeconds: z.number().int().positive().default(60),
-  otpTtlSeconds: z.number().int().positive().default(600),
-  otpMaxAttempts: z.number().int().positive().default(5),
+  invitationExpirySeconds: positiveInt(15 * 24 * 3600),
+  accessTokenTtlSeconds: positiveInt(300),
+  idTokenTtlSeconds: positiveInt(300),
+  refreshTokenTtlSeconds: positiveInt(30 * 24 * 3600),
+  authCodeTtlSeconds: positiveInt(60),
+  otpTtlSeconds: positiveInt(600),
+  otpMaxAttempts: positiveInt(5),
   /** Lifetime of client_credentials (SDK management) tokens. */
-  m2mTokenTtlSeconds: z.number().int().positive().default(3600),
+  m2mTokenTtlSeconds: positiveInt(3600),
   /** Delay before each webhook retry; its length is the number of retries. */
   webhookRetryDelaysMs: z.array(z.number().int().nonnegative()).default([1000, 5000, 30000]),
-  webhookTimeoutMs: z.number().int().positive().default(5000),
+  webhookTimeoutMs: positiveInt(5000),
   // Scalekit's webhook envelope requires environment_id to match ^env_ (OpenAPI webhooks section).
   environmentId: z.string().regex(/^env_/, 'environmentId must start with env_').default('env_emulator'),
   /** Product name used in emails and hosted pages. */

@@ -20,6 +20,39 @@ import { checkManagementToken, handleToken } from './oauth/tokens.js';
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A page or endpoint behind one `METHOD path`; each takes what it needs of the request. */
+type Handler = (ctx: Context, req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
+
+/** The OAuth endpoints and hosted login pages on the emulator's own origin. */
+const HOSTED_PAGES = new Map<string, Handler>([
+  ['GET /oauth/authorize', hosted.handleAuthorize],
+  ['POST /oauth/token', handleToken],
+  ['GET /oidc/logout', hosted.handleLogout],
+  ['GET /login', (ctx, _req, res, url) => hosted.showEmailPage(ctx, res, url, 'signin')],
+  ['POST /login', (ctx, req, res) => hosted.submitEmail(ctx, req, res, 'signin')],
+  ['GET /signup', (ctx, _req, res, url) => hosted.showEmailPage(ctx, res, url, 'signup')],
+  ['POST /signup', (ctx, req, res) => hosted.submitEmail(ctx, req, res, 'signup')],
+  ['GET /login/verify', (ctx, _req, res, url) => hosted.showCodePage(ctx, res, url)],
+  ['POST /login/verify', hosted.submitCode],
+  ['POST /login/resend', hosted.resendCode],
+  ['GET /login/organization', (ctx, _req, res, url) => hosted.showOrganizationPicker(ctx, res, url)],
+  ['POST /login/organization', hosted.submitOrganization],
+  ['GET /login/idp-callback', hosted.completeIdpCallback],
+  [`GET ${INVITATION_PATH}`, (ctx, _req, res, url) => hosted.handleInvitationLink(ctx, res, url)],
+]);
+
+/**
+ * The emulated identity providers' pages: served on their own origin (idpPort), or on the
+ * emulator's when it has none.
+ */
+const IDP_PAGES = new Map<string, Handler>([
+  ['GET /login/social', (ctx, _req, res, url) => hosted.showSocialPage(ctx, res, url)],
+  ['POST /login/social', hosted.submitSocial],
+  ['GET /login/sso', (ctx, _req, res, url) => hosted.showSsoPage(ctx, res, url)],
+  ['POST /login/sso', hosted.submitSso],
+  ['GET /sso/idp-initiated', (ctx, _req, res, url) => hosted.startIdpInitiated(ctx, res, url)],
+]);
+
 async function routeHttp(ctx: Context, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://emulator.invalid');
   const path = url.pathname;
@@ -55,43 +88,6 @@ async function routeHttp(ctx: Context, req: IncomingMessage, res: ServerResponse
         scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
       });
     }
-    case 'GET /oauth/authorize':
-      return hosted.handleAuthorize(ctx, req, res, url);
-    case 'POST /oauth/token':
-      return handleToken(ctx, req, res);
-    case 'GET /oidc/logout':
-      return hosted.handleLogout(ctx, req, res, url);
-    case 'GET /login':
-      return hosted.showEmailPage(ctx, res, url, 'signin');
-    case 'POST /login':
-      return hosted.submitEmail(ctx, req, res, 'signin');
-    case 'GET /signup':
-      return hosted.showEmailPage(ctx, res, url, 'signup');
-    case 'POST /signup':
-      return hosted.submitEmail(ctx, req, res, 'signup');
-    case 'GET /login/verify':
-      return hosted.showCodePage(ctx, res, url);
-    case 'POST /login/verify':
-      return hosted.submitCode(ctx, req, res);
-    case 'POST /login/resend':
-      return hosted.resendCode(ctx, req, res);
-    case 'GET /login/organization':
-      return hosted.showOrganizationPicker(ctx, res, url);
-    case 'POST /login/organization':
-      return hosted.submitOrganization(ctx, req, res);
-    case 'GET /login/social':
-    case 'GET /login/sso':
-    case 'POST /login/social':
-    case 'POST /login/sso':
-    case 'GET /sso/idp-initiated':
-      if (ctx.idpUrl() === ctx.issuer()) return routeIdp(ctx, req, res);
-      // The identity providers live on their own origin; older links still land there.
-      if (req.method === 'GET') return redirect(res, `${ctx.idpUrl()}${path}${url.search}`);
-      break;
-    case 'GET /login/idp-callback':
-      return hosted.completeIdpCallback(ctx, req, res, url);
-    case `GET ${INVITATION_PATH}`:
-      return hosted.handleInvitationLink(ctx, res, url);
     case 'GET /':
       return sendHtml(
         res,
@@ -108,24 +104,21 @@ async function routeHttp(ctx: Context, req: IncomingMessage, res: ServerResponse
         ),
       );
   }
+  const hostedPage = HOSTED_PAGES.get(route);
+  if (hostedPage) return hostedPage(ctx, req, res, url);
+  if (IDP_PAGES.has(route)) {
+    if (ctx.idpUrl() === ctx.issuer()) return routeIdp(ctx, req, res);
+    // The identity providers live on their own origin; older links still land there.
+    if (req.method === 'GET') return redirect(res, `${ctx.idpUrl()}${path}${url.search}`);
+  }
   throw new HttpError(404, `not found: ${req.method} ${path}`);
 }
 
 /** The emulated Google/GitHub/Microsoft and SSO IdP pages, on the second origin. */
 async function routeIdp(ctx: Context, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://emulator.invalid');
-  switch (`${req.method} ${url.pathname}`) {
-    case 'GET /login/social':
-      return hosted.showSocialPage(ctx, res, url);
-    case 'POST /login/social':
-      return hosted.submitSocial(ctx, req, res);
-    case 'GET /login/sso':
-      return hosted.showSsoPage(ctx, res, url);
-    case 'POST /login/sso':
-      return hosted.submitSso(ctx, req, res);
-    case 'GET /sso/idp-initiated':
-      return hosted.startIdpInitiated(ctx, res, url);
-  }
+  const idpPage = IDP_PAGES.get(`${req.method} ${url.pathname}`);
+  if (idpPage) return idpPage(ctx, req, res, url);
   throw new HttpError(404, `not found on the identity-provider origin: ${req.method} ${url.pathname}`);
 }
 

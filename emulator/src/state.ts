@@ -139,25 +139,27 @@ export interface SessionRecord {
   logoutAt: Date | null;
 }
 
-export interface RefreshTokenRecord {
-  sessionId: string;
+/**
+ * Who signed in, into which organization and session, through which client, with which scope and
+ * sign-in methods: what an authorization code and a refresh token both carry into the tokens issued
+ * from them (oauth/tokens.ts issueUserTokens).
+ */
+export interface SessionGrant {
+  clientId: string;
   userId: string;
   organizationId: string;
-  clientId: string;
+  sessionId: string;
   scope: string;
   amr: string[];
+}
+
+export interface RefreshTokenRecord extends SessionGrant {
   used: boolean;
   expiresAt: Date;
 }
 
-export interface AuthCodeRecord {
-  clientId: string;
+export interface AuthCodeRecord extends SessionGrant {
   redirectUri: string;
-  userId: string;
-  organizationId: string;
-  sessionId: string;
-  scope: string;
-  amr: string[];
   nonce: string | null;
   codeChallenge: string | null;
   expiresAt: Date;

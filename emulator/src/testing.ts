@@ -1,6 +1,7 @@
 import type { EmailRecord } from './state.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { ScalekitClient } from '@scalekit-sdk/node';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createEmulator, type Emulator, type EmulatorOptions } from './index.js';
 
 // Helpers for the emulator's own tests: they drive it only from outside —
@@ -13,6 +14,47 @@ export const REDIRECT_URI = 'http://localhost:3000/api/auth/callback';
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   return createEmulator({ port: 0, ...options });
+}
+
+/**
+ * One emulator for the whole test file, back to its seed before each test (so tests do not see
+ * each other's writes). Registers the Vitest hooks; the returned handle reads the running
+ * emulator, so it can be passed to sdk(), emailsTo() etc. inside tests.
+ */
+export function useEmulator(options: EmulatorOptions = {}): Emulator {
+  let running: Emulator | undefined;
+  const current = () => {
+    if (!running) throw new Error('useEmulator: the emulator starts in beforeAll; read it inside a test or hook');
+    return running;
+  };
+  beforeAll(async () => {
+    running = await startEmulator(options);
+  });
+  afterAll(() => running?.close());
+  beforeEach(() => current().reset());
+  return {
+    get url() {
+      return current().url;
+    },
+    get port() {
+      return current().port;
+    },
+    get idpUrl() {
+      return current().idpUrl;
+    },
+    reset: () => current().reset(),
+    close: () => current().close(),
+  };
+}
+
+/** An emulator for one part of a test (e.g. one run of a restart), closed afterwards even when that part fails. */
+export async function withEmulator<T>(options: EmulatorOptions, use: (emulator: Emulator) => Promise<T>): Promise<T> {
+  const emulator = await startEmulator(options);
+  try {
+    return await use(emulator);
+  } finally {
+    await emulator.close();
+  }
 }
 
 export function sdk(emulator: Emulator, options: { timeoutMs?: number; secret?: string } = {}): ScalekitClient {

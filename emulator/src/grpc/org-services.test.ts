@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { create } from '@bufbuild/protobuf';
 import { ScalekitBadRequestException, ScalekitNotFoundException, ScalekitTooManyRequestsException } from '@scalekit-sdk/node';
 import { DomainType, VerificationMethod, VerificationStatus } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/domains/domains_pb.js';
@@ -9,15 +9,9 @@ import {
 } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/connections/connections_pb.js';
 import { DirectoryProvider, DirectoryType } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/directories/directories_pb.js';
 import { PasswordlessType, TemplateType } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/auth/passwordless_pb.js';
-import type { Emulator } from '../index.js';
-import { emailsTo, sdk, startEmulator } from '../testing.js';
+import { emailsTo, sdk, startEmulator, useEmulator } from '../testing.js';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
+const emu = useEmulator();
 
 async function newOrg() {
   const { organization } = await sdk(emu).organization.createOrganization('Domain Test');

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Client } from '@connectrpc/connect';
 import {
   ScalekitBadRequestException,
@@ -8,16 +8,10 @@ import {
 } from '@scalekit-sdk/node/lib/errors/index.js';
 import type CoreClient from '@scalekit-sdk/node/lib/core.js';
 import type { RolesService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/roles/roles_pb.js';
-import type { Emulator } from '../index.js';
 import { decodeJwt } from 'jose';
-import { callbackParams, REDIRECT_URI, sdk, signInWithCode, startEmulator } from '../testing.js';
+import { callbackParams, REDIRECT_URI, sdk, signInWithCode, useEmulator } from '../testing.js';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
+const emu = useEmulator();
 
 // The SDK's RoleClient takes no `include`; its private members let a test send one.
 interface RoleInternals {

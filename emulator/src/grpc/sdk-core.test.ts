@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import {
   ScalekitBadRequestException,
@@ -11,18 +11,12 @@ import {
 } from '@scalekit-sdk/node';
 import { TimeUnit } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/commons/commons_pb.js';
 import { SessionPolicyType } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/organizations/organizations_pb.js';
-import type { Emulator } from '../index.js';
-import { sdk, startEmulator } from '../testing.js';
+import { sdk, startEmulator, useEmulator } from '../testing.js';
 
 // What the SDK's own suites (organization*, m2mclient, token) do not pin: validation, ownership,
 // pagination, and that clients and API keys survive a --persist restart without their secrets on disk.
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
+const emu = useEmulator();
 
 async function newOrg(name = 'Core Test') {
   const { organization } = await sdk(emu).organization.createOrganization(name);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import http2 from 'node:http2';
 import type { Client } from '@connectrpc/connect';
 import {
@@ -15,19 +15,13 @@ import {
 import type CoreClient from '@scalekit-sdk/node/lib/core.js';
 import type { UserService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/users/users_pb.js';
 import type { StateSummary } from '../dev-endpoints.js';
-import type { Emulator } from '../index.js';
-import { emailsTo, postJson, sdk, startEmulator } from '../testing.js';
+import { emailsTo, postJson, sdk, useEmulator } from '../testing.js';
 
 const PENDING_INVITE = 3;
 const ACTIVE = 1;
 const INVITE_EXPIRED = 4;
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
+const emu = useEmulator();
 
 async function state() {
   return (await fetch(`${emu.url}/_emulator/state`)).json() as Promise<StateSummary>;

@@ -68,6 +68,15 @@ async function enterCode(page: Page, email: string) {
   await page.getByRole('button', { name: 'Verify' }).click();
 }
 
+/** A page in a fresh browser context that started a login at the app and submitted `email`. */
+async function startLogin(email: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${appUrl}/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  return page;
+}
+
 beforeAll(async () => {
   await startApp();
   emu = await startEmulator({ appUrl });
@@ -107,10 +116,7 @@ describe('hosted pages in Chromium', () => {
     await page.getByText('Signed in as ada@acme.test in org_acme').waitFor();
     await context.close();
 
-    const riley = await (await browser.newContext()).newPage();
-    await riley.goto(`${appUrl}/login`);
-    await riley.getByLabel('Email').fill('riley@consultant.test');
-    await riley.getByRole('button', { name: 'Continue' }).click();
+    const riley = await startLogin('riley@consultant.test');
     await enterCode(riley, 'riley@consultant.test');
     await riley.getByRole('button', { name: 'Globex' }).click();
     await riley.getByText('Signed in as riley@consultant.test in org_globex').waitFor();
@@ -119,10 +125,7 @@ describe('hosted pages in Chromium', () => {
 
   it('shows a clear error for a wrong code', async () => {
     emu.reset();
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${appUrl}/login`);
-    await page.getByLabel('Email').fill('max@acme.test');
-    await page.getByRole('button', { name: 'Continue' }).click();
+    const page = await startLogin('max@acme.test');
     await expect.poll(async () => (await emailsTo(emu, 'max@acme.test')).length).toBe(1);
     const code = await latestCode('max@acme.test');
     await page.getByLabel('Verification code').fill(code === '123456' ? '654321' : '123456');
@@ -166,10 +169,7 @@ describe('hosted pages in Chromium', () => {
 
   it('signs in through the emulated Okta page for an SSO organization', async () => {
     emu.reset();
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${appUrl}/login`);
-    await page.getByLabel('Email').fill('gina@globex.test');
-    await page.getByRole('button', { name: 'Continue' }).click();
+    const page = await startLogin('gina@globex.test');
     await page.getByRole('alert').getByText('single sign-on', { exact: false }).waitFor();
     await page.getByRole('link', { name: 'Continue with Okta (emulated)' }).first().click();
     await page.getByLabel('Work email').fill('gina@globex.test');

@@ -334,19 +334,18 @@ export async function resendCode(ctx: Context, req: Req, res: Res): Promise<void
   render(ctx, res, 200, 'Enter your code', codeForm(flow, { notice: 'We sent you a new code. Earlier codes no longer work.' }));
 }
 
+/** The code form, locked: the flow's attempts are used up, so only a new code helps. */
+function tooManyCodes(ctx: Context, res: Res, flow: LoginFlow): void {
+  return render(ctx, res, 429, 'Enter your code', codeForm(flow, { error: 'Too many incorrect codes. Request a new code.', locked: true }));
+}
+
 export async function submitCode(ctx: Context, req: Req, res: Res): Promise<void> {
   const form = await readForm(req);
   const flow = flowFrom(ctx, form);
   if (!flow || !flow.email) return flowExpired(ctx, res);
   const otp = flow.otp;
   if (!otp || otp.attemptsLeft <= 0) {
-    return render(
-      ctx,
-      res,
-      429,
-      'Enter your code',
-      codeForm(flow, { error: 'Too many incorrect codes. Request a new code.', locked: true }),
-    );
+    return tooManyCodes(ctx, res, flow);
   }
   if (otp.expiresAt <= Date.now()) {
     flow.otp = null;
@@ -357,13 +356,7 @@ export async function submitCode(ctx: Context, req: Req, res: Res): Promise<void
     otp.attemptsLeft--;
     if (otp.attemptsLeft <= 0) {
       flow.otp = null;
-      return render(
-        ctx,
-        res,
-        429,
-        'Enter your code',
-        codeForm(flow, { error: 'Too many incorrect codes. Request a new code.', locked: true }),
-      );
+      return tooManyCodes(ctx, res, flow);
     }
     const left = otp.attemptsLeft;
     return render(

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { TokenResponse } from '@scalekit-sdk/node/lib/types/auth.js';
-import type { Emulator } from '../index.js';
 import {
   authorizeUrl,
   callbackParams,
@@ -16,15 +15,10 @@ import {
   REDIRECT_URI,
   sdk,
   signInWithCode,
-  startEmulator,
+  useEmulator,
 } from '../testing.js';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
+const emu = useEmulator();
 
 /** A /oauth/token answer: the token response on success, an OAuth error (RFC 6749 §5.2) otherwise. */
 type TokenBody = Partial<TokenResponse> & { error?: string; error_description?: string };

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from '../context.js';
 import { loggedIn } from '../directory.js';
-import { effectiveStatus, displayName } from '../state.js';
+import { effectiveStatus, displayName, type SessionGrant } from '../state.js';
 import { newId, newSecret, sha256 } from '../ids.js';
 import { atHash, sign, verify } from '../keys.js';
 import { readForm, sendJson } from '../http-util.js';
@@ -46,13 +46,7 @@ function authenticateClient(ctx: Context, req: IncomingMessage, form: Record<str
   return client;
 }
 
-export interface UserGrant {
-  clientId: string;
-  userId: string;
-  organizationId: string;
-  sessionId: string;
-  scope: string;
-  amr: string[];
+export interface UserGrant extends SessionGrant {
   nonce: string | null;
   /** The authorization code being exchanged (for the ID token's c_hash); absent on refresh. */
   code?: string;

@@ -37,7 +37,9 @@ const minPerCore = Number(values['min-per-core']);
 
 const ORG = 'org_bench';
 const TINY_ORG = 'org_bench_empty';
-const EVENTS_PER_CREATE = 2; // user.created + membership.created, one client with a webhook
+// One event per create, as Scalekit documents it: user.organization_invitation (with an email) or
+// user.organization_membership_created (without); one client with a webhook.
+const EVENTS_PER_CREATE = 1;
 
 let webhooksReceived = 0;
 const sink = createServer((req, res) => {

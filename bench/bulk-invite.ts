@@ -10,12 +10,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { numberArgs } from './support/args.js';
 import { startEmulatorProcess } from './support/emulator-process.js';
 
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '8' } } });
-const rowCount = Number(values.rows);
-const concurrency = Number(values.concurrency);
+const { rows: rowCount, concurrency } = numberArgs({ rows: 1000, concurrency: 8 });
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ORG = 'org_bench';

@@ -9,20 +9,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { ScalekitClient } from '@scalekit-sdk/node';
+import { numberArgs } from './support/args.js';
 import { startEmulatorProcess } from './support/emulator-process.js';
 
-const { values } = parseArgs({
-  options: {
-    calls: { type: 'string', default: '1000' },
-    users: { type: 'string', default: '10000' },
-    'page-size': { type: 'string', default: '100' },
-  },
-});
-const calls = Number(values.calls);
-const userCount = Number(values.users);
-const pageSize = Number(values['page-size']);
+const { calls, users: userCount, 'page-size': pageSize } = numberArgs({ calls: 1000, users: 10000, 'page-size': 100 });
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const seed = JSON.parse(readFileSync(join(root, 'emulator/seeds/demo.json'), 'utf8'));

@@ -1,14 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import { ApiKeysPage, privateOrganization, scalekit, signIn } from './pages/invitations';
+import { ApiKeysPage, freshOrganization, scalekit, signIn } from './pages/invitations';
 
 test('API keys: created in the UI and shown once, they invite through /api/invitations; a revoked key and a missing CSRF token are refused', async ({
   page,
   playwright,
   baseURL,
 }) => {
-  const tag = randomBytes(4).toString('hex');
-  const { orgId, admin } = await privateOrganization(tag);
+  const { tag, orgId, admin } = await freshOrganization();
   await signIn(page, admin, `/orgs/${orgId}/settings/api-keys`);
 
   const keys = new ApiKeysPage(page);

@@ -138,6 +138,13 @@ export class BulkInvitePage extends OrgPage {
 }
 
 /** /orgs/:orgId/settings/api-keys */
+/** The API keys page of a fresh organization, signed in as its admin. */
+export async function apiKeysOfFreshOrganization(page: Page): Promise<{ tag: string; orgId: string; keys: ApiKeysPage }> {
+  const { tag, orgId, admin } = await freshOrganization();
+  await signIn(page, admin, `/orgs/${orgId}/settings/api-keys`);
+  return { tag, orgId, keys: new ApiKeysPage(page) };
+}
+
 export class ApiKeysPage extends OrgPage {
   readonly name = this.page.getByLabel('New key name');
   readonly expires = this.page.getByLabel('Expires (optional)');

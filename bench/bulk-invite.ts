@@ -5,17 +5,15 @@
 //
 //   npx tsx bench/bulk-invite.ts [--rows 1000] [--concurrency 8]
 
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { numberArgs } from './support/args.js';
+import { startEmulatorProcess } from './support/emulator-process.js';
 
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '8' } } });
-const rowCount = Number(values.rows);
-const concurrency = Number(values.concurrency);
+const { rows: rowCount, concurrency } = numberArgs({ rows: 1000, concurrency: 8 });
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ORG = 'org_bench';
@@ -41,22 +39,11 @@ const dir = mkdtempSync(join(tmpdir(), 'bulk-bench-'));
 const seedPath = join(dir, 'seed.json');
 writeFileSync(seedPath, JSON.stringify(seed));
 
-const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'emulator/src/cli.ts'), '--port', '0', '--seed', seedPath], {
-  cwd: root,
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const emulatorUrl = await new Promise<string>((resolve, reject) => {
-  let out = '';
-  child.stdout!.on('data', (chunk) => {
-    out += chunk;
-    const match = /listening on (http:\/\/\S+)/.exec(out);
-    if (match) resolve(match[1]!);
-  });
-  child.once('exit', (code) => reject(new Error(`emulator exited early (${code})`)));
-});
+// Its own process (bench/support/emulator-process.ts), as in `npm run dev`.
+const emulator = await startEmulatorProcess(seedPath);
 
 // Environment first: lib/env and the SDK client read it once, on first use.
-process.env.SCALEKIT_ENVIRONMENT_URL = emulatorUrl;
+process.env.SCALEKIT_ENVIRONMENT_URL = emulator.url;
 process.env.LOG_LEVEL = 'silent';
 const { databaseUrl, migratedTemplate, withAdmin } = await import('../test/database');
 const dbName = `teamgate_bench_${randomBytes(4).toString('hex')}`;
@@ -118,6 +105,6 @@ try {
   clearInterval(sampler);
   await disconnectDb();
   await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`));
-  child.kill('SIGTERM');
+  await emulator.stop();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -5,24 +5,15 @@
 //
 //   npx tsx bench/emulator-list-users.ts [--calls 1000] [--users 10000] [--page-size 100]
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { ScalekitClient } from '@scalekit-sdk/node';
+import { numberArgs } from './support/args.js';
+import { startEmulatorProcess } from './support/emulator-process.js';
 
-const { values } = parseArgs({
-  options: {
-    calls: { type: 'string', default: '1000' },
-    users: { type: 'string', default: '10000' },
-    'page-size': { type: 'string', default: '100' },
-  },
-});
-const calls = Number(values.calls);
-const userCount = Number(values.users);
-const pageSize = Number(values['page-size']);
+const { calls, users: userCount, 'page-size': pageSize } = numberArgs({ calls: 1000, users: 10000, 'page-size': 100 });
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const seed = JSON.parse(readFileSync(join(root, 'emulator/seeds/demo.json'), 'utf8'));
@@ -39,22 +30,11 @@ const dir = mkdtempSync(join(tmpdir(), 'emulator-bench-'));
 const seedPath = join(dir, 'seed.json');
 writeFileSync(seedPath, JSON.stringify(seed));
 
-const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'emulator/src/cli.ts'), '--port', '0', '--seed', seedPath], {
-  cwd: root,
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const url = await new Promise<string>((resolve, reject) => {
-  let out = '';
-  child.stdout!.on('data', (chunk) => {
-    out += chunk;
-    const match = /listening on (http:\/\/\S+)/.exec(out);
-    if (match) resolve(match[1]!);
-  });
-  child.once('exit', (code) => reject(new Error(`emulator exited early (${code})`)));
-});
+// Its own process (bench/support/emulator-process.ts), as in `npm run dev`.
+const emulator = await startEmulatorProcess(seedPath);
 
 try {
-  const client = new ScalekitClient(url, 'skc_teamgate_dev', 'sks_teamgate_dev_only_not_a_real_secret');
+  const client = new ScalekitClient(emulator.url, 'skc_teamgate_dev', 'sks_teamgate_dev_only_not_a_real_secret');
   // Warm-up: token fetch, HTTP/2 session, JIT.
   let token = '';
   for (let i = 0; i < 50; i++) token = (await client.user.listOrganizationUsers('org_acme', { pageSize, pageToken: token })).nextPageToken;
@@ -91,6 +71,6 @@ try {
     ),
   );
 } finally {
-  child.kill('SIGTERM');
+  await emulator.stop();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -18,12 +18,12 @@
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { parseArgs } from 'node:util';
 import { createPrismaClient, setDb } from '../lib/db';
 import { signSessionCookie } from '../lib/session/cookie';
 import { deriveRefreshTokenKey, deriveSessionCookieKey } from '../lib/session/keys';
 import { encryptSecret } from '../lib/session/crypto';
 import { tokenContext } from '../lib/session/store';
+import { numberArgs } from './support/args';
 
 // autocannon ships no types; only what this script reads is declared.
 interface AutocannonResult {
@@ -38,18 +38,17 @@ const autocannon = createRequire(import.meta.url)('autocannon') as (options: {
   headers: Record<string, string>;
 }) => Promise<AutocannonResult>;
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: '3109' },
-    duration: { type: 'string', default: '5' },
-    connections: { type: 'string', default: '4' },
-    rounds: { type: 'string', default: '6' },
-  },
+const {
+  port: PORT,
+  duration: DURATION,
+  connections: CONNECTIONS,
+  rounds: ROUNDS,
+} = numberArgs({
+  port: 3109,
+  duration: 5,
+  connections: 4,
+  rounds: 6,
 });
-const PORT = Number(values.port);
-const DURATION = Number(values.duration);
-const CONNECTIONS = Number(values.connections);
-const ROUNDS = Number(values.rounds);
 const BASE = `http://localhost:${PORT}`;
 
 async function waitForServer(deadline: number): Promise<void> {

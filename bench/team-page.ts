@@ -11,7 +11,6 @@
  * that still feels instant, and a deep page as cheap as the first is what keyset pagination is for.
  */
 import { randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
 import pg from 'pg';
@@ -21,10 +20,9 @@ import { encodeCursor } from '../lib/pagination/keyset';
 import { getSeatUsage, listMembers, type ListMembersInput } from '../lib/members/service';
 import { MembersTable } from '../app/orgs/[orgId]/team/_components/members-table';
 import { databaseUrl, migratedTemplate, withAdmin } from '../test/database';
+import { numberArgs } from './support/args';
 
-const { values } = parseArgs({ options: { members: { type: 'string', default: '10000' }, runs: { type: 'string', default: '200' } } });
-const MEMBERS = Number(values.members);
-const RUNS = Number(values.runs);
+const { members: MEMBERS, runs: RUNS } = numberArgs({ members: 10000, runs: 200 });
 const ORG = 'org_bench';
 
 function percentile(sorted: number[], p: number): number {

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { waitForEmail } from './pages/emulator-pages';
-import { privateOrganization, signIn } from './pages/invitations';
+import { freshOrganization, signIn } from './pages/invitations';
 import { seriousViolations } from './support/axe';
 import { SIGNED_IN_PAGES, SIGNED_OUT_PAGES, type AppPage } from './support/app-pages';
 
@@ -91,8 +90,7 @@ test('a11y_keyboardSignIn: sign in with the keyboard alone, with visible focus o
 });
 
 test('a11y_keyboardInvite: invite from the keyboard alone; the result is announced in a live region', async ({ page }) => {
-  const tag = randomBytes(4).toString('hex');
-  const { orgId, admin } = await privateOrganization(tag);
+  const { tag, orgId, admin } = await freshOrganization();
   await signIn(page, admin, `/orgs/${orgId}/team`);
 
   const open = page.getByRole('button', { name: 'Invite member' });
@@ -139,8 +137,7 @@ test('a11y_keyboardInvite: invite from the keyboard alone; the result is announc
 
 test('a11y_bulkProgressLive: bulk sending progress is a labelled progressbar with a polite live status', async ({ page }) => {
   test.setTimeout(60_000);
-  const tag = randomBytes(4).toString('hex');
-  const { orgId, admin } = await privateOrganization(tag);
+  const { tag, orgId, admin } = await freshOrganization();
   await signIn(page, admin, `/orgs/${orgId}/team/bulk`);
   const csv = ['email', ...Array.from({ length: 60 }, (_, i) => `live-${tag}-${i}@acme.test`)].join('\n');
   await page.getByLabel('CSV file').setInputFiles({ name: 'live.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import { ApiKeysPage, privateOrganization, signIn } from './pages/invitations';
+import { apiKeysOfFreshOrganization } from './pages/invitations';
 
 function inDays(days: number): { iso: string; label: string } {
   const d = new Date(Date.now() + days * 86_400_000);
@@ -13,10 +12,7 @@ test('API keys page: scopes and expiry chosen at creation are listed, and the AP
   playwright,
   baseURL,
 }) => {
-  const tag = randomBytes(4).toString('hex');
-  const { orgId, admin } = await privateOrganization(tag);
-  await signIn(page, admin, `/orgs/${orgId}/settings/api-keys`);
-  const keys = new ApiKeysPage(page);
+  const { tag, keys } = await apiKeysOfFreshOrganization(page);
 
   // The form pre-selects what the invitations API needs, and nothing more.
   await expect(keys.scope('invitations:read')).toBeChecked();

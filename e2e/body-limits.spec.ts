@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import { privateOrganization, signIn } from './pages/invitations';
+import { freshOrganization, signIn } from './pages/invitations';
 import { chunkedUpload, listeningPid, rssBytes, type UploadResult } from './support/server-process';
 import { E2E_PORT } from './support/test-env';
 
@@ -34,8 +33,7 @@ test('bodyLimits_streaming: 4 parallel chunked 128 MB uploads to the webhook and
   baseURL,
 }) => {
   test.setTimeout(180_000);
-  const tag = randomBytes(4).toString('hex');
-  const { orgId, admin } = await privateOrganization(tag);
+  const { orgId, admin } = await freshOrganization();
   await signIn(page, admin, `/orgs/${orgId}/team`);
   const csrf = await page.locator('meta[name="csrf-token"]').getAttribute('content');
   const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');

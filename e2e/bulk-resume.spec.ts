@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import pg from 'pg';
-import { BulkInvitePage, privateOrganization, scalekit, signIn, webhooksDelivered } from './pages/invitations';
+import { BulkInvitePage, freshOrganization, scalekit, signIn, webhooksDelivered } from './pages/invitations';
 import { E2E_DATABASE_NAME, E2E_EMULATOR_URL } from './support/test-env';
 
 /**
@@ -42,8 +41,7 @@ test('bulk send: closing the tab mid-send warns first; back on the page the job 
 }) => {
   test.setTimeout(180_000);
   const ROWS = 400;
-  const tag = randomBytes(4).toString('hex');
-  const { orgId, admin } = await privateOrganization(tag);
+  const { tag, orgId, admin } = await freshOrganization();
   const emails = Array.from({ length: ROWS }, (_, i) => `q${i}-${tag}@resume.test`);
 
   const page = await context.newPage();
@@ -134,8 +132,7 @@ test('bulk send: closing the tab mid-send warns first; back on the page the job 
 
 test('bulk send: an unfinished job can be discarded instead; the rows left are not sent', async ({ page }) => {
   test.setTimeout(90_000);
-  const tag = randomBytes(4).toString('hex');
-  const { orgId, admin } = await privateOrganization(tag);
+  const { tag, orgId, admin } = await freshOrganization();
   await webhooksDelivered(orgId);
   await signIn(page, admin, `/orgs/${orgId}/team/bulk`);
   const bulk = new BulkInvitePage(page);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { AdminsOnlyPage, InvitationRevokedPage, NotFoundPage } from './pages/dead-end-pages';
 import { waitForEmail } from './pages/emulator-pages';
-import { privateOrganization, scalekit, signIn, webhooksDelivered } from './pages/invitations';
+import { freshOrganization, privateOrganization, scalekit, signIn, webhooksDelivered } from './pages/invitations';
 import { seriousViolations } from './support/axe';
 import { LoginPage } from './pages/login-page';
 import { TeamPage } from './pages/team-page';
@@ -87,8 +87,7 @@ test('revokedInvitation_saysRevoked: the link of a revoked invitation says it wa
   browser,
 }) => {
   test.setTimeout(60_000);
-  const tag = randomBytes(4).toString('hex');
-  const { orgId, admin } = await privateOrganization(tag);
+  const { tag, orgId, admin } = await freshOrganization();
   const invitee = `revoked-${tag}@acme.test`;
   const since = new Date(Date.now() - 1_000).toISOString();
   await scalekit.user.createUserAndMembership(orgId, { email: invitee, sendInvitationEmail: true });

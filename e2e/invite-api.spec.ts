@@ -1,17 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import { ApiKeysPage, privateOrganization, scalekit, signIn } from './pages/invitations';
+import { apiKeysOfFreshOrganization, scalekit } from './pages/invitations';
 
 test('API keys: created in the UI and shown once, they invite through /api/invitations; a revoked key and a missing CSRF token are refused', async ({
   page,
   playwright,
   baseURL,
 }) => {
-  const tag = randomBytes(4).toString('hex');
-  const { orgId, admin } = await privateOrganization(tag);
-  await signIn(page, admin, `/orgs/${orgId}/settings/api-keys`);
-
-  const keys = new ApiKeysPage(page);
+  const { tag, orgId, keys } = await apiKeysOfFreshOrganization(page);
   const secret = await keys.createKey(`HR sync ${tag}`);
   expect(secret).toMatch(/^tg_live_[0-9A-Za-z]{32}$/);
   await expect(keys.rows.filter({ hasText: `HR sync ${tag}` })).toContainText(secret.slice(0, 14));

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import { BulkInvitePage, privateOrganization, signIn } from './pages/invitations';
+import { BulkInvitePage, freshOrganization, signIn } from './pages/invitations';
 
 /** 200 rows: 180 fresh addresses and 20 deliberately bad rows (bad emails, unknown roles, duplicates, a missing email). */
 function twoHundredRows(tag: string): { csv: string; badRows: number[] } {
@@ -34,8 +33,7 @@ test('bulk invite: a 200-row CSV with 20 bad rows flags exactly those, sends the
   page,
 }) => {
   test.setTimeout(120_000);
-  const tag = randomBytes(4).toString('hex');
-  const { orgId, admin } = await privateOrganization(tag);
+  const { tag, orgId, admin } = await freshOrganization();
   await signIn(page, admin, `/orgs/${orgId}/team`);
   await page.getByRole('link', { name: 'Bulk invite' }).click();
 
@@ -79,8 +77,7 @@ test('bulk invite: a 200-row CSV with 20 bad rows flags exactly those, sends the
 });
 
 test('bulk invite refuses a file without an email column with a clear message', async ({ page }) => {
-  const tag = randomBytes(4).toString('hex');
-  const { orgId, admin } = await privateOrganization(tag);
+  const { orgId, admin } = await freshOrganization();
   await signIn(page, admin, `/orgs/${orgId}/team/bulk`);
   const bulk = new BulkInvitePage(page);
   await bulk.uploadCsv('people.csv', 'name,role\nAda,admin\n');
@@ -100,8 +97,7 @@ function csvOfSize(tag: string, bytes: number): string {
 }
 
 test('csvUpload_tooLarge_browser: a 1.5 MB CSV gets the app’s sentence before anything is uploaded', async ({ page }) => {
-  const tag = randomBytes(4).toString('hex');
-  const { orgId, admin } = await privateOrganization(tag);
+  const { tag, orgId, admin } = await freshOrganization();
   await signIn(page, admin, `/orgs/${orgId}/team/bulk`);
   const bulk = new BulkInvitePage(page);
   const posts: string[] = [];
@@ -118,8 +114,7 @@ test('csvUpload_tooLarge_browser: a 1.5 MB CSV gets the app’s sentence before 
 test('csvUpload_tooLarge_server: a 1.5 MB CSV that gets past the browser’s check is refused by the server with the same sentence, not a 500', async ({
   page,
 }) => {
-  const tag = randomBytes(4).toString('hex');
-  const { orgId, admin } = await privateOrganization(tag);
+  const { tag, orgId, admin } = await freshOrganization();
   // A client without the browser-side check (an old tab, a script): the page's own File.size reads 1 byte.
   await page.addInitScript(() => {
     Object.defineProperty(File.prototype, 'size', { configurable: true, get: () => 1 });

@@ -1,13 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { AuditLogPage } from './pages/audit-page';
 import { EmulatorPages, waitForEmail } from './pages/emulator-pages';
-import { InviteDialog, lastSentSecondsAgo, privateOrganization, signIn, toast } from './pages/invitations';
+import { freshOrganization, InviteDialog, lastSentSecondsAgo, signIn, toast } from './pages/invitations';
 import { TeamPage } from './pages/team-page';
 
 test('an admin invites from the form; the invitee gets the email, signs up, and shows as Active', async ({ page, browser }) => {
-  const tag = randomBytes(4).toString('hex');
-  const { orgId, admin } = await privateOrganization(tag);
+  const { tag, orgId, admin } = await freshOrganization();
   const invitee = `newcomer-${tag}@acme.test`;
   await signIn(page, admin, `/orgs/${orgId}/team`);
 
@@ -52,10 +50,7 @@ test('an admin invites from the form; the invitee gets the email, signs up, and 
     await inviteeContext.close();
   }
 
-  await expect(async () => {
-    await team.goto(orgId);
-    await expect(team.row(invitee).getByTestId('member-status')).toHaveText('Active', { timeout: 500 });
-  }).toPass({ timeout: 15_000 });
+  await team.waitForStatus(invitee, orgId, 'Active');
 
   const audit = new AuditLogPage(page);
   await audit.goto(orgId, { q: admin });

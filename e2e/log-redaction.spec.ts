@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import pg from 'pg';
 import { EmulatorPages, waitForEmail } from './pages/emulator-pages';
 import { leakedSecrets } from './support/secret-scan';
-import { InviteDialog, privateOrganization, toast } from './pages/invitations';
+import { freshOrganization, InviteDialog, toast } from './pages/invitations';
 import {
   E2E_APP_LOG_FILE,
   E2E_BASE_URL,
@@ -77,8 +76,7 @@ test('logRedaction_e2e: after sign-in, invite and sign-up, the app log holds non
 }) => {
   test.setTimeout(90_000);
   const seen: Seen = { secrets: new Set() };
-  const tag = randomBytes(4).toString('hex');
-  const { orgId, admin } = await privateOrganization(tag);
+  const { tag, orgId, admin } = await freshOrganization();
   record(page, seen);
   await signInWithCode(page, admin, `/api/auth/login?${new URLSearchParams({ login_hint: admin, returnTo: `/orgs/${orgId}/team` })}`, seen);
 

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import { InviteDialog, privateOrganization, scalekit, signIn, toast } from './pages/invitations';
+import { freshOrganization, InviteDialog, scalekit, signIn, toast } from './pages/invitations';
 import { SettingsPage } from './pages/settings-page';
 import { TeamPage } from './pages/team-page';
 import { AdminsOnlyPage } from './pages/dead-end-pages';
@@ -12,8 +11,7 @@ import { AdminsOnlyPage } from './pages/dead-end-pages';
  */
 
 test('an admin limits domains and seats; invitations follow the domains and a limit below usage is refused', async ({ page }) => {
-  const tag = randomBytes(4).toString('hex');
-  const { orgId, admin } = await privateOrganization(tag, 100);
+  const { tag, orgId, admin } = await freshOrganization(100);
   const member = `member-${tag}@acme.test`;
   await scalekit.user.createUserAndMembership(orgId, { email: member, sendInvitationEmail: false });
 
@@ -66,8 +64,7 @@ test('an admin limits domains and seats; invitations follow the domains and a li
 });
 
 test('a member of the organization is told to ask an admin, and never sees the settings form', async ({ page }) => {
-  const tag = randomBytes(4).toString('hex');
-  const { orgId, admin } = await privateOrganization(tag);
+  const { tag, orgId, admin } = await freshOrganization();
   const member = `member-${tag}@acme.test`;
   await scalekit.user.createUserAndMembership(orgId, { email: member, sendInvitationEmail: false });
 

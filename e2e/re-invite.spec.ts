@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { ScalekitNotFoundException } from '@scalekit-sdk/node';
 import { expect, test } from '@playwright/test';
 import { DashboardPage } from './pages/dashboard-page';
 import { EmulatorPages, waitForEmail } from './pages/emulator-pages';
-import { InviteDialog, privateOrganization, scalekit, signIn, toast } from './pages/invitations';
+import { freshOrganization, InviteDialog, scalekit, signIn, toast } from './pages/invitations';
 import { TeamPage } from './pages/team-page';
 
 /**
@@ -17,8 +16,7 @@ test('an admin removes a member and invites the same address again; the invitee 
   browser,
 }) => {
   test.setTimeout(60_000);
-  const tag = randomBytes(4).toString('hex');
-  const { orgId, admin } = await privateOrganization(tag, 100);
+  const { tag, orgId, admin } = await freshOrganization(100);
   const member = `again-${tag}@acme.test`;
   const { user } = await scalekit.user.createUserAndMembership(orgId, { email: member, sendInvitationEmail: false });
   const oldId = user!.id;
@@ -58,9 +56,6 @@ test('an admin removes a member and invites the same address again; the invitee 
   }
 
   // The admin sees them as an active member again: one row, under the new Scalekit user.
-  await expect(async () => {
-    await team.goto(orgId);
-    await expect(team.row(member).getByTestId('member-status')).toHaveText('Active', { timeout: 500 });
-  }).toPass({ timeout: 15_000 });
+  await team.waitForStatus(member, orgId, 'Active');
   await expect(team.row(member)).toHaveCount(1);
 });

@@ -2,7 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { AuditLogPage } from './pages/audit-page';
 import { AdminsOnlyPage } from './pages/dead-end-pages';
-import { InviteDialog, lastSentSecondsAgo, privateOrganization, scalekit, signIn, toast, webhooksDelivered } from './pages/invitations';
+import {
+  freshOrganization,
+  InviteDialog,
+  lastSentSecondsAgo,
+  privateOrganization,
+  scalekit,
+  signIn,
+  toast,
+  webhooksDelivered,
+} from './pages/invitations';
 import { TeamPage } from './pages/team-page';
 
 /**
@@ -71,8 +80,7 @@ test('an admin resends, revokes, changes a role and removes, and each is in the 
 });
 
 test('the team page shows who sent an invitation, and still does after Scalekit’s webhooks and a re-sync', async ({ page }) => {
-  const tag = randomBytes(4).toString('hex');
-  const { orgId, admin } = await privateOrganization(tag, 100);
+  const { tag, orgId, admin } = await freshOrganization(100);
   const invitee = `invited-by-${tag}@acme.test`;
   await signIn(page, admin, `/orgs/${orgId}/team`);
 

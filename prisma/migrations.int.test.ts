@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { createEmptyDatabase, prismaCli } from '@/test/database';
+import { useEmptyDatabase, prismaCli } from '@/test/database';
 
 // The committed migrations, applied by the stock Prisma CLI (through the
 // offline engine stand-in), must produce exactly what schema.prisma describes.
@@ -16,14 +16,7 @@ const migrationNames = readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
   .sort();
 
 describe('prisma/migrations', () => {
-  let database: Awaited<ReturnType<typeof createEmptyDatabase>>;
-
-  beforeAll(async () => {
-    database = await createEmptyDatabase();
-  });
-  afterAll(async () => {
-    await database?.drop();
-  });
+  const database = useEmptyDatabase();
 
   it('has a migration_lock.toml for postgresql and at least the init migration', () => {
     expect(readFileSync(join(MIGRATIONS_DIR, 'migration_lock.toml'), 'utf8')).toContain('provider = "postgresql"');

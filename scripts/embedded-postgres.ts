@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { arch, platform } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
+import { freePort } from './free-port';
 
 /**
  * PostgreSQL for `npm run dev` on a machine without a server: the real PostgreSQL 18 binaries
@@ -91,17 +92,6 @@ async function assertPortFree(port: number): Promise<void> {
       ),
     );
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolvePromise()));
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolvePromise(port));
-    });
   });
 }
 

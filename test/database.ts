@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { afterAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { createPrismaClient, setDb, type PrismaClient } from '@/lib/db';
 
 /**
@@ -182,6 +182,31 @@ async function cloneTemplate(template: string): Promise<string> {
   return name;
 }
 
+/**
+ * An empty database for the enclosing describe block: created before its tests, dropped after.
+ * Read `url` and `name` inside tests or hooks registered after this call (before then it throws).
+ */
+export function useEmptyDatabase(): { readonly name: string; readonly url: string } {
+  let database: Awaited<ReturnType<typeof createEmptyDatabase>> | undefined;
+  beforeAll(async () => {
+    database = await createEmptyDatabase();
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+  const created = () => {
+    if (!database) throw new Error('useEmptyDatabase: read before its beforeAll ran');
+    return database;
+  };
+  return {
+    get name() {
+      return created().name;
+    },
+    get url() {
+      return created().url;
+    },
+  };
+}
 /**
  * A fresh, migrated database for the calling test file, dropped after its
  * tests. Also makes lib/db's `db`/`getDb()` use it, and sets DATABASE_URL for

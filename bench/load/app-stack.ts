@@ -4,23 +4,12 @@
  * runs it, with the app's real rate limits except where a scenario says otherwise.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ScalekitClient } from '@scalekit-sdk/node';
 import pg from 'pg';
+import { freePort } from '../../scripts/free-port';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface LoadStack {
   appUrl: string;

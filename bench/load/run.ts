@@ -6,20 +6,13 @@
  *
  *   npx tsx bench/load/run.ts [--logins 50] [--admins 20] [--seconds 10] [--connections 10]
  */
-import { parseArgs } from 'node:util';
+import { numberArgs } from '../support/args';
 import { startLoadStack } from './app-stack';
 import { concurrentInvites } from './invites';
 import { concurrentLogins } from './logins';
 import { mixedReads } from './reads';
 
-const { values } = parseArgs({
-  options: {
-    logins: { type: 'string', default: '50' },
-    admins: { type: 'string', default: '20' },
-    seconds: { type: 'string', default: '10' },
-    connections: { type: 'string', default: '10' },
-  },
-});
+const args = numberArgs({ logins: 50, admins: 20, seconds: 10, connections: 10 });
 
 const suiteDeadline = setTimeout(() => {
   console.error('load suite: over its 10-minute bound; stopping');
@@ -34,9 +27,9 @@ const stack = await startLoadStack({
 const failures: string[] = [];
 try {
   for (const scenario of [
-    () => concurrentLogins(stack, Number(values.logins)),
-    () => concurrentInvites(stack, Number(values.admins)),
-    () => mixedReads(stack, Number(values.seconds), Number(values.connections)),
+    () => concurrentLogins(stack, args.logins),
+    () => concurrentInvites(stack, args.admins),
+    () => mixedReads(stack, args.seconds, args.connections),
   ]) {
     const result = await scenario();
     for (const line of result.lines) console.log(line);

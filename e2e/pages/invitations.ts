@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { expect, type Locator, type Page } from '@playwright/test';
 import { ScalekitClient } from '@scalekit-sdk/node';
 import pg from 'pg';
@@ -21,6 +22,12 @@ export async function privateOrganization(tag: string, seats = 1000): Promise<{ 
   const { user } = await scalekit.user.createUserAndMembership(orgId, { email: admin, sendInvitationEmail: false });
   await scalekit.user.updateMembership(orgId, user!.id, { roles: ['admin'] });
   return { orgId, admin };
+}
+
+/** privateOrganization under a fresh random tag, returned too (specs name their people and keys by it). */
+export async function freshOrganization(seats?: number): Promise<{ tag: string; orgId: string; admin: string }> {
+  const tag = randomBytes(4).toString('hex');
+  return { tag, ...(await privateOrganization(tag, seats)) };
 }
 
 /** Sign in through the emulator's hosted pages; retried while the webhooks bring the new org into the mirror. */
@@ -131,6 +138,13 @@ export class BulkInvitePage extends OrgPage {
 }
 
 /** /orgs/:orgId/settings/api-keys */
+/** The API keys page of a fresh organization, signed in as its admin. */
+export async function apiKeysOfFreshOrganization(page: Page): Promise<{ tag: string; orgId: string; keys: ApiKeysPage }> {
+  const { tag, orgId, admin } = await freshOrganization();
+  await signIn(page, admin, `/orgs/${orgId}/settings/api-keys`);
+  return { tag, orgId, keys: new ApiKeysPage(page) };
+}
+
 export class ApiKeysPage extends OrgPage {
   readonly name = this.page.getByLabel('New key name');
   readonly expires = this.page.getByLabel('Expires (optional)');

@@ -22,13 +22,23 @@ export class TeamPage extends OrgPage {
     return this.page.locator(`[data-testid="member-row"][data-email="${email}"]`);
   }
 
-  /** Reloads until the row shows up: rows made in Scalekit reach the mirror by webhook. */
-  async waitForRow(email: string, orgId: string, query: Record<string, string> = {}): Promise<Locator> {
+  /** Reloads until `check` passes: changes made in Scalekit reach the mirror by webhook. */
+  private async reloadUntil(orgId: string, query: Record<string, string>, check: () => Promise<void>): Promise<void> {
     await expect(async () => {
       await this.goto(orgId, query);
-      await expect(this.row(email)).toBeVisible({ timeout: 500 });
+      await check();
     }).toPass({ timeout: 15_000 });
+  }
+
+  /** Reloads until the row shows up. */
+  async waitForRow(email: string, orgId: string, query: Record<string, string> = {}): Promise<Locator> {
+    await this.reloadUntil(orgId, query, () => expect(this.row(email)).toBeVisible({ timeout: 500 }));
     return this.row(email);
+  }
+
+  /** Reloads until the row's status reads `status` (e.g. Active once the invitee has accepted). */
+  async waitForStatus(email: string, orgId: string, status: string): Promise<void> {
+    await this.reloadUntil(orgId, {}, () => expect(this.row(email).getByTestId('member-status')).toHaveText(status, { timeout: 500 }));
   }
 
   actionsFor(email: string): Locator {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_API_KEY_SCOPES } from '@/lib/auth/permissions';
-import { createEmptyDatabase } from '@/test/database';
+import { useEmptyDatabase } from '@/test/database';
 
 // The migration that gave keys scopes must leave every existing key able to do what the
 // documented API offered keys (the invitations API) and nothing more.
@@ -18,18 +18,16 @@ const SCOPES_MIGRATION = names.find((n) => n.endsWith('_api_key_scopes_expiry'))
 const sql = (name: string) => readFileSync(join(MIGRATIONS_DIR, name, 'migration.sql'), 'utf8');
 
 describe(`migration ${SCOPES_MIGRATION}`, () => {
-  let database: Awaited<ReturnType<typeof createEmptyDatabase>>;
+  const database = useEmptyDatabase();
   let client: pg.Client;
 
   beforeAll(async () => {
-    database = await createEmptyDatabase();
     client = new pg.Client({ connectionString: database.url });
     await client.connect();
     for (const name of names.slice(0, names.indexOf(SCOPES_MIGRATION))) await client.query(sql(name));
   });
   afterAll(async () => {
     await client?.end();
-    await database?.drop();
   });
 
   it('gives existing keys invitations:read + invitations:write (what the invitations API needs) and no expiry', async () => {

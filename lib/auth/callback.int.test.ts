@@ -4,7 +4,7 @@ import { exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { completeLogin } from '@/lib/auth/callback';
 import { openLoginFlow, sealLoginFlow } from '@/lib/auth/login-flow';
-import { finishLogin, signInAtEmulator, startAuthStack } from '@/lib/auth/test-support';
+import { finishLogin, signInAtEmulator, startAuthStack, type BrowserLogin } from '@/lib/auth/test-support';
 import { getLoginFlowKey } from '@/lib/session/keys';
 
 const stack = await startAuthStack();
@@ -14,8 +14,15 @@ async function sessionCount(): Promise<number> {
   return prisma.session.count();
 }
 
+/** The callback refuses this login with `code` and writes no session. */
+async function expectRefused(login: BrowserLogin, code: string, options?: Parameters<typeof finishLogin>[2]): Promise<void> {
+  const before = await sessionCount();
+  expect(await finishLogin(stack, login, options)).toMatchObject({ ok: false, code });
+  expect(await sessionCount()).toBe(before);
+}
+
 /** Re-seals the browser's flow cookie with one field changed, as an attacker who knew the key could not. */
-async function withFlow(login: Awaited<ReturnType<typeof signInAtEmulator>>, change: Record<string, string>) {
+async function withFlow(login: BrowserLogin, change: Record<string, string>) {
   const key = await getLoginFlowKey();
   const opened = await openLoginFlow(login.flowCookie, login.callback.get('state'), key);
   if (!opened.ok) throw new Error('could not open flow');
@@ -85,9 +92,7 @@ describe('completeLogin (real SDK against the emulator, real PostgreSQL)', () =>
     it('missing state', async () => {
       const login = await signInAtEmulator(stack, 'max@acme.test');
       login.callback.delete('state');
-      const before = await sessionCount();
-      expect(await finishLogin(stack, login)).toMatchObject({ ok: false, code: 'invalid_state' });
-      expect(await sessionCount()).toBe(before);
+      await expectRefused(login, 'invalid_state');
     });
 
     it('wrong state (the flow cookie belongs to another login attempt)', async () => {
@@ -112,25 +117,19 @@ describe('completeLogin (real SDK against the emulator, real PostgreSQL)', () =>
     it('replayed code', async () => {
       const login = await signInAtEmulator(stack, 'max@acme.test');
       expect((await finishLogin(stack, login)).ok).toBe(true);
-      const before = await sessionCount();
-      expect(await finishLogin(stack, login)).toMatchObject({ ok: false, code: 'invalid_grant' });
-      expect(await sessionCount()).toBe(before);
+      await expectRefused(login, 'invalid_grant');
     });
 
     it('wrong PKCE verifier', async () => {
       const login = await signInAtEmulator(stack, 'max@acme.test');
       const tampered = await withFlow(login, { codeVerifier: 'x'.repeat(43) });
-      const before = await sessionCount();
-      expect(await finishLogin(stack, tampered)).toMatchObject({ ok: false, code: 'invalid_grant' });
-      expect(await sessionCount()).toBe(before);
+      await expectRefused(tampered, 'invalid_grant');
     });
 
     it('nonce mismatch', async () => {
       const login = await signInAtEmulator(stack, 'max@acme.test');
       const tampered = await withFlow(login, { nonce: 'n'.repeat(43) });
-      const before = await sessionCount();
-      expect(await finishLogin(stack, tampered)).toMatchObject({ ok: false, code: 'invalid_token' });
-      expect(await sessionCount()).toBe(before);
+      await expectRefused(tampered, 'invalid_token');
     });
 
     it('ID token whose signature does not match the trusted keys', async () => {
@@ -144,10 +143,7 @@ describe('completeLogin (real SDK against the emulator, real PostgreSQL)', () =>
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       try {
         const login = await signInAtEmulator(stack, 'max@acme.test');
-        const before = await sessionCount();
-        const result = await finishLogin(stack, login, { jwksUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/keys` });
-        expect(result).toMatchObject({ ok: false, code: 'invalid_token' });
-        expect(await sessionCount()).toBe(before);
+        await expectRefused(login, 'invalid_token', { jwksUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/keys` });
       } finally {
         await new Promise((resolve) => server.close(resolve));
       }

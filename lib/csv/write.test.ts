@@ -23,6 +23,11 @@ function naivePieces(field: string): string[] {
     .split(/[;|\t\r\n]/);
 }
 
+/** Each case: the field as given → as written (a leading quote defuses what a spreadsheet would run as a formula). */
+function expectWrittenAs(cases: [field: string, written: string][]): void {
+  for (const [field, written] of cases) expect(csvField(field), JSON.stringify(field)).toBe(written);
+}
+
 describe('csvField', () => {
   // Checked in a spreadsheet as well: LibreOffice Calc 7.4 imported 3,000 generated rows written
   // by csvField with separator ; , tab and | and evaluated no formula, where the previous
@@ -45,32 +50,36 @@ describe('csvField', () => {
   });
 
   it('defuses a formula at the start, also after leading whitespace, and a leading tab, CR or LF', () => {
-    expect(csvField('=HYPERLINK("http://evil")')).toBe(`"'=HYPERLINK(""http://evil"")"`);
-    expect(csvField('+1')).toBe(`"'+1"`);
-    expect(csvField('-2+3')).toBe(`"'-2+3"`);
-    expect(csvField('@SUM(A1)')).toBe(`"'@SUM(A1)"`);
-    expect(csvField('  =1+1')).toBe(`"'  =1+1"`);
-    expect(csvField('\u00a0=1+1')).toBe(`"'\u00a0=1+1"`);
-    // Both rules: the tab starts the field, and splitting on it must not leave "=1+1" either.
-    expect(csvField('\t=1+1')).toBe(`"'\t'=1+1"`);
-    expect(csvField('\tplain')).toBe(`"'\tplain"`);
-    expect(csvField('\rplain')).toBe(`"'\rplain"`);
-    expect(csvField('\nplain')).toBe(`"'\nplain"`);
-    expect(csvField('a=b, c-d, e+f, x@y.test')).toBe('"a=b, c-d, e+f, x@y.test"');
+    expectWrittenAs([
+      ['=HYPERLINK("http://evil")', `"'=HYPERLINK(""http://evil"")"`],
+      ['+1', `"'+1"`],
+      ['-2+3', `"'-2+3"`],
+      ['@SUM(A1)', `"'@SUM(A1)"`],
+      ['  =1+1', `"'  =1+1"`],
+      ['\u00a0=1+1', `"'\u00a0=1+1"`],
+      // Both rules: the tab starts the field, and splitting on it must not leave "=1+1" either.
+      ['\t=1+1', `"'\t'=1+1"`],
+      ['\tplain', `"'\tplain"`],
+      ['\rplain', `"'\rplain"`],
+      ['\nplain', `"'\nplain"`],
+      ['a=b, c-d, e+f, x@y.test', '"a=b, c-d, e+f, x@y.test"'],
+    ]);
   });
 
   it('defuses a formula that would start after a semicolon, tab or line break (semicolon-locale Excel, pastes)', () => {
-    expect(csvField(";=cmd|' /C calc'!A0")).toBe(`";'=cmd|' /C calc'!A0"`);
-    expect(csvField('a;=1+1')).toBe(`"a;'=1+1"`);
-    expect(csvField('a; =1+1')).toBe(`"a; '=1+1"`);
-    expect(csvField('a\t+1')).toBe(`"a\t'+1"`);
-    expect(csvField('first\r\n@SUM(1)')).toBe(`"first\r\n'@SUM(1)"`);
-    expect(csvField('a;b;c')).toBe('"a;b;c"');
-    expect(csvField('x;;=1')).toBe(`"x;;'=1"`);
-    expect(csvField('a|=1+1')).toBe(`"a|'=1+1"`);
-    // A quote after the separator would open a quoted field there: the formula inside is defused too.
-    expect(csvField('a;"=1+1"')).toBe(`"a;""'=1+1"""`);
-    expect(csvField('"=1+1"')).toBe(`"'""=1+1"""`);
+    expectWrittenAs([
+      [";=cmd|' /C calc'!A0", `";'=cmd|' /C calc'!A0"`],
+      ['a;=1+1', `"a;'=1+1"`],
+      ['a; =1+1', `"a; '=1+1"`],
+      ['a\t+1', `"a\t'+1"`],
+      ['first\r\n@SUM(1)', `"first\r\n'@SUM(1)"`],
+      ['a;b;c', '"a;b;c"'],
+      ['x;;=1', `"x;;'=1"`],
+      ['a|=1+1', `"a|'=1+1"`],
+      // A quote after the separator would open a quoted field there: the formula inside is defused too.
+      ['a;"=1+1"', `"a;""'=1+1"""`],
+      ['"=1+1"', `"'""=1+1"""`],
+    ]);
   });
 
   it('for arbitrary text: always one quoted field that reads back as the defused text, never starting a formula in any piece (≥ 500 inputs)', () => {

@@ -3,9 +3,8 @@ import type { Actor } from '@/lib/auth/actor';
 import { createApiKey } from '@/lib/api-keys/service';
 import { POST } from '@/app/api/invitations/route';
 import { previewBulkInvite, runBulkInvite } from './bulk';
-import { AppError } from '@/lib/errors/app-error';
 import { inviteMember } from './service';
-import { freshEmail, olga, OPEN_ORG, scalekitMembersWithEmail, useInvitationTestbed } from './testing';
+import { freshEmail, olga, OPEN_ORG, scalekitMembersWithEmail, refusal, useInvitationTestbed } from './testing';
 
 // Small budgets so each limit is reached in a few calls; read by lib/env.ts on first use.
 process.env.RATE_LIMIT_INVITES_PER_ADMIN_PER_HOUR = '3';
@@ -16,15 +15,6 @@ const { prisma } = bed.db;
 
 function keyActor(id: string): Actor {
   return { kind: 'api_key', apiKeyId: id, label: id, organizationId: OPEN_ORG, scopes: ['invitations:write'] };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
 }
 
 describe('invitation rate limits (per sender and per organization, shared by form, API and bulk)', () => {

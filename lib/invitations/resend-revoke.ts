@@ -4,7 +4,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/authorize';
 import { recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db';
-import { type Membership } from '@/lib/generated/prisma/client';
+import { type Membership, type Prisma } from '@/lib/generated/prisma/client';
 import { errorForLog, log } from '@/lib/log';
 import { getScalekit } from '@/lib/scalekit/client';
 import { ScalekitCallError } from '@/lib/scalekit/errors';
@@ -16,6 +16,18 @@ import { certainlyUnchanged } from './scalekit-refusals';
 import { effectiveStatus } from '@/lib/members/status';
 
 /** A membership of THIS organization by id: an id from another org reads as not found. */
+/** Resend and revoke audit the same way: the invitation's membership row is the target, named by its email. */
+async function auditInvitation(
+  tx: Prisma.TransactionClient,
+  actor: Actor,
+  organizationId: string,
+  row: Membership,
+  action: 'invitation.resent' | 'invitation.revoked',
+  metadata: Prisma.InputJsonObject,
+): Promise<void> {
+  await recordAudit({ actor, organizationId, action, target: { type: 'membership', id: row.id, label: row.email }, metadata }, tx);
+}
+
 async function loadInvitation(organizationId: string, membershipId: string): Promise<Membership> {
   const row =
     typeof membershipId === 'string' && membershipId.length <= 64
@@ -104,16 +116,7 @@ export async function resendInvitation(actor: Actor, organizationId: string, mem
         lastSentAt: claimedAt,
       },
     });
-    await recordAudit(
-      {
-        actor,
-        organizationId,
-        action: 'invitation.resent',
-        target: { type: 'membership', id: row.id, label: row.email },
-        metadata: { resentCount: updated.resentCount },
-      },
-      tx,
-    );
+    await auditInvitation(tx, actor, organizationId, row, 'invitation.resent', { resentCount: updated.resentCount });
     return updated;
   });
 }
@@ -173,15 +176,6 @@ export async function revokeInvitation(actor: Actor, organizationId: string, mem
       await writeEntityVersion(tx, key, { at: new Date(Math.max(Date.now(), (previous?.at.getTime() ?? 0) + 1)), deleted: true });
     }
     await tx.membership.deleteMany({ where: { id: row.id, organizationId } });
-    await recordAudit(
-      {
-        actor,
-        organizationId,
-        action: 'invitation.revoked',
-        target: { type: 'membership', id: row.id, label: row.email },
-        metadata: { role: row.role },
-      },
-      tx,
-    );
+    await auditInvitation(tx, actor, organizationId, row, 'invitation.revoked', { role: row.role });
   });
 }

@@ -5,7 +5,7 @@ import { createApiKey } from '@/lib/api-keys/service';
 import { POST as RESEND } from '@/app/api/invitations/[id]/resend/route';
 import { AppError } from '@/lib/errors/app-error';
 import { inviteMember, resendInvitation } from './service';
-import { freshEmail, olga, OPEN_ORG, useInvitationTestbed, userActor } from './testing';
+import { freshEmail, olga, OPEN_ORG, refusal, useInvitationTestbed, userActor } from './testing';
 
 // A small per-sender budget, so "the (N+1)th action of any kind" is a few calls away; the org's
 // budget stays out of the way except where a test uses it up on purpose.
@@ -29,13 +29,13 @@ async function sentAgo(membershipId: string, seconds: number): Promise<void> {
   await prisma.membership.update({ where: { id: membershipId }, data: { lastSentAt: new Date(Date.now() - seconds * 1000) } });
 }
 
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
+/** A fresh admin's invitation whose email went out two minutes ago, so a resend is allowed straight away. */
+async function invitedOutsideCooldown(prefix: string) {
+  const admin = freshAdmin();
+  const email = freshEmail(prefix);
+  const { membership } = await inviteMember(admin, OPEN_ORG, { email });
+  await sentAgo(membership.id, 120);
+  return { admin, email, membership };
 }
 
 describe('resend cooldown (one resend per invitation per minute)', () => {
@@ -69,10 +69,7 @@ describe('resend cooldown (one resend per invitation per minute)', () => {
   });
 
   it('resendCooldown_concurrent: 8 resends of one invitation at the same moment send exactly one email', async () => {
-    const admin = freshAdmin();
-    const email = freshEmail('burst');
-    const { membership } = await inviteMember(admin, OPEN_ORG, { email });
-    await sentAgo(membership.id, 120);
+    const { admin, email, membership } = await invitedOutsideCooldown('burst');
     const results = await Promise.allSettled(Array.from({ length: 8 }, () => resendInvitation(admin, OPEN_ORG, membership.id)));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const refused = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as AppError);
@@ -86,10 +83,7 @@ describe('resend cooldown (one resend per invitation per minute)', () => {
   });
 
   it('a resend that Scalekit refuses before acting gives the cooldown back', async () => {
-    const admin = freshAdmin();
-    const email = freshEmail('unavailable');
-    const { membership } = await inviteMember(admin, OPEN_ORG, { email });
-    await sentAgo(membership.id, 120);
+    const { admin, email, membership } = await invitedOutsideCooldown('unavailable');
     await bed.fault({ target: 'ResendInvite', grpcCode: 'RESOURCE_EXHAUSTED', count: 1 });
     await expect(resendInvitation(admin, OPEN_ORG, membership.id)).rejects.toMatchObject({ code: 'scalekit_rate_limited' });
     // Nothing was sent, so the admin may try again at once.

@@ -13,16 +13,12 @@ import { ada, freshEmail, olga, OPEN_ORG, scalekitMembersWithEmail, useInvitatio
 const bed = await useInvitationTestbed();
 const { prisma } = bed.db;
 
-async function mirrorRows(orgId: string, email: string) {
-  return prisma.membership.findMany({ where: { organizationId: orgId, email } });
-}
-
 describe('an invitation Scalekit refuses with a status and no error code', () => {
   it('FAILED_PRECONDITION in an organization with a seat limit → the seat-limit sentence, nothing half-written', async () => {
     const email = freshEmail('precondition');
     await bed.fault({ target: 'CreateUserAndMembership', grpcCode: 'FAILED_PRECONDITION' });
     await expect(inviteMember(ada, 'org_acme', { email })).rejects.toMatchObject({ code: 'seat_limit_reached', status: 409 });
-    expect(await mirrorRows('org_acme', email)).toHaveLength(0);
+    expect(await bed.mirrorRows('org_acme', email)).toHaveLength(0);
   });
 
   it('FAILED_PRECONDITION where no seat limit is set, or INVALID_ARGUMENT → Scalekit’s refusal as such, not a guess', async () => {
@@ -33,7 +29,7 @@ describe('an invitation Scalekit refuses with a status and no error code', () =>
       const email = freshEmail('refused');
       await bed.fault({ target: 'CreateUserAndMembership', grpcCode });
       await expect(inviteMember(actor, orgId, { email })).rejects.toMatchObject({ code: 'scalekit_bad_request', status: 400 });
-      expect(await mirrorRows(orgId, email)).toHaveLength(0);
+      expect(await bed.mirrorRows(orgId, email)).toHaveLength(0);
     }
   });
 
@@ -41,7 +37,7 @@ describe('an invitation Scalekit refuses with a status and no error code', () =>
     const email = freshEmail('nowhere');
     await bed.fault({ target: 'CreateUserAndMembership', grpcCode: 'NOT_FOUND' });
     await expect(inviteMember(ada, 'org_acme', { email })).rejects.toMatchObject({ code: 'organization_not_found' });
-    expect(await mirrorRows('org_acme', email)).toHaveLength(0);
+    expect(await bed.mirrorRows('org_acme', email)).toHaveLength(0);
   });
 
   it('ALREADY_EXISTS with an externalId, and the email not in the organization → the externalId is taken', async () => {

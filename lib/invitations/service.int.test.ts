@@ -8,10 +8,6 @@ import { emailsTo } from '@/emulator/src/testing';
 const bed = await useInvitationTestbed();
 const { prisma } = bed.db;
 
-async function mirrorRows(orgId: string, email: string) {
-  return prisma.membership.findMany({ where: { organizationId: orgId, email } });
-}
-
 describe('inviteMember', () => {
   it('creates the invitation in Scalekit, mirrors it, emails the invitee and audits it', async () => {
     const email = freshEmail();
@@ -74,7 +70,7 @@ describe('inviteMember', () => {
       status: 409,
       field: 'externalId',
     });
-    expect(await mirrorRows('org_acme', email)).toHaveLength(0);
+    expect(await bed.mirrorRows('org_acme', email)).toHaveLength(0);
     expect(await scalekitMembersWithEmail(bed.scalekit, 'org_acme', email)).toHaveLength(0);
   });
 
@@ -111,7 +107,7 @@ describe('inviteMember', () => {
     expect(results.filter((r) => r.outcome === 'invited')).toHaveLength(1);
     expect(results.filter((r) => r.outcome === 'already_invited')).toHaveLength(19);
     expect(new Set(results.map((r) => r.membership.id)).size).toBe(1);
-    expect(await mirrorRows(OPEN_ORG, email)).toHaveLength(1);
+    expect(await bed.mirrorRows(OPEN_ORG, email)).toHaveLength(1);
     expect(await scalekitMembersWithEmail(bed.scalekit, OPEN_ORG, email)).toHaveLength(1);
     expect(await emailsTo(bed.emulator, email)).toHaveLength(1);
     expect(await prisma.auditEvent.count({ where: { organizationId: OPEN_ORG, action: 'invitation.created', targetLabel: email } })).toBe(
@@ -125,7 +121,7 @@ describe('inviteMember', () => {
   ])('refuses %s and changes nothing', async (_label, actor) => {
     const email = freshEmail('nope');
     await expect(inviteMember(actor, 'org_acme', { email })).rejects.toBeInstanceOf(ForbiddenError);
-    expect(await mirrorRows('org_acme', email)).toHaveLength(0);
+    expect(await bed.mirrorRows('org_acme', email)).toHaveLength(0);
     expect(await scalekitMembersWithEmail(bed.scalekit, 'org_acme', email)).toHaveLength(0);
   });
 
@@ -150,7 +146,7 @@ describe('inviteMember', () => {
       status: 422,
       field: 'email',
     });
-    expect(await mirrorRows('org_globex', email)).toHaveLength(0);
+    expect(await bed.mirrorRows('org_globex', email)).toHaveLength(0);
     const ok = await inviteMember(gina, 'org_globex', { email: freshEmail('insider', 'consultant.test') });
     expect(ok.outcome).toBe('invited');
   });
@@ -160,7 +156,7 @@ describe('inviteMember', () => {
     await inviteMember(tim, TINY_ORG, { email: freshEmail() });
     const email = freshEmail('fourth');
     await expect(inviteMember(tim, TINY_ORG, { email })).rejects.toMatchObject({ code: 'seat_limit_reached', status: 409 });
-    expect(await mirrorRows(TINY_ORG, email)).toHaveLength(0);
+    expect(await bed.mirrorRows(TINY_ORG, email)).toHaveLength(0);
     expect(await prisma.membership.count({ where: { organizationId: TINY_ORG } })).toBe(3);
   });
 });
@@ -197,7 +193,7 @@ describe('revokeInvitation', () => {
     const email = freshEmail('revoked');
     const { membership } = await inviteMember(ada, 'org_acme', { email });
     await revokeInvitation(ada, 'org_acme', membership.id);
-    expect(await mirrorRows('org_acme', email)).toHaveLength(0);
+    expect(await bed.mirrorRows('org_acme', email)).toHaveLength(0);
     expect(await scalekitMembersWithEmail(bed.scalekit, 'org_acme', email)).toHaveLength(0);
     expect(await prisma.auditEvent.count({ where: { targetId: membership.id, action: 'invitation.revoked' } })).toBe(1);
     // The address can be invited afresh.

@@ -6,10 +6,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { ScalekitClient } from '@scalekit-sdk/node';
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { createEmulator, DEFAULT_SEED_PATH, type Emulator } from '@/emulator/src/index';
 import { serveWebhookRoute } from '@/lib/webhooks/testing';
 import type { Actor } from '@/lib/auth/actor';
+import { AppError } from '@/lib/errors/app-error';
+import type { Membership } from '@/lib/generated/prisma/client';
 import { demoSeedSchema, seedDemoData } from '@/prisma/seed';
 import { useTestDatabase, type TestDatabase } from '@/test/database';
 
@@ -30,6 +32,8 @@ export interface InvitationTestbed {
   clearFaults(): Promise<void>;
   /** With `webhooks: true`: resolves once every event the emulator has emitted so far was delivered. */
   webhooksDelivered(): Promise<void>;
+  /** Our mirror's membership rows for this email in this organization. */
+  mirrorRows(orgId: string, email: string): Promise<Membership[]>;
 }
 
 function testSeed(): unknown {
@@ -91,6 +95,7 @@ export async function useInvitationTestbed({
     scalekit: new ScalekitClient(emulator.url, CLIENT_ID, CLIENT_SECRET),
     fault: (fault) => post('POST', fault),
     clearFaults: () => post('DELETE'),
+    mirrorRows: (orgId, email) => db.prisma.membership.findMany({ where: { organizationId: orgId, email } }),
     webhooksDelivered: async () => {
       const deadline = Date.now() + 10_000;
       for (;;) {
@@ -136,4 +141,14 @@ export function freshEmail(prefix = 'invitee', domain = 'example.test'): string 
 export async function scalekitMembersWithEmail(scalekit: ScalekitClient, orgId: string, email: string) {
   const res = await scalekit.user.searchOrganizationUsers(orgId, email, 100);
   return res.users.filter((u) => u.email.toLowerCase() === email.toLowerCase());
+}
+
+/** The AppError a call is refused with; fails the test when it succeeds or throws anything else. */
+export async function refusal(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
 }

@@ -70,75 +70,96 @@ export function describeScalekitError(error: unknown): ScalekitFailure {
   return failure;
 }
 
+type FailureCase = Omit<ScalekitFailure, 'errorCode' | 'message'> & {
+  matches(error: unknown): boolean;
+  message: string | ((errorCode: string | null) => string);
+};
+
+const isA =
+  (type: abstract new (...args: never[]) => unknown) =>
+  (error: unknown): boolean =>
+    error instanceof type;
+
+/** How each Scalekit failure is told, in order: the first case that matches wins. */
+const FAILURE_CASES: FailureCase[] = [
+  {
+    matches: isA(ScalekitTooManyRequestsException),
+    status: 429,
+    code: 'scalekit_rate_limited',
+    retryable: true,
+    message: 'Scalekit is rate-limiting requests right now. Nothing was changed; try again in a minute.',
+  },
+  {
+    matches: isA(ScalekitServiceUnavailableException),
+    status: 503,
+    code: 'scalekit_unavailable',
+    retryable: true,
+    message: 'Scalekit is unavailable right now. Nothing was changed; try again in a moment.',
+  },
+  {
+    matches: (error) => error instanceof ScalekitGatewayTimeoutException || isTimeout(error),
+    status: 504,
+    code: 'scalekit_timeout',
+    retryable: true,
+    message: 'Scalekit did not answer in time. Try again; a retry will not create duplicates.',
+  },
+  {
+    matches: isA(ScalekitConflictException),
+    status: 409,
+    code: 'scalekit_conflict',
+    retryable: false,
+    message: 'That already exists in Scalekit.',
+  },
+  {
+    matches: isA(ScalekitNotFoundException),
+    status: 404,
+    code: 'scalekit_not_found',
+    retryable: false,
+    message: 'Scalekit does not know that user or organization (it may have been removed).',
+  },
+  {
+    matches: isA(ScalekitBadRequestException),
+    status: 400,
+    code: 'scalekit_bad_request',
+    retryable: false,
+    message: badRequestMessage,
+  },
+  {
+    matches: isA(ScalekitForbiddenException),
+    status: 403,
+    code: 'scalekit_forbidden',
+    retryable: false,
+    message: 'Scalekit refused this action for this application.',
+  },
+  {
+    matches: (error) => error instanceof ScalekitUnauthorizedException || isAxios401(error),
+    status: 502,
+    code: 'scalekit_misconfigured',
+    retryable: false,
+    message: 'Teamgate could not authenticate to Scalekit: check SCALEKIT_CLIENT_ID and SCALEKIT_CLIENT_SECRET.',
+  },
+  {
+    matches: isConnectionRefused,
+    status: 503,
+    code: 'scalekit_unavailable',
+    retryable: true,
+    message: 'Scalekit cannot be reached right now. Nothing was changed; try again in a moment.',
+  },
+];
+
+/** Anything else Scalekit (or the way to it) answered. */
+const UNEXPECTED_FAILURE: FailureCase = {
+  matches: () => true,
+  status: 502,
+  code: 'scalekit_error',
+  retryable: true,
+  message: 'Scalekit answered with an unexpected error. Try again; if it persists, contact support.',
+};
+
 function classify(error: unknown): ScalekitFailure {
   const errorCode = error instanceof ScalekitServerException ? safeErrorCode(error) : null;
-  if (error instanceof ScalekitTooManyRequestsException)
-    return {
-      status: 429,
-      code: 'scalekit_rate_limited',
-      errorCode,
-      retryable: true,
-      message: 'Scalekit is rate-limiting requests right now. Nothing was changed; try again in a minute.',
-    };
-  if (error instanceof ScalekitServiceUnavailableException)
-    return {
-      status: 503,
-      code: 'scalekit_unavailable',
-      errorCode,
-      retryable: true,
-      message: 'Scalekit is unavailable right now. Nothing was changed; try again in a moment.',
-    };
-  if (error instanceof ScalekitGatewayTimeoutException || isTimeout(error))
-    return {
-      status: 504,
-      code: 'scalekit_timeout',
-      errorCode,
-      retryable: true,
-      message: 'Scalekit did not answer in time. Try again; a retry will not create duplicates.',
-    };
-  if (error instanceof ScalekitConflictException)
-    return { status: 409, code: 'scalekit_conflict', errorCode, retryable: false, message: 'That already exists in Scalekit.' };
-  if (error instanceof ScalekitNotFoundException)
-    return {
-      status: 404,
-      code: 'scalekit_not_found',
-      errorCode,
-      retryable: false,
-      message: 'Scalekit does not know that user or organization (it may have been removed).',
-    };
-  if (error instanceof ScalekitBadRequestException)
-    return { status: 400, code: 'scalekit_bad_request', errorCode, retryable: false, message: badRequestMessage(errorCode) };
-  if (error instanceof ScalekitForbiddenException)
-    return {
-      status: 403,
-      code: 'scalekit_forbidden',
-      errorCode,
-      retryable: false,
-      message: 'Scalekit refused this action for this application.',
-    };
-  if (error instanceof ScalekitUnauthorizedException || isAxios401(error))
-    return {
-      status: 502,
-      code: 'scalekit_misconfigured',
-      errorCode,
-      retryable: false,
-      message: 'Teamgate could not authenticate to Scalekit: check SCALEKIT_CLIENT_ID and SCALEKIT_CLIENT_SECRET.',
-    };
-  if (isConnectionRefused(error))
-    return {
-      status: 503,
-      code: 'scalekit_unavailable',
-      errorCode,
-      retryable: true,
-      message: 'Scalekit cannot be reached right now. Nothing was changed; try again in a moment.',
-    };
-  return {
-    status: 502,
-    code: 'scalekit_error',
-    errorCode,
-    retryable: true,
-    message: 'Scalekit answered with an unexpected error. Try again; if it persists, contact support.',
-  };
+  const { status, code, retryable, message } = FAILURE_CASES.find((c) => c.matches(error)) ?? UNEXPECTED_FAILURE;
+  return { status, code, errorCode, retryable, message: typeof message === 'string' ? message : message(errorCode) };
 }
 
 function badRequestMessage(errorCode: string | null): string {

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmptyDatabase, databaseUrl, withAdmin } from '@/test/database';
+import { describe, expect, it } from 'vitest';
+import { useEmptyDatabase, databaseUrl, withAdmin } from '@/test/database';
 
 // The stand-in must speak the native schema-engine binary's protocol exactly
 // as the Prisma CLI reads it (docs/prisma-offline.md). These tests drive it
@@ -110,14 +110,7 @@ function schemaFiles() {
 const noFilter = { externalTables: [], externalEnums: [] };
 
 describe('schema-engine stand-in', () => {
-  let empty: Awaited<ReturnType<typeof createEmptyDatabase>>;
-
-  beforeAll(async () => {
-    empty = await createEmptyDatabase();
-  });
-  afterAll(async () => {
-    await empty?.drop();
-  });
+  const empty = useEmptyDatabase();
 
   it('reports the engines hash the Prisma CLI expects', async () => {
     const { stdout } = await run(process.execPath, [ENGINE, '--version'], { encoding: 'utf8' });

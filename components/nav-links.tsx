@@ -1,35 +1,22 @@
 'use client';
 
-import Link from 'next/link';
-import { usePathname } from 'next/navigation';
 import type { HeaderOrg } from '@/components/header-types';
 import { teamHref, useShownOrgId } from '@/components/page-org';
+import { PageLinks, type PageLink } from '@/components/page-links';
 import { cn } from '@/lib/utils';
 
-export type NavItem = { href: string; label: string };
+export type NavItem = PageLink;
 
-/** Client-side only to mark the current page (aria-current) without every page passing its path. */
+/** The header's main navigation, marking the current page. */
 export function NavLinks({ items, className }: { items: NavItem[]; className?: string }) {
-  const pathname = usePathname();
   return (
-    <nav aria-label="Main" className={cn('flex items-center gap-1', className)}>
-      {items.map((item) => {
-        const current = !item.href.includes('#') && (pathname === item.href || pathname.startsWith(`${item.href}/`));
-        return (
-          <Link
-            key={item.href}
-            href={item.href}
-            aria-current={current ? 'page' : undefined}
-            className={cn(
-              'rounded-md px-2.5 py-1.5 text-sm text-muted-foreground transition-colors hover:bg-muted hover:text-foreground',
-              current && 'bg-muted text-foreground',
-            )}
-          >
-            {item.label}
-          </Link>
-        );
-      })}
-    </nav>
+    <PageLinks
+      label="Main"
+      links={items}
+      className={cn('flex items-center gap-1', className)}
+      linkClassName="rounded-md px-2.5 py-1.5 text-sm text-muted-foreground transition-colors hover:bg-muted hover:text-foreground"
+      currentClassName="bg-muted text-foreground"
+    />
   );
 }
 

@@ -1,16 +1,8 @@
 'use client';
 
 import { LogOutIcon } from 'lucide-react';
-import {
-  AlertDialog,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-  AlertDialogTrigger,
-} from '@/components/ui/alert-dialog';
+import { ConfirmDialogContent } from '@/components/confirm-dialog';
+import { AlertDialog, AlertDialogTrigger } from '@/components/ui/alert-dialog';
 import { Button } from '@/components/ui/button';
 
 /**
@@ -27,25 +19,25 @@ export function SignOutEverywhere({ csrfToken, sessionCount }: { csrfToken: stri
           Sign out of all devices
         </Button>
       </AlertDialogTrigger>
-      <AlertDialogContent>
-        <form action="/api/auth/logout-all" method="post" className="flex flex-col gap-4">
-          <input type="hidden" name="csrf_token" value={csrfToken} />
-          <AlertDialogHeader>
-            <AlertDialogTitle>Sign out of all devices?</AlertDialogTitle>
-            <AlertDialogDescription>
-              {sessionCount > 1
-                ? `This ends all ${sessionCount} of your sessions, including this one. You, and anyone using your account on another device, will have to sign in again.`
-                : 'This ends your only session, this one, here and at your identity provider. You will have to sign in again.'}
-            </AlertDialogDescription>
-          </AlertDialogHeader>
-          <AlertDialogFooter>
-            <AlertDialogCancel type="button">Cancel</AlertDialogCancel>
-            <Button type="submit" variant="destructive">
-              Sign out everywhere
-            </Button>
-          </AlertDialogFooter>
-        </form>
-      </AlertDialogContent>
+      <ConfirmDialogContent
+        title="Sign out of all devices?"
+        description={
+          sessionCount > 1
+            ? `This ends all ${sessionCount} of your sessions, including this one. You, and anyone using your account on another device, will have to sign in again.`
+            : 'This ends your only session, this one, here and at your identity provider. You will have to sign in again.'
+        }
+        confirm={
+          <Button type="submit" variant="destructive">
+            Sign out everywhere
+          </Button>
+        }
+        form={(body) => (
+          <form action="/api/auth/logout-all" method="post" className="flex flex-col gap-4">
+            <input type="hidden" name="csrf_token" value={csrfToken} />
+            {body}
+          </form>
+        )}
+      />
     </AlertDialog>
   );
 }

@@ -3,17 +3,8 @@
 import { useState, useTransition } from 'react';
 import { CheckIcon, CopyIcon, KeyRoundIcon, Loader2Icon, PlusIcon } from 'lucide-react';
 import { toast } from 'sonner';
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-  AlertDialogTrigger,
-} from '@/components/ui/alert-dialog';
+import { ConfirmDialogContent } from '@/components/confirm-dialog';
+import { AlertDialog, AlertDialogAction, AlertDialogTrigger } from '@/components/ui/alert-dialog';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -267,18 +258,11 @@ export function ApiKeysManager({ orgId, keys }: { orgId: string; keys: ApiKeyRow
                           Revoke
                         </Button>
                       </AlertDialogTrigger>
-                      <AlertDialogContent>
-                        <AlertDialogHeader>
-                          <AlertDialogTitle>Revoke &ldquo;{key.name}&rdquo;?</AlertDialogTitle>
-                          <AlertDialogDescription>
-                            Every request with this key is refused from now on. This cannot be undone; create a new key to replace it.
-                          </AlertDialogDescription>
-                        </AlertDialogHeader>
-                        <AlertDialogFooter>
-                          <AlertDialogCancel>Cancel</AlertDialogCancel>
-                          <AlertDialogAction onClick={() => revoke(key)}>Revoke key</AlertDialogAction>
-                        </AlertDialogFooter>
-                      </AlertDialogContent>
+                      <ConfirmDialogContent
+                        title={<>Revoke &ldquo;{key.name}&rdquo;?</>}
+                        description="Every request with this key is refused from now on. This cannot be undone; create a new key to replace it."
+                        confirm={<AlertDialogAction onClick={() => revoke(key)}>Revoke key</AlertDialogAction>}
+                      />
                     </AlertDialog>
                   )}
                 </TableCell>

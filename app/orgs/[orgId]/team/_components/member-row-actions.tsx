@@ -3,16 +3,8 @@
 import { useState, useTransition } from 'react';
 import { MoreHorizontalIcon } from 'lucide-react';
 import { toast } from 'sonner';
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from '@/components/ui/alert-dialog';
+import { ConfirmDialogContent } from '@/components/confirm-dialog';
+import { AlertDialog, AlertDialogAction } from '@/components/ui/alert-dialog';
 import { Button } from '@/components/ui/button';
 import {
   DropdownMenu,
@@ -106,13 +98,11 @@ export function MemberRowActions({ orgId, target }: { orgId: string; target: Row
       </DropdownMenu>
       <AlertDialog open={open !== null} onOpenChange={(next) => (!next && !pending ? setOpen(null) : undefined)}>
         {open ? (
-          <AlertDialogContent>
-            <AlertDialogHeader>
-              <AlertDialogTitle>{COPY[open].title}</AlertDialogTitle>
-              <AlertDialogDescription>{descriptions[open]}</AlertDialogDescription>
-            </AlertDialogHeader>
-            <AlertDialogFooter>
-              <AlertDialogCancel disabled={pending}>Cancel</AlertDialogCancel>
+          <ConfirmDialogContent
+            title={COPY[open].title}
+            description={descriptions[open]}
+            cancelDisabled={pending}
+            confirm={
               <AlertDialogAction
                 destructive={COPY[open].destructive}
                 disabled={pending}
@@ -124,8 +114,8 @@ export function MemberRowActions({ orgId, target }: { orgId: string; target: Row
               >
                 {pending ? 'Working…' : COPY[open].confirm}
               </AlertDialogAction>
-            </AlertDialogFooter>
-          </AlertDialogContent>
+            }
+          />
         ) : null}
       </AlertDialog>
     </>

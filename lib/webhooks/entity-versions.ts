@@ -59,3 +59,16 @@ export async function writeEntityVersion(client: Client, key: string, version: E
 export async function lockEntity(client: Pick<Prisma.TransactionClient, '$executeRaw'>, key: string): Promise<void> {
   await client.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${key}))`;
 }
+
+/**
+ * For an event handler: locks the entity (lockEntity) and says whether an event that happened at
+ * `occurredAt` is newer than the one the mirror last applied to it. False means "stale, skip".
+ */
+export async function lockIfNewer(
+  client: Pick<Prisma.TransactionClient, '$executeRaw' | 'processedWebhook'>,
+  key: string,
+  occurredAt: Date,
+): Promise<boolean> {
+  await lockEntity(client, key);
+  return isNewer(await readEntityVersion(client, key), occurredAt);
+}

@@ -6,7 +6,7 @@ import { membershipIn, userFields, type MirroredMembership, type ScalekitUserLik
 import { mirrorRole } from '@/lib/organizations/resync';
 import { getScalekit } from '@/lib/scalekit/client';
 import { upsertMirrorUsers } from '@/lib/users/mirror-user';
-import { isNewer, lockEntity, membershipVersionKey, readEntityVersion, writeEntityVersion } from '@/lib/webhooks/entity-versions';
+import { lockIfNewer, membershipVersionKey, writeEntityVersion } from '@/lib/webhooks/entity-versions';
 import type { MembershipEventData } from '@/lib/webhooks/payloads';
 import { webhookActor, type AfterCommit, type WebhookOutcome } from '@/lib/webhooks/outcome';
 
@@ -94,8 +94,7 @@ export async function applyMembershipChange(
   if (!org) return 'ignored';
 
   const key = membershipVersionKey(organizationId, userId);
-  await lockEntity(tx, key);
-  if (!isNewer(await readEntityVersion(tx, key), occurredAt)) return 'stale';
+  if (!(await lockIfNewer(tx, key, occurredAt))) return 'stale';
 
   const sending = await tx.membership.findFirst({ where: { organizationId, syncState: 'SENDING', OR: [{ userId }, { email }] } });
   // An invitation mid-send belongs to the invitation service, which writes Scalekit's answer itself.
@@ -168,8 +167,7 @@ export async function applyMembershipDeleted(
   const organizationId = data.organization.id;
   const userId = data.user.id;
   const key = membershipVersionKey(organizationId, userId);
-  await lockEntity(tx, key);
-  if (!isNewer(await readEntityVersion(tx, key), occurredAt)) return 'stale';
+  if (!(await lockIfNewer(tx, key, occurredAt))) return 'stale';
 
   const existing = await tx.membership.findFirst({ where: { organizationId, userId } });
   if (existing && existing.syncState !== 'SENDING') {

@@ -1,7 +1,7 @@
 import { ScalekitNotFoundException } from '@scalekit-sdk/node';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { getScalekit } from '@/lib/scalekit/client';
-import { isNewer, lockEntity, organizationVersionKey, readEntityVersion, writeEntityVersion } from '@/lib/webhooks/entity-versions';
+import { lockIfNewer, organizationVersionKey, writeEntityVersion } from '@/lib/webhooks/entity-versions';
 import type { AfterCommit, WebhookOutcome } from '@/lib/webhooks/outcome';
 import type { OrganizationEventData } from '@/lib/webhooks/payloads';
 
@@ -34,8 +34,7 @@ export async function applyOrganizationUpsert(
   // Deleted since: its organization.deleted is on the way (or applied) and settles it.
   if (snapshot.gone) return 'ignored';
   const key = organizationVersionKey(data.id);
-  await lockEntity(tx, key);
-  if (!isNewer(await readEntityVersion(tx, key), occurredAt)) return 'stale';
+  if (!(await lockIfNewer(tx, key, occurredAt))) return 'stale';
   const fields = { name: data.display_name || data.id, externalId: data.external_id, maxAllowedUsers: snapshot.maxAllowedUsers };
   // A membership event for the same new organization may insert the row at the same moment.
   await tx.organization.createMany({ data: [{ id: data.id, ...fields }], skipDuplicates: true });
@@ -56,8 +55,7 @@ export async function applyOrganizationDeleted(
   after: AfterCommit,
 ): Promise<WebhookOutcome> {
   const key = organizationVersionKey(data.id);
-  await lockEntity(tx, key);
-  if (!isNewer(await readEntityVersion(tx, key), occurredAt)) return 'stale';
+  if (!(await lockIfNewer(tx, key, occurredAt))) return 'stale';
   await writeEntityVersion(tx, key, { at: occurredAt, deleted: true });
   const org = await tx.organization.findUnique({ where: { id: data.id }, select: { id: true } });
   if (!org) return 'ignored';

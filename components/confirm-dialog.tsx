@@ -27,7 +27,7 @@ export function ConfirmDialogContent({
   description: ReactNode;
   confirm: ReactNode;
   cancelDisabled?: boolean;
-  /** Wrap header and footer in this form (its fields go in `children` of the form element). */
+  /** Wraps header and footer, e.g. in a form whose hidden fields the caller renders beside `body`. */
   form?: (body: ReactNode) => ReactNode;
 }) {
   const body = (

@@ -9,6 +9,7 @@ import { parseCookies, readForm, redirect, sendHtml } from '../http-util.js';
 import { newId, newSecret, sha256, sixDigitCode } from '../ids.js';
 import { sign } from '../keys.js';
 import { INVITATION_PARAM, initiateLoginRedirect, readInvitationToken } from './invitations.js';
+import { environmentConnection, environmentConnectionId, type EnvironmentSignInMethod } from './environment-connections.js';
 import { sendSignInCode } from '../mailer.js';
 import type { SsoConnection } from '../seed.js';
 import { effectiveStatus, type OrganizationRecord, type SessionRecord, type UserRecord } from '../state.js';
@@ -22,6 +23,7 @@ const FLOW_TTL_MS = 30 * 60 * 1000;
 const SESSION_MAX_AGE_S = 7 * 24 * 3600;
 const PROMPTS = new Set(['login', 'create', 'none', 'consent', 'select_account']);
 const PROVIDERS: Record<string, string> = { google: 'Google', github: 'GitHub', microsoft: 'Microsoft' };
+const isProvider = (key: string): key is Exclude<EnvironmentSignInMethod, 'passwordless'> => key in PROVIDERS;
 
 type Req = IncomingMessage;
 type Res = ServerResponse;
@@ -116,9 +118,12 @@ export function handleAuthorize(ctx: Context, req: Req, res: Res, url: URL): voi
   if (organizationId && !ctx.state.organizations.has(organizationId)) {
     return redirectWithError(res, back, 'invalid_request', `unknown organization_id "${organizationId}"`);
   }
-  const provider = q.get('provider');
+  const requested = q.get('connection_id');
+  // connection_id may name one of the environment's social connections: the same as its provider.
+  const shared = requested ? environmentConnection(requested) : undefined;
+  const provider = q.get('provider') ?? (shared?.type === 'OAUTH' ? shared.providerKey : null);
   if (provider && !PROVIDERS[provider]) return redirectWithError(res, back, 'invalid_request', `unsupported provider "${provider}"`);
-  const connectionId = q.get('connection_id');
+  const connectionId = shared ? null : requested;
   if (connectionId && !connectionFor(ctx, (_o, c) => c.id === connectionId)) {
     return redirectWithError(res, back, 'invalid_request', `unknown connection_id "${connectionId}"`);
   }
@@ -378,7 +383,8 @@ export async function submitCode(ctx: Context, req: Req, res: Res): Promise<void
       throw error;
     }
   }
-  signedIn(ctx, req, res, flow, user, ['otp']);
+  // amr names the connection used, for email codes too (oauth/environment-connections.ts).
+  signedIn(ctx, req, res, flow, user, [environmentConnectionId('passwordless')]);
 }
 
 function createPublicSignupUser(ctx: Context, email: string): UserRecord {
@@ -441,7 +447,7 @@ export async function submitSocial(ctx: Context, req: Req, res: Res): Promise<vo
   const provider = form.provider ?? '';
   const retry = (message: string, status: number) =>
     showSocialPage(ctx, res, new URL(`http://x/?flow=${flow.id}&provider=${encodeURIComponent(provider)}`), message, status);
-  if (!PROVIDERS[provider]) return retry('Unknown provider.', 400);
+  if (!isProvider(provider)) return retry('Unknown provider.', 400);
   const email = directory.normalizeEmail(form.email ?? '');
   if (!directory.isValidEmail(email)) return retry('Enter a valid email address.', 400);
   const refusal = emailRefusal(ctx, flow, email);
@@ -449,7 +455,7 @@ export async function submitSocial(ctx: Context, req: Req, res: Res): Promise<vo
   let user = ctx.state.userByEmail(email);
   if (!user) user = createPublicSignupUser(ctx, email);
   if (!user.socialIdentities.includes(provider)) user.socialIdentities.push(provider);
-  backToScalekit(ctx, req, res, flow, user, ['social', provider]);
+  backToScalekit(ctx, req, res, flow, user, [environmentConnectionId(provider)]);
 }
 
 export function showSsoPage(ctx: Context, res: Res, url: URL, error?: string, status = 200): void {
@@ -520,8 +526,6 @@ export async function submitSso(ctx: Context, req: Req, res: Res): Promise<void>
   flow.organizationId ??= org.id;
   // Scalekit's ID token names the connection used in `amr` ("amr": ["conn_123"], "Authentication
   // method reference (connection ID)", developer-docs authenticate/fsa/complete-login.mdx).
-  // Social and email-code sign-ins keep descriptive values here: the emulator has no environment
-  // connections for them (docs/emulator-fidelity.md §3).
   backToScalekit(ctx, req, res, flow, user, [connection.id]);
 }
 

@@ -9,6 +9,7 @@ import { parseCookies, readForm, redirect, sendHtml } from '../http-util.js';
 import { newId, newSecret, sha256, sixDigitCode } from '../ids.js';
 import { sign } from '../keys.js';
 import { INVITATION_PARAM, initiateLoginRedirect, readInvitationToken } from './invitations.js';
+import { applicationAbsoluteSeconds, applyOrganizationPolicy, sessionExpired } from './session-policy.js';
 import { environmentConnection, environmentConnectionId, type EnvironmentSignInMethod } from './environment-connections.js';
 import { sendSignInCode } from '../mailer.js';
 import type { SsoConnection } from '../seed.js';
@@ -59,7 +60,7 @@ function currentBrowserSession(ctx: Context, req: Req): { id: string; session: B
   if (!session) return null;
   const user = ctx.state.users.get(session.userId);
   const sk = ctx.state.sessions.get(session.sessionId);
-  if (!user || !sk || sk.status !== 'ACTIVE' || sk.absoluteExpiresAt.getTime() <= Date.now()) {
+  if (!user || !sk || sk.status !== 'ACTIVE' || sessionExpired(sk)) {
     ctx.browserSessions.delete(id);
     return null;
   }
@@ -645,7 +646,8 @@ function createSession(ctx: Context, req: Req, user: UserRecord, amr: string[]):
     createdAt: now,
     updatedAt: now,
     lastActiveAt: now,
-    absoluteExpiresAt: new Date(now.getTime() + ctx.state.environment.refreshTokenTtlSeconds * 1000),
+    // The application policy; the organization's tightens it once known (complete()).
+    absoluteExpiresAt: new Date(now.getTime() + applicationAbsoluteSeconds(ctx.state) * 1000),
     logoutAt: null,
   };
   ctx.state.sessions.set(session.id, session);
@@ -741,6 +743,7 @@ function complete(ctx: Context, _req: Req, res: Res, flow: LoginFlow, organizati
   const browser = ctx.browserSessions.get(cookieId)!;
   const session = ctx.state.sessions.get(browser.sessionId)!;
   session.organizationId = organizationId;
+  applyOrganizationPolicy(ctx.state, session, organizationId);
   if (!session.authenticatedOrganizations.includes(organizationId)) session.authenticatedOrganizations.push(organizationId);
   if (!session.clientIds.includes(flow.clientId)) session.clientIds.push(flow.clientId);
   session.updatedAt = new Date();

@@ -8,6 +8,7 @@ import { atHash, sign, verify } from '../keys.js';
 import { readForm, sendJson } from '../http-util.js';
 import type { SeedClient } from '../seed.js';
 import type { OrganizationClientRecord } from '../state.js';
+import { refreshTokenExpiry, sessionExpired } from './session-policy.js';
 import { authenticateOrganizationClient, organizationClientClaims } from '../grpc/m2m-clients.js';
 
 // POST /oauth/token and the tokens it mints. Errors follow RFC 6749 §5.2.
@@ -136,7 +137,7 @@ export async function issueUserTokens(ctx: Context, grant: UserGrant) {
       scope: grant.scope,
       amr: grant.amr,
       used: false,
-      expiresAt: new Date(Date.now() + env.refreshTokenTtlSeconds * 1000),
+      expiresAt: refreshTokenExpiry(state, state.sessions.get(grant.sessionId)),
     });
     body.refresh_token = refreshToken;
   }
@@ -153,7 +154,8 @@ export async function issueUserTokens(ctx: Context, grant: UserGrant) {
 function grantProblem(ctx: Context, userId: string, organizationId: string, sessionId: string): string | null {
   const session = ctx.state.sessions.get(sessionId);
   if (!session || session.status !== 'ACTIVE') return 'the session has ended';
-  if (session.absoluteExpiresAt.getTime() <= Date.now()) return 'the session has expired';
+  // Absolute and idle timeouts of the session policy (oauth/session-policy.ts).
+  if (sessionExpired(session)) return 'the session has expired';
   if (!ctx.state.users.has(userId)) return 'the user no longer exists';
   const m = ctx.state.memberships.get(organizationId)?.get(userId);
   if (!m || effectiveStatus(m) !== 'ACTIVE') return 'the user is no longer an active member of the organization';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import { organizationClientClaims } from '../grpc/m2m-clients.js';
 import type { OrganizationClientRecord } from '../state.js';
-import { CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, sdk, useEmulator } from '../testing.js';
+import { CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, sdk, tokenRequest, useEmulator } from '../testing.js';
 
 // An organization's M2M client (ClientService, created through the SDK) asks /oauth/token for a
 // client_credentials token, as developer-docs authenticate/m2m/api-auth-quickstart.mdx shows, and
@@ -11,16 +11,7 @@ import { CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, sdk, useEmulator } from '../tes
 
 const emu = useEmulator();
 
-type TokenBody = { access_token?: string; token_type?: string; expires_in?: number; scope?: string; error?: string };
-
-async function token(form: Record<string, string>, headers: Record<string, string> = {}) {
-  const res = await fetch(`${emu.url}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: new URLSearchParams(form).toString(),
-  });
-  return { status: res.status, body: (await res.json()) as TokenBody };
-}
+const token = (form: Record<string, string>, headers?: Record<string, string>) => tokenRequest(emu, form, headers);
 
 async function newClient() {
   const created = await sdk(emu).m2m.createOrganizationClient('org_acme', {

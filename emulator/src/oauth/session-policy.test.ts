@@ -6,12 +6,13 @@ import {
   authorizeUrl,
   callbackParams,
   CLIENT_ID,
-  flowOf,
   CLIENT_SECRET,
+  flowOf,
   postJson,
   REDIRECT_URI,
   sdk,
   signInWithCode,
+  tokenRequest,
   useEmulator,
 } from '../testing.js';
 
@@ -50,19 +51,8 @@ async function signIn(email: string, organizationId?: string) {
   return { ...tokens, sid: decodeJwt(tokens.accessToken).sid as string, pages: result.pages };
 }
 
-async function refresh(refreshToken: string) {
-  const res = await fetch(`${emu.url}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'refresh_token',
-      refresh_token: refreshToken,
-      client_id: CLIENT_ID,
-      client_secret: CLIENT_SECRET,
-    }),
-  });
-  return { status: res.status, body: (await res.json()) as { refresh_token?: string; error?: string; error_description?: string } };
-}
+const refresh = (refreshToken: string) =>
+  tokenRequest(emu, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET });
 
 async function sessionTimes(sid: string) {
   const s = await sdk(emu).session.getSession(sid);

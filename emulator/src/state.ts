@@ -136,6 +136,8 @@ export interface SessionRecord {
   updatedAt: Date;
   lastActiveAt: Date;
   absoluteExpiresAt: Date;
+  /** Idle timeout from the organization's session policy (oauth/session-policy.ts); absent = none. */
+  idleTimeoutSeconds?: number | null;
   logoutAt: Date | null;
 }
 

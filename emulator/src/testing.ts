@@ -175,3 +175,29 @@ export async function signInWithCode(
 export function callbackParams(location: string | null): URLSearchParams {
   return new URL(location!).searchParams;
 }
+
+/** What POST /oauth/token answers: a token response, or an OAuth error (RFC 6749 §5.2). */
+export interface TokenEndpointBody {
+  access_token?: string;
+  id_token?: string;
+  refresh_token?: string;
+  token_type?: string;
+  expires_in?: number;
+  scope?: string;
+  error?: string;
+  error_description?: string;
+}
+
+/** POSTs a form to /oauth/token as a client would (no client credentials unless given in `form` or `headers`). */
+export async function tokenRequest(
+  emulator: Emulator,
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: TokenEndpointBody }> {
+  const res = await fetch(`${emulator.url}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(form).toString(),
+  });
+  return { status: res.status, body: (await res.json()) as TokenEndpointBody };
+}

@@ -28,6 +28,11 @@ describe('auth method', () => {
       conn_google: { type: 4, provider: 2 }, // OAuth, Google
       conn_github: { type: 4, provider: 9 },
       conn_magic: { type: 5, provider: 0 }, // passwordless
+      conn_password: { type: 3, provider: 0 },
+      conn_passkey: { type: 9, provider: 0 }, // WebAuthn
+      conn_custom_oidc: { type: 1, provider: 8 }, // OIDC, a provider we have no name for
+      conn_microsoft: { type: 4, provider: 13 }, // OAuth, Microsoft (social, not Entra ID SSO)
+      conn_m2m: { type: 10, provider: 0 }, // OAUTH_M2M: not a way people sign in
     };
     const asked: string[] = [];
     const lookup = async (organizationId: string, id: string) => {
@@ -41,6 +46,11 @@ describe('auth method', () => {
       ['conn_google', 'social:google', 'Google'],
       ['conn_github', 'social:github', 'GitHub'],
       ['conn_magic', 'otp', 'Email code'],
+      ['conn_password', 'pwd', 'Password'],
+      ['conn_passkey', 'passkey', 'Passkey'],
+      ['conn_custom_oidc', 'sso', 'SSO'],
+      ['conn_microsoft', 'social:microsoft', 'Microsoft'],
+      ['conn_m2m', 'connection', 'SSO or social account'],
       ['conn_unknown', 'connection', 'SSO or social account'],
     ])('%s → %s → %s', async (id, stored, label) => {
       expect(await resolveAuthMethod([id], 'org_acme', lookup)).toBe(stored);

@@ -2,10 +2,12 @@
  * How a user proved who they are, from the ID token's `amr` claim, in a form we store on the
  * Session row ("otp", "social:github", "sso:okta") and a label people understand.
  *
- * Scalekit puts the id of the connection used in `amr` ("amr": ["conn_123"], "Authentication
- * method reference (connection ID)", developer-docs authenticate/fsa/complete-login.mdx), so the
+ * Scalekit puts the id of the connection used in `amr` for every method ("amr": ["conn_123"],
+ * "Authentication method reference (connection ID)", developer-docs authenticate/fsa/complete-login.mdx;
+ * the same in the decoded tokens of guides/user-auth/modular-social-logins.mdx and
+ * passwordless/oidc.mdx): enterprise SSO, social providers and passwordless email alike. So the
  * callback looks that connection up (resolveAuthMethod) rather than showing "Conn_123"; the
- * descriptive values (`otp`, `social`+provider, `sso`+provider) are read as they are.
+ * descriptive values (`otp`, `social`+provider, `sso`+provider) are still read as they are.
  */
 
 const SOCIAL_LABELS: Record<string, string> = { google: 'Google', github: 'GitHub', microsoft: 'Microsoft' };
@@ -46,6 +48,8 @@ export function describeAuthMethod(method: string | null | undefined): string {
       return 'Email code';
     case 'pwd':
       return 'Password';
+    case 'passkey':
+      return 'Passkey';
     case 'social':
       return provider ? (SOCIAL_LABELS[provider] ?? capitalise(provider)) : 'Social account';
     case 'sso':
@@ -64,9 +68,12 @@ function capitalise(text: string): string {
 const CONNECTION_ID = /^conn_[A-Za-z0-9_-]{1,64}$/;
 
 // scalekit.v1.connections.ConnectionType and ConnectionProvider numbers (connections_pb.d.ts).
+const TYPE_OIDC = 1;
+const TYPE_SAML = 2;
 const TYPE_PASSWORD = 3;
 const TYPE_OAUTH = 4;
 const TYPE_PASSWORDLESS = 5;
+const TYPE_WEBAUTHN = 9;
 const PROVIDERS: Record<number, string> = {
   1: 'okta',
   2: 'google',
@@ -92,8 +99,9 @@ export type ConnectionLookup = (organizationId: string, connectionId: string) =>
 
 /**
  * authMethodFromAmr, plus Scalekit's connection ids: the connection's type says social (OAuth),
- * email code (passwordless), password or SSO (OIDC/SAML), its provider which one. A lookup that
- * fails leaves "sso" for an SSO-looking id rather than failing the sign-in.
+ * email code (passwordless), password, passkey (WebAuthn) or SSO (OIDC/SAML), its provider which
+ * one. A lookup that fails, or a type we do not know, gives "connection" rather than failing the
+ * sign-in or calling something SSO that is not.
  */
 export async function resolveAuthMethod(
   amr: readonly string[] | undefined,
@@ -105,8 +113,19 @@ export async function resolveAuthMethod(
   const facts = await lookup(organizationId, connectionId).catch(() => null);
   if (!facts) return 'connection';
   const provider = PROVIDERS[facts.provider];
-  if (facts.type === TYPE_PASSWORDLESS) return 'otp';
-  if (facts.type === TYPE_PASSWORD) return 'pwd';
-  if (facts.type === TYPE_OAUTH) return provider ? `social:${provider}` : 'social';
-  return provider ? `sso:${provider}` : 'sso';
+  switch (facts.type) {
+    case TYPE_PASSWORDLESS:
+      return 'otp';
+    case TYPE_PASSWORD:
+      return 'pwd';
+    case TYPE_WEBAUTHN:
+      return 'passkey';
+    case TYPE_OAUTH:
+      return provider ? `social:${provider}` : 'social';
+    case TYPE_OIDC:
+    case TYPE_SAML:
+      return provider ? `sso:${provider}` : 'sso';
+    default:
+      return 'connection';
+  }
 }

@@ -4,12 +4,14 @@ import {
   ConnectionService,
   ConnectionStatus,
   ConnectionType,
+  PasswordlessType,
 } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/connections/connections_pb.js';
 import * as directory from '../directory.js';
 import type { Directory } from '../directory.js';
 import { organizationDomains } from '../domains.js';
 import { EmulatorError, invalid, notFound } from '../errors.js';
 import { newId } from '../ids.js';
+import { environmentConnection, environmentConnections } from '../oauth/environment-connections.js';
 import type { ConnectionRecord } from '../state.js';
 import { domainMessage } from './domains.js';
 import { ts } from './convert.js';
@@ -30,6 +32,23 @@ function requireConnection(dir: Directory, organizationId: string, id: string): 
   return c;
 }
 
+/**
+ * GetConnection's answer: the organization's own connection, or one of the environment's sign-in
+ * connections (passwordless email, social), which every organization of the environment signs in
+ * with. The second is an assumption: Scalekit's documents put these connections' ids in `amr`
+ * (oauth/environment-connections.ts) but do not say whether GetConnection under an
+ * organization answers them; the Node SDK has no call for GetEnvironmentConnection, so this is
+ * the one lookup an app has. Enable/disable/delete still see only the organization's own.
+ */
+function connectionVisibleIn(dir: Directory, organizationId: string, id: string): Readonly<ConnectionRecord> {
+  const shared = id ? environmentConnection(id) : undefined;
+  if (shared) {
+    directory.requireOrganization(dir.state, organizationId);
+    return shared;
+  }
+  return requireConnection(dir, organizationId, id);
+}
+
 /** Payload of the organization.sso_* webhooks (OpenAPI ConnectionEventData). */
 function connectionEventData(c: ConnectionRecord) {
   return {
@@ -43,10 +62,10 @@ function connectionEventData(c: ConnectionRecord) {
 }
 
 /** The domains that route to a connection: its organization's ORGANIZATION_DOMAIN domains. */
-const routedDomains = (dir: Directory, c: ConnectionRecord) => organizationDomains(dir, c.organizationId, 'ORGANIZATION_DOMAIN');
+const routedDomains = (dir: Directory, c: Readonly<ConnectionRecord>) => organizationDomains(dir, c.organizationId, 'ORGANIZATION_DOMAIN');
 
 /** The fields ListConnection and Connection share. */
-const commonFields = (c: ConnectionRecord) => ({
+const commonFields = (c: Readonly<ConnectionRecord>) => ({
   id: c.id,
   provider: ConnectionProvider[c.provider as keyof typeof ConnectionProvider],
   type: ConnectionType[c.type as keyof typeof ConnectionType],
@@ -56,7 +75,7 @@ const commonFields = (c: ConnectionRecord) => ({
   uiButtonTitle: c.uiButtonTitle,
 });
 
-function listMessage(dir: Directory, c: ConnectionRecord) {
+function listMessage(dir: Directory, c: Readonly<ConnectionRecord>) {
   return {
     ...commonFields(c),
     domains: routedDomains(dir, c).map((d) => d.domain),
@@ -67,20 +86,32 @@ function listMessage(dir: Directory, c: ConnectionRecord) {
   };
 }
 
-function connectionMessage(dir: Directory, c: ConnectionRecord, origin: string) {
+/** Connection.settings: the protocol's configuration, as the connection's type says. */
+function settingsOf(c: Readonly<ConnectionRecord>, base: string) {
+  switch (c.type) {
+    case 'PASSWORDLESS':
+      // The hosted login mails a one-time code (oauth/hosted.ts).
+      return { case: 'passwordlessConfig' as const, value: { type: PasswordlessType.OTP } };
+    case 'OAUTH':
+      return { case: 'oauthConfig' as const, value: { scopes: ['openid', 'email', 'profile'], redirectUri: `${base}/oauth/callback` } };
+    case 'SAML':
+      return {
+        case: 'samlConfig' as const,
+        value: {
+          spEntityId: `${base}/saml/${c.id}`,
+          spAssertionUrl: `${base}/saml/${c.id}/acs`,
+          spMetadataUrl: `${base}/saml/${c.id}/metadata`,
+          idpCertificates: [],
+        },
+      };
+    default:
+      return { case: 'oidcConfig' as const, value: { scopes: [], redirectUri: `${base}/oidc/callback` } };
+  }
+}
+
+function connectionMessage(dir: Directory, c: Readonly<ConnectionRecord>, origin: string) {
   const base = `${origin}/sso/v1`;
-  const settings =
-    c.type === 'SAML'
-      ? {
-          case: 'samlConfig' as const,
-          value: {
-            spEntityId: `${base}/saml/${c.id}`,
-            spAssertionUrl: `${base}/saml/${c.id}/acs`,
-            spMetadataUrl: `${base}/saml/${c.id}/metadata`,
-            idpCertificates: [],
-          },
-        }
-      : { case: 'oidcConfig' as const, value: { scopes: [], redirectUri: `${base}/oidc/callback` } };
+  const settings = settingsOf(c, base);
   return {
     ...commonFields(c),
     debugEnabled: false,
@@ -89,6 +120,8 @@ function connectionMessage(dir: Directory, c: ConnectionRecord, origin: string) 
     createTime: ts(c.createdAt),
     updateTime: ts(c.updatedAt),
     settings,
+    // Connection.organization_id is optional: an environment connection has no owner.
+    organizationId: c.organizationId || undefined,
     keyId: c.keyId ?? undefined,
     providerKey: c.providerKey,
     domains: routedDomains(dir, c).map((d) => domainMessage(d, dir.state.environment.environmentId)),
@@ -121,7 +154,10 @@ export function registerConnectionService(router: ConnectRouter, dir: Directory)
     ConnectionService,
     guarded({
       async listConnections(req) {
-        let found = [...state.connections.values()];
+        // "Retrieves a list of connections in the environment" (openapi ConnectionService_ListConnections):
+        // the environment's own sign-in connections too. They have no organization and no
+        // domains, so either filter leaves them out.
+        let found: Readonly<ConnectionRecord>[] = [...state.connections.values(), ...environmentConnections()];
         if (req.organizationId) {
           directory.requireOrganization(state, req.organizationId);
           found = found.filter((c) => c.organizationId === req.organizationId);
@@ -135,7 +171,13 @@ export function registerConnectionService(router: ConnectRouter, dir: Directory)
         return { connections: found.map((c) => listMessage(dir, c)) };
       },
       async getConnection(req, ctx) {
-        return { connection: connectionMessage(dir, requireConnection(dir, req.organizationId, req.id), new URL(ctx.url).origin) };
+        return { connection: connectionMessage(dir, connectionVisibleIn(dir, req.organizationId, req.id), new URL(ctx.url).origin) };
+      },
+      async getEnvironmentConnection(req, ctx) {
+        // proto ConnectionService.GetEnvironmentConnection (the Python SDK's get_environment_connection).
+        const c = req.connectionId ? environmentConnection(req.connectionId) : undefined;
+        if (!c) throw notFound('CONNECTION_NOT_FOUND', `environment connection ${req.connectionId} not found`);
+        return { connection: connectionMessage(dir, c, new URL(ctx.url).origin) };
       },
       async createConnection(req, ctx) {
         const org = directory.requireOrganization(state, req.organizationId);

@@ -9,6 +9,7 @@ import {
   type State,
   type UserRecord,
 } from '../state.js';
+import { idleExpiresAt, sessionExpired } from '../oauth/session-policy.js';
 
 // State records → the SDK's protobuf message shapes (init objects; connect
 // serializes them with the SDK's own descriptors).
@@ -86,7 +87,7 @@ export function organization(o: OrganizationRecord) {
 }
 
 export function sessionStatus(s: SessionRecord, now = Date.now()): string {
-  if (s.status === 'ACTIVE' && s.absoluteExpiresAt.getTime() <= now) return 'EXPIRED';
+  if (s.status === 'ACTIVE' && sessionExpired(s, now)) return 'EXPIRED';
   return s.status;
 }
 
@@ -100,6 +101,7 @@ export function sessionDetails(s: SessionRecord) {
     updatedAt: ts(s.updatedAt),
     lastActiveAt: ts(s.lastActiveAt),
     absoluteExpiresAt: ts(s.absoluteExpiresAt),
+    idleExpiresAt: ts(idleExpiresAt(s)),
     logoutAt: ts(s.logoutAt),
     status: sessionStatus(s),
     device: { userAgent: s.userAgent, ip: s.ip, os: '', osVersion: '', browser: '', browserVersion: '', deviceType: '' },

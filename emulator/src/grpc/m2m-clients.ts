@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { ConnectRouter } from '@connectrpc/connect';
 import { ClientSecretStatus, ClientService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/clients/clients_pb.js';
 import * as directory from '../directory.js';
@@ -104,6 +105,56 @@ function checkPageSize(pageSize: number): number {
     throw invalid('INVALID_PAGE_SIZE', `page_size must be between 10 and 100, got ${pageSize}`);
   }
   return pageSize;
+}
+
+/** Default access-token lifetime of an organization client: "Defaults to 3600 (1 hour)" (authenticate/m2m/api-auth-quickstart.mdx). */
+export const ORGANIZATION_CLIENT_DEFAULT_EXPIRY_S = 3600;
+
+/**
+ * The organization client whose id and plain secret these are, or null. Any ACTIVE secret works
+ * (a client may have several while one is rotated out); the one used gets its last_used_time.
+ */
+export function authenticateOrganizationClient(state: State, clientId: string, plainSecret: string): OrganizationClientRecord | null {
+  const c = state.organizationClients.get(clientId);
+  if (!c) return null;
+  const given = Buffer.from(sha256(plainSecret));
+  const secret = c.secrets.find((s) => {
+    const stored = Buffer.from(s.secretHash);
+    return s.status === 'ACTIVE' && stored.length === given.length && timingSafeEqual(stored, given);
+  });
+  if (!secret) return null;
+  secret.lastUsedAt = new Date();
+  return c;
+}
+
+/** Claims the access token carries besides the client's custom claims; those may not replace them. */
+const RESERVED_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'client_id', 'oid', 'scopes']);
+
+/**
+ * The access token of a client_credentials grant, as Scalekit's decoded example shows it
+ * (authenticate/m2m/api-auth-quickstart.mdx, "Example decoded access token": client_id, exp, iat,
+ * iss, jti, nbf, oid, scopes, sub = the client id), plus what openapi clientsOrganizationClient
+ * says goes in "access tokens issued to this client": `audience` as `aud` and the custom claims.
+ */
+export function organizationClientClaims(c: OrganizationClientRecord, issuer: string, jti: string, iat: number) {
+  const custom = Object.fromEntries(c.customClaims.filter((x) => !RESERVED_CLAIMS.has(x.key)).map((x) => [x.key, x.value]));
+  const expiresIn = c.expiry || ORGANIZATION_CLIENT_DEFAULT_EXPIRY_S;
+  return {
+    expiresIn,
+    claims: {
+      ...custom,
+      iss: issuer,
+      sub: c.id,
+      client_id: c.id,
+      oid: c.organizationId,
+      scopes: [...c.scopes],
+      ...(c.audience.length ? { aud: [...c.audience] } : {}),
+      jti,
+      iat,
+      nbf: iat,
+      exp: iat + expiresIn,
+    },
+  };
 }
 
 export function registerOrganizationClients(router: ConnectRouter, dir: Directory): void {

@@ -9,6 +9,8 @@ import { parseCookies, readForm, redirect, sendHtml } from '../http-util.js';
 import { newId, newSecret, sha256, sixDigitCode } from '../ids.js';
 import { sign } from '../keys.js';
 import { INVITATION_PARAM, initiateLoginRedirect, readInvitationToken } from './invitations.js';
+import { applicationAbsoluteSeconds, applyOrganizationPolicy, sessionExpired } from './session-policy.js';
+import { environmentConnection, environmentConnectionId, type EnvironmentSignInMethod } from './environment-connections.js';
 import { sendSignInCode } from '../mailer.js';
 import type { SsoConnection } from '../seed.js';
 import { effectiveStatus, type OrganizationRecord, type SessionRecord, type UserRecord } from '../state.js';
@@ -22,6 +24,7 @@ const FLOW_TTL_MS = 30 * 60 * 1000;
 const SESSION_MAX_AGE_S = 7 * 24 * 3600;
 const PROMPTS = new Set(['login', 'create', 'none', 'consent', 'select_account']);
 const PROVIDERS: Record<string, string> = { google: 'Google', github: 'GitHub', microsoft: 'Microsoft' };
+const isProvider = (key: string): key is Exclude<EnvironmentSignInMethod, 'passwordless'> => key in PROVIDERS;
 
 type Req = IncomingMessage;
 type Res = ServerResponse;
@@ -57,7 +60,7 @@ function currentBrowserSession(ctx: Context, req: Req): { id: string; session: B
   if (!session) return null;
   const user = ctx.state.users.get(session.userId);
   const sk = ctx.state.sessions.get(session.sessionId);
-  if (!user || !sk || sk.status !== 'ACTIVE' || sk.absoluteExpiresAt.getTime() <= Date.now()) {
+  if (!user || !sk || sk.status !== 'ACTIVE' || sessionExpired(sk)) {
     ctx.browserSessions.delete(id);
     return null;
   }
@@ -116,9 +119,12 @@ export function handleAuthorize(ctx: Context, req: Req, res: Res, url: URL): voi
   if (organizationId && !ctx.state.organizations.has(organizationId)) {
     return redirectWithError(res, back, 'invalid_request', `unknown organization_id "${organizationId}"`);
   }
-  const provider = q.get('provider');
+  const requested = q.get('connection_id');
+  // connection_id may name one of the environment's social connections: the same as its provider.
+  const shared = requested ? environmentConnection(requested) : undefined;
+  const provider = q.get('provider') ?? (shared?.type === 'OAUTH' ? shared.providerKey : null);
   if (provider && !PROVIDERS[provider]) return redirectWithError(res, back, 'invalid_request', `unsupported provider "${provider}"`);
-  const connectionId = q.get('connection_id');
+  const connectionId = shared ? null : requested;
   if (connectionId && !connectionFor(ctx, (_o, c) => c.id === connectionId)) {
     return redirectWithError(res, back, 'invalid_request', `unknown connection_id "${connectionId}"`);
   }
@@ -378,7 +384,8 @@ export async function submitCode(ctx: Context, req: Req, res: Res): Promise<void
       throw error;
     }
   }
-  signedIn(ctx, req, res, flow, user, ['otp']);
+  // amr names the connection used, for email codes too (oauth/environment-connections.ts).
+  signedIn(ctx, req, res, flow, user, [environmentConnectionId('passwordless')]);
 }
 
 function createPublicSignupUser(ctx: Context, email: string): UserRecord {
@@ -441,7 +448,7 @@ export async function submitSocial(ctx: Context, req: Req, res: Res): Promise<vo
   const provider = form.provider ?? '';
   const retry = (message: string, status: number) =>
     showSocialPage(ctx, res, new URL(`http://x/?flow=${flow.id}&provider=${encodeURIComponent(provider)}`), message, status);
-  if (!PROVIDERS[provider]) return retry('Unknown provider.', 400);
+  if (!isProvider(provider)) return retry('Unknown provider.', 400);
   const email = directory.normalizeEmail(form.email ?? '');
   if (!directory.isValidEmail(email)) return retry('Enter a valid email address.', 400);
   const refusal = emailRefusal(ctx, flow, email);
@@ -449,7 +456,7 @@ export async function submitSocial(ctx: Context, req: Req, res: Res): Promise<vo
   let user = ctx.state.userByEmail(email);
   if (!user) user = createPublicSignupUser(ctx, email);
   if (!user.socialIdentities.includes(provider)) user.socialIdentities.push(provider);
-  backToScalekit(ctx, req, res, flow, user, ['social', provider]);
+  backToScalekit(ctx, req, res, flow, user, [environmentConnectionId(provider)]);
 }
 
 export function showSsoPage(ctx: Context, res: Res, url: URL, error?: string, status = 200): void {
@@ -520,8 +527,6 @@ export async function submitSso(ctx: Context, req: Req, res: Res): Promise<void>
   flow.organizationId ??= org.id;
   // Scalekit's ID token names the connection used in `amr` ("amr": ["conn_123"], "Authentication
   // method reference (connection ID)", developer-docs authenticate/fsa/complete-login.mdx).
-  // Social and email-code sign-ins keep descriptive values here: the emulator has no environment
-  // connections for them (docs/emulator-fidelity.md §3).
   backToScalekit(ctx, req, res, flow, user, [connection.id]);
 }
 
@@ -641,7 +646,8 @@ function createSession(ctx: Context, req: Req, user: UserRecord, amr: string[]):
     createdAt: now,
     updatedAt: now,
     lastActiveAt: now,
-    absoluteExpiresAt: new Date(now.getTime() + ctx.state.environment.refreshTokenTtlSeconds * 1000),
+    // The application policy; the organization's tightens it once known (complete()).
+    absoluteExpiresAt: new Date(now.getTime() + applicationAbsoluteSeconds(ctx.state) * 1000),
     logoutAt: null,
   };
   ctx.state.sessions.set(session.id, session);
@@ -737,6 +743,7 @@ function complete(ctx: Context, _req: Req, res: Res, flow: LoginFlow, organizati
   const browser = ctx.browserSessions.get(cookieId)!;
   const session = ctx.state.sessions.get(browser.sessionId)!;
   session.organizationId = organizationId;
+  applyOrganizationPolicy(ctx.state, session, organizationId);
   if (!session.authenticatedOrganizations.includes(organizationId)) session.authenticatedOrganizations.push(organizationId);
   if (!session.clientIds.includes(flow.clientId)) session.clientIds.push(flow.clientId);
   session.updatedAt = new Date();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { TokenResponse } from '@scalekit-sdk/node/lib/types/auth.js';
+import { ConnectionProvider, ConnectionType } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/connections/connections_pb.js';
 import {
   authorizeUrl,
   callbackParams,
@@ -95,7 +96,7 @@ describe('email code sign-in and tokens', () => {
       given_name: 'Ada',
       family_name: 'Admin',
       nonce: 'n-42',
-      amr: ['otp'],
+      amr: [expect.stringMatching(/^conn_\d{17}$/)],
       azp: CLIENT_ID,
       aud: [CLIENT_ID],
     });
@@ -299,7 +300,7 @@ describe('signup, social and SSO', () => {
     expect(decodeJwt(t.accessToken).roles).toEqual(['admin']);
   });
 
-  it('signs in a seeded social identity with amr social+provider', async () => {
+  it('signs in a seeded social identity with amr the id of the environment GitHub connection', async () => {
     const pages = new PageClient(emu.url);
     const start = await pages.request(authorizeUrl(emu, { provider: 'github' }));
     expect(start.location).toMatch(/^\/login\/social\?/);
@@ -310,7 +311,12 @@ describe('signup, social and SSO', () => {
       form: { flow: flowOf(start.location), provider: 'github', email: 'ada@acme.test' },
     });
     const tokens = await sdk(emu).authenticateWithCode(callbackParams(done.location).get('code')!, REDIRECT_URI);
-    expect(decodeJwt(tokens.idToken).amr).toEqual(['social', 'github']);
+    const [amr, ...more] = decodeJwt(tokens.idToken).amr as string[];
+    expect(more).toEqual([]);
+    // What the app does with it: ask ConnectionService in the signed-in organization.
+    const { connection } = await sdk(emu).connection.getConnection('org_acme', amr!);
+    expect(connection).toMatchObject({ id: amr, type: ConnectionType.OAUTH, provider: ConnectionProvider.GITHUB, providerKey: 'github' });
+    expect(connection?.organizationId).toBeUndefined();
   });
 
   it('routes an SSO-required domain to the emulated IdP, refusing the email code', async () => {

@@ -7,6 +7,9 @@ import { newId, newSecret, sha256 } from '../ids.js';
 import { atHash, sign, verify } from '../keys.js';
 import { readForm, sendJson } from '../http-util.js';
 import type { SeedClient } from '../seed.js';
+import type { OrganizationClientRecord } from '../state.js';
+import { refreshTokenExpiry, sessionExpired } from './session-policy.js';
+import { authenticateOrganizationClient, organizationClientClaims } from '../grpc/m2m-clients.js';
 
 // POST /oauth/token and the tokens it mints. Errors follow RFC 6749 §5.2.
 
@@ -28,7 +31,14 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb);
 }
 
-function authenticateClient(ctx: Context, req: IncomingMessage, form: Record<string, string>): SeedClient {
+/**
+ * Who is calling /oauth/token: an environment client (the app's, from the seed) or an
+ * organization's M2M client (ClientService, grpc/m2m-clients.ts), which may only use
+ * client_credentials (authenticate/m2m/api-auth-quickstart.mdx).
+ */
+type Caller = { kind: 'environment'; client: SeedClient } | { kind: 'organization'; client: OrganizationClientRecord };
+
+function authenticateClient(ctx: Context, req: IncomingMessage, form: Record<string, string>): Caller {
   let clientId = form.client_id;
   let secret = form.client_secret;
   const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
@@ -40,10 +50,10 @@ function authenticateClient(ctx: Context, req: IncomingMessage, form: Record<str
   }
   if (!clientId) throw new OAuthError('invalid_client', 'client_id is required', 401);
   const client = ctx.state.clients.get(clientId);
-  if (!client || !secret || !sameSecret(secret, client.secret)) {
-    throw new OAuthError('invalid_client', 'client authentication failed', 401);
-  }
-  return client;
+  if (client && secret && sameSecret(secret, client.secret)) return { kind: 'environment', client };
+  const organizationClient = !client && secret ? authenticateOrganizationClient(ctx.state, clientId, secret) : null;
+  if (organizationClient) return { kind: 'organization', client: organizationClient };
+  throw new OAuthError('invalid_client', 'client authentication failed', 401);
 }
 
 export interface UserGrant extends SessionGrant {
@@ -127,7 +137,7 @@ export async function issueUserTokens(ctx: Context, grant: UserGrant) {
       scope: grant.scope,
       amr: grant.amr,
       used: false,
-      expiresAt: new Date(Date.now() + env.refreshTokenTtlSeconds * 1000),
+      expiresAt: refreshTokenExpiry(state, state.sessions.get(grant.sessionId)),
     });
     body.refresh_token = refreshToken;
   }
@@ -144,7 +154,8 @@ export async function issueUserTokens(ctx: Context, grant: UserGrant) {
 function grantProblem(ctx: Context, userId: string, organizationId: string, sessionId: string): string | null {
   const session = ctx.state.sessions.get(sessionId);
   if (!session || session.status !== 'ACTIVE') return 'the session has ended';
-  if (session.absoluteExpiresAt.getTime() <= Date.now()) return 'the session has expired';
+  // Absolute and idle timeouts of the session policy (oauth/session-policy.ts).
+  if (sessionExpired(session)) return 'the session has expired';
   if (!ctx.state.users.has(userId)) return 'the user no longer exists';
   const m = ctx.state.memberships.get(organizationId)?.get(userId);
   if (!m || effectiveStatus(m) !== 'ACTIVE') return 'the user is no longer an active member of the organization';
@@ -193,6 +204,15 @@ async function refreshTokenGrant(ctx: Context, client: SeedClient, form: Record<
   return issueUserTokens(ctx, { ...record, clientId: client.id, nonce: null });
 }
 
+/** An organization client's token, for the customer's calls to the app's API (not for Scalekit's). */
+async function organizationClientToken(ctx: Context, client: OrganizationClientRecord) {
+  const { claims, expiresIn } = organizationClientClaims(client, ctx.issuer(), newId('tkn'), now());
+  const token = await sign(ctx.keys, claims);
+  ctx.dir.changed(); // the secret's last_used_time
+  // "Same scopes that were granted during client registration", space-separated (same file).
+  return { access_token: token, token_type: 'Bearer', expires_in: expiresIn, scope: client.scopes.join(' ') };
+}
+
 async function clientCredentialsGrant(ctx: Context, client: SeedClient) {
   const iat = now();
   const ttl = ctx.state.environment.m2mTokenTtlSeconds;
@@ -217,7 +237,15 @@ export async function handleToken(ctx: Context, req: IncomingMessage, res: Serve
   try {
     if (req.method !== 'POST') throw new OAuthError('invalid_request', 'use POST', 405);
     const form = await readForm(req);
-    const client = authenticateClient(ctx, req, form);
+    const caller = authenticateClient(ctx, req, form);
+    if (caller.kind === 'organization') {
+      if (form.grant_type !== 'client_credentials') {
+        throw new OAuthError('unauthorized_client', 'an organization M2M client may only use grant_type=client_credentials');
+      }
+      sendJson(res, 200, await organizationClientToken(ctx, caller.client), { pragma: 'no-cache' });
+      return;
+    }
+    const client = caller.client;
     let body: Record<string, unknown>;
     switch (form.grant_type) {
       case 'authorization_code':

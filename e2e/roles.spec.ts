@@ -1,6 +1,6 @@
 import { create } from '@bufbuild/protobuf';
 import { expect, test } from '@playwright/test';
-import { CreateRoleSchema } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/roles/roles_pb';
+import { CreateRoleSchema } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/roles/roles_pb.js';
 import { AdminsOnlyPage } from './pages/dead-end-pages';
 import { freshOrganization, InviteDialog, scalekit, signIn, webhooksDelivered } from './pages/invitations';
 import { TeamPage } from './pages/team-page';

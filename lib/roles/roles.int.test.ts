@@ -1,6 +1,6 @@
 import { create } from '@bufbuild/protobuf';
 import { ScalekitClient } from '@scalekit-sdk/node';
-import { CreateRoleSchema, UpdateRoleSchema } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/roles/roles_pb';
+import { CreateRoleSchema, UpdateRoleSchema } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/roles/roles_pb.js';
 import { describe, expect, it } from 'vitest';
 import { POST } from '@/app/api/webhooks/scalekit/route';
 import { actorFromContext } from '@/lib/auth/guards';

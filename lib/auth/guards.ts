@@ -40,6 +40,21 @@ export interface SessionContext {
   memberships: Array<{ organizationId: string; organizationName: string; role: string; permissions: readonly GrantedPermission[] }>;
 }
 
+/** A membership row (with its organization's name) as the session context holds it. */
+export function sessionMembership(m: {
+  organizationId: string;
+  role: string;
+  permissions: string[];
+  organization: { name: string };
+}): SessionContext['memberships'][number] {
+  return {
+    organizationId: m.organizationId,
+    organizationName: m.organization.name,
+    role: m.role,
+    permissions: grantedPermissions(m.permissions),
+  };
+}
+
 /**
  * The whole check for one cookie value. Null for anything short of a live session with an
  * ACTIVE membership in its organization; never throws for bad input.
@@ -92,12 +107,7 @@ export async function loadSessionContext(token: string | undefined | null, now: 
       user,
       organization: { id: active.organizationId, name: active.organization.name },
       membership: { id: active.id, role: active.role, permissions: grantedPermissions(active.permissions), status: 'ACTIVE' },
-      memberships: memberships.map((m) => ({
-        organizationId: m.organizationId,
-        organizationName: m.organization.name,
-        role: m.role,
-        permissions: grantedPermissions(m.permissions),
-      })),
+      memberships: memberships.map(sessionMembership),
     };
   } catch (error) {
     // A database or Scalekit failure must not be mistaken for "signed out" silently, nor crash the page.

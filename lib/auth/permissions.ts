@@ -8,29 +8,21 @@
  */
 
 /**
- * The permission names Teamgate reads from Scalekit. Create them in the Scalekit environment
- * and attach them to roles (docs/roles.md); a membership's effective permissions at Scalekit
- * (OrganizationMembership.permissions, the access token's `permissions` claim) decide what its
- * holder may do here. In display order; also the order they are stored in.
+ * The permission names Teamgate reads from Scalekit, each with what it allows here. Create them in
+ * the Scalekit environment and attach them to roles (docs/roles.md); a membership's effective
+ * permissions at Scalekit (OrganizationMembership.permissions, the access token's `permissions`
+ * claim) decide what its holder may do. In display order; also the order they are stored in.
  */
-export const SCALEKIT_PERMISSIONS = [
-  'members:read',
-  'members:invite',
-  'members:manage',
-  'org:settings',
-  'api_keys:manage',
-  'audit:read',
-] as const;
-export type GrantedPermission = (typeof SCALEKIT_PERMISSIONS)[number];
-
-export const PERMISSION_DESCRIPTIONS: Record<GrantedPermission, string> = {
+export const PERMISSION_DESCRIPTIONS = {
   'members:read': 'see the team and the invitations',
   'members:invite': 'invite people, resend and revoke invitations',
   'members:manage': 'change roles and remove members',
   'org:settings': 'change the organization settings',
   'api_keys:manage': 'create and revoke API keys',
   'audit:read': 'read the audit log',
-};
+} as const;
+export type GrantedPermission = keyof typeof PERMISSION_DESCRIPTIONS;
+export const SCALEKIT_PERMISSIONS = Object.keys(PERMISSION_DESCRIPTIONS) as readonly GrantedPermission[];
 
 /** What a service checks: the granted permissions, plus two that are derived from them. */
 export type Permission =

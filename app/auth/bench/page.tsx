@@ -2,6 +2,7 @@ import { notFound } from 'next/navigation';
 import { DashboardView } from '@/app/dashboard/dashboard-view';
 import { SiteHeader } from '@/components/site-header';
 import { grantedPermissions } from '@/lib/auth/permissions';
+import { sessionMembership } from '@/lib/auth/guards';
 import { db } from '@/lib/db';
 
 /*
@@ -48,12 +49,7 @@ export default async function UnprotectedDashboardForBench() {
           user,
           organization: { id: BENCH_ORG, name: active.organization.name },
           membership: { id: active.id, role: active.role, permissions: grantedPermissions(active.permissions), status: 'ACTIVE' },
-          memberships: memberships.map((m) => ({
-            organizationId: m.organizationId,
-            organizationName: m.organization.name,
-            role: m.role,
-            permissions: grantedPermissions(m.permissions),
-          })),
+          memberships: memberships.map(sessionMembership),
         }}
       />
     </>

@@ -5,6 +5,7 @@
 //
 //   npx tsx bench/bulk-invite.ts [--rows 1000] [--concurrency 8]
 
+import { SCALEKIT_PERMISSIONS } from '@/lib/auth/permissions';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -74,6 +75,7 @@ try {
     name: null,
     organizationId: ORG,
     role: 'admin',
+    permissions: SCALEKIT_PERMISSIONS,
     sessionId: 'bench',
   } as const;
   const tag = randomBytes(3).toString('hex');

@@ -10,6 +10,7 @@
  * Target: p50 ≤ 100 ms for the first page and a deep page alike: the server's share of a page load
  * that still feels instant, and a deep page as cheap as the first is what keyset pagination is for.
  */
+import { SCALEKIT_PERMISSIONS } from '@/lib/auth/permissions';
 import { randomBytes } from 'node:crypto';
 import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
       name: null,
       organizationId: ORG,
       role: 'admin',
+      permissions: SCALEKIT_PERMISSIONS,
       sessionId: 'bench',
     };
     const deepRow = await prisma.membership.findMany({
@@ -93,7 +95,13 @@ async function main(): Promise<void> {
       const render = async () => {
         const [page, seats] = await Promise.all([listMembers(actor, ORG, input), getSeatUsage(actor, ORG)]);
         const html = renderToString(
-          createElement(MembersTable, { orgId: ORG, rows: page.rows, canManage: true, currentUserId: 'usr_owner' }),
+          createElement(MembersTable, {
+            orgId: ORG,
+            rows: page.rows,
+            can: { invitations: true, members: true, roles: [] },
+            roleNames: { admin: 'Admin', member: 'Member' },
+            currentUserId: 'usr_owner',
+          }),
         );
         return html.length + seats.used;
       };

@@ -57,7 +57,7 @@ test('API keys page: scopes and expiry chosen at creation are listed, and the AP
       data: { email: `takeover-${tag}@acme.test`, role: 'admin' },
     });
     expect(adminByKey.status()).toBe(403);
-    expect((await adminByKey.json()).error.message).toMatch(/API key cannot invite admins/);
+    expect((await adminByKey.json()).error.message).toMatch(/An API key cannot invite someone as Admin/);
     const memberByKey = await machine.post('/api/invitations', {
       headers: auth(defaultSecret),
       data: { email: `member-${tag}@acme.test` },

@@ -1,3 +1,4 @@
+import { resolvePermissions } from '@/lib/auth/permissions';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
@@ -30,12 +31,21 @@ const membershipSchema = z.object({
   inviterEmail: z.string().email().optional(),
 });
 
+/** Roles as the emulator seeds them in Scalekit: the mirror gives each seeded member what Scalekit would. */
+const seedRoleSchema = z.object({
+  name: z.string().min(1),
+  permissions: z.array(z.string()).default([]),
+  extends: z.string().nullable().optional(),
+});
+
 export const demoSeedSchema = z.object({
   environment: z.object({ invitationExpirySeconds: z.number().int().positive() }),
+  roles: z.array(seedRoleSchema).default([]),
   organizations: z.array(
     z.object({
       id: z.string().min(1),
       name: z.string().min(1),
+      roles: z.array(seedRoleSchema).default([]),
       externalId: z.string().nullable().optional(),
       maxAllowedUsers: z.number().int().positive().nullable().optional(),
       allowedEmailDomains: z.array(z.string()).default([]),
@@ -54,6 +64,21 @@ export const demoSeedSchema = z.object({
 });
 
 export type DemoSeed = z.infer<typeof demoSeedSchema>;
+
+/** Scalekit's effective permissions of `role` in `organizationId`: its own and those of the roles it extends. */
+export function seededPermissions(seed: DemoSeed, organizationId: string, role: string): string[] {
+  const orgRoles = seed.organizations.find((o) => o.id === organizationId)?.roles ?? [];
+  const found = new Set<string>();
+  const seen = new Set<string>();
+  for (let name: string | null | undefined = role; name && !seen.has(name);) {
+    seen.add(name);
+    const definition: z.infer<typeof seedRoleSchema> | undefined =
+      orgRoles.find((r) => r.name === name) ?? seed.roles.find((r) => r.name === name);
+    for (const p of definition?.permissions ?? []) found.add(p);
+    name = definition?.extends;
+  }
+  return resolvePermissions(role, [...found]);
+}
 
 export function readDemoSeed(path: string = DEMO_SEED_PATH): DemoSeed {
   const parsed = demoSeedSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
@@ -173,6 +198,7 @@ export async function seedDemoData(prisma: PrismaClient, seed: DemoSeed = readDe
               userId: user.id,
               name: displayName(user),
               role: membership.roles[0]!,
+              permissions: seededPermissions(seed, organizationId, membership.roles[0]!),
               status: membership.status,
               syncState: 'SYNCED',
               inviterEmail,

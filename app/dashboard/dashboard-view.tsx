@@ -4,13 +4,20 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { describeAuthMethod } from '@/lib/auth/auth-method';
 import type { SessionContext } from '@/lib/auth/guards';
-import { ROLE_LABELS } from '@/lib/auth/permissions';
+import { can, describeAbilities, roleLabel } from '@/lib/auth/permissions';
 import { DashboardHeading, SummaryCard } from './dashboard-cards';
 
 export type DashboardData = Pick<SessionContext, 'session' | 'user' | 'organization' | 'membership' | 'memberships'>;
 
-export function DashboardView({ ctx }: { ctx: DashboardData }) {
-  const isAdmin = ctx.membership.role === 'admin';
+/** `roleName` gives a role's display name in an organization (lib/roles/catalogue.ts roleDisplayNames). */
+export function DashboardView({
+  ctx,
+  roleName = (_org, role) => roleLabel(role),
+}: {
+  ctx: DashboardData;
+  roleName?: (organizationId: string, role: string) => string;
+}) {
+  const manages = can(ctx.membership.permissions, 'members:invite') || can(ctx.membership.permissions, 'members:manage');
   const teamHref = `/orgs/${encodeURIComponent(ctx.organization.id)}/team`;
 
   return (
@@ -31,10 +38,8 @@ export function DashboardView({ ctx }: { ctx: DashboardData }) {
           <p className="font-mono text-xs text-muted-foreground">{ctx.organization.id}</p>
         </SummaryCard>
         <SummaryCard title="Your role" description="What you can do in this organization" icon={ShieldCheckIcon} testId="dashboard-role">
-          <p className="text-xl font-semibold">{ROLE_LABELS[ctx.membership.role]}</p>
-          <p className="text-sm text-muted-foreground">
-            {isAdmin ? 'Invite people, change roles and remove members.' : 'See your team; an admin manages it.'}
-          </p>
+          <p className="text-xl font-semibold">{roleName(ctx.organization.id, ctx.membership.role)}</p>
+          <p className="text-sm text-muted-foreground">{describeAbilities(ctx.membership.permissions)}</p>
         </SummaryCard>
         <SummaryCard
           title="How you signed in"
@@ -51,8 +56,8 @@ export function DashboardView({ ctx }: { ctx: DashboardData }) {
           </p>
         </SummaryCard>
         <SummaryCard title="Team" description="Members and pending invitations" icon={UsersIcon} testId="dashboard-team">
-          <Button asChild variant={isAdmin ? 'default' : 'outline'} size="sm" className="w-fit">
-            <Link href={teamHref}>{isAdmin ? 'Manage team' : 'View team'}</Link>
+          <Button asChild variant={manages ? 'default' : 'outline'} size="sm" className="w-fit">
+            <Link href={teamHref}>{manages ? 'Manage team' : 'View team'}</Link>
           </Button>
           {ctx.memberships.length > 1 ? (
             <p className="text-sm text-muted-foreground">You belong to {ctx.memberships.length} organizations; switch in the header.</p>
@@ -68,7 +73,7 @@ export function DashboardView({ ctx }: { ctx: DashboardData }) {
             {ctx.memberships.map((m) => (
               <li key={m.organizationId}>
                 <Badge variant={m.organizationId === ctx.organization.id ? 'default' : 'outline'}>
-                  {m.organizationName} · {ROLE_LABELS[m.role]}
+                  {m.organizationName} · {roleName(m.organizationId, m.role)}
                 </Badge>
               </li>
             ))}

@@ -99,7 +99,7 @@ export class InviteDialog {
     this.alreadyInvited = this.dialog.getByTestId('already-invited');
   }
 
-  async invite(email: string, role: 'admin' | 'member' = 'member', name = ''): Promise<void> {
+  async invite(email: string, role = 'member', name = ''): Promise<void> {
     if (!(await this.dialog.isVisible())) await this.open.click();
     await expect(this.dialog).toBeVisible();
     await this.email.fill(email);

@@ -72,12 +72,23 @@ export function requireMembership(state: State, organizationId: string, userId: 
   return m;
 }
 
-function validateRoles(state: State, roles: string[]): string[] {
+/** Roles a membership of `organizationId` may hold: the environment's and that organization's own. */
+function validateRoles(state: State, organizationId: string, roles: string[]): string[] {
   const unique = [...new Set(roles.map((r) => r.trim()).filter(Boolean))];
   for (const role of unique) {
-    if (!state.roles.has(role)) throw invalid('INVALID_ROLE', `role "${role}" does not exist`);
+    if (!state.roleIn(organizationId, role)) throw invalid('INVALID_ROLE', `role "${role}" does not exist`);
   }
   return unique;
+}
+
+/**
+ * A new membership without roles gets the organization's default member role when one is set
+ * (UpdateDefaultOrganizationRoles: "which role is automatically assigned to new users when they
+ * join the organization", openapi RolesService_UpdateDefaultOrganizationRoles), else the environment's.
+ */
+function defaultRolesFor(state: State, organizationId: string): string[] {
+  const own = state.organizationDefaultMember.get(organizationId);
+  return own ? [own] : state.defaultRoleNames();
 }
 
 function ensureSeat(state: State, org: OrganizationRecord): void {
@@ -205,7 +216,7 @@ function addMembership(dir: Directory, org: OrganizationRecord, user: UserRecord
   if (existing) {
     throw new EmulatorError('ALREADY_EXISTS', 'MEMBERSHIP_ALREADY_EXISTS', `${user.email} is already a member of ${org.id}`);
   }
-  const roles = input.roles.length ? validateRoles(state, input.roles) : state.defaultRoleNames();
+  const roles = input.roles.length ? validateRoles(state, org.id, input.roles) : defaultRolesFor(state, org.id);
   ensureSeat(state, org);
   const now = new Date();
   const invite = input.sendInvitationEmail !== false;
@@ -263,7 +274,7 @@ export function createUserAndMembership(dir: Directory, input: CreateUserInput):
     }
   }
   // Check the seat before creating anything, so a refusal changes nothing.
-  if (input.roles.length) validateRoles(state, input.roles);
+  if (input.roles.length) validateRoles(state, org.id, input.roles);
   ensureSeat(state, org);
   if (!user) {
     const now = new Date();
@@ -312,7 +323,7 @@ export function updateMembership(
   requireOrganization(state, organizationId);
   const user = requireUser(state, ref);
   const m = requireMembership(state, organizationId, user.id);
-  if (roles.length) m.roles = validateRoles(state, roles);
+  if (roles.length) m.roles = validateRoles(state, organizationId, roles);
   if (Object.keys(metadata).length) m.metadata = { ...m.metadata, ...metadata };
   emitMembership(dir, 'user.organization_membership_updated', organizationId, user);
   dir.changed();
@@ -324,7 +335,7 @@ export function setRoles(dir: Directory, organizationId: string, userId: string,
   requireOrganization(state, organizationId);
   const user = requireUser(state, { case: 'id', value: userId });
   const m = requireMembership(state, organizationId, userId);
-  m.roles = validateRoles(state, roles);
+  m.roles = validateRoles(state, organizationId, roles);
   emitMembership(dir, 'user.organization_membership_updated', organizationId, user);
   dir.changed();
   return m;

@@ -191,8 +191,12 @@ export const seedSchema = z
         if (!orgIds.has(m.organizationId)) {
           ctx.addIssue({ code: 'custom', message: `user ${user.id}: unknown organization ${m.organizationId}` });
         }
+        // An environment role, or one of that organization's own roles.
+        const orgRoles = seed.organizations.find((o) => o.id === m.organizationId)?.roles ?? [];
         for (const role of m.roles) {
-          if (!roleNames.has(role)) ctx.addIssue({ code: 'custom', message: `user ${user.id}: unknown role ${role}` });
+          if (!roleNames.has(role) && !orgRoles.some((r) => r.name === role)) {
+            ctx.addIssue({ code: 'custom', message: `user ${user.id}: unknown role ${role}` });
+          }
         }
       }
     }

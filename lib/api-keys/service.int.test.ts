@@ -1,3 +1,4 @@
+import { SCALEKIT_PERMISSIONS } from '@/lib/auth/permissions';
 import { describe, expect, it } from 'vitest';
 import { ForbiddenError } from '@/lib/errors/app-error';
 import { ada, gina, max, olga, OPEN_ORG, tim, TINY_ORG, useInvitationTestbed } from '@/lib/invitations/testing';
@@ -109,9 +110,9 @@ describe('API keys', () => {
     expect(await authenticateApiKey(`Bearer ${secret}`)).toMatchObject({ kind: 'ok' });
     // What a user.organization_membership_updated webhook or a resync writes when Scalekit demotes the creator.
     const where = { organizationId_userId: { organizationId: TINY_ORG, userId: 'usr_tim' } };
-    await prisma.membership.update({ where, data: { role: 'member' } });
+    await prisma.membership.update({ where, data: { role: 'member', permissions: ['members:read'] } });
     expect(await authenticateApiKey(`Bearer ${secret}`)).toEqual({ kind: 'invalid', message: expect.stringMatching(/no longer an admin/) });
-    await prisma.membership.update({ where, data: { role: 'admin' } });
+    await prisma.membership.update({ where, data: { role: 'admin', permissions: [...SCALEKIT_PERMISSIONS] } });
     expect(await authenticateApiKey(`Bearer ${secret}`)).toMatchObject({ kind: 'ok' });
   });
 

@@ -149,7 +149,7 @@ export async function createApiKey(
     // room under the cap and all insert. The same lock orders a create after a concurrent
     // offboarding of its creator (revokeKeysCreatedBy), which the check below then sees.
     await lockOrganizationKeys(tx, organizationId);
-    if (actor.kind === 'user' && !(await isActiveAdmin(tx, organizationId, actor.userId))) throw new ForbiddenError();
+    if (actor.kind === 'user' && !(await mayManageKeys(tx, organizationId, actor.userId))) throw new ForbiddenError();
     const active = await tx.apiKey.count({ where: usableWhere(organizationId, new Date()) });
     if (active >= MAX_ACTIVE_KEYS_PER_ORG) {
       throw new AppError(
@@ -188,8 +188,9 @@ async function lockOrganizationKeys(tx: Prisma.TransactionClient, organizationId
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`api_keys:${organizationId}`}))`;
 }
 
-async function isActiveAdmin(tx: Prisma.TransactionClient, organizationId: string, userId: string): Promise<boolean> {
-  return (await tx.membership.count({ where: { organizationId, userId, role: 'admin', status: 'ACTIVE' } })) > 0;
+/** Whether the user still may manage the organization's keys (ACTIVE, and their role grants api_keys:manage). */
+async function mayManageKeys(tx: Prisma.TransactionClient, organizationId: string, userId: string): Promise<boolean> {
+  return (await tx.membership.count({ where: { organizationId, userId, status: 'ACTIVE', permissions: { has: 'api_keys:manage' } } })) > 0;
 }
 
 export interface RevokedKey {
@@ -303,14 +304,14 @@ export async function authenticateApiKey(authorization: string | null | undefine
   const key = match[1]!;
   const refusal = { kind: 'invalid', message: 'The API key is not valid or has been revoked.' } as const;
   if (!KEY_SHAPE.test(key)) return refusal;
-  // One round trip: the key and whether the admin who made it still is one (keys with no
-  // creator were made by the system, e.g. a seed, and depend on no one).
+  // One round trip: the key and whether the admin who made it still may manage keys (keys with
+  // no creator were made by the system, e.g. a seed, and depend on no one).
   const [row] = await db.$queryRaw<KeyLookup[]>`
     SELECT k."id", k."name", k."organizationId", k."scopes", k."expiresAt", k."revokedAt", k."lastUsedAt",
            (k."createdByUserId" IS NULL OR EXISTS (
              SELECT 1 FROM "Membership" m
              WHERE m."organizationId" = k."organizationId" AND m."userId" = k."createdByUserId"
-               AND m."role" = 'admin' AND m."status" = 'ACTIVE'
+               AND 'api_keys:manage' = ANY(m."permissions") AND m."status" = 'ACTIVE'
            )) AS "creatorIsAdmin"
     FROM "ApiKey" k WHERE k."hash" = ${hashApiKey(key)}`;
   if (!row || row.revokedAt) return refusal;

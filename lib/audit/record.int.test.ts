@@ -1,7 +1,8 @@
+import { SCALEKIT_PERMISSIONS } from '@/lib/auth/permissions';
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '@/test/database';
 import { recordAudit } from '@/lib/audit/record';
-import type { Actor } from '@/lib/auth/actor';
+import { systemActor, type Actor } from '@/lib/auth/actor';
 
 const { prisma } = await useTestDatabase();
 
@@ -15,6 +16,7 @@ describe('recordAudit', () => {
       name: 'Ada',
       organizationId: 'org_audit',
       role: 'admin',
+      permissions: SCALEKIT_PERMISSIONS,
       sessionId: 's1',
       request: { ip: '203.0.113.7', userAgent: 'test-agent', requestId: 'req-1' },
     };
@@ -40,7 +42,7 @@ describe('recordAudit', () => {
 
   it('writes nothing when the surrounding transaction rolls back', async () => {
     await prisma.organization.create({ data: { id: 'org_audit2', name: 'Audit Two' } });
-    const actor: Actor = { kind: 'system', label: 'resync', organizationId: 'org_audit2', role: 'admin' };
+    const actor: Actor = systemActor('resync', 'org_audit2');
     await expect(
       prisma.$transaction(async (tx) => {
         await recordAudit({ actor, organizationId: 'org_audit2', action: 'org.resynced' }, tx);

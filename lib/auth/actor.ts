@@ -1,4 +1,4 @@
-import type { ApiKeyScope, Role } from '@/lib/auth/permissions';
+import { SCALEKIT_PERMISSIONS, type ApiKeyScope, type GrantedPermission } from '@/lib/auth/permissions';
 
 /**
  * Who is performing an action, resolved on the server by a guard (session
@@ -13,7 +13,10 @@ export type Actor =
       name: string | null;
       /** The organization the actor's role below belongs to */
       organizationId: string;
-      role: Role;
+      /** Scalekit role name, for the audit log and the UI; decisions use `permissions` */
+      role: string;
+      /** What the role grants in Teamgate (Membership.permissions) */
+      permissions: readonly GrantedPermission[];
       sessionId: string;
       request?: RequestMeta;
     }
@@ -29,6 +32,7 @@ export type Actor =
        */
       scopes: readonly ApiKeyScope[];
       role?: never;
+      permissions?: never;
       request?: RequestMeta;
     }
   | {
@@ -37,6 +41,8 @@ export type Actor =
       label: string;
       organizationId: string;
       role: 'admin';
+      /** Every permission: Scalekit itself (webhooks), the seed and resyncs act with full authority */
+      permissions: readonly GrantedPermission[];
       request?: RequestMeta;
     };
 
@@ -44,4 +50,9 @@ export interface RequestMeta {
   ip?: string | null;
   userAgent?: string | null;
   requestId?: string | null;
+}
+
+/** Scalekit (webhooks), resyncs and the seed: they act with every permission. */
+export function systemActor(label: string, organizationId: string, request?: RequestMeta): Actor {
+  return { kind: 'system', label, organizationId, role: 'admin', permissions: SCALEKIT_PERMISSIONS, ...(request ? { request } : {}) };
 }

@@ -16,7 +16,8 @@ import { IdTokenError, verifyIdToken, type IdTokenClaims } from '@/lib/auth/id-t
 import { callbackUrl } from '@/lib/auth/login';
 import { loginFlowCookieName, openLoginFlow, type LoginFlow } from '@/lib/auth/login-flow';
 import { DEFAULT_RETURN_TO, safeReturnTo } from '@/lib/auth/return-to';
-import { isRole, type Role } from '@/lib/auth/permissions';
+import { DEFAULT_ROLE, resolvePermissions, type GrantedPermission } from '@/lib/auth/permissions';
+import { mirrorRole } from '@/lib/invitations/scalekit-membership';
 import { db } from '@/lib/db';
 import type { MembershipStatus } from '@/lib/generated/prisma/client';
 import { errorForLog, log } from '@/lib/log';
@@ -200,6 +201,7 @@ export async function completeLogin(input: CallbackInput, deps: CallbackDeps): P
       ]);
       return tx.user.findUniqueOrThrow({ where: { id: claims.sub }, select: { id: true, email: true, name: true } });
     });
+    const access = accessFromScalekit(accessClaims.roles, accessClaims.permissions);
     await ensureOrganization(organizationId, deps);
     // Scalekit issued a token for this organization, so the membership is ACTIVE there: an
     // invitee who just signed up is accepted in the mirror now, not when a webhook arrives.
@@ -209,7 +211,7 @@ export async function completeLogin(input: CallbackInput, deps: CallbackDeps): P
       email,
       name,
       status: 'ACTIVE',
-      role: roleFromClaims(accessClaims.roles),
+      access,
       acceptedAt: new Date(now()),
     });
     await syncOtherMemberships(user.id, email, name, organizationId, deps);
@@ -238,7 +240,8 @@ export async function completeLogin(input: CallbackInput, deps: CallbackDeps): P
         email,
         name: name ?? null,
         organizationId,
-        role: roleFromClaims(accessClaims.roles) ?? 'member',
+        role: access?.role ?? DEFAULT_ROLE,
+        permissions: access?.permissions ?? [],
         sessionId: session.id,
         request: { ip: input.ip ?? null, userAgent: input.userAgent ?? null },
       },
@@ -275,13 +278,22 @@ function accessTokenExpiry(exp: unknown, expiresIn: unknown, now: number): Date 
   return new Date(now + 60_000);
 }
 
-/** Scalekit roles → our role; admin wins when both are present. Null leaves the mirror's role alone. */
-export function roleFromClaims(roles: unknown): Role | null {
+export interface MembershipAccess {
+  role: string;
+  permissions: GrantedPermission[];
+}
+
+/**
+ * The role and permissions Scalekit gives the membership: the access token's `roles` and
+ * `permissions` claims, or an OrganizationMembership's. Null (no roles named) leaves the mirror's alone.
+ */
+export function accessFromScalekit(roles: unknown, permissions: unknown): MembershipAccess | null {
   if (!Array.isArray(roles)) return null;
-  const names = roles.filter((r): r is string => typeof r === 'string');
-  if (names.includes('admin')) return 'admin';
-  if (names.some((r) => isRole(r))) return 'member';
-  return null;
+  const names = roles.filter((r): r is string => typeof r === 'string' && r !== '');
+  if (names.length === 0) return null;
+  const role = mirrorRole(names);
+  const granted = Array.isArray(permissions) ? permissions.filter((p): p is string => typeof p === 'string') : null;
+  return { role, permissions: resolvePermissions(role, granted) };
 }
 
 async function ensureOrganization(organizationId: string, deps: CallbackDeps): Promise<void> {
@@ -301,7 +313,7 @@ interface MembershipUpsert {
   email: string;
   name: string | null;
   status: MembershipStatus;
-  role: Role | null;
+  access: MembershipAccess | null;
   acceptedAt: Date | null;
 }
 
@@ -325,7 +337,7 @@ async function upsertMembership(m: MembershipUpsert): Promise<void> {
             email: m.email,
             ...(m.name ? { name: m.name } : {}),
             status: m.status,
-            ...(m.role ? { role: m.role } : {}),
+            ...(m.access ? { role: m.access.role, permissions: m.access.permissions } : {}),
             ...(m.status === 'ACTIVE' && !existing.acceptedAt ? { acceptedAt: m.acceptedAt ?? new Date() } : {}),
           },
         });
@@ -337,7 +349,8 @@ async function upsertMembership(m: MembershipUpsert): Promise<void> {
             email: m.email,
             name: m.name,
             status: m.status,
-            role: m.role ?? 'member',
+            role: m.access?.role ?? DEFAULT_ROLE,
+            permissions: m.access?.permissions ?? resolvePermissions(DEFAULT_ROLE, null),
             acceptedAt: m.status === 'ACTIVE' ? (m.acceptedAt ?? new Date()) : null,
           },
         });
@@ -385,7 +398,10 @@ async function syncOtherMemberships(
         email,
         name,
         status,
-        role: roleFromClaims(m.roles.map((r) => r.name)),
+        access: accessFromScalekit(
+          m.roles.map((r) => r.name),
+          m.permissions,
+        ),
         acceptedAt: m.acceptedAt ? new Date(Number(m.acceptedAt.seconds) * 1000) : null,
       });
     }

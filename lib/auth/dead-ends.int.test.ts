@@ -1,8 +1,11 @@
+import { SCALEKIT_PERMISSIONS } from '@/lib/auth/permissions';
 import { describe, expect, it } from 'vitest';
 import { adminPageAccess, noLongerMember, revokedInvitation } from '@/lib/auth/dead-ends';
 import { inviteMember, revokeInvitation } from '@/lib/invitations/service';
 import { ada, freshEmail, useInvitationTestbed } from '@/lib/invitations/testing';
 import { removeMember } from '@/lib/members/service';
+
+const ALL = [...SCALEKIT_PERMISSIONS];
 import { liveSession } from '@/lib/auth/test-support';
 
 const bed = await useInvitationTestbed();
@@ -17,7 +20,7 @@ describe('admin pages: who gets the page, the explanation, or a 404 (real Postgr
     expect(access).toMatchObject({ kind: 'member', organization: { id: 'org_acme', name: 'Acme' } });
     if (access.kind !== 'member') throw new Error('unreachable');
     expect(access.admins.map((a) => a.email)).toEqual(['ada@acme.test']);
-    expect(await adminPageAccess(await contextFor('usr_ada', 'org_acme'), 'org_acme')).toEqual({ kind: 'admin' });
+    expect(await adminPageAccess(await contextFor('usr_ada', 'org_acme'), 'org_acme')).toEqual({ kind: 'allowed' });
   });
 
   it('adminPage_outsiderGets404: an admin of another org and an edited id learn nothing', async () => {
@@ -27,15 +30,17 @@ describe('admin pages: who gets the page, the explanation, or a 404 (real Postgr
     // Riley: admin of Globex, only a member of Acme; the session's active org does not matter.
     const riley = await contextFor('usr_riley', 'org_globex');
     expect((await adminPageAccess(riley, 'org_acme')).kind).toBe('member');
-    expect((await adminPageAccess(riley, 'org_globex')).kind).toBe('admin');
+    expect((await adminPageAccess(riley, 'org_globex')).kind).toBe('allowed');
   });
 
   it('names at most three admins, only ACTIVE ones', async () => {
     for (let i = 0; i < 4; i++) {
-      await prisma.membership.create({ data: { organizationId: 'org_acme', email: freshEmail('admin'), role: 'admin', status: 'ACTIVE' } });
+      await prisma.membership.create({
+        data: { organizationId: 'org_acme', email: freshEmail('admin'), role: 'admin', permissions: ALL, status: 'ACTIVE' },
+      });
     }
     await prisma.membership.create({
-      data: { organizationId: 'org_acme', email: 'gone.admin@acme.test', role: 'admin', status: 'INACTIVE' },
+      data: { organizationId: 'org_acme', email: 'gone.admin@acme.test', role: 'admin', permissions: ALL, status: 'INACTIVE' },
     });
     const access = await adminPageAccess(await contextFor('usr_max', 'org_acme'), 'org_acme');
     if (access.kind !== 'member') throw new Error('expected member');

@@ -8,27 +8,32 @@
  */
 
 import type { SessionContext } from '@/lib/auth/guards';
+import { can, requiredPermission, type Permission } from '@/lib/auth/permissions';
 import { db } from '@/lib/db';
 
 /** Admins named on the "only admins" page: enough to know whom to ask, not a directory. */
 export const ADMINS_SHOWN = 3;
 
 export type AdminPageAccess =
-  | { kind: 'admin' }
+  | { kind: 'allowed' }
   | { kind: 'member'; organization: { id: string; name: string }; admins: Array<{ name: string | null; email: string }> }
   | { kind: 'outsider' };
 
 /**
- * Who may see an admin-only page of `orgId`: admins; members get the organization's name and up
- * to ADMINS_SHOWN ACTIVE admins to ask; anyone else (another org's admin, an edited id) is an
- * outsider and gets the same 404 as an unknown organization.
+ * Who may see a page of `orgId` that needs `permission`: those who hold it; other members get the
+ * organization's name and up to ADMINS_SHOWN ACTIVE members who hold it, to ask; anyone else
+ * (another org's admin, an edited id) is an outsider and gets the same 404 as an unknown organization.
  */
-export async function adminPageAccess(ctx: SessionContext, orgId: string): Promise<AdminPageAccess> {
+export async function adminPageAccess(
+  ctx: SessionContext,
+  orgId: string,
+  permission: Permission = 'members:manage',
+): Promise<AdminPageAccess> {
   const membership = ctx.memberships.find((m) => m.organizationId === orgId);
   if (!membership) return { kind: 'outsider' };
-  if (membership.role === 'admin') return { kind: 'admin' };
+  if (can(membership.permissions, permission)) return { kind: 'allowed' };
   const admins = await db.membership.findMany({
-    where: { organizationId: orgId, status: 'ACTIVE', role: 'admin' },
+    where: { organizationId: orgId, status: 'ACTIVE', permissions: { has: requiredPermission(permission) } },
     select: { name: true, email: true },
     orderBy: [{ acceptedAt: 'asc' }, { email: 'asc' }],
     take: ADMINS_SHOWN,

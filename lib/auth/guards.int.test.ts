@@ -2,7 +2,7 @@ import { SignJWT, UnsecuredJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { ForbiddenError, UnauthenticatedError } from '@/lib/errors/app-error';
 import { csrfTokenFor } from '@/lib/auth/csrf';
-import { actorFromContext, getSessionContextFromRequest, loadSessionContext, requireAdmin, requireOrgMember } from '@/lib/auth/guards';
+import { actorFromContext, getSessionContextFromRequest, loadSessionContext, requireOrgMember, requirePermission } from '@/lib/auth/guards';
 import { switchOrganization } from '@/lib/auth/switch-org';
 import { liveSession, startAuthStack } from '@/lib/auth/test-support';
 import { appSessionCookieName, signAppSessionCookie } from '@/lib/session/cookie';
@@ -128,15 +128,17 @@ describe('getSessionContext / loadSessionContext (real PostgreSQL)', () => {
   });
 
   describe('organization checks (cross-org access by editing ids)', () => {
-    it('requireAdmin / requireOrgMember with a request: 401 without a session, 403 for an org the user is not admin/member of', async () => {
-      await expect(requireAdmin('org_acme', new Request('http://localhost:3000/'))).rejects.toBeInstanceOf(UnauthenticatedError);
+    it('requirePermission / requireOrgMember with a request: 401 without a session, 403 for an org the user is not admin/member of', async () => {
+      await expect(requirePermission('org_acme', 'members:manage', new Request('http://localhost:3000/'))).rejects.toBeInstanceOf(
+        UnauthenticatedError,
+      );
       const { cookie } = await sessionFor('usr_max', 'org_acme');
-      await expect(requireAdmin('org_acme', requestWith(cookie))).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(requirePermission('org_acme', 'members:manage', requestWith(cookie))).rejects.toBeInstanceOf(ForbiddenError);
       await expect(requireOrgMember('org_globex', requestWith(cookie))).rejects.toBeInstanceOf(ForbiddenError);
       expect((await requireOrgMember('org_acme', requestWith(cookie))).user.id).toBe('usr_max');
       const admin = await sessionFor('usr_ada', 'org_acme');
-      expect((await requireAdmin('org_acme', requestWith(admin.cookie))).user.id).toBe('usr_ada');
-      await expect(requireAdmin('org_globex', requestWith(admin.cookie))).rejects.toBeInstanceOf(ForbiddenError);
+      expect((await requirePermission('org_acme', 'members:manage', requestWith(admin.cookie))).user.id).toBe('usr_ada');
+      await expect(requirePermission('org_globex', 'members:manage', requestWith(admin.cookie))).rejects.toBeInstanceOf(ForbiddenError);
     });
 
     it('actorFromContext carries the role held in THAT organization and refuses others', async () => {
@@ -169,7 +171,7 @@ describe('getSessionContext / loadSessionContext (real PostgreSQL)', () => {
       expect(after.membership.role).toBe('admin');
       expect((await prisma.session.findUniqueOrThrow({ where: { id: session.id } })).organizationId).toBe('org_globex');
       // The user is admin of Globex but not of Acme: no switching makes Acme admin-able.
-      await expect(requireAdmin('org_acme', requestWith(cookie))).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(requirePermission('org_acme', 'members:manage', requestWith(cookie))).rejects.toBeInstanceOf(ForbiddenError);
     });
 
     it('headerOrg_followsUrl: switching from a page of an org other than the active one lands on the same page of the chosen org', async () => {

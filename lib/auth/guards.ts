@@ -14,7 +14,7 @@ import { notFound, redirect } from 'next/navigation';
 import type { Actor, RequestMeta } from '@/lib/auth/actor';
 import { ForbiddenError, UnauthenticatedError } from '@/lib/errors/app-error';
 import { adminPageAccess } from '@/lib/auth/dead-ends';
-import { isRole, type Role } from '@/lib/auth/permissions';
+import { can, grantedPermissions, type GrantedPermission, type Permission } from '@/lib/auth/permissions';
 import { LOGIN_PATH } from '@/lib/auth/protected-routes';
 import { safeReturnTo } from '@/lib/auth/return-to';
 import { db } from '@/lib/db';
@@ -35,9 +35,24 @@ export interface SessionContext {
   };
   user: { id: string; email: string; name: string | null };
   organization: { id: string; name: string };
-  membership: { id: string; role: Role; status: 'ACTIVE' };
-  /** Every organization the user is an ACTIVE member of (the org switcher's list). */
-  memberships: Array<{ organizationId: string; organizationName: string; role: Role }>;
+  membership: { id: string; role: string; permissions: readonly GrantedPermission[]; status: 'ACTIVE' };
+  /** Every organization the user is an ACTIVE member of (the org switcher's list), with what their role grants there. */
+  memberships: Array<{ organizationId: string; organizationName: string; role: string; permissions: readonly GrantedPermission[] }>;
+}
+
+/** A membership row (with its organization's name) as the session context holds it. */
+export function sessionMembership(m: {
+  organizationId: string;
+  role: string;
+  permissions: string[];
+  organization: { name: string };
+}): SessionContext['memberships'][number] {
+  return {
+    organizationId: m.organizationId,
+    organizationName: m.organization.name,
+    role: m.role,
+    permissions: grantedPermissions(m.permissions),
+  };
 }
 
 /**
@@ -59,7 +74,7 @@ export async function loadSessionContext(token: string | undefined | null, now: 
       db.user.findUnique({ where: { id: uid }, select: { id: true, email: true, name: true } }),
       db.membership.findMany({
         where: { userId: uid, status: 'ACTIVE' },
-        select: { id: true, organizationId: true, role: true, organization: { select: { name: true } } },
+        select: { id: true, organizationId: true, role: true, permissions: true, organization: { select: { name: true } } },
         orderBy: [{ organization: { name: 'asc' } }, { organizationId: 'asc' }],
       }),
     ]);
@@ -77,7 +92,8 @@ export async function loadSessionContext(token: string | undefined | null, now: 
     // a stale cookie in another tab must not resurrect the old one.
     if (!user) return null;
     const active = memberships.find((m) => m.organizationId === session.organizationId);
-    if (!active || !isRole(active.role)) return null;
+    // Any role Scalekit gives counts as membership; what it may do is in its permissions.
+    if (!active) return null;
 
     return {
       session: {
@@ -90,10 +106,8 @@ export async function loadSessionContext(token: string | undefined | null, now: 
       },
       user,
       organization: { id: active.organizationId, name: active.organization.name },
-      membership: { id: active.id, role: active.role, status: 'ACTIVE' },
-      memberships: memberships.flatMap((m) =>
-        isRole(m.role) ? [{ organizationId: m.organizationId, organizationName: m.organization.name, role: m.role }] : [],
-      ),
+      membership: { id: active.id, role: active.role, permissions: grantedPermissions(active.permissions), status: 'ACTIVE' },
+      memberships: memberships.map(sessionMembership),
     };
   } catch (error) {
     // A database or Scalekit failure must not be mistaken for "signed out" silently, nor crash the page.
@@ -132,12 +146,17 @@ export function loginRedirectPath(returnTo?: string): string {
 }
 
 /**
- * The role the signed-in user holds in `orgId`, from the memberships loaded from the database
- * for this request; null when they are not an ACTIVE member. Never trust an org id from the
- * client without this.
+ * The signed-in user's ACTIVE membership in `orgId` (role and what it grants), from the memberships
+ * loaded from the database for this request; null when they are not an ACTIVE member. Never trust
+ * an org id from the client without this.
  */
-export function roleIn(ctx: SessionContext, orgId: string): Role | null {
-  return ctx.memberships.find((m) => m.organizationId === orgId)?.role ?? null;
+export function membershipIn(ctx: SessionContext, orgId: string): SessionContext['memberships'][number] | null {
+  return ctx.memberships.find((m) => m.organizationId === orgId) ?? null;
+}
+
+/** Whether the signed-in user may do `permission` in `orgId`: what pages use to decide what to show. */
+export function canIn(ctx: SessionContext, orgId: string, permission: Permission): boolean {
+  return can(membershipIn(ctx, orgId)?.permissions, permission);
 }
 
 async function contextFor(request: Request | undefined, returnTo: string | undefined): Promise<SessionContext> {
@@ -150,13 +169,13 @@ async function contextFor(request: Request | undefined, returnTo: string | undef
 }
 
 /**
- * The user must be an ACTIVE admin of `orgId`. Without a session: pages are redirected to sign
- * in; with `request` (route handlers) an UnauthenticatedError is thrown. Not an admin (or not a
- * member at all, e.g. an edited org id): ForbiddenError.
+ * The user must hold `permission` in `orgId` through an ACTIVE membership. Without a session: pages
+ * are redirected to sign in; with `request` (route handlers) an UnauthenticatedError is thrown.
+ * Lacking it (or not a member at all, e.g. an edited org id): ForbiddenError.
  */
-export async function requireAdmin(orgId: string, request?: Request): Promise<SessionContext> {
+export async function requirePermission(orgId: string, permission: Permission, request?: Request): Promise<SessionContext> {
   const ctx = await contextFor(request, `/orgs/${encodeURIComponent(orgId)}/team`);
-  if (roleIn(ctx, orgId) !== 'admin') throw new ForbiddenError();
+  if (!canIn(ctx, orgId, permission)) throw new ForbiddenError();
   return ctx;
 }
 
@@ -167,16 +186,17 @@ export interface AdminsOnly {
 }
 
 /**
- * Admin-only pages. A member of the organization gets `{ adminsOnly }` to render (what the page
- * is for, and whom to ask: lib/auth/dead-ends.ts); anyone else (an admin of another org, an
- * edited id) gets the same 404 as an unknown organization, so the page does not reveal that the
- * organization exists.
+ * Pages for one permission (settings, API keys, the audit log, bulk invite). A member of the
+ * organization without it gets `{ adminsOnly }` to render (what the page is for, and whom to ask:
+ * lib/auth/dead-ends.ts); anyone else (an admin of another org, an edited id) gets the same 404 as
+ * an unknown organization, so the page does not reveal that the organization exists.
  */
-export async function requireAdminPage(
+export async function requirePermissionPage(
   orgId: string,
+  permission: Permission,
 ): Promise<{ ctx: SessionContext; actor: Actor; adminsOnly?: undefined } | { adminsOnly: AdminsOnly }> {
   const ctx = await requireSession(`/orgs/${encodeURIComponent(orgId)}/team`);
-  const access = await adminPageAccess(ctx, orgId);
+  const access = await adminPageAccess(ctx, orgId, permission);
   if (access.kind === 'outsider') notFound();
   if (access.kind === 'member') return { adminsOnly: { organization: access.organization, admins: access.admins } };
   return { ctx, actor: actorFromContext(ctx, orgId) };
@@ -185,34 +205,41 @@ export async function requireAdminPage(
 /** The user must be an ACTIVE member (any role) of `orgId`: read access. */
 export async function requireOrgMember(orgId: string, request?: Request): Promise<SessionContext> {
   const ctx = await contextFor(request, `/orgs/${encodeURIComponent(orgId)}/team`);
-  if (roleIn(ctx, orgId) === null) throw new ForbiddenError();
+  if (!membershipIn(ctx, orgId)) throw new ForbiddenError();
   return ctx;
 }
 
-/** The Actor services take (lib/auth/actor.ts), with the user's role in `orgId`; `from` supplies the audit log's client address and agent. */
+/** The Actor services take (lib/auth/actor.ts), with the user's role and permissions in `orgId`; `from` supplies the audit log's client address and agent. */
 export function actorFromContext(ctx: SessionContext, orgId: string, from?: Request | Headers): Actor {
-  const role = roleIn(ctx, orgId);
-  if (!role) throw new ForbiddenError();
+  const membership = membershipIn(ctx, orgId);
+  if (!membership) throw new ForbiddenError();
   return {
     kind: 'user',
     userId: ctx.user.id,
     email: ctx.user.email,
     name: ctx.user.name,
     organizationId: orgId,
-    role,
+    role: membership.role,
+    permissions: membership.permissions,
     sessionId: ctx.session.id,
     ...(from ? { request: requestMeta(from) } : {}),
   };
 }
 
 /**
- * Server actions: the caller must hold `role` (admin) in `orgId` — an org id in a form is only a
+ * Server actions: the caller must hold `permission` in `orgId` — an org id in a form is only a
  * claim — checked against the database; the Actor carries the action's own request headers.
  */
-export async function actorForServerAction(orgId: string, role: 'admin'): Promise<Actor> {
+export async function actorForServerAction(orgId: string, permission: Permission): Promise<Actor> {
   const ctx = await getSessionContext();
   if (!ctx) throw new UnauthenticatedError('Your session has ended. Sign in again to continue.');
-  if (roleIn(ctx, orgId) !== role) throw new ForbiddenError('Only admins of this organization can do that.');
+  if (!canIn(ctx, orgId, permission)) {
+    throw new ForbiddenError(
+      membershipIn(ctx, orgId)
+        ? 'Your role in this organization does not allow that. Ask an admin.'
+        : 'Only admins of this organization can do that.',
+    );
+  }
   return actorFromContext(ctx, orgId, await headers());
 }
 

@@ -15,7 +15,7 @@
 
 import { z } from 'zod';
 import type { SessionContext } from '@/lib/auth/guards';
-import { roleIn } from '@/lib/auth/guards';
+import { membershipIn } from '@/lib/auth/guards';
 import { switchRoute } from '@/lib/auth/switch-policy';
 import { DEFAULT_RETURN_TO, safeReturnTo } from '@/lib/auth/return-to';
 import { setSessionOrganization, type SessionRecord } from '@/lib/session/store';
@@ -36,7 +36,7 @@ export type SwitchOrgResult =
  * (ACTIVE only); an organization id from the client is never trusted on its own.
  */
 export async function switchOrganization(ctx: SessionContext, organizationId: string, returnTo?: string): Promise<SwitchOrgResult> {
-  if (!roleIn(ctx, organizationId)) {
+  if (!membershipIn(ctx, organizationId)) {
     return { ok: false, status: 403, code: 'not_a_member', message: 'You are not an active member of that organization.' };
   }
   const target = retarget(safeReturnTo(returnTo), organizationId);

@@ -35,8 +35,8 @@ export const ERROR_CODES = {
 
   // Invitations
   invalid_email: { status: 400, message: 'Enter a valid email address.' },
-  invalid_role: { status: 400, message: 'Choose a role: admin or member.' },
-  unknown_role: { status: 400, message: 'Choose a role: admin or member.' },
+  invalid_role: { status: 400, message: 'A role name is 1 to 64 letters, digits or underscores, such as member.' },
+  unknown_role: { status: 400, message: 'That role does not exist in this organization. Choose one of its roles.' },
   domain_not_allowed: { status: 422, message: 'That email domain is not allowed in this organization.' },
   seat_limit_reached: { status: 409, message: 'This organization has used all its seats.' },
   external_id_taken: { status: 409, message: 'Another user already has that externalId.' },
@@ -50,7 +50,7 @@ export const ERROR_CODES = {
   job_busy: { status: 409, message: 'This file is being sent right now. Wait for it to finish.' },
 
   // Members and settings
-  last_admin: { status: 409, message: 'An organization needs at least one admin.' },
+  last_admin: { status: 409, message: 'An organization needs at least one admin: a member whose role can manage members.' },
   not_a_member: { status: 409, message: 'This is an invitation, not a member: revoke it instead.' },
   session_ended: { status: 409, message: 'Your session has ended. Sign in again.' },
   not_synced: { status: 409, message: 'This member is still being synchronised. Try again in a moment.' },

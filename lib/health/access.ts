@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { getSessionContextFromRequest } from '@/lib/auth/guards';
+import { can } from '@/lib/auth/permissions';
 import { getEnv } from '@/lib/env';
 import { AppError } from '@/lib/errors/app-error';
 import { problemJson } from '@/lib/errors/respond';
@@ -55,7 +56,7 @@ export async function healthScope(request: Request): Promise<'basic' | 'detailed
   }
   try {
     const ctx = await getSessionContextFromRequest(request);
-    return ctx?.membership.role === 'admin' ? 'detailed' : 'basic';
+    return can(ctx?.membership.permissions, 'org:settings') ? 'detailed' : 'basic';
   } catch {
     // The session lookup needs the database; when it fails the basic check reports that.
     return 'basic';

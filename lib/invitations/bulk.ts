@@ -7,6 +7,7 @@ import type { BulkInviteJob, BulkInviteJobStatus, BulkInviteRow, BulkInviteRowSt
 import { errorForLog, log } from '@/lib/log';
 import { effectiveStatus } from '@/lib/members/status';
 import { parseInviteCsv, toCsv } from './csv';
+import { grantableRole, grantRefusal, organizationRoles } from '@/lib/roles/catalogue';
 import { AppError } from '@/lib/errors/app-error';
 import { ScalekitCallError } from '@/lib/scalekit/errors';
 import { inviteRateLimitError, reserveInvites } from './rate-limit';
@@ -99,7 +100,8 @@ function cleanFileName(name: string | null | undefined): string | null {
 /** Parse, check every row, and store the job. Throws AppError for a file that cannot be read at all. */
 export async function previewBulkInvite(actor: Actor, organizationId: string, upload: BulkUpload): Promise<BulkJobView> {
   assertCan(actor, organizationId, 'members:invite');
-  const parsed = parseInviteCsv(upload.text, upload.byteLength);
+  const roles = await organizationRoles(organizationId);
+  const parsed = parseInviteCsv(upload.text, upload.byteLength, roles);
   if (!parsed.ok) throw new AppError(parsed.code, parsed.message, { field: 'file' });
   const org = await loadOrganization(organizationId);
   const now = new Date();
@@ -130,7 +132,10 @@ export async function previewBulkInvite(actor: Actor, organizationId: string, up
     let reason = row.error;
     if (!reason && row.invite) {
       const current = existing.get(row.invite.email);
-      if (!domainAllowed(row.invite.email, org.allowedEmailDomains)) {
+      const refusal = grantRefusal(actor, roles, row.invite.role);
+      if (refusal) {
+        reason = refusal;
+      } else if (!domainAllowed(row.invite.email, org.allowedEmailDomains)) {
         reason = `Domain not allowed: ${org.name} only invites addresses at ${org.allowedEmailDomains.join(', ')}.`;
       } else if (current && current.syncState === 'SYNCED') {
         reason = isInvitationStatus(effectiveStatus(current, now)) ? 'Already invited.' : 'Already a member.';
@@ -256,6 +261,7 @@ export async function runBulkInvite(
   assertCan(actor, organizationId, 'members:invite');
   const job = await loadJob(organizationId, jobId);
   const org = await loadOrganization(organizationId);
+  const roles = await organizationRoles(organizationId);
   const concurrency = Math.min(Math.max(options.concurrency ?? BULK_DEFAULT_CONCURRENCY, 1), 32);
 
   // One run per job at a time (a double click, two tabs): compare-and-set on the job row.
@@ -398,7 +404,10 @@ export async function runBulkInvite(
       const inputs: Array<{ row: BulkInviteRow; input: InviteInput }> = [];
       for (const row of queue.slice(start, start + CLAIM_BATCH)) {
         try {
-          inputs.push({ row, input: validateInvite({ email: row.email, role: row.role, ...(row.name ? { name: row.name } : {}) }) });
+          const input = validateInvite({ email: row.email, role: row.role, ...(row.name ? { name: row.name } : {}) });
+          // Checked again when sent: the roles, or who runs the file, may have changed since the preview.
+          grantableRole(actor, org.id, roles, input.role);
+          inputs.push({ row, input });
         } catch (error) {
           attempted++;
           await failRow(row, error);

@@ -41,7 +41,7 @@ describe('parseInviteCsv', () => {
     );
     expect(rows.map((r) => r.error)).toEqual([
       '"not-an-email" is not a valid email address.',
-      'Unknown role "owner". Use admin or member.',
+      'Unknown role "owner". Use admin, member.',
       'Email is missing.',
       null,
       'Duplicate of row 5 in this file.',

@@ -1,5 +1,5 @@
 import Papa from 'papaparse';
-import { ROLES } from '@/lib/auth/permissions';
+import { DEFAULT_ROLE } from '@/lib/auth/permissions';
 import { CSV_MAX_BYTES, CSV_MAX_ROWS, csvTooLargeMessage } from './csv-limits';
 import { parseInviteInput, type InviteInput } from './schemas';
 
@@ -60,10 +60,23 @@ function headerKey(cell: string): Column | undefined {
 
 const ROLE_ALIASES: Record<string, string> = { administrator: 'admin', admins: 'admin', user: 'member', members: 'member' };
 
-function normalizeRole(raw: string): string {
+/** A role as the file may name it: by its name or its display name, in any case. */
+export interface CsvRole {
+  name: string;
+  displayName: string;
+}
+
+/** The two roles every Scalekit environment starts with: what a file is checked against when the caller names none. */
+const BASIC_ROLES: readonly CsvRole[] = [
+  { name: 'admin', displayName: 'Admin' },
+  { name: 'member', displayName: 'Member' },
+];
+
+function normalizeRole(raw: string, roles: readonly CsvRole[]): string {
   const role = raw.trim().toLowerCase();
-  if (role === '') return 'member';
-  return ROLE_ALIASES[role] ?? role;
+  if (role === '') return DEFAULT_ROLE;
+  const named = roles.find((r) => r.name.toLowerCase() === role || r.displayName.toLowerCase() === role);
+  return named?.name ?? ROLE_ALIASES[role] ?? role;
 }
 
 function clean(cell: unknown): string {
@@ -71,7 +84,11 @@ function clean(cell: unknown): string {
 }
 
 /** Parse CSV text (already decoded). `byteLength` is the upload's size, checked before parsing. */
-export function parseInviteCsv(text: string, byteLength: number = Buffer.byteLength(text, 'utf8')): CsvParseResult {
+export function parseInviteCsv(
+  text: string,
+  byteLength: number = Buffer.byteLength(text, 'utf8'),
+  roles: readonly CsvRole[] = BASIC_ROLES,
+): CsvParseResult {
   if (byteLength > CSV_MAX_BYTES) {
     return { ok: false, code: 'csv_too_large', message: csvTooLargeMessage(byteLength) };
   }
@@ -132,7 +149,7 @@ export function parseInviteCsv(text: string, byteLength: number = Buffer.byteLen
       return i >= 0 ? clean(record[i]) : '';
     };
     const email = cell('email');
-    const role = normalizeRole(cell('role'));
+    const role = normalizeRole(cell('role'), roles);
     const name = cell('name') || [cell('first'), cell('last')].filter(Boolean).join(' ') || null;
     const row: CsvRow = { rowNumber, email, name, role, error: null, invite: null };
 
@@ -140,13 +157,11 @@ export function parseInviteCsv(text: string, byteLength: number = Buffer.byteLen
     if (quoteError) return { ...row, error: `This row is not valid CSV (${quoteError.toLowerCase()}). Check its quotes.` };
     if (!email) return { ...row, error: 'Email is missing.' };
     const parsedRow = parseInviteInput({ email, role, ...(name ? { name } : {}) });
-    if (!parsedRow.ok) {
-      const message = parsedRow.fields.role
-        ? `Unknown role "${role}". Use ${ROLES.join(' or ')}.`
-        : parsedRow.fields.email
-          ? `"${truncate(email)}" is not a valid email address.`
-          : parsedRow.message;
-      return { ...row, error: message };
+    if (!parsedRow.ok && !parsedRow.fields.role) {
+      return { ...row, error: parsedRow.fields.email ? `"${truncate(email)}" is not a valid email address.` : parsedRow.message };
+    }
+    if (!parsedRow.ok || !roles.some((r) => r.name === role)) {
+      return { ...row, error: `Unknown role "${truncate(role)}". Use ${roles.map((r) => r.name).join(', ')}.` };
     }
     const normalized = parsedRow.value.email;
     const duplicateOf = seen.get(normalized);

@@ -1,6 +1,8 @@
 import { ScalekitConflictException } from '@scalekit-sdk/node';
 import type { Actor } from '@/lib/auth/actor';
-import { assertCan, assertCanGrantRole } from '@/lib/auth/authorize';
+import { assertCan } from '@/lib/auth/authorize';
+import { resolvePermissions } from '@/lib/auth/permissions';
+import { grantableRole, organizationRoles } from '@/lib/roles/catalogue';
 import { db } from '@/lib/db';
 import { getEnv } from '@/lib/env';
 import { Prisma, type Membership, type Organization } from '@/lib/generated/prisma/client';
@@ -105,8 +107,8 @@ export async function inviteMember(
 ): Promise<InviteResult> {
   assertCan(actor, organizationId, 'members:invite');
   const input = validateInvite(rawInput);
-  assertCanGrantRole(actor, organizationId, input.role);
   const org = await loadOrganization(organizationId);
+  grantableRole(actor, organizationId, await organizationRoles(organizationId), input.role);
   assertDomainAllowed(org, input.email);
   await assertSeatAvailable(org, input.email);
   const budget = await reserveInvites(actor, org.id, 1);
@@ -279,11 +281,17 @@ export async function sendToScalekit(
 
   // The SDK's createUserAndMembership cannot carry roles: set a non-default role in a second call.
   // An adopted membership that someone else made keeps its role; an invite must not change it.
-  let roles = membership.roles;
-  if (outcome === 'invited' && !roles.includes(input.role)) {
+  let current = membership;
+  if (outcome === 'invited' && !membership.roles.includes(input.role)) {
     try {
-      await scalekit.user.updateMembership(org.id, user.id, { roles: [input.role] });
-      roles = [input.role];
+      const updated = await scalekit.user.updateMembership(org.id, user.id, { roles: [input.role] });
+      // Scalekit answers with the user, whose membership carries the new role's permissions.
+      current = (updated.user && membershipIn(updated.user as unknown as ScalekitUserLike, org.id)) || {
+        ...membership,
+        roles: [input.role],
+        role: input.role,
+        permissions: resolvePermissions(input.role, null),
+      };
     } catch (error) {
       const failure = ScalekitCallError.from(error);
       await upsertUser(user);
@@ -295,8 +303,7 @@ export async function sendToScalekit(
     }
   }
 
-  const role = roles.includes('admin') ? 'admin' : (roles[0] ?? input.role);
-  return { input, claim, takeover, user, membership, outcome, role };
+  return { input, claim, takeover, user, membership: current, outcome, role: current.role };
 }
 
 export interface ManyClaims {

@@ -61,6 +61,7 @@ export async function finishInvites(
           data: {
             userId: s.user.id,
             role: s.role,
+            permissions: s.membership.permissions,
             status: s.membership.status,
             syncState: 'SYNCED',
             syncError: null,

@@ -3,6 +3,7 @@ import type { ScalekitClient } from '@scalekit-sdk/node';
 import type { CreateUserAndMembershipResponse } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/users/users_pb';
 import type { CreateUserRequest } from '@scalekit-sdk/node/lib/types/user';
 import type { MembershipStatus } from '@/lib/generated/prisma/client';
+import { DEFAULT_ROLE, resolvePermissions, type GrantedPermission } from '@/lib/auth/permissions';
 import { log } from '@/lib/log';
 
 /**
@@ -25,6 +26,8 @@ export interface ScalekitMembershipLike {
   organizationId: string;
   membershipStatus: number;
   roles: Array<{ name: string }>;
+  /** Scalekit's effective permissions for the membership (OrganizationMembership.permissions) */
+  permissions?: string[];
   inviterEmail?: string;
   createdAt?: Timestamp;
   acceptedAt?: Timestamp;
@@ -43,6 +46,10 @@ export interface MirroredMembership {
   userId: string;
   status: MembershipStatus;
   roles: string[];
+  /** The role the mirror keeps (mirrorRole) */
+  role: string;
+  /** What it grants in Teamgate (resolvePermissions) */
+  permissions: GrantedPermission[];
   inviterEmail: string | null;
   invitedAt: Date | null;
   expiresAt: Date | null;
@@ -62,14 +69,26 @@ export function isInvitationStatus(status: MembershipStatus): boolean {
   return status === 'PENDING_INVITE' || status === 'INVITE_EXPIRED';
 }
 
+/**
+ * The role the mirror shows when Scalekit lists several: the first. What the member may do comes
+ * from the membership's permissions (the union over all its roles), not from this name.
+ */
+export function mirrorRole(roles: readonly string[]): string {
+  return roles[0] ?? DEFAULT_ROLE;
+}
+
 /** The user's membership in `organizationId`, or null when Scalekit lists none. */
 export function membershipIn(user: ScalekitUserLike, organizationId: string): MirroredMembership | null {
   const m = user.memberships.find((x) => x.organizationId === organizationId);
   if (!m) return null;
+  const roles = m.roles.map((r) => r.name).filter(Boolean);
+  const role = mirrorRole(roles);
   return {
     userId: user.id,
     status: membershipStatus(m.membershipStatus),
-    roles: m.roles.map((r) => r.name).filter(Boolean),
+    roles,
+    role,
+    permissions: resolvePermissions(role, m.permissions),
     inviterEmail: m.inviterEmail || null,
     invitedAt: date(m.createdAt),
     expiresAt: date(m.expiresAt),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from '@/lib/auth/permissions';
+import { DEFAULT_ROLE, ROLE_NAME_PATTERN } from '@/lib/auth/permissions';
 import { fieldErrors } from '@/lib/errors/zod';
 
 /**
@@ -24,7 +24,11 @@ export const emailSchema = z
   .toLowerCase()
   .pipe(z.email({ error: 'Enter a valid email address, like name@company.com.' }));
 
-export const roleSchema = z.enum(ROLES, { error: `Role must be one of: ${ROLES.join(', ')}.` });
+/** A role's name as Scalekit spells it; whether the organization has it is checked against its roles (lib/roles/catalogue.ts). */
+export const roleSchema = z
+  .string({ error: 'Role must be a role name, such as member.' })
+  .trim()
+  .regex(ROLE_NAME_PATTERN, 'Role must be a role name: 1 to 64 letters, digits or underscores, such as member.');
 
 export const nameSchema = z
   .string({ error: 'Name must be text.' })
@@ -54,7 +58,7 @@ export const metadataSchema = z
 export const inviteInputSchema = z.strictObject(
   {
     email: emailSchema,
-    role: roleSchema.default('member'),
+    role: roleSchema.default(DEFAULT_ROLE),
     name: nameSchema.optional(),
     externalId: externalIdSchema.optional(),
     metadata: metadataSchema.optional(),

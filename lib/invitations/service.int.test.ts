@@ -128,7 +128,8 @@ describe('inviteMember', () => {
   it.each([
     [{ email: 'not-an-email' }, 'invalid_email', 'email'],
     [{ email: '' }, 'invalid_email', 'email'],
-    [{ email: 'a@b.test', role: 'owner' }, 'invalid_role', 'role'],
+    [{ email: 'a@b.test', role: 'owner!' }, 'invalid_role', 'role'],
+    [{ email: 'a@b.test', role: 'owner' }, 'unknown_role', 'role'],
     [{ email: 'a@b.test', name: 'x'.repeat(101) }, 'validation_failed', 'name'],
     [{ email: 'a@b.test', isAdmin: true }, 'validation_failed', undefined],
   ])('refuses bad input %j with a 400 naming the field', async (input, code, field) => {

@@ -4,6 +4,7 @@
  * test organizations, and the app's SDK client pointed at that emulator.
  * Test-only; nothing in the app imports it.
  */
+import { resolvePermissions } from '@/lib/auth/permissions';
 import { readFileSync } from 'node:fs';
 import { ScalekitClient } from '@scalekit-sdk/node';
 import { afterAll, expect } from 'vitest';
@@ -120,6 +121,7 @@ export function userActor(orgId: string, role: 'admin' | 'member', who: { userId
     name: null,
     organizationId: orgId,
     role,
+    permissions: resolvePermissions(role, null),
     sessionId: 'ses_test',
     request: { ip: '203.0.113.7', userAgent: 'vitest' },
   };

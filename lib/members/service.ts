@@ -1,7 +1,9 @@
 import { revokeKeysCreatedBy } from '@/lib/api-keys/service';
 import type { Actor } from '@/lib/auth/actor';
-import { actorCan, assertCan } from '@/lib/auth/authorize';
-import { isRole, type Role } from '@/lib/auth/permissions';
+import { actorCan, assertCan, assertCanGrantRole } from '@/lib/auth/authorize';
+import { grantedPermissions, resolvePermissions, ROLE_NAME_PATTERN, roleLabel } from '@/lib/auth/permissions';
+import { membershipIn as scalekitMembershipIn, type ScalekitUserLike } from '@/lib/invitations/scalekit-membership';
+import { grantableRole, organizationRoles } from '@/lib/roles/catalogue';
 import { recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db';
 import { Prisma, type MembershipStatus, type SyncState } from '@/lib/generated/prisma/client';
@@ -33,7 +35,8 @@ export interface ListMembersInput {
   /** Substring of the email or name, case-insensitive */
   q?: string;
   status?: MemberStatusFilter;
-  role?: Role;
+  /** A role name (any of the organization's roles) */
+  role?: string;
   /** From a previous page's nextCursor / prevCursor */
   cursor?: string;
   limit?: number;
@@ -80,7 +83,7 @@ function toRow(record: MembershipRecord, now: Date): MemberRow {
 function normalizeListInput(input: ListMembersInput): {
   q: string | null;
   status: MemberStatusFilter | null;
-  role: Role | null;
+  role: string | null;
   cursor: Cursor | null;
   limit: number;
 } {
@@ -89,7 +92,7 @@ function normalizeListInput(input: ListMembersInput): {
   if (input.status !== undefined && !(MEMBER_STATUS_FILTERS as readonly string[]).includes(input.status)) {
     throw new AppError('invalid_input', `Status must be one of ${MEMBER_STATUS_FILTERS.join(', ')}.`);
   }
-  if (input.role !== undefined && !isRole(input.role)) throw new AppError('unknown_role', 'Unknown role filter.');
+  if (input.role !== undefined && !ROLE_NAME_PATTERN.test(input.role)) throw new AppError('unknown_role', 'Unknown role filter.');
   const limit = input.limit ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
     throw new AppError('invalid_input', `Page size must be a whole number from 1 to ${MAX_PAGE_SIZE}.`);
@@ -109,7 +112,7 @@ function containsPattern(text: string): string {
 
 function filterSql(
   organizationId: string,
-  f: { q: string | null; status: MemberStatusFilter | null; role: Role | null },
+  f: { q: string | null; status: MemberStatusFilter | null; role: string | null },
   now: Date,
 ): Prisma.Sql {
   const parts: Prisma.Sql[] = [Prisma.sql`"organizationId" = ${organizationId}`];
@@ -211,8 +214,32 @@ async function findMembershipInOrg(tx: Prisma.TransactionClient, organizationId:
   return membership;
 }
 
+/**
+ * Who keeps the organization manageable: ACTIVE members whose role can manage members. The last
+ * one may not be removed or lose that permission, whatever their role is called.
+ */
 async function otherActiveAdmins(tx: Prisma.TransactionClient, organizationId: string, exceptId: string): Promise<number> {
-  return tx.membership.count({ where: { organizationId, role: 'admin', status: 'ACTIVE', id: { not: exceptId } } });
+  return tx.membership.count({
+    where: { organizationId, status: 'ACTIVE', permissions: { has: 'members:manage' }, id: { not: exceptId } },
+  });
+}
+
+function managesMembers(m: { status: string; permissions: readonly string[] }): boolean {
+  return m.status === 'ACTIVE' && m.permissions.includes('members:manage');
+}
+
+/**
+ * Changing or removing someone is handing out their role in reverse: nobody acts on a member
+ * whose role grants more than their own (a member who may manage members cannot demote the admin
+ * who can also change settings).
+ */
+function assertCanActOn(actor: Actor, organizationId: string, target: { role: string; permissions: readonly string[] }): void {
+  assertCanGrantRole(actor, organizationId, {
+    name: target.role,
+    displayName: roleLabel(target.role),
+    permissions: grantedPermissions(target.permissions),
+    permissionsKnown: true,
+  });
 }
 
 function keyForAudit(key: { id: string; prefix: string; name: string }) {
@@ -220,41 +247,61 @@ function keyForAudit(key: { id: string; prefix: string; name: string }) {
 }
 
 const LAST_ADMIN_MESSAGE =
-  'This is the last admin of the organization. Make someone else an admin first, so the organization is never left without one.';
+  'This is the last admin of the organization (the last member whose role can manage members). Make someone else an admin first, so the organization is never left without one.';
 
 export interface RoleChange {
   membership: MemberRow;
   previousRole: string;
+  /** The new role's display name, lower-cased for a sentence ("an admin" reads better, but roles are named by people) */
+  roleLabel: string;
   changed: boolean;
 }
 
 /** Give a member (or a pending invitation) another role, in Scalekit and in the mirror. */
 export async function changeRole(actor: Actor, organizationId: string, membershipId: string, role: string): Promise<RoleChange> {
   assertCan(actor, organizationId, 'members:manage');
-  if (!isRole(role)) throw new AppError('unknown_role', 'Choose a role: admin or member.');
+  const target = grantableRole(actor, organizationId, await organizationRoles(organizationId), role);
+  const label = target.displayName.toLowerCase();
 
   return db.$transaction(async (tx) => {
     await lockOrganizationMembers(tx, organizationId);
     const current = await findMembershipInOrg(tx, organizationId, membershipId);
-    if (current.role === role) return { membership: toRow(current, new Date()), previousRole: current.role, changed: false };
+    if (current.role === role)
+      return { membership: toRow(current, new Date()), previousRole: current.role, roleLabel: label, changed: false };
+    assertCanActOn(actor, organizationId, current);
     if (!current.userId || current.syncState === 'SENDING') {
       throw new AppError('not_synced', 'This invitation is still being sent. Try again in a moment.', { retryable: true });
     }
-    if (current.role === 'admin' && current.status === 'ACTIVE' && (await otherActiveAdmins(tx, organizationId, current.id)) === 0) {
+    // A role whose permissions are unknown may not manage members: the cautious reading here.
+    const keepsManaging = target.permissionsKnown && target.permissions.includes('members:manage');
+    if (managesMembers(current) && !keepsManaging && (await otherActiveAdmins(tx, organizationId, current.id)) === 0) {
       throw new AppError('last_admin', LAST_ADMIN_MESSAGE);
     }
 
+    let permissions: string[];
     try {
-      await getScalekit().user.updateMembership(organizationId, current.userId, { roles: [role] });
+      const answer = await getScalekit().user.updateMembership(organizationId, current.userId, { roles: [role] });
+      // Scalekit's answer carries the membership's new effective permissions; the role's, when it does not.
+      const fromScalekit = answer.user && scalekitMembershipIn(answer.user as unknown as ScalekitUserLike, organizationId);
+      permissions = fromScalekit
+        ? fromScalekit.permissions
+        : target.permissionsKnown
+          ? [...target.permissions]
+          : resolvePermissions(role, null);
     } catch (error) {
       log.warn({ err: errorForLog(error), organizationId, membershipId }, 'scalekit updateMembership failed');
       throw ScalekitCallError.from(error);
     }
-    const updated = await tx.membership.update({ where: { id: current.id }, data: { role, syncState: 'SYNCED', syncError: null } });
-    // Keys are made by admins and carry none of their rights, but a demoted admin must not keep
-    // the integrations they control: their keys go with the role, in this transaction.
+    const updated = await tx.membership.update({
+      where: { id: current.id },
+      data: { role, permissions, syncState: 'SYNCED', syncError: null },
+    });
+    // Keys carry none of their creator's rights, but someone who may no longer manage keys must
+    // not keep the integrations they control: their keys go with the permission, in this transaction.
     const revokedApiKeys =
-      current.role === 'admin' ? await revokeKeysCreatedBy(tx, actor, organizationId, current.userId, 'member_demoted') : [];
+      current.permissions.includes('api_keys:manage') && !permissions.includes('api_keys:manage')
+        ? await revokeKeysCreatedBy(tx, actor, organizationId, current.userId, 'member_demoted')
+        : [];
     await recordAudit(
       {
         actor,
@@ -265,7 +312,7 @@ export async function changeRole(actor: Actor, organizationId: string, membershi
       },
       tx,
     );
-    return { membership: toRow(updated, new Date()), previousRole: current.role, changed: true };
+    return { membership: toRow(updated, new Date()), previousRole: current.role, roleLabel: label, changed: true };
   }, TRANSACTION_OPTIONS);
 }
 
@@ -290,7 +337,8 @@ export async function removeMember(actor: Actor, organizationId: string, members
     // Before touching the row, in the same order as the webhook handler, so the two cannot deadlock.
     const key = membershipVersionKey(organizationId, current.userId);
     await lockEntity(tx, key);
-    if (current.role === 'admin' && current.status === 'ACTIVE' && (await otherActiveAdmins(tx, organizationId, current.id)) === 0) {
+    assertCanActOn(actor, organizationId, current);
+    if (managesMembers(current) && (await otherActiveAdmins(tx, organizationId, current.id)) === 0) {
       throw new AppError('last_admin', LAST_ADMIN_MESSAGE);
     }
 

@@ -3,11 +3,21 @@
  * file's own (test/database.ts) seeded with the demo mirror, and a real emulator on a free port
  * that the real SDK talks to. Call at the top level of a test file, before anything reads the env.
  */
+import { resolvePermissions } from '@/lib/auth/permissions';
 import { afterAll, afterEach } from 'vitest';
-import { createEmulator, type Emulator } from '@/emulator/src/index';
+import { readFileSync } from 'node:fs';
+import { createEmulator, DEFAULT_SEED_PATH, type Emulator } from '@/emulator/src/index';
 import type { Actor } from '@/lib/auth/actor';
-import { readDemoSeed, seedDemoData } from '@/prisma/seed';
+import { demoSeedSchema, seedDemoData } from '@/prisma/seed';
 import { useTestDatabase, type TestDatabase } from '@/test/database';
+
+/** The demo seed file as JSON (emulator/seeds/demo.json), for tests that add people or roles to it. */
+export interface DemoSeedJson {
+  roles: Array<Record<string, unknown>>;
+  users: Array<Record<string, unknown>>;
+  organizations: Array<Record<string, unknown>>;
+  [key: string]: unknown;
+}
 
 export interface TeamTestStack {
   db: TestDatabase;
@@ -28,6 +38,7 @@ export function userActor(userId: string, email: string, organizationId: string,
     name: null,
     organizationId,
     role,
+    permissions: resolvePermissions(role, null),
     sessionId: `test-session-${userId}`,
     request: { ip: '198.51.100.7', userAgent: 'vitest', requestId: null },
   };
@@ -37,11 +48,19 @@ export function userActor(userId: string, email: string, organizationId: string,
  * `webhookUrl`: where the emulator posts its events (its seed client's webhook URL); by default
  * nowhere reachable, with no retries, so tests that do not listen are not slowed down.
  */
-export async function useTeamTestStack(options: { appUrl?: string } = {}): Promise<TeamTestStack> {
+export async function useTeamTestStack(
+  options: {
+    appUrl?: string;
+    /** adds to the demo seed (both the emulator's and the mirror's) */ extendSeed?: (seed: DemoSeedJson) => void;
+  } = {},
+): Promise<TeamTestStack> {
+  const seed = JSON.parse(readFileSync(DEFAULT_SEED_PATH, 'utf8')) as DemoSeedJson;
+  options.extendSeed?.(seed);
   const db = await useTestDatabase();
-  await seedDemoData(db.prisma, readDemoSeed());
+  await seedDemoData(db.prisma, demoSeedSchema.parse(seed));
   const emulator = await createEmulator({
     port: 0,
+    seed,
     appUrl: options.appUrl ?? 'http://127.0.0.1:9',
     environment: { webhookRetryDelaysMs: [] },
   });

@@ -7,6 +7,7 @@ import type { MembershipStatus, Prisma } from '@/lib/generated/prisma/client';
 import { membershipIn, userFields, type ScalekitUserLike } from '@/lib/invitations/scalekit-membership';
 import { errorForLog, log } from '@/lib/log';
 import { describeScalekitError } from '@/lib/scalekit/errors';
+import { refreshOrganizationRoles } from '@/lib/roles/catalogue';
 import { getScalekit } from '@/lib/scalekit/client';
 import { upsertMirrorUsers } from '@/lib/users/mirror-user';
 import { membershipVersionKey, writeEntityVersion } from '@/lib/webhooks/entity-versions';
@@ -34,12 +35,6 @@ const PAGE_SIZE = 100;
 // A runaway pagination (a token that never ends) must not loop forever: 2,000 pages = 200k users.
 const MAX_PAGES = 2_000;
 
-/** The role the mirror keeps: admin wins when Scalekit lists several. */
-export function mirrorRole(roles: readonly string[]): string {
-  if (roles.includes('admin')) return 'admin';
-  return roles[0] ?? 'member';
-}
-
 async function listAllOrganizationUsers(organizationId: string): Promise<ScalekitUserLike[]> {
   const users: ScalekitUserLike[] = [];
   let pageToken: string | undefined;
@@ -57,11 +52,16 @@ interface DesiredMembership {
   email: string;
   name: string | null;
   role: string;
+  permissions: string[];
   status: MembershipStatus;
   inviterEmail: string | null;
   invitedAt: Date | null;
   acceptedAt: Date | null;
   expiresAt: Date | null;
+}
+
+function samePermissions(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((p) => b.includes(p));
 }
 
 function sameDate(a: Date | null, b: Date | null): boolean {
@@ -100,7 +100,8 @@ export async function resyncOrganization(actor: Actor, organizationId: string, n
       userId: user.id,
       email: fields.email,
       name: fields.name,
-      role: mirrorRole(membership.roles),
+      role: membership.role,
+      permissions: membership.permissions,
       status: membership.status,
       inviterEmail: membership.inviterEmail?.toLowerCase() ?? null,
       invitedAt: membership.invitedAt,
@@ -136,6 +137,7 @@ export async function resyncOrganization(actor: Actor, organizationId: string, n
           have.email !== want.email ||
           have.name !== want.name ||
           have.role !== want.role ||
+          !samePermissions(have.permissions, want.permissions) ||
           have.status !== want.status ||
           have.syncState !== 'SYNCED' ||
           // Scalekit has no inviter for an API key's invitation: the mirror's record of the key stays.
@@ -150,6 +152,7 @@ export async function resyncOrganization(actor: Actor, organizationId: string, n
               email: want.email,
               name: want.name,
               role: want.role,
+              permissions: want.permissions,
               status: want.status,
               inviterEmail: want.inviterEmail ?? have.inviterEmail,
               acceptedAt: want.acceptedAt,
@@ -188,5 +191,8 @@ export async function resyncOrganization(actor: Actor, organizationId: string, n
     { maxWait: 10_000, timeout: 120_000 },
   );
 
+  // The roles too (their permissions for organization roles come from the members just mirrored).
+  // Best effort: the members are already right, and a stale list refreshes on its next read.
+  await refreshOrganizationRoles(organizationId, now).catch(() => undefined);
   return { total: desired.size, ...result, maxAllowedUsers };
 }

@@ -3,7 +3,6 @@ import { recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { membershipIn, userFields, type MirroredMembership, type ScalekitUserLike } from '@/lib/invitations/scalekit-membership';
-import { mirrorRole } from '@/lib/organizations/resync';
 import { getScalekit } from '@/lib/scalekit/client';
 import { upsertMirrorUsers } from '@/lib/users/mirror-user';
 import { lockIfNewer, membershipVersionKey, writeEntityVersion } from '@/lib/webhooks/entity-versions';
@@ -109,7 +108,8 @@ export async function applyMembershipChange(
     userId,
     email,
     name: fresh.name,
-    role: mirrorRole(m.roles),
+    role: m.role,
+    permissions: m.permissions,
     status: m.status,
     // Scalekit knows an inviter only when we sent one; an invitation from an API key records the
     // key's name on our side (lib/invitations/invite.ts), which no event may erase.

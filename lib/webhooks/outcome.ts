@@ -1,4 +1,4 @@
-import type { Actor } from '@/lib/auth/actor';
+import { systemActor, type Actor } from '@/lib/auth/actor';
 
 /**
  * applied: the mirror changed. duplicate: this event id was applied before. stale: an event newer
@@ -19,5 +19,5 @@ export function newAfterCommit(): AfterCommit {
 
 /** Who the audit log names for a change Scalekit told us about. */
 export function webhookActor(organizationId: string): Actor {
-  return { kind: 'system', label: 'Scalekit webhook', organizationId, role: 'admin' };
+  return systemActor('Scalekit webhook', organizationId);
 }

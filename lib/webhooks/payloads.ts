@@ -4,7 +4,7 @@ import type { WebhookEnvelope } from '@/lib/webhooks/verify';
 
 /**
  * The parts of Scalekit's webhook payloads the app reads, as its OpenAPI document defines them
- * (components.schemas OrgMembershipEventData, OrganizationEventData, UserAuthEventData in
+ * (components.schemas OrgMembershipEventData, OrganizationEventData, UserAuthEventData, RoleEventData, PermissionEventData in
  * openapi/scalekit.yaml; vendored in test/contract/scalekit/webhooks.json). Everything else a
  * payload carries is allowed and ignored. payloads.test.ts parses every documented example.
  *
@@ -49,6 +49,19 @@ export const userAuthEventDataSchema = z.object({
   user_session: z.object({ session_id: scalekitId }),
 });
 export type UserAuthEventData = z.infer<typeof userAuthEventDataSchema>;
+
+/** role.created|updated|deleted (RoleEventData): the role's name; its permissions are not in the payload. */
+export const roleEventDataSchema = z.object({
+  id: z.string().min(1).max(64),
+  name: z.string().min(1).max(64),
+});
+export type RoleEventData = z.infer<typeof roleEventDataSchema>;
+
+/** permission.created|updated|deleted (PermissionEventData). */
+export const permissionEventDataSchema = z.object({
+  id: z.string().min(1).max(64),
+  name: z.string().min(1).max(128),
+});
 
 /** A signed event whose data lacks the documented shape: 400, since Scalekit will not fix it by retrying. */
 export function parseEventData<T>(schema: z.ZodType<T, unknown>, event: WebhookEnvelope): T {

@@ -19,10 +19,13 @@ import {
   membershipEventDataSchema,
   organizationEventDataSchema,
   parseEventData,
+  permissionEventDataSchema,
+  roleEventDataSchema,
   userAuthEventDataSchema,
   type MembershipEventData,
   type OrganizationEventData,
 } from '@/lib/webhooks/payloads';
+import { applyRoleChange, readPermissionChange, readRoleChange, type RoleChangePlan } from '@/lib/webhooks/role-events';
 import { applyUserLogin, applyUserLogout } from '@/lib/webhooks/session-events';
 import type { WebhookEnvelope } from '@/lib/webhooks/verify';
 
@@ -65,7 +68,11 @@ const MEMBERSHIP_CHANGES = new Set([
 type Prefetched =
   | { kind: 'membership'; data: MembershipEventData; snapshot: MembershipSnapshot }
   | { kind: 'organization'; data: OrganizationEventData; snapshot: OrganizationSnapshot }
+  | { kind: 'roles'; plan: RoleChangePlan }
   | { kind: 'none' };
+
+const ROLE_EVENTS = new Set(['role.created', 'role.updated', 'role.deleted']);
+const PERMISSION_EVENTS = new Set(['permission.created', 'permission.updated', 'permission.deleted']);
 
 async function alreadyProcessed(id: string): Promise<boolean> {
   return (await db.processedWebhook.findUnique({ where: { id }, select: { id: true } })) !== null;
@@ -83,6 +90,16 @@ async function prefetch(event: WebhookEnvelope): Promise<Prefetched> {
     const data = parseEventData(organizationEventDataSchema, event);
     if (await alreadyProcessed(event.id)) return { kind: 'none' };
     return { kind: 'organization', data, snapshot: await readOrganizationSnapshot(data.id) };
+  }
+  if (ROLE_EVENTS.has(event.type)) {
+    const data = parseEventData(roleEventDataSchema, event);
+    if (await alreadyProcessed(event.id)) return { kind: 'none' };
+    return { kind: 'roles', plan: await readRoleChange(data.name, event.organization_id ?? null, event.type === 'role.deleted') };
+  }
+  if (PERMISSION_EVENTS.has(event.type)) {
+    parseEventData(permissionEventDataSchema, event);
+    if (await alreadyProcessed(event.id)) return { kind: 'none' };
+    return { kind: 'roles', plan: await readPermissionChange() };
   }
   return { kind: 'none' };
 }
@@ -104,6 +121,7 @@ export async function processScalekitEvent(event: WebhookEnvelope): Promise<Webh
     if (prefetched.kind === 'organization') {
       return applyOrganizationUpsert(tx, prefetched.data, prefetched.snapshot, occurredAt);
     }
+    if (prefetched.kind === 'roles') return applyRoleChange(tx, prefetched.plan, event.organization_id ?? null);
     switch (event.type) {
       case 'user.organization_membership_deleted':
         return applyMembershipDeleted(tx, parseEventData(membershipEventDataSchema, event), occurredAt, after);

@@ -6,7 +6,43 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll } from 'vitest';
+import { signWebhook } from '@/emulator/src/index';
 import { documentedExample, webhookValidator } from '@/test/contract/scalekit/schema';
+
+export type DeliveryBody = { ok?: boolean; outcome?: string; error?: { code: string; message: string } };
+export interface DeliveryOptions {
+  secret?: string;
+  timestamp?: number;
+  body?: string;
+  signature?: string;
+  webhookId?: string;
+}
+
+/** Posts `payload` to the webhook route handler as Scalekit would: raw body, Standard Webhooks headers signed with `secret`. */
+export async function deliverSigned(
+  post: (request: Request) => Promise<Response>,
+  secret: string,
+  payload: { id: string },
+  options: DeliveryOptions = {},
+): Promise<{ status: number; body: DeliveryBody }> {
+  const body = options.body ?? JSON.stringify(payload);
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const webhookId = options.webhookId ?? payload.id;
+  const signature = options.signature ?? signWebhook(options.secret ?? secret, webhookId, timestamp, body);
+  const response = await post(
+    new Request('http://localhost/api/webhooks/scalekit', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': webhookId,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signature,
+      },
+      body,
+    }),
+  );
+  return { status: response.status, body: (await response.json()) as DeliveryBody };
+}
 
 /** Starts the server on a free port and returns its base URL. */
 export async function serveWebhookRoute(): Promise<string> {
@@ -27,6 +63,8 @@ export async function serveWebhookRoute(): Promise<string> {
 
 export interface DocumentedEventIds {
   organizationId?: string;
+  /** role.* and permission.*: the role's (or permission's) name */
+  name?: string;
   userId?: string;
   email?: string;
   sessionId?: string;
@@ -46,13 +84,14 @@ export function documentedEvent(type: string, ids: DocumentedEventIds = {}): Rec
   const event = structuredClone(documentedExample(type)) as Record<string, unknown> & { id: string; type: string };
   event.id = `evt_${Date.now()}${String(eventSeq++).padStart(6, '0')}`;
   event.occurred_at = (ids.occurredAt ?? new Date()).toISOString();
-  if (ids.organizationId && 'organization_id' in event) event.organization_id = ids.organizationId;
+  if (ids.organizationId && ('organization_id' in event || type.startsWith('role.'))) event.organization_id = ids.organizationId;
   const data = event.data as Record<string, unknown> & Partial<Record<'organization' | 'user' | 'user_session', Record<string, unknown>>>;
   if (data.organization && ids.organizationId) data.organization.id = ids.organizationId;
   if (type.startsWith('organization.') && 'display_name' in data && ids.organizationId) {
     data.id = ids.organizationId;
     if (ids.displayName !== undefined) data.display_name = ids.displayName;
   }
+  if ((type.startsWith('role.') || type.startsWith('permission.')) && ids.name) data.name = ids.name;
   if (data.user) {
     if (ids.userId) data.user.id = ids.userId;
     if (ids.email) data.user.email = ids.email;

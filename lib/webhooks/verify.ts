@@ -31,6 +31,8 @@ export const webhookEnvelopeSchema = z.object({
   id: z.string().min(1).max(128),
   type: z.string().min(1).max(128),
   environment_id: z.string().optional(),
+  /** Present when the event concerns one organization (an organization role, for one) */
+  organization_id: z.string().max(64).optional(),
   occurred_at: z.iso.datetime({ offset: true }),
   data: z.record(z.string(), z.unknown()),
 });

@@ -6,7 +6,7 @@ import { authStackFor, signInAtEmulator } from '@/lib/auth/test-support';
 import { injectFault, useTeamTestStack } from '@/lib/members/testing';
 import { createSession } from '@/lib/session/store';
 import { SCALEKIT_EVENT_TYPES, unknownEventTypeCounts } from '@/lib/webhooks/catalogue';
-import { documentedEvent } from '@/lib/webhooks/testing';
+import { deliverSigned, documentedEvent, type DeliveryOptions } from '@/lib/webhooks/testing';
 import { documentedExample } from '@/test/contract/scalekit/schema';
 
 /**
@@ -23,30 +23,7 @@ const stack = await useTeamTestStack();
 const { prisma } = stack.db;
 const scalekit = new ScalekitClient(stack.emulator.url, 'skc_teamgate_dev', 'sks_teamgate_dev_only_not_a_real_secret');
 
-type Body = { ok?: boolean; outcome?: string; error?: { code: string; message: string } };
-
-async function deliver(
-  payload: { id: string },
-  options: { secret?: string; timestamp?: number; body?: string; signature?: string; webhookId?: string } = {},
-): Promise<{ status: number; body: Body }> {
-  const body = options.body ?? JSON.stringify(payload);
-  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-  const webhookId = options.webhookId ?? payload.id;
-  const signature = options.signature ?? signWebhook(options.secret ?? SECRET, webhookId, timestamp, body);
-  const response = await POST(
-    new Request('http://localhost/api/webhooks/scalekit', {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'webhook-id': webhookId,
-        'webhook-timestamp': String(timestamp),
-        'webhook-signature': signature,
-      },
-      body,
-    }),
-  );
-  return { status: response.status, body: (await response.json()) as Body };
-}
+const deliver = (payload: { id: string }, options: DeliveryOptions = {}) => deliverSigned(POST, SECRET, payload, options);
 
 const membership = (type: string, userId: string, email: string, occurredAt?: Date, organizationId = 'org_acme') =>
   documentedEvent(type, { organizationId, userId, email, ...(occurredAt ? { occurredAt } : {}) });

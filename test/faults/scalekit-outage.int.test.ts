@@ -1,3 +1,4 @@
+import { SCALEKIT_PERMISSIONS } from '@/lib/auth/permissions';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createEmulator, DEFAULT_SEED_PATH, type Emulator } from '@/emulator/src/index';
@@ -54,6 +55,7 @@ const fay: Actor = {
   name: null,
   organizationId: ORG,
   role: 'admin',
+  permissions: SCALEKIT_PERMISSIONS,
   sessionId: 'ses_faults',
 };
 let n = 0;

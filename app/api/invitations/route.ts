@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { Actor } from '@/lib/auth/actor';
-import { assertCanGrantRole } from '@/lib/auth/authorize';
 import { runPool } from '@/lib/concurrency/worker-pool';
 import { asAppError, errorBody } from '@/lib/errors/respond';
 import { validationError } from '@/lib/errors/zod';
@@ -8,6 +7,7 @@ import { orgRoute } from '@/lib/http/org-route';
 import { invitationJson, invitationViewFor, jsonResponse, readJson } from '@/lib/invitations/http';
 import { inviteBatchSchema, roleSchema } from '@/lib/invitations/schemas';
 import { inviteMember, listInvitations } from '@/lib/invitations/service';
+import { grantableRole, organizationRoles } from '@/lib/roles/catalogue';
 
 /**
  * POST /api/invitations — invite one person (`{ email, role?, name?, externalId?, metadata? }`)
@@ -25,12 +25,13 @@ const BATCH_CONCURRENCY = 4;
 /**
  * Refuse the whole request, before anything is sent, when any item asks for a role the caller
  * may not grant (an API key asking for admin). Items are read with the invite schema's own role
- * rule; an invalid role is left to validation.
+ * rule; an invalid or unknown role is left to each item's own answer.
  */
-function assertRolesGrantable(actor: Actor, items: unknown[]): void {
+async function assertRolesGrantable(actor: Actor, items: unknown[]): Promise<void> {
+  const roles = await organizationRoles(actor.organizationId);
   for (const item of items) {
     const role = roleSchema.safeParse(item && typeof item === 'object' ? (item as { role?: unknown }).role : undefined);
-    if (role.success) assertCanGrantRole(actor, actor.organizationId, role.data);
+    if (role.success && roles.some((r) => r.name === role.data)) grantableRole(actor, actor.organizationId, roles, role.data);
   }
 }
 
@@ -43,7 +44,7 @@ export const POST = orgRoute({ mutating: true, scopes: ['members:invite'] }, asy
     const batch = inviteBatchSchema.safeParse(body);
     if (!batch.success) throw validationError(batch.error, 'The batch is not valid.');
     const items = batch.data.invitations;
-    assertRolesGrantable(actor, items);
+    await assertRolesGrantable(actor, items);
     const results: unknown[] = new Array(items.length);
     await runPool(items, BATCH_CONCURRENCY, async (item, index) => {
       try {
@@ -59,7 +60,7 @@ export const POST = orgRoute({ mutating: true, scopes: ['members:invite'] }, asy
     return jsonResponse({ results, summary });
   }
 
-  assertRolesGrantable(actor, [body]);
+  await assertRolesGrantable(actor, [body]);
   const result = await inviteMember(actor, actor.organizationId, body, { source });
   return jsonResponse(
     { outcome: result.outcome, invitation: invitationJson(result.membership, view) },

@@ -1,7 +1,8 @@
 import { notFound } from 'next/navigation';
 import { DashboardView } from '@/app/dashboard/dashboard-view';
 import { SiteHeader } from '@/components/site-header';
-import { isRole } from '@/lib/auth/permissions';
+import { grantedPermissions } from '@/lib/auth/permissions';
+import { sessionMembership } from '@/lib/auth/guards';
 import { db } from '@/lib/db';
 
 /*
@@ -24,12 +25,12 @@ export default async function UnprotectedDashboardForBench() {
     db.user.findUnique({ where: { id: BENCH_USER }, select: { id: true, email: true, name: true } }),
     db.membership.findMany({
       where: { userId: BENCH_USER, status: 'ACTIVE' },
-      select: { id: true, organizationId: true, role: true, organization: { select: { name: true } } },
+      select: { id: true, organizationId: true, role: true, permissions: true, organization: { select: { name: true } } },
       orderBy: [{ organization: { name: 'asc' } }, { organizationId: 'asc' }],
     }),
   ]);
   const active = memberships.find((m) => m.organizationId === BENCH_ORG);
-  if (!user || !active || !isRole(active.role)) notFound();
+  if (!user || !active) notFound();
   const now = new Date();
   const orgs = memberships.map((m) => ({ id: m.organizationId, name: m.organization.name, role: m.role }));
   return (
@@ -47,10 +48,8 @@ export default async function UnprotectedDashboardForBench() {
           },
           user,
           organization: { id: BENCH_ORG, name: active.organization.name },
-          membership: { id: active.id, role: active.role, status: 'ACTIVE' },
-          memberships: memberships.flatMap((m) =>
-            isRole(m.role) ? [{ organizationId: m.organizationId, organizationName: m.organization.name, role: m.role }] : [],
-          ),
+          membership: { id: active.id, role: active.role, permissions: grantedPermissions(active.permissions), status: 'ACTIVE' },
+          memberships: memberships.map(sessionMembership),
         }}
       />
     </>

@@ -36,7 +36,7 @@ describe('adminAction', () => {
   it('runs the body with an Actor built from the action’s own headers (no stand-in Request)', async () => {
     await signInAs('usr_ada', 'org_acme');
     let seen: Actor | null = null;
-    const act = adminAction(input, async (parsed, actor) => {
+    const act = adminAction('org:settings', input, async (parsed, actor) => {
       seen = actor;
       return { message: `ok ${parsed.name}` };
     });
@@ -53,7 +53,7 @@ describe('adminAction', () => {
   it('passes every field error through, and the body never runs on bad input', async () => {
     await signInAs('usr_ada', 'org_acme');
     const body = vi.fn(async () => ({ message: 'ran' }));
-    const result = await adminAction(input, body)({ orgId: 'org_acme', name: '', size: 'x' });
+    const result = await adminAction('org:settings', input, body)({ orgId: 'org_acme', name: '', size: 'x' });
     expect(result).toEqual({
       ok: false,
       error: 'Enter a name.',
@@ -65,13 +65,13 @@ describe('adminAction', () => {
 
   it('refuses an org id that is not one, a member, and a signed-out caller, with sentences a person can act on', async () => {
     const body = vi.fn(async () => ({ message: 'ran' }));
-    const act = adminAction(input, body);
+    const act = adminAction('org:settings', input, body);
     await signInAs('usr_max', 'org_acme');
     expect(await act({ orgId: '../org_acme', name: 'n', size: 1 })).toMatchObject({ ok: false, error: 'Unknown organization.' });
     expect(await act({ orgId: 'org_acme', name: 'n', size: 1 })).toMatchObject({
       ok: false,
       code: 'forbidden',
-      error: 'Only admins of this organization can do that.',
+      error: 'Your role in this organization does not allow that. Ask an admin.',
     });
     await signInAs('usr_ada', 'org_acme');
     expect(await act({ orgId: 'org_globex', name: 'n', size: 1 })).toMatchObject({ ok: false, code: 'forbidden' });
@@ -87,7 +87,9 @@ describe('adminAction', () => {
   it('an AppError from the body keeps its sentence; anything else is logged and answered generically', async () => {
     await signInAs('usr_ada', 'org_acme');
     expect(
-      await adminAction(input, async () => Promise.reject(new AppError('seat_limit_reached', 'Acme has used all 5 seats.')))({
+      await adminAction('org:settings', input, async () =>
+        Promise.reject(new AppError('seat_limit_reached', 'Acme has used all 5 seats.')),
+      )({
         orgId: 'org_acme',
         name: 'n',
         size: 1,
@@ -97,7 +99,9 @@ describe('adminAction', () => {
       code: 'seat_limit_reached',
       error: 'Acme has used all 5 seats.',
     });
-    const generic = await adminAction(input, async () => Promise.reject(new Error('connection string postgres://secret@db')))({
+    const generic = await adminAction('org:settings', input, async () =>
+      Promise.reject(new Error('connection string postgres://secret@db')),
+    )({
       orgId: 'org_acme',
       name: 'n',
       size: 1,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Actor } from '@/lib/auth/actor';
+import type { Permission } from '@/lib/auth/permissions';
 import { actorForServerAction } from '@/lib/auth/guards';
 import { toActionResult, type ActionResult } from '@/lib/errors/respond';
 import { validationError } from '@/lib/errors/zod';
@@ -9,11 +10,13 @@ export type { ActionResult };
 /**
  * The one wrapper every org-admin server action runs through, in this order: the input parsed
  * once with zod (whatever the browser sent is only a claim) → the session re-checked against the
- * database and the caller an ACTIVE admin of THE organization the input names → the body. Any
+ * database and the caller an ACTIVE member of THE organization the input names whose role grants
+ * `permission` (the service checks again, with its own finer rules) → the body. Any
  * throw becomes `{ ok: false, error, fieldErrors }` (lib/errors/respond.ts) with every field's
  * message; server actions never throw to the client.
  */
 export function adminAction<S extends z.ZodType<{ orgId: string }>, T extends Record<string, unknown>>(
+  permission: Permission,
   schema: S,
   body: (input: z.output<S>, actor: Actor) => Promise<{ message: string } & T>,
 ): (input: unknown) => Promise<ActionResult<T>> {
@@ -23,7 +26,7 @@ export function adminAction<S extends z.ZodType<{ orgId: string }>, T extends Re
       const parsed = schema.safeParse(raw);
       if (!parsed.success) throw validationError(parsed.error, 'The form is not valid.');
       orgId = parsed.data.orgId;
-      const actor = await actorForServerAction(orgId, 'admin');
+      const actor = await actorForServerAction(orgId, permission);
       return { ok: true, ...(await body(parsed.data, actor)) };
     } catch (error) {
       return toActionResult(error, { orgId });

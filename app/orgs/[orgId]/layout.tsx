@@ -1,14 +1,15 @@
 import { notFound } from 'next/navigation';
 import { ForbiddenError } from '@/lib/errors/app-error';
-import { requireOrgMember, roleIn } from '@/lib/auth/guards';
-import { ROLE_LABELS } from '@/lib/auth/permissions';
+import { canIn, membershipIn, requireOrgMember } from '@/lib/auth/guards';
+import type { Permission } from '@/lib/auth/permissions';
+import { roleDisplayNames } from '@/lib/roles/catalogue';
 import { OrgTabs, type OrgTab } from './org-tabs';
 
 /**
  * Every page under /orgs/:orgId: the signed-in user must be an ACTIVE member of that
  * organization (re-checked against the database). Anyone else gets a 404, so an org id typed
- * into the URL does not even confirm the organization exists. Admin-only tabs are shown to
- * admins; the pages behind them check again.
+ * into the URL does not even confirm the organization exists. A tab is shown to those whose role
+ * grants its permission; the pages behind them check again.
  */
 export default async function OrgLayout({ children, params }: { children: React.ReactNode; params: Promise<{ orgId: string }> }) {
   const { orgId } = await params;
@@ -19,19 +20,17 @@ export default async function OrgLayout({ children, params }: { children: React.
     if (error instanceof ForbiddenError) notFound();
     throw error;
   }
-  const role = roleIn(ctx, orgId)!;
-  const name = ctx.memberships.find((m) => m.organizationId === orgId)?.organizationName ?? orgId;
+  const membership = membershipIn(ctx, orgId)!;
+  const roleName = (await roleDisplayNames([membership]))(orgId, membership.role);
+  const name = membership.organizationName;
   const base = `/orgs/${encodeURIComponent(orgId)}`;
-  const tabs: OrgTab[] = [
+  const tabs: Array<OrgTab & { permission?: Permission }> = [
     { href: `${base}/team`, label: 'Team' },
-    ...(role === 'admin'
-      ? [
-          { href: `${base}/audit`, label: 'Audit log' },
-          { href: `${base}/settings`, label: 'Settings' },
-          { href: `${base}/settings/api-keys`, label: 'API keys' },
-        ]
-      : []),
+    { href: `${base}/audit`, label: 'Audit log', permission: 'audit:read' },
+    { href: `${base}/settings`, label: 'Settings', permission: 'org:settings' },
+    { href: `${base}/settings/api-keys`, label: 'API keys', permission: 'api_keys:manage' },
   ];
+  const shown = tabs.filter((t) => !t.permission || canIn(ctx, orgId, t.permission)).map(({ href, label }) => ({ href, label }));
   return (
     <div className="mx-auto flex w-full max-w-6xl flex-col gap-6 px-4 py-8 sm:px-6">
       <div className="flex flex-col gap-3 border-b">
@@ -39,11 +38,9 @@ export default async function OrgLayout({ children, params }: { children: React.
           <p className="text-2xl font-semibold tracking-tight" data-testid="org-name">
             {name}
           </p>
-          <span className="text-sm text-muted-foreground">
-            You are {role === 'admin' ? 'an' : 'a'} {ROLE_LABELS[role].toLowerCase()}
-          </span>
+          <span className="text-sm text-muted-foreground">Your role: {roleName}</span>
         </div>
-        <OrgTabs tabs={tabs} />
+        <OrgTabs tabs={shown} />
       </div>
       {children}
     </div>

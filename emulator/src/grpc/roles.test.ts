@@ -169,6 +169,35 @@ describe('organization roles', () => {
     await expect(client.role.deleteOrganizationRole('org_globex', 'contractor')).rejects.toSatisfy(errorCode('ROLE_IS_DEFAULT'));
   });
 
+  it('are held through memberships of their organization only, and new members get the organization’s default role', async () => {
+    const client = sdk(emu);
+    await client.role.createOrganizationRole('org_acme', {
+      name: 'temp_staff',
+      displayName: 'Temp staff',
+      permissions: ['audit:read'],
+    } as never);
+    const { user } = await client.user.createUserAndMembership('org_acme', { email: 'temp@acme.test', sendInvitationEmail: false });
+    const updated = await client.user.updateMembership('org_acme', user!.id, { roles: ['temp_staff'] });
+    const membership = updated.user!.memberships.find((m) => m.organizationId === 'org_acme')!;
+    expect(membership.roles.map((r) => r.name)).toEqual(['temp_staff']);
+    expect(membership.permissions).toEqual(['audit:read']);
+    // Another organization's role is not one this membership can hold.
+    const { user: other } = await client.user.createUserAndMembership('org_globex', {
+      email: 'temp@globex.test',
+      sendInvitationEmail: false,
+    });
+    await expect(client.user.updateMembership('org_globex', other!.id, { roles: ['temp_staff'] })).rejects.toSatisfy(
+      errorCode('INVALID_ROLE'),
+    );
+
+    await client.role.updateDefaultOrganizationRoles('org_acme', 'temp_staff');
+    const { user: joiner } = await client.user.createUserAndMembership('org_acme', {
+      email: 'joiner@acme.test',
+      sendInvitationEmail: false,
+    });
+    expect(joiner!.memberships.find((m) => m.organizationId === 'org_acme')!.roles.map((r) => r.name)).toEqual(['temp_staff']);
+  });
+
   it('drops the base of an organization role', async () => {
     const client = sdk(emu);
     await client.role.deleteOrganizationRoleBase('org_acme', 'acme_auditor');

@@ -8,7 +8,7 @@ import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { AdminsOnlyNotice } from '@/components/admins-only';
-import { requireAdminPage } from '@/lib/auth/guards';
+import { requirePermissionPage } from '@/lib/auth/guards';
 import { AppError } from '@/lib/errors/app-error';
 import { auditFiltersFromSearchParams, listAuditEvents, type AuditPage } from '@/lib/audit/query';
 import { AUDIT_ACTIONS } from '@/lib/audit/record';
@@ -35,7 +35,7 @@ export default async function AuditPage({
 }) {
   const { orgId } = await params;
   const raw = await searchParams;
-  const gate = await requireAdminPage(orgId);
+  const gate = await requirePermissionPage(orgId, 'audit:read');
   if (gate.adminsOnly) return <AdminsOnlyNotice {...gate.adminsOnly} what="see the audit log" />;
   const { actor } = gate;
   const query = new URLSearchParams();

@@ -23,7 +23,7 @@ const settingsInput = z.object({
   allowedEmailDomains: z.preprocess((v) => (typeof v === 'string' ? v.slice(0, 10_000) : ''), z.string()),
 });
 
-const update = adminAction(settingsInput, async ({ orgId, maxAllowedUsers, allowedEmailDomains }, actor) => {
+const update = adminAction('org:settings', settingsInput, async ({ orgId, maxAllowedUsers, allowedEmailDomains }, actor) => {
   const { changed } = await updateOrganizationSettings(actor, orgId, { maxAllowedUsers, allowedEmailDomains });
   revalidatePath(`/orgs/${orgId}`, 'layout');
   return { message: changed ? 'Settings saved.' : 'Nothing to save: the settings were already like this.' };
@@ -37,7 +37,7 @@ export async function updateSettingsAction(_previous: SettingsFormState, form: F
   });
 }
 
-const resync = adminAction(z.object({ orgId: orgIdSchema }), async ({ orgId }, actor) => {
+const resync = adminAction('org:settings', z.object({ orgId: orgIdSchema }), async ({ orgId }, actor) => {
   const result = await resyncOrganization(actor, orgId);
   revalidatePath(`/orgs/${orgId}`, 'layout');
   return {

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { AdminsOnlyNotice } from '@/components/admins-only';
-import { requireAdminPage } from '@/lib/auth/guards';
+import { requirePermissionPage } from '@/lib/auth/guards';
 import { getOrganizationSettings } from '@/lib/organizations/settings';
 import { formatDate } from '../team/format';
 import { ResyncForm, SettingsForm } from './settings-forms';
@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: 'Settings' };
 /** Admins only: members are told whom to ask; anyone else gets a 404, the same as an unknown organization. */
 export default async function SettingsPage({ params }: { params: Promise<{ orgId: string }> }) {
   const { orgId } = await params;
-  const gate = await requireAdminPage(orgId);
+  const gate = await requirePermissionPage(orgId, 'org:settings');
   if (gate.adminsOnly) return <AdminsOnlyNotice {...gate.adminsOnly} what="change the organization's settings" />;
   const { actor } = gate;
   const settings = await getOrganizationSettings(actor, orgId);

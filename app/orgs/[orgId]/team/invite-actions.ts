@@ -23,7 +23,7 @@ const inviteFormInput = z.object({
   name: text,
 });
 
-const invite = adminAction(inviteFormInput, async ({ orgId, email, role, name }, actor) => {
+const invite = adminAction('members:invite', inviteFormInput, async ({ orgId, email, role, name }, actor) => {
   const { outcome, membership } = await inviteMember(actor, orgId, { email, role, name }, { source: 'form' });
   revalidatePath(`/orgs/${orgId}/team`);
   const message =
@@ -57,6 +57,7 @@ export async function inviteMemberAction(_previous: InviteFormState, form: FormD
 }
 
 const resend = adminAction(
+  'members:invite',
   z.object({ orgId: orgIdSchema, membershipId: rowIdSchema('That invitation was not found.') }),
   async ({ orgId, membershipId }, actor) => {
     const membership = await resendInvitation(actor, orgId, membershipId);

@@ -7,7 +7,10 @@ import { InviteMemberDialog } from './_components/invite-form';
 import { Button } from '@/components/ui/button';
 import { adminPageAccess } from '@/lib/auth/dead-ends';
 import { actorFromContext, requireOrgMember } from '@/lib/auth/guards';
-import { isRole } from '@/lib/auth/permissions';
+import { actorCan } from '@/lib/auth/authorize';
+import { describeAbilities, ROLE_NAME_PATTERN } from '@/lib/auth/permissions';
+import { grantRefusal, organizationRoles, type RoleDefinition } from '@/lib/roles/catalogue';
+import { roleOption } from '@/lib/roles/options';
 import { AppError } from '@/lib/errors/app-error';
 import { getSeatUsage, listMembers, MEMBER_STATUS_FILTERS, type MemberPage, type MemberStatusFilter } from '@/lib/members/service';
 import { teamHref } from './format';
@@ -40,14 +43,21 @@ export default async function TeamPage({
   const sp = await searchParams;
   const ctx = await requireOrgMember(orgId);
   const actor = actorFromContext(ctx, orgId);
-  const canManage = actor.role === 'admin';
+  const canInvite = actorCan(actor, 'members:invite');
+  const canManage = canInvite || actorCan(actor, 'members:manage');
+  // The roles come from a cache of Scalekit's list; with neither the cache nor Scalekit, the page
+  // still shows the team (the pickers are then empty and say so through the server's refusals).
+  const roles: RoleDefinition[] = await organizationRoles(orgId).catch(() => []);
+  const grantable = roles.filter((r) => grantRefusal(actor, roles, r.name) === null).map(roleOption);
+  const roleNames = Object.fromEntries(roles.map((r) => [r.name, r.displayName]));
+  const abilities = { invitations: canInvite, members: actorCan(actor, 'members:manage'), roles: grantable };
 
   const q = single(sp.q)?.slice(0, 100);
   const statusParam = single(sp.status);
   const status =
     statusParam && (MEMBER_STATUS_FILTERS as readonly string[]).includes(statusParam) ? (statusParam as MemberStatusFilter) : undefined;
   const roleParam = single(sp.role);
-  const role = isRole(roleParam) ? roleParam : undefined;
+  const role = roleParam && ROLE_NAME_PATTERN.test(roleParam) ? roleParam : undefined;
   const cursor = single(sp.cursor);
   const filters = { q, status, role };
 
@@ -72,7 +82,7 @@ export default async function TeamPage({
           </h1>
           <p className="text-sm text-muted-foreground">
             {canManage
-              ? 'Invite people, manage roles and remove members.'
+              ? describeAbilities(actor.permissions ?? [])
               : `The people in this organization. Only admins of ${ctx.memberships.find((m) => m.organizationId === orgId)?.organizationName ?? 'this organization'} can manage the team${askAdmins ? ` — ask ${askAdmins}` : ''}.`}
           </p>
         </div>
@@ -81,17 +91,21 @@ export default async function TeamPage({
 
       {canManage ? (
         <div className="flex flex-wrap items-center gap-2" data-testid="team-admin-actions">
-          <InviteMemberDialog orgId={orgId} />
-          <Button asChild variant="outline">
-            <Link href={`/orgs/${encodeURIComponent(orgId)}/team/bulk`}>
-              <UploadIcon aria-hidden="true" />
-              Bulk invite
-            </Link>
-          </Button>
+          {canInvite ? (
+            <>
+              <InviteMemberDialog orgId={orgId} roles={grantable} />
+              <Button asChild variant="outline">
+                <Link href={`/orgs/${encodeURIComponent(orgId)}/team/bulk`}>
+                  <UploadIcon aria-hidden="true" />
+                  Bulk invite
+                </Link>
+              </Button>
+            </>
+          ) : null}
         </div>
       ) : null}
 
-      <TeamFilters orgId={orgId} q={q} status={status} role={role} />
+      <TeamFilters orgId={orgId} q={q} status={status} role={role} roles={roles} />
 
       {problem ? (
         <Alert variant="destructive">
@@ -117,7 +131,7 @@ export default async function TeamPage({
         </div>
       ) : page ? (
         <>
-          <MembersTable orgId={orgId} rows={page.rows} canManage={canManage} currentUserId={ctx.user.id} />
+          <MembersTable orgId={orgId} rows={page.rows} can={abilities} roleNames={roleNames} currentUserId={ctx.user.id} />
           <nav aria-label="Pages" className="flex items-center justify-between gap-4 text-sm">
             <p className="text-muted-foreground" data-testid="team-count">
               {page.total} {page.total === 1 ? 'person' : 'people'}

@@ -1,4 +1,4 @@
-import { actorFromContext, requireAdmin } from '@/lib/auth/guards';
+import { actorFromContext, requirePermission } from '@/lib/auth/guards';
 import { auditCsv, auditFiltersFromSearchParams } from '@/lib/audit/query';
 import { problemJson } from '@/lib/errors/respond';
 import { errorForLog, log } from '@/lib/log';
@@ -15,7 +15,7 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: Request, { params }: { params: Promise<{ orgId: string }> }): Promise<Response> {
   const { orgId } = await params;
   try {
-    const ctx = await requireAdmin(orgId, request);
+    const ctx = await requirePermission(orgId, 'audit:read', request);
     const actor = actorFromContext(ctx, orgId, request);
     const filters = auditFiltersFromSearchParams(new URL(request.url).searchParams);
     const lines = await auditCsv(actor, orgId, filters);

@@ -20,7 +20,7 @@ export interface CreateApiKeyInput {
 // Whatever the browser sent is only a claim: lib/api-keys validates every field (with its own messages).
 const createInput = z.object({ orgId: orgIdSchema, input: z.unknown() });
 
-const create = adminAction(createInput, async ({ orgId, input }, actor) => {
+const create = adminAction('api_keys:manage', createInput, async ({ orgId, input }, actor) => {
   const body: Partial<Record<keyof CreateApiKeyInput, unknown>> = input && typeof input === 'object' ? input : {};
   const { apiKey, secret } = await createApiKey(actor, orgId, body.name, { scopes: body.scopes ?? [], expiresAt: body.expiresAt ?? null });
   revalidatePath(`/orgs/${orgId}/settings/api-keys`);
@@ -36,6 +36,7 @@ export async function createApiKeyAction(
 }
 
 const revoke = adminAction(
+  'api_keys:manage',
   z.object({ orgId: orgIdSchema, apiKeyId: rowIdSchema('That API key does not exist in this organization.') }),
   async ({ orgId, apiKeyId }, actor) => {
     const key = await revokeApiKey(actor, orgId, apiKeyId);

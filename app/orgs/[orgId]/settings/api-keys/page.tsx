@@ -1,14 +1,14 @@
 import type { Metadata } from 'next';
 import { listApiKeys } from '@/lib/api-keys/service';
 import { AdminsOnlyNotice } from '@/components/admins-only';
-import { requireAdminPage } from '@/lib/auth/guards';
+import { requirePermissionPage } from '@/lib/auth/guards';
 import { ApiKeysManager } from './api-keys-manager';
 
 export const metadata: Metadata = { title: 'API keys' };
 
 export default async function ApiKeysPage({ params }: { params: Promise<{ orgId: string }> }) {
   const { orgId } = await params;
-  const gate = await requireAdminPage(orgId);
+  const gate = await requirePermissionPage(orgId, 'api_keys:manage');
   if (gate.adminsOnly) return <AdminsOnlyNotice {...gate.adminsOnly} what="manage API keys" />;
   const { actor } = gate;
   const keys = await listApiKeys(actor, orgId);

@@ -8,16 +8,12 @@ import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle, DialogTrigger } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
-import { ROLES, ROLE_LABELS } from '@/lib/auth/permissions';
+import { DEFAULT_ROLE } from '@/lib/auth/permissions';
+import type { RoleOption } from '@/lib/roles/options';
 import { cn } from '@/lib/utils';
 import { inviteMemberAction, resendFromInviteFormAction } from '@/app/orgs/[orgId]/team/invite-actions';
 import { initialInviteFormState, type InviteFormState } from './invite-form-state';
 import { EMAIL_MAX, NAME_MAX } from '@/lib/invitations/limits';
-
-const ROLE_HELP: Record<(typeof ROLES)[number], string> = {
-  member: 'Uses the product and sees the team.',
-  admin: 'Also invites, removes and changes roles.',
-};
 
 function FieldError({ id, message }: { id: string; message?: string }) {
   if (!message) return null;
@@ -33,7 +29,7 @@ function FieldError({ id, message }: { id: string; message?: string }) {
  * zod schema as the API) and comes back per field; the form keeps what was typed. Inviting an
  * address that is already invited sends nothing and offers a resend instead.
  */
-export function InviteForm({ orgId, onDone }: { orgId: string; onDone?: () => void }) {
+export function InviteForm({ orgId, roles, onDone }: { orgId: string; roles: readonly RoleOption[]; onDone?: () => void }) {
   const [state, formAction, pending] = useActionState<InviteFormState, FormData>(inviteMemberAction, initialInviteFormState);
   const [resending, startResend] = useTransition();
   const [resent, setResent] = useState<number | null>(null);
@@ -141,7 +137,7 @@ export function InviteForm({ orgId, onDone }: { orgId: string; onDone?: () => vo
         <select
           id={ids.role}
           name="role"
-          defaultValue={values?.role ?? 'member'}
+          defaultValue={values?.role ?? (roles.some((r) => r.name === DEFAULT_ROLE) ? DEFAULT_ROLE : roles[0]?.name)}
           key={`role-${state.status === 'error' ? state.at : 'fresh'}`}
           aria-invalid={errors.role ? true : undefined}
           aria-describedby={errors.role ? `${ids.role}-error` : `${ids.role}-help`}
@@ -150,9 +146,9 @@ export function InviteForm({ orgId, onDone }: { orgId: string; onDone?: () => vo
             'focus-visible:border-ring focus-visible:outline-2 focus-visible:outline-ring/40 aria-invalid:border-destructive',
           )}
         >
-          {ROLES.map((role) => (
-            <option key={role} value={role}>
-              {ROLE_LABELS[role]} — {ROLE_HELP[role]}
+          {roles.map((role) => (
+            <option key={role.name} value={role.name}>
+              {role.displayName} — {role.summary}
             </option>
           ))}
         </select>
@@ -192,7 +188,7 @@ export function InviteForm({ orgId, onDone }: { orgId: string; onDone?: () => vo
 }
 
 /** The "Invite member" button and its dialog, for the team page. */
-export function InviteMemberDialog({ orgId }: { orgId: string }) {
+export function InviteMemberDialog({ orgId, roles }: { orgId: string; roles: readonly RoleOption[] }) {
   const [open, setOpen] = useState(false);
   return (
     <Dialog open={open} onOpenChange={setOpen}>
@@ -207,7 +203,7 @@ export function InviteMemberDialog({ orgId }: { orgId: string }) {
           <DialogTitle>Invite a member</DialogTitle>
           <DialogDescription>They get an email with a link to join. The invitation is valid for 15 days.</DialogDescription>
         </DialogHeader>
-        <InviteForm orgId={orgId} onDone={() => setOpen(false)} />
+        <InviteForm orgId={orgId} roles={roles} onDone={() => setOpen(false)} />
       </DialogContent>
     </Dialog>
   );

@@ -13,6 +13,7 @@ import {
   DropdownMenuSeparator,
   DropdownMenuTrigger,
 } from '@/components/ui/dropdown-menu';
+import type { RoleOption } from '@/lib/roles/options';
 import { changeRoleAction, removeMemberAction, resendInvitationAction, revokeInvitationAction } from '../actions';
 
 type Kind = 'resend' | 'revoke' | 'role' | 'remove';
@@ -34,20 +35,29 @@ const COPY: Record<Kind, { title: string; confirm: string; destructive: boolean 
   remove: { title: 'Remove this member?', confirm: 'Remove', destructive: true },
 };
 
+/** What the caller may do on rows: invitations (members:invite) and members (members:manage), and the roles they may give. */
+export interface RowAbilities {
+  invitations: boolean;
+  members: boolean;
+  roles: readonly RoleOption[];
+}
+
 /**
- * The admin-only menu on a team row. Every action asks for confirmation first and runs as a
- * server action that checks the caller again; the outcome is a toast, and the page re-renders
- * from the database (revalidatePath) rather than trusting local state.
+ * The menu on a team row, with what the caller's role allows. Every action asks for confirmation
+ * first and runs as a server action that checks the caller again; the outcome is a toast, and the
+ * page re-renders from the database (revalidatePath) rather than trusting local state.
  */
-export function MemberRowActions({ orgId, target }: { orgId: string; target: RowActionTarget }) {
+export function MemberRowActions({ orgId, target, can }: { orgId: string; target: RowActionTarget; can: RowAbilities }) {
   const [open, setOpen] = useState<Kind | null>(null);
+  const [newRole, setNewRole] = useState<RoleOption | null>(null);
   const [pending, startTransition] = useTransition();
-  const newRole = target.role === 'admin' ? 'member' : 'admin';
+  const otherRoles = can.roles.filter((r) => r.name !== target.role);
+  const available = target.isInvitation ? can.invitations : can.members;
 
   const descriptions: Record<Kind, string> = {
     resend: `${target.email} gets a new invitation email, and the invitation's expiry starts again.`,
     revoke: `${target.email} will no longer be able to join with this invitation. You can invite them again later.`,
-    role: `${target.email} becomes ${newRole === 'admin' ? 'an admin: they can invite, remove and change roles' : 'a member: they can see the team but not change it'}.`,
+    role: newRole ? `${target.email} gets the ${newRole.displayName} role. ${newRole.summary}` : '',
     remove: `${target.email} loses access to this organization at once and is signed out of it. Their account stays; you can invite them again later.`,
   };
 
@@ -59,7 +69,7 @@ export function MemberRowActions({ orgId, target }: { orgId: string; target: Row
           : kind === 'revoke'
             ? await revokeInvitationAction(orgId, target.id)
             : kind === 'role'
-              ? await changeRoleAction(orgId, target.id, newRole)
+              ? await changeRoleAction(orgId, target.id, newRole!.name)
               : await removeMemberAction(orgId, target.id);
       if (result.ok) toast.success(result.message);
       else toast.error(result.error);
@@ -67,6 +77,7 @@ export function MemberRowActions({ orgId, target }: { orgId: string; target: Row
     });
   }
 
+  if (!available) return null;
   return (
     <>
       {/* Not modal: a modal menu hides the rest of the page from assistive tech while its links stay focusable (axe aria-hidden-focus). */}
@@ -87,8 +98,18 @@ export function MemberRowActions({ orgId, target }: { orgId: string; target: Row
             </>
           ) : (
             <>
-              <DropdownMenuItem onSelect={() => setOpen('role')}>{newRole === 'admin' ? 'Make admin' : 'Make member'}</DropdownMenuItem>
-              <DropdownMenuSeparator />
+              {otherRoles.map((role) => (
+                <DropdownMenuItem
+                  key={role.name}
+                  onSelect={() => {
+                    setNewRole(role);
+                    setOpen('role');
+                  }}
+                >
+                  Make {role.displayName}
+                </DropdownMenuItem>
+              ))}
+              {otherRoles.length ? <DropdownMenuSeparator /> : null}
               <DropdownMenuItem onSelect={() => setOpen('remove')} className="text-destructive">
                 Remove from organization
               </DropdownMenuItem>

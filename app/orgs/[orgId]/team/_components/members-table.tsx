@@ -1,9 +1,9 @@
 import { Badge } from '@/components/ui/badge';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
-import { ROLE_LABELS, isRole } from '@/lib/auth/permissions';
+import { roleLabel } from '@/lib/auth/permissions';
 import type { MemberRow } from '@/lib/members/service';
 import { formatDate, statusBadge } from '../format';
-import { MemberRowActions } from './member-row-actions';
+import { MemberRowActions, type RowAbilities } from './member-row-actions';
 
 function DateCell({ date }: { date: Date | null }) {
   return date ? <time dateTime={date.toISOString()}>{formatDate(date)}</time> : <span className="text-muted-foreground">—</span>;
@@ -17,18 +17,24 @@ function DateCell({ date }: { date: Date | null }) {
 const STICKY_ACTIONS =
   'sticky right-0 bg-background [tr:hover>&]:bg-[color-mix(in_oklab,var(--muted)_40%,var(--background))] max-lg:border-l max-lg:shadow-[-10px_0_10px_-8px_rgb(0_0_0/0.25)]';
 
-/** The members and invitations of one page. Admins get a row action menu; members read only. */
+/**
+ * The members and invitations of one page. Whoever may invite or manage gets a row action menu
+ * (with what their role allows); others read only. `roleNames` are the roles' display names.
+ */
 export function MembersTable({
   orgId,
   rows,
-  canManage,
+  can,
+  roleNames,
   currentUserId,
 }: {
   orgId: string;
   rows: MemberRow[];
-  canManage: boolean;
+  can: RowAbilities;
+  roleNames: Readonly<Record<string, string>>;
   currentUserId: string;
 }) {
+  const canManage = can.invitations || can.members;
   return (
     <Table aria-label="Members and invitations">
       <TableHeader>
@@ -59,7 +65,7 @@ export function MembersTable({
                 {row.userId === currentUserId ? <span className="ml-1.5 text-xs text-muted-foreground">(you)</span> : null}
               </TableCell>
               <TableCell>{row.email}</TableCell>
-              <TableCell data-testid="member-role">{isRole(row.role) ? ROLE_LABELS[row.role] : row.role}</TableCell>
+              <TableCell data-testid="member-role">{roleNames[row.role] ?? roleLabel(row.role)}</TableCell>
               <TableCell>
                 <Badge variant={badge.variant} data-testid="member-status" title={row.syncError ?? undefined}>
                   {badge.label}
@@ -82,6 +88,7 @@ export function MembersTable({
                   <MemberRowActions
                     orgId={orgId}
                     target={{ id: row.id, email: row.email, role: row.role, isInvitation, busy: row.syncState === 'SENDING' }}
+                    can={can}
                   />
                 </TableCell>
               ) : null}

@@ -19,7 +19,19 @@ const selectClass =
  * Search and filters as a plain GET form: the state lives in the URL, so it survives reloads,
  * can be shared, and works before any JavaScript has loaded.
  */
-export function TeamFilters({ orgId, q, status, role }: { orgId: string; q?: string; status?: string; role?: string }) {
+export function TeamFilters({
+  orgId,
+  q,
+  status,
+  role,
+  roles,
+}: {
+  orgId: string;
+  q?: string;
+  status?: string;
+  role?: string;
+  roles: ReadonlyArray<{ name: string; displayName: string }>;
+}) {
   const filtered = Boolean(q || status || role);
   return (
     <form
@@ -48,8 +60,11 @@ export function TeamFilters({ orgId, q, status, role }: { orgId: string; q?: str
         <Label htmlFor="team-role">Role</Label>
         <select id="team-role" name="role" defaultValue={role ?? ''} className={selectClass}>
           <option value="">Any role</option>
-          <option value="admin">Admin</option>
-          <option value="member">Member</option>
+          {roles.map((r) => (
+            <option key={r.name} value={r.name}>
+              {r.displayName}
+            </option>
+          ))}
         </select>
       </div>
       <Button type="submit" variant="secondary">

@@ -29,7 +29,7 @@ function rowView(r: {
 
 const previewInput = z.object({ orgId: orgIdSchema, file: z.unknown() });
 
-const preview = adminAction(previewInput, async ({ orgId, file }, actor) => {
+const preview = adminAction('members:invite', previewInput, async ({ orgId, file }, actor) => {
   if (!(file instanceof File) || file.size === 0) throw new AppError('csv_invalid', 'Choose a CSV file to upload.', { field: 'file' });
   // Checked before reading it; next.config.ts lets bodies a little over the limit reach this
   // action (serverActions.bodySizeLimit) so that it, not Next.js, answers them.
@@ -61,6 +61,7 @@ export async function previewBulkAction(
 const jobInput = z.object({ orgId: orgIdSchema, jobId: rowIdSchema('That bulk invitation does not exist in this organization.') });
 
 const sendChunk = adminAction(
+  'members:invite',
   jobInput.extend({ retryFailed: z.unknown().transform((v) => v === true) }),
   async ({ orgId, jobId, retryFailed }, actor) => {
     let run;
@@ -89,7 +90,7 @@ export async function sendBulkChunkAction(
   return sendChunk({ orgId, jobId, retryFailed });
 }
 
-const jobRows = adminAction(jobInput, async ({ orgId, jobId }, actor) => {
+const jobRows = adminAction('members:invite', jobInput, async ({ orgId, jobId }, actor) => {
   const view = await getBulkJob(actor, orgId, jobId);
   return { message: '', rows: view.rows.map(rowView), counts: view.counts };
 });
@@ -99,7 +100,7 @@ export async function bulkJobRowsAction(orgId: string, jobId: string): Promise<A
 }
 
 /** "Discard" on an unfinished job: the rows not sent yet are marked skipped, nothing is sent. */
-const discardJob = adminAction(jobInput, async ({ orgId, jobId }, actor) => {
+const discardJob = adminAction('members:invite', jobInput, async ({ orgId, jobId }, actor) => {
   const view = await discardBulkJob(actor, orgId, jobId);
   return { message: `${view.counts.invited} invited; the other rows were not sent.`, counts: view.counts };
 });

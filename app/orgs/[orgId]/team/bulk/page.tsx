@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { ChevronLeftIcon } from 'lucide-react';
 import { BulkInvite } from '../_components/bulk-invite';
 import { AdminsOnlyNotice } from '@/components/admins-only';
-import { requireAdminPage } from '@/lib/auth/guards';
+import { requirePermissionPage } from '@/lib/auth/guards';
 import { unfinishedBulkJob } from '@/lib/invitations/bulk';
 import { CSV_LIMITS_TEXT, CSV_MAX_BYTES, CSV_MAX_ROWS } from '@/lib/invitations/csv';
 
@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: 'Bulk invite' };
 /** Admins only: members are told whom to ask; anyone else gets the same 404 as for an organization they cannot see. */
 export default async function BulkInvitePage({ params }: { params: Promise<{ orgId: string }> }) {
   const { orgId } = await params;
-  const gate = await requireAdminPage(orgId);
+  const gate = await requirePermissionPage(orgId, 'members:invite');
   if (gate.adminsOnly) return <AdminsOnlyNotice {...gate.adminsOnly} what="invite people to the team" />;
   // A job left with rows unsent (the tab closed mid-send): offered to resume or discard.
   const left = await unfinishedBulkJob(gate.actor, orgId);

@@ -1,4 +1,4 @@
-import { actorFromContext, requireAdmin } from '@/lib/auth/guards';
+import { actorFromContext, requirePermission } from '@/lib/auth/guards';
 import { AppError } from '@/lib/errors/app-error';
 import { bulkResultsCsv } from '@/lib/invitations/bulk';
 
@@ -6,7 +6,7 @@ import { bulkResultsCsv } from '@/lib/invitations/bulk';
 export async function GET(request: Request, { params }: { params: Promise<{ orgId: string; jobId: string }> }): Promise<Response> {
   const { orgId, jobId } = await params;
   try {
-    const ctx = await requireAdmin(orgId, request);
+    const ctx = await requirePermission(orgId, 'members:invite', request);
     const { fileName, csv } = await bulkResultsCsv(actorFromContext(ctx, orgId, request), orgId, jobId);
     return new Response(`\uFEFF${csv}`, {
       headers: {

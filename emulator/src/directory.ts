@@ -589,6 +589,15 @@ export function organizationUpdated(dir: Directory, org: OrganizationRecord): vo
 }
 
 /**
+ * Removes a record that nothing else points at (a directory sync, an organization's M2M client)
+ * from its table and saves: the whole of a Delete RPC that sends no webhook.
+ */
+export function deleteRecord<T extends { id: string }>(dir: Directory, table: Map<string, T>, record: T): void {
+  table.delete(record.id);
+  dir.changed();
+}
+
+/**
  * DeleteOrganization, as developer-docs src/content/docs/authenticate/manage-users-orgs/
  * delete-users-and-organizations.mdx:124-129 lists it: members' sessions end, memberships go,
  * and a user who belonged only to this organization is deleted too. One organization.deleted

@@ -173,9 +173,7 @@ export function registerDirectoryService(router: ConnectRouter, dir: Directory):
         return { directory: directoryMessage(d, new URL(ctx.url).origin) };
       },
       async deleteDirectory(req) {
-        const d = requireDirectory(dir, req.organizationId, req.id);
-        state.directories.delete(d.id);
-        dir.changed();
+        directory.deleteRecord(dir, state.directories, requireDirectory(dir, req.organizationId, req.id));
         return {};
       },
       async enableDirectory(req) {

@@ -1,10 +1,37 @@
 import Link from 'next/link';
 import { ShieldIcon } from 'lucide-react';
 import { Button } from '@/components/ui/button';
-import type { AdminsOnly } from '@/lib/auth/guards';
+import type { ReactNode } from 'react';
+import type { Actor } from '@/lib/auth/actor';
+import { requireAdminPage, type AdminsOnly } from '@/lib/auth/guards';
 
 function adminLabel(admin: { name: string | null; email: string }): string {
   return admin.name ? `${admin.name} (${admin.email})` : admin.email;
+}
+
+type SearchParams = Record<string, string | string[] | undefined>;
+
+/**
+ * The default export of an admin-only /orgs/:orgId page: `render` runs for an admin of the
+ * organization (with the Actor its services take); a member gets AdminsOnlyNotice saying only
+ * admins can `what`, and anyone else requireAdminPage's 404.
+ */
+export function adminOnlyPage(
+  what: string,
+  render: (page: { actor: Actor; orgId: string; searchParams: SearchParams }) => Promise<ReactNode>,
+) {
+  return async function AdminOnlyPage({
+    params,
+    searchParams,
+  }: {
+    params: Promise<{ orgId: string }>;
+    searchParams: Promise<SearchParams>;
+  }) {
+    const { orgId } = await params;
+    const gate = await requireAdminPage(orgId);
+    if (gate.adminsOnly) return <AdminsOnlyNotice {...gate.adminsOnly} what={what} />;
+    return render({ actor: gate.actor, orgId, searchParams: await searchParams });
+  };
 }
 
 /**

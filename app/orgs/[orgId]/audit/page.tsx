@@ -8,8 +8,7 @@ import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Table, TableBody, TableCell, TableRow } from '@/components/ui/table';
-import { AdminsOnlyNotice } from '@/components/admins-only';
-import { requireAdminPage } from '@/lib/auth/guards';
+import { adminOnlyPage } from '@/components/admins-only';
 import { AppError } from '@/lib/errors/app-error';
 import { auditFiltersFromSearchParams, listAuditEvents, type AuditPage } from '@/lib/audit/query';
 import { AUDIT_ACTIONS } from '@/lib/audit/record';
@@ -27,18 +26,7 @@ function describeChange(metadata: unknown): string | null {
   return null;
 }
 
-export default async function AuditPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ orgId: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
-  const { orgId } = await params;
-  const raw = await searchParams;
-  const gate = await requireAdminPage(orgId);
-  if (gate.adminsOnly) return <AdminsOnlyNotice {...gate.adminsOnly} what="see the audit log" />;
-  const { actor } = gate;
+export default adminOnlyPage('see the audit log', async ({ actor, orgId, searchParams: raw }) => {
   const query = new URLSearchParams();
   for (const key of ['action', 'q', 'from', 'to', 'cursor']) {
     const v = raw[key];
@@ -150,4 +138,4 @@ export default async function AuditPage({
       ) : null}
     </section>
   );
-}
+});

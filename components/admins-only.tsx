@@ -1,15 +1,44 @@
 import Link from 'next/link';
 import { ShieldIcon } from 'lucide-react';
 import { Button } from '@/components/ui/button';
-import type { AdminsOnly } from '@/lib/auth/guards';
+import type { ReactNode } from 'react';
+import type { Actor } from '@/lib/auth/actor';
+import { requirePermissionPage, type AdminsOnly } from '@/lib/auth/guards';
+import type { Permission } from '@/lib/auth/permissions';
 
 function adminLabel(admin: { name: string | null; email: string }): string {
   return admin.name ? `${admin.name} (${admin.email})` : admin.email;
 }
 
+type SearchParams = Record<string, string | string[] | undefined>;
+
+/**
+ * The default export of an /orgs/:orgId page for one permission: `render` runs for a member whose
+ * role grants it (with the Actor its services take); another member gets AdminsOnlyNotice saying
+ * only admins can `what`, and anyone else requirePermissionPage's 404.
+ */
+export function adminOnlyPage(
+  permission: Permission,
+  what: string,
+  render: (page: { actor: Actor; orgId: string; searchParams: SearchParams }) => Promise<ReactNode>,
+) {
+  return async function AdminOnlyPage({
+    params,
+    searchParams,
+  }: {
+    params: Promise<{ orgId: string }>;
+    searchParams: Promise<SearchParams>;
+  }) {
+    const { orgId } = await params;
+    const gate = await requirePermissionPage(orgId, permission);
+    if (gate.adminsOnly) return <AdminsOnlyNotice {...gate.adminsOnly} what={what} />;
+    return render({ actor: gate.actor, orgId, searchParams: await searchParams });
+  };
+}
+
 /**
  * Shown instead of an admin-only page to a member of the organization: what happened and whom
- * to ask. The decision (and what may be shown) is the server's: requireAdminPage.
+ * to ask. The decision (and what may be shown) is the server's: requirePermissionPage.
  */
 export function AdminsOnlyNotice({ organization, admins, what }: AdminsOnly & { what: string }) {
   const teamHref = `/orgs/${encodeURIComponent(organization.id)}/team`;

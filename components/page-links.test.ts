@@ -9,15 +9,19 @@ describe('currentHref', () => {
     { href: '/docs#webhooks', label: 'Webhooks' },
   ];
 
-  it('the most specific link wins, for the page and the pages below it', () => {
-    expect(currentHref('/orgs/org_acme/settings/api-keys', tabs)).toBe('/orgs/org_acme/settings/api-keys');
-    expect(currentHref('/orgs/org_acme/settings', tabs)).toBe('/orgs/org_acme/settings');
-    expect(currentHref('/orgs/org_acme/team/invite', tabs)).toBe('/orgs/org_acme/team');
+  it.each([
+    ['/orgs/org_acme/settings/api-keys', '/orgs/org_acme/settings/api-keys'],
+    ['/orgs/org_acme/settings', '/orgs/org_acme/settings'],
+    ['/orgs/org_acme/team/invite', '/orgs/org_acme/team'],
+  ])('the most specific link wins, for the page and the pages below it: %s marks %s', (path, current) => {
+    expect(currentHref(path, tabs)).toBe(current);
   });
 
-  it('no mark for a page none of the links is, a prefix that is not a path segment, or an anchor link', () => {
-    expect(currentHref('/dashboard', tabs)).toBeUndefined();
-    expect(currentHref('/orgs/org_acme/teams', tabs)).toBeUndefined();
-    expect(currentHref('/docs', tabs)).toBeUndefined();
+  it.each([
+    ['/dashboard', 'a page none of the links is'],
+    ['/orgs/org_acme/teams', 'a prefix that is not a path segment'],
+    ['/docs', 'an anchor link'],
+  ])('no mark for %s (%s)', (path) => {
+    expect(currentHref(path, tabs)).toBeUndefined();
   });
 });

@@ -1,9 +1,10 @@
 import type { Metadata } from 'next';
 import { MonitorSmartphoneIcon } from 'lucide-react';
+import { TableColumns } from '@/components/table-columns';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Table, TableBody, TableCell, TableRow } from '@/components/ui/table';
 import { describeAuthMethod } from '@/lib/auth/auth-method';
 import { csrfTokenFor } from '@/lib/auth/csrf';
 import { requireSession } from '@/lib/auth/guards';
@@ -70,17 +71,7 @@ export default async function AccountPage() {
         </CardHeader>
         <CardContent>
           <Table aria-label="Your sessions">
-            <TableHeader>
-              <TableRow>
-                <TableHead>Device</TableHead>
-                <TableHead>Signed in with</TableHead>
-                <TableHead>Organization</TableHead>
-                <TableHead>Started</TableHead>
-                <TableHead className="text-right">
-                  <span className="sr-only">Actions</span>
-                </TableHead>
-              </TableRow>
-            </TableHeader>
+            <TableColumns columns={['Device', 'Signed in with', 'Organization', 'Started']} actions="text-right" />
             <TableBody>
               {sessions.map((s) => {
                 const current = s.id === ctx.session.id;

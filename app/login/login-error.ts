@@ -24,18 +24,30 @@ export const LOGIN_ERRORS = {
     title: 'This invitation has expired',
     detail: 'Ask the admin who invited you to send a new invitation.',
   },
-  login_required: { title: 'Please sign in again', detail: 'Your session ended. Sign in to continue.' },
-  session_expired: { title: 'Your session expired', detail: 'For your security you were signed out. Sign in to continue.' },
+  login_required: {
+    title: 'Please sign in again',
+    detail: 'Your session ended. Sign in to continue.',
+  },
+  session_expired: {
+    title: 'Your session expired',
+    detail: 'For your security you were signed out. Sign in to continue.',
+  },
   invalid_state: {
     title: 'That sign-in link was already used or has expired',
     detail: 'Sign-in attempts expire after 10 minutes. Please start again.',
   },
-  invalid_request: { title: 'Sign-in did not complete', detail: 'The sign-in response was incomplete. Please start again.' },
+  invalid_request: {
+    title: 'Sign-in did not complete',
+    detail: 'The sign-in response was incomplete. Please start again.',
+  },
   invalid_grant: {
     title: 'Sign-in did not complete',
     detail: 'That sign-in response was already used or has expired. Please start again.',
   },
-  invalid_token: { title: 'Sign-in did not complete', detail: 'We could not verify the sign-in response. Please start again.' },
+  invalid_token: {
+    title: 'Sign-in did not complete',
+    detail: 'We could not verify the sign-in response. Please start again.',
+  },
   no_organization: {
     title: 'No organization yet',
     detail: 'Your account is not a member of any organization yet. Ask an admin for an invitation.',
@@ -50,8 +62,14 @@ export const LOGIN_ERRORS = {
     title: 'That organization ID is not valid',
     detail: 'Organization IDs look like org_… — check the ID your admin gave you, or sign in with your email.',
   },
-  invalid_email: { title: 'That email address is not valid', detail: 'Check the address and try again.' },
-  unknown_provider: { title: 'That sign-in provider is not offered', detail: 'Choose Google, GitHub, Microsoft, email or SSO.' },
+  invalid_email: {
+    title: 'That email address is not valid',
+    detail: 'Check the address and try again.',
+  },
+  unknown_provider: {
+    title: 'That sign-in provider is not offered',
+    detail: 'Choose Google, GitHub, Microsoft, email or SSO.',
+  },
   sso_hint_required: {
     title: 'Tell us who you are to use SSO',
     detail: 'Enter your work email or your organization ID to sign in with SSO.',
@@ -81,7 +99,10 @@ export const LOGIN_ERRORS = {
     title: 'Sign-in is temporarily unavailable',
     detail: 'The identity service did not respond. Please try again in a moment.',
   },
-  server_error: { title: 'Something went wrong while signing you in', detail: 'Please try again.' },
+  server_error: {
+    title: 'Something went wrong while signing you in',
+    detail: 'Please try again.',
+  },
 } as const satisfies Record<string, { title: string; detail: string }>;
 
 export type LoginErrorCode = keyof typeof LOGIN_ERRORS;

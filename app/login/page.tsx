@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { ChevronDownIcon, CircleAlertIcon, KeyRoundIcon, MailIcon } from 'lucide-react';
 import { BrandMark } from '@/components/brand';
+import { FormField } from '@/components/form-field';
 import { GitHubIcon, GoogleIcon, MicrosoftIcon } from '@/components/provider-icons';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -80,10 +81,12 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
               organization's identity provider, and everyone else gets an email code. */}
           <form action={LOGIN_ROUTE} method="get" className="grid gap-3" aria-label="Sign in with email">
             <ReturnToField returnTo={returnTo} />
-            <div className="grid gap-2">
-              <Label htmlFor="login-email">Email</Label>
+            <FormField
+              id="login-email"
+              label="Email"
+              help="If your company uses single sign-on, we send you there; otherwise we email you a code."
+            >
               <Input
-                id="login-email"
                 name="login_hint"
                 type="email"
                 required
@@ -92,12 +95,8 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
                 inputMode="email"
                 placeholder="you@company.com"
                 defaultValue={loginHint}
-                aria-describedby="login-email-help"
               />
-              <p id="login-email-help" className="text-xs text-muted-foreground">
-                If your company uses single sign-on, we send you there; otherwise we email you a code.
-              </p>
-            </div>
+            </FormField>
             <Button type="submit" className="w-full">
               <MailIcon aria-hidden="true" />
               Continue with email

@@ -9,15 +9,14 @@ export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_MISSING_MESSAGE =
   "Chromium not found. Install Debian's chromium: apt-get install -y chromium " + '(or set CHROMIUM_PATH to a Chromium/Chrome executable).';
 
+/** A container that runs as root: no display, no GPU, and Chromium will not start its sandbox as root. */
+const CONTAINER_ARGS = ['--headless', '--no-sandbox', '--disable-gpu'];
+
+/** None of the browser's own traffic (updates, sync, background fetches), which no test asked for. */
+const QUIET_ARGS = ['--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
 /** Flags for a quiet, deterministic headless browser in a container running as root. */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-] as const;
+export const CHROMIUM_ARGS: readonly string[] = [...CONTAINER_ARGS, ...QUIET_ARGS];
 
 function isExecutable(path: string): boolean {
   try {

@@ -44,6 +44,28 @@ export function requireOrganization(state: State, id: string): OrganizationRecor
   return org;
 }
 
+/**
+ * One organization's record of a kind (a directory, an SSO connection) by id: INVALID_{KIND}_ID
+ * without an id, and {KIND}_NOT_FOUND (DIRECTORY_NOT_FOUND, CONNECTION_NOT_FOUND) for an id that
+ * is another organization's too, so an id from elsewhere reveals nothing.
+ */
+export function requireOrganizationRecord<T extends { organizationId: string }>(
+  state: State,
+  table: Map<string, T>,
+  kind: 'directory' | 'connection',
+  organizationId: string,
+  id: string,
+): T {
+  requireOrganization(state, organizationId);
+  const code = kind.toUpperCase();
+  if (!id) throw invalid(`INVALID_${code}_ID`, `${kind} id is required`);
+  const record = table.get(id);
+  if (!record || record.organizationId !== organizationId) {
+    throw notFound(`${code}_NOT_FOUND`, `${kind} ${id} not found in organization ${organizationId}`);
+  }
+  return record;
+}
+
 export function findOrganization(state: State, ref: UserRef): OrganizationRecord {
   if (ref.case === 'id') return requireOrganization(state, ref.value);
   if (ref.case === 'externalId') {
@@ -596,6 +618,15 @@ export function createOrganization(
 export function organizationUpdated(dir: Directory, org: OrganizationRecord): void {
   org.updatedAt = new Date();
   dir.webhooks.emit('organization.updated', organizationEventData(org));
+  dir.changed();
+}
+
+/**
+ * Removes a record that nothing else points at (a directory sync, an organization's M2M client)
+ * from its table and saves: the whole of a Delete RPC that sends no webhook.
+ */
+export function deleteRecord<T extends { id: string }>(dir: Directory, table: Map<string, T>, record: T): void {
+  table.delete(record.id);
   dir.changed();
 }
 

@@ -49,7 +49,7 @@ describe('csvField', () => {
     expect(parseLine(csvLine(['x\r\ny', 'a,"b"', 'c']).slice(0, -2))).toEqual(['x\r\ny', 'a,"b"', 'c']);
   });
 
-  it('defuses a formula at the start, also after leading whitespace, and a leading tab, CR or LF', () => {
+  it('defuses a formula at the start (also after leading whitespace, or a leading tab, CR or LF) and after a separator', () => {
     expectWrittenAs([
       ['=HYPERLINK("http://evil")', `"'=HYPERLINK(""http://evil"")"`],
       ['+1', `"'+1"`],
@@ -62,23 +62,24 @@ describe('csvField', () => {
       ['\tplain', `"'\tplain"`],
       ['\rplain', `"'\rplain"`],
       ['\nplain', `"'\nplain"`],
-      ['a=b, c-d, e+f, x@y.test', '"a=b, c-d, e+f, x@y.test"'],
-    ]);
-  });
-
-  it('defuses a formula that would start after a semicolon, tab or line break (semicolon-locale Excel, pastes)', () => {
-    expectWrittenAs([
+      // After a semicolon, tab, line break or pipe: semicolon-locale Excel and pastes start a cell there.
       [";=cmd|' /C calc'!A0", `";'=cmd|' /C calc'!A0"`],
       ['a;=1+1', `"a;'=1+1"`],
       ['a; =1+1', `"a; '=1+1"`],
       ['a\t+1', `"a\t'+1"`],
       ['first\r\n@SUM(1)', `"first\r\n'@SUM(1)"`],
-      ['a;b;c', '"a;b;c"'],
       ['x;;=1', `"x;;'=1"`],
       ['a|=1+1', `"a|'=1+1"`],
       // A quote after the separator would open a quoted field there: the formula inside is defused too.
       ['a;"=1+1"', `"a;""'=1+1"""`],
       ['"=1+1"', `"'""=1+1"""`],
+    ]);
+  });
+
+  it('leaves alone signs and separators that start no formula (only the quotes are added)', () => {
+    expectWrittenAs([
+      ['a=b, c-d, e+f, x@y.test', '"a=b, c-d, e+f, x@y.test"'],
+      ['a;b;c', '"a;b;c"'],
     ]);
   });
 

@@ -24,19 +24,6 @@ export const OPEN_ORG = 'org_open';
 /** Three seats; one is taken by its admin. */
 export const TINY_ORG = 'org_tiny';
 
-export interface InvitationTestbed {
-  emulator: Emulator;
-  db: TestDatabase;
-  /** An SDK client of the test's own, for checking what Scalekit holds. */
-  scalekit: ScalekitClient;
-  fault(fault: { target: string; count?: number; grpcCode?: string; httpStatus?: number; delayMs?: number }): Promise<void>;
-  clearFaults(): Promise<void>;
-  /** With `webhooks: true`: resolves once every event the emulator has emitted so far was delivered. */
-  webhooksDelivered(): Promise<void>;
-  /** Our mirror's membership rows for this email in this organization. */
-  mirrorRows(orgId: string, email: string): Promise<Membership[]>;
-}
-
 function testSeed(): unknown {
   const seed = JSON.parse(readFileSync(DEFAULT_SEED_PATH, 'utf8'));
   seed.organizations.push(
@@ -60,6 +47,20 @@ function testSeed(): unknown {
     },
   );
   return seed;
+}
+
+/** What useInvitationTestbed gives a test file. */
+export interface InvitationTestbed {
+  emulator: Emulator;
+  db: TestDatabase;
+  /** An SDK client of the test's own, for checking what Scalekit holds. */
+  scalekit: ScalekitClient;
+  fault(fault: { target: string; count?: number; grpcCode?: string; httpStatus?: number; delayMs?: number }): Promise<void>;
+  clearFaults(): Promise<void>;
+  /** With `webhooks: true`: resolves once every event the emulator has emitted so far was delivered. */
+  webhooksDelivered(): Promise<void>;
+  /** Our mirror's membership rows for this email in this organization. */
+  mirrorRows(orgId: string, email: string): Promise<Membership[]>;
 }
 
 /** Call at the top level of a test file, before anything reads the environment. */

@@ -7,7 +7,7 @@ import { getScalekit } from '@/lib/scalekit/client';
 import { upsertMirrorUsers } from '@/lib/users/mirror-user';
 import { lockIfNewer, membershipVersionKey, writeEntityVersion } from '@/lib/webhooks/entity-versions';
 import type { MembershipEventData } from '@/lib/webhooks/payloads';
-import { webhookActor, type AfterCommit, type WebhookOutcome } from '@/lib/webhooks/outcome';
+import { webhookActor, type AfterCommit, type DeletionHandler, type WebhookOutcome } from '@/lib/webhooks/outcome';
 
 /**
  * user.organization_invitation, user.organization_membership_created|updated|deleted and
@@ -158,12 +158,7 @@ export async function applyMembershipChange(
   return 'applied';
 }
 
-export async function applyMembershipDeleted(
-  tx: Prisma.TransactionClient,
-  data: MembershipEventData,
-  occurredAt: Date,
-  after: AfterCommit,
-): Promise<WebhookOutcome> {
+export const applyMembershipDeleted: DeletionHandler<MembershipEventData> = async (tx, data, occurredAt, after) => {
   const organizationId = data.organization.id;
   const userId = data.user.id;
   const key = membershipVersionKey(organizationId, userId);
@@ -191,4 +186,4 @@ export async function applyMembershipDeleted(
   const org = await tx.organization.findUnique({ where: { id: organizationId }, select: { id: true } });
   if (org) await writeEntityVersion(tx, key, { at: occurredAt, deleted: true });
   return existing ? 'applied' : 'ignored';
-}
+};

@@ -2,7 +2,7 @@ import { ScalekitNotFoundException } from '@scalekit-sdk/node';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { getScalekit } from '@/lib/scalekit/client';
 import { lockIfNewer, organizationVersionKey, writeEntityVersion } from '@/lib/webhooks/entity-versions';
-import type { AfterCommit, WebhookOutcome } from '@/lib/webhooks/outcome';
+import type { DeletionHandler, WebhookOutcome } from '@/lib/webhooks/outcome';
 import type { OrganizationEventData } from '@/lib/webhooks/payloads';
 
 /**
@@ -48,12 +48,7 @@ export async function applyOrganizationUpsert(
  * keys are revoked and every session in it ends after commit. The row itself stays, so the audit
  * log and past API-key records keep what they point at.
  */
-export async function applyOrganizationDeleted(
-  tx: Prisma.TransactionClient,
-  data: OrganizationEventData,
-  occurredAt: Date,
-  after: AfterCommit,
-): Promise<WebhookOutcome> {
+export const applyOrganizationDeleted: DeletionHandler<OrganizationEventData> = async (tx, data, occurredAt, after) => {
   const key = organizationVersionKey(data.id);
   if (!(await lockIfNewer(tx, key, occurredAt))) return 'stale';
   await writeEntityVersion(tx, key, { at: occurredAt, deleted: true });
@@ -63,4 +58,4 @@ export async function applyOrganizationDeleted(
   await tx.apiKey.updateMany({ where: { organizationId: data.id, revokedAt: null }, data: { revokedAt: occurredAt } });
   after.revokeOrganizationSessions.push(data.id);
   return 'applied';
-}
+};

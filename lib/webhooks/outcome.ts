@@ -1,4 +1,5 @@
 import { systemActor, type Actor } from '@/lib/auth/actor';
+import type { Prisma } from '@/lib/generated/prisma/client';
 
 /**
  * applied: the mirror changed. duplicate: this event id was applied before. stale: an event newer
@@ -12,6 +13,17 @@ export interface AfterCommit {
   revokeSessions: Array<{ userId: string; organizationId: string }>;
   revokeOrganizationSessions: string[];
 }
+
+/**
+ * Applies a deletion event in the webhook's transaction. Nothing is read from Scalekit first (what
+ * went is in the payload), and sessions to end are queued on `after` for once the change holds.
+ */
+export type DeletionHandler<Data> = (
+  tx: Prisma.TransactionClient,
+  data: Data,
+  occurredAt: Date,
+  after: AfterCommit,
+) => Promise<WebhookOutcome>;
 
 export function newAfterCommit(): AfterCommit {
   return { revokeSessions: [], revokeOrganizationSessions: [] };

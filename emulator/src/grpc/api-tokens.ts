@@ -70,8 +70,7 @@ export function registerApiTokenService(router: ConnectRouter, dir: Directory): 
   router.service(
     ApiTokenService,
     guarded({
-      async createToken(req) {
-        const input = req.token;
+      async createToken({ token: input }) {
         const org = directory.requireOrganization(state, input?.organizationId ?? '');
         let userId: string | null = null;
         if (input?.userId) {

@@ -10,11 +10,22 @@ import {
   type UserRecord,
 } from '../state.js';
 import { idleExpiresAt, sessionExpired } from '../oauth/session-policy.js';
+import { invalid } from '../errors.js';
 
 // State records → the SDK's protobuf message shapes (init objects; connect
 // serializes them with the SDK's own descriptors).
 
 export const ts = (d: Date | null | undefined) => (d ? timestampFromDate(d) : undefined);
+
+/**
+ * The name of a proto enum value a request must set (SCIM, OKTA, …): INVALID_ARGUMENT `code` for
+ * a missing value, a number the enum does not have, or its *_UNSPECIFIED zero.
+ */
+export function enumName(enumType: Record<number, string>, value: number | undefined, code: string, message: string): string {
+  const name = value === undefined ? undefined : enumType[value];
+  if (!name || name.endsWith('_UNSPECIFIED')) throw invalid(code, message);
+  return name;
+}
 
 const STATUS_NUMBER: Record<string, MembershipStatus> = {
   ACTIVE: MembershipStatus.ACTIVE,

@@ -11,7 +11,7 @@ import type { Directory } from '../directory.js';
 import { invalid, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { DirectoryGroupRecord, DirectoryRecord, DirectoryUserRecord } from '../state.js';
-import { ts } from './convert.js';
+import { enumName, ts } from './convert.js';
 import { guarded } from './services.js';
 
 // DirectoryService, SCIM directories and their users and groups (openapi/scalekit.yaml
@@ -21,14 +21,8 @@ import { guarded } from './services.js';
 /** OpenAPI ListDirectoryUsers/ListDirectoryGroups: "Maximum value is 30. If not specified, defaults to 10". */
 const MAX_DIRECTORY_PAGE = 30;
 
-function requireDirectory(dir: Directory, organizationId: string, id: string): DirectoryRecord {
-  directory.requireOrganization(dir.state, organizationId);
-  if (!id) throw invalid('INVALID_DIRECTORY_ID', 'directory id is required');
-  const d = dir.state.directories.get(id);
-  if (!d || d.organizationId !== organizationId)
-    throw notFound('DIRECTORY_NOT_FOUND', `directory ${id} not found in organization ${organizationId}`);
-  return d;
-}
+const requireDirectory = (dir: Directory, organizationId: string, id: string): DirectoryRecord =>
+  directory.requireOrganizationRecord(dir.state, dir.state.directories, 'directory', organizationId, id);
 
 function directoryMessage(d: DirectoryRecord, origin: string) {
   const latest = (items: { updatedAt: Date }[]) =>
@@ -110,21 +104,22 @@ const updatedSince = (after: Timestamp | undefined) => {
   return (item: { updatedAt: Date }) => t === null || item.updatedAt.getTime() > t;
 };
 
-function setEnabled(dir: Directory, d: DirectoryRecord, enabled: boolean) {
-  if (d.enabled !== enabled) {
-    d.enabled = enabled;
-    d.updatedAt = new Date();
-    dir.webhooks.emit(enabled ? 'organization.directory_enabled' : 'organization.directory_disabled', {
-      id: d.id,
-      organization_id: d.organizationId,
-      directory_type: d.type,
-      provider: d.provider,
-      enabled: d.enabled,
-      updated_at: d.updatedAt.toISOString(),
-    });
-    dir.changed();
-  }
-  return { enabled: d.enabled };
+/** Enable/DisableDirectory on the directory `req` names: a change sends its webhook; asking for the state it is already in sends none. */
+function setEnabled(dir: Directory, req: { organizationId: string; id: string }, enabled: boolean) {
+  const d = requireDirectory(dir, req.organizationId, req.id);
+  if (d.enabled === enabled) return { enabled };
+  d.enabled = enabled;
+  d.updatedAt = new Date();
+  dir.webhooks.emit(enabled ? 'organization.directory_enabled' : 'organization.directory_disabled', {
+    id: d.id,
+    organization_id: d.organizationId,
+    directory_type: d.type,
+    provider: d.provider,
+    enabled,
+    updated_at: d.updatedAt.toISOString(),
+  });
+  dir.changed();
+  return { enabled };
 }
 
 export function registerDirectoryService(router: ConnectRouter, dir: Directory): void {
@@ -146,12 +141,19 @@ export function registerDirectoryService(router: ConnectRouter, dir: Directory):
       },
       async createDirectory(req, ctx) {
         const org = directory.requireOrganization(state, req.organizationId);
-        const type = DirectoryType[req.directory?.directoryType ?? DirectoryType.DIRECTORY_TYPE_UNSPECIFIED];
-        if (!type || type === 'DIRECTORY_TYPE_UNSPECIFIED')
-          throw invalid('INVALID_DIRECTORY_TYPE', 'directory_type is required (SCIM, LDAP or POLL)');
-        const provider = DirectoryProvider[req.directory?.directoryProvider ?? DirectoryProvider.DIRECTORY_PROVIDER_UNSPECIFIED];
-        if (!provider || provider === 'DIRECTORY_PROVIDER_UNSPECIFIED')
-          throw invalid('INVALID_DIRECTORY_PROVIDER', 'directory_provider is required');
+        const input = req.directory;
+        const type = enumName(
+          DirectoryType,
+          input?.directoryType,
+          'INVALID_DIRECTORY_TYPE',
+          'directory_type is required (SCIM, LDAP or POLL)',
+        );
+        const provider = enumName(
+          DirectoryProvider,
+          input?.directoryProvider,
+          'INVALID_DIRECTORY_PROVIDER',
+          'directory_provider is required',
+        );
         const now = new Date();
         const d: DirectoryRecord = {
           id: newId('dir'),
@@ -173,16 +175,14 @@ export function registerDirectoryService(router: ConnectRouter, dir: Directory):
         return { directory: directoryMessage(d, new URL(ctx.url).origin) };
       },
       async deleteDirectory(req) {
-        const d = requireDirectory(dir, req.organizationId, req.id);
-        state.directories.delete(d.id);
-        dir.changed();
+        directory.deleteRecord(dir, state.directories, requireDirectory(dir, req.organizationId, req.id));
         return {};
       },
       async enableDirectory(req) {
-        return setEnabled(dir, requireDirectory(dir, req.organizationId, req.id), true);
+        return setEnabled(dir, req, true);
       },
       async disableDirectory(req) {
-        return setEnabled(dir, requireDirectory(dir, req.organizationId, req.id), false);
+        return setEnabled(dir, req, false);
       },
       async listDirectoryUsers(req) {
         const d = requireDirectory(dir, req.organizationId, req.directoryId);

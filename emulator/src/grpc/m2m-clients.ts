@@ -206,9 +206,7 @@ export function registerOrganizationClients(router: ConnectRouter, dir: Director
         return { client: clientMessage(c) };
       },
       async deleteOrganizationClient(req) {
-        const c = requireClient(state, req.organizationId, req.clientId);
-        state.organizationClients.delete(c.id);
-        dir.changed();
+        directory.deleteRecord(dir, state.organizationClients, requireClient(state, req.organizationId, req.clientId));
         return {};
       },
       async createOrganizationClientSecret(req) {

@@ -23,6 +23,11 @@ async function newOrg(name = 'Core Test') {
   return organization!.id;
 }
 
+/** An SDK client and a new organization of its own, the start of most tests here. */
+async function clientWithNewOrg() {
+  return { client: sdk(emu), org: await newOrg() };
+}
+
 const orgCount = async () => (await sdk(emu).organization.listOrganization({ pageSize: 100 })).totalSize;
 
 describe('organization slug and logo_url', () => {
@@ -75,8 +80,7 @@ describe('organization slug and logo_url', () => {
 
 describe('organization update validation', () => {
   it('refuses an external_id another organization holds, and keeps its own', async () => {
-    const client = sdk(emu);
-    const org = await newOrg();
+    const { client, org } = await clientWithNewOrg();
     await expect(client.organization.updateOrganization(org, { externalId: 'crm-acme-001' })).rejects.toMatchObject({
       errorCode: 'EXTERNAL_ID_ALREADY_EXISTS',
       constructor: ScalekitConflictException,
@@ -88,8 +92,7 @@ describe('organization update validation', () => {
   });
 
   it('holds metadata to 10 pairs, keys of 3 to 25 and values of 1 to 256 characters, and names to 200', async () => {
-    const client = sdk(emu);
-    const org = await newOrg();
+    const { client, org } = await clientWithNewOrg();
     const refused: Record<string, string>[] = [{ ab: 'x' }, { ['k'.repeat(26)]: 'x' }, { key: 'v'.repeat(257) }];
     for (const metadata of refused) {
       await expect(client.organization.updateOrganization(org, { metadata })).rejects.toMatchObject({ errorCode: 'INVALID_METADATA' });
@@ -109,8 +112,7 @@ describe('organization update validation', () => {
 
 describe('organization session policy', () => {
   it('answers HOURS and DAYS in MINUTES, and a disabled idle timeout keeps no value', async () => {
-    const client = sdk(emu);
-    const org = await newOrg();
+    const { client, org } = await clientWithNewOrg();
     const policy = await client.organization.updateOrganizationSessionPolicy(org, {
       policySource: 'CUSTOM',
       absoluteSessionTimeout: 7,
@@ -156,8 +158,7 @@ describe('organization session policy', () => {
   });
 
   it('refuses a CUSTOM policy without a positive absolute timeout, an idle timeout past it, or no policy source', async () => {
-    const client = sdk(emu);
-    const org = await newOrg();
+    const { client, org } = await clientWithNewOrg();
     const refused = [
       { policySource: 'CUSTOM' },
       { policySource: 'CUSTOM', absoluteSessionTimeout: 0 },
@@ -195,8 +196,7 @@ describe('organization session policy', () => {
 
 describe('organization M2M clients', () => {
   it('returns the first secret once at creation and only its suffix afterwards', async () => {
-    const client = sdk(emu);
-    const org = await newOrg();
+    const { client, org } = await clientWithNewOrg();
     const created = await client.m2m.createOrganizationClient(org, {
       name: 'CI',
       scopes: ['deals:read'],
@@ -232,8 +232,7 @@ describe('organization M2M clients', () => {
   });
 
   it('adds and removes secrets, keeping the others', async () => {
-    const client = sdk(emu);
-    const org = await newOrg();
+    const { client, org } = await clientWithNewOrg();
     const { clientId, secrets } = (await client.m2m.createOrganizationClient(org, { name: 'Rotating' })).client!;
     const added = await client.m2m.addOrganizationClientSecret(org, clientId);
     expect(added.secret!.secretSuffix).toBe(added.plainSecret.slice(-4));
@@ -260,8 +259,7 @@ describe('organization M2M clients', () => {
   });
 
   it('go with their organization', async () => {
-    const client = sdk(emu);
-    const org = await newOrg();
+    const { client, org } = await clientWithNewOrg();
     const { clientId } = (await client.m2m.createOrganizationClient(org, { name: 'Doomed' })).client!;
     await client.organization.deleteOrganization(org);
     const again = await newOrg();

@@ -1,14 +1,14 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { DownloadIcon } from 'lucide-react';
+import { FormField } from '@/components/form-field';
 import { PagerLinks } from '@/components/pager-links';
+import { EmptyTableNotice, TableColumns } from '@/components/table-columns';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
-import { AdminsOnlyNotice } from '@/components/admins-only';
-import { requirePermissionPage } from '@/lib/auth/guards';
+import { Table, TableBody, TableCell, TableRow } from '@/components/ui/table';
+import { adminOnlyPage } from '@/components/admins-only';
 import { AppError } from '@/lib/errors/app-error';
 import { auditFiltersFromSearchParams, listAuditEvents, type AuditPage } from '@/lib/audit/query';
 import { AUDIT_ACTIONS } from '@/lib/audit/record';
@@ -26,18 +26,7 @@ function describeChange(metadata: unknown): string | null {
   return null;
 }
 
-export default async function AuditPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ orgId: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
-  const { orgId } = await params;
-  const raw = await searchParams;
-  const gate = await requirePermissionPage(orgId, 'audit:read');
-  if (gate.adminsOnly) return <AdminsOnlyNotice {...gate.adminsOnly} what="see the audit log" />;
-  const { actor } = gate;
+export default adminOnlyPage('audit:read', 'see the audit log', async ({ actor, orgId, searchParams: raw }) => {
   const query = new URLSearchParams();
   for (const key of ['action', 'q', 'from', 'to', 'cursor']) {
     const v = raw[key];
@@ -82,20 +71,11 @@ export default async function AuditPage({
       </div>
 
       <form method="get" action={base} role="search" aria-label="Filter the audit log" className="flex flex-wrap items-end gap-3">
-        <div className="flex min-w-48 flex-1 flex-col gap-1.5">
-          <Label htmlFor="audit-q">Person</Label>
-          <Input
-            id="audit-q"
-            name="q"
-            type="search"
-            placeholder="Actor or target email"
-            defaultValue={filterQuery.get('q') ?? ''}
-            maxLength={100}
-          />
-        </div>
-        <div className="flex flex-col gap-1.5">
-          <Label htmlFor="audit-action">Action</Label>
-          <select id="audit-action" name="action" defaultValue={filterQuery.get('action') ?? ''} className={selectClass}>
+        <FormField id="audit-q" label="Person" className="min-w-48 flex-1 gap-1.5">
+          <Input name="q" type="search" placeholder="Actor or target email" defaultValue={filterQuery.get('q') ?? ''} maxLength={100} />
+        </FormField>
+        <FormField id="audit-action" label="Action" className="gap-1.5">
+          <select name="action" defaultValue={filterQuery.get('action') ?? ''} className={selectClass}>
             <option value="">Any action</option>
             {AUDIT_ACTIONS.map((a) => (
               <option key={a} value={a}>
@@ -103,15 +83,13 @@ export default async function AuditPage({
               </option>
             ))}
           </select>
-        </div>
-        <div className="flex flex-col gap-1.5">
-          <Label htmlFor="audit-from">From</Label>
-          <Input id="audit-from" name="from" type="date" defaultValue={filterQuery.get('from') ?? ''} />
-        </div>
-        <div className="flex flex-col gap-1.5">
-          <Label htmlFor="audit-to">To</Label>
-          <Input id="audit-to" name="to" type="date" defaultValue={filterQuery.get('to') ?? ''} />
-        </div>
+        </FormField>
+        <FormField id="audit-from" label="From" className="gap-1.5">
+          <Input name="from" type="date" defaultValue={filterQuery.get('from') ?? ''} />
+        </FormField>
+        <FormField id="audit-to" label="To" className="gap-1.5">
+          <Input name="to" type="date" defaultValue={filterQuery.get('to') ?? ''} />
+        </FormField>
         <Button type="submit" variant="secondary">
           Apply
         </Button>
@@ -128,22 +106,11 @@ export default async function AuditPage({
           </AlertDescription>
         </Alert>
       ) : page && page.rows.length === 0 ? (
-        <p className="rounded-lg border border-dashed px-6 py-10 text-center text-sm text-muted-foreground" data-testid="audit-empty">
-          No events match.
-        </p>
+        <EmptyTableNotice testId="audit-empty">No events match.</EmptyTableNotice>
       ) : page ? (
         <>
           <Table aria-label="Audit events">
-            <TableHeader>
-              <TableRow>
-                <TableHead>When</TableHead>
-                <TableHead>Who</TableHead>
-                <TableHead>Action</TableHead>
-                <TableHead>Target</TableHead>
-                <TableHead>Details</TableHead>
-                <TableHead>IP</TableHead>
-              </TableRow>
-            </TableHeader>
+            <TableColumns columns={['When', 'Who', 'Action', 'Target', 'Details', 'IP']} />
             <TableBody>
               {page.rows.map((row) => (
                 <TableRow key={row.id} data-testid="audit-row" data-action={row.action}>
@@ -171,4 +138,4 @@ export default async function AuditPage({
       ) : null}
     </section>
   );
-}
+});

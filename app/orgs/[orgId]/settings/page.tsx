@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
-import { AdminsOnlyNotice } from '@/components/admins-only';
-import { requirePermissionPage } from '@/lib/auth/guards';
+import { adminOnlyPage } from '@/components/admins-only';
 import { getOrganizationSettings } from '@/lib/organizations/settings';
 import { formatDate } from '../team/format';
 import { ResyncForm, SettingsForm } from './settings-forms';
@@ -8,11 +7,7 @@ import { ResyncForm, SettingsForm } from './settings-forms';
 export const metadata: Metadata = { title: 'Settings' };
 
 /** Admins only: members are told whom to ask; anyone else gets a 404, the same as an unknown organization. */
-export default async function SettingsPage({ params }: { params: Promise<{ orgId: string }> }) {
-  const { orgId } = await params;
-  const gate = await requirePermissionPage(orgId, 'org:settings');
-  if (gate.adminsOnly) return <AdminsOnlyNotice {...gate.adminsOnly} what="change the organization's settings" />;
-  const { actor } = gate;
+export default adminOnlyPage('org:settings', "change the organization's settings", async ({ actor, orgId }) => {
   const settings = await getOrganizationSettings(actor, orgId);
   return (
     <div className="flex flex-col gap-10">
@@ -39,4 +34,4 @@ export default async function SettingsPage({ params }: { params: Promise<{ orgId
       </section>
     </div>
   );
-}
+});

@@ -3,9 +3,9 @@
 import { useActionState, useEffect } from 'react';
 import { RefreshCwIcon } from 'lucide-react';
 import { toast } from 'sonner';
+import { FormField } from '@/components/form-field';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
 import { resyncAction, updateSettingsAction, type SettingsFormState } from './actions';
 
 function useToastOutcome(state: SettingsFormState) {
@@ -31,49 +31,35 @@ export function SettingsForm({
   return (
     <form action={action} className="flex max-w-xl flex-col gap-5" aria-label="Organization settings">
       <input type="hidden" name="orgId" value={orgId} />
-      <div className="flex flex-col gap-1.5">
-        <Label htmlFor="maxAllowedUsers">Seat limit</Label>
+      <FormField
+        id="maxAllowedUsers"
+        label="Seat limit"
+        help="Members plus pending invitations. Scalekit refuses new invitations beyond it. Leave empty for no limit."
+        error={fieldErrors.maxAllowedUsers}
+      >
         <Input
-          id="maxAllowedUsers"
           name="maxAllowedUsers"
           inputMode="numeric"
           pattern="[0-9]*"
           defaultValue={maxAllowedUsers ?? ''}
           placeholder="No limit"
-          aria-invalid={fieldErrors.maxAllowedUsers ? true : undefined}
-          aria-describedby="maxAllowedUsers-help maxAllowedUsers-error"
           className="max-w-40"
         />
-        <p id="maxAllowedUsers-help" className="text-xs text-muted-foreground">
-          Members plus pending invitations. Scalekit refuses new invitations beyond it. Leave empty for no limit.
-        </p>
-        {fieldErrors.maxAllowedUsers ? (
-          <p id="maxAllowedUsers-error" className="text-sm text-destructive">
-            {fieldErrors.maxAllowedUsers}
-          </p>
-        ) : null}
-      </div>
-      <div className="flex flex-col gap-1.5">
-        <Label htmlFor="allowedEmailDomains">Allowed email domains</Label>
+      </FormField>
+      <FormField
+        id="allowedEmailDomains"
+        label="Allowed email domains"
+        help="One per line (or comma-separated), e.g. acme.com. Invitations to other domains are refused. Empty allows any domain."
+        error={fieldErrors.allowedEmailDomains}
+      >
         <textarea
-          id="allowedEmailDomains"
           name="allowedEmailDomains"
           rows={3}
           defaultValue={allowedEmailDomains.join('\n')}
           placeholder="Any domain"
-          aria-invalid={fieldErrors.allowedEmailDomains ? true : undefined}
-          aria-describedby="allowedEmailDomains-help allowedEmailDomains-error"
           className="rounded-md border border-input bg-card px-3 py-2 text-sm shadow-xs focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring"
         />
-        <p id="allowedEmailDomains-help" className="text-xs text-muted-foreground">
-          One per line (or comma-separated), e.g. acme.com. Invitations to other domains are refused. Empty allows any domain.
-        </p>
-        {fieldErrors.allowedEmailDomains ? (
-          <p id="allowedEmailDomains-error" className="text-sm text-destructive">
-            {fieldErrors.allowedEmailDomains}
-          </p>
-        ) : null}
-      </div>
+      </FormField>
       {state && !state.ok && !state.fieldErrors ? (
         <p role="alert" className="text-sm text-destructive">
           {state.error}

@@ -4,13 +4,14 @@ import { useState, useTransition } from 'react';
 import { CheckIcon, CopyIcon, KeyRoundIcon, Loader2Icon, PlusIcon } from 'lucide-react';
 import { toast } from 'sonner';
 import { ConfirmDialogContent } from '@/components/confirm-dialog';
+import { FormField } from '@/components/form-field';
+import { EmptyTableNotice, TableColumns } from '@/components/table-columns';
 import { AlertDialog, AlertDialogAction, AlertDialogTrigger } from '@/components/ui/alert-dialog';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Table, TableBody, TableCell, TableRow } from '@/components/ui/table';
 import { API_KEY_SCOPE_DESCRIPTIONS, API_KEY_SCOPES, DEFAULT_API_KEY_SCOPES, type ApiKeyScope } from '@/lib/auth/permissions';
 import { createApiKeyAction, revokeApiKeyAction } from './actions';
 
@@ -106,28 +107,14 @@ export function ApiKeysManager({ orgId, keys }: { orgId: string; keys: ApiKeyRow
   return (
     <div className="flex flex-col gap-6">
       <form onSubmit={create} className="flex flex-col gap-4 rounded-lg border bg-card p-5" noValidate>
-        <div className="flex flex-col gap-2">
-          <Label htmlFor="api-key-name">New key name</Label>
-          <Input
-            id="api-key-name"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            maxLength={60}
-            placeholder="HR sync"
-            className="max-w-sm"
-            aria-invalid={nameError ? true : undefined}
-            aria-describedby={nameError ? 'api-key-name-error' : 'api-key-name-help'}
-          />
-          {nameError ? (
-            <p id="api-key-name-error" className="text-xs text-destructive">
-              {nameError}
-            </p>
-          ) : (
-            <p id="api-key-name-help" className="text-xs text-muted-foreground">
-              Name it after the system that uses it. A key is never an admin: it can do only what its scopes allow.
-            </p>
-          )}
-        </div>
+        <FormField
+          id="api-key-name"
+          label="New key name"
+          help="Name it after the system that uses it. A key is never an admin: it can do only what its scopes allow."
+          error={nameError}
+        >
+          <Input value={name} onChange={(e) => setName(e.target.value)} maxLength={60} placeholder="HR sync" className="max-w-sm" />
+        </FormField>
         <fieldset className="flex flex-col gap-2" aria-describedby={scopesError ? 'api-key-scopes-error' : undefined}>
           <legend className="mb-1 text-sm font-medium">Scopes</legend>
           {API_KEY_SCOPES.map((scope) => (
@@ -152,27 +139,14 @@ export function ApiKeysManager({ orgId, keys }: { orgId: string; keys: ApiKeyRow
             </p>
           ) : null}
         </fieldset>
-        <div className="flex flex-col gap-2">
-          <Label htmlFor="api-key-expires">Expires (optional)</Label>
-          <Input
-            id="api-key-expires"
-            type="date"
-            value={expiresOn}
-            onChange={(e) => setExpiresOn(e.target.value)}
-            className="max-w-48"
-            aria-invalid={expiryError ? true : undefined}
-            aria-describedby={expiryError ? 'api-key-expires-error' : 'api-key-expires-help'}
-          />
-          {expiryError ? (
-            <p id="api-key-expires-error" className="text-xs text-destructive">
-              {expiryError}
-            </p>
-          ) : (
-            <p id="api-key-expires-help" className="text-xs text-muted-foreground">
-              The key works through the end of that day. Leave empty for a key that does not expire.
-            </p>
-          )}
-        </div>
+        <FormField
+          id="api-key-expires"
+          label="Expires (optional)"
+          help="The key works through the end of that day. Leave empty for a key that does not expire."
+          error={expiryError}
+        >
+          <Input type="date" value={expiresOn} onChange={(e) => setExpiresOn(e.target.value)} className="max-w-48" />
+        </FormField>
         <div>
           <Button type="submit" disabled={creating}>
             {creating ? <Loader2Icon className="animate-spin" aria-hidden="true" /> : <PlusIcon aria-hidden="true" />}
@@ -207,25 +181,10 @@ export function ApiKeysManager({ orgId, keys }: { orgId: string; keys: ApiKeyRow
       ) : null}
 
       {keys.length === 0 ? (
-        <div className="rounded-lg border border-dashed px-6 py-10 text-center text-sm text-muted-foreground" data-testid="api-keys-empty">
-          No API keys yet. Create one for each system that sends invitations.
-        </div>
+        <EmptyTableNotice testId="api-keys-empty">No API keys yet. Create one for each system that sends invitations.</EmptyTableNotice>
       ) : (
         <Table aria-label="API keys">
-          <TableHeader>
-            <TableRow>
-              <TableHead>Name</TableHead>
-              <TableHead>Key</TableHead>
-              <TableHead>Scopes</TableHead>
-              <TableHead>Created</TableHead>
-              <TableHead>Expires</TableHead>
-              <TableHead>Last used</TableHead>
-              <TableHead>Status</TableHead>
-              <TableHead className="w-24">
-                <span className="sr-only">Actions</span>
-              </TableHead>
-            </TableRow>
-          </TableHeader>
+          <TableColumns columns={['Name', 'Key', 'Scopes', 'Created', 'Expires', 'Last used', 'Status']} actions="w-24" />
           <TableBody>
             {keys.map((key) => (
               <TableRow key={key.id} data-testid="api-key-row">

@@ -1,16 +1,11 @@
 import type { Metadata } from 'next';
 import { listApiKeys } from '@/lib/api-keys/service';
-import { AdminsOnlyNotice } from '@/components/admins-only';
-import { requirePermissionPage } from '@/lib/auth/guards';
+import { adminOnlyPage } from '@/components/admins-only';
 import { ApiKeysManager } from './api-keys-manager';
 
 export const metadata: Metadata = { title: 'API keys' };
 
-export default async function ApiKeysPage({ params }: { params: Promise<{ orgId: string }> }) {
-  const { orgId } = await params;
-  const gate = await requirePermissionPage(orgId, 'api_keys:manage');
-  if (gate.adminsOnly) return <AdminsOnlyNotice {...gate.adminsOnly} what="manage API keys" />;
-  const { actor } = gate;
+export default adminOnlyPage('api_keys:manage', 'manage API keys', async ({ actor, orgId }) => {
   const keys = await listApiKeys(actor, orgId);
   return (
     <section aria-labelledby="api-keys-heading" className="flex flex-col gap-6">
@@ -40,4 +35,4 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ orgId:
       />
     </section>
   );
-}
+});

@@ -13,12 +13,14 @@ import {
   Trash2Icon,
 } from 'lucide-react';
 import { toast } from 'sonner';
+import { FormField } from '@/components/form-field';
+import { ProgressBar } from '@/components/progress-bar';
+import { TableColumns } from '@/components/table-columns';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Table, TableBody, TableCell, TableRow } from '@/components/ui/table';
 import type { BulkCounts } from '@/lib/invitations/bulk';
 import { csvTooLargeMessage } from '@/lib/invitations/csv-limits';
 import { bulkJobRowsAction, discardBulkJobAction, previewBulkAction, sendBulkChunkAction } from '@/app/orgs/[orgId]/team/bulk/actions';
@@ -46,6 +48,22 @@ const STATUS_BADGE: Record<BulkRowView['status'], { label: string; variant: 'sec
   SKIPPED: { label: 'Skipped', variant: 'warning' },
   FAILED: { label: 'Failed', variant: 'destructive' },
 };
+
+/** The job's counts as a definition list, each number findable by its test id. */
+function CountList({ testId, counts }: { testId: string; counts: Array<{ label: string; testId: string; value: number }> }) {
+  return (
+    <dl className="flex flex-wrap gap-4 text-sm" data-testid={testId}>
+      {counts.map((count) => (
+        <div key={count.testId}>
+          <dt className="inline text-muted-foreground">{count.label}: </dt>
+          <dd className="inline font-medium" data-testid={count.testId}>
+            {count.value}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
 
 /**
  * Upload a CSV → see every row checked → send with a progress bar → per-row results and a
@@ -224,7 +242,6 @@ export function BulkInvite({
   }
 
   const processed = counts ? Math.max(0, sendTotal - counts.pending) : 0;
-  const progress = sendTotal ? Math.min(100, Math.round((processed / sendTotal) * 100)) : 0;
   const visible = onlyFlagged ? flagged : rows;
 
   return (
@@ -269,22 +286,20 @@ export function BulkInvite({
       {phase === 'upload' ? (
         <form ref={formRef} action={upload} className="flex flex-col gap-4 rounded-lg border bg-card p-5">
           <input type="hidden" name="orgId" value={orgId} />
-          <div className="flex flex-col gap-2">
-            <Label htmlFor="bulk-file">CSV file</Label>
-            <Input
-              id="bulk-file"
-              name="file"
-              type="file"
-              accept=".csv,text/csv,text/plain"
-              aria-describedby="bulk-file-help"
-              aria-invalid={fileError ? true : undefined}
-            />
-            <p id="bulk-file-help" className="text-xs text-muted-foreground">
-              Limits: {limitsText}. One person per row with a header row: <code>email</code>, and optionally <code>role</code> (admin or
-              member; empty means member) and <code>name</code> (or <code>first name</code> + <code>last name</code>). Comma, semicolon or
-              tab separated; UTF-8 or Excel CSV.
-            </p>
-          </div>
+          <FormField
+            id="bulk-file"
+            label="CSV file"
+            help={
+              <>
+                Limits: {limitsText}. One person per row with a header row: <code>email</code>, and optionally <code>role</code> (admin or
+                member; empty means member) and <code>name</code> (or <code>first name</code> + <code>last name</code>). Comma, semicolon or
+                tab separated; UTF-8 or Excel CSV.
+              </>
+            }
+          >
+            {/* The file's error is the alert below, not a line under the field. */}
+            <Input name="file" type="file" accept=".csv,text/csv,text/plain" aria-invalid={fileError ? true : undefined} />
+          </FormField>
           {fileError ? (
             <Alert variant="destructive" role="alert">
               <AlertTriangleIcon aria-hidden="true" />
@@ -317,65 +332,27 @@ export function BulkInvite({
             <h2 id="bulk-summary" className="text-base font-semibold">
               {fileName ?? 'Your file'}: {counts.total} {counts.total === 1 ? 'row' : 'rows'}
             </h2>
-            <dl className="flex flex-wrap gap-4 text-sm" data-testid="bulk-counts">
-              {phase === 'preview' ? (
-                <>
-                  <div>
-                    <dt className="inline text-muted-foreground">Ready: </dt>
-                    <dd className="inline font-medium" data-testid="count-ready">
-                      {counts.pending}
-                    </dd>
-                  </div>
-                  <div>
-                    <dt className="inline text-muted-foreground">Flagged: </dt>
-                    <dd className="inline font-medium" data-testid="count-flagged">
-                      {counts.skipped}
-                    </dd>
-                  </div>
-                </>
-              ) : (
-                <>
-                  <div>
-                    <dt className="inline text-muted-foreground">Invited: </dt>
-                    <dd className="inline font-medium" data-testid="count-invited">
-                      {counts.invited}
-                    </dd>
-                  </div>
-                  <div>
-                    <dt className="inline text-muted-foreground">Skipped: </dt>
-                    <dd className="inline font-medium" data-testid="count-skipped">
-                      {counts.skipped}
-                    </dd>
-                  </div>
-                  <div>
-                    <dt className="inline text-muted-foreground">Failed: </dt>
-                    <dd className="inline font-medium" data-testid="count-failed">
-                      {counts.failed}
-                    </dd>
-                  </div>
-                  <div>
-                    <dt className="inline text-muted-foreground">Not sent yet: </dt>
-                    <dd className="inline font-medium" data-testid="count-pending">
-                      {counts.pending}
-                    </dd>
-                  </div>
-                </>
-              )}
-            </dl>
+            <CountList
+              testId="bulk-counts"
+              counts={
+                phase === 'preview'
+                  ? [
+                      { label: 'Ready', testId: 'count-ready', value: counts.pending },
+                      { label: 'Flagged', testId: 'count-flagged', value: counts.skipped },
+                    ]
+                  : [
+                      { label: 'Invited', testId: 'count-invited', value: counts.invited },
+                      { label: 'Skipped', testId: 'count-skipped', value: counts.skipped },
+                      { label: 'Failed', testId: 'count-failed', value: counts.failed },
+                      { label: 'Not sent yet', testId: 'count-pending', value: counts.pending },
+                    ]
+              }
+            />
           </div>
 
           {phase === 'sending' ? (
             <div className="flex flex-col gap-2">
-              <div
-                role="progressbar"
-                aria-label="Sending invitations"
-                aria-valuemin={0}
-                aria-valuemax={sendTotal}
-                aria-valuenow={processed}
-                className="h-2 w-full overflow-hidden rounded-full bg-muted"
-              >
-                <div className="h-full bg-primary transition-[width]" style={{ width: `${progress}%` }} />
-              </div>
+              <ProgressBar label="Sending invitations" value={processed} max={sendTotal} indicatorClassName="transition-[width]" />
               <p className="text-sm text-muted-foreground" aria-live="polite">
                 {waiting
                   ? 'A batch of this file is still being sent (from another tab, or the page you left); carrying on as soon as it is done…'
@@ -443,15 +420,9 @@ export function BulkInvite({
           {phase !== 'sending' ? (
             <div className="max-h-[32rem] overflow-auto rounded-lg border">
               <Table aria-label={phase === 'preview' ? 'Rows to invite' : 'Results per row'}>
-                <TableHeader>
-                  <TableRow>
-                    <TableHead className="w-16">Row</TableHead>
-                    <TableHead>Email</TableHead>
-                    <TableHead>Name</TableHead>
-                    <TableHead>Role</TableHead>
-                    <TableHead>{phase === 'preview' ? 'Check' : 'Result'}</TableHead>
-                  </TableRow>
-                </TableHeader>
+                <TableColumns
+                  columns={[{ label: 'Row', className: 'w-16' }, 'Email', 'Name', 'Role', phase === 'preview' ? 'Check' : 'Result']}
+                />
                 <TableBody>
                   {visible.map((row) => (
                     <TableRow key={row.rowNumber} data-testid="bulk-row" data-status={row.status.toLowerCase()}>

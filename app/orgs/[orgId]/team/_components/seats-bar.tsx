@@ -1,4 +1,5 @@
 import type { SeatUsage } from '@/lib/members/service';
+import { ProgressBar } from '@/components/progress-bar';
 import { cn } from '@/lib/utils';
 
 /** Seats used against the limit, as text and a bar; turns amber near the limit and red at it. */
@@ -20,19 +21,12 @@ export function SeatsBar({ seats }: { seats: SeatUsage }) {
         )}
       </p>
       {limit !== null ? (
-        <div
-          role="progressbar"
-          aria-label="Seats used"
-          aria-valuemin={0}
-          aria-valuemax={limit}
-          aria-valuenow={used}
-          className="h-2 w-full overflow-hidden rounded-full bg-muted"
-        >
-          <div
-            className={cn('h-full rounded-full bg-primary', ratio >= 0.9 && 'bg-warning', full && 'bg-destructive')}
-            style={{ width: `${Math.round(ratio * 100)}%` }}
-          />
-        </div>
+        <ProgressBar
+          label="Seats used"
+          value={used}
+          max={limit}
+          indicatorClassName={cn('rounded-full', ratio >= 0.9 && 'bg-warning', full && 'bg-destructive')}
+        />
       ) : null}
       {full ? <p className="text-xs text-destructive">No seats left: new invitations will be refused.</p> : null}
     </div>

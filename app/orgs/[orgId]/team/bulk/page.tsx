@@ -2,20 +2,16 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ChevronLeftIcon } from 'lucide-react';
 import { BulkInvite } from '../_components/bulk-invite';
-import { AdminsOnlyNotice } from '@/components/admins-only';
-import { requirePermissionPage } from '@/lib/auth/guards';
+import { adminOnlyPage } from '@/components/admins-only';
 import { unfinishedBulkJob } from '@/lib/invitations/bulk';
 import { CSV_LIMITS_TEXT, CSV_MAX_BYTES, CSV_MAX_ROWS } from '@/lib/invitations/csv';
 
 export const metadata: Metadata = { title: 'Bulk invite' };
 
 /** Admins only: members are told whom to ask; anyone else gets the same 404 as for an organization they cannot see. */
-export default async function BulkInvitePage({ params }: { params: Promise<{ orgId: string }> }) {
-  const { orgId } = await params;
-  const gate = await requirePermissionPage(orgId, 'members:invite');
-  if (gate.adminsOnly) return <AdminsOnlyNotice {...gate.adminsOnly} what="invite people to the team" />;
+export default adminOnlyPage('members:invite', 'invite people to the team', async ({ actor, orgId }) => {
   // A job left with rows unsent (the tab closed mid-send): offered to resume or discard.
-  const left = await unfinishedBulkJob(gate.actor, orgId);
+  const left = await unfinishedBulkJob(actor, orgId);
   const unfinished = left
     ? { jobId: left.job.id, fileName: left.job.fileName, createdAt: left.job.createdAt.toISOString(), counts: left.counts }
     : null;
@@ -40,4 +36,4 @@ export default async function BulkInvitePage({ params }: { params: Promise<{ org
       <BulkInvite orgId={orgId} maxBytes={CSV_MAX_BYTES} maxRows={CSV_MAX_ROWS} limitsText={CSV_LIMITS_TEXT} unfinished={unfinished} />
     </section>
   );
-}
+});

@@ -19,7 +19,7 @@ import { DEFAULT_RETURN_TO, safeReturnTo } from '@/lib/auth/return-to';
 import { DEFAULT_ROLE, resolvePermissions, type GrantedPermission } from '@/lib/auth/permissions';
 import { mirrorRole } from '@/lib/invitations/scalekit-membership';
 import { db } from '@/lib/db';
-import type { MembershipStatus } from '@/lib/generated/prisma/client';
+import type { MembershipStatus, Prisma } from '@/lib/generated/prisma/client';
 import { errorForLog, log } from '@/lib/log';
 import { createSession, type SessionRecord } from '@/lib/session/store';
 import { upsertMirrorUsers } from '@/lib/users/mirror-user';
@@ -330,17 +330,12 @@ async function upsertMembership(m: MembershipUpsert): Promise<void> {
     });
     try {
       if (existing) {
-        await db.membership.update({
-          where: { id: existing.id },
-          data: {
-            userId: m.userId,
-            email: m.email,
-            ...(m.name ? { name: m.name } : {}),
-            status: m.status,
-            ...(m.access ? { role: m.access.role, permissions: m.access.permissions } : {}),
-            ...(m.status === 'ACTIVE' && !existing.acceptedAt ? { acceptedAt: m.acceptedAt ?? new Date() } : {}),
-          },
-        });
+        // The name and role only when Scalekit gave them; accepted once, at the first ACTIVE.
+        const changes: Prisma.MembershipUncheckedUpdateInput = { userId: m.userId, email: m.email, status: m.status };
+        if (m.name) changes.name = m.name;
+        if (m.access) Object.assign(changes, { role: m.access.role, permissions: m.access.permissions });
+        if (m.status === 'ACTIVE' && !existing.acceptedAt) changes.acceptedAt = m.acceptedAt ?? new Date();
+        await db.membership.update({ where: { id: existing.id }, data: changes });
       } else {
         await db.membership.create({
           data: {

@@ -252,16 +252,11 @@ const FLUSH_EVERY = 25;
 /** Rows claimed per statement; the lanes work through one batch of claims at a time. */
 const CLAIM_BATCH = 64;
 
-export async function runBulkInvite(
-  actor: Actor,
-  organizationId: string,
-  jobId: string,
-  options: BulkRunOptions = {},
-): Promise<BulkRunResult> {
-  assertCan(actor, organizationId, 'members:invite');
-  const job = await loadJob(organizationId, jobId);
-  const org = await loadOrganization(organizationId);
-  const roles = await organizationRoles(organizationId);
+export async function runBulkInvite(actor: Actor, orgId: string, jobId: string, options: BulkRunOptions = {}): Promise<BulkRunResult> {
+  assertCan(actor, orgId, 'members:invite');
+  const job = await loadJob(orgId, jobId);
+  const org = await loadOrganization(orgId);
+  const roles = await organizationRoles(orgId);
   const concurrency = Math.min(Math.max(options.concurrency ?? BULK_DEFAULT_CONCURRENCY, 1), 32);
 
   // One run per job at a time (a double click, two tabs): compare-and-set on the job row.
@@ -314,7 +309,7 @@ export async function runBulkInvite(
     } catch (error) {
       // Scalekit has these invitations but the mirror could not record them: FAILED says "retry",
       // and a retry adopts what Scalekit holds instead of sending again.
-      log.error({ organizationId, jobId, rows: batch.length, error: errorForLog(error) }, 'bulk invite: saving sent rows failed');
+      log.error({ organizationId: orgId, jobId, rows: batch.length, error: errorForLog(error) }, 'bulk invite: saving sent rows failed');
       await db.bulkInviteRow
         .updateMany({
           where: { id: { in: batch.map((b) => b.row.id) } },
@@ -352,7 +347,7 @@ export async function runBulkInvite(
     }
     // One reservation per chunk; rows beyond the budget stay PENDING (not sent, retryable later).
     if (queue.length) {
-      const budget = await reserveInvites(actor, organizationId, queue.length);
+      const budget = await reserveInvites(actor, orgId, queue.length);
       if (budget.granted < queue.length) {
         const refusal = inviteRateLimitError(budget, org.name);
         limitedBy = { code: refusal.code, message: refusal.message };
@@ -368,7 +363,7 @@ export async function runBulkInvite(
         return finish(row, 'SKIPPED', overSeatLimitReason(org.name, org.maxAllowedUsers));
       if (stopsTheRun(error)) stoppedBy ??= { code: (error as ScalekitCallError).code, message: (error as ScalekitCallError).message };
       const known = error instanceof AppError;
-      if (!known) log.error({ organizationId, jobId, row: row.rowNumber, error: errorForLog(error) }, 'bulk invite row failed');
+      if (!known) log.error({ organizationId: orgId, jobId, row: row.rowNumber, error: errorForLog(error) }, 'bulk invite row failed');
       await finish(row, 'FAILED', known ? (error as Error).message : 'Unexpected error while sending this invitation; retry it.');
     };
 
@@ -461,7 +456,7 @@ export async function runBulkInvite(
       await recordAudit(
         {
           actor,
-          organizationId,
+          organizationId: orgId,
           action: 'bulk_invite.completed',
           target: { type: 'bulk_invite', id: job.id, label: job.fileName },
           metadata: { ...counts },

@@ -3,26 +3,17 @@
 import { useActionState, useEffect, useEffectEvent, useId, useRef, useState, useTransition } from 'react';
 import { Loader2Icon, MailPlusIcon, RotateCwIcon } from 'lucide-react';
 import { toast } from 'sonner';
+import { FormField } from '@/components/form-field';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle, DialogTrigger } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
 import { DEFAULT_ROLE } from '@/lib/auth/permissions';
 import type { RoleOption } from '@/lib/roles/options';
 import { cn } from '@/lib/utils';
 import { inviteMemberAction, resendFromInviteFormAction } from '@/app/orgs/[orgId]/team/invite-actions';
 import { initialInviteFormState, type InviteFormState } from './invite-form-state';
 import { EMAIL_MAX, NAME_MAX } from '@/lib/invitations/limits';
-
-function FieldError({ id, message }: { id: string; message?: string }) {
-  if (!message) return null;
-  return (
-    <p id={id} className="text-xs text-destructive">
-      {message}
-    </p>
-  );
-}
 
 /**
  * Invite one person: email, role, optional name. Validation happens on the server (the same
@@ -113,11 +104,9 @@ export function InviteForm({ orgId, roles, onDone }: { orgId: string; roles: rea
         </Alert>
       ) : null}
 
-      <div className="flex flex-col gap-2">
-        <Label htmlFor={ids.email}>Email</Label>
+      <FormField id={ids.email} label="Email" error={errors.email}>
         <Input
           ref={emailRef}
-          id={ids.email}
           name="email"
           type="email"
           autoComplete="off"
@@ -126,21 +115,14 @@ export function InviteForm({ orgId, roles, onDone }: { orgId: string; roles: rea
           maxLength={EMAIL_MAX}
           defaultValue={values?.email}
           key={`email-${state.status === 'error' ? state.at : 'fresh'}`}
-          aria-invalid={errors.email ? true : undefined}
-          aria-describedby={errors.email ? `${ids.email}-error` : undefined}
         />
-        <FieldError id={`${ids.email}-error`} message={errors.email} />
-      </div>
+      </FormField>
 
-      <div className="flex flex-col gap-2">
-        <Label htmlFor={ids.role}>Role</Label>
+      <FormField id={ids.role} label="Role" error={errors.role} help="You can change it later from the team page.">
         <select
-          id={ids.role}
           name="role"
           defaultValue={values?.role ?? (roles.some((r) => r.name === DEFAULT_ROLE) ? DEFAULT_ROLE : roles[0]?.name)}
           key={`role-${state.status === 'error' ? state.at : 'fresh'}`}
-          aria-invalid={errors.role ? true : undefined}
-          aria-describedby={errors.role ? `${ids.role}-error` : `${ids.role}-help`}
           className={cn(
             'h-9 w-full rounded-md border border-input bg-card px-3 text-sm shadow-xs',
             'focus-visible:border-ring focus-visible:outline-2 focus-visible:outline-ring/40 aria-invalid:border-destructive',
@@ -152,32 +134,26 @@ export function InviteForm({ orgId, roles, onDone }: { orgId: string; roles: rea
             </option>
           ))}
         </select>
-        {errors.role ? (
-          <FieldError id={`${ids.role}-error`} message={errors.role} />
-        ) : (
-          <p id={`${ids.role}-help`} className="text-xs text-muted-foreground">
-            You can change it later from the team page.
-          </p>
-        )}
-      </div>
+      </FormField>
 
-      <div className="flex flex-col gap-2">
-        <Label htmlFor={ids.name}>
-          Name <span className="font-normal text-muted-foreground">(optional)</span>
-        </Label>
+      <FormField
+        id={ids.name}
+        label={
+          <>
+            Name <span className="font-normal text-muted-foreground">(optional)</span>
+          </>
+        }
+        error={errors.name}
+      >
         <Input
-          id={ids.name}
           name="name"
           autoComplete="off"
           maxLength={NAME_MAX}
           placeholder="Ada Lovelace"
           defaultValue={values?.name}
           key={`name-${state.status === 'error' ? state.at : 'fresh'}`}
-          aria-invalid={errors.name ? true : undefined}
-          aria-describedby={errors.name ? `${ids.name}-error` : undefined}
         />
-        <FieldError id={`${ids.name}-error`} message={errors.name} />
-      </div>
+      </FormField>
 
       <Button type="submit" disabled={pending} className="self-end">
         {pending ? <Loader2Icon className="animate-spin" aria-hidden="true" /> : <MailPlusIcon aria-hidden="true" />}

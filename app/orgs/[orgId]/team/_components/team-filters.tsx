@@ -15,6 +15,37 @@ const STATUS_OPTIONS: Record<(typeof MEMBER_STATUS_FILTERS)[number], string> = {
 const selectClass =
   'h-9 rounded-md border border-input bg-card px-2 text-sm shadow-xs focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring';
 
+/** One filter: "any" first, then the options; the URL's value selected. */
+function FilterSelect({
+  id,
+  name,
+  label,
+  any,
+  value,
+  options,
+}: {
+  id: string;
+  name: string;
+  label: string;
+  any: string;
+  value?: string;
+  options: ReadonlyArray<{ value: string; label: string }>;
+}) {
+  return (
+    <div className="flex flex-col gap-1.5">
+      <Label htmlFor={id}>{label}</Label>
+      <select id={id} name={name} defaultValue={value ?? ''} className={selectClass}>
+        <option value="">{any}</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 /**
  * Search and filters as a plain GET form: the state lives in the URL, so it survives reloads,
  * can be shared, and works before any JavaScript has loaded.
@@ -45,28 +76,22 @@ export function TeamFilters({
         <Label htmlFor="team-q">Search</Label>
         <Input id="team-q" name="q" type="search" placeholder="Name or email" defaultValue={q} maxLength={MAX_QUERY_LENGTH} />
       </div>
-      <div className="flex flex-col gap-1.5">
-        <Label htmlFor="team-status">Status</Label>
-        <select id="team-status" name="status" defaultValue={status ?? ''} className={selectClass}>
-          <option value="">Any status</option>
-          {MEMBER_STATUS_FILTERS.map((s) => (
-            <option key={s} value={s}>
-              {STATUS_OPTIONS[s]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="flex flex-col gap-1.5">
-        <Label htmlFor="team-role">Role</Label>
-        <select id="team-role" name="role" defaultValue={role ?? ''} className={selectClass}>
-          <option value="">Any role</option>
-          {roles.map((r) => (
-            <option key={r.name} value={r.name}>
-              {r.displayName}
-            </option>
-          ))}
-        </select>
-      </div>
+      <FilterSelect
+        id="team-status"
+        name="status"
+        label="Status"
+        any="Any status"
+        value={status}
+        options={MEMBER_STATUS_FILTERS.map((s) => ({ value: s, label: STATUS_OPTIONS[s] }))}
+      />
+      <FilterSelect
+        id="team-role"
+        name="role"
+        label="Role"
+        any="Any role"
+        value={role}
+        options={roles.map((r) => ({ value: r.name, label: r.displayName }))}
+      />
       <Button type="submit" variant="secondary">
         <SearchIcon aria-hidden="true" />
         Apply

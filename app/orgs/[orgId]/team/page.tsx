@@ -8,7 +8,7 @@ import { Button } from '@/components/ui/button';
 import { adminPageAccess } from '@/lib/auth/dead-ends';
 import { actorFromContext, requireOrgMember } from '@/lib/auth/guards';
 import { actorCan } from '@/lib/auth/authorize';
-import { describeAbilities, ROLE_NAME_PATTERN } from '@/lib/auth/permissions';
+import { ROLE_NAME_PATTERN } from '@/lib/auth/permissions';
 import { grantRefusal, organizationRoles, type RoleDefinition } from '@/lib/roles/catalogue';
 import { roleOption } from '@/lib/roles/options';
 import { AppError } from '@/lib/errors/app-error';
@@ -25,6 +25,13 @@ type SearchParams = Record<string, string | string[] | undefined>;
 function single(value: string | string[] | undefined): string | undefined {
   const v = Array.isArray(value) ? value[0] : value;
   return v?.trim() ? v.trim() : undefined;
+}
+
+/** What the caller can do on this page, in a sentence. */
+function teamAbilities(invite: boolean, manage: boolean): string {
+  if (invite && manage) return 'Invite people, manage roles and remove members.';
+  if (invite) return 'Invite people and follow up on invitations. Only admins change roles or remove members.';
+  return 'Change roles and remove members. Only admins invite people.';
 }
 
 /**
@@ -82,7 +89,7 @@ export default async function TeamPage({
           </h1>
           <p className="text-sm text-muted-foreground">
             {canManage
-              ? describeAbilities(actor.permissions ?? [])
+              ? teamAbilities(canInvite, abilities.members)
               : `The people in this organization. Only admins of ${ctx.memberships.find((m) => m.organizationId === orgId)?.organizationName ?? 'this organization'} can manage the team${askAdmins ? ` — ask ${askAdmins}` : ''}.`}
           </p>
         </div>

@@ -232,14 +232,21 @@ interface NewMembership {
   signup?: boolean;
 }
 
-function addMembership(dir: Directory, org: OrganizationRecord, user: UserRecord, input: NewMembership): MembershipRecord {
+/** `seatChecked`: the caller checked the seat already (a scan of the organization's memberships). */
+function addMembership(
+  dir: Directory,
+  org: OrganizationRecord,
+  user: UserRecord,
+  input: NewMembership,
+  seatChecked = false,
+): MembershipRecord {
   const { state } = dir;
   const existing = state.memberships.get(org.id)?.get(user.id);
   if (existing) {
     throw new EmulatorError('ALREADY_EXISTS', 'MEMBERSHIP_ALREADY_EXISTS', `${user.email} is already a member of ${org.id}`);
   }
   const roles = input.roles.length ? validateRoles(state, org.id, input.roles) : defaultRolesFor(state, org.id);
-  ensureSeat(state, org);
+  if (!seatChecked) ensureSeat(state, org);
   const now = new Date();
   const invite = input.sendInvitationEmail !== false;
   const membership: MembershipRecord = {
@@ -316,7 +323,7 @@ export function createUserAndMembership(dir: Directory, input: CreateUserInput):
     state.putUser(user);
   }
   // Scalekit documents no user.created event: the membership event carries the new user.
-  addMembership(dir, org, user, input);
+  addMembership(dir, org, user, input, true);
   dir.changed();
   return user;
 }

@@ -114,7 +114,11 @@ function defaultRolesFor(state: State, organizationId: string): string[] {
 }
 
 function ensureSeat(state: State, org: OrganizationRecord): void {
-  if (org.maxAllowedUsers !== null && seatsUsed(state, org.id) >= org.maxAllowedUsers) {
+  if (org.maxAllowedUsers === null) return;
+  // Seats taken never exceed the memberships there are, so only an organization with at least
+  // as many memberships as its limit needs the scan that counts them (linear in its memberships).
+  if ((state.memberships.get(org.id)?.size ?? 0) < org.maxAllowedUsers) return;
+  if (seatsUsed(state, org.id) >= org.maxAllowedUsers) {
     throw new EmulatorError(
       'FAILED_PRECONDITION',
       'SEAT_LIMIT_REACHED',

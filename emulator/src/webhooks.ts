@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { newId } from './ids.js';
@@ -6,13 +6,20 @@ import type { State, WebhookEventRecord } from './state.js';
 
 const EVENT_LOG_LIMIT = 2000;
 
+/** Decoded once per endpoint secret: every delivery is signed with one of a few. */
+const signingKeys = new Map<string, KeyObject>();
+
 /**
  * Signs like Scalekit (and Standard Webhooks): HMAC-SHA256 keyed with the
  * base64 part of `whsec_…`, over `${id}.${timestamp}.${body}` — what
  * @scalekit-sdk/node verifyPayloadSignature (lib/scalekit.js) recomputes.
  */
 export function signWebhook(secret: string, id: string, timestamp: number, body: string): string {
-  const key = Buffer.from(secret.slice(secret.indexOf('_') + 1), 'base64');
+  let key = signingKeys.get(secret);
+  if (!key) {
+    key = createSecretKey(Buffer.from(secret.slice(secret.indexOf('_') + 1), 'base64'));
+    signingKeys.set(secret, key);
+  }
   return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
 }
 

@@ -118,6 +118,34 @@ describe('webhooks', () => {
     expect(new Set(hooks.received.map((r) => r.headers['webhook-id'])).size).toBe(1);
   });
 
+  it('gives up on an endpoint that does not answer within webhookTimeoutMs, then retries', async () => {
+    // Holds every delivery open: only the emulator's own timeout can end it.
+    const held: http.ServerResponse[] = [];
+    const silent = http.createServer((_req, res) => void held.push(res));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const quiet = await startEmulator({
+      appUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+      environment: { webhookTimeoutMs: 100, webhookRetryDelaysMs: [50] },
+    });
+    try {
+      await sdk(quiet).organization.updateOrganization('org_acme', { displayName: 'Acme Quiet' });
+      const [event] = await waitFor(async () => {
+        const events = (await (await fetch(`${quiet.url}/_emulator/events`)).json()) as LoggedEvent[];
+        return held.length === 2 && events[0]?.attempts === 2 && events[0].lastError ? events : undefined;
+      });
+      expect(event).toMatchObject({
+        type: 'organization.updated',
+        delivered: false,
+        lastStatus: null,
+        lastError: 'timed out or cancelled',
+      });
+    } finally {
+      await quiet.close();
+      silent.closeAllConnections();
+      await new Promise<void>((r) => silent.close(() => r()));
+    }
+  });
+
   it('sends user.organization_membership_updated and _deleted', async () => {
     const client = sdk(emu);
     // Dev belongs to Acme and Globex, so removing the Acme membership keeps the user.

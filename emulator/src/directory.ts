@@ -114,7 +114,11 @@ function defaultRolesFor(state: State, organizationId: string): string[] {
 }
 
 function ensureSeat(state: State, org: OrganizationRecord): void {
-  if (org.maxAllowedUsers !== null && seatsUsed(state, org.id) >= org.maxAllowedUsers) {
+  if (org.maxAllowedUsers === null) return;
+  // Seats taken never exceed the memberships there are, so only an organization with at least
+  // as many memberships as its limit needs the scan that counts them (linear in its memberships).
+  if ((state.memberships.get(org.id)?.size ?? 0) < org.maxAllowedUsers) return;
+  if (seatsUsed(state, org.id) >= org.maxAllowedUsers) {
     throw new EmulatorError(
       'FAILED_PRECONDITION',
       'SEAT_LIMIT_REACHED',
@@ -232,14 +236,21 @@ interface NewMembership {
   signup?: boolean;
 }
 
-function addMembership(dir: Directory, org: OrganizationRecord, user: UserRecord, input: NewMembership): MembershipRecord {
+/** `seatChecked`: the caller checked the seat already (a scan of the organization's memberships). */
+function addMembership(
+  dir: Directory,
+  org: OrganizationRecord,
+  user: UserRecord,
+  input: NewMembership,
+  seatChecked = false,
+): MembershipRecord {
   const { state } = dir;
   const existing = state.memberships.get(org.id)?.get(user.id);
   if (existing) {
     throw new EmulatorError('ALREADY_EXISTS', 'MEMBERSHIP_ALREADY_EXISTS', `${user.email} is already a member of ${org.id}`);
   }
   const roles = input.roles.length ? validateRoles(state, org.id, input.roles) : defaultRolesFor(state, org.id);
-  ensureSeat(state, org);
+  if (!seatChecked) ensureSeat(state, org);
   const now = new Date();
   const invite = input.sendInvitationEmail !== false;
   const membership: MembershipRecord = {
@@ -316,7 +327,7 @@ export function createUserAndMembership(dir: Directory, input: CreateUserInput):
     state.putUser(user);
   }
   // Scalekit documents no user.created event: the membership event carries the new user.
-  addMembership(dir, org, user, input);
+  addMembership(dir, org, user, input, true);
   dir.changed();
   return user;
 }

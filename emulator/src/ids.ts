@@ -2,9 +2,10 @@ import { createHash, randomBytes, randomInt } from 'node:crypto';
 
 /** Scalekit-style ids: a type prefix and a long random number (e.g. usr_86204718399216547). */
 export function newId(prefix: string): string {
-  let digits = String(randomInt(1, 10));
-  for (let i = 0; i < 16; i++) digits += String(randomInt(0, 10));
-  return `${prefix}_${digits}`;
+  // A non-zero digit, then 16 uniform digits in two draws of 8 (a draw per digit cost more than
+  // the rest of minting an id; every user, event and email gets one).
+  const eight = () => String(randomInt(0, 100_000_000)).padStart(8, '0');
+  return `${prefix}_${randomInt(1, 10)}${eight()}${eight()}`;
 }
 
 /** An unguessable opaque token (auth codes, refresh tokens, flow and browser-session ids). */

@@ -34,6 +34,12 @@ export interface EmulatorOptions {
    * (0 = a free port). Unset: those pages stay on the emulator's own origin.
    */
   idpPort?: number;
+  /**
+   * Which server answers gRPC calls: 'lean' (default) serves the unary calls the SDK makes
+   * itself (grpc/unary-server.ts) and leaves the rest to connect-node; 'connect' sends every
+   * call to connect-node, the reference the lean server is compared with in its tests.
+   */
+  grpcServer?: 'lean' | 'connect';
 }
 
 export interface Emulator {
@@ -82,7 +88,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     },
   };
   const port = options.port ?? 8787;
-  const server = await startServer(ctx, host, port);
+  const server = await startServer(ctx, host, port, { leanUnary: options.grpcServer !== 'connect' });
   const idp =
     options.idpPort === undefined
       ? null

@@ -7,6 +7,7 @@ import type { Context } from './context.js';
 import { handleDevEndpoint } from './dev-endpoints.js';
 import { GRPC_CODES } from './faults.js';
 import { registerServices } from './grpc/services.js';
+import { ACCEPT_COMPRESSION, UnaryServer } from './grpc/unary-server.js';
 import { html, page } from './html.js';
 import { HttpError, redirect, sendHtml, sendJson } from './http-util.js';
 import { INVITATION_PATH } from './oauth/invitations.js';
@@ -137,21 +138,72 @@ function httpHandler(ctx: Context, route: Route = routeHttp) {
   };
 }
 
-function grpcError(res: http2.Http2ServerResponse, code: number, message: string) {
-  res.writeHead(200, {
-    'content-type': 'application/grpc+proto',
-    'grpc-status': String(code),
-    'grpc-message': encodeURIComponent(message),
-  });
-  res.end();
+/** What the emulator answers before any RPC runs: a gRPC status, or an HTTP error (injected fault). */
+type Refusal = { grpcCode: number; message: string } | { httpStatus: number };
+
+/**
+ * The management token check and injected faults, before any RPC. Null: go on. `gone()` says
+ * whether the client gave up (deadline) while a fault's delay ran.
+ */
+async function gate(ctx: Context, headers: http2.IncomingHttpHeaders, gone: () => boolean): Promise<Refusal | 'gone' | null> {
+  if (!(await checkManagementToken(ctx, headers.authorization))) {
+    return { grpcCode: GRPC_CODES.UNAUTHENTICATED, message: 'missing, invalid or expired access token' };
+  }
+  const fault = ctx.faults.take('grpc', String(headers[':path'] ?? '').replace(/^\//, ''));
+  if (!fault) return null;
+  if (fault.delayMs) await sleep(fault.delayMs);
+  if (gone()) return 'gone';
+  if (fault.httpStatus) return { httpStatus: fault.httpStatus };
+  if (fault.grpcCode) return { grpcCode: GRPC_CODES[fault.grpcCode], message: `fault injected: ${fault.grpcCode}` };
+  return null;
 }
 
-function grpcHandler(ctx: Context) {
+/** A refusal as a trailers-only gRPC answer (or the fault's HTTP status), on the raw stream or through compat. */
+function refuse(target: http2.ServerHttp2Stream | http2.Http2ServerResponse, refusal: Refusal): void {
+  const [status, headers, body]: [number, http2.OutgoingHttpHeaders, string | undefined] =
+    'httpStatus' in refusal
+      ? [refusal.httpStatus, { 'content-type': 'text/plain' }, `fault injected (HTTP ${refusal.httpStatus})`]
+      : [
+          200,
+          {
+            'content-type': 'application/grpc+proto',
+            'grpc-status': String(refusal.grpcCode),
+            'grpc-message': encodeURIComponent(refusal.message),
+          },
+          undefined,
+        ];
+  if (target instanceof http2.Http2ServerResponse) {
+    target.writeHead(status, headers);
+    if (body === undefined) target.end();
+    else target.end(body);
+  } else if (body === undefined) {
+    target.respond({ ':status': status, ...headers }, { endStream: true });
+  } else {
+    target.respond({ ':status': status, ...headers });
+    target.end(body);
+  }
+}
+
+const INTERNAL: Refusal = { grpcCode: GRPC_CODES.INTERNAL, message: 'internal emulator error' };
+const isGrpc = (headers: http2.IncomingHttpHeaders) => String(headers['content-type'] ?? '').startsWith('application/grpc');
+
+type StreamListener = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, flags: number, rawHeaders: string[]) => void;
+
+/**
+ * gRPC on the HTTP/2 server's raw streams: the lean unary server (grpc/unary-server.ts) for
+ * the calls the SDK makes, connect-node (through Node's compat layer) for everything else,
+ * each behind the same token check and injected faults. With `leanUnary` false, connect-node
+ * serves every call (the reference in unary-server.test.ts).
+ */
+function grpcHandler(ctx: Context, leanUnary: boolean): StreamListener {
+  const unary = new UnaryServer();
   const adapter = connectNodeAdapter({
     grpc: true,
     grpcWeb: false,
     connect: false,
-    routes: (router) => registerServices(router, ctx.dir),
+    acceptCompression: ACCEPT_COMPRESSION,
+    // Registered once: connect's router and the unary server share the implementations.
+    routes: (router) => registerServices(unary.recording(router), ctx.dir),
     fallback: (_req, res) => {
       res.writeHead(200, {
         'content-type': 'application/grpc+proto',
@@ -162,30 +214,42 @@ function grpcHandler(ctx: Context) {
     },
   });
   const plainHttp = httpHandler(ctx);
-  return async (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
+  // Never listens: a stream emitted on it goes through Node's compat layer, which makes the
+  // (req, res) pair that connect-node and the HTTP routes take. It must get the stream at
+  // once, in the 'stream' event: a request without a body has ended by the next tick, and a
+  // compat request made later would never see its end.
+  const compat = http2.createServer();
+  compat.on('request', async (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
+    // e.g. `curl --http2-prior-knowledge`: same routes as HTTP/1.1.
+    if (!isGrpc(req.headers)) return plainHttp(req as unknown as IncomingMessage, res as unknown as ServerResponse);
     try {
-      if (!String(req.headers['content-type'] ?? '').startsWith('application/grpc')) {
-        // e.g. `curl --http2-prior-knowledge`: same routes as HTTP/1.1.
-        return plainHttp(req as unknown as IncomingMessage, res as unknown as ServerResponse);
-      }
-      if (!(await checkManagementToken(ctx, req.headers.authorization))) {
-        return grpcError(res, GRPC_CODES.UNAUTHENTICATED, 'missing, invalid or expired access token');
-      }
-      const fault = ctx.faults.take('grpc', req.url.replace(/^\//, ''));
-      if (fault) {
-        if (fault.delayMs) await sleep(fault.delayMs);
-        if (res.stream.destroyed) return; // the client gave up (deadline) while we slept
-        if (fault.httpStatus) {
-          res.writeHead(fault.httpStatus, { 'content-type': 'text/plain' });
-          return void res.end(`fault injected (HTTP ${fault.httpStatus})`);
-        }
-        if (fault.grpcCode) return grpcError(res, GRPC_CODES[fault.grpcCode], `fault injected: ${fault.grpcCode}`);
-      }
+      const refusal = await gate(ctx, req.headers, () => res.stream.destroyed);
+      if (refusal === 'gone') return;
+      if (refusal) return refuse(res, refusal);
       adapter(req, res);
     } catch (error) {
       console.error('[emulator] gRPC request failed:', (error as Error)?.message);
-      if (!res.headersSent) grpcError(res, GRPC_CODES.INTERNAL, 'internal emulator error');
+      if (!res.headersSent) refuse(res, INTERNAL);
     }
+  });
+
+  return (stream, headers, flags, rawHeaders) => {
+    // Decided from the headers alone, and the body read from now on (see `compat`).
+    const call = leanUnary && isGrpc(headers) ? unary.accept(stream, headers) : null;
+    if (!call) return void compat.emit('stream', stream, headers, flags, rawHeaders);
+    // A stream the client resets has nobody to answer; its 'error' must not become an uncaught one.
+    stream.on('error', () => undefined);
+    void (async () => {
+      try {
+        const refusal = await gate(ctx, headers, () => stream.destroyed);
+        if (refusal === 'gone') return;
+        if (refusal) return refuse(stream, refusal);
+        await call.run();
+      } catch (error) {
+        console.error('[emulator] gRPC request failed:', (error as Error)?.message);
+        if (!stream.headersSent && !stream.destroyed) refuse(stream, INTERNAL);
+      }
+    })();
   };
 }
 
@@ -247,11 +311,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function startServer(ctx: Context, host: string, port: number): Promise<RunningServer> {
+export function startServer(ctx: Context, host: string, port: number, options: { leanUnary: boolean }): Promise<RunningServer> {
   const h1 = http.createServer(httpHandler(ctx));
   h1.keepAliveTimeout = 5000;
   const h2 = http2.createServer({});
-  h2.on('request', grpcHandler(ctx));
+  h2.on('stream', grpcHandler(ctx, options.leanUnary));
   const sockets = new Set<net.Socket>();
   const sessions = new Set<http2.ServerHttp2Session>();
   h2.on('session', (session) => {

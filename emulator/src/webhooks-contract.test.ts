@@ -138,6 +138,8 @@ describe('organization events', () => {
     const { organization } = await client.organization.createOrganization('Short Lived');
     const { user } = await client.user.createUserAndMembership(organization!.id, { email: 'only@short.test' });
     await client.user.createMembership(organization!.id, 'usr_ada', { roles: ['member'], sendInvitationEmail: false });
+    // Deliveries run after the RPC answers: wait for this one, or it may land after the reset below.
+    await eventsOf('user.organization_membership_created');
     received.length = 0;
     await client.organization.deleteOrganization(organization!.id);
     await eventsOf('organization.deleted');

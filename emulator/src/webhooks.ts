@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { newId } from './ids.js';
@@ -6,13 +6,20 @@ import type { State, WebhookEventRecord } from './state.js';
 
 const EVENT_LOG_LIMIT = 2000;
 
+/** Decoded once per endpoint secret: every delivery is signed with one of a few. */
+const signingKeys = new Map<string, KeyObject>();
+
 /**
  * Signs like Scalekit (and Standard Webhooks): HMAC-SHA256 keyed with the
  * base64 part of `whsec_…`, over `${id}.${timestamp}.${body}` — what
  * @scalekit-sdk/node verifyPayloadSignature (lib/scalekit.js) recomputes.
  */
 export function signWebhook(secret: string, id: string, timestamp: number, body: string): string {
-  const key = Buffer.from(secret.slice(secret.indexOf('_') + 1), 'base64');
+  let key = signingKeys.get(secret);
+  if (!key) {
+    key = createSecretKey(Buffer.from(secret.slice(secret.indexOf('_') + 1), 'base64'));
+    signingKeys.set(secret, key);
+  }
   return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
 }
 
@@ -71,7 +78,8 @@ function organizationOf(object: string, data: Record<string, unknown>): string |
  */
 export class WebhookDispatcher {
   private timers = new Set<NodeJS.Timeout>();
-  private inflight = new Set<AbortController>();
+  private immediates = new Set<NodeJS.Immediate>();
+  private inflight = new Set<http.ClientRequest>();
   private closed = false;
 
   constructor(private readonly state: State) {}
@@ -123,7 +131,9 @@ export class WebhookDispatcher {
   cancelAll(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    for (const c of this.inflight) c.abort();
+    for (const i of this.immediates) clearImmediate(i);
+    this.immediates.clear();
+    for (const req of this.inflight) req.destroy(new Error(CANCELLED));
     this.inflight.clear();
   }
 
@@ -134,6 +144,16 @@ export class WebhookDispatcher {
 
   private schedule(record: WebhookEventRecord, delayMs: number): void {
     if (this.closed) return;
+    if (delayMs === 0) {
+      // After the RPC has answered, but without a timer per event (a bulk invite sends hundreds).
+      const immediate = setImmediate(() => {
+        this.immediates.delete(immediate);
+        void this.attempt(record);
+      });
+      immediate.unref();
+      this.immediates.add(immediate);
+      return;
+    }
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       void this.attempt(record);
@@ -147,9 +167,6 @@ export class WebhookDispatcher {
     if (!client?.webhook || this.closed) return;
     const body = JSON.stringify(record.payload);
     const timestamp = Math.floor(Date.now() / 1000);
-    const controller = new AbortController();
-    const timeout = setTimeout(() => controller.abort(), this.state.environment.webhookTimeoutMs);
-    this.inflight.add(controller);
     record.attempts++;
     try {
       const status = await post(
@@ -162,7 +179,8 @@ export class WebhookDispatcher {
           'webhook-timestamp': String(timestamp),
           'webhook-signature': signWebhook(client.webhook.secret, record.id, timestamp, body),
         },
-        controller.signal,
+        this.state.environment.webhookTimeoutMs,
+        this.inflight,
       );
       record.lastStatus = status;
       const ok = status >= 200 && status < 300;
@@ -174,10 +192,8 @@ export class WebhookDispatcher {
       }
     } catch (error) {
       record.lastStatus = null;
-      record.lastError = controller.signal.aborted ? 'timed out or cancelled' : (error as Error).message;
-    } finally {
-      clearTimeout(timeout);
-      this.inflight.delete(controller);
+      const message = (error as Error).message;
+      record.lastError = message === CANCELLED || message === TIMED_OUT ? 'timed out or cancelled' : message;
     }
     const delays = this.state.environment.webhookRetryDelaysMs;
     const next = delays[record.attempts - 1];
@@ -185,25 +201,78 @@ export class WebhookDispatcher {
   }
 }
 
+const CANCELLED = 'webhook delivery cancelled';
+const TIMED_OUT = 'webhook delivery timed out';
+
 // node:http with keep-alive rather than fetch: undici's fetch cost more CPU per delivery than the
 // RPC that caused it (two events per invite; bench/emulator-create-users.ts).
 const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
 
-function post(url: string, body: string, headers: Record<string, string>, signal: AbortSignal): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Request options per endpoint URL, parsed once: every event goes to the same few URLs. */
+const endpoints = new Map<string, { https: boolean; options: http.RequestOptions }>();
+
+function endpoint(url: string) {
+  let found = endpoints.get(url);
+  if (!found) {
     const target = new URL(url);
-    const transport = target.protocol === 'https:' ? https : http;
-    const agent = target.protocol === 'https:' ? agents['https:'] : agents['http:'];
-    const req = transport.request(
-      target,
-      { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, agent, signal },
+    const secure = target.protocol === 'https:';
+    found = {
+      https: secure,
+      options: {
+        protocol: target.protocol,
+        hostname: target.hostname.replace(/^\[|\]$/g, ''),
+        port: target.port || undefined,
+        path: `${target.pathname}${target.search}`,
+        agent: secure ? agents['https:'] : agents['http:'],
+        method: 'POST',
+        ...(target.username || target.password
+          ? { auth: `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}` }
+          : {}),
+      },
+    };
+    endpoints.set(url, found);
+  }
+  return found;
+}
+
+/**
+ * One POST; the timeout (no response by then) and cancelAll() destroy the request, which is
+ * cheaper than an AbortController and its signal per delivery.
+ */
+function post(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  inflight: Set<http.ClientRequest>,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const { https: secure, options } = endpoint(url);
+    const done = () => {
+      clearTimeout(timer);
+      inflight.delete(req);
+    };
+    const req = (secure ? https : http).request(
+      { ...options, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
       (res) => {
         res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-        res.on('error', reject);
+        res.on('end', () => {
+          done();
+          resolve(res.statusCode ?? 0);
+        });
+        res.on('error', (error) => {
+          done();
+          reject(error);
+        });
       },
     );
-    req.on('error', reject);
+    const timer = setTimeout(() => req.destroy(new Error(TIMED_OUT)), timeoutMs);
+    timer.unref();
+    inflight.add(req);
+    req.on('error', (error) => {
+      done();
+      reject(error);
+    });
     req.end(body);
   });
 }

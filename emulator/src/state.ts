@@ -418,6 +418,7 @@ function permissionRecord(p: SeedPermission, now: Date): PermissionRecord {
 
 export class State {
   environment!: EnvironmentSettings;
+  // Roles and permissions
   /** Environment roles by name, in creation order. */
   roles = new Map<string, RoleRecord>();
   /** organizationId → that organization's own roles by name. */
@@ -425,30 +426,40 @@ export class State {
   /** organizationId → its default member role, when set with UpdateDefaultOrganizationRoles. */
   organizationDefaultMember = new Map<string, string>();
   permissions = new Map<string, PermissionRecord>();
+
+  // The app's clients, and where hosted pages and emails send people
   clients = new Map<string, SeedClient>();
+  /** The emulator's own URL once it listens (hosted links in emails); see mailer.ts UNSTARTED_ORIGIN. */
+  publicUrl = '';
+
+  // Organizations and people
   organizations = new Map<string, OrganizationRecord>();
   users = new Map<string, UserRecord>();
   usersByEmail = new Map<string, string>();
   /** organizationId → userId → membership, in creation order (the list order). */
   memberships = new Map<string, Map<string, MembershipRecord>>();
+  mailbox: EmailRecord[] = [];
+
+  // Sign-in
   sessions = new Map<string, SessionRecord>();
   /** keyed by sha256 of the token, so a persisted file holds no usable token */
   refreshTokens = new Map<string, RefreshTokenRecord>();
   authCodes = new Map<string, AuthCodeRecord>();
-  mailbox: EmailRecord[] = [];
-  /** The emulator's own URL once it listens (hosted links in emails); see mailer.ts UNSTARTED_ORIGIN. */
-  publicUrl = '';
+  passwordlessRequests = new Map<string, PasswordlessRequestRecord>();
+  /** email → send times (ms), for Scalekit's per-address passwordless email rate limit */
+  passwordlessSends = new Map<string, number[]>();
+
+  // Webhook events, in emission order
   events: WebhookEventRecord[] = [];
+
+  // Enterprise setup and machine access
   domains = new Map<string, DomainRecord>();
   connections = new Map<string, ConnectionRecord>();
   directories = new Map<string, DirectoryRecord>();
-  passwordlessRequests = new Map<string, PasswordlessRequestRecord>();
   /** organizations' M2M clients by client id */
   organizationClients = new Map<string, OrganizationClientRecord>();
   /** API keys by token id (apit_…) */
   apiTokens = new Map<string, ApiTokenRecord>();
-  /** email → send times (ms), for Scalekit's per-address passwordless email rate limit */
-  passwordlessSends = new Map<string, number[]>();
 
   constructor(seed: Seed, environmentOverrides: Partial<EnvironmentSettings> = {}) {
     this.load(seed, environmentOverrides);

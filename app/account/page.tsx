@@ -10,7 +10,9 @@ import { csrfTokenFor } from '@/lib/auth/csrf';
 import { requireSession } from '@/lib/auth/guards';
 import { listUserSessions } from '@/lib/session/store';
 import { revokeOtherSession } from './actions';
+import { LeaveOrganization } from './leave-organization';
 import { SignOutEverywhere } from './sign-out-everywhere';
+import { roleDisplayNames } from '@/lib/roles/catalogue';
 
 export const metadata: Metadata = { title: 'Account & sessions' };
 
@@ -49,7 +51,11 @@ async function revokeAction(formData: FormData): Promise<void> {
 
 export default async function AccountPage() {
   const ctx = await requireSession('/account');
-  const [sessions, csrfToken] = await Promise.all([listUserSessions(ctx.user.id), csrfTokenFor(ctx.session.id)]);
+  const [sessions, csrfToken, roleName] = await Promise.all([
+    listUserSessions(ctx.user.id),
+    csrfTokenFor(ctx.session.id),
+    roleDisplayNames(ctx.memberships),
+  ]);
 
   return (
     <div className="mx-auto flex w-full max-w-4xl flex-col gap-8 px-4 py-10 sm:px-6">
@@ -100,6 +106,29 @@ export default async function AccountPage() {
                   </TableRow>
                 );
               })}
+            </TableBody>
+          </Table>
+        </CardContent>
+      </Card>
+
+      <Card>
+        <CardHeader>
+          <CardTitle className="text-base">Your organizations</CardTitle>
+          <CardDescription>Leave one you no longer work with. An admin has to invite you again to come back.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <Table aria-label="Your organizations">
+            <TableColumns columns={['Organization', 'Your role']} actions="text-right" />
+            <TableBody>
+              {ctx.memberships.map((m) => (
+                <TableRow key={m.organizationId} data-testid="account-org" data-org={m.organizationId}>
+                  <TableCell className="font-medium">{m.organizationName}</TableCell>
+                  <TableCell>{roleName(m.organizationId, m.role)}</TableCell>
+                  <TableCell className="text-right">
+                    <LeaveOrganization orgId={m.organizationId} orgName={m.organizationName} />
+                  </TableCell>
+                </TableRow>
+              ))}
             </TableBody>
           </Table>
         </CardContent>

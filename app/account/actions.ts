@@ -4,7 +4,9 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { getSessionContext } from '@/lib/auth/guards';
 import { db } from '@/lib/db';
+import { leaveOrganization } from '@/lib/members/service';
 import { revokeSession } from '@/lib/session/store';
+import { adminAction, orgIdSchema, type ActionResult } from '@/app/orgs/[orgId]/admin-action';
 
 const input = z.object({ sessionId: z.string().min(1).max(255) });
 
@@ -24,4 +26,21 @@ export async function revokeOtherSession(formData: FormData): Promise<RevokeOthe
   await revokeSession(owned.id, 'signed_out_elsewhere');
   revalidatePath('/account');
   return { ok: true };
+}
+
+const leave = adminAction(null, z.object({ orgId: orgIdSchema }), async ({ orgId }, actor) => {
+  const name = (await getSessionContext())?.memberships.find((m) => m.organizationId === orgId)?.organizationName ?? orgId;
+  await leaveOrganization(actor, orgId);
+  revalidatePath('/account');
+  revalidatePath('/dashboard');
+  return { message: `You left ${name}.` };
+});
+
+/**
+ * Leave one of your organizations (lib/members/service.ts leaveOrganization): your sessions in it
+ * end, this one too when it is the active organization, so the page then goes to the dashboard,
+ * which asks you to sign in again or shows your other organization.
+ */
+export async function leaveOrganizationAction(orgId: string): Promise<ActionResult> {
+  return leave({ orgId });
 }

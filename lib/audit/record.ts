@@ -10,6 +10,7 @@ export const AUDIT_ACTIONS = [
   'invitation.accepted',
   'member.role_changed',
   'member.removed',
+  'member.left',
   'member.joined',
   'org.settings_changed',
   'org.resynced',

@@ -227,18 +227,17 @@ export function actorFromContext(ctx: SessionContext, orgId: string, from?: Requ
 }
 
 /**
- * Server actions: the caller must hold `permission` in `orgId` — an org id in a form is only a
- * claim — checked against the database; the Actor carries the action's own request headers.
+ * Server actions: the caller must hold `permission` in `orgId` (null: be an ACTIVE member of it,
+ * any role) — an org id in a form is only a claim — checked against the database; the Actor
+ * carries the action's own request headers.
  */
-export async function actorForServerAction(orgId: string, permission: Permission): Promise<Actor> {
+export async function actorForServerAction(orgId: string, permission: Permission | null): Promise<Actor> {
   const ctx = await getSessionContext();
   if (!ctx) throw new UnauthenticatedError('Your session has ended. Sign in again to continue.');
-  if (!canIn(ctx, orgId, permission)) {
-    throw new ForbiddenError(
-      membershipIn(ctx, orgId)
-        ? 'Your role in this organization does not allow that. Ask an admin.'
-        : 'Only admins of this organization can do that.',
-    );
+  const member = membershipIn(ctx, orgId);
+  if (!member) throw new ForbiddenError('You are not a member of that organization.');
+  if (permission && !canIn(ctx, orgId, permission)) {
+    throw new ForbiddenError('Your role in this organization does not allow that. Ask an admin.');
   }
   return actorFromContext(ctx, orgId, await headers());
 }

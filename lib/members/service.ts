@@ -8,7 +8,7 @@ import { recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db';
 import { Prisma, type MembershipStatus, type SyncState } from '@/lib/generated/prisma/client';
 import { errorForLog, log } from '@/lib/log';
-import { AppError } from '@/lib/errors/app-error';
+import { AppError, ForbiddenError } from '@/lib/errors/app-error';
 import { effectiveStatus } from '@/lib/members/status';
 import { decodeCursor, keysetPage, keysetSql, type Cursor, type KeysetPage } from '@/lib/pagination/keyset';
 import { getScalekit } from '@/lib/scalekit/client';
@@ -249,6 +249,9 @@ function keyForAudit(key: { id: string; prefix: string; name: string }) {
 const LAST_ADMIN_MESSAGE =
   'This is the last admin of the organization (the last member whose role can manage members). Make someone else an admin first, so the organization is never left without one.';
 
+const LAST_ADMIN_LEAVING_MESSAGE =
+  'You are the last admin of this organization (the last member whose role can manage members). Make someone else an admin before you leave.';
+
 export interface RoleChange {
   membership: MemberRow;
   previousRole: string;
@@ -324,10 +327,39 @@ export async function changeRole(actor: Actor, organizationId: string, membershi
  */
 export async function removeMember(actor: Actor, organizationId: string, membershipId: string): Promise<{ email: string }> {
   assertCan(actor, organizationId, 'members:manage');
+  return takeOutOfOrganization(actor, organizationId, (tx) => findMembershipInOrg(tx, organizationId, membershipId), 'member.removed');
+}
 
+/**
+ * Leave an organization: any member may, as removal does it (Scalekit, mirror, keys, sessions),
+ * except the last admin, who must first make someone else one. Audited as member.left.
+ */
+export async function leaveOrganization(actor: Actor, organizationId: string): Promise<{ email: string }> {
+  if (actor.kind !== 'user' || actor.organizationId !== organizationId) throw new ForbiddenError('Only a member can leave an organization.');
+  return takeOutOfOrganization(
+    actor,
+    organizationId,
+    async (tx) => {
+      const own = await tx.membership.findFirst({ where: { organizationId, userId: actor.userId, status: 'ACTIVE' } });
+      if (!own) throw new AppError('not_found', 'You are not a member of this organization.');
+      return own;
+    },
+    'member.left',
+  );
+}
+
+type Membership = Awaited<ReturnType<typeof findMembershipInOrg>>;
+
+async function takeOutOfOrganization(
+  actor: Actor,
+  organizationId: string,
+  find: (tx: Prisma.TransactionClient) => Promise<Membership>,
+  action: 'member.removed' | 'member.left',
+): Promise<{ email: string }> {
+  const leaving = action === 'member.left';
   const removed = await db.$transaction(async (tx) => {
     await lockOrganizationMembers(tx, organizationId);
-    const current = await findMembershipInOrg(tx, organizationId, membershipId);
+    const current = await find(tx);
     const status = effectiveStatus(current);
     if (status === 'PENDING_INVITE' || status === 'INVITE_EXPIRED') {
       throw new AppError('not_a_member', 'This is an invitation, not a member: revoke it instead.');
@@ -337,9 +369,9 @@ export async function removeMember(actor: Actor, organizationId: string, members
     // Before touching the row, in the same order as the webhook handler, so the two cannot deadlock.
     const key = membershipVersionKey(organizationId, current.userId);
     await lockEntity(tx, key);
-    assertCanActOn(actor, organizationId, current);
+    if (!leaving) assertCanActOn(actor, organizationId, current);
     if (managesMembers(current) && (await otherActiveAdmins(tx, organizationId, current.id)) === 0) {
-      throw new AppError('last_admin', LAST_ADMIN_MESSAGE);
+      throw new AppError('last_admin', leaving ? LAST_ADMIN_LEAVING_MESSAGE : LAST_ADMIN_MESSAGE);
     }
 
     try {
@@ -347,7 +379,7 @@ export async function removeMember(actor: Actor, organizationId: string, members
     } catch (error) {
       // Already gone in Scalekit (removed there, or an earlier attempt got through): finish here.
       if (!(error instanceof ScalekitNotFoundException)) {
-        log.warn({ err: errorForLog(error), organizationId, membershipId }, 'scalekit deleteMembership failed');
+        log.warn({ err: errorForLog(error), organizationId, membershipId: current.id }, 'scalekit deleteMembership failed');
         throw ScalekitCallError.from(error);
       }
     }
@@ -361,7 +393,7 @@ export async function removeMember(actor: Actor, organizationId: string, members
       {
         actor,
         organizationId,
-        action: 'member.removed',
+        action,
         target: { type: 'membership', id: current.id, label: current.email },
         metadata: {
           role: current.role,
@@ -376,6 +408,6 @@ export async function removeMember(actor: Actor, organizationId: string, members
 
   // After the commit: the mirror row is already gone, so every guard that reads it refuses the
   // person from now on; revoking the sessions also stops their refresh tokens being used.
-  await revokeUserSessions(removed.userId, { organizationId, reason: 'member_removed' });
+  await revokeUserSessions(removed.userId, { organizationId, reason: leaving ? 'member_left' : 'member_removed' });
   return { email: removed.email };
 }

@@ -18,6 +18,7 @@ export type SessionRevokeReason =
   | 'logout'
   | 'logout_all'
   | 'member_removed'
+  | 'member_left'
   | 'refresh_refused'
   | 'signed_in_as_other'
   | 'admin'

@@ -11,12 +11,12 @@ export type { ActionResult };
  * The one wrapper every org-admin server action runs through, in this order: the input parsed
  * once with zod (whatever the browser sent is only a claim) → the session re-checked against the
  * database and the caller an ACTIVE member of THE organization the input names whose role grants
- * `permission` (the service checks again, with its own finer rules) → the body. Any
+ * `permission` (null: any member; the service checks again, with its own finer rules) → the body. Any
  * throw becomes `{ ok: false, error, fieldErrors }` (lib/errors/respond.ts) with every field's
  * message; server actions never throw to the client.
  */
 export function adminAction<S extends z.ZodType<{ orgId: string }>, T extends Record<string, unknown>>(
-  permission: Permission,
+  permission: Permission | null,
   schema: S,
   body: (input: z.output<S>, actor: Actor) => Promise<{ message: string } & T>,
 ): (input: unknown) => Promise<ActionResult<T>> {

@@ -335,7 +335,8 @@ export async function removeMember(actor: Actor, organizationId: string, members
  * except the last admin, who must first make someone else one. Audited as member.left.
  */
 export async function leaveOrganization(actor: Actor, organizationId: string): Promise<{ email: string }> {
-  if (actor.kind !== 'user' || actor.organizationId !== organizationId) throw new ForbiddenError('Only a member can leave an organization.');
+  if (actor.kind !== 'user' || actor.organizationId !== organizationId)
+    throw new ForbiddenError('Only a member can leave an organization.');
   return takeOutOfOrganization(
     actor,
     organizationId,

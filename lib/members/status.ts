@@ -1,4 +1,4 @@
-import type { MembershipStatus } from '@/lib/generated/prisma/client';
+import type { MembershipStatus, SyncState } from '@/lib/generated/prisma/client';
 
 /**
  * The status a person should see for a membership. The mirror stores what Scalekit last said, but
@@ -9,4 +9,18 @@ import type { MembershipStatus } from '@/lib/generated/prisma/client';
 export function effectiveStatus(row: { status: MembershipStatus; expiresAt: Date | null }, now: Date = new Date()): MembershipStatus {
   if (row.status === 'PENDING_INVITE' && row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return 'INVITE_EXPIRED';
   return row.status;
+}
+
+export const STATUS_LABELS: Record<MembershipStatus, string> = {
+  ACTIVE: 'Active',
+  PENDING_INVITE: 'Pending',
+  INVITE_EXPIRED: 'Expired',
+  INACTIVE: 'Inactive',
+};
+
+/** The word the team page and the members export show: an invitation still being sent, or never sent, says so. */
+export function statusLabel(status: MembershipStatus, syncState: SyncState): string {
+  if (syncState === 'SENDING') return 'Sending…';
+  if (syncState === 'FAILED') return 'Not sent';
+  return STATUS_LABELS[status];
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { UploadIcon, UsersIcon } from 'lucide-react';
+import { notFound } from 'next/navigation';
+import { DownloadIcon, UploadIcon, UsersIcon } from 'lucide-react';
 import { PagerLinks } from '@/components/pager-links';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { InviteMemberDialog } from './_components/invite-form';
@@ -11,9 +12,9 @@ import { actorCan } from '@/lib/auth/authorize';
 import { ROLE_NAME_PATTERN } from '@/lib/auth/permissions';
 import { grantRefusal, organizationRoles, type RoleDefinition } from '@/lib/roles/catalogue';
 import { roleOption } from '@/lib/roles/options';
-import { AppError } from '@/lib/errors/app-error';
+import { AppError, ForbiddenError } from '@/lib/errors/app-error';
 import { getSeatUsage, listMembers, MEMBER_STATUS_FILTERS, type MemberPage, type MemberStatusFilter } from '@/lib/members/service';
-import { teamHref } from './format';
+import { membersCsvHref, teamHref } from './format';
 import { MembersTable } from './_components/members-table';
 import { SeatsBar } from './_components/seats-bar';
 import { TeamFilters } from './_components/team-filters';
@@ -48,7 +49,11 @@ export default async function TeamPage({
 }) {
   const { orgId } = await params;
   const sp = await searchParams;
-  const ctx = await requireOrgMember(orgId);
+  // Not a member: the layout answers 404 for the whole route; this render must not fail louder than it.
+  const ctx = await requireOrgMember(orgId).catch((error: unknown) => {
+    if (error instanceof ForbiddenError) notFound();
+    throw error;
+  });
   const actor = actorFromContext(ctx, orgId);
   const canInvite = actorCan(actor, 'members:invite');
   const canManage = canInvite || actorCan(actor, 'members:manage');
@@ -140,10 +145,19 @@ export default async function TeamPage({
         <>
           <MembersTable orgId={orgId} rows={page.rows} can={abilities} roleNames={roleNames} currentUserId={ctx.user.id} />
           <nav aria-label="Pages" className="flex items-center justify-between gap-4 text-sm">
-            <p className="text-muted-foreground" data-testid="team-count">
-              {page.total} {page.total === 1 ? 'person' : 'people'}
-              {filtered ? ' match' : ''}
-            </p>
+            <div className="flex items-center gap-3">
+              <p className="text-muted-foreground" data-testid="team-count">
+                {page.total} {page.total === 1 ? 'person' : 'people'}
+                {filtered ? ' match' : ''}
+              </p>
+              <Button asChild variant="outline" size="sm">
+                {/* A download, not a page: a plain link, so the browser saves the file. */}
+                <a href={membersCsvHref(orgId, filters)} download>
+                  <DownloadIcon aria-hidden="true" />
+                  Export CSV
+                </a>
+              </Button>
+            </div>
             <div className="flex gap-2">
               <PagerLinks
                 prevHref={page.prevCursor ? teamHref(orgId, filters, page.prevCursor) : null}

@@ -7,8 +7,8 @@ import { adminAction, orgIdSchema, rowIdSchema } from '../admin-action';
 import type { InviteFormState } from './_components/invite-form-state';
 
 /**
- * The invite form's server actions. They go through adminAction (session re-checked, caller
- * must be an admin of THIS org) and the same lib/invitations service as the API, so the form
+ * The invite form's server actions. They go through adminAction (session re-checked, the caller's
+ * role in THIS org must grant members:invite) and the same lib/invitations service as the API, so the form
  * gets the API's validation (every field's message), idempotency and audit. They never throw to
  * the client.
  */

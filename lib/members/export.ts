@@ -2,7 +2,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/authorize';
 import { roleLabel } from '@/lib/auth/permissions';
 import { csvLine } from '@/lib/csv/write';
-import { listMembers, MAX_PAGE_SIZE, type ListMembersInput, type MemberRow } from '@/lib/members/service';
+import { listMembersPage, MAX_PAGE_SIZE, type ListMembersInput, type MemberRow } from '@/lib/members/service';
 import { statusLabel } from '@/lib/members/status';
 import { organizationRoles } from '@/lib/roles/catalogue';
 
@@ -35,7 +35,7 @@ function memberLine(row: MemberRow, roleName: (name: string) => string): string 
 export async function membersCsv(actor: Actor, organizationId: string, filters: Omit<ListMembersInput, 'cursor' | 'limit'> = {}) {
   assertCan(actor, organizationId, 'members:read');
   // Refused now (a bad filter is a 400), not after the download has started.
-  const first = await listMembers(actor, organizationId, { ...filters, limit: MAX_PAGE_SIZE });
+  const first = await listMembersPage(actor, organizationId, { ...filters, limit: MAX_PAGE_SIZE });
   const names = new Map((await organizationRoles(organizationId).catch(() => [])).map((r) => [r.name, r.displayName]));
   const roleName = (name: string) => names.get(name) ?? roleLabel(name);
   async function* lines(): AsyncGenerator<string> {
@@ -44,7 +44,7 @@ export async function membersCsv(actor: Actor, organizationId: string, filters: 
     for (;;) {
       for (const row of page.rows) yield memberLine(row, roleName);
       if (!page.nextCursor) return;
-      page = await listMembers(actor, organizationId, { ...filters, cursor: page.nextCursor, limit: MAX_PAGE_SIZE });
+      page = await listMembersPage(actor, organizationId, { ...filters, cursor: page.nextCursor, limit: MAX_PAGE_SIZE });
     }
   }
   return lines();

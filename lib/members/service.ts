@@ -6,7 +6,7 @@ import { membershipIn as scalekitMembershipIn, type ScalekitUserLike } from '@/l
 import { grantableRole, organizationRoles } from '@/lib/roles/catalogue';
 import { recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db';
-import { Prisma, type MembershipStatus, type SyncState } from '@/lib/generated/prisma/client';
+import { Prisma, type Membership, type MembershipStatus, type SyncState } from '@/lib/generated/prisma/client';
 import { errorForLog, log } from '@/lib/log';
 import { AppError, ForbiddenError } from '@/lib/errors/app-error';
 import { effectiveStatus } from '@/lib/members/status';
@@ -144,7 +144,7 @@ const SELECT_COLUMNS = Prisma.sql`"id", "userId", "email", "name", "role", "stat
 /**
  * One page of the organization's memberships, newest first, from the mirror, keyset-paginated
  * on (createdAt desc, id desc) (lib/pagination/keyset.ts: why row values and raw SQL) over the
- * Membership(organizationId[, status|role], createdAt, id) indexes.
+ * Membership(organizationId[, status|role], createdAt, id) indexes, with how many match in all.
  */
 export async function listMembers(
   actor: Actor,
@@ -153,22 +153,37 @@ export async function listMembers(
   now: Date = new Date(),
 ): Promise<MemberPage> {
   assertCan(actor, organizationId, 'members:read');
-  const { cursor, limit, ...filters } = normalizeListInput(input);
-  const where = filterSql(organizationId, filters, now);
-  const keyset = keysetSql(cursor);
-
-  const [fetched, counted] = await Promise.all([
-    db.$queryRaw<
-      MembershipRecord[]
-    >`SELECT ${SELECT_COLUMNS} FROM "Membership" WHERE ${where} ${keyset.where} ${keyset.orderBy} LIMIT ${limit + 1}`,
-    db.$queryRaw<Array<{ count: bigint }>>`SELECT count(*) AS count FROM "Membership" WHERE ${where}`,
+  const [page, total] = await Promise.all([
+    listMembersPage(actor, organizationId, input, now),
+    countMembers(organizationId, normalizeListInput(input), now),
   ]);
+  return { ...page, total };
+}
 
+/** listMembers without the total: for readers that walk every page (the members export). */
+export async function listMembersPage(
+  actor: Actor,
+  organizationId: string,
+  input: ListMembersInput = {},
+  now: Date = new Date(),
+): Promise<KeysetPage<MemberRow>> {
+  assertCan(actor, organizationId, 'members:read');
+  const { cursor, limit, ...filters } = normalizeListInput(input);
+  const keyset = keysetSql(cursor);
+  const fetched = await db.$queryRaw<
+    MembershipRecord[]
+  >`SELECT ${SELECT_COLUMNS} FROM "Membership" WHERE ${filterSql(organizationId, filters, now)} ${keyset.where} ${keyset.orderBy} LIMIT ${limit + 1}`;
   const page = keysetPage(fetched, limit, cursor);
   // Why a sync failed is operational detail for the people who can retry it, not for every member.
   const seesSyncErrors = actorCan(actor, 'members:manage');
-  const rows = page.rows.map((r) => toRow(seesSyncErrors ? r : { ...r, syncError: null }, now));
-  return { ...page, rows, total: Number(counted[0]?.count ?? 0) };
+  return { ...page, rows: page.rows.map((r) => toRow(seesSyncErrors ? r : { ...r, syncError: null }, now)) };
+}
+
+async function countMembers(organizationId: string, filters: ReturnType<typeof normalizeListInput>, now: Date): Promise<number> {
+  const counted = await db.$queryRaw<
+    Array<{ count: bigint }>
+  >`SELECT count(*) AS count FROM "Membership" WHERE ${filterSql(organizationId, filters, now)}`;
+  return Number(counted[0]?.count ?? 0);
 }
 
 /** Seats used against the organization's limit, counted the way Scalekit counts them. */
@@ -348,8 +363,6 @@ export async function leaveOrganization(actor: Actor, organizationId: string): P
     'member.left',
   );
 }
-
-type Membership = Awaited<ReturnType<typeof findMembershipInOrg>>;
 
 async function takeOutOfOrganization(
   actor: Actor,

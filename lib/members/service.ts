@@ -153,10 +153,9 @@ export async function listMembers(
   now: Date = new Date(),
 ): Promise<MemberPage> {
   assertCan(actor, organizationId, 'members:read');
-  const [page, total] = await Promise.all([
-    listMembersPage(actor, organizationId, input, now),
-    countMembers(organizationId, normalizeListInput(input), now),
-  ]);
+  // Bad input is refused here, before either query starts.
+  const filters = normalizeListInput(input);
+  const [page, total] = await Promise.all([listMembersPage(actor, organizationId, input, now), countMembers(organizationId, filters, now)]);
   return { ...page, total };
 }
 

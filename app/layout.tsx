@@ -37,6 +37,7 @@ async function headerForRequest(): Promise<{ header: SiteHeaderProps; csrfToken?
       header: {
         user: { name: ctx.user.name, email: ctx.user.email },
         orgs: ctx.memberships.map((m) => ({ id: m.organizationId, name: m.organizationName, role: m.role })),
+        invitations: ctx.invitations.map((i) => ({ id: i.organizationId, name: i.organizationName })),
         activeOrgId: ctx.organization.id,
         csrfToken,
       },

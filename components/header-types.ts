@@ -13,3 +13,9 @@ export type HeaderOrg = {
   /** The user's role in this organization, e.g. "admin". */
   role?: string;
 };
+
+/** An organization that has invited the signed-in user; the switcher offers to join it. */
+export type HeaderInvitation = {
+  id: string;
+  name: string;
+};

@@ -1,30 +1,34 @@
 'use client';
 
 import { useRef } from 'react';
-import { Building2Icon, ChevronsUpDownIcon } from 'lucide-react';
+import { Building2Icon, ChevronsUpDownIcon, MailPlusIcon } from 'lucide-react';
 import {
   DropdownMenu,
   DropdownMenuContent,
+  DropdownMenuItem,
   DropdownMenuLabel,
   DropdownMenuRadioGroup,
   DropdownMenuRadioItem,
+  DropdownMenuSeparator,
   DropdownMenuTrigger,
 } from '@/components/ui/dropdown-menu';
-import type { HeaderOrg } from '@/components/header-types';
+import type { HeaderInvitation, HeaderOrg } from '@/components/header-types';
 import { useShownOrgId } from '@/components/page-org';
 
 /**
- * Lists the user's organizations and posts the chosen id to `switchAction`
- * (fields: organizationId, returnTo). The server decides what switching means
- * (and re-checks membership); this component only asks.
+ * Lists the user's organizations, and those that have invited them ("Join"), and posts the
+ * chosen id to `switchAction` (fields: organizationId, returnTo). The server decides what
+ * switching or joining means (and re-checks membership); this component only asks.
  */
 export function OrgSwitcher({
   orgs,
+  invitations = [],
   activeOrgId,
   switchAction,
   csrfToken,
 }: {
   orgs: HeaderOrg[];
+  invitations?: HeaderInvitation[];
   activeOrgId?: string;
   switchAction: string;
   /** The session's CSRF token; the switch route refuses a post without it. */
@@ -73,6 +77,18 @@ export function OrgSwitcher({
               </DropdownMenuRadioItem>
             ))}
           </DropdownMenuRadioGroup>
+          {invitations.length > 0 ? (
+            <>
+              <DropdownMenuSeparator />
+              <DropdownMenuLabel>Invitations</DropdownMenuLabel>
+              {invitations.map((invitation) => (
+                <DropdownMenuItem key={invitation.id} onSelect={() => switchTo(invitation.id)}>
+                  <MailPlusIcon className="size-4 text-muted-foreground" aria-hidden="true" />
+                  <span className="truncate">Join {invitation.name}</span>
+                </DropdownMenuItem>
+              ))}
+            </>
+          ) : null}
         </DropdownMenuContent>
       </DropdownMenu>
     </>

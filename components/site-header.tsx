@@ -5,15 +5,17 @@ import { NavLinks, SignedInNav, type NavItem } from '@/components/nav-links';
 import { OrgSwitcher } from '@/components/org-switcher';
 import { UserMenu } from '@/components/user-menu';
 import { Button } from '@/components/ui/button';
-import type { HeaderOrg, HeaderUser } from '@/components/header-types';
+import type { HeaderInvitation, HeaderOrg, HeaderUser } from '@/components/header-types';
 
-export type { HeaderOrg, HeaderUser } from '@/components/header-types';
+export type { HeaderInvitation, HeaderOrg, HeaderUser } from '@/components/header-types';
 
 export type SiteHeaderProps = {
   /** The signed-in user; absent means anonymous and the header offers "Sign in". */
   user?: HeaderUser | null;
   /** Organizations the user belongs to; the switcher shows when there is at least one. */
   orgs?: HeaderOrg[];
+  /** Organizations waiting for the user to join (invited after they signed in). */
+  invitations?: HeaderInvitation[];
   activeOrgId?: string;
   /** Where the user menu posts to sign out. */
   signOutAction?: string;
@@ -31,6 +33,7 @@ const anonymousNav: NavItem[] = [
 export function SiteHeader({
   user,
   orgs = [],
+  invitations = [],
   activeOrgId,
   signOutAction = '/api/auth/logout',
   switchOrgAction = '/api/auth/switch-org',
@@ -55,7 +58,13 @@ export function SiteHeader({
           {user ? (
             <>
               {orgs.length > 0 ? (
-                <OrgSwitcher orgs={orgs} activeOrgId={activeOrgId} switchAction={switchOrgAction} csrfToken={csrfToken} />
+                <OrgSwitcher
+                  orgs={orgs}
+                  invitations={invitations}
+                  activeOrgId={activeOrgId}
+                  switchAction={switchOrgAction}
+                  csrfToken={csrfToken}
+                />
               ) : null}
               <UserMenu user={user} signOutAction={signOutAction} csrfToken={csrfToken} orgs={orgs} activeOrgId={activeOrgId} />
             </>

@@ -33,6 +33,16 @@ export class DashboardPage extends BasePage {
     await this.orgSwitcher.click();
     await this.page.getByRole('menuitemradio', { name: new RegExp(`^${name}`) }).click();
   }
+
+  /** "Join <org>" under Invitations in the header's switcher. */
+  joinItem(name: string) {
+    return this.page.getByRole('menuitem', { name: `Join ${name}` });
+  }
+
+  async joinOrganization(name: string): Promise<void> {
+    await this.orgSwitcher.click();
+    await this.joinItem(name).click();
+  }
 }
 
 /** Signs in from the app's /login page and waits for the dashboard. */

@@ -428,11 +428,13 @@ export function resendInvite(dir: Directory, organizationId: string, userId: str
  * A verified email proves the invitee owns the address: every live invitation
  * for it becomes an ACTIVE membership. Expired ones stay expired.
  */
-export function acceptInvitations(dir: Directory, user: UserRecord): MembershipRecord[] {
+export function acceptInvitations(dir: Directory, user: UserRecord, onlyOrganizationId?: string): MembershipRecord[] {
   const accepted: MembershipRecord[] = [];
   const now = new Date();
   for (const m of dir.state.membershipsOf(user.id)) {
     if (effectiveStatus(m) !== 'PENDING_INVITE') continue;
+    // "Join" on one invitation in the hosted organization switcher accepts that one alone.
+    if (onlyOrganizationId !== undefined && m.organizationId !== onlyOrganizationId) continue;
     m.status = 'ACTIVE';
     m.acceptedAt = now;
     m.expiresAt = null;

@@ -174,6 +174,43 @@ describe('getSessionContext / loadSessionContext (real PostgreSQL)', () => {
       await expect(requirePermission('org_acme', 'members:manage', requestWith(cookie))).rejects.toBeInstanceOf(ForbiddenError);
     });
 
+    it('an invitation that arrived after sign-in is offered to join, through Scalekit; expired or unsent ones are not', async () => {
+      const { cookie, session } = await sessionFor('usr_max', 'org_acme');
+      const invited = { userId: 'usr_max', email: 'max@acme.test', status: 'PENDING_INVITE' as const };
+      await prisma.organization.createMany({
+        data: [
+          { id: 'org_expired_invite', name: 'Expired Co' },
+          { id: 'org_sending_invite', name: 'Sending Co' },
+        ],
+      });
+      await prisma.membership.createMany({
+        data: [
+          { ...invited, organizationId: 'org_globex', expiresAt: new Date(Date.now() + 86_400_000) },
+          { ...invited, organizationId: 'org_expired_invite', expiresAt: new Date(Date.now() - 1_000) },
+          { ...invited, organizationId: 'org_sending_invite', syncState: 'SENDING' },
+        ],
+      });
+      const ctx = (await loadSessionContext(cookie))!;
+      expect(ctx.invitations).toEqual([{ organizationId: 'org_globex', organizationName: 'Globex' }]);
+      // An invitation is not a membership: nothing it grants, and the active org list is unchanged.
+      expect(ctx.memberships.map((m) => m.organizationId)).toEqual(['org_acme']);
+      await expect(requireOrgMember('org_globex', requestWith(cookie))).rejects.toBeInstanceOf(ForbiddenError);
+
+      // Joining is Scalekit's to accept: always re-authorized there, the session row untouched.
+      const joined = await switchOrganization(ctx, 'org_globex', '/orgs/org_acme/team');
+      expect(joined).toMatchObject({ ok: true, via: 'scalekit' });
+      const query = new URL((joined as { redirectTo: string }).redirectTo, 'http://x').searchParams;
+      expect(Object.fromEntries(query)).toEqual({
+        organization_id: 'org_globex',
+        prompt: 'select_account',
+        login_hint: 'max@acme.test',
+        returnTo: '/dashboard',
+      });
+      expect((await prisma.session.findUniqueOrThrow({ where: { id: session.id } })).organizationId).toBe('org_acme');
+      expect(await switchOrganization(ctx, 'org_expired_invite')).toMatchObject({ ok: false, status: 403 });
+      expect(await switchOrganization(ctx, 'org_sending_invite')).toMatchObject({ ok: false, status: 403 });
+    });
+
     it('headerOrg_followsUrl: switching from a page of an org other than the active one lands on the same page of the chosen org', async () => {
       // The header names the URL's organization (Acme) while the session's is Globex; choosing Globex there
       // must show Globex's page, not stay on Acme's.

@@ -38,6 +38,11 @@ export interface SessionContext {
   membership: { id: string; role: string; permissions: readonly GrantedPermission[]; status: 'ACTIVE' };
   /** Every organization the user is an ACTIVE member of (the org switcher's list), with what their role grants there. */
   memberships: Array<{ organizationId: string; organizationName: string; role: string; permissions: readonly GrantedPermission[] }>;
+  /**
+   * Organizations that have invited the user since they signed in (signing in accepts every
+   * waiting invitation, so these arrived later): the switcher offers "Join", through Scalekit.
+   */
+  invitations: Array<{ organizationId: string; organizationName: string }>;
 }
 
 /** A membership row (with its organization's name) as the session context holds it. */
@@ -72,9 +77,16 @@ export async function loadSessionContext(token: string | undefined | null, now: 
     const [found, user, memberships] = await Promise.all([
       getActiveSession(sid, new Date(now())),
       db.user.findUnique({ where: { id: uid }, select: { id: true, email: true, name: true } }),
+      // Waiting invitations ride on the same query: the header lists them on every page.
       db.membership.findMany({
-        where: { userId: uid, status: 'ACTIVE' },
-        select: { id: true, organizationId: true, role: true, permissions: true, organization: { select: { name: true } } },
+        where: {
+          userId: uid,
+          OR: [
+            { status: 'ACTIVE' },
+            { status: 'PENDING_INVITE', syncState: 'SYNCED', OR: [{ expiresAt: null }, { expiresAt: { gt: new Date(now()) } }] },
+          ],
+        },
+        select: { id: true, organizationId: true, role: true, permissions: true, status: true, organization: { select: { name: true } } },
         orderBy: [{ organization: { name: 'asc' } }, { organizationId: 'asc' }],
       }),
     ]);
@@ -91,7 +103,9 @@ export async function loadSessionContext(token: string | undefined | null, now: 
     // The row, not the cookie, holds the active organization: switching orgs updates the row, and
     // a stale cookie in another tab must not resurrect the old one.
     if (!user) return null;
-    const active = memberships.find((m) => m.organizationId === session.organizationId);
+    const invited = memberships.filter((m) => m.status === 'PENDING_INVITE');
+    const activeMemberships = memberships.filter((m) => m.status === 'ACTIVE');
+    const active = activeMemberships.find((m) => m.organizationId === session.organizationId);
     // Any role Scalekit gives counts as membership; what it may do is in its permissions.
     if (!active) return null;
 
@@ -107,7 +121,8 @@ export async function loadSessionContext(token: string | undefined | null, now: 
       user,
       organization: { id: active.organizationId, name: active.organization.name },
       membership: { id: active.id, role: active.role, permissions: grantedPermissions(active.permissions), status: 'ACTIVE' },
-      memberships: memberships.map(sessionMembership),
+      memberships: activeMemberships.map(sessionMembership),
+      invitations: invited.map((m) => ({ organizationId: m.organizationId, organizationName: m.organization.name })),
     };
   } catch (error) {
     // A database or Scalekit failure must not be mistaken for "signed out" silently, nor crash the page.

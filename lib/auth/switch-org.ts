@@ -33,15 +33,18 @@ export type SwitchOrgResult =
 
 /**
  * The membership is checked against the memberships loaded from the database for this request
- * (ACTIVE only); an organization id from the client is never trusted on its own.
+ * (ACTIVE, or an invitation still waiting); an organization id from the client is never trusted
+ * on its own.
  */
 export async function switchOrganization(ctx: SessionContext, organizationId: string, returnTo?: string): Promise<SwitchOrgResult> {
-  if (!membershipIn(ctx, organizationId)) {
+  // Joining an organization that invited the user after they signed in: only Scalekit can accept
+  // the invitation, and its hosted switcher offers "Join" for it (docs/sessions.md).
+  const invited = ctx.invitations.some((i) => i.organizationId === organizationId);
+  if (!invited && !membershipIn(ctx, organizationId)) {
     return { ok: false, status: 403, code: 'not_a_member', message: 'You are not an active member of that organization.' };
   }
-  const target = retarget(safeReturnTo(returnTo), organizationId);
-  const route = await switchRoute(organizationId, ctx.user.email);
-  if (route.via === 'scalekit') {
+  const target = invited ? DEFAULT_RETURN_TO : retarget(safeReturnTo(returnTo), organizationId);
+  if (invited || (await switchRoute(organizationId, ctx.user.email)).via === 'scalekit') {
     const query = new URLSearchParams({
       organization_id: organizationId,
       prompt: 'select_account',

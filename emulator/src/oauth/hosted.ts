@@ -13,7 +13,7 @@ import { applicationAbsoluteSeconds, applyOrganizationPolicy, sessionExpired } f
 import { environmentConnection, environmentConnectionId, type EnvironmentSignInMethod } from './environment-connections.js';
 import { sendSignInCode } from '../mailer.js';
 import type { SsoConnection } from '../seed.js';
-import { effectiveStatus, type OrganizationRecord, type SessionRecord, type UserRecord } from '../state.js';
+import { effectiveStatus, type MembershipRecord, type OrganizationRecord, type SessionRecord, type UserRecord } from '../state.js';
 
 // /oauth/authorize, the hosted sign-in/sign-up pages, and /oidc/logout.
 // Plain server-rendered forms with real <label>s: people use them in a browser
@@ -664,9 +664,16 @@ function afterAuthentication(ctx: Context, req: Req, res: Res, flow: LoginFlow, 
   const memberships = ctx.state.membershipsOf(user.id);
   const active = memberships.filter((m) => effectiveStatus(m) === 'ACTIVE');
   const setCookie = { 'set-cookie': cookieHeader(cookieId) };
+  const invited = memberships.filter((m) => effectiveStatus(m) === 'PENDING_INVITE');
+  const picker = () => redirect(res, `/login/organization?flow=${flow.id}`, setCookie);
   if (flow.organizationId) {
     const wanted = memberships.find((m) => m.organizationId === flow.organizationId);
     const org = ctx.state.organizations.get(flow.organizationId);
+    // A signed-in person sent to an organization that has invited them (they signed in before the
+    // invitation arrived, so signing in did not accept it): Scalekit's hosted switcher lists
+    // pending invitations with a Join button (authenticate/manage-users-orgs/organization-switching.mdx,
+    // its first screenshot), so the choice is theirs there rather than a refusal.
+    if (wanted && effectiveStatus(wanted) === 'PENDING_INVITE') return picker();
     if (!wanted || effectiveStatus(wanted) !== 'ACTIVE') {
       const why =
         wanted && effectiveStatus(wanted) === 'INVITE_EXPIRED'
@@ -685,6 +692,9 @@ function afterAuthentication(ctx: Context, req: Req, res: Res, flow: LoginFlow, 
     }
     return complete(ctx, req, res, flow, flow.organizationId, cookieId);
   }
+  // "prompt: 'select_account' … forces Scalekit to display a list of organizations the user
+  // belongs to, even if they're already signed in" (organization-switching.mdx).
+  if (invited.length > 0 || (flow.prompt === 'select_account' && active.length > 0)) return picker();
   if (active.length === 0) {
     return render(
       ctx,
@@ -700,7 +710,7 @@ function afterAuthentication(ctx: Context, req: Req, res: Res, flow: LoginFlow, 
     );
   }
   if (active.length === 1) return complete(ctx, req, res, flow, active[0]!.organizationId, cookieId);
-  redirect(res, `/login/organization?flow=${flow.id}`, setCookie);
+  picker();
 }
 
 const signOutLink = () => html`<a class="button secondary" href="/oidc/logout">Sign out of the emulator</a>`;
@@ -708,18 +718,31 @@ const signOutLink = () => html`<a class="button secondary" href="/oidc/logout">S
 export function showOrganizationPicker(ctx: Context, res: Res, url: URL, error?: string): void {
   const flow = flowFrom(ctx, url.searchParams);
   if (!flow || !flow.userId) return flowExpired(ctx, res);
-  const active = ctx.state.membershipsOf(flow.userId).filter((m) => effectiveStatus(m) === 'ACTIVE');
+  const memberships = ctx.state.membershipsOf(flow.userId);
+  const active = memberships.filter((m) => effectiveStatus(m) === 'ACTIVE');
+  const invited = memberships.filter((m) => effectiveStatus(m) === 'PENDING_INVITE');
+  const name = (m: MembershipRecord) => ctx.state.organizations.get(m.organizationId)?.name ?? m.organizationId;
   render(
     ctx,
     res,
     error ? 400 : 200,
     'Choose an organization',
     html`<h1>Choose an organization</h1>
-      <p>You belong to several organizations. Which one do you want to open?</p>
+      <p>Which organization do you want to open?</p>
       ${error ? html`<div class="error" role="alert">${error}</div>` : ''}
       <form method="post" action="/login/organization">
         <input type="hidden" name="flow" value="${flow.id}" />
-        ${active.map((m) => html`<button type="submit" class="secondary" name="organization_id" value="${m.organizationId}">${ctx.state.organizations.get(m.organizationId)?.name ?? m.organizationId}</button>`)}
+        ${active.map((m) => html`<button type="submit" class="secondary" name="organization_id" value="${m.organizationId}">${name(m)}</button>`)}
+        ${
+          invited.length
+            ? html`<h2>Invitations</h2>
+                ${invited.map(
+                  (m) =>
+                    html`<p>${name(m)} has invited you.</p>
+                      <button type="submit" name="organization_id" value="${m.organizationId}">Join ${name(m)}</button>`,
+                )}`
+            : ''
+        }
       </form>`,
   );
 }
@@ -729,12 +752,15 @@ export async function submitOrganization(ctx: Context, req: Req, res: Res): Prom
   const flow = flowFrom(ctx, form);
   if (!flow || !flow.userId) return flowExpired(ctx, res);
   const m = ctx.state.memberships.get(form.organization_id ?? '')?.get(flow.userId);
-  if (!m || effectiveStatus(m) !== 'ACTIVE') {
+  const status = m && effectiveStatus(m);
+  if (!m || (status !== 'ACTIVE' && status !== 'PENDING_INVITE')) {
     return showOrganizationPicker(ctx, res, new URL(`http://x/?flow=${flow.id}`), 'Choose one of your organizations.');
   }
   const cookieId = parseCookies(req.headers.cookie)[SESSION_COOKIE];
   const browser = cookieId ? ctx.browserSessions.get(cookieId) : undefined;
   if (!cookieId || !browser || browser.userId !== flow.userId) return flowExpired(ctx, res);
+  // Join: the person is signed in with this address, which is what accepting needs.
+  if (status === 'PENDING_INVITE') directory.acceptInvitations(ctx.dir, ctx.state.users.get(flow.userId)!, m.organizationId);
   complete(ctx, req, res, flow, m.organizationId, cookieId);
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { TokenResponse } from '@scalekit-sdk/node/lib/types/auth.js';
+import { MembershipStatus } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/commons/commons_pb.js';
 import { ConnectionProvider, ConnectionType } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/connections/connections_pb.js';
 import {
   authorizeUrl,
@@ -249,6 +250,38 @@ describe('email code sign-in and tokens', () => {
     });
     const tokens = await sdk(emu).authenticateWithCode(callbackParams(chosen.location).get('code')!, REDIRECT_URI);
     expect(decodeJwt(tokens.accessToken)).toMatchObject({ oid: 'org_globex', roles: ['admin'] });
+  });
+
+  it('lists an invitation that arrived after sign-in in the switcher with Join, which accepts that one alone', async () => {
+    const ada = await codeFor('ada@acme.test');
+    await sdk(emu).user.createMembership('org_globex', 'usr_ada', { sendInvitationEmail: true });
+    const initech = (await sdk(emu).organization.createOrganization('Initech')).organization!.id;
+    await sdk(emu).user.createMembership(initech, 'usr_ada', { sendInvitationEmail: true });
+    // Scalekit's documented switch (prompt=select_account + the organization) into the inviting one.
+    const sent = await ada.pages.request(authorizeUrl(emu, { prompt: 'select_account', organization_id: 'org_globex' }));
+    expect(sent.location).toMatch(/^\/login\/organization\?flow=/);
+    const picker = await ada.pages.request(sent.location!);
+    expect(picker.status).toBe(200);
+    expect(picker.html).toContain('>Acme</button>');
+    expect(picker.html).toContain('>Join Globex</button>');
+    expect(picker.html).toContain('>Join Initech</button>');
+
+    const joined = await ada.pages.request('/login/organization', { form: { flow: flowOf(sent.location), organization_id: 'org_globex' } });
+    const tokens = await sdk(emu).authenticateWithCode(callbackParams(joined.location).get('code')!, REDIRECT_URI);
+    expect(decodeJwt(tokens.accessToken)).toMatchObject({ sub: 'usr_ada', oid: 'org_globex' });
+    const statuses = Object.fromEntries(
+      (await sdk(emu).user.getUser('usr_ada')).user!.memberships.map((m) => [m.organizationId, m.membershipStatus]),
+    );
+    // Initech's invitation is still waiting.
+    expect(statuses).toMatchObject({
+      org_acme: MembershipStatus.ACTIVE,
+      org_globex: MembershipStatus.ACTIVE,
+      [initech]: MembershipStatus.PENDING_INVITE,
+    });
+
+    // prompt=select_account alone shows the list even to a one-organization person (documented).
+    const listed = await ada.pages.request(authorizeUrl(emu, { prompt: 'select_account' }));
+    expect(listed.location).toMatch(/^\/login\/organization\?flow=/);
   });
 
   it('reuses the browser session on a second authorize; prompt=login forces the login; logout ends it', async () => {

@@ -17,6 +17,8 @@ export const AUDIT_ACTIONS = [
   'api_key.created',
   'api_key.revoked',
   'bulk_invite.completed',
+  'bulk_action.started',
+  'bulk_action.completed',
   'session.signed_in',
   'session.signed_out',
   'session.revoked_all',
@@ -28,7 +30,7 @@ export interface AuditEntry {
   organizationId: string;
   action: AuditAction;
   target?: {
-    type: 'membership' | 'user' | 'organization' | 'api_key' | 'bulk_invite' | 'session';
+    type: 'membership' | 'user' | 'organization' | 'api_key' | 'bulk_invite' | 'bulk_action' | 'session';
     id?: string | null;
     label?: string | null;
   };

@@ -50,6 +50,9 @@ export const ERROR_CODES = {
   csv_too_large: http(413, 'The CSV file is too large.'),
   csv_too_many_rows: http(400, 'The CSV file has too many rows.'),
   job_busy: http(409, 'This file is being sent right now. Wait for it to finish.'),
+  bulk_action_not_found: http(404, 'That bulk action does not exist in this organization.'),
+  bulk_action_started: http(409, 'This bulk action has already started.'),
+  bulk_action_discarded: http(409, 'This bulk action was discarded. Select the people again.'),
 
   // Members and settings
   last_admin: http(409, 'An organization needs at least one admin: a member whose role can manage members.'),

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { runBulkMemberAction } from '@/lib/members/bulk-actions';
 import { pruneExpiredRateLimitBuckets } from '@/lib/rate-limit/prune';
 
 /**
@@ -84,6 +85,22 @@ export const jobs = {
     },
     queue: { retryLimit: 2, retryDelay: 30, expireInSeconds: 600, retentionMinutes: 60 },
     schedule: { cron: '*/5 * * * *' },
+  }),
+  /**
+   * Runs a confirmed bulk member action (lib/members/bulk-actions.ts: change role, remove, resend
+   * or revoke, row by row). Safe to run twice or in two workers at once: each row is claimed by
+   * one run. Scalekit 429/5xx/timeouts fail the job after putting the rows back, and pg-boss
+   * retries it with a growing delay (15 s, 30 s, 60 s, …).
+   */
+  'members.bulk-action': defineJob({
+    data: z.strictObject({ actionId: z.string().min(1).max(64) }),
+    async run({ actionId }, { log }) {
+      const counts = await runBulkMemberAction(actionId);
+      log.info({ actionId, ...counts }, 'bulk member action run');
+      return counts;
+    },
+    queue: { retryLimit: 20, retryDelay: 15, retryBackoff: true, expireInSeconds: 3_600, retentionMinutes: 24 * 60 },
+    concurrency: 2,
   }),
 } satisfies JobRegistry;
 

@@ -3,7 +3,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { actorCan, assertCan, assertCanGrantRole } from '@/lib/auth/authorize';
 import { grantedPermissions, resolvePermissions, ROLE_NAME_PATTERN, roleLabel } from '@/lib/auth/permissions';
 import { membershipIn as scalekitMembershipIn, type ScalekitUserLike } from '@/lib/invitations/scalekit-membership';
-import { grantableRole, organizationRoles } from '@/lib/roles/catalogue';
+import { grantableRole, organizationRoles, type RoleDefinition } from '@/lib/roles/catalogue';
 import { recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db';
 import { Prisma, type Membership, type MembershipStatus, type SyncState } from '@/lib/generated/prisma/client';
@@ -178,6 +178,21 @@ export async function listMembersPage(
   return { ...page, rows: page.rows.map((r) => toRow(seesSyncErrors ? r : { ...r, syncError: null }, now)) };
 }
 
+/**
+ * Every membership matching the team page's filters, newest first, up to `limit`: what "select
+ * all matching" means for a bulk action (lib/members/bulk-actions.ts). Same filters, same SQL.
+ */
+export async function matchingMemberships(
+  organizationId: string,
+  input: Omit<ListMembersInput, 'cursor' | 'limit'>,
+  limit: number,
+  now: Date = new Date(),
+): Promise<Membership[]> {
+  const { q, status, role } = normalizeListInput(input);
+  return db.$queryRaw<Membership[]>`
+    SELECT * FROM "Membership" WHERE ${filterSql(organizationId, { q, status, role }, now)} ORDER BY "createdAt" DESC, "id" DESC LIMIT ${limit}`;
+}
+
 async function countMembers(organizationId: string, filters: ReturnType<typeof normalizeListInput>, now: Date): Promise<number> {
   const counted = await db.$queryRaw<
     Array<{ count: bigint }>
@@ -238,7 +253,7 @@ async function otherActiveAdmins(tx: Prisma.TransactionClient, organizationId: s
   });
 }
 
-function managesMembers(m: { status: string; permissions: readonly string[] }): boolean {
+export function managesMembers(m: { status: string; permissions: readonly string[] }): boolean {
   return m.status === 'ACTIVE' && m.permissions.includes('members:manage');
 }
 
@@ -247,7 +262,7 @@ function managesMembers(m: { status: string; permissions: readonly string[] }): 
  * whose role grants more than their own (a member who may manage members cannot demote the admin
  * who can also change settings).
  */
-function assertCanActOn(actor: Actor, organizationId: string, target: { role: string; permissions: readonly string[] }): void {
+export function assertCanActOn(actor: Actor, organizationId: string, target: { role: string; permissions: readonly string[] }): void {
   assertCanGrantRole(actor, organizationId, {
     name: target.role,
     displayName: roleLabel(target.role),
@@ -260,7 +275,7 @@ function keyForAudit(key: { id: string; prefix: string; name: string }) {
   return { id: key.id, prefix: key.prefix, name: key.name };
 }
 
-const LAST_ADMIN_MESSAGE =
+export const LAST_ADMIN_MESSAGE =
   'This is the last admin of the organization (the last member whose role can manage members). Make someone else an admin first, so the organization is never left without one.';
 
 const LAST_ADMIN_LEAVING_MESSAGE =
@@ -274,14 +289,46 @@ export interface RoleChange {
   changed: boolean;
 }
 
-/** Give a member (or a pending invitation) another role, in Scalekit and in the mirror. */
+/**
+ * Give a member (or a pending invitation) another role, in Scalekit and in the mirror.
+ *
+ * Only a change that takes away the last manager can break the organization, so only a
+ * manager's demotion waits for the organization-wide lock (as removals do); every other change
+ * locks its own row alone, which lets a bulk role change run several at once. The decision is
+ * made on the locked row: when it turns out to need the organization lock after all (someone
+ * made the member an admin meanwhile), the transaction starts again with it, in the same lock
+ * order as every other path (organization, then row).
+ */
 export async function changeRole(actor: Actor, organizationId: string, membershipId: string, role: string): Promise<RoleChange> {
   assertCan(actor, organizationId, 'members:manage');
   const target = grantableRole(actor, organizationId, await organizationRoles(organizationId), role);
-  const label = target.displayName.toLowerCase();
+  try {
+    return await changeRoleLocked(actor, organizationId, membershipId, role, target, false);
+  } catch (error) {
+    if (!(error instanceof NeedsOrganizationLock)) throw error;
+    return changeRoleLocked(actor, organizationId, membershipId, role, target, true);
+  }
+}
 
+class NeedsOrganizationLock extends Error {}
+
+async function lockMembershipRow(tx: Prisma.TransactionClient, organizationId: string, membershipId: string): Promise<void> {
+  if (typeof membershipId !== 'string' || membershipId.length === 0 || membershipId.length > 64) return;
+  await tx.$queryRaw`SELECT 1 FROM "Membership" WHERE "id" = ${membershipId} AND "organizationId" = ${organizationId} FOR UPDATE`;
+}
+
+async function changeRoleLocked(
+  actor: Actor,
+  organizationId: string,
+  membershipId: string,
+  role: string,
+  target: RoleDefinition,
+  organizationLocked: boolean,
+): Promise<RoleChange> {
+  const label = target.displayName.toLowerCase();
   return db.$transaction(async (tx) => {
-    await lockOrganizationMembers(tx, organizationId);
+    if (organizationLocked) await lockOrganizationMembers(tx, organizationId);
+    await lockMembershipRow(tx, organizationId, membershipId);
     const current = await findMembershipInOrg(tx, organizationId, membershipId);
     if (current.role === role)
       return { membership: toRow(current, new Date()), previousRole: current.role, roleLabel: label, changed: false };
@@ -291,8 +338,9 @@ export async function changeRole(actor: Actor, organizationId: string, membershi
     }
     // A role whose permissions are unknown may not manage members: the cautious reading here.
     const keepsManaging = target.permissionsKnown && target.permissions.includes('members:manage');
-    if (managesMembers(current) && !keepsManaging && (await otherActiveAdmins(tx, organizationId, current.id)) === 0) {
-      throw new AppError('last_admin', LAST_ADMIN_MESSAGE);
+    if (managesMembers(current) && !keepsManaging) {
+      if (!organizationLocked) throw new NeedsOrganizationLock();
+      if ((await otherActiveAdmins(tx, organizationId, current.id)) === 0) throw new AppError('last_admin', LAST_ADMIN_MESSAGE);
     }
 
     let permissions: string[];

@@ -15,7 +15,7 @@ import { grantableRole, organizationRoles, type RoleDefinition } from '@/lib/rol
 import { ScalekitCallError } from '@/lib/scalekit/errors';
 import {
   assertCanActOn,
-  changeRole,
+  changeRoles,
   LAST_ADMIN_MESSAGE,
   managesMembers,
   matchingMemberships,
@@ -329,8 +329,13 @@ function scalekitTransient(error: unknown): boolean {
   return error instanceof ScalekitCallError && error.retryable;
 }
 
+/** The kinds done one row at a time; role changes go in batches (runRoleChanges). */
+type PerRowKind = Exclude<BulkMemberActionKind, 'CHANGE_ROLE'>;
+
+const isPerRow = (action: BulkMemberAction): action is BulkMemberAction & { kind: PerRowKind } => action.kind !== 'CHANGE_ROLE';
+
 async function runRow(
-  action: BulkMemberAction,
+  action: BulkMemberAction & { kind: PerRowKind },
   actor: Actor,
   row: BulkMemberRow,
 ): Promise<{ status: BulkMemberRowStatus; reason: string | null }> {
@@ -338,12 +343,6 @@ async function runRow(
   const retried = row.attempts > 1;
   try {
     switch (action.kind) {
-      case 'CHANGE_ROLE': {
-        const change = await changeRole(actor, organizationId, row.membershipId, action.role!);
-        return change.changed || retried
-          ? { status: 'DONE', reason: `Now ${change.roleLabel}.` }
-          : { status: 'SKIPPED', reason: 'Already had this role.' };
-      }
       case 'REMOVE':
         await removeMember(actor, organizationId, row.membershipId);
         return { status: 'DONE', reason: 'Removed.' };
@@ -371,6 +370,76 @@ async function runRow(
   }
 }
 
+/** Rows one at a time through the single-member service calls (removals, resends, revokes). Returns the transient error that stopped it, if any. */
+async function runEach(
+  action: BulkMemberAction & { kind: PerRowKind },
+  actor: Actor,
+  rows: BulkMemberRow[],
+  concurrency: number,
+): Promise<unknown> {
+  let transient: unknown = null;
+  await runPool(
+    rows,
+    concurrency,
+    async (row) => {
+      try {
+        const outcome = await runRow(action, actor, row);
+        await finishRow(row, outcome.status, outcome.reason);
+      } catch (error) {
+        transient ??= error;
+      }
+    },
+    () => transient !== null,
+  );
+  return transient;
+}
+
+/** A batch of role changes through changeRoles (one read, parallel Scalekit calls, one write-back), finished together. */
+async function runRoleChanges(action: BulkMemberAction, actor: Actor, rows: BulkMemberRow[], concurrency: number): Promise<unknown> {
+  const outcomes = await changeRoles(
+    actor,
+    action.organizationId,
+    rows.map((r) => r.membershipId),
+    action.role!,
+    { concurrency },
+  );
+  const finished = new Map<string, { status: BulkMemberRowStatus; reason: string | null; rows: BulkMemberRow[] }>();
+  let transient: unknown = null;
+  for (const row of rows) {
+    const outcome = outcomes.get(row.membershipId);
+    if (!outcome) continue; // not attempted: back to PENDING below
+    let status: BulkMemberRowStatus;
+    let reason: string | null;
+    switch (outcome.kind) {
+      case 'changed':
+        [status, reason] = ['DONE', `Now ${outcome.roleLabel}.`];
+        break;
+      case 'unchanged':
+        // On a second attempt, the first one most likely made the change.
+        [status, reason] = row.attempts > 1 ? ['DONE', 'Done.'] : ['SKIPPED', 'Already had this role.'];
+        break;
+      case 'refused':
+        [status, reason] = outcome.error.status < 500 ? ['SKIPPED', outcome.error.message] : ['FAILED', outcome.error.message];
+        break;
+      case 'transient':
+        transient ??= outcome.error;
+        continue;
+    }
+    const key = `${status}\u0000${reason}`;
+    const group = finished.get(key) ?? { status, reason, rows: [] };
+    group.rows.push(row);
+    finished.set(key, group);
+  }
+  for (const group of finished.values()) {
+    // Only while this run's claim stands (one claim time for the whole batch).
+    await db.bulkMemberRow.updateMany({
+      where: { id: { in: group.rows.map((r) => r.id) }, status: 'RUNNING', claimedAt: rows[0]!.claimedAt },
+      data: { status: group.status, reason: group.reason, finishedAt: new Date() },
+    });
+  }
+  return transient;
+}
+
 export interface BulkRunOptions {
   concurrency?: number;
 }
@@ -393,20 +462,9 @@ export async function runBulkMemberAction(actionId: string, options: BulkRunOpti
         await finishRow(row, 'FAILED', 'Not done: the admin who started this is no longer a member of the organization.');
       continue;
     }
-    let transient: unknown = null;
-    await runPool(
-      rows,
-      concurrency,
-      async (row) => {
-        try {
-          const outcome = await runRow(action, actor, row);
-          await finishRow(row, outcome.status, outcome.reason);
-        } catch (error) {
-          transient ??= error;
-        }
-      },
-      () => transient !== null,
-    );
+    const transient = isPerRow(action)
+      ? await runEach(action, actor, rows, concurrency)
+      : await runRoleChanges(action, actor, rows, concurrency);
     if (transient) {
       // Every row of this batch not finished goes back for the retry, attempted or not.
       await db.bulkMemberRow.updateMany({

@@ -4,7 +4,8 @@ import { actorCan, assertCan, assertCanGrantRole } from '@/lib/auth/authorize';
 import { grantedPermissions, resolvePermissions, ROLE_NAME_PATTERN, roleLabel } from '@/lib/auth/permissions';
 import { membershipIn as scalekitMembershipIn, type ScalekitUserLike } from '@/lib/invitations/scalekit-membership';
 import { grantableRole, organizationRoles, type RoleDefinition } from '@/lib/roles/catalogue';
-import { recordAudit } from '@/lib/audit/record';
+import { recordAudit, recordAudits, type AuditEntry } from '@/lib/audit/record';
+import { runPool } from '@/lib/concurrency/worker-pool';
 import { db } from '@/lib/db';
 import { Prisma, type Membership, type MembershipStatus, type SyncState } from '@/lib/generated/prisma/client';
 import { errorForLog, log } from '@/lib/log';
@@ -379,6 +380,138 @@ async function changeRoleLocked(
     );
     return { membership: toRow(updated, new Date()), previousRole: current.role, roleLabel: label, changed: true };
   }, TRANSACTION_OPTIONS);
+}
+
+export type RoleChangeOutcome =
+  | { kind: 'changed'; roleLabel: string }
+  | { kind: 'unchanged' }
+  /** A rule or a state that will not change by retrying soon (AppError with why) */
+  | { kind: 'refused'; error: AppError }
+  /** Scalekit failed in a way that will pass (rate limit, outage, timeout): try again later */
+  | { kind: 'transient'; error: ScalekitCallError };
+
+/**
+ * Many role changes at once (bulk member actions), with changeRole's rules checked on each row as
+ * it is now, at a cost close to the Scalekit calls alone: the rows are read in one query, the
+ * Scalekit calls run `concurrency` at a time with no transaction open, and the mirror rows, key
+ * revocations and audit entries are written back in one transaction. A manager's demotion is the
+ * one change that needs the organization lock (the last-admin rule), so those go one by one
+ * through changeRole itself. After a transient Scalekit failure nothing more starts; rows not
+ * attempted get no outcome, for the caller to run again.
+ */
+export async function changeRoles(
+  actor: Actor,
+  organizationId: string,
+  membershipIds: readonly string[],
+  role: string,
+  { concurrency }: { concurrency: number },
+): Promise<Map<string, RoleChangeOutcome>> {
+  assertCan(actor, organizationId, 'members:manage');
+  const target = grantableRole(actor, organizationId, await organizationRoles(organizationId), role);
+  const label = target.displayName.toLowerCase();
+  const keepsManaging = target.permissionsKnown && target.permissions.includes('members:manage');
+  const outcomes = new Map<string, RoleChangeOutcome>();
+  const found = new Map(
+    (await db.membership.findMany({ where: { organizationId, id: { in: [...membershipIds] } } })).map((m) => [m.id, m]),
+  );
+
+  const direct: Membership[] = [];
+  const oneByOne: string[] = [];
+  for (const id of membershipIds) {
+    const m = found.get(id);
+    if (!m) {
+      outcomes.set(id, { kind: 'refused', error: new AppError('not_found', 'That member was not found in this organization.') });
+    } else if (m.role === role) {
+      outcomes.set(id, { kind: 'unchanged' });
+    } else if (managesMembers(m) && !keepsManaging) {
+      oneByOne.push(id);
+    } else {
+      try {
+        assertCanActOn(actor, organizationId, m);
+        if (!m.userId || m.syncState === 'SENDING')
+          throw new AppError('not_synced', 'This invitation is still being sent. Try again in a moment.');
+        direct.push(m);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        outcomes.set(id, { kind: 'refused', error });
+      }
+    }
+  }
+
+  let stopped = false;
+  const answered: Array<{ m: Membership; permissions: string[] }> = [];
+  await runPool(
+    direct,
+    concurrency,
+    async (m) => {
+      try {
+        const answer = await getScalekit().user.updateMembership(organizationId, m.userId!, { roles: [role] });
+        const fromScalekit = answer.user && scalekitMembershipIn(answer.user as unknown as ScalekitUserLike, organizationId);
+        const permissions = fromScalekit
+          ? fromScalekit.permissions
+          : target.permissionsKnown
+            ? [...target.permissions]
+            : resolvePermissions(role, null);
+        answered.push({ m, permissions });
+      } catch (error) {
+        const failure = ScalekitCallError.from(error);
+        log.warn({ err: errorForLog(error), organizationId, membershipId: m.id }, 'scalekit updateMembership failed (bulk)');
+        if (failure.retryable) stopped = true;
+        outcomes.set(m.id, failure.retryable ? { kind: 'transient', error: failure } : { kind: 'refused', error: failure });
+      }
+    },
+    () => stopped,
+  );
+
+  if (answered.length) {
+    await db.$transaction(async (tx) => {
+      const byPermissions = new Map<string, { permissions: string[]; ids: string[] }>();
+      for (const { m, permissions } of answered) {
+        const key = permissions.join(' ');
+        const group = byPermissions.get(key) ?? { permissions, ids: [] };
+        group.ids.push(m.id);
+        byPermissions.set(key, group);
+      }
+      for (const { permissions, ids } of byPermissions.values()) {
+        await tx.membership.updateMany({
+          where: { organizationId, id: { in: ids } },
+          data: { role, permissions, syncState: 'SYNCED', syncError: null },
+        });
+      }
+      const audits: AuditEntry[] = [];
+      for (const { m, permissions } of answered) {
+        const revokedApiKeys =
+          m.permissions.includes('api_keys:manage') && !permissions.includes('api_keys:manage')
+            ? await revokeKeysCreatedBy(tx, actor, organizationId, m.userId!, 'member_demoted')
+            : [];
+        audits.push({
+          actor,
+          organizationId,
+          action: 'member.role_changed',
+          target: { type: 'membership', id: m.id, label: m.email },
+          metadata: { from: m.role, to: role, ...(revokedApiKeys.length ? { revokedApiKeys: revokedApiKeys.map(keyForAudit) } : {}) },
+        });
+      }
+      await recordAudits(audits, tx);
+    }, TRANSACTION_OPTIONS);
+    for (const { m } of answered) outcomes.set(m.id, { kind: 'changed', roleLabel: label });
+  }
+
+  for (const id of oneByOne) {
+    if (stopped) break;
+    try {
+      const change = await changeRole(actor, organizationId, id, role);
+      outcomes.set(id, change.changed ? { kind: 'changed', roleLabel: change.roleLabel } : { kind: 'unchanged' });
+    } catch (error) {
+      if (error instanceof ScalekitCallError && error.retryable) {
+        stopped = true;
+        outcomes.set(id, { kind: 'transient', error });
+      } else if (error instanceof AppError) {
+        outcomes.set(id, { kind: 'refused', error });
+      } else throw error;
+    }
+  }
+  return outcomes;
 }
 
 /**

@@ -1,0 +1,145 @@
+// A bulk role change of N members (issue 14 item 3; target ≤ 1.2× the raw SDK calls) through
+// the real service (lib/members/bulk-actions.ts: preview, then the job's run at concurrency 8),
+// the real SDK and the emulator (its own process), in a fresh PostgreSQL database, against the same
+// number of raw `user.updateMembership` calls at the same concurrency in the same run. Two pairs
+// of rounds in alternating order (raw first, then app first); the ratio is the median of the
+// pairs. Prints wall times, the ratio and this process's memory (peak heap per round, so a heap
+// that grew with N would show).
+//
+//   npx tsx bench/bulk-role-change.ts [--members 5000] [--concurrency 8]
+
+import { SCALEKIT_PERMISSIONS } from '@/lib/auth/permissions';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { numberArgs } from './support/args.js';
+import { startEmulatorProcess } from './support/emulator-process.js';
+
+const { members, concurrency } = numberArgs({ members: 5000, concurrency: 8 });
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const ORG = 'org_bench';
+const seed = JSON.parse(readFileSync(join(root, 'emulator/seeds/demo.json'), 'utf8'));
+seed.organizations.push({
+  id: ORG,
+  name: 'Bench Co',
+  externalId: null,
+  maxAllowedUsers: null,
+  allowedEmailDomains: [],
+  ssoConnection: null,
+});
+seed.users.push({
+  id: 'usr_bench_admin',
+  email: 'admin@bench.test',
+  firstName: 'Bench',
+  lastName: 'Admin',
+  memberships: [{ organizationId: ORG, roles: ['admin'], status: 'ACTIVE' }],
+});
+const memberIds = Array.from({ length: members }, (_, i) => `usr_bench_${i}`);
+for (const [i, id] of memberIds.entries()) {
+  seed.users.push({
+    id,
+    email: `person${i}@bench.test`,
+    firstName: 'Person',
+    lastName: `${i}`,
+    memberships: [{ organizationId: ORG, roles: ['member'], status: 'ACTIVE' }],
+  });
+}
+// Webhooks would go to an app that is not running; no retries keeps the emulator's work honest.
+seed.environment.webhookRetryDelaysMs = [];
+const dir = mkdtempSync(join(tmpdir(), 'role-bench-'));
+const seedPath = join(dir, 'seed.json');
+writeFileSync(seedPath, JSON.stringify(seed));
+const emulator = await startEmulatorProcess(seedPath);
+
+process.env.SCALEKIT_ENVIRONMENT_URL = emulator.url;
+process.env.LOG_LEVEL = 'silent';
+const { databaseUrl, migratedTemplate, withAdmin } = await import('../test/database');
+const dbName = `teamgate_bench_${randomBytes(4).toString('hex')}`;
+const template = await migratedTemplate();
+await withAdmin((c) => c.query(`CREATE DATABASE "${dbName}" TEMPLATE "${template}"`));
+process.env.DATABASE_URL = databaseUrl(dbName);
+
+const { disconnectDb, getDb } = await import('../lib/db');
+const { demoSeedSchema, seedDemoData } = await import('../prisma/seed');
+const { confirmBulkMemberAction, previewBulkMemberAction, runBulkMemberAction } = await import('../lib/members/bulk-actions');
+const { runPool } = await import('../lib/concurrency/worker-pool');
+const { getScalekit } = await import('../lib/scalekit/client');
+
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
+let peakHeap = 0;
+const sampler = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 10);
+
+try {
+  await seedDemoData(getDb(), demoSeedSchema.parse(seed));
+  const actor = {
+    kind: 'user',
+    userId: 'usr_bench_admin',
+    email: 'admin@bench.test',
+    name: null,
+    organizationId: ORG,
+    role: 'admin',
+    permissions: SCALEKIT_PERMISSIONS,
+    sessionId: 'bench',
+  } as const;
+  const scalekit = getScalekit();
+  await scalekit.organization.getOrganization(ORG); // token and HTTP/2 session, as in a running app
+
+  async function timed(what: () => Promise<void>): Promise<{ seconds: number; peakHeap: number }> {
+    global.gc?.();
+    peakHeap = process.memoryUsage().heapUsed;
+    const t0 = performance.now();
+    await what();
+    return { seconds: (performance.now() - t0) / 1000, peakHeap };
+  }
+  const raw = (role: string) =>
+    timed(() =>
+      runPool(memberIds, concurrency, async (userId) => void (await scalekit.user.updateMembership(ORG, userId, { roles: [role] }))),
+    );
+  // Every member whose mirror row has `from`: the page's "select all matching", the admin's flow.
+  const app = (from: string, to: string) =>
+    timed(async () => {
+      const preview = await previewBulkMemberAction(actor, ORG, { kind: 'CHANGE_ROLE', role: to, selection: { filter: { role: from } } });
+      if (preview.counts.pending !== members) throw new Error(`preview has ${preview.counts.pending} rows to change, expected ${members}`);
+      await confirmBulkMemberAction(actor, ORG, preview.action.id, async () => undefined);
+      const tRun = performance.now();
+      const counts = await runBulkMemberAction(preview.action.id, { concurrency });
+      if (counts.done !== members) throw new Error(`changed ${counts.done} of ${members} (${JSON.stringify(counts)})`);
+      runSeconds.push((performance.now() - tRun) / 1000);
+    });
+  const runSeconds: number[] = [];
+
+  const rssBefore = process.memoryUsage().rss;
+  const pairs: Array<{ raw: number; app: number; appPeakHeap: number }> = [];
+  // Pair 1 raw first, pair 2 app first: whichever runs second does not always get a warmer machine.
+  {
+    const r = await raw('viewer');
+    const a = await app('member', 'viewer');
+    pairs.push({ raw: r.seconds, app: a.seconds, appPeakHeap: a.peakHeap });
+  }
+  {
+    const a = await app('viewer', 'member');
+    const r = await raw('member');
+    pairs.push({ raw: r.seconds, app: a.seconds, appPeakHeap: a.peakHeap });
+  }
+  clearInterval(sampler);
+  const ratios = pairs.map((p) => p.app / p.raw).sort((x, y) => x - y);
+  const ratio = (ratios[0]! + ratios[1]!) / 2;
+  console.log(`bulk role change, ${members} members, concurrency ${concurrency} (emulator in its own process, PostgreSQL)`);
+  for (const [i, p] of pairs.entries()) {
+    console.log(
+      `  pair ${i + 1}: raw SDK ${p.raw.toFixed(2)} s (${(members / p.raw).toFixed(0)}/s), app ${p.app.toFixed(2)} s (${(members / p.app).toFixed(0)}/s), ratio ${(p.app / p.raw).toFixed(2)}, app peak heap ${mb(p.appPeakHeap)}`,
+    );
+  }
+  console.log(`  of which the job's run: ${runSeconds.map((x) => x.toFixed(2)).join(' s, ')} s (the rest: preview and confirm)`);
+  console.log(`  ratio app / raw (mean of the pairs): ${ratio.toFixed(2)}   target ≤ 1.2: ${ratio <= 1.2 ? 'met' : 'MISSED'}`);
+  console.log(`  memory of this process: rss before ${mb(rssBefore)}, after ${mb(process.memoryUsage().rss)}`);
+} finally {
+  clearInterval(sampler);
+  await disconnectDb();
+  await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`));
+  await emulator.stop();
+  rmSync(dir, { recursive: true, force: true });
+}

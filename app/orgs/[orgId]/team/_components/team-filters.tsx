@@ -3,13 +3,18 @@ import { SearchIcon } from 'lucide-react';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
-import { MEMBER_STATUS_FILTERS, MAX_QUERY_LENGTH } from '@/lib/members/service';
+import { INACTIVE_DAYS, MEMBER_SORTS, MEMBER_STATUS_FILTERS, MAX_QUERY_LENGTH, type MemberSort } from '@/lib/members/service';
 
 const STATUS_OPTIONS: Record<(typeof MEMBER_STATUS_FILTERS)[number], string> = {
   active: 'Active',
   pending: 'Pending',
   expired: 'Expired',
   inactive: 'Inactive',
+};
+
+const SORT_OPTIONS: Record<MemberSort, string> = {
+  last_sign_in_desc: 'Last sign-in, most recent first',
+  last_sign_in_asc: 'Last sign-in, longest ago first',
 };
 
 const selectClass =
@@ -55,15 +60,19 @@ export function TeamFilters({
   q,
   status,
   role,
+  inactive,
+  sort,
   roles,
 }: {
   orgId: string;
   q?: string;
   status?: string;
   role?: string;
+  inactive?: number;
+  sort?: string;
   roles: ReadonlyArray<{ name: string; displayName: string }>;
 }) {
-  const filtered = Boolean(q || status || role);
+  const filtered = Boolean(q || status || role || inactive || sort);
   return (
     <form
       method="get"
@@ -91,6 +100,22 @@ export function TeamFilters({
         any="Any role"
         value={role}
         options={roles.map((r) => ({ value: r.name, label: r.displayName }))}
+      />
+      <FilterSelect
+        id="team-inactive"
+        name="inactive"
+        label="Activity"
+        any="Any activity"
+        value={inactive ? String(inactive) : undefined}
+        options={INACTIVE_DAYS.map((d) => ({ value: String(d), label: `Inactive for ${d} days` }))}
+      />
+      <FilterSelect
+        id="team-sort"
+        name="sort"
+        label="Sort"
+        any="Newest members first"
+        value={sort}
+        options={MEMBER_SORTS.map((s) => ({ value: s, label: SORT_OPTIONS[s] }))}
       />
       <Button type="submit" variant="secondary">
         <SearchIcon aria-hidden="true" />

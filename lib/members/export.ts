@@ -7,7 +7,10 @@ import { listMembersPage, MAX_PAGE_SIZE, type ListMembersInput, type MemberRow }
 import { statusLabel } from '@/lib/members/status';
 import { organizationRoles } from '@/lib/roles/catalogue';
 
-/** The team page's columns, in its order, with the dates as ISO timestamps a spreadsheet reads. */
+/**
+ * The team page's columns, with the dates as ISO timestamps a spreadsheet reads: in its order, but
+ * the sign-in columns (added later) last, so a sheet that reads the older columns by position still works.
+ */
 export const MEMBERS_CSV_HEADER = [
   'name',
   'email',

@@ -89,12 +89,12 @@ export function MembersTable({
           <TableHead>Email</TableHead>
           <TableHead>Role</TableHead>
           <TableHead>Status</TableHead>
+          <SignInHeading sort={signInSort} />
+          <TableHead>Sign-in method</TableHead>
           <TableHead>Invited by</TableHead>
           <TableHead>Invited</TableHead>
           <TableHead>Joined</TableHead>
           <TableHead>Expires</TableHead>
-          <SignInHeading sort={signInSort} />
-          <TableHead>Sign-in method</TableHead>
           {canManage ? (
             <TableHead className={STICKY_ACTIONS}>
               <span className="sr-only">Actions</span>
@@ -119,6 +119,12 @@ export function MembersTable({
                   {badge.label}
                 </Badge>
               </TableCell>
+              <TableCell className="whitespace-nowrap" data-testid="member-last-sign-in">
+                <LastSignInCell row={row} isInvitation={isInvitation} now={now} />
+              </TableCell>
+              <TableCell className="whitespace-nowrap" data-testid="member-sign-in-method">
+                {row.lastSignInAt ? describeAuthMethod(row.lastSignInMethod) : <span className="text-muted-foreground">—</span>}
+              </TableCell>
               <TableCell className="text-muted-foreground" data-testid="member-inviter">
                 {row.inviterEmail ?? '—'}
               </TableCell>
@@ -130,12 +136,6 @@ export function MembersTable({
               </TableCell>
               <TableCell>
                 <DateCell date={isInvitation ? row.expiresAt : null} />
-              </TableCell>
-              <TableCell className="whitespace-nowrap" data-testid="member-last-sign-in">
-                <LastSignInCell row={row} isInvitation={isInvitation} now={now} />
-              </TableCell>
-              <TableCell className="whitespace-nowrap" data-testid="member-sign-in-method">
-                {row.lastSignInAt ? describeAuthMethod(row.lastSignInMethod) : <span className="text-muted-foreground">—</span>}
               </TableCell>
               {canManage ? (
                 <TableCell className={`${STICKY_ACTIONS} px-1 text-right`}>

@@ -53,6 +53,12 @@ describe('completeLogin (real SDK against the emulator, real PostgreSQL)', () =>
     expect(acme.lastSignInMethod).toBe('otp');
     const globex = await prisma.membership.findFirstOrThrow({ where: { organizationId: 'org_globex', userId: 'usr_riley' } });
     expect(globex.lastSignInAt?.getTime() ?? null).toBe(globexBefore.lastSignInAt?.getTime() ?? null);
+    // Scalekit's own last login is per user, set by the sign-in; the mirror's is not older than it.
+    const { user } = await (await stack.deps()).scalekit.user.getUser('usr_riley');
+    const scalekits = Number(user!.lastLoginTime!.seconds) * 1000;
+    expect(scalekits).toBeGreaterThanOrEqual(Math.floor(started / 1000) * 1000);
+    const mirrored = await prisma.user.findUniqueOrThrow({ where: { id: 'usr_riley' } });
+    expect(mirrored.lastLoginAt!.getTime()).toBeGreaterThanOrEqual(scalekits);
   });
 
   it('signs the seeded admin in: session row with the refresh token encrypted, safe returnTo kept', async () => {

@@ -30,15 +30,7 @@ export async function recordSignIn(
   input: { organizationId: string; userId: string; at: Date; method: string | null },
   client: Client = db,
 ): Promise<boolean> {
-  const { count } = await client.membership.updateMany({
-    where: {
-      organizationId: input.organizationId,
-      userId: input.userId,
-      OR: [{ lastSignInAt: null }, { lastSignInAt: { lt: input.at } }],
-    },
-    data: { lastSignInAt: input.at, lastSignInMethod: input.method },
-  });
-  return count > 0;
+  return moveForward(client, input, input.at, input.method);
 }
 
 /** A sign-in Scalekit reported (user.login). True when it was newer than what the app recorded. */
@@ -46,13 +38,19 @@ export async function recordScalekitSignIn(
   input: { organizationId: string; userId: string; at: Date },
   client: Client = db,
 ): Promise<boolean> {
+  return moveForward(client, input, new Date(input.at.getTime() - SAME_SIGN_IN_WINDOW_MS), null);
+}
+
+/** Sets the sign-in to `at` and `method` where the recorded one is missing or older than `olderThan`. */
+async function moveForward(
+  client: Client,
+  sign: { organizationId: string; userId: string; at: Date },
+  olderThan: Date,
+  method: string | null,
+): Promise<boolean> {
   const { count } = await client.membership.updateMany({
-    where: {
-      organizationId: input.organizationId,
-      userId: input.userId,
-      OR: [{ lastSignInAt: null }, { lastSignInAt: { lt: new Date(input.at.getTime() - SAME_SIGN_IN_WINDOW_MS) } }],
-    },
-    data: { lastSignInAt: input.at, lastSignInMethod: null },
+    where: { organizationId: sign.organizationId, userId: sign.userId, OR: [{ lastSignInAt: null }, { lastSignInAt: { lt: olderThan } }] },
+    data: { lastSignInAt: sign.at, lastSignInMethod: method },
   });
   return count > 0;
 }

@@ -73,6 +73,41 @@ export function TeamFilters({
   roles: ReadonlyArray<{ name: string; displayName: string }>;
 }) {
   const filtered = Boolean(q || status || role || inactive || sort);
+  // Each is a GET parameter of the same name; "any" (the empty value) leaves it out.
+  const selects = [
+    {
+      id: 'team-status',
+      name: 'status',
+      label: 'Status',
+      any: 'Any status',
+      value: status,
+      options: MEMBER_STATUS_FILTERS.map((s) => ({ value: s, label: STATUS_OPTIONS[s] })),
+    },
+    {
+      id: 'team-role',
+      name: 'role',
+      label: 'Role',
+      any: 'Any role',
+      value: role,
+      options: roles.map((r) => ({ value: r.name, label: r.displayName })),
+    },
+    {
+      id: 'team-inactive',
+      name: 'inactive',
+      label: 'Activity',
+      any: 'Any activity',
+      value: inactive ? String(inactive) : undefined,
+      options: INACTIVE_DAYS.map((d) => ({ value: String(d), label: `Inactive for ${d} days` })),
+    },
+    {
+      id: 'team-sort',
+      name: 'sort',
+      label: 'Sort',
+      any: 'Newest members first',
+      value: sort,
+      options: MEMBER_SORTS.map((s) => ({ value: s, label: SORT_OPTIONS[s] })),
+    },
+  ];
   return (
     <form
       method="get"
@@ -85,38 +120,9 @@ export function TeamFilters({
         <Label htmlFor="team-q">Search</Label>
         <Input id="team-q" name="q" type="search" placeholder="Name or email" defaultValue={q} maxLength={MAX_QUERY_LENGTH} />
       </div>
-      <FilterSelect
-        id="team-status"
-        name="status"
-        label="Status"
-        any="Any status"
-        value={status}
-        options={MEMBER_STATUS_FILTERS.map((s) => ({ value: s, label: STATUS_OPTIONS[s] }))}
-      />
-      <FilterSelect
-        id="team-role"
-        name="role"
-        label="Role"
-        any="Any role"
-        value={role}
-        options={roles.map((r) => ({ value: r.name, label: r.displayName }))}
-      />
-      <FilterSelect
-        id="team-inactive"
-        name="inactive"
-        label="Activity"
-        any="Any activity"
-        value={inactive ? String(inactive) : undefined}
-        options={INACTIVE_DAYS.map((d) => ({ value: String(d), label: `Inactive for ${d} days` }))}
-      />
-      <FilterSelect
-        id="team-sort"
-        name="sort"
-        label="Sort"
-        any="Newest members first"
-        value={sort}
-        options={MEMBER_SORTS.map((s) => ({ value: s, label: SORT_OPTIONS[s] }))}
-      />
+      {selects.map((select) => (
+        <FilterSelect key={select.id} {...select} />
+      ))}
       <Button type="submit" variant="secondary">
         <SearchIcon aria-hidden="true" />
         Apply

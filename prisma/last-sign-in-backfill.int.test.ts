@@ -1,29 +1,20 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { useEmptyDatabase } from '@/test/database';
+import { migrationUnderTest, useEmptyDatabase } from '@/test/database';
 
 // The migration that adds Membership.lastSignInAt fills it from the sign-ins the audit log already
 // holds, so members who signed in before the deploy do not read as "Never".
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
-const names = readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
-  .filter((e) => e.isDirectory())
-  .map((e) => e.name)
-  .sort();
-const target = names.find((n) => n.endsWith('_membership_last_sign_in'))!;
-const sql = (name: string) => readFileSync(join(MIGRATIONS_DIR, name, 'migration.sql'), 'utf8');
+const migration = migrationUnderTest('membership_last_sign_in');
 
-describe(`migration ${target}`, () => {
+describe(`migration ${migration.name}`, () => {
   const database = useEmptyDatabase();
 
   it('backfills each membership with its latest session.signed_in in that organization, and its method', async () => {
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
-      for (const name of names.slice(0, names.indexOf(target))) await client.query(sql(name));
+      await migration.before(client);
       await client.query(`
         INSERT INTO "Organization" ("id", "name", "updatedAt") VALUES ('org_a', 'A', now()), ('org_b', 'B', now());
         INSERT INTO "User" ("id", "email", "updatedAt") VALUES ('usr_1', 'one@x.test', now()), ('usr_2', 'two@x.test', now());
@@ -37,7 +28,7 @@ describe(`migration ${target}`, () => {
           ('e3', 'org_b', 'user', 'usr_1', 'session.signed_in', '{"authMethod":"sso:okta"}', '2026-09-01T08:00:00Z'),
           ('e4', 'org_a', 'user', 'usr_2', 'member.role_changed', '{}', '2026-11-02T08:00:00Z');
       `);
-      await client.query(sql(target));
+      await migration.apply(client);
       const { rows } = await client.query<{ id: string; lastSignInAt: Date | null; lastSignInMethod: string | null }>(
         `SELECT "id", "lastSignInAt", "lastSignInMethod" FROM "Membership" ORDER BY "id"`,
       );

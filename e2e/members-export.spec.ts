@@ -15,23 +15,18 @@ test('members export: the file holds what the page shows, filtered the same way'
   const team = new TeamPage(page);
   await signIn(page, admin, `/orgs/${orgId}/team`);
   await team.waitForRow(pending, orgId);
-  const exportLink = page.getByRole('link', { name: 'Export CSV' });
 
-  const all = await download(page, exportLink);
-  expect(all.split('\r\n')[0]).toBe('"name","email","role","status","invited_by","invited_at","joined_at","expires_at"');
+  const all = await team.exportCsv();
+  expect(all.split('\r\n')[0]).toBe(
+    '"name","email","role","status","invited_by","invited_at","joined_at","expires_at","last_sign_in_at","sign_in_method"',
+  );
   for (const email of [admin, active, pending]) expect(all).toContain(`"${email}"`);
   expect(all).toMatch(new RegExp(`"${pending}","Member","Pending"`));
 
   await team.statusFilter.selectOption('pending');
   await team.apply.click();
   await expect(team.rows).toHaveCount(1);
-  const filtered = await download(page, exportLink);
+  const filtered = await team.exportCsv();
   expect(filtered).toContain(`"${pending}"`);
   expect(filtered).not.toContain(`"${active}"`);
 });
-
-async function download(page: import('@playwright/test').Page, link: import('@playwright/test').Locator): Promise<string> {
-  const [file] = await Promise.all([page.waitForEvent('download'), link.click()]);
-  const chunks = await (await file.createReadStream()).toArray();
-  return Buffer.concat(chunks).toString('utf8');
-}

@@ -84,6 +84,34 @@ function migrationsHash(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
+/**
+ * The committed migration whose folder ends in `_<suffix>`, for tests of what it does to existing
+ * rows: `before` applies every earlier migration's SQL on `client` (an empty database), `apply` this one.
+ */
+export function migrationUnderTest(suffix: string): {
+  name: string;
+  before(client: pg.Client): Promise<void>;
+  apply(client: pg.Client): Promise<void>;
+} {
+  const dir = join(ROOT, 'prisma/migrations');
+  const names = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+  const name = names.find((n) => n.endsWith(`_${suffix}`));
+  if (!name) throw new Error(`No migration named *_${suffix} in prisma/migrations`);
+  const sql = (n: string) => readFileSync(join(dir, n, 'migration.sql'), 'utf8');
+  return {
+    name,
+    async before(client) {
+      for (const earlier of names.slice(0, names.indexOf(name))) await client.query(sql(earlier));
+    },
+    async apply(client) {
+      await client.query(sql(name));
+    },
+  };
+}
+
 /** Run the stock Prisma CLI against `databaseUrl` (through the offline engine stand-in). */
 export async function prismaCli(args: string[], url: string): Promise<{ stdout: string; stderr: string }> {
   return run(process.execPath, [PRISMA_CLI, ...args], {

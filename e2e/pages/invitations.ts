@@ -45,16 +45,21 @@ export async function signIn(page: Page, email: string, returnTo: string): Promi
  * went out, in the app's database: the one fact the cooldown is measured from.
  */
 export async function lastSentSecondsAgo(orgId: string, email: string, seconds: number): Promise<void> {
+  const rowCount = await inAppDatabase(
+    `UPDATE "Membership" SET "lastSentAt" = now() - make_interval(secs => $3) WHERE "organizationId" = $1 AND "email" = $2`,
+    [orgId, email, seconds],
+  );
+  expect(rowCount, `an invitation of ${email} in ${orgId}`).toBe(1);
+}
+
+/** One statement against the e2e app's own database (for facts a spec cannot wait for); the rows it touched. */
+export async function inAppDatabase(sql: string, values: unknown[]): Promise<number> {
   const url = new URL(process.env.TEST_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres');
   url.pathname = `/${E2E_DATABASE_NAME}`;
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   try {
-    const { rowCount } = await client.query(
-      `UPDATE "Membership" SET "lastSentAt" = now() - make_interval(secs => $3) WHERE "organizationId" = $1 AND "email" = $2`,
-      [orgId, email, seconds],
-    );
-    expect(rowCount, `an invitation of ${email} in ${orgId}`).toBe(1);
+    return (await client.query(sql, values)).rowCount ?? 0;
   } finally {
     await client.end();
   }

@@ -1,11 +1,19 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { OrgPage } from './base-page';
+import { inAppDatabase } from './invitations';
 
 /** /orgs/:orgId/team — the members table, its filters and the admin row actions. */
 export class TeamPage extends OrgPage {
   readonly search = this.page.getByLabel('Search', { exact: true });
   readonly statusFilter = this.page.getByLabel('Status', { exact: true });
   readonly roleFilter = this.page.getByLabel('Role', { exact: true });
+  readonly activityFilter = this.page.getByLabel('Activity', { exact: true });
+  readonly sortSelect = this.page.getByLabel('Sort', { exact: true });
+  /** The "Last sign-in" column heading: a link that sorts by it */
+  readonly sortByLastSignIn = this.page.getByTestId('sort-last-sign-in');
+  readonly lastSignInHeading = this.page.getByRole('columnheader', { name: /Last sign-in/ });
+  readonly count = this.page.getByTestId('team-count');
+  readonly exportLink = this.page.getByRole('link', { name: 'Export CSV' });
   readonly apply = this.page.getByRole('button', { name: 'Apply' });
   readonly rows = this.page.getByTestId('member-row');
   readonly seats = this.page.getByTestId('seats');
@@ -20,6 +28,38 @@ export class TeamPage extends OrgPage {
 
   row(email: string): Locator {
     return this.page.locator(`[data-testid="member-row"][data-email="${email}"]`);
+  }
+
+  /** The emails of the rows shown, top to bottom. */
+  async emails(): Promise<string[]> {
+    return this.rows.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-email') ?? ''));
+  }
+
+  /** Clicks "Export CSV" and returns the downloaded file's text. */
+  async exportCsv(): Promise<string> {
+    const [file] = await Promise.all([this.page.waitForEvent('download'), this.exportLink.click()]);
+    const chunks = await (await file.createReadStream()).toArray();
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  lastSignIn(email: string): Locator {
+    return this.row(email).getByTestId('member-last-sign-in');
+  }
+
+  signInMethod(email: string): Locator {
+    return this.row(email).getByTestId('member-sign-in-method');
+  }
+
+  /**
+   * Sets a member's last sign-in to this organization in the app's database, `daysAgo` before now:
+   * a spec cannot wait a month for someone to go inactive. `method` as the callback stores it ("otp", "sso:okta").
+   */
+  static async signedInDaysAgo(orgId: string, email: string, daysAgo: number, method: string | null): Promise<void> {
+    const rowCount = await inAppDatabase(
+      `UPDATE "Membership" SET "lastSignInAt" = now() - make_interval(days => $3), "lastSignInMethod" = $4 WHERE "organizationId" = $1 AND "email" = $2`,
+      [orgId, email, daysAgo, method],
+    );
+    expect(rowCount, `a membership of ${email} in ${orgId}`).toBe(1);
   }
 
   /** Reloads until `check` passes: changes made in Scalekit reach the mirror by webhook. */

@@ -1,30 +1,21 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_API_KEY_SCOPES } from '@/lib/auth/permissions';
-import { useEmptyDatabase } from '@/test/database';
+import { migrationUnderTest, useEmptyDatabase } from '@/test/database';
 
 // The migration that gave keys scopes must leave every existing key able to do what the
 // documented API offered keys (the invitations API) and nothing more.
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
-const names = readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
-  .filter((e) => e.isDirectory())
-  .map((e) => e.name)
-  .sort();
-const SCOPES_MIGRATION = names.find((n) => n.endsWith('_api_key_scopes_expiry'))!;
-const sql = (name: string) => readFileSync(join(MIGRATIONS_DIR, name, 'migration.sql'), 'utf8');
+const migration = migrationUnderTest('api_key_scopes_expiry');
 
-describe(`migration ${SCOPES_MIGRATION}`, () => {
+describe(`migration ${migration.name}`, () => {
   const database = useEmptyDatabase();
   let client: pg.Client;
 
   beforeAll(async () => {
     client = new pg.Client({ connectionString: database.url });
     await client.connect();
-    for (const name of names.slice(0, names.indexOf(SCOPES_MIGRATION))) await client.query(sql(name));
+    await migration.before(client);
   });
   afterAll(async () => {
     await client?.end();
@@ -39,7 +30,7 @@ describe(`migration ${SCOPES_MIGRATION}`, () => {
       `INSERT INTO "ApiKey" ("id", "organizationId", "name", "prefix", "hash", "revokedAt") VALUES ('k_gone', 'org_m', 'Old', 'tg_live_bbbbbb', 'h2', now())`,
     );
 
-    await client.query(sql(SCOPES_MIGRATION));
+    await migration.apply(client);
 
     const { rows } = await client.query<{ id: string; scopes: string[]; expiresAt: Date | null }>(
       `SELECT "id", "scopes", "expiresAt" FROM "ApiKey" ORDER BY "id"`,

@@ -36,6 +36,29 @@ describe('completeLogin (real SDK against the emulator, real PostgreSQL)', () =>
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect((await prisma.session.findUniqueOrThrow({ where: { id: result.session.id } })).authMethod).toBe('sso:okta');
+    // The team page's last sign-in, on the membership of the organization signed into.
+    const membership = await prisma.membership.findFirstOrThrow({ where: { organizationId: 'org_globex', userId: 'usr_gina' } });
+    expect(membership.lastSignInMethod).toBe('sso:okta');
+    expect(Math.abs(membership.lastSignInAt!.getTime() - Date.now())).toBeLessThan(60_000);
+  });
+
+  it('records the sign-in on the membership of the organization signed into, not the person’s other ones', async () => {
+    const globexBefore = await prisma.membership.findFirstOrThrow({ where: { organizationId: 'org_globex', userId: 'usr_riley' } });
+    const started = Date.now();
+    const login = await signInAtEmulator(stack, 'riley@consultant.test', {}, { pickOrganization: 'org_acme' });
+    const result = await finishLogin(stack, login);
+    expect(result).toMatchObject({ ok: true, session: { organizationId: 'org_acme' } });
+    const acme = await prisma.membership.findFirstOrThrow({ where: { organizationId: 'org_acme', userId: 'usr_riley' } });
+    expect(acme.lastSignInAt!.getTime()).toBeGreaterThanOrEqual(started);
+    expect(acme.lastSignInMethod).toBe('otp');
+    const globex = await prisma.membership.findFirstOrThrow({ where: { organizationId: 'org_globex', userId: 'usr_riley' } });
+    expect(globex.lastSignInAt?.getTime() ?? null).toBe(globexBefore.lastSignInAt?.getTime() ?? null);
+    // Scalekit's own last login is per user, set by the sign-in; the mirror's is not older than it.
+    const { user } = await (await stack.deps()).scalekit.user.getUser('usr_riley');
+    const scalekits = Number(user!.lastLoginTime!.seconds) * 1000;
+    expect(scalekits).toBeGreaterThanOrEqual(Math.floor(started / 1000) * 1000);
+    const mirrored = await prisma.user.findUniqueOrThrow({ where: { id: 'usr_riley' } });
+    expect(mirrored.lastLoginAt!.getTime()).toBeGreaterThanOrEqual(scalekits);
   });
 
   it('signs the seeded admin in: session row with the refresh token encrypted, safe returnTo kept', async () => {

@@ -24,6 +24,7 @@ import { errorForLog, log } from '@/lib/log';
 import { createSession, type SessionRecord } from '@/lib/session/store';
 import { upsertMirrorUsers } from '@/lib/users/mirror-user';
 import { recordAudit } from '@/lib/audit/record';
+import { recordSignIn } from '@/lib/members/sign-ins';
 
 /** Absolute session lifetime: after this the user signs in again, however active. */
 export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
@@ -232,6 +233,8 @@ export async function completeLogin(input: CallbackInput, deps: CallbackDeps): P
       ip: input.ip ?? null,
       userAgent: input.userAgent ?? null,
     });
+    // The team page's "last sign-in" for this organization: one indexed UPDATE that only moves forward.
+    await recordSignIn({ organizationId, userId: user.id, at: new Date(now()), method: session.authMethod ?? null });
     // Admins see sign-ins in the organization's audit log (who, how, from where).
     await recordAudit({
       actor: {

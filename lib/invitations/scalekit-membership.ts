@@ -40,6 +40,8 @@ export interface ScalekitUserLike {
   externalId?: string;
   userProfile?: { firstName?: string; lastName?: string };
   memberships: ScalekitMembershipLike[];
+  /** Scalekit's last successful authentication of the user, environment-wide (User.last_login_time) */
+  lastLoginTime?: Timestamp;
 }
 
 export interface MirroredMembership {
@@ -103,6 +105,7 @@ export function userFields(user: ScalekitUserLike): {
   lastName: string | null;
   name: string | null;
   externalId: string | null;
+  lastLoginAt?: Date;
 } {
   const firstName = user.userProfile?.firstName || null;
   const lastName = user.userProfile?.lastName || null;
@@ -112,6 +115,7 @@ export function userFields(user: ScalekitUserLike): {
     lastName,
     name: [firstName, lastName].filter(Boolean).join(' ') || null,
     externalId: user.externalId || null,
+    ...(user.lastLoginTime ? { lastLoginAt: timestampDate(user.lastLoginTime) } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ import { errorForLog, log } from '@/lib/log';
 import { AppError, ForbiddenError } from '@/lib/errors/app-error';
 import { effectiveStatus } from '@/lib/members/status';
 import { decodeCursor, keysetPage, keysetSql, type Cursor, type KeysetPage } from '@/lib/pagination/keyset';
+import { decodeNullableCursor, nullableKeysetPage, type NullableCursor, type NullableOrder } from '@/lib/pagination/nullable-keyset';
 import { getScalekit } from '@/lib/scalekit/client';
 import { ScalekitCallError } from '@/lib/scalekit/errors';
 import { revokeUserSessions } from '@/lib/session/store';
@@ -28,6 +29,14 @@ import { ScalekitNotFoundException } from '@scalekit-sdk/node';
 export const MEMBER_STATUS_FILTERS = ['active', 'pending', 'expired', 'inactive'] as const;
 export type MemberStatusFilter = (typeof MEMBER_STATUS_FILTERS)[number];
 
+/** "Inactive for N days": members whose last sign-in here is at least N days old, or who never signed in. */
+export const INACTIVE_DAYS = [30, 60, 90] as const;
+export type InactiveDays = (typeof INACTIVE_DAYS)[number];
+
+/** Newest members first (no `sort`), or by last sign-in: most recent first / longest ago (and never) first. */
+export const MEMBER_SORTS = ['last_sign_in_desc', 'last_sign_in_asc'] as const;
+export type MemberSort = (typeof MEMBER_SORTS)[number];
+
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;
 export const MAX_QUERY_LENGTH = 100;
@@ -38,7 +47,9 @@ export interface ListMembersInput {
   status?: MemberStatusFilter;
   /** A role name (any of the organization's roles) */
   role?: string;
-  /** From a previous page's nextCursor / prevCursor */
+  inactiveDays?: InactiveDays;
+  sort?: MemberSort;
+  /** From a previous page's nextCursor / prevCursor (of the same sort) */
   cursor?: string;
   limit?: number;
 }
@@ -59,6 +70,10 @@ export interface MemberRow {
   acceptedAt: Date | null;
   expiresAt: Date | null;
   resentCount: number;
+  /** Latest sign-in to this organization (lib/members/sign-ins.ts); null = never */
+  lastSignInAt: Date | null;
+  /** How (lib/auth/auth-method.ts describeAuthMethod); null when unknown */
+  lastSignInMethod: string | null;
   createdAt: Date;
 }
 
@@ -81,29 +96,48 @@ function toRow(record: MembershipRecord, now: Date): MemberRow {
   return { ...record, status: effectiveStatus(record, now) };
 }
 
-function normalizeListInput(input: ListMembersInput): {
+interface ListFilters {
   q: string | null;
   status: MemberStatusFilter | null;
   role: string | null;
-  cursor: Cursor | null;
-  limit: number;
-} {
+  inactiveDays: InactiveDays | null;
+}
+
+type ListCursor = { sort: null; cursor: Cursor | null } | { sort: MemberSort; cursor: NullableCursor | null };
+
+const SIGN_IN_SCOPE = 'last_sign_in';
+
+function signInOrder(sort: MemberSort): NullableOrder {
+  return sort === 'last_sign_in_asc' ? 'asc' : 'desc';
+}
+
+function normalizeListInput(input: ListMembersInput): ListFilters & { order: ListCursor; limit: number } {
   const q = input.q?.trim() ?? '';
   if (q.length > MAX_QUERY_LENGTH) throw new AppError('invalid_input', `Search text can be at most ${MAX_QUERY_LENGTH} characters.`);
   if (input.status !== undefined && !(MEMBER_STATUS_FILTERS as readonly string[]).includes(input.status)) {
     throw new AppError('invalid_input', `Status must be one of ${MEMBER_STATUS_FILTERS.join(', ')}.`);
   }
   if (input.role !== undefined && !ROLE_NAME_PATTERN.test(input.role)) throw new AppError('unknown_role', 'Unknown role filter.');
+  if (input.inactiveDays !== undefined && !(INACTIVE_DAYS as readonly number[]).includes(input.inactiveDays)) {
+    throw new AppError('invalid_input', `Inactive days must be one of ${INACTIVE_DAYS.join(', ')}.`);
+  }
+  if (input.sort !== undefined && !(MEMBER_SORTS as readonly string[]).includes(input.sort)) {
+    throw new AppError('invalid_input', `Sort must be one of ${MEMBER_SORTS.join(', ')}.`);
+  }
   const limit = input.limit ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
     throw new AppError('invalid_input', `Page size must be a whole number from 1 to ${MAX_PAGE_SIZE}.`);
   }
-  let cursor: Cursor | null = null;
-  if (input.cursor !== undefined && input.cursor !== '') {
-    cursor = decodeCursor(input.cursor);
-    if (!cursor) throw new AppError('invalid_cursor', 'That page link is not valid any more. Start again from the first page.');
+  const sort = input.sort ?? null;
+  const given = input.cursor !== undefined && input.cursor !== '' ? input.cursor : null;
+  // A cursor is bound to its sort (each kind decodes only its own): one from another order is refused, not misread.
+  const order: ListCursor = sort
+    ? { sort, cursor: given === null ? null : decodeNullableCursor(given, SIGN_IN_SCOPE, signInOrder(sort)) }
+    : { sort, cursor: given === null ? null : decodeCursor(given) };
+  if (given !== null && !order.cursor) {
+    throw new AppError('invalid_cursor', 'That page link is not valid any more. Start again from the first page.');
   }
-  return { q: q || null, status: input.status ?? null, role: input.role ?? null, cursor, limit };
+  return { q: q || null, status: input.status ?? null, role: input.role ?? null, inactiveDays: input.inactiveDays ?? null, order, limit };
 }
 
 /** LIKE pattern matching `text` literally. */
@@ -111,11 +145,9 @@ function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-function filterSql(
-  organizationId: string,
-  f: { q: string | null; status: MemberStatusFilter | null; role: string | null },
-  now: Date,
-): Prisma.Sql {
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function filterSql(organizationId: string, f: ListFilters, now: Date): Prisma.Sql {
   const parts: Prisma.Sql[] = [Prisma.sql`"organizationId" = ${organizationId}`];
   switch (f.status) {
     case 'active':
@@ -132,6 +164,13 @@ function filterSql(
       break;
   }
   if (f.role) parts.push(Prisma.sql`"role" = ${f.role}`);
+  if (f.inactiveDays) {
+    // Members only: an invitation nobody has accepted yet is not someone who stopped signing in.
+    const cutoff = new Date(now.getTime() - f.inactiveDays * DAY_MS);
+    parts.push(
+      Prisma.sql`"status" IN ('ACTIVE', 'INACTIVE') AND "syncState" = 'SYNCED' AND ("lastSignInAt" IS NULL OR "lastSignInAt" <= ${cutoff})`,
+    );
+  }
   if (f.q) {
     const pattern = containsPattern(f.q.toLowerCase());
     parts.push(Prisma.sql`("email" LIKE ${pattern} OR lower(coalesce("name", '')) LIKE ${pattern})`);
@@ -140,12 +179,14 @@ function filterSql(
 }
 
 const SELECT_COLUMNS = Prisma.sql`"id", "userId", "email", "name", "role", "status", "syncState", "syncError", "inviterEmail",
-  "invitedAt", "acceptedAt", "expiresAt", "resentCount", "createdAt"`;
+  "invitedAt", "acceptedAt", "expiresAt", "resentCount", "lastSignInAt", "lastSignInMethod", "createdAt"`;
 
 /**
  * One page of the organization's memberships, newest first, from the mirror, keyset-paginated
  * on (createdAt desc, id desc) (lib/pagination/keyset.ts: why row values and raw SQL) over the
  * Membership(organizationId[, status|role], createdAt, id) indexes, with how many match in all.
+ * Sorted by last sign-in, on (lastSignInAt, id) over Membership(organizationId, lastSignInAt, id)
+ * (lib/pagination/nullable-keyset.ts: never-signed-in reads as the longest ago).
  */
 export async function listMembers(
   actor: Actor,
@@ -168,12 +209,27 @@ export async function listMembersPage(
   now: Date = new Date(),
 ): Promise<KeysetPage<MemberRow>> {
   assertCan(actor, organizationId, 'members:read');
-  const { cursor, limit, ...filters } = normalizeListInput(input);
-  const keyset = keysetSql(cursor);
-  const fetched = await db.$queryRaw<
-    MembershipRecord[]
-  >`SELECT ${SELECT_COLUMNS} FROM "Membership" WHERE ${filterSql(organizationId, filters, now)} ${keyset.where} ${keyset.orderBy} LIMIT ${limit + 1}`;
-  const page = keysetPage(fetched, limit, cursor);
+  const { order, limit, ...filters } = normalizeListInput(input);
+  const where = filterSql(organizationId, filters, now);
+  let page: KeysetPage<MembershipRecord>;
+  if (order.sort) {
+    page = await nullableKeysetPage<MembershipRecord>(db, {
+      scope: SIGN_IN_SCOPE,
+      order: signInOrder(order.sort),
+      select: SELECT_COLUMNS,
+      from: Prisma.sql`"Membership"`,
+      where,
+      column: 'lastSignInAt',
+      cursor: order.cursor,
+      limit,
+    });
+  } else {
+    const keyset = keysetSql(order.cursor);
+    const fetched = await db.$queryRaw<
+      MembershipRecord[]
+    >`SELECT ${SELECT_COLUMNS} FROM "Membership" WHERE ${where} ${keyset.where} ${keyset.orderBy} LIMIT ${limit + 1}`;
+    page = keysetPage(fetched, limit, order.cursor);
+  }
   // Why a sync failed is operational detail for the people who can retry it, not for every member.
   const seesSyncErrors = actorCan(actor, 'members:manage');
   return { ...page, rows: page.rows.map((r) => toRow(seesSyncErrors ? r : { ...r, syncError: null }, now)) };
@@ -189,12 +245,12 @@ export async function matchingMemberships(
   limit: number,
   now: Date = new Date(),
 ): Promise<Membership[]> {
-  const { q, status, role } = normalizeListInput(input);
+  const { q, status, role, inactiveDays } = normalizeListInput(input);
   return db.$queryRaw<Membership[]>`
-    SELECT * FROM "Membership" WHERE ${filterSql(organizationId, { q, status, role }, now)} ORDER BY "createdAt" DESC, "id" DESC LIMIT ${limit}`;
+    SELECT * FROM "Membership" WHERE ${filterSql(organizationId, { q, status, role, inactiveDays }, now)} ORDER BY "createdAt" DESC, "id" DESC LIMIT ${limit}`;
 }
 
-async function countMembers(organizationId: string, filters: ReturnType<typeof normalizeListInput>, now: Date): Promise<number> {
+async function countMembers(organizationId: string, filters: ListFilters, now: Date): Promise<number> {
   const counted = await db.$queryRaw<
     Array<{ count: bigint }>
   >`SELECT count(*) AS count FROM "Membership" WHERE ${filterSql(organizationId, filters, now)}`;

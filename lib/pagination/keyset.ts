@@ -53,14 +53,13 @@ function mac(payload: string): Buffer {
   return createHmac('sha256', cursorKey()).update(payload).digest().subarray(0, MAC_BYTES);
 }
 
-export function encodeCursor(cursor: Cursor): string {
-  const tag = cursor.direction === 'after' ? 'a' : 'b';
-  const payload = `${tag}|${cursor.createdAt.toISOString()}|${cursor.id}`;
+/** `payload` and its MAC as URL-safe text: a cursor nobody can edit without the server noticing. */
+export function signCursorPayload(payload: string): string {
   return `${Buffer.from(payload, 'utf8').toString('base64url')}.${mac(payload).toString('base64url')}`;
 }
 
-/** The cursor in `text`, or null when it is not one this server wrote (malformed or tampered with). */
-export function decodeCursor(text: string): Cursor | null {
+/** The payload `text` carries, or null when this server did not sign it (malformed or tampered with). */
+export function verifyCursorPayload(text: string): string | null {
   if (text.length === 0 || text.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(text)) return null;
   const [body, signature] = text.split('.') as [string, string];
   const payload = Buffer.from(body, 'base64url').toString('utf8');
@@ -69,12 +68,36 @@ export function decodeCursor(text: string): Cursor | null {
   const given = Buffer.from(signature, 'utf8');
   const wanted = Buffer.from(expected.toString('base64url'), 'utf8');
   if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) return null;
+  return payload;
+}
+
+/** A cursor's id part: what ids look like, so nothing else reaches SQL. */
+export function isCursorId(id: string): boolean {
+  return ID_PATTERN.test(id);
+}
+
+/** A cursor's timestamp part, exactly as toISOString writes it; null otherwise. */
+export function cursorDate(iso: string): Date | null {
+  if (!ISO_PATTERN.test(iso)) return null;
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) || date.toISOString() !== iso ? null : date;
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  const tag = cursor.direction === 'after' ? 'a' : 'b';
+  return signCursorPayload(`${tag}|${cursor.createdAt.toISOString()}|${cursor.id}`);
+}
+
+/** The cursor in `text`, or null when it is not one this server wrote (malformed or tampered with). */
+export function decodeCursor(text: string): Cursor | null {
+  const payload = verifyCursorPayload(text);
+  if (payload === null) return null;
   const parts = payload.split('|');
   if (parts.length !== 3) return null;
   const [tag, iso, id] = parts as [string, string, string];
-  if ((tag !== 'a' && tag !== 'b') || !ISO_PATTERN.test(iso) || !ID_PATTERN.test(id)) return null;
-  const createdAt = new Date(iso);
-  if (Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== iso) return null;
+  if ((tag !== 'a' && tag !== 'b') || !isCursorId(id)) return null;
+  const createdAt = cursorDate(iso);
+  if (!createdAt) return null;
   return { direction: tag === 'a' ? 'after' : 'before', createdAt, id };
 }
 

@@ -52,6 +52,17 @@ describe('upsertMirrorUsers (real PostgreSQL)', () => {
     expect(await prisma.user.findUniqueOrThrow({ where: { id: b } })).toMatchObject({ firstName: 'Bea', lastName: 'New', name: 'Bea New' });
   });
 
+  it('keeps the later last login: Scalekit’s last_login_time moves it forward, an older one never back', async () => {
+    const id = unique('usr_login');
+    const ours = new Date('2026-11-20T10:00:00.000Z');
+    await prisma.user.create({ data: { id, email: `${id}@example.test`, lastLoginAt: ours } });
+    await run([{ id, email: `${id}@example.test`, lastLoginAt: new Date('2026-11-19T10:00:00.000Z') }]);
+    expect((await prisma.user.findUniqueOrThrow({ where: { id } })).lastLoginAt).toEqual(ours);
+    const scalekits = new Date('2026-11-21T10:00:00.000Z');
+    await run([{ id, email: `${id}@example.test`, lastLoginAt: scalekits }]);
+    expect((await prisma.user.findUniqueOrThrow({ where: { id } })).lastLoginAt).toEqual(scalekits);
+  });
+
   it('retires the row of a deleted user whose email Scalekit gave a new id: email parked, copies gone, sessions revoked', async () => {
     const [orgA, orgB] = [await org(), await org()];
     const oldId = unique('usr_old');

@@ -34,6 +34,7 @@ export interface MirrorUserInput {
   lastName?: string | null;
   name?: string | null;
   externalId?: string | null;
+  /** The later of this and the stored one is kept (the callback's sign-in, Scalekit's last_login_time). */
   lastLoginAt?: Date;
 }
 
@@ -85,7 +86,7 @@ function createData(user: MirrorUserInput): Prisma.UserCreateManyInput {
   };
 }
 
-type Stored = Pick<Prisma.UserGetPayload<object>, 'id' | 'email' | (typeof PROFILE_FIELDS)[number]>;
+type Stored = Pick<Prisma.UserGetPayload<object>, 'id' | 'email' | 'lastLoginAt' | (typeof PROFILE_FIELDS)[number]>;
 
 /** Only what differs, so an unchanged user (most of a re-sync) costs no write. */
 function changes(have: Stored, want: MirrorUserInput): Prisma.UserUpdateInput | null {
@@ -95,7 +96,8 @@ function changes(have: Stored, want: MirrorUserInput): Prisma.UserUpdateInput | 
     const value = want[field];
     if (value !== undefined && have[field] !== value) data[field] = value;
   }
-  if (want.lastLoginAt) data.lastLoginAt = want.lastLoginAt;
+  // Never backwards: Scalekit's listing can trail a sign-in the callback has just recorded.
+  if (want.lastLoginAt && (!have.lastLoginAt || have.lastLoginAt < want.lastLoginAt)) data.lastLoginAt = want.lastLoginAt;
   return Object.keys(data).length ? data : null;
 }
 
@@ -133,7 +135,7 @@ export async function upsertMirrorUsers(
     if (!rest.length) break;
     const stored = await tx.user.findMany({
       where: { id: { in: rest.map((u) => u.id) } },
-      select: { id: true, email: true, firstName: true, lastName: true, name: true, externalId: true },
+      select: { id: true, email: true, firstName: true, lastName: true, name: true, externalId: true, lastLoginAt: true },
     });
     const have = new Map(stored.map((u) => [u.id, u]));
     for (const user of rest) {

@@ -46,7 +46,14 @@ export type OrganizationEventData = z.infer<typeof organizationEventDataSchema>;
 
 export const userAuthEventDataSchema = z.object({
   user: z.object({ id: scalekitId }),
-  user_session: z.object({ session_id: scalekitId }),
+  // organization_id: the organization the session signed into (absent, or empty, before one is chosen).
+  user_session: z.object({
+    session_id: scalekitId,
+    organization_id: z
+      .union([scalekitId, z.literal('')])
+      .nullish()
+      .transform((v) => v || null),
+  }),
 });
 export type UserAuthEventData = z.infer<typeof userAuthEventDataSchema>;
 

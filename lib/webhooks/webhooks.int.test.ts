@@ -365,6 +365,17 @@ describe('session events', () => {
     expect((await deliver(older)).body.outcome).toBe('ignored');
     expect((await prisma.user.findUniqueOrThrow({ where: { id: 'usr_riley' } })).lastLoginAt?.getTime()).toBe(at.getTime());
   });
+  it('user.login for a session in Globex records a sign-in on riley’s Globex membership only, without a method', async () => {
+    const acmeBefore = await prisma.membership.findFirstOrThrow({ where: { organizationId: 'org_acme', userId: 'usr_riley' } });
+    const at = new Date(Date.now() - 500);
+    const p = documentedEvent('user.login', { userId: 'usr_riley', organizationId: 'org_globex', occurredAt: at });
+    expect((await deliver(p)).body.outcome).toBe('applied');
+    const globex = await prisma.membership.findFirstOrThrow({ where: { organizationId: 'org_globex', userId: 'usr_riley' } });
+    expect(globex.lastSignInAt?.getTime()).toBe(at.getTime());
+    expect(globex.lastSignInMethod).toBeNull();
+    const acme = await prisma.membership.findFirstOrThrow({ where: { organizationId: 'org_acme', userId: 'usr_riley' } });
+    expect(acme.lastSignInAt?.getTime() ?? null).toBe(acmeBefore.lastSignInAt?.getTime() ?? null);
+  });
 });
 
 describe('the catalogue', () => {

@@ -13,7 +13,17 @@ import { ROLE_NAME_PATTERN } from '@/lib/auth/permissions';
 import { grantRefusal, organizationRoles, type RoleDefinition } from '@/lib/roles/catalogue';
 import { roleOption } from '@/lib/roles/options';
 import { AppError, ForbiddenError } from '@/lib/errors/app-error';
-import { getSeatUsage, listMembers, MEMBER_STATUS_FILTERS, type MemberPage, type MemberStatusFilter } from '@/lib/members/service';
+import {
+  getSeatUsage,
+  INACTIVE_DAYS,
+  listMembers,
+  MEMBER_SORTS,
+  MEMBER_STATUS_FILTERS,
+  type InactiveDays,
+  type MemberPage,
+  type MemberSort,
+  type MemberStatusFilter,
+} from '@/lib/members/service';
 import { membersCsvHref, teamHref } from './format';
 import { MembersTable } from './_components/members-table';
 import { SeatsBar } from './_components/seats-bar';
@@ -70,20 +80,26 @@ export default async function TeamPage({
     statusParam && (MEMBER_STATUS_FILTERS as readonly string[]).includes(statusParam) ? (statusParam as MemberStatusFilter) : undefined;
   const roleParam = single(sp.role);
   const role = roleParam && ROLE_NAME_PATTERN.test(roleParam) ? roleParam : undefined;
+  const inactiveParam = Number(single(sp.inactive));
+  const inactive = (INACTIVE_DAYS as readonly number[]).includes(inactiveParam) ? (inactiveParam as InactiveDays) : undefined;
+  const sortParam = single(sp.sort);
+  const sort = sortParam && (MEMBER_SORTS as readonly string[]).includes(sortParam) ? (sortParam as MemberSort) : undefined;
   const cursor = single(sp.cursor);
-  const filters = { q, status, role };
+  const filters = { q, status, role, inactive, sort };
+  // "3 days ago" and the inactive filter count from the same moment.
+  const now = new Date();
 
   let page: MemberPage | null = null;
   let problem: string | null = null;
   try {
-    page = await listMembers(actor, orgId, { ...filters, cursor });
+    page = await listMembers(actor, orgId, { q, status, role, inactiveDays: inactive, sort, cursor }, now);
   } catch (error) {
     if (!(error instanceof AppError) || error.status !== 400) throw error;
     problem = error.message;
   }
   const [seats, access] = await Promise.all([getSeatUsage(actor, orgId), canManage ? null : adminPageAccess(ctx, orgId)]);
   const askAdmins = access?.kind === 'member' ? access.admins.map((a) => (a.name ? `${a.name} (${a.email})` : a.email)).join(', ') : '';
-  const filtered = Boolean(q || status || role);
+  const filtered = Boolean(q || status || role || inactive);
 
   return (
     <section aria-labelledby="team-heading" className="flex flex-col gap-6">
@@ -117,7 +133,7 @@ export default async function TeamPage({
         </div>
       ) : null}
 
-      <TeamFilters orgId={orgId} q={q} status={status} role={role} roles={roles} />
+      <TeamFilters orgId={orgId} q={q} status={status} role={role} inactive={inactive} sort={sort} roles={roles} />
 
       {problem ? (
         <Alert variant="destructive">
@@ -143,7 +159,18 @@ export default async function TeamPage({
         </div>
       ) : page ? (
         <>
-          <MembersTable orgId={orgId} rows={page.rows} can={abilities} roleNames={roleNames} currentUserId={ctx.user.id} />
+          <MembersTable
+            orgId={orgId}
+            rows={page.rows}
+            can={abilities}
+            roleNames={roleNames}
+            currentUserId={ctx.user.id}
+            now={now}
+            signInSort={{
+              current: sort,
+              href: teamHref(orgId, { ...filters, sort: sort === 'last_sign_in_desc' ? 'last_sign_in_asc' : 'last_sign_in_desc' }),
+            }}
+          />
           <nav aria-label="Pages" className="flex items-center justify-between gap-4 text-sm">
             <div className="flex items-center gap-3">
               <p className="text-muted-foreground" data-testid="team-count">

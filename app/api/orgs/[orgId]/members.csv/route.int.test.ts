@@ -58,6 +58,31 @@ describe('GET /api/orgs/:orgId/members.csv', () => {
     expect(bad.headers.get('content-type')).toMatch(/json/);
   });
 
+  it('the inactive filter and the sort by last sign-in reach the file; unknown values are 400s that say what is allowed', async () => {
+    await prisma.membership.updateMany({
+      where: { organizationId: 'org_acme', email: 'max@acme.test' },
+      data: { lastSignInAt: new Date(Date.now() - 45 * 86_400_000), lastSignInMethod: 'social:github' },
+    });
+    await prisma.membership.updateMany({
+      where: { organizationId: 'org_acme', email: 'ada@acme.test' },
+      data: { lastSignInAt: new Date(), lastSignInMethod: 'otp' },
+    });
+    const inactive = parse(await (await exportAs('usr_ada', 'org_acme', '?inactive=30&sort=last_sign_in_desc')).text());
+    expect(inactive[0]).toMatchObject({ email: 'max@acme.test', sign_in_method: 'GitHub' });
+    expect(inactive.map((r) => r.email)).not.toContain('ada@acme.test');
+    expect(inactive.map((r) => r.email)).not.toContain('new.hire@acme.test');
+    expect(inactive.slice(1).every((r) => r.last_sign_in_at === '' && r.sign_in_method === '')).toBe(true);
+    for (const [query, message] of [
+      ['?inactive=45', /Inactive days must be one of 30, 60, 90/],
+      ['?inactive=soon', /Inactive days must be one of 30, 60, 90/],
+      ['?sort=name', /Sort must be one of last_sign_in_desc, last_sign_in_asc/],
+    ] as const) {
+      const bad = await exportAs('usr_ada', 'org_acme', query);
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(await bad.json())).toMatch(message);
+    }
+  });
+
   it('anyone who sees the team may export it; another organization’s admin may not', async () => {
     expect((await exportAs('usr_max')).status).toBe(200);
     expect((await exportAs('usr_gina', 'org_acme')).status).toBe(403);

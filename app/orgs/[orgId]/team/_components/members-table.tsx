@@ -1,12 +1,53 @@
+import Link from 'next/link';
+import { ArrowDownIcon, ArrowUpDownIcon, ArrowUpIcon } from 'lucide-react';
 import { Badge } from '@/components/ui/badge';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { describeAuthMethod } from '@/lib/auth/auth-method';
 import { roleLabel } from '@/lib/auth/permissions';
-import type { MemberRow } from '@/lib/members/service';
-import { formatDate, statusBadge } from '../format';
+import type { MemberRow, MemberSort } from '@/lib/members/service';
+import { formatDate, formatDateTime, formatRelative, statusBadge } from '../format';
 import { MemberRowActions, type RowAbilities } from './member-row-actions';
 
 function DateCell({ date }: { date: Date | null }) {
   return date ? <time dateTime={date.toISOString()}>{formatDate(date)}</time> : <span className="text-muted-foreground">—</span>;
+}
+
+/** "3 days ago", with the exact time on hover (title) and for screen readers; "Never" for a member who never signed in here. */
+function LastSignInCell({ row, isInvitation, now }: { row: MemberRow; isInvitation: boolean; now: Date }) {
+  if (row.lastSignInAt) {
+    const exact = formatDateTime(row.lastSignInAt);
+    return (
+      <time dateTime={row.lastSignInAt.toISOString()} title={exact}>
+        {formatRelative(row.lastSignInAt, now)}
+        <span className="sr-only"> ({exact})</span>
+      </time>
+    );
+  }
+  // An invitation cannot have signed in yet: a dash, so "Never" stands out for the members who did not.
+  return <span className="text-muted-foreground">{isInvitation ? '—' : 'Never'}</span>;
+}
+
+export interface SignInSortLink {
+  /** The order shown now, if it is by last sign-in */
+  current?: MemberSort;
+  /** The team page with the other order (most recent first when not sorted by sign-in yet) */
+  href: string;
+}
+
+/** The column heading as a link that sorts by it (and flips the order once sorted), with aria-sort for screen readers. */
+function SignInHeading({ sort }: { sort: SignInSortLink }) {
+  const Icon = sort.current === 'last_sign_in_desc' ? ArrowDownIcon : sort.current === 'last_sign_in_asc' ? ArrowUpIcon : ArrowUpDownIcon;
+  const ariaSort = sort.current === 'last_sign_in_desc' ? 'descending' : sort.current === 'last_sign_in_asc' ? 'ascending' : undefined;
+  const next = sort.current === 'last_sign_in_desc' ? 'longest ago first' : 'most recent first';
+  return (
+    <TableHead aria-sort={ariaSort}>
+      <Link href={sort.href} className="inline-flex items-center gap-1 hover:underline" data-testid="sort-last-sign-in">
+        Last sign-in
+        <Icon className="size-3.5" aria-hidden="true" />
+        <span className="sr-only">, sort {next}</span>
+      </Link>
+    </TableHead>
+  );
 }
 
 /**
@@ -27,12 +68,17 @@ export function MembersTable({
   can,
   roleNames,
   currentUserId,
+  signInSort,
+  now,
 }: {
   orgId: string;
   rows: MemberRow[];
   can: RowAbilities;
   roleNames: Readonly<Record<string, string>>;
   currentUserId: string;
+  signInSort: SignInSortLink;
+  /** What "3 days ago" counts from: the time the page was rendered */
+  now: Date;
 }) {
   const canManage = can.invitations || can.members;
   return (
@@ -43,6 +89,8 @@ export function MembersTable({
           <TableHead>Email</TableHead>
           <TableHead>Role</TableHead>
           <TableHead>Status</TableHead>
+          <SignInHeading sort={signInSort} />
+          <TableHead>Sign-in method</TableHead>
           <TableHead>Invited by</TableHead>
           <TableHead>Invited</TableHead>
           <TableHead>Joined</TableHead>
@@ -70,6 +118,12 @@ export function MembersTable({
                 <Badge variant={badge.variant} data-testid="member-status" title={row.syncError ?? undefined}>
                   {badge.label}
                 </Badge>
+              </TableCell>
+              <TableCell className="whitespace-nowrap" data-testid="member-last-sign-in">
+                <LastSignInCell row={row} isInvitation={isInvitation} now={now} />
+              </TableCell>
+              <TableCell className="whitespace-nowrap" data-testid="member-sign-in-method">
+                {row.lastSignInAt ? describeAuthMethod(row.lastSignInMethod) : <span className="text-muted-foreground">—</span>}
               </TableCell>
               <TableCell className="text-muted-foreground" data-testid="member-inviter">
                 {row.inviterEmail ?? '—'}

@@ -3,13 +3,18 @@ import { SearchIcon } from 'lucide-react';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
-import { MEMBER_STATUS_FILTERS, MAX_QUERY_LENGTH } from '@/lib/members/service';
+import { INACTIVE_DAYS, MEMBER_SORTS, MEMBER_STATUS_FILTERS, MAX_QUERY_LENGTH, type MemberSort } from '@/lib/members/service';
 
 const STATUS_OPTIONS: Record<(typeof MEMBER_STATUS_FILTERS)[number], string> = {
   active: 'Active',
   pending: 'Pending',
   expired: 'Expired',
   inactive: 'Inactive',
+};
+
+const SORT_OPTIONS: Record<MemberSort, string> = {
+  last_sign_in_desc: 'Last sign-in, most recent first',
+  last_sign_in_asc: 'Last sign-in, longest ago first',
 };
 
 const selectClass =
@@ -55,15 +60,54 @@ export function TeamFilters({
   q,
   status,
   role,
+  inactive,
+  sort,
   roles,
 }: {
   orgId: string;
   q?: string;
   status?: string;
   role?: string;
+  inactive?: number;
+  sort?: string;
   roles: ReadonlyArray<{ name: string; displayName: string }>;
 }) {
-  const filtered = Boolean(q || status || role);
+  const filtered = Boolean(q || status || role || inactive || sort);
+  // Each is a GET parameter of the same name; "any" (the empty value) leaves it out.
+  const selects = [
+    {
+      id: 'team-status',
+      name: 'status',
+      label: 'Status',
+      any: 'Any status',
+      value: status,
+      options: MEMBER_STATUS_FILTERS.map((s) => ({ value: s, label: STATUS_OPTIONS[s] })),
+    },
+    {
+      id: 'team-role',
+      name: 'role',
+      label: 'Role',
+      any: 'Any role',
+      value: role,
+      options: roles.map((r) => ({ value: r.name, label: r.displayName })),
+    },
+    {
+      id: 'team-inactive',
+      name: 'inactive',
+      label: 'Activity',
+      any: 'Any activity',
+      value: inactive ? String(inactive) : undefined,
+      options: INACTIVE_DAYS.map((d) => ({ value: String(d), label: `Inactive for ${d} days` })),
+    },
+    {
+      id: 'team-sort',
+      name: 'sort',
+      label: 'Sort',
+      any: 'Newest members first',
+      value: sort,
+      options: MEMBER_SORTS.map((s) => ({ value: s, label: SORT_OPTIONS[s] })),
+    },
+  ];
   return (
     <form
       method="get"
@@ -76,22 +120,9 @@ export function TeamFilters({
         <Label htmlFor="team-q">Search</Label>
         <Input id="team-q" name="q" type="search" placeholder="Name or email" defaultValue={q} maxLength={MAX_QUERY_LENGTH} />
       </div>
-      <FilterSelect
-        id="team-status"
-        name="status"
-        label="Status"
-        any="Any status"
-        value={status}
-        options={MEMBER_STATUS_FILTERS.map((s) => ({ value: s, label: STATUS_OPTIONS[s] }))}
-      />
-      <FilterSelect
-        id="team-role"
-        name="role"
-        label="Role"
-        any="Any role"
-        value={role}
-        options={roles.map((r) => ({ value: r.name, label: r.displayName }))}
-      />
+      {selects.map((select) => (
+        <FilterSelect key={select.id} {...select} />
+      ))}
       <Button type="submit" variant="secondary">
         <SearchIcon aria-hidden="true" />
         Apply

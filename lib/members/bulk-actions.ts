@@ -44,7 +44,8 @@ import {
 
 export const BULK_ACTION_MAX_ROWS = 10_000;
 export const BULK_ACTION_CONCURRENCY = 8;
-const CLAIM_BATCH = 64;
+/** Rows claimed at a time: role changes go to changeRoles as one batch, the rest one by one. */
+const CLAIM_BATCH = 256;
 /** A claim this old belongs to a worker that stopped (a row's single call takes seconds at most). */
 export const STALE_CLAIM_MS = 5 * 60_000;
 

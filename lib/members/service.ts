@@ -438,6 +438,8 @@ async function changeRoleLocked(
   }, TRANSACTION_OPTIONS);
 }
 
+const ROLE_CHANGES_FLUSH_EVERY = 32;
+
 export type RoleChangeOutcome =
   | { kind: 'changed'; roleLabel: string }
   | { kind: 'unchanged' }
@@ -494,32 +496,10 @@ export async function changeRoles(
     }
   }
 
-  let stopped = false;
-  const answered: Array<{ m: Membership; permissions: string[] }> = [];
-  await runPool(
-    direct,
-    concurrency,
-    async (m) => {
-      try {
-        const answer = await getScalekit().user.updateMembership(organizationId, m.userId!, { roles: [role] });
-        const fromScalekit = answer.user && scalekitMembershipIn(answer.user as unknown as ScalekitUserLike, organizationId);
-        const permissions = fromScalekit
-          ? fromScalekit.permissions
-          : target.permissionsKnown
-            ? [...target.permissions]
-            : resolvePermissions(role, null);
-        answered.push({ m, permissions });
-      } catch (error) {
-        const failure = ScalekitCallError.from(error);
-        log.warn({ err: errorForLog(error), organizationId, membershipId: m.id }, 'scalekit updateMembership failed (bulk)');
-        if (failure.retryable) stopped = true;
-        outcomes.set(m.id, failure.retryable ? { kind: 'transient', error: failure } : { kind: 'refused', error: failure });
-      }
-    },
-    () => stopped,
-  );
-
-  if (answered.length) {
+  type Answered = { m: Membership; permissions: string[] };
+  // The mirror is written back while the next calls are in flight: a flush every FLUSH_EVERY
+  // answers, so the database work overlaps Scalekit's instead of following it.
+  const writeBack = async (answered: Answered[]) => {
     await db.$transaction(async (tx) => {
       const byPermissions = new Map<string, { permissions: string[]; ids: string[] }>();
       for (const { m, permissions } of answered) {
@@ -551,7 +531,43 @@ export async function changeRoles(
       await recordAudits(audits, tx);
     }, TRANSACTION_OPTIONS);
     for (const { m } of answered) outcomes.set(m.id, { kind: 'changed', roleLabel: label });
-  }
+  };
+  let buffer: Answered[] = [];
+  const writes: Promise<void>[] = [];
+  const flush = () => {
+    if (buffer.length) writes.push(writeBack(buffer));
+    buffer = [];
+  };
+
+  let stopped = false;
+  await runPool(
+    direct,
+    concurrency,
+    async (m) => {
+      try {
+        const answer = await getScalekit().user.updateMembership(organizationId, m.userId!, { roles: [role] });
+        const fromScalekit = answer.user && scalekitMembershipIn(answer.user as unknown as ScalekitUserLike, organizationId);
+        const permissions = fromScalekit
+          ? fromScalekit.permissions
+          : target.permissionsKnown
+            ? [...target.permissions]
+            : resolvePermissions(role, null);
+        buffer.push({ m, permissions });
+        if (buffer.length >= ROLE_CHANGES_FLUSH_EVERY) flush();
+      } catch (error) {
+        const failure = ScalekitCallError.from(error);
+        log.warn({ err: errorForLog(error), organizationId, membershipId: m.id }, 'scalekit updateMembership failed (bulk)');
+        if (failure.retryable) stopped = true;
+        outcomes.set(m.id, failure.retryable ? { kind: 'transient', error: failure } : { kind: 'refused', error: failure });
+      }
+    },
+    () => stopped,
+  );
+  flush();
+  // Every write-back settles before any error is thrown: none is left running behind the caller.
+  const written = await Promise.allSettled(writes);
+  const failed = written.find((w) => w.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
 
   for (const id of oneByOne) {
     if (stopped) break;

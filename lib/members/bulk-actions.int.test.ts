@@ -171,8 +171,10 @@ describe('running a bulk action', () => {
     // Running it again (a duplicate job) does nothing.
     expect(await runBulkMemberAction(view.action.id)).toMatchObject({ done: 3 });
 
-    const { csv } = await bulkMemberActionCsv(boss, 'org_bulk', view.action.id);
-    expect(csv.trim().split('\r\n')).toEqual([
+    const csvLines = await bulkMemberActionCsv(boss, 'org_bulk', view.action.id);
+    const lines: string[] = [];
+    for await (const line of { [Symbol.asyncIterator]: () => csvLines } as AsyncIterable<string>) lines.push(line);
+    expect(lines.join('').trim().split('\r\n')).toEqual([
       '"email","role_before","result","reason"',
       '"person3@bulk.test","member","done","Now admin."',
       '"person4@bulk.test","member","done","Now admin."',

@@ -4,7 +4,7 @@ import type { Permission } from '@/lib/auth/permissions';
 import { grantedPermissions } from '@/lib/auth/permissions';
 import { recordAudit } from '@/lib/audit/record';
 import { runPool } from '@/lib/concurrency/worker-pool';
-import { toCsv } from '@/lib/csv/write';
+import { csvLine } from '@/lib/csv/write';
 import { db } from '@/lib/db';
 import { AppError } from '@/lib/errors/app-error';
 import type { BulkMemberAction, BulkMemberActionKind, BulkMemberRow, BulkMemberRowStatus, Membership } from '@/lib/generated/prisma/client';
@@ -497,20 +497,26 @@ export async function runBulkMemberAction(actionId: string, options: BulkRunOpti
 
 export const RESULTS_HEADER = ['email', 'role_before', 'result', 'reason'] as const;
 
-export async function bulkMemberActionCsv(
-  actor: Actor,
-  organizationId: string,
-  actionId: string,
-): Promise<{ fileName: string; csv: string }> {
+/**
+ * Each row of the action and what came of it, as CSV lines (the results file): read a thousand
+ * rows at a time, so a large action never sits in memory. In a preview, PENDING reads "will be done".
+ */
+export async function bulkMemberActionCsv(actor: Actor, organizationId: string, actionId: string): Promise<AsyncIterator<string>> {
   const action = await findAction(organizationId, actionId);
   assertCan(actor, organizationId, PERMISSION[action.kind]);
-  const rows = await db.bulkMemberRow.findMany({ where: { actionId: action.id }, orderBy: { position: 'asc' } });
   const label = (s: BulkMemberRowStatus) => (action.status === 'PREVIEW' && s === 'PENDING' ? 'will be done' : s.toLowerCase());
-  return {
-    fileName: `bulk-${action.kind.toLowerCase().replace('_', '-')}-${action.id}.csv`,
-    csv: toCsv(
-      RESULTS_HEADER,
-      rows.map((r) => [r.email, r.roleBefore, label(r.status), r.reason ?? '']),
-    ),
-  };
+  async function* lines(): AsyncGenerator<string> {
+    yield csvLine(RESULTS_HEADER);
+    for (let after = -1; ;) {
+      const rows = await db.bulkMemberRow.findMany({
+        where: { actionId: action.id, position: { gt: after } },
+        orderBy: { position: 'asc' },
+        take: 1_000,
+      });
+      for (const r of rows) yield csvLine([r.email, r.roleBefore, label(r.status), r.reason ?? '']);
+      if (rows.length < 1_000) return;
+      after = rows.at(-1)!.position;
+    }
+  }
+  return lines();
 }

@@ -25,6 +25,7 @@ import {
   type MemberStatusFilter,
 } from '@/lib/members/service';
 import { membersCsvHref, teamHref } from './format';
+import { BulkActionBar } from './_components/bulk-action-bar';
 import { MembersTable } from './_components/members-table';
 import { SeatsBar } from './_components/seats-bar';
 import { TeamFilters } from './_components/team-filters';
@@ -159,6 +160,9 @@ export default async function TeamPage({
         </div>
       ) : page ? (
         <>
+          {canManage ? (
+            <BulkActionBar orgId={orgId} matching={page.total} filters={{ q, status, role, inactiveDays: inactive }} can={abilities} />
+          ) : null}
           <MembersTable
             orgId={orgId}
             rows={page.rows}

@@ -6,6 +6,7 @@ import { describeAuthMethod } from '@/lib/auth/auth-method';
 import { roleLabel } from '@/lib/auth/permissions';
 import type { MemberRow, MemberSort } from '@/lib/members/service';
 import { formatDate, formatDateTime, formatRelative, statusBadge } from '../format';
+import { MEMBER_CHECKBOX } from './bulk-selection';
 import { MemberRowActions, type RowAbilities } from './member-row-actions';
 
 function DateCell({ date }: { date: Date | null }) {
@@ -85,6 +86,11 @@ export function MembersTable({
     <Table aria-label="Members and invitations">
       <TableHeader>
         <TableRow>
+          {canManage ? (
+            <TableHead className="w-8">
+              <span className="sr-only">Select</span>
+            </TableHead>
+          ) : null}
           <TableHead>Name</TableHead>
           <TableHead>Email</TableHead>
           <TableHead>Role</TableHead>
@@ -108,6 +114,18 @@ export function MembersTable({
           const isInvitation = row.status === 'PENDING_INVITE' || row.status === 'INVITE_EXPIRED' || row.syncState !== 'SYNCED';
           return (
             <TableRow key={row.id} data-testid="member-row" data-email={row.email}>
+              {canManage ? (
+                <TableCell className="w-8 pr-0">
+                  {/* Read by the bulk action bar (bulk-action-bar.tsx); nothing is sent from here. */}
+                  <input
+                    type="checkbox"
+                    {...{ [MEMBER_CHECKBOX]: '' }}
+                    value={row.id}
+                    aria-label={`Select ${row.email}`}
+                    className="size-4 cursor-pointer accent-primary"
+                  />
+                </TableCell>
+              ) : null}
               <TableCell className="font-medium">
                 {row.name ?? <span className="text-muted-foreground">—</span>}
                 {row.userId === currentUserId ? <span className="ml-1.5 text-xs text-muted-foreground">(you)</span> : null}

@@ -12,4 +12,6 @@ export type HeaderOrg = {
   name: string;
   /** The user's role in this organization, e.g. "admin". */
   role?: string;
+  /** Where its uploaded logo is served (members only), when it has one. */
+  logoUrl?: string | null;
 };

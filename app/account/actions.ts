@@ -2,12 +2,14 @@
 
 import { revalidatePath } from 'next/cache';
 import { cookies, headers } from 'next/headers';
+import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { getSessionContext, requestMeta } from '@/lib/auth/guards';
 import { db } from '@/lib/db';
 import { getEnv } from '@/lib/env';
 import { UnauthenticatedError } from '@/lib/errors/app-error';
 import { toActionResult } from '@/lib/errors/respond';
+import { SIGNED_OUT_PATH } from '@/lib/auth/logout';
 import { clearedSessionCookieAttributes, sessionCookieName } from '@/lib/session/cookie';
 import { deleteOwnAccount, updateOwnName, type AccountHolder } from '@/lib/users/account';
 import { leaveOrganization } from '@/lib/members/service';
@@ -73,21 +75,17 @@ export async function updateNameAction(_previous: AccountFormState, form: FormDa
 
 /**
  * Delete your own account (lib/users/account.ts deleteOwnAccount): refused while you are an
- * organization's last admin. On success every session has ended, and this browser's cookie is
- * cleared here, so the page only has to go to /signed-out.
+ * organization's last admin. On success every session has ended; this browser's cookie is
+ * cleared and the action redirects to /signed-out itself (a cookie change makes Next.js re-render
+ * the current page, which would otherwise send the now signed-out browser to /login first).
  */
 export async function deleteAccountAction(_previous: AccountFormState, form: FormData): Promise<AccountFormState> {
   try {
-    const { organizations } = await deleteOwnAccount(await accountHolder(), form.get('confirmation'));
-    const { APP_URL } = getEnv();
-    (await cookies()).set(sessionCookieName(APP_URL), '', clearedSessionCookieAttributes(APP_URL));
-    return {
-      ok: true,
-      message: organizations.length
-        ? `Your account is deleted, and you have left ${organizations.join(', ')}.`
-        : 'Your account is deleted.',
-    };
+    await deleteOwnAccount(await accountHolder(), form.get('confirmation'));
   } catch (error) {
     return toActionResult(error);
   }
+  const { APP_URL } = getEnv();
+  (await cookies()).set(sessionCookieName(APP_URL), '', clearedSessionCookieAttributes(APP_URL));
+  redirect(`${SIGNED_OUT_PATH}?account=deleted`);
 }

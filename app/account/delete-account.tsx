@@ -1,7 +1,6 @@
 'use client';
 
-import { useActionState, useEffect, useState } from 'react';
-import { useRouter } from 'next/navigation';
+import { useActionState, useState } from 'react';
 import { Trash2Icon } from 'lucide-react';
 import { ConfirmDialogContent } from '@/components/confirm-dialog';
 import { FormField } from '@/components/form-field';
@@ -13,22 +12,13 @@ import { deleteAccountAction } from './actions';
 /**
  * "Delete account" asks the person to type their email address first (the server checks it
  * too). The server decides: the last admin of an organization is refused, with the reason shown
- * in the dialog. Once deleted, every session has ended and the cookie is gone, so the browser
- * only has to go to the signed-out page.
+ * in the dialog. Once deleted, the action itself sends the browser to the signed-out page.
  */
 export function DeleteAccount({ email, organizations }: { email: string; organizations: string[] }) {
   const [state, action, pending] = useActionState(deleteAccountAction, null);
   const [typed, setTyped] = useState('');
   const [open, setOpen] = useState(false);
   const matches = typed.trim().toLowerCase() === email.toLowerCase();
-
-  const router = useRouter();
-  useEffect(() => {
-    if (!state?.ok) return;
-    // refresh: the header (the root layout) must drop the signed-in user too.
-    router.replace('/signed-out?account=deleted');
-    router.refresh();
-  }, [state, router]);
 
   const leaving = organizations.length ? ` You leave ${organizations.join(', ')}.` : '';
   return (

@@ -1,20 +1,15 @@
 'use client';
 
-import { useActionState, useEffect } from 'react';
-import { toast } from 'sonner';
+import { useActionState } from 'react';
+import { ActionFormFooter, useToastOutcome } from '@/components/action-form';
 import { FormField } from '@/components/form-field';
-import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { updateNameAction } from './actions';
 
 /** Your name as Scalekit and every organization you belong to show it. */
 export function ProfileForm({ firstName, lastName }: { firstName: string; lastName: string }) {
   const [state, action, pending] = useActionState(updateNameAction, null);
-  useEffect(() => {
-    if (!state) return;
-    if (state.ok) toast.success(state.message);
-    else toast.error(state.error);
-  }, [state]);
+  useToastOutcome(state);
   const fieldErrors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   return (
     <form action={action} className="flex max-w-xl flex-col gap-4" aria-label="Your name">
@@ -26,16 +21,7 @@ export function ProfileForm({ firstName, lastName }: { firstName: string; lastNa
           <Input name="lastName" defaultValue={lastName} maxLength={100} autoComplete="family-name" />
         </FormField>
       </div>
-      {state && !state.ok && !state.fieldErrors ? (
-        <p role="alert" className="text-sm text-destructive">
-          {state.error}
-        </p>
-      ) : null}
-      <div>
-        <Button type="submit" disabled={pending}>
-          {pending ? 'Saving…' : 'Save name'}
-        </Button>
-      </div>
+      <ActionFormFooter state={state} pending={pending} label="Save name" />
     </form>
   );
 }

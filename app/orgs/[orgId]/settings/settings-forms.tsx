@@ -1,29 +1,14 @@
 'use client';
 
-import { useActionState, useEffect, useState } from 'react';
+import { useActionState, useState } from 'react';
 import { RefreshCwIcon, Trash2Icon, UploadIcon } from 'lucide-react';
-import { toast } from 'sonner';
+import { ActionFormFooter, useToastOutcome } from '@/components/action-form';
 import { FormField } from '@/components/form-field';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { OrgLogo } from '@/components/org-logo';
 import { LOGO_ACCEPT, logoTooLargeMessage, MAX_LOGO_BYTES } from '@/lib/organizations/logo-limits';
-import {
-  removeLogoAction,
-  renameOrganizationAction,
-  resyncAction,
-  updateSettingsAction,
-  uploadLogoAction,
-  type SettingsFormState,
-} from './actions';
-
-function useToastOutcome(state: SettingsFormState) {
-  useEffect(() => {
-    if (!state) return;
-    if (state.ok) toast.success(state.message);
-    else toast.error(state.error);
-  }, [state]);
-}
+import { removeLogoAction, renameOrganizationAction, resyncAction, updateSettingsAction, uploadLogoAction } from './actions';
 
 export function SettingsForm({
   orgId,
@@ -69,16 +54,7 @@ export function SettingsForm({
           className="rounded-md border border-input bg-card px-3 py-2 text-sm shadow-xs focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring"
         />
       </FormField>
-      {state && !state.ok && !state.fieldErrors ? (
-        <p role="alert" className="text-sm text-destructive">
-          {state.error}
-        </p>
-      ) : null}
-      <div>
-        <Button type="submit" disabled={pending}>
-          {pending ? 'Saving…' : 'Save settings'}
-        </Button>
-      </div>
+      <ActionFormFooter state={state} pending={pending} label="Save settings" />
     </form>
   );
 }
@@ -113,11 +89,7 @@ export function OrganizationNameForm({ orgId, name }: { orgId: string; name: str
       <FormField id="organizationName" label="Name" help="Shown to your members, in invitations and on the sign-in pages." error={error}>
         <Input name="name" defaultValue={name} maxLength={200} required autoComplete="organization" />
       </FormField>
-      <div>
-        <Button type="submit" disabled={pending}>
-          {pending ? 'Saving…' : 'Save name'}
-        </Button>
-      </div>
+      <ActionFormFooter state={state} pending={pending} label="Save name" />
     </form>
   );
 }

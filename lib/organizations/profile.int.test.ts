@@ -64,6 +64,15 @@ describe('renameOrganization', () => {
     expect(await prisma.auditEvent.count({ where: { organizationId: 'org_acme' } })).toBe(audits);
   });
 
+  it('two admins renaming at the same moment leave Scalekit and the mirror with the same name, each change audited', async () => {
+    const audits = await prisma.auditEvent.count({ where: { organizationId: 'org_acme', action: 'org.renamed' } });
+    const results = await Promise.all(['Acme North', 'Acme South'].map((name) => renameOrganization(stack.acmeAdmin, 'org_acme', name)));
+    expect(results.every((r) => r.changed)).toBe(true);
+    const mirror = (await prisma.organization.findUniqueOrThrow({ where: { id: 'org_acme' } })).name;
+    expect((await sdk().organization.getOrganization('org_acme')).organization?.displayName).toBe(mirror);
+    expect(await prisma.auditEvent.count({ where: { organizationId: 'org_acme', action: 'org.renamed' } })).toBe(audits + 2);
+  });
+
   it('a member without org:settings gets 403, and an admin of another organization too', async () => {
     await expect(renameOrganization(stack.acmeMember, 'org_acme', 'Hijacked')).rejects.toMatchObject({ code: 'forbidden', status: 403 });
     await expect(renameOrganization(stack.globexAdmin, 'org_acme', 'Hijacked')).rejects.toMatchObject({ code: 'forbidden', status: 403 });

@@ -5,6 +5,7 @@ import { db } from '@/lib/db';
 import { AppError } from '@/lib/errors/app-error';
 import { errorForLog, log } from '@/lib/log';
 import { CONTROL_CHARS } from '@/lib/invitations/schemas';
+import { TRANSACTION_OPTIONS } from '@/lib/members/service';
 import { getScalekit } from '@/lib/scalekit/client';
 import { ScalekitCallError } from '@/lib/scalekit/errors';
 
@@ -36,21 +37,23 @@ export async function renameOrganization(
 ): Promise<{ name: string; changed: boolean }> {
   assertCan(actor, organizationId, 'org:settings');
   const name = checkOrganizationName(rawName);
-  const org = await db.organization.findUnique({ where: { id: organizationId }, select: { name: true } });
-  if (!org) throw new AppError('not_found', 'This organization is not known to Teamgate.');
-  if (org.name === name) return { name, changed: false };
+  // Two renames at once must not leave Scalekit with one name and the mirror with the other:
+  // each holds this organization's lock from the read to the commit, Scalekit call included.
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`org-profile:${organizationId}`}))`;
+    const org = await tx.organization.findUnique({ where: { id: organizationId }, select: { name: true } });
+    if (!org) throw new AppError('not_found', 'This organization is not known to Teamgate.');
+    if (org.name === name) return { name, changed: false };
 
-  let saved: string;
-  try {
-    const answer = await getScalekit().organization.updateOrganization(organizationId, { displayName: name });
-    saved = answer.organization?.displayName || name;
-  } catch (error) {
-    log.warn({ err: errorForLog(error), organizationId }, 'scalekit updateOrganization failed');
-    const failure = ScalekitCallError.from(error);
-    throw new AppError(failure.code, failure.message, { field: 'name', retryable: failure.retryable });
-  }
-
-  await db.$transaction(async (tx) => {
+    let saved: string;
+    try {
+      const answer = await getScalekit().organization.updateOrganization(organizationId, { displayName: name });
+      saved = answer.organization?.displayName || name;
+    } catch (error) {
+      log.warn({ err: errorForLog(error), organizationId }, 'scalekit updateOrganization failed');
+      const failure = ScalekitCallError.from(error);
+      throw new AppError(failure.code, failure.message, { field: 'name', retryable: failure.retryable });
+    }
     await tx.organization.update({ where: { id: organizationId }, data: { name: saved } });
     await recordAudit(
       {
@@ -62,6 +65,6 @@ export async function renameOrganization(
       },
       tx,
     );
-  });
-  return { name: saved, changed: true };
+    return { name: saved, changed: true };
+  }, TRANSACTION_OPTIONS);
 }

@@ -8,6 +8,7 @@ import { unstable_doesMiddlewareMatch } from 'next/experimental/testing/server';
 import { SignJWT } from 'jose';
 import { config, middleware } from '@/middleware';
 import { PROTECTED_PREFIXES } from '@/lib/auth/protected-routes';
+import { UPLOADED_IMAGE_CSP } from '@/lib/http/security-headers';
 import { sessionCookieName, signAppSessionCookie } from '@/lib/session/cookie';
 import { deriveSessionCookieKey } from '@/lib/session/keys';
 
@@ -214,6 +215,14 @@ describe('security headers and request id', () => {
     expect(nonceOf(a.headers.get('x-middleware-request-content-security-policy'))).toBe(nonce);
     expect(a.headers.get('content-security-policy')).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'; /);
     expect(a.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  });
+
+  it('an uploaded logo gets a policy of its own: nothing runs, sandboxed; other org paths keep the pages’ policy', async () => {
+    const logo = await middleware(request('/api/orgs/org_acme/logo?v=abc', await validCookie()));
+    expect(logo.headers.get('content-security-policy')).toBe(UPLOADED_IMAGE_CSP);
+    expect(logo.headers.get('content-security-policy')).toMatch(/default-src 'none'.*; sandbox$/);
+    const csv = await middleware(request('/api/orgs/org_acme/logo/x', await validCookie()));
+    expect(nonceOf(csv.headers.get('content-security-policy'))).toBeTruthy();
   });
 
   it('redirects and 401s carry the same headers; http APP_URL means no HSTS', async () => {

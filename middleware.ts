@@ -29,7 +29,13 @@ import { isApiPath, isProtectedPath, LOGIN_PATH } from '@/lib/auth/protected-rou
 import { safeReturnTo } from '@/lib/auth/return-to';
 import { clearedSessionCookieAttributes, getSessionCookieVerifier, sessionCookieName } from '@/lib/session/cookie';
 import { REQUEST_ID_HEADER, requestIdFrom } from '@/lib/http/request-id';
-import { contentSecurityPolicy, newNonce, strictTransportSecurity } from '@/lib/http/security-headers';
+import {
+  contentSecurityPolicy,
+  isUploadedImagePath,
+  newNonce,
+  strictTransportSecurity,
+  UPLOADED_IMAGE_CSP,
+} from '@/lib/http/security-headers';
 
 export async function middleware(request: NextRequest): Promise<NextResponse> {
   const env = getEnv();
@@ -47,7 +53,7 @@ export async function middleware(request: NextRequest): Promise<NextResponse> {
   forwarded.set('content-security-policy', csp);
 
   const response = await gate(request, env.APP_URL, () => NextResponse.next({ request: { headers: forwarded } }));
-  response.headers.set('Content-Security-Policy', csp);
+  response.headers.set('Content-Security-Policy', isUploadedImagePath(request.nextUrl.pathname) ? UPLOADED_IMAGE_CSP : csp);
   response.headers.set(REQUEST_ID_HEADER, requestId);
   const hsts = strictTransportSecurity(env.APP_URL);
   if (hsts) response.headers.set('Strict-Transport-Security', hsts);

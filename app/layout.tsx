@@ -6,6 +6,7 @@ import { Toaster } from '@/components/ui/toaster';
 import { csrfTokenFor } from '@/lib/auth/csrf';
 import { getSessionContext } from '@/lib/auth/guards';
 import { errorForLog, log } from '@/lib/log';
+import { logoPath } from '@/lib/organizations/logo-limits';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -36,7 +37,12 @@ async function headerForRequest(): Promise<{ header: SiteHeaderProps; csrfToken?
       csrfToken,
       header: {
         user: { name: ctx.user.name, email: ctx.user.email },
-        orgs: ctx.memberships.map((m) => ({ id: m.organizationId, name: m.organizationName, role: m.role })),
+        orgs: ctx.memberships.map((m) => ({
+          id: m.organizationId,
+          name: m.organizationName,
+          role: m.role,
+          logoUrl: logoPath(m.organizationId, m.organizationLogoSha256),
+        })),
         invitations: ctx.invitations.map((i) => ({ id: i.organizationId, name: i.organizationName })),
         activeOrgId: ctx.organization.id,
         csrfToken,

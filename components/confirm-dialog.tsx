@@ -22,6 +22,7 @@ export function ConfirmDialogContent({
   confirm,
   cancelDisabled,
   form,
+  children,
 }: {
   title: ReactNode;
   description: ReactNode;
@@ -29,6 +30,8 @@ export function ConfirmDialogContent({
   cancelDisabled?: boolean;
   /** Wraps header and footer, e.g. in a form whose hidden fields the caller renders beside `body`. */
   form?: (body: ReactNode) => ReactNode;
+  /** Between the description and the buttons, e.g. a field the confirmation needs. */
+  children?: ReactNode;
 }) {
   const body = (
     <>
@@ -36,6 +39,7 @@ export function ConfirmDialogContent({
         <AlertDialogTitle>{title}</AlertDialogTitle>
         <AlertDialogDescription>{description}</AlertDialogDescription>
       </AlertDialogHeader>
+      {children}
       <AlertDialogFooter>
         <AlertDialogCancel type="button" disabled={cancelDisabled}>
           Cancel

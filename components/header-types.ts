@@ -12,6 +12,8 @@ export type HeaderOrg = {
   name: string;
   /** The user's role in this organization, e.g. "admin". */
   role?: string;
+  /** Where its uploaded logo is served (members only), when it has one. */
+  logoUrl?: string | null;
 };
 
 /** An organization that has invited the signed-in user; the switcher offers to join it. */

@@ -1,7 +1,8 @@
 'use client';
 
 import { useRef } from 'react';
-import { Building2Icon, ChevronsUpDownIcon, MailPlusIcon } from 'lucide-react';
+import { ChevronsUpDownIcon, MailPlusIcon } from 'lucide-react';
+import { OrgLogo } from '@/components/org-logo';
 import {
   DropdownMenu,
   DropdownMenuContent,
@@ -61,7 +62,7 @@ export function OrgSwitcher({
           aria-label={`Switch organization, current: ${active?.name ?? 'No organization'}`}
           className="flex h-8 max-w-48 cursor-pointer items-center gap-2 rounded-md border bg-card px-2.5 text-sm shadow-xs transition-colors hover:bg-muted"
         >
-          <Building2Icon className="size-4 shrink-0 text-muted-foreground" aria-hidden="true" />
+          <OrgLogo src={active?.logoUrl} />
           <span className="truncate font-medium">{active?.name ?? 'No organization'}</span>
           <ChevronsUpDownIcon className="size-3.5 shrink-0 text-muted-foreground" aria-hidden="true" />
         </DropdownMenuTrigger>
@@ -71,7 +72,10 @@ export function OrgSwitcher({
             {orgs.map((org) => (
               <DropdownMenuRadioItem key={org.id} value={org.id}>
                 <span className="flex min-w-0 flex-1 items-center justify-between gap-2">
-                  <span className="truncate">{org.name}</span>
+                  <span className="flex min-w-0 items-center gap-2">
+                    {org.logoUrl ? <OrgLogo src={org.logoUrl} /> : null}
+                    <span className="truncate">{org.name}</span>
+                  </span>
                   {org.role ? <span className="text-xs text-muted-foreground capitalize">{org.role}</span> : null}
                 </span>
               </DropdownMenuRadioItem>

@@ -1,9 +1,17 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
+import { cookies, headers } from 'next/headers';
+import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { getSessionContext } from '@/lib/auth/guards';
+import { getSessionContext, requestMeta } from '@/lib/auth/guards';
 import { db } from '@/lib/db';
+import { getEnv } from '@/lib/env';
+import { UnauthenticatedError } from '@/lib/errors/app-error';
+import { toActionResult } from '@/lib/errors/respond';
+import { SIGNED_OUT_PATH } from '@/lib/auth/logout';
+import { clearedSessionCookieAttributes, sessionCookieName } from '@/lib/session/cookie';
+import { deleteOwnAccount, updateOwnName, type AccountHolder } from '@/lib/users/account';
 import { leaveOrganization } from '@/lib/members/service';
 import { revokeSession } from '@/lib/session/store';
 import { adminAction, orgIdSchema, type ActionResult } from '@/app/orgs/[orgId]/admin-action';
@@ -43,4 +51,41 @@ const leave = adminAction(null, z.object({ orgId: orgIdSchema }), async ({ orgId
  */
 export async function leaveOrganizationAction(orgId: string): Promise<ActionResult> {
   return leave({ orgId });
+}
+
+/** The signed-in person, re-checked against the database: the account actions act on no one else. */
+async function accountHolder(): Promise<AccountHolder> {
+  const ctx = await getSessionContext();
+  if (!ctx) throw new UnauthenticatedError('Your session has ended. Sign in again to continue.');
+  return { userId: ctx.user.id, email: ctx.user.email, sessionId: ctx.session.id, request: requestMeta(await headers()) };
+}
+
+export type AccountFormState = ActionResult | null;
+
+/** Your own first and last name, through Scalekit (lib/users/account.ts updateOwnName). */
+export async function updateNameAction(_previous: AccountFormState, form: FormData): Promise<AccountFormState> {
+  try {
+    const result = await updateOwnName(await accountHolder(), { firstName: form.get('firstName'), lastName: form.get('lastName') });
+    revalidatePath('/', 'layout');
+    return { ok: true, message: result.changed ? 'Your name is saved.' : 'Nothing to save: your name was already this.' };
+  } catch (error) {
+    return toActionResult(error);
+  }
+}
+
+/**
+ * Delete your own account (lib/users/account.ts deleteOwnAccount): refused while you are an
+ * organization's last admin. On success every session has ended; this browser's cookie is
+ * cleared and the action redirects to /signed-out itself (a cookie change makes Next.js re-render
+ * the current page, which would otherwise send the now signed-out browser to /login first).
+ */
+export async function deleteAccountAction(_previous: AccountFormState, form: FormData): Promise<AccountFormState> {
+  try {
+    await deleteOwnAccount(await accountHolder(), form.get('confirmation'));
+  } catch (error) {
+    return toActionResult(error);
+  }
+  const { APP_URL } = getEnv();
+  (await cookies()).set(sessionCookieName(APP_URL), '', clearedSessionCookieAttributes(APP_URL));
+  redirect(`${SIGNED_OUT_PATH}?account=deleted`);
 }

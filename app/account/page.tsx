@@ -10,7 +10,10 @@ import { describeAuthMethod } from '@/lib/auth/auth-method';
 import { csrfTokenFor } from '@/lib/auth/csrf';
 import { requireSession, type SessionContext } from '@/lib/auth/guards';
 import { listUserSessions } from '@/lib/session/store';
+import { db } from '@/lib/db';
 import { revokeOtherSession } from './actions';
+import { DeleteAccount } from './delete-account';
+import { ProfileForm } from './profile-form';
 import { LeaveOrganization } from './leave-organization';
 import { SignOutEverywhere } from './sign-out-everywhere';
 import { roleDisplayNames } from '@/lib/roles/catalogue';
@@ -109,10 +112,11 @@ function YourOrganizations({
 
 export default async function AccountPage() {
   const ctx = await requireSession('/account');
-  const [sessions, csrfToken, roleName] = await Promise.all([
+  const [sessions, csrfToken, roleName, profile] = await Promise.all([
     listUserSessions(ctx.user.id),
     csrfTokenFor(ctx.session.id),
     roleDisplayNames(ctx.memberships),
+    db.user.findUnique({ where: { id: ctx.user.id }, select: { firstName: true, lastName: true } }),
   ]);
 
   return (
@@ -124,6 +128,13 @@ export default async function AccountPage() {
           {ctx.user.email}
         </p>
       </div>
+
+      <AccountSection
+        title="Your profile"
+        description="Your name as your organizations see it. Your email address is your sign-in and cannot be changed here."
+      >
+        <ProfileForm firstName={profile?.firstName ?? ''} lastName={profile?.lastName ?? ''} />
+      </AccountSection>
 
       <AccountSection
         title="Where you are signed in"
@@ -173,6 +184,13 @@ export default async function AccountPage() {
         } here and at your identity provider.`}
       >
         <SignOutEverywhere csrfToken={csrfToken} sessionCount={sessions.length} />
+      </AccountSection>
+
+      <AccountSection
+        title="Delete account"
+        description="Deletes your account at Scalekit and in Teamgate. Not possible while you are the last admin of an organization: make someone else an admin there first."
+      >
+        <DeleteAccount email={ctx.user.email} organizations={ctx.memberships.map((m) => m.organizationName)} />
       </AccountSection>
     </div>
   );

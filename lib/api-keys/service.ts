@@ -209,7 +209,7 @@ export async function revokeKeysCreatedBy(
   actor: Actor,
   organizationId: string,
   userId: string,
-  reason: 'member_removed' | 'member_demoted',
+  reason: 'member_removed' | 'member_demoted' | 'account_deleted',
 ): Promise<RevokedKey[]> {
   await lockOrganizationKeys(tx, organizationId);
   const keys = await tx.apiKey.findMany({

@@ -37,7 +37,14 @@ export interface SessionContext {
   organization: { id: string; name: string };
   membership: { id: string; role: string; permissions: readonly GrantedPermission[]; status: 'ACTIVE' };
   /** Every organization the user is an ACTIVE member of (the org switcher's list), with what their role grants there. */
-  memberships: Array<{ organizationId: string; organizationName: string; role: string; permissions: readonly GrantedPermission[] }>;
+  memberships: Array<{
+    organizationId: string;
+    organizationName: string;
+    /** SHA-256 of the organization's logo (lib/organizations/logo.ts), null when it has none */
+    organizationLogoSha256: string | null;
+    role: string;
+    permissions: readonly GrantedPermission[];
+  }>;
   /**
    * Organizations that have invited the user since they signed in (signing in accepts every
    * waiting invitation, so these arrived later): the switcher offers "Join", through Scalekit.
@@ -50,11 +57,12 @@ export function sessionMembership(m: {
   organizationId: string;
   role: string;
   permissions: string[];
-  organization: { name: string };
+  organization: { name: string; logoSha256: string | null };
 }): SessionContext['memberships'][number] {
   return {
     organizationId: m.organizationId,
     organizationName: m.organization.name,
+    organizationLogoSha256: m.organization.logoSha256,
     role: m.role,
     permissions: grantedPermissions(m.permissions),
   };
@@ -86,7 +94,14 @@ export async function loadSessionContext(token: string | undefined | null, now: 
             { status: 'PENDING_INVITE', syncState: 'SYNCED', OR: [{ expiresAt: null }, { expiresAt: { gt: new Date(now()) } }] },
           ],
         },
-        select: { id: true, organizationId: true, role: true, permissions: true, status: true, organization: { select: { name: true } } },
+        select: {
+          id: true,
+          organizationId: true,
+          role: true,
+          permissions: true,
+          status: true,
+          organization: { select: { name: true, logoSha256: true } },
+        },
         orderBy: [{ organization: { name: 'asc' } }, { organizationId: 'asc' }],
       }),
     ]);

@@ -61,6 +61,9 @@ export const ERROR_CODES = {
   not_synced: http(409, 'This member is still being synchronised. Try again in a moment.'),
   seat_limit_below_usage: http(400, 'The seat limit is below the seats in use.'),
   too_many_keys: http(409, 'This organization has as many active API keys as it may have.'),
+  logo_too_large: http(413, 'The logo is too large.'),
+  logo_unsupported_type: http(415, 'The logo must be a PNG, JPEG or WebP image.'),
+  confirmation_mismatch: http(400, 'The confirmation you typed does not match.'),
 
   // Scalekit, as lib/scalekit/errors.ts classifies its failures
   scalekit_bad_request: http(400, 'Scalekit rejected the request as invalid.'),

@@ -67,3 +67,14 @@ export const STATIC_SECURITY_HEADERS: ReadonlyArray<{ key: string; value: string
   // sign-out are full-page redirects to Scalekit, never popups, so nothing relies on an opener.
   { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
 ];
+
+/**
+ * The policy of an uploaded image served by the app (GET /api/orgs/:orgId/logo): nothing may run
+ * or load, and `sandbox` gives the document an opaque origin should a browser ever render one
+ * as a page. middleware.ts sends it instead of the pages' policy on these paths.
+ */
+export const UPLOADED_IMAGE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox";
+
+export function isUploadedImagePath(pathname: string): boolean {
+  return /^\/api\/orgs\/[^/]+\/logo$/.test(pathname);
+}

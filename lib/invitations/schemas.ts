@@ -14,7 +14,7 @@ export const EXTERNAL_ID_MAX = 128;
 export const METADATA_MAX_KEYS = 20;
 
 // Control characters would end up in emails and CSV exports; nobody types them on purpose.
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+export const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 export const emailSchema = z
   .string({ error: 'Enter an email address.' })

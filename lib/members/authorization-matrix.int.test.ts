@@ -7,6 +7,9 @@ import { auditCsv, listAuditEvents } from '@/lib/audit/query';
 import { inviteMember, listInvitations, resendInvitation, revokeInvitation } from '@/lib/invitations/service';
 import { changeRole, getSeatUsage, listMembers, removeMember } from '@/lib/members/service';
 import { scalekitMembers, useTeamTestStack } from '@/lib/members/testing';
+import { removeLogo, uploadLogo } from '@/lib/organizations/logo';
+import { PNG_BYTES } from '@/lib/organizations/logo-fixtures';
+import { renameOrganization } from '@/lib/organizations/rename';
 import { resyncOrganization } from '@/lib/organizations/resync';
 import { getOrganizationSettings, updateOrganizationSettings } from '@/lib/organizations/settings';
 import { GET as auditCsvRoute } from '@/app/api/orgs/[orgId]/audit.csv/route';
@@ -30,7 +33,7 @@ async function snapshot() {
     }),
     prisma.organization.findMany({
       orderBy: { id: 'asc' },
-      select: { id: true, maxAllowedUsers: true, allowedEmailDomains: true, syncedAt: true },
+      select: { id: true, name: true, logoSha256: true, maxAllowedUsers: true, allowedEmailDomains: true, syncedAt: true },
     }),
     prisma.auditEvent.count(),
     prisma.apiKey.findMany({ orderBy: { id: 'asc' }, select: { id: true, revokedAt: true } }),
@@ -63,6 +66,9 @@ const actions: Record<string, (actor: Actor) => Promise<unknown>> = {
   'read settings': (actor) => getOrganizationSettings(actor, 'org_acme'),
   'change settings': (actor) => updateOrganizationSettings(actor, 'org_acme', { maxAllowedUsers: 40, allowedEmailDomains: 'acme.test' }),
   'resync from Scalekit': (actor) => resyncOrganization(actor, 'org_acme'),
+  'rename the organization': (actor) => renameOrganization(actor, 'org_acme', 'Acme Renamed'),
+  'upload a logo': (actor) => uploadLogo(actor, 'org_acme', { bytes: PNG_BYTES() }),
+  'remove the logo': (actor) => removeLogo(actor, 'org_acme'),
   'read the audit log': (actor) => listAuditEvents(actor, 'org_acme'),
   'export the audit log': (actor) => auditCsv(actor, 'org_acme'),
   'invite an admin': (actor) => inviteMember(actor, 'org_acme', { email: freshEmail('new.admin'), role: 'admin' }),
@@ -96,6 +102,9 @@ describe('the admin of this organization', () => {
     );
     await expect(actions['change settings']!(stack.acmeAdmin)).resolves.toMatchObject({ changed: true, settings: { maxAllowedUsers: 40 } });
     await expect(actions['resync from Scalekit']!(stack.acmeAdmin)).resolves.toMatchObject({ maxAllowedUsers: 40 });
+    await expect(actions['rename the organization']!(stack.acmeAdmin)).resolves.toEqual({ name: 'Acme Renamed', changed: true });
+    await expect(actions['upload a logo']!(stack.acmeAdmin)).resolves.toHaveProperty('sha256');
+    await expect(actions['remove the logo']!(stack.acmeAdmin)).resolves.toEqual({ removed: true });
     await expect(actions['invite an admin']!(stack.acmeAdmin)).resolves.toMatchObject({
       outcome: 'invited',
       membership: { role: 'admin' },
@@ -118,6 +127,9 @@ describe('the admin of this organization', () => {
       'invitation.created',
       'member.removed',
       'member.role_changed',
+      'org.logo_changed',
+      'org.logo_removed',
+      'org.renamed',
       'org.resynced',
       'org.settings_changed',
     ]);

@@ -281,13 +281,13 @@ export async function countSeats(
 }
 
 // Generous: the Scalekit call inside may take its whole timeout plus the SDK's retries.
-const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 60_000 } as const;
+export const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 60_000 } as const;
 
 /**
  * Serialises role changes and removals per organization, so two admins demoting each other at
  * the same moment cannot both pass the last-admin check. Held for the transaction only.
  */
-async function lockOrganizationMembers(tx: Prisma.TransactionClient, organizationId: string): Promise<void> {
+export async function lockOrganizationMembers(tx: Prisma.TransactionClient, organizationId: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`members:${organizationId}`}))`;
 }
 
@@ -304,7 +304,7 @@ async function findMembershipInOrg(tx: Prisma.TransactionClient, organizationId:
  * Who keeps the organization manageable: ACTIVE members whose role can manage members. The last
  * one may not be removed or lose that permission, whatever their role is called.
  */
-async function otherActiveAdmins(tx: Prisma.TransactionClient, organizationId: string, exceptId: string): Promise<number> {
+export async function otherActiveAdmins(tx: Prisma.TransactionClient, organizationId: string, exceptId: string): Promise<number> {
   return tx.membership.count({
     where: { organizationId, status: 'ACTIVE', permissions: { has: 'members:manage' }, id: { not: exceptId } },
   });
@@ -328,7 +328,7 @@ export function assertCanActOn(actor: Actor, organizationId: string, target: { r
   });
 }
 
-function keyForAudit(key: { id: string; prefix: string; name: string }) {
+export function keyForAudit(key: { id: string; prefix: string; name: string }) {
   return { id: key.id, prefix: key.prefix, name: key.name };
 }
 
@@ -616,6 +616,42 @@ export async function leaveOrganization(actor: Actor, organizationId: string): P
   );
 }
 
+/**
+ * The mirror's side of a membership that ended at Scalekit: the row goes (deleteMany: Scalekit's
+ * user.organization_membership_deleted webhook may already have removed it) with a tombstone so
+ * a late webhook cannot bring it back, the API keys its holder created are revoked, and the end
+ * is audited. Inside the caller's transaction, which holds the membership's entity lock.
+ */
+export async function endMembershipInMirror(
+  tx: Prisma.TransactionClient,
+  actor: Actor,
+  current: Membership & { userId: string },
+  action: 'member.removed' | 'member.left' | 'member.account_deleted',
+): Promise<void> {
+  const key = membershipVersionKey(current.organizationId, current.userId);
+  await tx.membership.deleteMany({ where: { id: current.id } });
+  const previous = await readEntityVersion(tx, key);
+  const at = new Date(Math.max(Date.now(), (previous?.at.getTime() ?? 0) + 1));
+  await writeEntityVersion(tx, key, { at, deleted: true });
+  const reason = action === 'member.account_deleted' ? 'account_deleted' : 'member_removed';
+  const revokedApiKeys = await revokeKeysCreatedBy(tx, actor, current.organizationId, current.userId, reason);
+  await recordAudit(
+    {
+      actor,
+      organizationId: current.organizationId,
+      action,
+      target: { type: 'membership', id: current.id, label: current.email },
+      metadata: {
+        role: current.role,
+        userId: current.userId,
+        ...(action === 'member.account_deleted' ? { status: current.status } : {}),
+        ...(revokedApiKeys.length ? { revokedApiKeys: revokedApiKeys.map(keyForAudit) } : {}),
+      },
+    },
+    tx,
+  );
+}
+
 async function takeOutOfOrganization(
   actor: Actor,
   organizationId: string,
@@ -649,26 +685,7 @@ async function takeOutOfOrganization(
         throw ScalekitCallError.from(error);
       }
     }
-    // deleteMany: Scalekit's user.organization_membership_deleted webhook may already have removed the row.
-    await tx.membership.deleteMany({ where: { id: current.id } });
-    const previous = await readEntityVersion(tx, key);
-    const at = new Date(Math.max(Date.now(), (previous?.at.getTime() ?? 0) + 1));
-    await writeEntityVersion(tx, key, { at, deleted: true });
-    const revokedApiKeys = await revokeKeysCreatedBy(tx, actor, organizationId, current.userId, 'member_removed');
-    await recordAudit(
-      {
-        actor,
-        organizationId,
-        action,
-        target: { type: 'membership', id: current.id, label: current.email },
-        metadata: {
-          role: current.role,
-          userId: current.userId,
-          ...(revokedApiKeys.length ? { revokedApiKeys: revokedApiKeys.map(keyForAudit) } : {}),
-        },
-      },
-      tx,
-    );
+    await endMembershipInMirror(tx, actor, { ...current, userId: current.userId }, action);
     return { email: current.email, userId: current.userId };
   }, TRANSACTION_OPTIONS);
 

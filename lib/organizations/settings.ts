@@ -21,6 +21,8 @@ export const MAX_SEAT_LIMIT = 100_000;
 export interface OrganizationSettings {
   id: string;
   name: string;
+  /** SHA-256 of the uploaded logo (lib/organizations/logo.ts), null when there is none */
+  logoSha256: string | null;
   maxAllowedUsers: number | null;
   allowedEmailDomains: string[];
   syncedAt: Date | null;
@@ -41,6 +43,7 @@ export async function getOrganizationSettings(actor: Actor, organizationId: stri
   return {
     id: org.id,
     name: org.name,
+    logoSha256: org.logoSha256,
     maxAllowedUsers: org.maxAllowedUsers,
     allowedEmailDomains: org.allowedEmailDomains,
     syncedAt: org.syncedAt,

@@ -19,6 +19,7 @@ export type SessionRevokeReason =
   | 'logout_all'
   | 'member_removed'
   | 'member_left'
+  | 'account_deleted'
   | 'refresh_refused'
   | 'signed_in_as_other'
   | 'admin'

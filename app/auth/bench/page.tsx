@@ -25,7 +25,7 @@ export default async function UnprotectedDashboardForBench() {
     db.user.findUnique({ where: { id: BENCH_USER }, select: { id: true, email: true, name: true } }),
     db.membership.findMany({
       where: { userId: BENCH_USER, status: 'ACTIVE' },
-      select: { id: true, organizationId: true, role: true, permissions: true, organization: { select: { name: true } } },
+      select: { id: true, organizationId: true, role: true, permissions: true, organization: { select: { name: true, logoSha256: true } } },
       orderBy: [{ organization: { name: 'asc' } }, { organizationId: 'asc' }],
     }),
   ]);

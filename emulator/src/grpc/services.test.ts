@@ -267,6 +267,17 @@ describe('users and memberships', () => {
     const all = await client.user.listUsers({ pageSize: 100 });
     expect(all.users.map((u) => u.id)).not.toContain('usr_max');
   });
+
+  it('refuses a profile name longer than documented (first/last 200, given/family 255) and changes nothing', async () => {
+    const client = sdk(emu);
+    await expect(client.user.updateUser('usr_ada', { userProfile: { firstName: 'x'.repeat(201) } })).rejects.toMatchObject({
+      errorCode: 'INVALID_USER_PROFILE',
+    });
+    expect((await client.user.getUser('usr_ada')).user?.userProfile?.firstName).not.toBe('x'.repeat(201));
+    expect(
+      (await client.user.updateUser('usr_ada', { userProfile: { firstName: 'x'.repeat(200) } })).user?.userProfile?.firstName,
+    ).toHaveLength(200);
+  });
 });
 
 describe('organizations and roles', () => {

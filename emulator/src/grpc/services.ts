@@ -192,6 +192,16 @@ export function registerServices(router: ConnectRouter, dir: Directory): void {
       },
       async updateUser(req) {
         const p = req.user?.userProfile;
+        // openapi/scalekit.yaml usersUpdateUserProfile: first_name / last_name "Maximum 200
+        // characters", given_name / family_name "Maximum 255 characters allowed".
+        for (const [field, value, max] of [
+          ['first_name', p?.firstName, 200],
+          ['last_name', p?.lastName, 200],
+          ['given_name', p?.givenName, 255],
+          ['family_name', p?.familyName, 255],
+        ] as const) {
+          if (value !== undefined && value.length > max) throw invalid('INVALID_USER_PROFILE', `${field} is longer than ${max} characters`);
+        }
         const u = directory.updateUser(dir, ref(req.identities), {
           externalId: req.user?.externalId,
           firstName: p?.firstName ?? p?.givenName,

@@ -2,7 +2,8 @@ import type { Metadata } from 'next';
 import { adminOnlyPage } from '@/components/admins-only';
 import { getOrganizationSettings } from '@/lib/organizations/settings';
 import { formatDate } from '../team/format';
-import { ResyncForm, SettingsForm } from './settings-forms';
+import { logoPath } from '@/lib/organizations/logo-limits';
+import { LogoForm, OrganizationNameForm, ResyncForm, SettingsForm } from './settings-forms';
 
 export const metadata: Metadata = { title: 'Settings' };
 
@@ -21,6 +22,13 @@ export default adminOnlyPage('org:settings', "change the organization's settings
           </p>
         </div>
         <SettingsForm orgId={orgId} maxAllowedUsers={settings.maxAllowedUsers} allowedEmailDomains={settings.allowedEmailDomains} />
+      </section>
+      <section aria-labelledby="profile-heading" className="flex flex-col gap-4 border-t pt-6">
+        <h2 id="profile-heading" className="text-lg font-semibold tracking-tight">
+          Organization profile
+        </h2>
+        <OrganizationNameForm orgId={orgId} name={settings.name} />
+        <LogoForm orgId={orgId} orgName={settings.name} logoUrl={logoPath(orgId, settings.logoSha256)} />
       </section>
       <section aria-labelledby="resync-heading" className="flex flex-col gap-3 border-t pt-6">
         <h2 id="resync-heading" className="text-lg font-semibold tracking-tight">

@@ -1,20 +1,14 @@
 'use client';
 
-import { useActionState, useEffect } from 'react';
-import { RefreshCwIcon } from 'lucide-react';
-import { toast } from 'sonner';
+import { useActionState, useState } from 'react';
+import { RefreshCwIcon, Trash2Icon, UploadIcon } from 'lucide-react';
+import { ActionFormFooter, useToastOutcome } from '@/components/action-form';
 import { FormField } from '@/components/form-field';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
-import { resyncAction, updateSettingsAction, type SettingsFormState } from './actions';
-
-function useToastOutcome(state: SettingsFormState) {
-  useEffect(() => {
-    if (!state) return;
-    if (state.ok) toast.success(state.message);
-    else toast.error(state.error);
-  }, [state]);
-}
+import { OrgLogo } from '@/components/org-logo';
+import { LOGO_ACCEPT, logoTooLargeMessage, MAX_LOGO_BYTES } from '@/lib/organizations/logo-limits';
+import { removeLogoAction, renameOrganizationAction, resyncAction, updateSettingsAction, uploadLogoAction } from './actions';
 
 export function SettingsForm({
   orgId,
@@ -60,16 +54,7 @@ export function SettingsForm({
           className="rounded-md border border-input bg-card px-3 py-2 text-sm shadow-xs focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring"
         />
       </FormField>
-      {state && !state.ok && !state.fieldErrors ? (
-        <p role="alert" className="text-sm text-destructive">
-          {state.error}
-        </p>
-      ) : null}
-      <div>
-        <Button type="submit" disabled={pending}>
-          {pending ? 'Saving…' : 'Save settings'}
-        </Button>
-      </div>
+      <ActionFormFooter state={state} pending={pending} label="Save settings" />
     </form>
   );
 }
@@ -90,5 +75,85 @@ export function ResyncForm({ orgId }: { orgId: string }) {
         </p>
       ) : null}
     </form>
+  );
+}
+
+/** The organization's name, as Scalekit and every page show it. */
+export function OrganizationNameForm({ orgId, name }: { orgId: string; name: string }) {
+  const [state, action, pending] = useActionState(renameOrganizationAction, null);
+  useToastOutcome(state);
+  const error = state && !state.ok ? (state.fieldErrors?.name ?? state.error) : undefined;
+  return (
+    <form action={action} className="flex max-w-xl flex-col gap-3" aria-label="Organization name">
+      <input type="hidden" name="orgId" value={orgId} />
+      <FormField id="organizationName" label="Name" help="Shown to your members, in invitations and on the sign-in pages." error={error}>
+        <Input name="name" defaultValue={name} maxLength={200} required autoComplete="organization" />
+      </FormField>
+      <ActionFormFooter state={state} pending={pending} label="Save name" />
+    </form>
+  );
+}
+
+/**
+ * Upload or remove the logo. The size is checked here first, so a large file is never sent; the
+ * server checks the size again and decides the type by the file's bytes.
+ */
+export function LogoForm({ orgId, orgName, logoUrl }: { orgId: string; orgName: string; logoUrl: string | null }) {
+  const [state, action, pending] = useActionState(uploadLogoAction, null);
+  const [removeState, removeAction, removing] = useActionState(removeLogoAction, null);
+  const [localError, setLocalError] = useState<string | null>(null);
+  useToastOutcome(state);
+  useToastOutcome(removeState);
+  const error = localError ?? (state && !state.ok ? (state.fieldErrors?.logo ?? state.error) : undefined);
+  return (
+    <div className="flex max-w-xl flex-col gap-4">
+      <div className="flex items-center gap-4">
+        <div className="flex size-16 items-center justify-center rounded-md border bg-card" data-testid="logo-preview">
+          {logoUrl ? (
+            <OrgLogo src={logoUrl} alt={`${orgName} logo`} className="size-14" />
+          ) : (
+            <span className="text-xs text-muted-foreground">No logo</span>
+          )}
+        </div>
+        {logoUrl ? (
+          <form action={removeAction}>
+            <input type="hidden" name="orgId" value={orgId} />
+            <Button type="submit" variant="outline" size="sm" disabled={removing}>
+              <Trash2Icon aria-hidden="true" />
+              {removing ? 'Removing…' : 'Remove logo'}
+            </Button>
+          </form>
+        ) : null}
+      </div>
+      <form
+        action={action}
+        className="flex flex-col gap-3"
+        aria-label="Upload a logo"
+        onSubmit={(event) => {
+          const file = new FormData(event.currentTarget).get('logo');
+          setLocalError(null);
+          if (file instanceof File && file.size > MAX_LOGO_BYTES) {
+            event.preventDefault();
+            setLocalError(logoTooLargeMessage(file.size));
+          }
+        }}
+      >
+        <input type="hidden" name="orgId" value={orgId} />
+        <FormField
+          id="logo"
+          label="Logo"
+          help="A PNG, JPEG or WebP image of at most 1 MB, ideally square. SVG is not accepted."
+          error={error}
+        >
+          <Input name="logo" type="file" accept={LOGO_ACCEPT} required className="max-w-sm" />
+        </FormField>
+        <div>
+          <Button type="submit" variant="outline" disabled={pending}>
+            <UploadIcon aria-hidden="true" />
+            {pending ? 'Uploading…' : 'Upload logo'}
+          </Button>
+        </div>
+      </form>
+    </div>
   );
 }

@@ -303,10 +303,13 @@ async function actorOf(action: BulkMemberAction): Promise<Actor | null> {
   };
 }
 
+/** What a run needs of a row it claimed. */
+type ClaimedRow = Pick<BulkMemberRow, 'id' | 'membershipId' | 'attempts' | 'claimedAt'>;
+
 /** Take up to `limit` rows: PENDING ones, and RUNNING ones whose worker stopped. */
-async function claimRows(actionId: string, limit: number): Promise<BulkMemberRow[]> {
+async function claimRows(actionId: string, limit: number): Promise<ClaimedRow[]> {
   const staleBefore = new Date(Date.now() - STALE_CLAIM_MS);
-  return db.$queryRaw<BulkMemberRow[]>`
+  return db.$queryRaw<ClaimedRow[]>`
     UPDATE "BulkMemberRow" SET "status" = 'RUNNING', "claimedAt" = now(), "attempts" = "attempts" + 1
     WHERE "id" IN (
       SELECT "id" FROM "BulkMemberRow"
@@ -314,10 +317,10 @@ async function claimRows(actionId: string, limit: number): Promise<BulkMemberRow
         AND ("status" = 'PENDING' OR ("status" = 'RUNNING' AND "claimedAt" < ${staleBefore}))
       ORDER BY "position" LIMIT ${limit}
       FOR UPDATE SKIP LOCKED)
-    RETURNING *`;
+    RETURNING "id", "membershipId", "attempts", "claimedAt"`;
 }
 
-async function finishRow(row: BulkMemberRow, status: BulkMemberRowStatus, reason: string | null): Promise<void> {
+async function finishRow(row: ClaimedRow, status: BulkMemberRowStatus, reason: string | null): Promise<void> {
   // Only while this worker's claim stands: a row taken over meanwhile is the other worker's to finish.
   await db.bulkMemberRow.updateMany({
     where: { id: row.id, status: 'RUNNING', claimedAt: row.claimedAt },
@@ -338,7 +341,7 @@ const isPerRow = (action: BulkMemberAction): action is BulkMemberAction & { kind
 async function runRow(
   action: BulkMemberAction & { kind: PerRowKind },
   actor: Actor,
-  row: BulkMemberRow,
+  row: ClaimedRow,
 ): Promise<{ status: BulkMemberRowStatus; reason: string | null }> {
   const { organizationId } = action;
   const retried = row.attempts > 1;
@@ -375,7 +378,7 @@ async function runRow(
 async function runEach(
   action: BulkMemberAction & { kind: PerRowKind },
   actor: Actor,
-  rows: BulkMemberRow[],
+  rows: ClaimedRow[],
   concurrency: number,
 ): Promise<unknown> {
   let transient: unknown = null;
@@ -396,7 +399,7 @@ async function runEach(
 }
 
 /** A batch of role changes through changeRoles (one read, parallel Scalekit calls, one write-back), finished together. */
-async function runRoleChanges(action: BulkMemberAction, actor: Actor, rows: BulkMemberRow[], concurrency: number): Promise<unknown> {
+async function runRoleChanges(action: BulkMemberAction, actor: Actor, rows: ClaimedRow[], concurrency: number): Promise<unknown> {
   const outcomes = await changeRoles(
     actor,
     action.organizationId,
@@ -404,7 +407,7 @@ async function runRoleChanges(action: BulkMemberAction, actor: Actor, rows: Bulk
     action.role!,
     { concurrency },
   );
-  const finished = new Map<string, { status: BulkMemberRowStatus; reason: string | null; rows: BulkMemberRow[] }>();
+  const finished = new Map<string, { status: BulkMemberRowStatus; reason: string | null; rows: ClaimedRow[] }>();
   let transient: unknown = null;
   for (const row of rows) {
     const outcome = outcomes.get(row.membershipId);

@@ -470,10 +470,15 @@ export async function changeRoles(
   const keepsManaging = target.permissionsKnown && target.permissions.includes('members:manage');
   const outcomes = new Map<string, RoleChangeOutcome>();
   const found = new Map(
-    (await db.membership.findMany({ where: { organizationId, id: { in: [...membershipIds] } } })).map((m) => [m.id, m]),
+    (
+      await db.membership.findMany({
+        where: { organizationId, id: { in: [...membershipIds] } },
+        select: { id: true, email: true, userId: true, role: true, permissions: true, status: true, syncState: true },
+      })
+    ).map((m) => [m.id, m]),
   );
 
-  const direct: Membership[] = [];
+  const direct: Array<typeof found extends Map<string, infer M> ? M : never> = [];
   const oneByOne: string[] = [];
   for (const id of membershipIds) {
     const m = found.get(id);
@@ -496,7 +501,7 @@ export async function changeRoles(
     }
   }
 
-  type Answered = { m: Membership; permissions: string[] };
+  type Answered = { m: (typeof direct)[number]; permissions: string[] };
   // The mirror is written back while the next calls are in flight: a flush every FLUSH_EVERY
   // answers, so the database work overlaps Scalekit's instead of following it.
   const writeBack = async (answered: Answered[]) => {

@@ -1,5 +1,8 @@
+import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { runBulkJob } from '@/lib/invitations/bulk-job';
+import { BULK_QUEUE, bulkRunData } from '@/lib/invitations/bulk-job-data';
 import { pruneExpiredRateLimitBuckets } from '@/lib/rate-limit/prune';
 
 /**
@@ -17,6 +20,10 @@ export interface JobContext {
   jobId: string;
   /** 0 on the first attempt, then 1, 2, … for retries. */
   retryCount: number;
+  /** Retries allowed in all: on the attempt where retryCount equals it, throwing fails the job for good. */
+  retryLimit: number;
+  /** The worker's pg-boss, for a job that queues its own continuation (`sendJob(boss, …)`). */
+  boss: PgBoss;
   /** The worker's logger with the job name and id bound. */
   log: Logger;
 }
@@ -84,6 +91,18 @@ export const jobs = {
     },
     queue: { retryLimit: 2, retryDelay: 30, expireInSeconds: 600, retentionMinutes: 60 },
     schedule: { cron: '*/5 * * * *' },
+  }),
+  /**
+   * Sends a confirmed bulk invitation's rows (lib/invitations/bulk-job.ts): one slice per job,
+   * then a continuation. Retried with backoff when Scalekit fails (429, 5xx, timeouts); safe to
+   * run twice, or in two workers at once, because each row is claimed by one run.
+   */
+  'bulk-invite.run': defineJob({
+    data: bulkRunData,
+    run: (data, context) => runBulkJob(data, context),
+    queue: BULK_QUEUE,
+    // Two files (two organizations) at once per worker: one large file does not hold up the next.
+    concurrency: 2,
   }),
 } satisfies JobRegistry;
 

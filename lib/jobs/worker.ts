@@ -81,7 +81,15 @@ export async function startWorker({
       const concurrency = Math.max(1, definition.concurrency ?? 1);
       for (let i = 0; i < concurrency; i++) {
         // One job per fetch, so each job succeeds, fails and retries on its own.
-        await boss.work(name, { batchSize: 1, includeMetadata: true }, async ([job]) => runJob(boss, name, definition, job!, workerLog));
+        await boss.work(
+          name,
+          {
+            batchSize: 1,
+            includeMetadata: true,
+            ...(definition.pollingIntervalSeconds ? { pollingIntervalSeconds: definition.pollingIntervalSeconds } : {}),
+          },
+          async ([job]) => runJob(boss, name, definition, job!, workerLog),
+        );
       }
     }
   } catch (error) {

@@ -24,13 +24,7 @@ import { Table, TableBody, TableCell, TableRow } from '@/components/ui/table';
 import type { BulkCounts } from '@/lib/invitations/bulk';
 import { csvTooLargeMessage } from '@/lib/invitations/csv-limits';
 import type { BulkProgress } from '@/lib/invitations/bulk-job';
-import {
-  bulkJobRowsAction,
-  bulkProgressAction,
-  discardBulkJobAction,
-  previewBulkAction,
-  sendBulkAction,
-} from '@/app/orgs/[orgId]/team/bulk/actions';
+import { bulkProgressAction, discardBulkJobAction, previewBulkAction, sendBulkAction } from '@/app/orgs/[orgId]/team/bulk/actions';
 import type { BulkRowView } from './bulk-types';
 
 type Phase = 'upload' | 'preview' | 'sending' | 'results';
@@ -111,13 +105,11 @@ export function BulkInvite({
   const [discarding, setDiscarding] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
 
-  async function showResults(id: string) {
-    const final = await bulkJobRowsAction(orgId, id);
-    if (!final.ok) return setStopped(final.error);
-    setRows(final.rows);
-    setCounts(final.counts);
-    if (!final.counts.failed && !final.counts.pending) toast.success(`${final.counts.invited} invitations sent.`);
-    else toast.error(`${final.counts.failed + final.counts.pending} rows were not sent. You can retry them.`);
+  function showResults(finalCounts: BulkCounts, finalRows: BulkRowView[]) {
+    setRows(finalRows);
+    setCounts(finalCounts);
+    if (!finalCounts.failed && !finalCounts.pending) toast.success(`${finalCounts.invited} invitations sent.`);
+    else toast.error(`${finalCounts.failed + finalCounts.pending} rows were not sent. You can retry them.`);
     setPhase('results');
   }
 
@@ -142,15 +134,13 @@ export function BulkInvite({
         return;
       }
       setStopped(progress.lastError);
-      await showResults(jobId);
+      showResults(progress.counts, result.rows ?? []);
     };
     void poll();
     return () => {
       cancelled = true;
       clearTimeout(timer);
     };
-    // showResults only reads props and setters.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [phase, jobId, orgId]);
 
   const flagged = useMemo(() => rows.filter((r) => r.status !== 'PENDING' && r.status !== 'INVITED'), [rows]);
@@ -186,8 +176,8 @@ export function BulkInvite({
       return;
     }
     setCounts(result.progress.counts);
-    if (result.progress.active) setPhase('sending');
-    else await showResults(id);
+    // Also when nothing was left to send: the first poll then brings the results.
+    setPhase('sending');
   }
 
   function resume(job: UnfinishedBulkJob) {
@@ -336,7 +326,7 @@ export function BulkInvite({
             <div className="flex flex-col gap-2">
               <ProgressBar label="Sending invitations" value={processed} max={counts.total} indicatorClassName="transition-[width]" />
               <p className="text-sm text-muted-foreground" aria-live="polite" data-testid="bulk-progress">
-                Sending in the background… {processed} of {counts.total} rows done. You can leave this page: sending carries on, and this
+                Sending… {processed} of {counts.total} rows done, in the background. You can leave this page: sending carries on, and this
                 page shows where it is when you come back.
               </p>
             </div>

@@ -1,6 +1,5 @@
 'use server';
 
-import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { discardBulkJob, getBulkJob, previewBulkInvite, type BulkCounts } from '@/lib/invitations/bulk';
 import { bulkProgress, queueBulkSend, type BulkProgress } from '@/lib/invitations/bulk-job';
@@ -79,25 +78,21 @@ export async function sendBulkAction(
 
 const progressOf = adminAction('members:invite', jobInput, async ({ orgId, jobId }, actor) => {
   const progress = await bulkProgress(actor, orgId, jobId);
-  if (!progress.active) {
-    revalidatePath(`/orgs/${orgId}/team`);
-    revalidatePath(`/orgs/${orgId}/audit`);
-  }
-  return { message: '', progress };
+  // Finished: the rows come along, so the page shows the results without another call.
+  const rows = progress.active ? null : (await getBulkJob(actor, orgId, jobId)).rows.map(rowView);
+  return { message: '', progress, rows };
 });
 
-/** The counts as the worker has written them so far: two small queries, polled while a file is sent. */
-export async function bulkProgressAction(orgId: string, jobId: string): Promise<ActionResult<{ progress: BulkProgress }>> {
+/**
+ * The counts as the worker has written them so far (two small queries), polled while a file is
+ * sent; once the job is no longer active, with every row's result. No revalidatePath: the team
+ * and audit pages are dynamic and render fresh on the next visit.
+ */
+export async function bulkProgressAction(
+  orgId: string,
+  jobId: string,
+): Promise<ActionResult<{ progress: BulkProgress; rows: BulkRowView[] | null }>> {
   return progressOf({ orgId, jobId });
-}
-
-const jobRows = adminAction('members:invite', jobInput, async ({ orgId, jobId }, actor) => {
-  const view = await getBulkJob(actor, orgId, jobId);
-  return { message: '', rows: view.rows.map(rowView), counts: view.counts };
-});
-
-export async function bulkJobRowsAction(orgId: string, jobId: string): Promise<ActionResult<{ rows: BulkRowView[]; counts: BulkCounts }>> {
-  return jobRows({ orgId, jobId });
 }
 
 /** "Discard" on an unfinished job: the rows not sent yet are marked skipped, nothing is sent. */

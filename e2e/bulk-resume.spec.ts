@@ -88,7 +88,6 @@ test('bulk send: sent in the background; the admin closes the tab, comes back to
   await expect(resumed.progress).toBeVisible();
   await expect(back.getByTestId('bulk-unfinished')).toHaveCount(0);
   expect(await seriousViolations(back)).toEqual([]);
-  await back.screenshot({ path: 'test-results/port-3300/bulk-sending.png', fullPage: true });
   const shown = Number(await resumed.count('invited').textContent());
   await expect.poll(async () => Number(await resumed.count('invited').textContent()), { timeout: 60_000 }).toBeGreaterThan(shown);
 

@@ -151,6 +151,12 @@ export async function runBulkJob(
   } catch (error) {
     // Deleted since it was queued (the organization, or the job): nothing to send, nothing to retry.
     if (error instanceof AppError && error.code === 'job_not_found') return { outcome: 'stopped', reason: error.message };
+    // Anything else (the database away) is retried by pg-boss; after the last try the page must not say "sending" for ever.
+    if (retryCount >= retryLimit) {
+      await stop(bulkJobId, 'Sending stopped after repeated errors. Rows already sent stay sent; retry the rest from this page.').catch(
+        () => {},
+      );
+    }
     throw error;
   }
   const { counts, stoppedBy } = run;

@@ -248,7 +248,7 @@ export interface BulkRunOptions {
    * sends it again (a call that may have reached Scalekit is reconciled, never duplicated).
    */
   faultsStayPending?: boolean;
-  /** The job's status when rows are left PENDING and no fault stopped the run (default PARTIAL). */
+  /** The job's status when rows are left PENDING (default PARTIAL; the background job's QUEUED: it carries on or retries). */
   unfinishedStatus?: Extract<BulkInviteJobStatus, 'PARTIAL' | 'QUEUED'>;
 }
 
@@ -369,6 +369,7 @@ export async function runBulkInvite(actor: Actor, orgId: string, jobId: string, 
         .catch(() => {});
     }
   };
+  let flushing: Promise<void> = Promise.resolve();
   // Renews this run's claims while a batch is in flight (a slow Scalekit), so no other run takes them.
   const heartbeat = setInterval(() => {
     db.bulkInviteRow
@@ -403,7 +404,8 @@ export async function runBulkInvite(actor: Actor, orgId: string, jobId: string, 
     }
     // Pushed after the await: a flush during it swaps the buffer, and this row must land in the new one.
     sentBuffer.push({ row, sent });
-    if (sentBuffer.length >= FLUSH_EVERY) await flushSent();
+    // Written back behind the lanes, one flush at a time: the lane goes on to its next row meanwhile.
+    if (sentBuffer.length >= FLUSH_EVERY) flushing = flushing.then(flushSent);
   };
 
   // An address that already had a row (a retry, a run that died, or someone else inviting it now): the per-row loop waits, adopts or takes over.
@@ -421,8 +423,8 @@ export async function runBulkInvite(actor: Actor, orgId: string, jobId: string, 
     }
   };
 
-  /** One claimed batch through the checks, the seat claims and Scalekit. */
-  const sendBatch = async (claimed: BulkInviteRow[]) => {
+  /** One claimed batch through the checks and the seat claims, ready for Scalekit. */
+  const prepareBatch = async (claimed: BulkInviteRow[]) => {
     let batch = claimed;
     // The allowed domains as they are now, not as they were at the preview (org was loaded by this call).
     const outside = batch.filter((row) => !domainAllowed(row.email, org.allowedEmailDomains));
@@ -471,38 +473,68 @@ export async function runBulkInvite(actor: Actor, orgId: string, jobId: string, 
       attempted += over.length;
     }
     const toSend = inputs.filter((i) => !overSeatLimit.has(i.input.email));
-    const unused = new Set([...claims.values()].map((c) => c.id));
-    try {
-      await runPool(
-        toSend,
-        concurrency,
-        async ({ row, input }) => {
-          attempted++;
-          const claim = claims.get(input.email);
-          if (claim && unused.delete(claim.id)) await sendClaimed(row, input, claim);
-          else await sendOne(row, input);
-        },
-        () => stoppedBy !== null,
-      );
-    } finally {
-      // Claims the run stopped before sending: Scalekit never saw them, so the addresses are free again.
-      if (unused.size) await db.membership.deleteMany({ where: { id: { in: [...unused] }, syncState: 'SENDING' } });
-    }
+    return { toSend, claims, unused: new Set([...claims.values()].map((c) => c.id)) };
+  };
+  type Prepared = Awaited<ReturnType<typeof prepareBatch>>;
+
+  const sendPrepared = ({ toSend, claims, unused }: Prepared) =>
+    runPool(
+      toSend,
+      concurrency,
+      async ({ row, input }) => {
+        attempted++;
+        const claim = claims.get(input.email);
+        if (claim && unused.delete(claim.id)) await sendClaimed(row, input, claim);
+        else await sendOne(row, input);
+      },
+      () => stoppedBy !== null,
+    );
+
+  // Claims the run stopped before sending: Scalekit never saw them, so the addresses are free again.
+  const releaseUnused = async (prepared: Prepared | null) => {
+    if (prepared?.unused.size) await db.membership.deleteMany({ where: { id: { in: [...prepared.unused] }, syncState: 'SENDING' } });
   };
 
+  const maxRows = options.maxRows ?? Number.POSITIVE_INFINITY;
+  let claimedSoFar = 0;
+  const nextBatch = async (): Promise<Prepared | null> => {
+    if (stoppedBy || limitedBy || claimedSoFar >= maxRows || (options.deadline !== undefined && Date.now() >= options.deadline))
+      return null;
+    const claimed = await claimRows(job.id, runId, Math.min(CLAIM_BATCH, maxRows - claimedSoFar));
+    if (!claimed.length) return null;
+    // Only a run with rows to send says RUNNING: a late continuation of a finished job changes nothing.
+    if (claimedSoFar === 0) await db.bulkInviteJob.update({ where: { id: job.id }, data: { status: 'RUNNING' } });
+    claimedSoFar += claimed.length;
+    return prepareBatch(claimed);
+  };
+
+  let upcoming: Promise<Prepared | null> = nextBatch();
+  let writtenBack: Promise<void> = Promise.resolve();
   try {
-    const maxRows = options.maxRows ?? Number.POSITIVE_INFINITY;
-    while (!stoppedBy && !limitedBy && attempted < maxRows && (options.deadline === undefined || Date.now() < options.deadline)) {
-      const claimed = await claimRows(job.id, runId, Math.min(CLAIM_BATCH, maxRows - attempted));
-      if (!claimed.length) break;
-      // Only a run with rows to send says RUNNING: a late continuation of a finished job changes nothing.
-      if (attempted === 0) await db.bulkInviteJob.update({ where: { id: job.id }, data: { status: 'RUNNING' } });
-      await sendBatch(claimed);
-      await flushSent();
-      await flushInvited();
+    for (;;) {
+      const current = await upcoming;
+      if (!current) break;
+      // A fault while that batch was being prepared: it goes back unsent, like the rest.
+      if (stoppedBy) {
+        await releaseUnused(current);
+        break;
+      }
+      // The next batch is claimed and checked while this one is with Scalekit.
+      upcoming = nextBatch();
+      // Write-backs may trail the lanes by a batch, no more: memory stays flat however large the file.
+      await writtenBack;
+      writtenBack = flushing;
+      try {
+        await sendPrepared(current);
+      } finally {
+        await releaseUnused(current);
+      }
     }
   } finally {
+    // A batch prepared ahead and never sent (a fault, an error): its claims go back.
+    await releaseUnused(await upcoming.catch(() => null));
     clearInterval(heartbeat);
+    await flushing;
     await flushSent();
     await flushInvited();
     await releaseRows(runId);
@@ -541,7 +573,8 @@ async function finishRun(
         where: { jobId: job.id, status: 'PENDING', claimedAt: { gte: new Date(Date.now() - rowLeaseMs()) } },
       })) > 0;
     // Rows left and nothing wrong: another run (or this job's next slice) carries on.
-    let status: BulkInviteJobStatus = done ? (counts.failed ? 'PARTIAL' : 'COMPLETED') : stoppedBy ? 'PARTIAL' : unfinishedStatus;
+    // A background run stopped by a fault stays QUEUED: its job is retried, and the page must not read "stopped" meanwhile.
+    let status: BulkInviteJobStatus = done ? (counts.failed ? 'PARTIAL' : 'COMPLETED') : unfinishedStatus;
     if (othersSending) status = 'RUNNING';
     const wasActive = locked?.status === 'RUNNING' || locked?.status === 'QUEUED';
     const saved = await tx.bulkInviteJob.update({ where: { id: job.id }, data: { status } });

@@ -109,6 +109,7 @@ describe.each([
   ['docs/security.md', 100],
   ['docs/emulator-fidelity.md', 30],
   ['docs/webhooks.md', 0],
+  ['docs/jobs.md', 7],
 ])('%s test references', (doc, atLeast) => {
   const refs = testReferences(readFileSync(join(ROOT, doc), 'utf8'));
 

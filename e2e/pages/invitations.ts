@@ -120,6 +120,8 @@ export class BulkInvitePage extends OrgPage {
   readonly upload = this.page.getByRole('button', { name: 'Upload and check' });
   readonly rows = this.page.getByTestId('bulk-row');
   readonly progress = this.page.getByRole('progressbar', { name: 'Sending invitations' });
+  /** The line under the progress bar: how far the background send is. */
+  readonly sendingNote = this.page.getByTestId('bulk-progress');
   readonly download = this.page.getByRole('link', { name: 'Download results CSV' });
   /** The "That file cannot be used" alert under the file input. */
   readonly fileError = this.page.getByRole('alert').filter({ hasText: 'That file cannot be used' });

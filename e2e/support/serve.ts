@@ -5,7 +5,8 @@
  * on a fresh clone and never tests a stale build. E2E_SKIP_BUILD=1 trusts whatever .next holds
  * (CI after `npm run build`); E2E_FORCE_BUILD=1 always rebuilds.
  *
- * Before the app: a fresh test database and an emulator (stack.ts), torn down on exit.
+ * Before the app: a fresh test database and an emulator (stack.ts), torn down on exit. Beside
+ * it: a job worker process (scripts/worker.ts) on the same database, which sends bulk invites.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -122,12 +123,29 @@ async function main(): Promise<void> {
   });
   teeAppOutput(server.stdout!, process.stdout);
   teeAppOutput(server.stderr!, process.stderr);
+  // The job worker, as production runs it beside the app (`npm run worker`): bulk invites are sent there.
+  console.log('[e2e] job worker (scripts/worker.ts)');
+  const worker = spawn(process.execPath, ['--import', 'tsx', 'scripts/worker.ts'], {
+    cwd: root,
+    env: { ...env, DATABASE_URL: stack.databaseUrl, SCALEKIT_ENVIRONMENT_URL: stack.emulatorUrl, DATABASE_POOL_MAX: '4' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  teeAppOutput(worker.stdout!, process.stdout);
+  teeAppOutput(worker.stderr!, process.stderr);
+  worker.on('exit', (code, signal) => {
+    // A worker that dies mid-run would leave every bulk test waiting: say so, loudly.
+    if (server.exitCode === null && code !== 0 && signal !== 'SIGTERM' && signal !== 'SIGINT')
+      console.error(`[e2e] the job worker exited (${code ?? signal})`);
+  });
   const stop = (signal: NodeJS.Signals) => {
+    if (worker.exitCode === null && !worker.killed) worker.kill(signal);
     if (server.exitCode === null) server.kill(signal);
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   server.on('exit', (code, signal) => {
+    // One signal only: a second one tells the worker to exit without letting its jobs finish.
+    if (worker.exitCode === null && !worker.killed) worker.kill('SIGTERM');
     void stack.stop().finally(() => process.exit(code ?? (signal ? 0 : 1)));
   });
 }

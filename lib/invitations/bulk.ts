@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/authorize';
 import { recordAudit } from '@/lib/audit/record';
@@ -13,6 +14,7 @@ import { ScalekitCallError } from '@/lib/scalekit/errors';
 import { inviteRateLimitError, reserveInvites } from './rate-limit';
 import { domainAllowed } from './schemas';
 import { claimAndSend, claimMany, finishInvites, loadOrganization, sendToScalekit, validateInvite, type SentInvite } from './service';
+import { staleClaimAfterMs } from './invite';
 import type { InviteInput } from './schemas';
 import { isInvitationStatus } from './scalekit-membership';
 
@@ -33,8 +35,9 @@ import { isInvitationStatus } from './scalekit-membership';
  *    FAILED (with why). When Scalekit fails in a way that will hit the next
  *    rows too (rate limit, outage, timeout) the run stops dispatching: rows
  *    not attempted stay PENDING, so the state stays truthful and "retry"
- *    picks up exactly the FAILED and PENDING rows. A run can be called in
- *    chunks (`maxRows`), which is how the page shows progress.
+ *    picks up exactly the FAILED and PENDING rows. The run happens in a
+ *    background job (bulk-job.ts): confirming queues it, and the page reads
+ *    progress from these rows, so closing the tab stops nothing.
  */
 
 export const BULK_DEFAULT_CONCURRENCY = 8;
@@ -58,8 +61,10 @@ export interface BulkRunResult {
   counts: BulkCounts;
   /** Rows this call attempted */
   attempted: number;
-  /** Set when a Scalekit fault stopped the run early; the remaining rows can be retried. */
+  /** Set when a Scalekit fault or the invite rate limit stopped the run early; the remaining rows can be retried. */
   stoppedBy: { code: string; message: string } | null;
+  /** The stop was the invite rate limit (waiting helps only past its window), not Scalekit. */
+  limited: boolean;
   /** No PENDING rows remain. */
   done: boolean;
 }
@@ -77,7 +82,7 @@ function countRows(rows: Array<Pick<BulkInviteRow, 'status'>>): BulkCounts {
   return counts;
 }
 
-async function countsFor(jobId: string): Promise<BulkCounts> {
+export async function countsFor(jobId: string): Promise<BulkCounts> {
   const groups = await db.bulkInviteRow.groupBy({ by: ['status'], where: { jobId }, _count: { _all: true } });
   const counts: BulkCounts = { total: 0, pending: 0, invited: 0, skipped: 0, failed: 0 };
   for (const g of groups) {
@@ -170,7 +175,7 @@ export async function previewBulkInvite(actor: Actor, organizationId: string, up
   return { job, rows: stored, counts: countRows(stored) };
 }
 
-async function loadJob(organizationId: string, jobId: string): Promise<BulkInviteJob> {
+export async function loadJob(organizationId: string, jobId: string): Promise<BulkInviteJob> {
   const job =
     typeof jobId === 'string' && jobId.length <= 64 ? await db.bulkInviteJob.findFirst({ where: { id: jobId, organizationId } }) : null;
   if (!job) throw new AppError('job_not_found', 'That bulk invitation does not exist in this organization.');
@@ -185,10 +190,11 @@ export async function getBulkJob(actor: Actor, organizationId: string, jobId: st
 }
 
 /**
- * The job this admin left unfinished: rows still PENDING (never sent) in a job that was only
- * previewed, stopped between chunks (PARTIAL) or is mid-chunk (RUNNING). A closed tab or a lost
- * connection leaves exactly this, and the bulk page offers to resume or discard it. Only the
- * admin who uploaded the file is offered it; another admin's upload is theirs to finish.
+ * The job this admin has not finished: rows still PENDING in a job that was only previewed,
+ * stopped (PARTIAL: a Scalekit outage outlasted the retries, the invite limit), or is being sent
+ * in the background (QUEUED, RUNNING). The bulk page shows the progress of the last kind and
+ * offers to resume or discard the others. Only the admin who uploaded the file is offered it;
+ * another admin's upload is theirs to finish.
  */
 export async function unfinishedBulkJob(actor: Actor, organizationId: string): Promise<{ job: BulkInviteJob; counts: BulkCounts } | null> {
   assertCan(actor, organizationId, 'members:invite');
@@ -197,7 +203,7 @@ export async function unfinishedBulkJob(actor: Actor, organizationId: string): P
     where: {
       organizationId,
       createdByUserId: actor.userId,
-      status: { in: ['PREVIEWED', 'RUNNING', 'PARTIAL'] },
+      status: { in: ['PREVIEWED', 'QUEUED', 'RUNNING', 'PARTIAL'] },
       rows: { some: { status: 'PENDING' } },
     },
     orderBy: { createdAt: 'desc' },
@@ -209,36 +215,41 @@ export const DISCARDED_REASON = 'Not sent: the rest of this file was discarded.'
 
 /**
  * "Discard": the rows not sent yet end SKIPPED with why, so the job is finished and its results
- * CSV says what happened to every row. Takes the same per-job lock as a run, so a chunk in flight
- * (another tab) is never cut short; rows already sent stay sent.
+ * CSV says what happened to every row. Only rows no run holds are discarded: a batch a worker is
+ * sending right now finishes (those rows end invited or failed, never half-sent), and the worker
+ * then finds nothing more to claim.
  */
 export async function discardBulkJob(actor: Actor, organizationId: string, jobId: string): Promise<BulkJobView> {
   assertCan(actor, organizationId, 'members:invite');
   const job = await loadJob(organizationId, jobId);
-  const { count: locked } = await db.bulkInviteJob.updateMany({
-    where: { id: job.id, OR: [{ status: { not: 'RUNNING' } }, { updatedAt: { lt: new Date(Date.now() - RUN_LEASE_MS) } }] },
-    data: { status: 'RUNNING' },
+  await db.bulkInviteRow.updateMany({
+    where: { jobId: job.id, status: 'PENDING', OR: [{ claimedAt: null }, { claimedAt: { lt: new Date(Date.now() - rowLeaseMs()) } }] },
+    data: { status: 'SKIPPED', reason: DISCARDED_REASON, claimedBy: null, claimedAt: null },
   });
-  if (locked !== 1)
-    throw new AppError('job_busy', 'This file is being sent right now, in another tab or by another admin. Wait for it to finish.');
-  try {
-    await db.bulkInviteRow.updateMany({
-      where: { jobId: job.id, status: 'PENDING' },
-      data: { status: 'SKIPPED', reason: DISCARDED_REASON },
-    });
-  } finally {
-    const counts = await countsFor(job.id);
-    await db.bulkInviteJob.update({ where: { id: job.id }, data: { status: counts.failed || counts.pending ? 'PARTIAL' : 'COMPLETED' } });
-  }
+  const counts = await countsFor(job.id);
+  await db.bulkInviteJob.update({
+    where: { id: job.id },
+    data: { status: counts.pending ? 'RUNNING' : counts.failed ? 'PARTIAL' : 'COMPLETED', lastError: null, retryAt: null },
+  });
   return getBulkJob(actor, organizationId, job.id);
 }
 
 export interface BulkRunOptions {
   concurrency?: number;
-  /** Attempt at most this many rows in this call (chunked runs show progress). */
+  /** Attempt at most this many rows in this call. */
   maxRows?: number;
-  /** Put rows that FAILED back in the queue first (the "Retry" button); pass on the first chunk only. */
+  /** Put rows that FAILED back in the queue first (the "Retry" button). */
   retryFailed?: boolean;
+  /** Claim no new batch after this time (epoch ms): a background job works in slices. */
+  deadline?: number;
+  /**
+   * A row that met a Scalekit fault which will hit the next rows too (429, outage, timeout) stays
+   * PENDING, with the fault as its reason, instead of FAILED: the background job's own retry
+   * sends it again (a call that may have reached Scalekit is reconciled, never duplicated).
+   */
+  faultsStayPending?: boolean;
+  /** The job's status when rows are left PENDING (default PARTIAL; the background job's QUEUED: it carries on or retries). */
+  unfinishedStatus?: Extract<BulkInviteJobStatus, 'PARTIAL' | 'QUEUED'>;
 }
 
 /** Should one failure stop the rows after it? Only when the next call would fail the same way. */
@@ -246,26 +257,62 @@ function stopsTheRun(error: unknown): boolean {
   return error instanceof ScalekitCallError && error.retryable;
 }
 
-/** A run that has not touched its job for this long died (crash, deploy); another may take over. */
-const RUN_LEASE_MS = 120_000;
+/**
+ * A row claim no run has renewed for this long belongs to a run that died (a killed worker);
+ * another run may take the row. As long as a membership's own SENDING claim
+ * (staleClaimAfterMs), so the run that takes the row over finds that claim stale too and
+ * reconciles it with what Scalekit holds instead of waiting on it.
+ */
+export function rowLeaseMs(): number {
+  return staleClaimAfterMs();
+}
 const FLUSH_EVERY = 25;
 /** Rows claimed per statement; the lanes work through one batch of claims at a time. */
 const CLAIM_BATCH = 64;
 
+/**
+ * Claim up to `limit` PENDING rows of the job for this run in one statement. SKIP LOCKED plus the
+ * claimedAt check make it atomic across runs, processes and hosts: two runs never hold one row,
+ * so no row is sent twice. A claim expires (rowLeaseMs) only when its run stopped renewing it.
+ */
+async function claimRows(jobId: string, runId: string, limit: number): Promise<BulkInviteRow[]> {
+  const rows = await db.$queryRaw<BulkInviteRow[]>`
+    UPDATE "BulkInviteRow" SET "claimedBy" = ${runId}, "claimedAt" = now(), "updatedAt" = now()
+    WHERE id IN (
+      SELECT id FROM "BulkInviteRow"
+      WHERE "jobId" = ${jobId} AND status = 'PENDING'
+        AND ("claimedAt" IS NULL OR "claimedAt" < now() - make_interval(secs => ${rowLeaseMs() / 1000}))
+      ORDER BY "rowNumber" LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED)
+    RETURNING *`;
+  return rows.sort((a, b) => a.rowNumber - b.rowNumber);
+}
+
+/** Give back the rows this run claimed and did not finish, for the next run to take at once. */
+function releaseRows(runId: string) {
+  return db.bulkInviteRow.updateMany({ where: { claimedBy: runId, status: 'PENDING' }, data: { claimedBy: null, claimedAt: null } });
+}
+
+/**
+ * Send the job's PENDING rows. Any number of runs may work one job at once (two workers, a
+ * retried job beside a slow one): each claims its own batches of rows (claimRows), so every row
+ * is sent by one run only. Runs in the background job (lib/invitations/bulk-job.ts).
+ */
 export async function runBulkInvite(actor: Actor, orgId: string, jobId: string, options: BulkRunOptions = {}): Promise<BulkRunResult> {
   assertCan(actor, orgId, 'members:invite');
   const job = await loadJob(orgId, jobId);
   const org = await loadOrganization(orgId);
   const roles = await organizationRoles(orgId);
   const concurrency = Math.min(Math.max(options.concurrency ?? BULK_DEFAULT_CONCURRENCY, 1), 32);
+  const runId = randomUUID();
 
-  // One run per job at a time (a double click, two tabs): compare-and-set on the job row.
-  const { count: locked } = await db.bulkInviteJob.updateMany({
-    where: { id: job.id, OR: [{ status: { not: 'RUNNING' } }, { updatedAt: { lt: new Date(Date.now() - RUN_LEASE_MS) } }] },
-    data: { status: 'RUNNING' },
-  });
-  if (locked !== 1)
-    throw new AppError('job_busy', 'This file is being sent right now, in another tab or by another admin. Wait for it to finish.');
+  if (options.retryFailed) {
+    // Back to "not sent yet" rather than retried in place, so a retry cannot loop on a row that fails again.
+    await db.bulkInviteRow.updateMany({
+      where: { jobId: job.id, status: 'FAILED' },
+      data: { status: 'PENDING', claimedBy: null, claimedAt: null },
+    });
+  }
 
   let stoppedBy: BulkRunResult['stoppedBy'] = null;
   let limitedBy: BulkRunResult['stoppedBy'] = null;
@@ -322,19 +369,65 @@ export async function runBulkInvite(actor: Actor, orgId: string, jobId: string, 
         .catch(() => {});
     }
   };
-  let queue: BulkInviteRow[] = [];
-  try {
-    if (options.retryFailed) {
-      // Back to "not sent yet" rather than retried in place, so a chunked retry cannot loop on a row that fails again.
-      await db.bulkInviteRow.updateMany({ where: { jobId: job.id, status: 'FAILED' }, data: { status: 'PENDING' } });
+  let flushing: Promise<void> = Promise.resolve();
+  // Renews this run's claims while a batch is in flight (a slow Scalekit), so no other run takes them.
+  const heartbeat = setInterval(() => {
+    db.bulkInviteRow
+      .updateMany({ where: { claimedBy: runId, status: 'PENDING' }, data: { claimedAt: new Date() } })
+      .catch((error: unknown) => log.warn({ jobId, error: errorForLog(error) }, 'bulk invite: renewing row claims failed'));
+  }, rowLeaseMs() / 4);
+  heartbeat.unref();
+
+  const finish = (row: BulkInviteRow, status: BulkInviteRowStatus, reason: string | null) =>
+    db.bulkInviteRow.update({ where: { id: row.id }, data: { status, reason, attempts: { increment: 1 } } });
+
+  const failRow = async (row: BulkInviteRow, error: unknown) => {
+    // The organization filled up while this row waited (its own seat check, or Scalekit's): a rule, not a failure to retry.
+    if (error instanceof AppError && error.code === 'seat_limit_reached')
+      return finish(row, 'SKIPPED', overSeatLimitReason(org.name, org.maxAllowedUsers));
+    if (stopsTheRun(error)) {
+      stoppedBy ??= { code: (error as ScalekitCallError).code, message: (error as ScalekitCallError).message };
+      if (options.faultsStayPending) return finish(row, 'PENDING', (error as Error).message);
     }
-    queue = await db.bulkInviteRow.findMany({
-      where: { jobId: job.id, status: 'PENDING' },
-      orderBy: { rowNumber: 'asc' },
-      ...(options.maxRows ? { take: options.maxRows } : {}),
-    });
+    const known = error instanceof AppError;
+    if (!known) log.error({ organizationId: orgId, jobId, row: row.rowNumber, error: errorForLog(error) }, 'bulk invite row failed');
+    await finish(row, 'FAILED', known ? (error as Error).message : 'Unexpected error while sending this invitation; retry it.');
+  };
+
+  // The common case: a fresh address claimed in a batch, sent to Scalekit, and written back in a batch.
+  const sendClaimed = async (row: BulkInviteRow, input: InviteInput, claim: Membership) => {
+    let sent: SentInvite;
+    try {
+      sent = await sendToScalekit(actor, org, input, claim, false);
+    } catch (error) {
+      return failRow(row, error);
+    }
+    // Pushed after the await: a flush during it swaps the buffer, and this row must land in the new one.
+    sentBuffer.push({ row, sent });
+    // Written back behind the lanes, one flush at a time: the lane goes on to its next row meanwhile.
+    if (sentBuffer.length >= FLUSH_EVERY) flushing = flushing.then(flushSent);
+  };
+
+  // An address that already had a row (a retry, a run that died, or someone else inviting it now): the per-row loop waits, adopts or takes over.
+  const sendOne = async (row: BulkInviteRow, input: InviteInput) => {
+    try {
+      const result = await claimAndSend(actor, org, input, { source: 'bulk', bulkJobId: job.id });
+      if (result.outcome === 'invited') {
+        invitedBuffer.push(row.id);
+        if (invitedBuffer.length >= FLUSH_EVERY) await flushInvited();
+      } else {
+        await finish(row, 'SKIPPED', result.outcome === 'already_member' ? 'Already a member.' : 'Already invited.');
+      }
+    } catch (error) {
+      await failRow(row, error);
+    }
+  };
+
+  /** One claimed batch through the checks and the seat claims, ready for Scalekit. */
+  const prepareBatch = async (claimed: BulkInviteRow[]) => {
+    let batch = claimed;
     // The allowed domains as they are now, not as they were at the preview (org was loaded by this call).
-    const outside = queue.filter((row) => !domainAllowed(row.email, org.allowedEmailDomains));
+    const outside = batch.filter((row) => !domainAllowed(row.email, org.allowedEmailDomains));
     if (outside.length) {
       const reason = `Domain not allowed: ${org.name} only invites addresses at ${org.allowedEmailDomains.join(', ')} (the setting changed after the preview).`;
       await db.bulkInviteRow.updateMany({
@@ -343,120 +436,153 @@ export async function runBulkInvite(actor: Actor, orgId: string, jobId: string, 
       });
       attempted += outside.length;
       const skipped = new Set(outside.map((r) => r.id));
-      queue = queue.filter((row) => !skipped.has(row.id));
+      batch = batch.filter((row) => !skipped.has(row.id));
     }
-    // One reservation per chunk; rows beyond the budget stay PENDING (not sent, retryable later).
-    if (queue.length) {
-      const budget = await reserveInvites(actor, orgId, queue.length);
-      if (budget.granted < queue.length) {
+    // One reservation per batch; rows beyond the budget stay PENDING (not sent, retryable later).
+    if (batch.length) {
+      const budget = await reserveInvites(actor, orgId, batch.length);
+      if (budget.granted < batch.length) {
         const refusal = inviteRateLimitError(budget, org.name);
         limitedBy = { code: refusal.code, message: refusal.message };
-        queue = queue.slice(0, budget.granted);
+        batch = batch.slice(0, budget.granted);
       }
     }
-    const finish = (row: BulkInviteRow, status: BulkInviteRowStatus, reason: string | null) =>
-      db.bulkInviteRow.update({ where: { id: row.id }, data: { status, reason, attempts: { increment: 1 } } });
-
-    const failRow = async (row: BulkInviteRow, error: unknown) => {
-      // The organization filled up while this row waited (its own seat check, or Scalekit's): a rule, not a failure to retry.
-      if (error instanceof AppError && error.code === 'seat_limit_reached')
-        return finish(row, 'SKIPPED', overSeatLimitReason(org.name, org.maxAllowedUsers));
-      if (stopsTheRun(error)) stoppedBy ??= { code: (error as ScalekitCallError).code, message: (error as ScalekitCallError).message };
-      const known = error instanceof AppError;
-      if (!known) log.error({ organizationId: orgId, jobId, row: row.rowNumber, error: errorForLog(error) }, 'bulk invite row failed');
-      await finish(row, 'FAILED', known ? (error as Error).message : 'Unexpected error while sending this invitation; retry it.');
-    };
-
-    // The common case: a fresh address claimed in a batch, sent to Scalekit, and written back in a batch.
-    const sendClaimed = async (row: BulkInviteRow, input: InviteInput, claim: Membership) => {
-      let sent: SentInvite;
+    const inputs: Array<{ row: BulkInviteRow; input: InviteInput }> = [];
+    for (const row of batch) {
       try {
-        sent = await sendToScalekit(actor, org, input, claim, false);
+        const input = validateInvite({ email: row.email, role: row.role, ...(row.name ? { name: row.name } : {}) });
+        // Checked again when sent: the roles, or who runs the file, may have changed since the preview.
+        grantableRole(actor, org.id, roles, input.role);
+        inputs.push({ row, input });
       } catch (error) {
-        return failRow(row, error);
-      }
-      // Pushed after the await: a flush during it swaps the buffer, and this row must land in the new one.
-      sentBuffer.push({ row, sent });
-      if (sentBuffer.length >= FLUSH_EVERY) await flushSent();
-    };
-
-    // An address that already had a row (a retry, or someone else inviting it now): the per-row loop waits, adopts or takes over.
-    const sendOne = async (row: BulkInviteRow, input: InviteInput) => {
-      try {
-        const result = await claimAndSend(actor, org, input, { source: 'bulk', bulkJobId: job.id });
-        if (result.outcome === 'invited') {
-          invitedBuffer.push(row.id);
-          if (invitedBuffer.length >= FLUSH_EVERY) await flushInvited();
-        } else {
-          await finish(row, 'SKIPPED', result.outcome === 'already_member' ? 'Already a member.' : 'Already invited.');
-        }
-      } catch (error) {
+        attempted++;
         await failRow(row, error);
       }
-    };
+    }
+    const { claims, overSeatLimit, limit } = await claimMany(
+      actor,
+      org.id,
+      inputs.map((i) => i.input),
+    );
+    if (overSeatLimit.size) {
+      const over = inputs.filter((i) => overSeatLimit.has(i.input.email)).map((i) => i.row.id);
+      await db.bulkInviteRow.updateMany({
+        where: { id: { in: over } },
+        data: { status: 'SKIPPED', reason: overSeatLimitReason(org.name, limit), attempts: { increment: 1 } },
+      });
+      attempted += over.length;
+    }
+    const toSend = inputs.filter((i) => !overSeatLimit.has(i.input.email));
+    return { toSend, claims, unused: new Set([...claims.values()].map((c) => c.id)) };
+  };
+  type Prepared = Awaited<ReturnType<typeof prepareBatch>>;
 
-    for (let start = 0; start < queue.length && !stoppedBy; start += CLAIM_BATCH) {
-      const inputs: Array<{ row: BulkInviteRow; input: InviteInput }> = [];
-      for (const row of queue.slice(start, start + CLAIM_BATCH)) {
-        try {
-          const input = validateInvite({ email: row.email, role: row.role, ...(row.name ? { name: row.name } : {}) });
-          // Checked again when sent: the roles, or who runs the file, may have changed since the preview.
-          grantableRole(actor, org.id, roles, input.role);
-          inputs.push({ row, input });
-        } catch (error) {
-          attempted++;
-          await failRow(row, error);
-        }
+  const sendPrepared = ({ toSend, claims, unused }: Prepared) =>
+    runPool(
+      toSend,
+      concurrency,
+      async ({ row, input }) => {
+        attempted++;
+        const claim = claims.get(input.email);
+        if (claim && unused.delete(claim.id)) await sendClaimed(row, input, claim);
+        else await sendOne(row, input);
+      },
+      () => stoppedBy !== null,
+    );
+
+  // Claims the run stopped before sending: Scalekit never saw them, so the addresses are free again.
+  const releaseUnused = async (prepared: Prepared | null) => {
+    if (prepared?.unused.size) await db.membership.deleteMany({ where: { id: { in: [...prepared.unused] }, syncState: 'SENDING' } });
+  };
+
+  const maxRows = options.maxRows ?? Number.POSITIVE_INFINITY;
+  let claimedSoFar = 0;
+  const nextBatch = async (): Promise<Prepared | null> => {
+    if (stoppedBy || limitedBy || claimedSoFar >= maxRows || (options.deadline !== undefined && Date.now() >= options.deadline))
+      return null;
+    const claimed = await claimRows(job.id, runId, Math.min(CLAIM_BATCH, maxRows - claimedSoFar));
+    if (!claimed.length) return null;
+    // Only a run with rows to send says RUNNING: a late continuation of a finished job changes nothing.
+    if (claimedSoFar === 0) await db.bulkInviteJob.update({ where: { id: job.id }, data: { status: 'RUNNING' } });
+    claimedSoFar += claimed.length;
+    return prepareBatch(claimed);
+  };
+
+  let upcoming: Promise<Prepared | null> = nextBatch();
+  let writtenBack: Promise<void> = Promise.resolve();
+  try {
+    for (;;) {
+      const current = await upcoming;
+      if (!current) break;
+      // A fault while that batch was being prepared: it goes back unsent, like the rest.
+      if (stoppedBy) {
+        await releaseUnused(current);
+        break;
       }
-      const { claims, overSeatLimit, limit } = await claimMany(
-        actor,
-        org.id,
-        inputs.map((i) => i.input),
-      );
-      if (overSeatLimit.size) {
-        const over = inputs.filter((i) => overSeatLimit.has(i.input.email)).map((i) => i.row.id);
-        await db.bulkInviteRow.updateMany({
-          where: { id: { in: over } },
-          data: { status: 'SKIPPED', reason: overSeatLimitReason(org.name, limit), attempts: { increment: 1 } },
-        });
-        attempted += over.length;
-      }
-      const toSend = inputs.filter((i) => !overSeatLimit.has(i.input.email));
-      const unused = new Set([...claims.values()].map((c) => c.id));
+      // The next batch is claimed and checked while this one is with Scalekit.
+      upcoming = nextBatch();
+      // Write-backs may trail the lanes by a batch, no more: memory stays flat however large the file.
+      await writtenBack;
+      writtenBack = flushing;
       try {
-        await runPool(
-          toSend,
-          concurrency,
-          async ({ row, input }) => {
-            attempted++;
-            const claim = claims.get(input.email);
-            if (claim && unused.delete(claim.id)) await sendClaimed(row, input, claim);
-            else await sendOne(row, input);
-          },
-          () => stoppedBy !== null,
-        );
+        await sendPrepared(current);
       } finally {
-        // Claims the run stopped before sending: Scalekit never saw them, so the addresses are free again.
-        if (unused.size) await db.membership.deleteMany({ where: { id: { in: [...unused] }, syncState: 'SENDING' } });
+        await releaseUnused(current);
       }
     }
   } finally {
+    // A batch prepared ahead and never sent (a fault, an error): its claims go back.
+    await releaseUnused(await upcoming.catch(() => null));
+    clearInterval(heartbeat);
+    await flushing;
     await flushSent();
     await flushInvited();
+    await releaseRows(runId);
   }
+  const limited = !stoppedBy && limitedBy !== null;
   stoppedBy ??= limitedBy;
+  return { ...(await finishRun(actor, job, attempted, stoppedBy, options.unfinishedStatus ?? 'PARTIAL')), limited };
+}
 
-  const counts = await countsFor(job.id);
-  const done = counts.pending === 0;
-  // Between chunks (rows still PENDING, no fault) the job reads PARTIAL: some sent, the rest waiting.
-  const status: BulkInviteJobStatus = done && !counts.failed ? 'COMPLETED' : 'PARTIAL';
-  const updated = await db.$transaction(async (tx) => {
+/**
+ * The job's status after a run, and its "completed" audit event. Several runs may end at once;
+ * the job row is locked while deciding, and only the run that moves it out of RUNNING/QUEUED
+ * into a finished state records the event.
+ */
+async function finishRun(
+  actor: Actor,
+  job: BulkInviteJob,
+  attempted: number,
+  stoppedBy: BulkRunResult['stoppedBy'],
+  unfinishedStatus: BulkInviteJobStatus,
+): Promise<Omit<BulkRunResult, 'limited'>> {
+  return db.$transaction(async (tx) => {
+    const [locked] = await tx.$queryRaw<Array<{ status: BulkInviteJobStatus }>>`
+      SELECT status FROM "BulkInviteJob" WHERE id = ${job.id} FOR UPDATE`;
+    const groups = await tx.bulkInviteRow.groupBy({ by: ['status'], where: { jobId: job.id }, _count: { _all: true } });
+    const counts: BulkCounts = { total: 0, pending: 0, invited: 0, skipped: 0, failed: 0 };
+    for (const g of groups) {
+      counts[g.status.toLowerCase() as Lowercase<BulkInviteRowStatus>] = g._count._all;
+      counts.total += g._count._all;
+    }
+    const done = counts.pending === 0;
+    // This run gave its claims back before getting here: a live claim is another run's, still sending.
+    const othersSending =
+      !done &&
+      (await tx.bulkInviteRow.count({
+        where: { jobId: job.id, status: 'PENDING', claimedAt: { gte: new Date(Date.now() - rowLeaseMs()) } },
+      })) > 0;
+    // Rows left and nothing wrong: another run (or this job's next slice) carries on.
+    // A background run stopped by a fault stays QUEUED: its job is retried, and the page must not read "stopped" meanwhile.
+    let status: BulkInviteJobStatus = done ? (counts.failed ? 'PARTIAL' : 'COMPLETED') : unfinishedStatus;
+    if (othersSending) status = 'RUNNING';
+    const wasActive = locked?.status === 'RUNNING' || locked?.status === 'QUEUED';
     const saved = await tx.bulkInviteJob.update({ where: { id: job.id }, data: { status } });
-    if (done && attempted > 0) {
+    if (done && attempted > 0 && wasActive) {
       await recordAudit(
         {
           actor,
-          organizationId: orgId,
+          organizationId: job.organizationId,
           action: 'bulk_invite.completed',
           target: { type: 'bulk_invite', id: job.id, label: job.fileName },
           metadata: { ...counts },
@@ -464,9 +590,8 @@ export async function runBulkInvite(actor: Actor, orgId: string, jobId: string, 
         tx,
       );
     }
-    return saved;
+    return { job: saved, counts, attempted, stoppedBy, done };
   });
-  return { job: updated, counts, attempted, stoppedBy, done };
 }
 
 export const RESULT_LABELS: Record<BulkInviteRowStatus, string> = {

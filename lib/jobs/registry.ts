@@ -1,6 +1,9 @@
+import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { runBulkMemberAction } from '@/lib/members/bulk-actions';
+import { runBulkJob } from '@/lib/invitations/bulk-job';
+import { BULK_QUEUE, bulkRunData } from '@/lib/invitations/bulk-job-data';
 import { pruneExpiredRateLimitBuckets } from '@/lib/rate-limit/prune';
 
 /**
@@ -18,6 +21,10 @@ export interface JobContext {
   jobId: string;
   /** 0 on the first attempt, then 1, 2, … for retries. */
   retryCount: number;
+  /** Retries allowed in all: on the attempt where retryCount equals it, throwing fails the job for good. */
+  retryLimit: number;
+  /** The worker's pg-boss, for a job that queues its own continuation (`sendJob(boss, …)`). */
+  boss: PgBoss;
   /** The worker's logger with the job name and id bound. */
   log: Logger;
 }
@@ -46,6 +53,8 @@ export interface JobDefinition<Schema extends z.ZodType = z.ZodType> {
   schedule?: { cron: string; data?: z.input<Schema> };
   /** Jobs of this kind one worker process runs at the same time (default 1). */
   concurrency?: number;
+  /** How often an idle worker looks for this job (seconds, at least 0.5; default: the worker's, 2). */
+  pollingIntervalSeconds?: number;
 }
 
 export type JobRegistry = Record<string, JobDefinition>;
@@ -87,6 +96,21 @@ export const jobs = {
     schedule: { cron: '*/5 * * * *' },
   }),
   /**
+   * Sends a confirmed bulk invitation's rows (lib/invitations/bulk-job.ts): one slice per job,
+   * then a continuation. Retried with backoff when Scalekit fails (429, 5xx, timeouts); safe to
+   * run twice, or in two workers at once, because each row is claimed by one run.
+   */
+  'bulk-invite.run': defineJob({
+    data: bulkRunData,
+    run: (data, context) => runBulkJob(data, context),
+    queue: BULK_QUEUE,
+    // Two files (two organizations) at once per worker: one large file does not hold up the next.
+    concurrency: 2,
+    // An admin is watching the page: picked up within half a second, for one tiny query per
+    // second per lane while idle (docs/jobs.md).
+    pollingIntervalSeconds: 0.5,
+  }),
+  /**
    * Runs a confirmed bulk member action (lib/members/bulk-actions.ts: change role, remove, resend
    * or revoke, row by row). Safe to run twice or in two workers at once: each row is claimed by
    * one run. Scalekit 429/5xx/timeouts fail the job after putting the rows back, and pg-boss
@@ -101,6 +125,8 @@ export const jobs = {
     },
     queue: { retryLimit: 20, retryDelay: 15, retryBackoff: true, expireInSeconds: 3_600, retentionMinutes: 24 * 60 },
     concurrency: 2,
+    // The admin watches its progress page: picked up within half a second.
+    pollingIntervalSeconds: 0.5,
   }),
 } satisfies JobRegistry;
 

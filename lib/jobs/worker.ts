@@ -27,13 +27,19 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-async function runJob(name: string, definition: JobDefinition, job: PgBoss.JobWithMetadata<unknown>, logger: Logger): Promise<unknown> {
+async function runJob(
+  boss: PgBoss,
+  name: string,
+  definition: JobDefinition,
+  job: PgBoss.JobWithMetadata<unknown>,
+  logger: Logger,
+): Promise<unknown> {
   const jobLog = logger.child({ job: name, jobId: job.id });
   const started = Date.now();
   try {
     // Payloads are never logged: later jobs carry email addresses and customer data.
     const data = parseJobData({ [name]: definition }, name, job.data);
-    const result = await definition.run(data, { jobId: job.id, retryCount: job.retryCount, log: jobLog });
+    const result = await definition.run(data, { jobId: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit, boss, log: jobLog });
     jobLog.debug({ durationMs: Date.now() - started }, 'job completed');
     return result;
   } catch (error) {
@@ -75,7 +81,15 @@ export async function startWorker({
       const concurrency = Math.max(1, definition.concurrency ?? 1);
       for (let i = 0; i < concurrency; i++) {
         // One job per fetch, so each job succeeds, fails and retries on its own.
-        await boss.work(name, { batchSize: 1, includeMetadata: true }, async ([job]) => runJob(name, definition, job!, workerLog));
+        await boss.work(
+          name,
+          {
+            batchSize: 1,
+            includeMetadata: true,
+            ...(definition.pollingIntervalSeconds ? { pollingIntervalSeconds: definition.pollingIntervalSeconds } : {}),
+          },
+          async ([job]) => runJob(boss, name, definition, job!, workerLog),
+        );
       }
     }
   } catch (error) {

@@ -23,24 +23,27 @@ import { Input } from '@/components/ui/input';
 import { Table, TableBody, TableCell, TableRow } from '@/components/ui/table';
 import type { BulkCounts } from '@/lib/invitations/bulk';
 import { csvTooLargeMessage } from '@/lib/invitations/csv-limits';
-import { bulkJobRowsAction, discardBulkJobAction, previewBulkAction, sendBulkChunkAction } from '@/app/orgs/[orgId]/team/bulk/actions';
+import type { BulkProgress } from '@/lib/invitations/bulk-job';
+import { bulkProgressAction, discardBulkJobAction, previewBulkAction, sendBulkAction } from '@/app/orgs/[orgId]/team/bulk/actions';
 import type { BulkRowView } from './bulk-types';
 
 type Phase = 'upload' | 'preview' | 'sending' | 'results';
 
-/** A job this admin left with rows not sent yet (a closed tab, a lost connection): see lib/invitations/bulk.ts unfinishedBulkJob. */
+/**
+ * A job this admin has not finished: still being sent in the background (`sending`: the page
+ * shows its progress), or stopped with rows not sent yet (offered to resume or discard). See
+ * lib/invitations/bulk.ts unfinishedBulkJob.
+ */
 export interface UnfinishedBulkJob {
   jobId: string;
   fileName: string | null;
   createdAt: string;
   counts: BulkCounts;
+  sending: boolean;
 }
 
-/** How long a send waits for another run of the same job (a second tab, a closed tab's last chunk); past the server's lease. */
-const BUSY_WAIT_MS = 150_000;
-const BUSY_POLL_MS = 2_000;
-
-const LEAVE_WARNING = 'Invitations are still being sent. If you leave now, the rest stop being sent until you come back and resume.';
+/** How often the page reads the worker's progress while a file is sent: two small queries each time. */
+const POLL_MS = 1_000;
 
 const STATUS_BADGE: Record<BulkRowView['status'], { label: string; variant: 'secondary' | 'success' | 'warning' | 'destructive' }> = {
   PENDING: { label: 'Ready', variant: 'secondary' },
@@ -67,10 +70,10 @@ function CountList({ testId, counts }: { testId: string; counts: Array<{ label: 
 
 /**
  * Upload a CSV → see every row checked → send with a progress bar → per-row results and a
- * results CSV. Sending runs in chunks (one server action each), so progress is real and a
- * Scalekit fault stops the run with the remaining rows still marked "not sent yet". The page is
- * what drives the chunks, so leaving it mid-send is warned about, and coming back offers the
- * unfinished job: "Resume" sends only the rows still PENDING (the server claims each row once).
+ * results CSV. "Send" queues a background job and the page polls its progress, so the admin may
+ * leave: coming back shows the file still sending, or what happened. A Scalekit outage pauses
+ * the job (the worker retries it later); a job that stopped with rows not sent is offered to
+ * resume (only the rows still PENDING are sent; the server claims each row once) or discard.
  */
 export function BulkInvite({
   orgId,
@@ -85,56 +88,60 @@ export function BulkInvite({
   limitsText: string;
   unfinished?: UnfinishedBulkJob | null;
 }) {
-  const [phase, setPhase] = useState<Phase>('upload');
-  const [jobId, setJobId] = useState<string | null>(null);
-  const [fileName, setFileName] = useState<string | null>(null);
+  // Came back while the file is still being sent in the background: straight to its progress.
+  const sendingNow = unfinished?.sending ? unfinished : null;
+  const [phase, setPhase] = useState<Phase>(sendingNow ? 'sending' : 'upload');
+  const [jobId, setJobId] = useState<string | null>(sendingNow?.jobId ?? null);
+  const [fileName, setFileName] = useState<string | null>(sendingNow?.fileName ?? null);
   const [rows, setRows] = useState<BulkRowView[]>([]);
-  const [counts, setCounts] = useState<BulkCounts | null>(null);
-  const [sendTotal, setSendTotal] = useState(0);
+  const [counts, setCounts] = useState<BulkCounts | null>(sendingNow?.counts ?? null);
   const [fileError, setFileError] = useState<string | null>(null);
   const [stopped, setStopped] = useState<string | null>(null);
+  const [paused, setPaused] = useState<Pick<BulkProgress, 'lastError' | 'retryAt'> | null>(null);
   const [onlyFlagged, setOnlyFlagged] = useState(false);
   const [uploading, startUpload] = useTransition();
-  const [leftOver, setLeftOver] = useState<UnfinishedBulkJob | null>(unfinished);
+  // One still being sent is shown above, not offered.
+  const [leftOver, setLeftOver] = useState<UnfinishedBulkJob | null>(sendingNow ? null : unfinished);
   const [discarding, setDiscarding] = useState(false);
-  const [waiting, setWaiting] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
-  // Cleared on unmount: leaving the page (a link in the app) stops after the chunk in flight
-  // instead of sending on from a page nobody sees; the job then shows as unfinished here.
-  const mounted = useRef(true);
-  useEffect(() => {
-    mounted.current = true;
-    return () => {
-      mounted.current = false;
-    };
-  }, []);
 
+  function showResults(finalCounts: BulkCounts, finalRows: BulkRowView[]) {
+    setRows(finalRows);
+    setCounts(finalCounts);
+    if (!finalCounts.failed && !finalCounts.pending) toast.success(`${finalCounts.invited} invitations sent.`);
+    else toast.error(`${finalCounts.failed + finalCounts.pending} rows were not sent. You can retry them.`);
+    setPhase('results');
+  }
+
+  // While sending: read the worker's progress until the job is no longer active.
   useEffect(() => {
-    if (phase !== 'sending') return;
-    const beforeUnload = (event: BeforeUnloadEvent) => {
-      event.preventDefault();
-      // Older browsers show the dialog only when returnValue is set.
-      event.returnValue = LEAVE_WARNING;
-      return LEAVE_WARNING;
-    };
-    // Links inside the app navigate without unloading the page, so beforeunload never fires for them.
-    const linkClick = (event: MouseEvent) => {
-      // A modified click opens a new tab and leaves this one sending.
-      if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-      const link = (event.target as Element | null)?.closest?.('a[href]');
-      if (!link || link.getAttribute('download') !== null || link.getAttribute('target') === '_blank') return;
-      if (!window.confirm(LEAVE_WARNING)) {
-        event.preventDefault();
-        event.stopPropagation();
+    if (phase !== 'sending' || !jobId) return;
+    let cancelled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = async () => {
+      const result = await bulkProgressAction(orgId, jobId);
+      if (cancelled) return;
+      if (!result.ok) {
+        // A blip (a deploy, a lost connection) is not the job failing: keep looking.
+        timer = setTimeout(() => void poll(), POLL_MS * 3);
+        return;
       }
+      const { progress } = result;
+      setCounts(progress.counts);
+      setPaused(progress.active && progress.lastError ? { lastError: progress.lastError, retryAt: progress.retryAt } : null);
+      if (progress.active) {
+        timer = setTimeout(() => void poll(), POLL_MS);
+        return;
+      }
+      setStopped(progress.lastError);
+      showResults(progress.counts, result.rows ?? []);
     };
-    window.addEventListener('beforeunload', beforeUnload);
-    document.addEventListener('click', linkClick, true);
+    void poll();
     return () => {
-      window.removeEventListener('beforeunload', beforeUnload);
-      document.removeEventListener('click', linkClick, true);
+      cancelled = true;
+      clearTimeout(timer);
     };
-  }, [phase]);
+  }, [phase, jobId, orgId]);
 
   const flagged = useMemo(() => rows.filter((r) => r.status !== 'PENDING' && r.status !== 'INVITED'), [rows]);
 
@@ -159,55 +166,18 @@ export function BulkInvite({
     });
   }
 
-  async function send(
-    retryFailed: boolean,
-    job: { jobId: string; counts: BulkCounts } | null = jobId && counts ? { jobId, counts } : null,
-  ) {
-    if (!job) return;
-    const { jobId: id, counts: start } = job;
+  async function send(retryFailed: boolean, id: string | null = jobId) {
+    if (!id) return;
     setStopped(null);
-    const total = retryFailed ? start.pending + start.failed : start.pending;
-    setSendTotal(total);
-    setCounts(retryFailed ? { ...start, pending: total, failed: 0 } : start);
+    setPaused(null);
+    const result = await sendBulkAction(orgId, id, retryFailed);
+    if (!result.ok) {
+      setStopped(result.error);
+      return;
+    }
+    setCounts(result.progress.counts);
+    // Also when nothing was left to send: the first poll then brings the results.
     setPhase('sending');
-    let first = true;
-    let waited = 0;
-    for (;;) {
-      if (!mounted.current) return;
-      const result = await sendBulkChunkAction(orgId, id, retryFailed && first);
-      if (!result.ok) {
-        setStopped(result.error);
-        break;
-      }
-      if (result.busy) {
-        // `first` stays set: the FAILED rows are put back only by the call that gets the job.
-        if (waited >= BUSY_WAIT_MS) {
-          setStopped(result.message);
-          break;
-        }
-        setWaiting(true);
-        await new Promise((resolve) => setTimeout(resolve, BUSY_POLL_MS));
-        waited += BUSY_POLL_MS;
-        continue;
-      }
-      setWaiting(false);
-      first = false;
-      setCounts(result.counts);
-      if (result.stoppedBy) {
-        setStopped(result.stoppedBy.message);
-        break;
-      }
-      if (result.done) break;
-    }
-    setWaiting(false);
-    const final = await bulkJobRowsAction(orgId, id);
-    if (final.ok) {
-      setRows(final.rows);
-      setCounts(final.counts);
-      if (!final.counts.failed && !final.counts.pending) toast.success(`${final.counts.invited} invitations sent.`);
-      else toast.error(`${final.counts.failed + final.counts.pending} rows were not sent. You can retry them.`);
-    }
-    setPhase('results');
   }
 
   function resume(job: UnfinishedBulkJob) {
@@ -216,8 +186,9 @@ export function BulkInvite({
     setFileName(job.fileName);
     setRows([]);
     setOnlyFlagged(false);
+    setCounts(job.counts);
     // FAILED rows go again too: each is claimed once, and one Scalekit already has is adopted, not sent again.
-    void send(job.counts.failed > 0, job);
+    void send(job.counts.failed > 0, job.jobId);
   }
 
   async function discard(job: UnfinishedBulkJob) {
@@ -238,10 +209,11 @@ export function BulkInvite({
     setRows([]);
     setCounts(null);
     setStopped(null);
+    setPaused(null);
     formRef.current?.reset();
   }
 
-  const processed = counts ? Math.max(0, sendTotal - counts.pending) : 0;
+  const processed = counts ? counts.total - counts.pending : 0;
   const visible = onlyFlagged ? flagged : rows;
 
   return (
@@ -352,13 +324,32 @@ export function BulkInvite({
 
           {phase === 'sending' ? (
             <div className="flex flex-col gap-2">
-              <ProgressBar label="Sending invitations" value={processed} max={sendTotal} indicatorClassName="transition-[width]" />
-              <p className="text-sm text-muted-foreground" aria-live="polite">
-                {waiting
-                  ? 'A batch of this file is still being sent (from another tab, or the page you left); carrying on as soon as it is done…'
-                  : `Sending… ${processed} of ${sendTotal}. Keep this page open until it is done.`}
+              <ProgressBar label="Sending invitations" value={processed} max={counts.total} indicatorClassName="transition-[width]" />
+              <p className="text-sm text-muted-foreground" aria-live="polite" data-testid="bulk-progress">
+                Sending… {processed} of {counts.total} rows done, in the background. You can leave this page: sending carries on, and this
+                page shows where it is when you come back.
               </p>
             </div>
+          ) : null}
+
+          {phase === 'sending' && paused ? (
+            <Alert role="status">
+              <Loader2Icon className="animate-spin" aria-hidden="true" />
+              <AlertTitle>Paused</AlertTitle>
+              <AlertDescription>
+                {paused.lastError}
+                {paused.retryAt ? (
+                  <>
+                    {' '}
+                    Next try at{' '}
+                    <time dateTime={paused.retryAt}>
+                      {new Date(paused.retryAt).toLocaleTimeString('en-US', { timeStyle: 'medium' })}
+                    </time>{' '}
+                    at the earliest.
+                  </>
+                ) : null}
+              </AlertDescription>
+            </Alert>
           ) : null}
 
           {stopped ? (

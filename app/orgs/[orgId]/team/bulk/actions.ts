@@ -1,20 +1,18 @@
 'use server';
 
-import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { discardBulkJob, getBulkJob, previewBulkInvite, runBulkInvite, type BulkCounts } from '@/lib/invitations/bulk';
+import { discardBulkJob, getBulkJob, previewBulkInvite, type BulkCounts } from '@/lib/invitations/bulk';
+import { bulkProgress, queueBulkSend, type BulkProgress } from '@/lib/invitations/bulk-job';
+import { jobSender } from '@/lib/jobs/sender';
 import { CSV_MAX_BYTES, csvTooLargeMessage } from '@/lib/invitations/csv-limits';
 import { AppError } from '@/lib/errors/app-error';
 import { adminAction, orgIdSchema, rowIdSchema, type ActionResult } from '../../admin-action';
 import type { BulkRowView } from '../_components/bulk-types';
 
 /**
- * Bulk invite's server actions: upload + preview, then send in chunks so the page can show
- * progress between them (and a closed tab leaves the rest PENDING, not half-sent).
+ * Bulk invite's server actions: upload + preview, then "send", which queues a background job
+ * (lib/invitations/bulk-job.ts) and returns; the page polls the progress the worker writes.
  */
-
-/** Rows per send call: small enough for steady progress, large enough to keep the lanes busy. */
-const CHUNK_ROWS = 40;
 
 function rowView(r: {
   rowNumber: number;
@@ -60,43 +58,41 @@ export async function previewBulkAction(
 
 const jobInput = z.object({ orgId: orgIdSchema, jobId: rowIdSchema('That bulk invitation does not exist in this organization.') });
 
-const sendChunk = adminAction(
+const send = adminAction(
   'members:invite',
   jobInput.extend({ retryFailed: z.unknown().transform((v) => v === true) }),
   async ({ orgId, jobId, retryFailed }, actor) => {
-    let run;
-    try {
-      run = await runBulkInvite(actor, orgId, jobId, { maxRows: CHUNK_ROWS, retryFailed });
-    } catch (error) {
-      // Another tab holds the job, or the chunk a closed tab left running on the server: the page
-      // waits its turn and goes on, rather than stopping a resume that is only early.
-      if (!(error instanceof AppError && error.code === 'job_busy')) throw error;
-      const view = await getBulkJob(actor, orgId, jobId);
-      return { message: error.message, counts: view.counts, done: false, stoppedBy: null, busy: true };
-    }
-    if (run.done || run.stoppedBy) {
-      revalidatePath(`/orgs/${orgId}/team`);
-      revalidatePath(`/orgs/${orgId}/audit`);
-    }
-    return { message: `${run.counts.invited} invited so far.`, counts: run.counts, done: run.done, stoppedBy: run.stoppedBy, busy: false };
+    const progress = await queueBulkSend(actor, orgId, jobId, { boss: await jobSender(), retryFailed });
+    return { message: `${progress.counts.pending} invitations queued.`, progress };
   },
 );
 
-export async function sendBulkChunkAction(
+/** "Send" / "Retry": queues the background job and returns; the page then polls bulkProgressAction. */
+export async function sendBulkAction(
   orgId: string,
   jobId: string,
   retryFailed: boolean,
-): Promise<ActionResult<{ counts: BulkCounts; done: boolean; stoppedBy: { code: string; message: string } | null; busy: boolean }>> {
-  return sendChunk({ orgId, jobId, retryFailed });
+): Promise<ActionResult<{ progress: BulkProgress }>> {
+  return send({ orgId, jobId, retryFailed });
 }
 
-const jobRows = adminAction('members:invite', jobInput, async ({ orgId, jobId }, actor) => {
-  const view = await getBulkJob(actor, orgId, jobId);
-  return { message: '', rows: view.rows.map(rowView), counts: view.counts };
+const progressOf = adminAction('members:invite', jobInput, async ({ orgId, jobId }, actor) => {
+  const progress = await bulkProgress(actor, orgId, jobId);
+  // Finished: the rows come along, so the page shows the results without another call.
+  const rows = progress.active ? null : (await getBulkJob(actor, orgId, jobId)).rows.map(rowView);
+  return { message: '', progress, rows };
 });
 
-export async function bulkJobRowsAction(orgId: string, jobId: string): Promise<ActionResult<{ rows: BulkRowView[]; counts: BulkCounts }>> {
-  return jobRows({ orgId, jobId });
+/**
+ * The counts as the worker has written them so far (two small queries), polled while a file is
+ * sent; once the job is no longer active, with every row's result. No revalidatePath: the team
+ * and audit pages are dynamic and render fresh on the next visit.
+ */
+export async function bulkProgressAction(
+  orgId: string,
+  jobId: string,
+): Promise<ActionResult<{ progress: BulkProgress; rows: BulkRowView[] | null }>> {
+  return progressOf({ orgId, jobId });
 }
 
 /** "Discard" on an unfinished job: the rows not sent yet are marked skipped, nothing is sent. */

@@ -10,10 +10,16 @@ export const metadata: Metadata = { title: 'Bulk invite' };
 
 /** Admins only: members are told whom to ask; anyone else gets the same 404 as for an organization they cannot see. */
 export default adminOnlyPage('members:invite', 'invite people to the team', async ({ actor, orgId }) => {
-  // A job left with rows unsent (the tab closed mid-send): offered to resume or discard.
+  // A job still being sent in the background (its progress is shown), or left with rows unsent (offered to resume or discard).
   const left = await unfinishedBulkJob(actor, orgId);
   const unfinished = left
-    ? { jobId: left.job.id, fileName: left.job.fileName, createdAt: left.job.createdAt.toISOString(), counts: left.counts }
+    ? {
+        jobId: left.job.id,
+        fileName: left.job.fileName,
+        createdAt: left.job.createdAt.toISOString(),
+        counts: left.counts,
+        sending: left.job.status === 'QUEUED' || left.job.status === 'RUNNING',
+      }
     : null;
   return (
     <section aria-labelledby="bulk-heading" className="flex flex-col gap-6">

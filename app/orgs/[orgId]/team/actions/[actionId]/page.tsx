@@ -109,7 +109,8 @@ export default async function BulkActionPage({ params }: { params: Promise<{ org
                   {preview && row.status === 'PENDING' ? 'Will be done' : OUTCOME[row.status].label}
                 </Badge>
               </TableCell>
-              <TableCell className="text-muted-foreground">{row.reason ?? (preview ? '' : '—')}</TableCell>
+              {/* Reasons are sentences: they wrap rather than widen the table past the page. */}
+              <TableCell className="min-w-64 whitespace-normal text-muted-foreground">{row.reason ?? (preview ? '' : '—')}</TableCell>
             </TableRow>
           ))}
         </TableBody>

@@ -13,6 +13,7 @@ import {
   STALE_CLAIM_MS,
 } from '@/lib/members/bulk-actions';
 import { LAST_ADMIN_MESSAGE } from '@/lib/members/service';
+import { emailsTo } from '@/emulator/src/testing';
 import { injectFault, scalekitMembers, useTeamTestStack, userActor } from '@/lib/members/testing';
 
 /** Bulk member actions (issue 14 item 3): preview with the rules per row, then a job that applies them once. */
@@ -250,6 +251,37 @@ describe('running a bulk action', () => {
     }
     expect((await prisma.bulkMemberAction.findUniqueOrThrow({ where: { id: back.action.id } })).status).toBe('DONE');
     expect((await scalekitMembers(stack.emulator, 'org_bulk'))['person1@bulk.test']!.roles).toEqual(['member']);
+  });
+
+  it('resend: each invitation is emailed once, and a second run inside the cooldown sends nothing more', async () => {
+    const invited = people(10, 11);
+    const view = await previewBulkMemberAction(boss, 'org_bulk', {
+      kind: 'RESEND',
+      selection: { membershipIds: await idsOf('org_bulk', invited) },
+    });
+    expect(view.counts.pending).toBe(2);
+    const before = await Promise.all(invited.map(async (e) => (await emailsTo(stack.emulator, e)).length));
+    await confirmBulkMemberAction(boss, 'org_bulk', view.action.id, enqueue);
+    // Their invitations went out a while ago (the seed sends them now): outside the resend cooldown.
+    await prisma.membership.updateMany({
+      where: { organizationId: 'org_bulk', email: { in: invited } },
+      data: { lastSentAt: new Date(Date.now() - 120_000) },
+    });
+    expect(await runBulkMemberAction(view.action.id)).toMatchObject({ done: 2, failed: 0 });
+    const after = await Promise.all(invited.map(async (e) => (await emailsTo(stack.emulator, e)).length));
+    expect(after).toEqual(before.map((n) => n + 1));
+
+    // The same people again a moment later: refused by the resend cooldown, row by row, with why.
+    const again = await previewBulkMemberAction(boss, 'org_bulk', {
+      kind: 'RESEND',
+      selection: { membershipIds: await idsOf('org_bulk', invited) },
+    });
+    await confirmBulkMemberAction(boss, 'org_bulk', again.action.id, enqueue);
+    expect(await runBulkMemberAction(again.action.id)).toMatchObject({ done: 0, skipped: 2 });
+    expect((await prisma.bulkMemberRow.findFirstOrThrow({ where: { actionId: again.action.id } })).reason).toMatch(
+      /less than a minute ago/,
+    );
+    expect(await Promise.all(invited.map(async (e) => (await emailsTo(stack.emulator, e)).length))).toEqual(after);
   });
 
   it('the job acts with the rights its admin has when it runs: an admin removed since fails every row, changing nothing', async () => {

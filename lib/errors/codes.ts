@@ -62,6 +62,14 @@ export const ERROR_CODES = {
   seat_limit_below_usage: http(400, 'The seat limit is below the seats in use.'),
   too_many_keys: http(409, 'This organization has as many active API keys as it may have.'),
 
+  // Access reviews (lib/access-reviews/service.ts)
+  review_not_found: http(404, 'That access review does not exist in this organization.'),
+  review_in_progress: http(409, 'An access review of this organization is already in progress. Finish it before starting another.'),
+  review_finished: http(409, 'This access review is finished: its decisions can no longer change.'),
+  review_incomplete: http(409, 'Every member needs a decision before the review can be finished.'),
+  review_busy: http(409, 'This access review is being finished right now. Wait a moment and reload.'),
+  decision_applied: http(409, 'That decision has already been applied and can no longer change.'),
+
   // Scalekit, as lib/scalekit/errors.ts classifies its failures
   scalekit_bad_request: http(400, 'Scalekit rejected the request as invalid.'),
   scalekit_conflict: http(409, 'That already exists in Scalekit.'),

@@ -12,12 +12,11 @@ import { adminOnlyPage } from '@/components/admins-only';
 import { AppError } from '@/lib/errors/app-error';
 import { auditFiltersFromSearchParams, listAuditEvents, type AuditPage } from '@/lib/audit/query';
 import { AUDIT_ACTIONS } from '@/lib/audit/record';
+import { nativeSelectClass } from '@/components/ui/native-select';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
 const timeFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
-const selectClass =
-  'h-9 rounded-md border border-input bg-card px-2 text-sm shadow-xs focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring';
 
 function describeChange(metadata: unknown): string | null {
   if (!metadata || typeof metadata !== 'object') return null;
@@ -75,7 +74,7 @@ export default adminOnlyPage('audit:read', 'see the audit log', async ({ actor, 
           <Input name="q" type="search" placeholder="Actor or target email" defaultValue={filterQuery.get('q') ?? ''} maxLength={100} />
         </FormField>
         <FormField id="audit-action" label="Action" className="gap-1.5">
-          <select name="action" defaultValue={filterQuery.get('action') ?? ''} className={selectClass}>
+          <select name="action" defaultValue={filterQuery.get('action') ?? ''} className={nativeSelectClass}>
             <option value="">Any action</option>
             {AUDIT_ACTIONS.map((a) => (
               <option key={a} value={a}>

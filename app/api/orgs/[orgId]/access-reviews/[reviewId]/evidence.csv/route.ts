@@ -9,6 +9,8 @@ import { orgCsvRoute } from '@/lib/http/org-csv-route';
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-export const GET = orgCsvRoute<{ orgId: string; reviewId: string }>('members:manage', 'access-review', (actor, orgId, _search, { reviewId }) =>
-  accessReviewEvidenceCsv(actor, orgId, reviewId),
+export const GET = orgCsvRoute<{ orgId: string; reviewId: string }>(
+  'members:manage',
+  'access-review',
+  (actor, orgId, _search, { reviewId }) => accessReviewEvidenceCsv(actor, orgId, reviewId),
 );

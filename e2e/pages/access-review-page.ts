@@ -25,16 +25,23 @@ type Decision = 'Keep' | 'Change role' | 'Remove';
 
 /** /orgs/:orgId/access-reviews/:reviewId — one review: decide on each member, finish, evidence. */
 export class AccessReviewPage extends BasePage {
-  readonly status = this.page.getByTestId('review-status');
-  readonly progress = this.page.getByTestId('review-progress');
-  readonly items = this.page.getByTestId('review-item');
+  /** Disabled until every member has a decision */
   readonly finish = this.page.getByRole('button', { name: 'Finish review' });
   readonly dialog = this.page.getByRole('alertdialog');
   readonly evidence = this.page.getByRole('link', { name: 'Evidence CSV' });
   readonly printable = this.page.getByRole('link', { name: 'Printable report' });
+  /** The status badge, "N of M members decided", and one row per member */
+  readonly status: Locator;
+  readonly progress: Locator;
+  readonly items: Locator;
 
   constructor(page: Page) {
     super(page, 'Access review');
+    [this.status, this.progress, this.items] = ['review-status', 'review-progress', 'review-item'].map((id) => page.getByTestId(id)) as [
+      Locator,
+      Locator,
+      Locator,
+    ];
   }
 
   item(email: string): Locator {

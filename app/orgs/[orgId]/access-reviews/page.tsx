@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { adminOnlyPage } from '@/components/admins-only';
+import { PageSection } from '@/components/page-section';
 import { EmptyTableNotice, TableColumns } from '@/components/table-columns';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -16,26 +17,20 @@ export default adminOnlyPage('members:manage', 'run access reviews', async ({ ac
   const reviews = await listAccessReviews(actor, orgId);
   const open = reviews.find((r) => r.status === 'IN_PROGRESS');
   return (
-    <section aria-labelledby="reviews-heading" className="flex flex-col gap-6">
-      <div className="flex flex-wrap items-start justify-between gap-4">
-        <div className="flex max-w-2xl flex-col gap-1">
-          <h1 id="reviews-heading" className="text-xl font-semibold tracking-tight">
-            Access reviews
-          </h1>
-          <p className="text-sm text-muted-foreground">
-            Confirm who should still have access and with which role. Each member is listed as they are when the review starts; your
-            decisions are saved as you make them, and finishing applies them and keeps the review as evidence (CSV and a printable report)
-            for SOC 2 and ISO 27001 audits.
-          </p>
-        </div>
-        {open ? (
+    <PageSection
+      id="reviews-heading"
+      title="Access reviews"
+      description="Confirm who should still have access and with which role. Each member is listed as they are when the review starts; your decisions are saved as you make them, and finishing applies them and keeps the review as evidence (CSV and a printable report) for SOC 2 and ISO 27001 audits."
+      actions={
+        open ? (
           <Button asChild>
             <Link href={reviewHref(orgId, open.id)}>Continue the open review</Link>
           </Button>
         ) : (
           <StartReviewButton orgId={orgId} />
-        )}
-      </div>
+        )
+      }
+    >
       {reviews.length === 0 ? (
         <EmptyTableNotice testId="reviews-empty">No access reviews yet. Start one to review every member&apos;s access.</EmptyTableNotice>
       ) : (
@@ -65,6 +60,6 @@ export default adminOnlyPage('members:manage', 'run access reviews', async ({ ac
           </TableBody>
         </Table>
       )}
-    </section>
+    </PageSection>
   );
 });

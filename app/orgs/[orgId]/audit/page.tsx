@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { DownloadIcon } from 'lucide-react';
 import { FormField } from '@/components/form-field';
+import { PageSection } from '@/components/page-section';
 import { PagerLinks } from '@/components/pager-links';
 import { EmptyTableNotice, TableColumns } from '@/components/table-columns';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
@@ -51,24 +52,19 @@ export default adminOnlyPage('audit:read', 'see the audit log', async ({ actor, 
   }
 
   return (
-    <section aria-labelledby="audit-heading" className="flex flex-col gap-6">
-      <div className="flex flex-wrap items-start justify-between gap-4">
-        <div className="flex flex-col gap-1">
-          <h1 id="audit-heading" className="text-xl font-semibold tracking-tight">
-            Audit log
-          </h1>
-          <p className="text-sm text-muted-foreground">
-            Who invited, resent, revoked, removed or changed whom, when and from where. Times in UTC.
-          </p>
-        </div>
+    <PageSection
+      id="audit-heading"
+      title="Audit log"
+      description="Who invited, resent, revoked, removed or changed whom, when and from where. Times in UTC."
+      actions={
         <Button asChild variant="outline">
           <a href={`/api/orgs/${encodeURIComponent(orgId)}/audit.csv${filterQuery.size ? `?${filterQuery}` : ''}`} download>
             <DownloadIcon aria-hidden="true" />
             Export CSV
           </a>
         </Button>
-      </div>
-
+      }
+    >
       <form method="get" action={base} role="search" aria-label="Filter the audit log" className="flex flex-wrap items-end gap-3">
         <FormField id="audit-q" label="Person" className="min-w-48 flex-1 gap-1.5">
           <Input name="q" type="search" placeholder="Actor or target email" defaultValue={filterQuery.get('q') ?? ''} maxLength={100} />
@@ -135,6 +131,6 @@ export default adminOnlyPage('audit:read', 'see the audit log', async ({ actor, 
           </nav>
         </>
       ) : null}
-    </section>
+    </PageSection>
   );
 });

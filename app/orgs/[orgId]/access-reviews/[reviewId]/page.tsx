@@ -97,7 +97,7 @@ export default adminOnlyPage('members:manage', 'run access reviews', async ({ ac
           {review.items.map((item) => (
             <TableRow key={item.id} data-testid="review-item" data-email={item.email}>
               <SnapshotCells item={item} roleName={roleName} />
-              <TableCell>
+              <TableCell className="max-w-64 whitespace-normal">
                 {open && editable(item) ? (
                   <DecisionControls
                     orgId={orgId}

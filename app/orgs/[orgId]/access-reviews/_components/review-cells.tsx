@@ -15,7 +15,7 @@ export function SnapshotCells({ item, roleName }: { item: AccessReviewItem; role
       <TableCell>
         <div className="flex flex-col">
           <span className="font-medium">{item.name || item.email}</span>
-          {item.name ? <span className="text-xs text-muted-foreground">{item.email}</span> : null}
+          {item.name && item.name !== item.email ? <span className="text-xs text-muted-foreground">{item.email}</span> : null}
           {item.status !== 'ACTIVE' ? <span className="text-xs text-muted-foreground">{STATUS_LABELS[item.status]}</span> : null}
         </div>
       </TableCell>
@@ -23,7 +23,7 @@ export function SnapshotCells({ item, roleName }: { item: AccessReviewItem; role
       <TableCell>{item.lastSignInAt ? formatDateTime(item.lastSignInAt) : 'Never'}</TableCell>
       <TableCell>{item.signInMethod ? describeAuthMethod(item.signInMethod) : 'Unknown'}</TableCell>
       <TableCell>{item.openSessions}</TableCell>
-      <TableCell>{item.apiKeys.length ? item.apiKeys.join(', ') : 'None'}</TableCell>
+      <TableCell className="max-w-48 whitespace-normal">{item.apiKeys.length ? item.apiKeys.join(', ') : 'None'}</TableCell>
     </>
   );
 }
@@ -31,8 +31,8 @@ export function SnapshotCells({ item, roleName }: { item: AccessReviewItem; role
 /** What applying the decision did, with the reason when it did not go through. */
 export function OutcomeCell({ item }: { item: AccessReviewItem }) {
   return (
-    <TableCell>
-      <div className="flex flex-col gap-1" data-testid="review-outcome">
+    <TableCell className="max-w-64 min-w-40 whitespace-normal">
+      <div className="flex flex-col items-start gap-1" data-testid="review-outcome">
         <Badge variant={outcomeVariant(item)}>{outcomeLabel(item)}</Badge>
         {item.outcomeMessage ? <span className="text-xs text-muted-foreground">{item.outcomeMessage}</span> : null}
       </div>

@@ -50,20 +50,20 @@ export default adminOnlyPage('members:manage', 'run access reviews', async ({ ac
         </dl>
         <p className="text-xs text-muted-foreground">Each member is shown as they were when the review started. Times in UTC.</p>
       </header>
-      <Table>
-        <TableColumns columns={[...SNAPSHOT_COLUMNS, 'Decision', 'Decided by', 'Result']} />
+      {/* A document, not a screen: cells wrap so the whole table fits the page width. */}
+      <Table className="[&_td]:whitespace-normal [&_th]:whitespace-normal">
+        <TableColumns columns={[...SNAPSHOT_COLUMNS, 'Decision', 'Result']} />
         <TableBody>
           {review.items.map((item) => (
             <TableRow key={item.id} className="break-inside-avoid" data-testid="report-row" data-email={item.email}>
               <SnapshotCells item={item} roleName={roleName} />
-              <TableCell>
+              <TableCell className="max-w-56">
                 {item.decision ? DECISION_LABELS[item.decision] : 'No decision'}
                 {item.newRole ? ` → ${roleName(item.newRole)}` : ''}
                 {item.note ? <span className="block text-xs text-muted-foreground">{item.note}</span> : null}
-              </TableCell>
-              <TableCell>
-                {item.decidedByEmail ?? '—'}
-                <span className="block text-xs text-muted-foreground">{formatDateTime(item.decidedAt)}</span>
+                <span className="block text-xs text-muted-foreground">
+                  {item.decidedByEmail ? `by ${item.decidedByEmail}, ${formatDateTime(item.decidedAt)}` : ''}
+                </span>
               </TableCell>
               <OutcomeCell item={item} />
             </TableRow>

@@ -44,7 +44,7 @@ test('access review: start, decide (kept across a reload), finish, the evidence 
   await expect(review.progress).toHaveText('3 of 3 members decided');
   expect(await seriousViolations(page)).toEqual([]);
 
-  await review.finishReview();
+  await review.finishReview('Review finished: 2 applied, 1 unchanged, 0 failed.');
   await expect(review.outcomeOf(leaving)).toContainText('Applied');
   await expect(review.outcomeOf(promoted)).toContainText('Applied');
   await expect(review.outcomeOf(admin)).toContainText('Unchanged');

@@ -72,12 +72,17 @@ export class AccessReviewPage extends BasePage {
     }
   }
 
-  async finishReview(): Promise<void> {
+  /** Finishes, checks the summary toast says `summary`, and dismisses it (a toast fading out is not what an axe check should judge). */
+  async finishReview(summary: string | RegExp): Promise<void> {
     await this.finish.click();
     await expect(this.dialog).toBeVisible();
     await this.dialog.getByRole('button', { name: 'Finish and apply' }).click();
     await expect(this.dialog).toBeHidden({ timeout: 20_000 });
     await expect(this.status).toHaveText('Finished');
+    const toast = this.page.locator('[data-sonner-toast]').filter({ hasText: summary });
+    await expect(toast).toBeVisible();
+    await toast.getByRole('button', { name: 'Close toast' }).click();
+    await expect(this.page.locator('[data-sonner-toast]')).toHaveCount(0);
   }
 
   outcomeOf(email: string): Locator {

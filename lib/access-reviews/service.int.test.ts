@@ -150,9 +150,12 @@ describe('starting a review', () => {
 
   it('accessReview_snapshot: each member as they stood at the start (role, sign-in, sessions, API keys), frozen after', async () => {
     const loginAt = new Date('2026-11-01T09:00:00.000Z');
-    await prisma.user.update({ where: { id: 'usr_sam' }, data: { lastLoginAt: loginAt } });
-    await signedInSession('usr_sam', 'org_acme', { authMethod: 'social:github' });
-    await signedInSession('usr_sam', 'org_acme', { authMethod: 'social:github' });
+    await prisma.membership.updateMany({
+      where: { organizationId: 'org_acme', userId: 'usr_sam' },
+      data: { lastSignInAt: loginAt, lastSignInMethod: 'social:github' },
+    });
+    await signedInSession('usr_sam', 'org_acme');
+    await signedInSession('usr_sam', 'org_globex');
     await prisma.apiKey.create({
       data: {
         organizationId: 'org_acme',
@@ -180,10 +183,15 @@ describe('starting a review', () => {
     // Changes after the start do not alter what was reviewed.
     const sam = await prisma.membership.findFirstOrThrow({ where: { organizationId: 'org_acme', email: 'sam@acme.test' } });
     await changeRole(ada, 'org_acme', sam.id, 'admin');
-    await prisma.user.update({ where: { id: 'usr_sam' }, data: { lastLoginAt: new Date() } });
+    await prisma.membership.update({ where: { id: sam.id }, data: { lastSignInAt: new Date(), lastSignInMethod: 'otp' } });
     await prisma.session.updateMany({ where: { userId: 'usr_sam' }, data: { revokedAt: new Date() } });
     const again = await getAccessReview(ada, 'org_acme', review.id);
-    expect(item(again, 'sam@acme.test')).toMatchObject({ role: 'member', lastSignInAt: loginAt, openSessions: 2 });
+    expect(item(again, 'sam@acme.test')).toMatchObject({
+      role: 'member',
+      lastSignInAt: loginAt,
+      signInMethod: 'social:github',
+      openSessions: 2,
+    });
     await changeRole(ada, 'org_acme', sam.id, 'member');
   });
 });

@@ -5,9 +5,9 @@ import type { MembershipStatus, Prisma } from '@/lib/generated/prisma/client';
  * What an access review records about each member when it starts: a copy, so the evidence shows
  * the access the reviewer judged, whatever changes afterwards.
  *
- * Last sign-in comes from User.lastLoginAt (any organization: the app keeps no per-membership
- * record yet) and the method from the member's newest session row. Both are read in
- * `signInsOf` alone, so switching to per-membership sign-in records is a change to that one function.
+ * Last sign-in and its method are the membership's own (Membership.lastSignInAt /
+ * lastSignInMethod, kept by lib/members/sign-ins.ts): the latest sign-in to THIS organization,
+ * as the team page shows it.
  */
 
 export interface MemberSnapshot {
@@ -25,18 +25,17 @@ export interface MemberSnapshot {
   apiKeys: string[];
 }
 
-type Client = Pick<Prisma.TransactionClient, 'membership' | 'user' | 'session' | 'apiKey'>;
+type Client = Pick<Prisma.TransactionClient, 'membership' | 'session' | 'apiKey'>;
 
 /** Members (not invitations: they hold no access yet, and are revoked rather than removed) of the organization. */
 export async function snapshotMembers(organizationId: string, now: Date = new Date(), client: Client = db): Promise<MemberSnapshot[]> {
   const members = await client.membership.findMany({
     where: { organizationId, status: { in: ['ACTIVE', 'INACTIVE'] }, userId: { not: null } },
-    select: { id: true, userId: true, email: true, name: true, role: true, status: true },
+    select: { id: true, userId: true, email: true, name: true, role: true, status: true, lastSignInAt: true, lastSignInMethod: true },
     orderBy: [{ email: 'asc' }],
   });
   const userIds = members.map((m) => m.userId!);
-  const [signIns, sessions, keys] = await Promise.all([
-    signInsOf(userIds, client),
+  const [sessions, keys] = await Promise.all([
     client.session.groupBy({
       by: ['userId'],
       where: { userId: { in: userIds }, revokedAt: null, expiresAt: { gt: now } },
@@ -69,26 +68,10 @@ export async function snapshotMembers(organizationId: string, now: Date = new Da
       name: m.name,
       role: m.role,
       status: m.status,
-      lastSignInAt: signIns.get(userId)?.at ?? null,
-      signInMethod: signIns.get(userId)?.method ?? null,
+      lastSignInAt: m.lastSignInAt,
+      signInMethod: m.lastSignInMethod,
       openSessions: sessionCounts.get(userId) ?? 0,
       apiKeys: keysBy.get(userId) ?? [],
     };
   });
-}
-
-/** When and how each person last signed in, as far as the app knows. */
-async function signInsOf(userIds: string[], client: Client): Promise<Map<string, { at: Date | null; method: string | null }>> {
-  if (userIds.length === 0) return new Map();
-  const [users, newest] = await Promise.all([
-    client.user.findMany({ where: { id: { in: userIds } }, select: { id: true, lastLoginAt: true } }),
-    client.session.findMany({
-      where: { userId: { in: userIds }, authMethod: { not: null } },
-      select: { userId: true, authMethod: true },
-      orderBy: [{ userId: 'asc' }, { createdAt: 'desc' }],
-      distinct: ['userId'],
-    }),
-  ]);
-  const methods = new Map(newest.map((s) => [s.userId, s.authMethod]));
-  return new Map(users.map((u) => [u.id, { at: u.lastLoginAt, method: methods.get(u.id) ?? null }]));
 }

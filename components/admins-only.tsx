@@ -20,19 +20,21 @@ type SearchParams = Record<string, string | string[] | undefined>;
 export function adminOnlyPage(
   permission: Permission,
   what: string,
-  render: (page: { actor: Actor; orgId: string; searchParams: SearchParams }) => Promise<ReactNode>,
+  /** `segments`: every dynamic segment of the route (orgId and, below it, e.g. reviewId). */
+  render: (page: { actor: Actor; orgId: string; searchParams: SearchParams; segments: Record<string, string> }) => Promise<ReactNode>,
 ) {
   return async function AdminOnlyPage({
     params,
     searchParams,
   }: {
-    params: Promise<{ orgId: string }>;
+    params: Promise<{ orgId: string } & Record<string, string>>;
     searchParams: Promise<SearchParams>;
   }) {
-    const { orgId } = await params;
+    const segments = await params;
+    const { orgId } = segments;
     const gate = await requirePermissionPage(orgId, permission);
     if (gate.adminsOnly) return <AdminsOnlyNotice {...gate.adminsOnly} what={what} />;
-    return render({ actor: gate.actor, orgId, searchParams: await searchParams });
+    return render({ actor: gate.actor, orgId, searchParams: await searchParams, segments });
   };
 }
 

@@ -2,7 +2,7 @@ import { BrandMark } from '@/components/brand';
 
 export function SiteFooter() {
   return (
-    <footer className="border-t">
+    <footer className="border-t print:hidden">
       <div className="mx-auto flex max-w-6xl flex-col gap-2 px-4 py-6 text-sm text-muted-foreground sm:flex-row sm:items-center sm:justify-between sm:px-6">
         <p className="flex items-center gap-2">
           <BrandMark className="size-4" />

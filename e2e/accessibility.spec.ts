@@ -43,7 +43,9 @@ test.describe('axe-core: no serious or critical violations', () => {
     expect(await sweep(page, SIGNED_OUT_PAGES)).toEqual({});
   });
 
-  test('a11y_signedInPages: dashboard, team, bulk invite, audit, settings, API keys, account, invitation choice', async ({ page }) => {
+  test('a11y_signedInPages: dashboard, team, bulk invite, access reviews, audit, settings, API keys, account, invitation choice', async ({
+    page,
+  }) => {
     test.setTimeout(90_000);
     await signIn(page, 'ada@acme.test', '/dashboard');
     expect(await sweep(page, SIGNED_IN_PAGES)).toEqual({});

@@ -23,6 +23,9 @@ export const AUDIT_ACTIONS = [
   'bulk_invite.completed',
   'bulk_action.started',
   'bulk_action.completed',
+  'access_review.started',
+  'access_review.change_applied',
+  'access_review.finished',
   'session.signed_in',
   'session.signed_out',
   'session.revoked_all',
@@ -34,7 +37,7 @@ export interface AuditEntry {
   organizationId: string;
   action: AuditAction;
   target?: {
-    type: 'membership' | 'user' | 'organization' | 'api_key' | 'bulk_invite' | 'bulk_action' | 'session';
+    type: 'membership' | 'user' | 'organization' | 'api_key' | 'bulk_invite' | 'bulk_action' | 'session' | 'access_review';
     id?: string | null;
     label?: string | null;
   };

@@ -65,6 +65,14 @@ export const ERROR_CODES = {
   logo_unsupported_type: http(415, 'The logo must be a PNG, JPEG or WebP image.'),
   confirmation_mismatch: http(400, 'The confirmation you typed does not match.'),
 
+  // Access reviews (lib/access-reviews/service.ts)
+  review_not_found: http(404, 'That access review does not exist in this organization.'),
+  review_in_progress: http(409, 'An access review of this organization is already in progress. Finish it before starting another.'),
+  review_finished: http(409, 'This access review is finished: its decisions can no longer change.'),
+  review_incomplete: http(409, 'Every member needs a decision before the review can be finished.'),
+  review_busy: http(409, 'This access review is being finished right now. Wait a moment and reload.'),
+  decision_applied: http(409, 'That decision has already been applied and can no longer change.'),
+
   // Scalekit, as lib/scalekit/errors.ts classifies its failures
   scalekit_bad_request: http(400, 'Scalekit rejected the request as invalid.'),
   scalekit_conflict: http(409, 'That already exists in Scalekit.'),

@@ -26,6 +26,7 @@ export default async function OrgLayout({ children, params }: { children: React.
   const base = `/orgs/${encodeURIComponent(orgId)}`;
   const tabs: Array<OrgTab & { permission?: Permission }> = [
     { href: `${base}/team`, label: 'Team' },
+    { href: `${base}/access-reviews`, label: 'Access reviews', permission: 'members:manage' },
     { href: `${base}/audit`, label: 'Audit log', permission: 'audit:read' },
     { href: `${base}/settings`, label: 'Settings', permission: 'org:settings' },
     { href: `${base}/settings/api-keys`, label: 'API keys', permission: 'api_keys:manage' },
@@ -33,7 +34,8 @@ export default async function OrgLayout({ children, params }: { children: React.
   const shown = tabs.filter((t) => !t.permission || canIn(ctx, orgId, t.permission)).map(({ href, label }) => ({ href, label }));
   return (
     <div className="mx-auto flex w-full max-w-6xl flex-col gap-6 px-4 py-8 sm:px-6">
-      <div className="flex flex-col gap-3 border-b">
+      {/* Not on paper: printed pages (the access review report) carry their own heading. */}
+      <div className="flex flex-col gap-3 border-b print:hidden">
         <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
           <p className="text-2xl font-semibold tracking-tight" data-testid="org-name">
             {name}

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { DownloadIcon } from 'lucide-react';
 import { FormField } from '@/components/form-field';
+import { PageSection } from '@/components/page-section';
 import { PagerLinks } from '@/components/pager-links';
 import { EmptyTableNotice, TableColumns } from '@/components/table-columns';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
@@ -12,12 +13,11 @@ import { adminOnlyPage } from '@/components/admins-only';
 import { AppError } from '@/lib/errors/app-error';
 import { auditFiltersFromSearchParams, listAuditEvents, type AuditPage } from '@/lib/audit/query';
 import { AUDIT_ACTIONS } from '@/lib/audit/record';
+import { nativeSelectClass } from '@/components/ui/native-select';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
 const timeFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
-const selectClass =
-  'h-9 rounded-md border border-input bg-card px-2 text-sm shadow-xs focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring';
 
 function describeChange(metadata: unknown): string | null {
   if (!metadata || typeof metadata !== 'object') return null;
@@ -52,30 +52,25 @@ export default adminOnlyPage('audit:read', 'see the audit log', async ({ actor, 
   }
 
   return (
-    <section aria-labelledby="audit-heading" className="flex flex-col gap-6">
-      <div className="flex flex-wrap items-start justify-between gap-4">
-        <div className="flex flex-col gap-1">
-          <h1 id="audit-heading" className="text-xl font-semibold tracking-tight">
-            Audit log
-          </h1>
-          <p className="text-sm text-muted-foreground">
-            Who invited, resent, revoked, removed or changed whom, when and from where. Times in UTC.
-          </p>
-        </div>
+    <PageSection
+      id="audit-heading"
+      title="Audit log"
+      description="Who invited, resent, revoked, removed or changed whom, when and from where. Times in UTC."
+      actions={
         <Button asChild variant="outline">
           <a href={`/api/orgs/${encodeURIComponent(orgId)}/audit.csv${filterQuery.size ? `?${filterQuery}` : ''}`} download>
             <DownloadIcon aria-hidden="true" />
             Export CSV
           </a>
         </Button>
-      </div>
-
+      }
+    >
       <form method="get" action={base} role="search" aria-label="Filter the audit log" className="flex flex-wrap items-end gap-3">
         <FormField id="audit-q" label="Person" className="min-w-48 flex-1 gap-1.5">
           <Input name="q" type="search" placeholder="Actor or target email" defaultValue={filterQuery.get('q') ?? ''} maxLength={100} />
         </FormField>
         <FormField id="audit-action" label="Action" className="gap-1.5">
-          <select name="action" defaultValue={filterQuery.get('action') ?? ''} className={selectClass}>
+          <select name="action" defaultValue={filterQuery.get('action') ?? ''} className={nativeSelectClass}>
             <option value="">Any action</option>
             {AUDIT_ACTIONS.map((a) => (
               <option key={a} value={a}>
@@ -136,6 +131,6 @@ export default adminOnlyPage('audit:read', 'see the audit log', async ({ actor, 
           </nav>
         </>
       ) : null}
-    </section>
+    </PageSection>
   );
 });

@@ -4,6 +4,7 @@ import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { INACTIVE_DAYS, MEMBER_SORTS, MEMBER_STATUS_FILTERS, MAX_QUERY_LENGTH, type MemberSort } from '@/lib/members/service';
+import { nativeSelectClass } from '@/components/ui/native-select';
 
 const STATUS_OPTIONS: Record<(typeof MEMBER_STATUS_FILTERS)[number], string> = {
   active: 'Active',
@@ -16,9 +17,6 @@ const SORT_OPTIONS: Record<MemberSort, string> = {
   last_sign_in_desc: 'Last sign-in, most recent first',
   last_sign_in_asc: 'Last sign-in, longest ago first',
 };
-
-const selectClass =
-  'h-9 rounded-md border border-input bg-card px-2 text-sm shadow-xs focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring';
 
 /** One filter: "any" first, then the options; the URL's value selected. */
 function FilterSelect({
@@ -39,7 +37,7 @@ function FilterSelect({
   return (
     <div className="flex flex-col gap-1.5">
       <Label htmlFor={id}>{label}</Label>
-      <select id={id} name={name} defaultValue={value ?? ''} className={selectClass}>
+      <select id={id} name={name} defaultValue={value ?? ''} className={nativeSelectClass}>
         <option value="">{any}</option>
         {options.map((o) => (
           <option key={o.value} value={o.value}>

@@ -11,58 +11,18 @@
 //
 //   npx tsx bench/bulk-invite.ts [--rows 1000] [--concurrency 8] [--big 10000]
 
-import { SCALEKIT_PERMISSIONS } from '@/lib/auth/permissions';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { numberArgs } from './support/args.js';
-import { startEmulatorProcess } from './support/emulator-process.js';
+import { BENCH_ORG as ORG, benchAdmin as actor, startAppBenchStack } from './support/app-stack.js';
 
 const { rows: rowCount, concurrency, big } = numberArgs({ rows: 1000, concurrency: 8, big: 10_000 });
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const ORG = 'org_bench';
-const seed = JSON.parse(readFileSync(join(root, 'emulator/seeds/demo.json'), 'utf8'));
-seed.organizations.push({
-  id: ORG,
-  name: 'Bench Co',
-  externalId: null,
-  maxAllowedUsers: null,
-  allowedEmailDomains: [],
-  ssoConnection: null,
-});
-seed.users.push({
-  id: 'usr_bench_admin',
-  email: 'admin@bench.test',
-  firstName: 'Bench',
-  lastName: 'Admin',
-  memberships: [{ organizationId: ORG, roles: ['admin'], status: 'ACTIVE' }],
-});
-// Webhooks would go to an app that is not running; no retries keeps the emulator's work honest.
-seed.environment.webhookRetryDelaysMs = [];
-const dir = mkdtempSync(join(tmpdir(), 'bulk-bench-'));
-const seedPath = join(dir, 'seed.json');
-writeFileSync(seedPath, JSON.stringify(seed));
-
-// Its own process (bench/support/emulator-process.ts), as in `npm run dev`.
-const emulator = await startEmulatorProcess(seedPath);
-
-// Environment first: lib/env and the SDK client read it once, on first use.
-process.env.SCALEKIT_ENVIRONMENT_URL = emulator.url;
-process.env.LOG_LEVEL ??= 'silent';
 // One admin sends tens of thousands of invitations here; the hourly limits have their own tests.
-process.env.RATE_LIMIT_INVITES_PER_ADMIN_PER_HOUR = '1000000';
-process.env.RATE_LIMIT_INVITES_PER_ORG_PER_HOUR = '1000000';
-const { databaseUrl, migratedTemplate, withAdmin } = await import('../test/database');
-const dbName = `teamgate_bench_${randomBytes(4).toString('hex')}`;
-const template = await migratedTemplate();
-await withAdmin((c) => c.query(`CREATE DATABASE "${dbName}" TEMPLATE "${template}"`));
-process.env.DATABASE_URL = databaseUrl(dbName);
+const stack = await startAppBenchStack({
+  env: { RATE_LIMIT_INVITES_PER_ADMIN_PER_HOUR: '1000000', RATE_LIMIT_INVITES_PER_ORG_PER_HOUR: '1000000' },
+});
 
-const { disconnectDb, getDb } = await import('../lib/db');
-const { demoSeedSchema, seedDemoData } = await import('../prisma/seed');
+const { getDb } = await import('../lib/db');
 const { previewBulkInvite, runBulkInvite } = await import('../lib/invitations/bulk');
 const { bulkProgress, queueBulkSend } = await import('../lib/invitations/bulk-job');
 const { createUserAndMembershipAs } = await import('../lib/invitations/scalekit-membership');
@@ -92,17 +52,6 @@ async function measured<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 const worker = await startWorker({ poolSize: 4 });
 try {
-  await seedDemoData(getDb(), demoSeedSchema.parse(seed));
-  const actor = {
-    kind: 'user',
-    userId: 'usr_bench_admin',
-    email: 'admin@bench.test',
-    name: null,
-    organizationId: ORG,
-    role: 'admin',
-    permissions: SCALEKIT_PERMISSIONS,
-    sessionId: 'bench',
-  } as const;
   const people = (tag: string, n: number) =>
     Array.from({ length: n }, (_, i) => ({
       email: `bench.${tag}.${i}@bulk.test`,
@@ -211,8 +160,5 @@ try {
   }
 } finally {
   await worker.stop();
-  await disconnectDb();
-  await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`));
-  await emulator.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await stack.stop();
 }

@@ -11,75 +11,30 @@
 //   node --expose-gc --import tsx bench/bulk-role-change.ts [--members 5000] [--concurrency 8]
 // (--expose-gc: each round starts from a collected heap, so its peak is its own)
 
-import { SCALEKIT_PERMISSIONS } from '@/lib/auth/permissions';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { numberArgs } from './support/args.js';
-import { startEmulatorProcess } from './support/emulator-process.js';
+import { BENCH_ORG as ORG, benchAdmin as actor, startAppBenchStack } from './support/app-stack.js';
 
 const { members, concurrency } = numberArgs({ members: 5000, concurrency: 8 });
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const ORG = 'org_bench';
-const seed = JSON.parse(readFileSync(join(root, 'emulator/seeds/demo.json'), 'utf8'));
-seed.organizations.push({
-  id: ORG,
-  name: 'Bench Co',
-  externalId: null,
-  maxAllowedUsers: null,
-  allowedEmailDomains: [],
-  ssoConnection: null,
-});
-seed.users.push({
-  id: 'usr_bench_admin',
-  email: 'admin@bench.test',
-  firstName: 'Bench',
-  lastName: 'Admin',
-  memberships: [{ organizationId: ORG, roles: ['admin'], status: 'ACTIVE' }],
-});
 const memberIds = Array.from({ length: members }, (_, i) => `usr_bench_${i}`);
 // Warm-up members of their own (JIT, Prisma's query plans, the emulator's first updates), with a
 // role no round selects, so the rounds' "all matching" stays exactly the N members.
 const WARM_UP = 200;
 const warmUpIds = Array.from({ length: WARM_UP }, (_, i) => `usr_warm_${i}`);
-for (const [i, id] of warmUpIds.entries()) {
-  seed.users.push({
-    id,
-    email: `warm${i}@bench.test`,
-    firstName: 'Warm',
-    lastName: `${i}`,
-    memberships: [{ organizationId: ORG, roles: ['admin'], status: 'ACTIVE' }],
-  });
-}
-for (const [i, id] of memberIds.entries()) {
-  seed.users.push({
-    id,
-    email: `person${i}@bench.test`,
-    firstName: 'Person',
-    lastName: `${i}`,
-    memberships: [{ organizationId: ORG, roles: ['member'], status: 'ACTIVE' }],
-  });
-}
-// Webhooks would go to an app that is not running; no retries keeps the emulator's work honest.
-seed.environment.webhookRetryDelaysMs = [];
-const dir = mkdtempSync(join(tmpdir(), 'role-bench-'));
-const seedPath = join(dir, 'seed.json');
-writeFileSync(seedPath, JSON.stringify(seed));
-const emulator = await startEmulatorProcess(seedPath);
+const person = (id: string, email: string, role: string) => ({
+  id,
+  email,
+  firstName: 'Person',
+  lastName: id,
+  memberships: [{ organizationId: ORG, roles: [role], status: 'ACTIVE' }],
+});
+const stack = await startAppBenchStack({
+  extendSeed: (seed) => {
+    seed.users.push(...warmUpIds.map((id, i) => person(id, `warm${i}@bench.test`, 'admin')));
+    seed.users.push(...memberIds.map((id, i) => person(id, `person${i}@bench.test`, 'member')));
+  },
+});
 
-process.env.SCALEKIT_ENVIRONMENT_URL = emulator.url;
-process.env.LOG_LEVEL = 'silent';
-const { databaseUrl, migratedTemplate, withAdmin } = await import('../test/database');
-const dbName = `teamgate_bench_${randomBytes(4).toString('hex')}`;
-const template = await migratedTemplate();
-await withAdmin((c) => c.query(`CREATE DATABASE "${dbName}" TEMPLATE "${template}"`));
-process.env.DATABASE_URL = databaseUrl(dbName);
-
-const { disconnectDb, getDb } = await import('../lib/db');
-const { demoSeedSchema, seedDemoData } = await import('../prisma/seed');
 const { confirmBulkMemberAction, previewBulkMemberAction, runBulkMemberAction } = await import('../lib/members/bulk-actions');
 const { runPool } = await import('../lib/concurrency/worker-pool');
 const { getScalekit } = await import('../lib/scalekit/client');
@@ -90,17 +45,6 @@ let peakHeap = 0;
 const sampler = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 50);
 
 try {
-  await seedDemoData(getDb(), demoSeedSchema.parse(seed));
-  const actor = {
-    kind: 'user',
-    userId: 'usr_bench_admin',
-    email: 'admin@bench.test',
-    name: null,
-    organizationId: ORG,
-    role: 'admin',
-    permissions: SCALEKIT_PERMISSIONS,
-    sessionId: 'bench',
-  } as const;
   const scalekit = getScalekit();
   await scalekit.organization.getOrganization(ORG); // token and HTTP/2 session, as in a running app
 
@@ -160,8 +104,5 @@ try {
   console.log(`  memory of this process: rss before ${mb(rssBefore)}, after ${mb(process.memoryUsage().rss)}`);
 } finally {
   clearInterval(sampler);
-  await disconnectDb();
-  await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`));
-  await emulator.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await stack.stop();
 }

@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
 import { Label } from '@/components/ui/label';
+import { NativeSelect } from '@/components/ui/native-select';
 import type { InactiveDays, MemberStatusFilter } from '@/lib/members/service';
 import type { RoleOption } from '@/lib/roles/options';
 import { previewBulkAction } from '../bulk-actions';
@@ -12,9 +13,6 @@ import { MEMBER_CHECKBOX } from './bulk-selection';
 import type { RowAbilities } from './member-row-actions';
 
 type Kind = 'CHANGE_ROLE' | 'REMOVE' | 'RESEND' | 'REVOKE';
-
-const selectClass =
-  'h-9 rounded-md border border-input bg-card px-2 text-sm shadow-xs focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring';
 
 function checkboxes(): HTMLInputElement[] {
   return [...document.querySelectorAll<HTMLInputElement>(`input[${MEMBER_CHECKBOX}]`)];
@@ -129,24 +127,24 @@ export function BulkActionBar({
       <div className="ml-auto flex flex-wrap items-end gap-2">
         <div className="flex flex-col gap-1.5">
           <Label htmlFor="bulk-kind">With the selected</Label>
-          <select id="bulk-kind" className={selectClass} value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
+          <NativeSelect id="bulk-kind" value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
             {kinds.map((k) => (
               <option key={k.value} value={k.value}>
                 {k.label}
               </option>
             ))}
-          </select>
+          </NativeSelect>
         </div>
         {kind === 'CHANGE_ROLE' ? (
           <div className="flex flex-col gap-1.5">
             <Label htmlFor="bulk-role">New role</Label>
-            <select id="bulk-role" className={selectClass} value={role} onChange={(e) => setRole(e.target.value)}>
+            <NativeSelect id="bulk-role" value={role} onChange={(e) => setRole(e.target.value)}>
               {can.roles.map((r: RoleOption) => (
                 <option key={r.name} value={r.name}>
                   {r.displayName}
                 </option>
               ))}
-            </select>
+            </NativeSelect>
           </div>
         ) : null}
         <Button type="button" onClick={review} disabled={count === 0 || pending}>

@@ -32,9 +32,13 @@ test('team_mobile_390: every row menu is on screen without scrolling sideways; c
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   const table = page.getByRole('table', { name: 'Members and invitations' });
   expect(await table.evaluate((t) => t.parentElement!.scrollWidth > t.parentElement!.clientWidth)).toBe(true);
-  for (const email of [admin, member, pending]) await expect(team.actionsFor(email)).toBeInViewport({ ratio: 1 });
+  for (const email of [admin, member, pending]) {
+    await team.scrollToRowVertically(email);
+    await expect(team.actionsFor(email)).toBeInViewport({ ratio: 1 });
+  }
   // Still there with the table scrolled halfway.
   await table.evaluate((t) => t.parentElement!.scrollBy({ left: 300 }));
+  await team.scrollToRowVertically(member);
   await expect(team.actionsFor(member)).toBeInViewport({ ratio: 1 });
 
   await team.actionsFor(member).tap();

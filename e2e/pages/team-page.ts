@@ -81,6 +81,16 @@ export class TeamPage extends OrgPage {
     await this.reloadUntil(orgId, {}, () => expect(this.row(email).getByTestId('member-status')).toHaveText(status, { timeout: 500 }));
   }
 
+  /**
+   * Scrolls the page down (never sideways) until the member's row is in the middle of the screen:
+   * on a phone the filters and the bulk bar fill the first screen, and what a spec checks there is
+   * the horizontal position of the row's menu.
+   */
+  async scrollToRowVertically(email: string): Promise<void> {
+    const top = await this.row(email).evaluate((row) => row.getBoundingClientRect().top + window.scrollY);
+    await this.page.evaluate((y) => window.scrollTo({ left: 0, top: y - window.innerHeight / 2 }), top);
+  }
+
   actionsFor(email: string): Locator {
     return this.page.getByRole('button', { name: `Actions for ${email}` });
   }

@@ -56,7 +56,8 @@ export function OrgSwitcher({
         <input ref={returnToRef} type="hidden" name="returnTo" />
         {csrfToken ? <input type="hidden" name="csrf_token" value={csrfToken} /> : null}
       </form>
-      <DropdownMenu>
+      {/* Not modal: a modal menu hides the rest of the page from assistive tech while its links stay focusable (axe aria-hidden-focus). */}
+      <DropdownMenu modal={false}>
         <DropdownMenuTrigger
           // The visible name must be part of the accessible name (WCAG 2.5.3, label in name).
           aria-label={`Switch organization, current: ${active?.name ?? 'No organization'}`}

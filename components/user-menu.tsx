@@ -36,7 +36,8 @@ export function UserMenu({
 }) {
   const team = teamHref(useShownOrgId(orgs, activeOrgId));
   return (
-    <DropdownMenu>
+    // Not modal, as the org switcher: a modal menu hides the page from assistive tech while its links stay focusable.
+    <DropdownMenu modal={false}>
       <DropdownMenuTrigger className="flex size-8 cursor-pointer items-center justify-center rounded-full bg-accent text-xs font-semibold text-accent-foreground ring-1 ring-border transition-shadow hover:ring-primary/40">
         {/* The name comes from the hidden text, not aria-label: a label that does not contain the
             visible initials fails WCAG 2.5.3 (label in name) for speech-input users. */}

@@ -47,6 +47,7 @@ test('an admin changes the role of selected members: review row by row, confirm,
 
   await action.confirm.click();
   await expect(action.summary).toHaveText(/^Finished: 2 done, 1 skipped, 0 failed\.$/, { timeout: 30_000 });
+  expect(await seriousViolations(page)).toEqual([]);
   const csv = await action.downloadCsv();
   expect(csv).toContain(`"${people[0]}","member","done","Now viewer."`);
   expect(csv).toContain(`"${admin}","admin","skipped"`);

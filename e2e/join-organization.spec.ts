@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { DashboardPage } from './pages/dashboard-page';
+import { seriousViolations } from './support/axe';
 import { EmulatorPages } from './pages/emulator-pages';
 import { freshOrganization, scalekit, signIn, webhooksDelivered } from './pages/invitations';
 
@@ -31,6 +32,8 @@ test('a signed-in member invited to a second organization joins it from the swit
     await dashboard.orgSwitcher.click();
     await expect(dashboard.joinItem(otherName)).toBeVisible({ timeout: 1_000 });
   }).toPass({ timeout: 15_000 });
+  // The switcher open, with its Invitations group: axe clean.
+  expect(await seriousViolations(page)).toEqual([]);
   await dashboard.joinItem(otherName).click();
 
   // Scalekit's hosted switcher lists the invitation with its own Join button.

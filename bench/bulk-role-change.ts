@@ -83,34 +83,25 @@ try {
   await runBulkMemberAction(warm.action.id, { concurrency });
 
   const rssBefore = process.memoryUsage().rss;
-  const pairs: Array<{ raw: number; app: number; run: number; appPeakHeap: number; appRetained: number; rawCpu: number; appCpu: number }> =
-    [];
+  type Round = Awaited<ReturnType<typeof timed>>;
+  const pairOf = (r: Round, a: Round) => ({
+    raw: r.seconds,
+    app: a.seconds,
+    run: runSeconds.at(-1)!,
+    appPeakHeap: a.peakHeap,
+    appRetained: a.retainedHeap,
+    rawCpu: r.cpuMs,
+    appCpu: a.cpuMs,
+  });
+  const pairs: Array<ReturnType<typeof pairOf>> = [];
   // Pair 1 raw first, pair 2 app first: whichever runs second does not always get a warmer machine.
   {
     const r = await raw('viewer');
-    const a = await app('member', 'viewer');
-    pairs.push({
-      raw: r.seconds,
-      app: a.seconds,
-      run: runSeconds.at(-1)!,
-      appPeakHeap: a.peakHeap,
-      appRetained: a.retainedHeap,
-      rawCpu: r.cpuMs,
-      appCpu: a.cpuMs,
-    });
+    pairs.push(pairOf(r, await app('member', 'viewer')));
   }
   {
     const a = await app('viewer', 'member');
-    const r = await raw('member');
-    pairs.push({
-      raw: r.seconds,
-      app: a.seconds,
-      run: runSeconds.at(-1)!,
-      appPeakHeap: a.peakHeap,
-      appRetained: a.retainedHeap,
-      rawCpu: r.cpuMs,
-      appCpu: a.cpuMs,
-    });
+    pairs.push(pairOf(await raw('member'), a));
   }
   clearInterval(sampler);
   const ratio = pairs.reduce((sum, p) => sum + p.run / p.raw, 0) / pairs.length;

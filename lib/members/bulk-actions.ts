@@ -43,7 +43,7 @@ import {
  */
 
 export const BULK_ACTION_MAX_ROWS = 10_000;
-export const BULK_ACTION_CONCURRENCY = 8;
+const BULK_ACTION_CONCURRENCY = 8;
 /** Rows claimed at a time: role changes go to changeRoles as one batch, the rest one by one. */
 const CLAIM_BATCH = 256;
 /** A claim this old belongs to a worker that stopped (a row's single call takes seconds at most). */
@@ -219,7 +219,7 @@ async function findAction(organizationId: string, actionId: string): Promise<Bul
   return action;
 }
 
-export async function countRows(actionId: string): Promise<BulkActionCounts> {
+async function countRows(actionId: string): Promise<BulkActionCounts> {
   const grouped = await db.bulkMemberRow.groupBy({ by: ['status'], where: { actionId }, _count: { _all: true } });
   const of = (status: BulkMemberRowStatus) => grouped.find((g) => g.status === status)?._count._all ?? 0;
   const counts = { pending: of('PENDING'), running: of('RUNNING'), done: of('DONE'), skipped: of('SKIPPED'), failed: of('FAILED') };
@@ -498,7 +498,7 @@ export async function runBulkMemberAction(actionId: string, options: BulkRunOpti
   return counts;
 }
 
-export const RESULTS_HEADER = ['email', 'role_before', 'result', 'reason'] as const;
+const RESULTS_HEADER = ['email', 'role_before', 'result', 'reason'] as const;
 
 /**
  * Each row of the action and what came of it, as CSV lines (the results file): read a thousand

@@ -27,6 +27,10 @@ export const AUDIT_ACTIONS = [
   'access_review.started',
   'access_review.change_applied',
   'access_review.finished',
+  'request.created',
+  'request.approved',
+  'request.denied',
+  'request.cancelled',
   'session.signed_in',
   'session.signed_out',
   'session.revoked_all',
@@ -38,7 +42,16 @@ export interface AuditEntry {
   organizationId: string;
   action: AuditAction;
   target?: {
-    type: 'membership' | 'user' | 'organization' | 'api_key' | 'bulk_invite' | 'bulk_action' | 'session' | 'access_review';
+    type:
+      | 'membership'
+      | 'user'
+      | 'organization'
+      | 'api_key'
+      | 'bulk_invite'
+      | 'bulk_action'
+      | 'session'
+      | 'access_review'
+      | 'invitation_request';
     id?: string | null;
     label?: string | null;
   };

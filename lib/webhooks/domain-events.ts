@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { db } from '@/lib/db';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { applyScalekitDomains, readScalekitDomains } from '@/lib/organizations/verified-domains';
 import { parseEventData, scalekitId } from '@/lib/webhooks/payloads';
@@ -21,17 +22,18 @@ const domainEventDataSchema = z.object({ organization_id: scalekitId });
 
 export interface DomainsPlan {
   organizationId: string;
-  rows: Awaited<ReturnType<typeof readScalekitDomains>>;
+  /** null: an organization Teamgate does not know, nothing to read or write */
+  rows: Awaited<ReturnType<typeof readScalekitDomains>> | null;
 }
 
 export async function readDomainChange(event: WebhookEnvelope): Promise<DomainsPlan> {
   const { organization_id: organizationId } = parseEventData(domainEventDataSchema, event);
-  return { organizationId, rows: await readScalekitDomains(organizationId) };
+  const known = await db.organization.findUnique({ where: { id: organizationId }, select: { id: true } });
+  return { organizationId, rows: known ? await readScalekitDomains(organizationId) : null };
 }
 
 export async function applyDomainChange(tx: Prisma.TransactionClient, plan: DomainsPlan): Promise<'applied' | 'ignored'> {
-  const known = await tx.organization.findUnique({ where: { id: plan.organizationId }, select: { id: true } });
-  if (!known) return 'ignored';
+  if (!plan.rows) return 'ignored';
   await applyScalekitDomains(plan.organizationId, plan.rows, tx);
   return 'applied';
 }

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useRef, useState, useTransition } from 'react';
-import { AlertTriangleIcon, FolderSyncIcon, ListChecksIcon, Loader2Icon, RotateCcwIcon, SearchIcon, UsersIcon, XIcon } from 'lucide-react';
+import { AlertTriangleIcon, FolderSyncIcon, ListChecksIcon, Loader2Icon, RotateCcwIcon, UsersIcon, XIcon } from 'lucide-react';
 import { FormField } from '@/components/form-field';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -240,18 +240,7 @@ export function DirectoryPicker({ orgId, onPreviewed }: { orgId: string; onPrevi
       </p>
 
       <FormField id="directory-search" label="Search the directory" help="By name or email; groups are filtered by name.">
-        <div className="relative">
-          <SearchIcon className="pointer-events-none absolute top-2.5 left-2.5 size-4 text-muted-foreground" aria-hidden="true" />
-          <Input
-            id="directory-search"
-            type="search"
-            className="pl-8"
-            value={query}
-            onChange={(e) => setQuery(e.target.value)}
-            placeholder="Search people and groups"
-            autoComplete="off"
-          />
-        </div>
+        <Input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Name or email" autoComplete="off" />
       </FormField>
 
       <div className="grid gap-4 md:grid-cols-[18rem_1fr]">
@@ -324,6 +313,8 @@ export function DirectoryPicker({ orgId, onPreviewed }: { orgId: string; onPrevi
           <ul
             className="flex max-h-[28rem] flex-col divide-y overflow-auto rounded-md border"
             aria-label="Directory people"
+            // Scrolls: reachable by keyboard even when every checkbox in it is disabled (a whole group picked).
+            tabIndex={0}
             aria-busy={peopleState === 'loading'}
           >
             {people.map((u) => {

@@ -75,7 +75,10 @@ export const ERROR_CODES = {
 
   // Invite from directory (lib/directory-invite/service.ts)
   directory_not_connected: http(409, 'This organization has no connected directory. Connect one in Settings → Single sign-on & directory.'),
-  directory_selection_invalid: http(400, 'Some of the people or groups you picked are not in the directory. Reload the list and pick again.'),
+  directory_selection_invalid: http(
+    400,
+    'Some of the people or groups you picked are not in the directory. Reload the list and pick again.',
+  ),
   directory_selection_empty: http(400, 'Pick at least one person or group from the directory.'),
   directory_selection_too_large: http(400, 'That selection has more people than one bulk invitation may hold.'),
 

@@ -3,6 +3,19 @@ import { DIR_ADMIN_EMAIL, DIR_ORG, NO_DIR_ORG } from '../lib/directory-invite/fi
 import { seriousViolations } from './support/axe';
 import { DirectoryPicker } from './pages/directory-picker';
 import { BulkInvitePage, scalekit, signIn } from './pages/invitations';
+import { E2E_EMULATOR_URL } from './support/test-env';
+
+async function scalekitFault(fault: { target: string; grpcCode: string; count: number }): Promise<void> {
+  const res = await fetch(`${E2E_EMULATOR_URL}/_emulator/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(fault),
+  });
+  expect(res.ok).toBe(true);
+}
+
+// One after another: the last test makes Scalekit's next ListDirectories fail, which must be its own.
+test.describe.configure({ mode: 'default' });
 
 // Dirco and its directory (31 people; Engineering has exactly 20) are the e2e stack's own
 // organization, added to the seed by e2e/support/stack.ts from lib/directory-invite/fixture.ts.
@@ -104,10 +117,16 @@ test('invite from directory: the preview flags what a CSV would (member, invited
   await expect(picker.picker).toBeVisible();
 });
 
-test('invite from directory: an organization without a directory is told where to connect one', async ({ page }) => {
+test('invite from directory: a Scalekit error is said with a retry; an organization without a directory is told where to connect one', async ({
+  page,
+}) => {
   await signIn(page, 'nora@nodir.test', `/orgs/${NO_DIR_ORG}/team/bulk`);
   const picker = new DirectoryPicker(page);
+  // Scalekit refusing the first read (429): said so, with a way to try again.
+  await scalekitFault({ target: 'ListDirectories', grpcCode: 'RESOURCE_EXHAUSTED', count: 1 });
   await picker.tab.click();
+  await expect(picker.error).toContainText('Your directory could not be read');
+  await picker.error.getByRole('button', { name: 'Try again' }).click();
   await expect(picker.empty).toContainText('Connect your directory in Settings → Single sign-on & directory');
   await expect(picker.empty.getByRole('link', { name: 'Open Settings' })).toHaveAttribute('href', `/orgs/${NO_DIR_ORG}/settings`);
   expect(await seriousViolations(page)).toEqual([]);

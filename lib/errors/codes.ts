@@ -74,6 +74,15 @@ export const ERROR_CODES = {
   review_busy: http(409, 'This access review is being finished right now. Wait a moment and reload.'),
   decision_applied: http(409, 'That decision has already been applied and can no longer change.'),
 
+  // Invite from directory (lib/directory-invite/service.ts)
+  directory_not_connected: http(409, 'This organization has no connected directory. Connect one in Settings → Single sign-on & directory.'),
+  directory_selection_invalid: http(
+    400,
+    'Some of the people or groups you picked are not in the directory. Reload the list and pick again.',
+  ),
+  directory_selection_empty: http(400, 'Pick at least one person or group from the directory.'),
+  directory_selection_too_large: http(400, 'That selection has more people than one bulk invitation may hold.'),
+
   // Scalekit, as lib/scalekit/errors.ts classifies its failures
   scalekit_bad_request: http(400, 'Scalekit rejected the request as invalid.'),
   scalekit_conflict: http(409, 'That already exists in Scalekit.'),

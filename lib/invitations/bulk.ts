@@ -4,16 +4,32 @@ import { assertCan } from '@/lib/auth/authorize';
 import { recordAudit } from '@/lib/audit/record';
 import { runPool } from '@/lib/concurrency/worker-pool';
 import { db } from '@/lib/db';
-import type { BulkInviteJob, BulkInviteJobStatus, BulkInviteRow, BulkInviteRowStatus, Membership } from '@/lib/generated/prisma/client';
+import type {
+  BulkInviteJob,
+  BulkInviteJobStatus,
+  BulkInviteRow,
+  BulkInviteRowStatus,
+  BulkInviteSource,
+  Membership,
+} from '@/lib/generated/prisma/client';
 import { errorForLog, log } from '@/lib/log';
 import { effectiveStatus } from '@/lib/members/status';
-import { parseInviteCsv, toCsv } from './csv';
+import { checkInviteRow, parseInviteCsv, toCsv, type CsvRow } from './csv';
 import { grantableRole, grantRefusal, organizationRoles } from '@/lib/roles/catalogue';
 import { AppError } from '@/lib/errors/app-error';
 import { ScalekitCallError } from '@/lib/scalekit/errors';
 import { inviteRateLimitError, reserveInvites } from './rate-limit';
 import { domainAllowed } from './schemas';
-import { claimAndSend, claimMany, finishInvites, loadOrganization, sendToScalekit, validateInvite, type SentInvite } from './service';
+import {
+  claimAndSend,
+  claimMany,
+  finishInvites,
+  loadOrganization,
+  sendToScalekit,
+  validateInvite,
+  type InviteOptions,
+  type SentInvite,
+} from './service';
 import { staleClaimAfterMs } from './invite';
 import type { InviteInput } from './schemas';
 import { isInvitationStatus } from './scalekit-membership';
@@ -108,6 +124,48 @@ export async function previewBulkInvite(actor: Actor, organizationId: string, up
   const roles = await organizationRoles(organizationId);
   const parsed = parseInviteCsv(upload.text, upload.byteLength, roles);
   if (!parsed.ok) throw new AppError(parsed.code, parsed.message, { field: 'file' });
+  return previewCheckedRows(actor, organizationId, roles, parsed.rows, { source: 'csv', fileName: cleanFileName(upload.fileName) });
+}
+
+/** One person to invite from a source other than a file (the directory): what a CSV row would say. */
+export interface BulkRowInput {
+  email: string;
+  name: string | null;
+  role: string;
+  /** Set when the source already knows the row cannot be sent (a deactivated directory user): the row is flagged with it. */
+  error?: string | null;
+}
+
+/**
+ * The preview of rows that did not come from a CSV (people picked from the directory,
+ * lib/directory-invite): each row gets the same checks as a CSV row (invalid email, unknown role,
+ * duplicate, domain, already a member or invited, seats), then the job is stored like an upload's
+ * and sent by the same pipeline. Row numbers are positions in the list, from 1.
+ */
+export async function previewBulkRows(
+  actor: Actor,
+  organizationId: string,
+  input: BulkRowInput[],
+  meta: { source: BulkInviteSource },
+): Promise<BulkJobView> {
+  assertCan(actor, organizationId, 'members:invite');
+  const roles = await organizationRoles(organizationId);
+  const seen = new Map<string, number>();
+  const rows = input.map((r, i): CsvRow => {
+    const row = { rowNumber: i + 1, email: r.email, name: r.name, role: r.role };
+    return r.error ? { ...row, error: r.error, invite: null } : checkInviteRow(row, roles, seen, 'this selection');
+  });
+  return previewCheckedRows(actor, organizationId, roles, rows, { source: meta.source, fileName: null });
+}
+
+async function previewCheckedRows(
+  actor: Actor,
+  organizationId: string,
+  roles: Awaited<ReturnType<typeof organizationRoles>>,
+  checked: CsvRow[],
+  meta: { source: BulkInviteSource; fileName: string | null },
+): Promise<BulkJobView> {
+  const parsed = { rows: checked };
   const org = await loadOrganization(organizationId);
   const now = new Date();
 
@@ -166,7 +224,8 @@ export async function previewBulkInvite(actor: Actor, organizationId: string, up
     data: {
       organizationId,
       createdByUserId: actor.kind === 'user' ? actor.userId : null,
-      fileName: cleanFileName(upload.fileName),
+      fileName: meta.fileName,
+      source: meta.source,
       status: 'PREVIEWED',
       rows: { createMany: { data: rows } },
     },
@@ -305,6 +364,8 @@ export async function runBulkInvite(actor: Actor, orgId: string, jobId: string, 
   const roles = await organizationRoles(orgId);
   const concurrency = Math.min(Math.max(options.concurrency ?? BULK_DEFAULT_CONCURRENCY, 1), 32);
   const runId = randomUUID();
+  // Each invitation's audit event says where it came from: a file, or the directory.
+  const inviteOptions: InviteOptions = { source: job.source === 'directory' ? 'directory' : 'bulk', bulkJobId: job.id };
 
   if (options.retryFailed) {
     // Back to "not sent yet" rather than retried in place, so a retry cannot loop on a row that fails again.
@@ -337,7 +398,7 @@ export async function runBulkInvite(actor: Actor, orgId: string, jobId: string, 
         actor,
         org,
         batch.map((b) => b.sent),
-        { source: 'bulk', bulkJobId: job.id },
+        inviteOptions,
         async (tx) => {
           const results = [
             { id: ids('invited'), status: 'INVITED' as const, reason: null },
@@ -411,7 +472,7 @@ export async function runBulkInvite(actor: Actor, orgId: string, jobId: string, 
   // An address that already had a row (a retry, a run that died, or someone else inviting it now): the per-row loop waits, adopts or takes over.
   const sendOne = async (row: BulkInviteRow, input: InviteInput) => {
     try {
-      const result = await claimAndSend(actor, org, input, { source: 'bulk', bulkJobId: job.id });
+      const result = await claimAndSend(actor, org, input, inviteOptions);
       if (result.outcome === 'invited') {
         invitedBuffer.push(row.id);
         if (invitedBuffer.length >= FLUSH_EVERY) await flushInvited();
@@ -585,7 +646,7 @@ async function finishRun(
           organizationId: job.organizationId,
           action: 'bulk_invite.completed',
           target: { type: 'bulk_invite', id: job.id, label: job.fileName },
-          metadata: { ...counts },
+          metadata: { ...counts, source: job.source },
         },
         tx,
       );
@@ -608,6 +669,6 @@ export async function bulkResultsCsv(actor: Actor, organizationId: string, jobId
     ['row', 'email', 'name', 'role', 'result', 'reason'],
     rows.map((r) => [r.rowNumber, r.email, r.name, r.role, RESULT_LABELS[r.status], r.reason]),
   );
-  const base = (job.fileName ?? 'invitations.csv').replace(/\.csv$/i, '');
+  const base = (job.fileName ?? (job.source === 'directory' ? 'directory-invitations' : 'invitations')).replace(/\.csv$/i, '');
   return { fileName: `${base}-results.csv`, csv };
 }

@@ -52,7 +52,7 @@ export interface InviteResult {
 
 export interface InviteOptions {
   /** Recorded in the audit event: where the invitation came from. */
-  source?: 'form' | 'api' | 'bulk';
+  source?: 'form' | 'api' | 'bulk' | 'directory';
   bulkJobId?: string;
 }
 

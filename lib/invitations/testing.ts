@@ -67,8 +67,15 @@ export interface InvitationTestbed {
 export async function useInvitationTestbed({
   timeoutMs,
   webhooks = false,
-}: { timeoutMs?: number; webhooks?: boolean } = {}): Promise<InvitationTestbed> {
+  extendSeed,
+}: {
+  timeoutMs?: number;
+  webhooks?: boolean;
+  /** Adds a test file's own organizations, users or directories to the seed both sides start from. */
+  extendSeed?: (seed: { organizations: unknown[]; users: unknown[] }) => void;
+} = {}): Promise<InvitationTestbed> {
   const seed = testSeed();
+  extendSeed?.(seed as { organizations: unknown[]; users: unknown[] });
   const appUrl = webhooks ? await serveWebhookRoute() : undefined;
   const emulator = await createEmulator({ port: 0, seed, ...(appUrl ? { appUrl } : {}), environment: { webhookRetryDelaysMs: [] } });
   process.env.SCALEKIT_ENVIRONMENT_URL = emulator.url;

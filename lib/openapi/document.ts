@@ -94,7 +94,10 @@ const RETRY_AFTER = { description: 'Seconds to wait before retrying.', schema: {
 function successResponse(op: Operation, r: ResponseSpec): Json {
   const content: Json = {};
   if (r.json) content['application/json'] = { schema: ref(registeredId(r.json, responseSchemas, `${op.operationId} response`)) };
-  if (r.media) content[r.media.type] = r.media.description ? { schema: { type: 'string', description: r.media.description } } : {};
+  if (r.media) {
+    const schema = r.media.schema ?? (r.media.description ? { type: 'string', description: r.media.description } : undefined);
+    content[r.media.type] = schema ? { schema } : {};
+  }
   return { description: r.description, ...(Object.keys(content).length ? { content } : {}), ...(r.headers ? { headers: r.headers } : {}) };
 }
 

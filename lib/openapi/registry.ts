@@ -31,7 +31,7 @@ export interface ResponseSpec {
   /** application/json body; absent for a body-less answer (204) */
   json?: z.ZodType;
   /** Any other media type, described without a schema (a CSV file, an image). */
-  media?: { type: string; description?: string };
+  media?: { type: string; description?: string; schema?: Record<string, unknown> };
   headers?: Record<string, { description: string; schema?: Record<string, unknown> }>;
 }
 

@@ -25,7 +25,19 @@ export const platformOperations = [
     summary: 'This document (OpenAPI 3.1)',
     tag: 'Platform',
     auth: { kind: 'public' },
-    responses: { 200: { description: 'The OpenAPI document.', media: { type: 'application/json' } } },
+    responses: {
+      200: {
+        description: 'The OpenAPI document.',
+        media: {
+          type: 'application/json',
+          schema: {
+            type: 'object',
+            required: ['openapi', 'info', 'paths'],
+            properties: { openapi: { type: 'string', pattern: '^3\\.1\\.' }, info: { type: 'object' }, paths: { type: 'object' } },
+          },
+        },
+      },
+    },
     errors: [],
     cacheable: true,
   }),

@@ -131,6 +131,18 @@ describe('POST /api/invitations against the document', () => {
     await expectDocumented(document, ajv, 'POST', '/api/invitations', unsupported);
   });
 
+  it('Idempotency-Key: the replay matches the document, and a reused key is the documented 422', async () => {
+    const idem = { ...key(acmeKey), 'idempotency-key': `contract-${Date.now()}` };
+    const email = freshEmail('idem');
+    const first = await call(INVITE, 'POST', '/api/invitations', { headers: idem, body: { email } });
+    expect(first.status).toBe(201);
+    expect(await call(INVITE, 'POST', '/api/invitations', { headers: idem, body: { email } })).toEqual(first);
+    expect(await call(INVITE, 'POST', '/api/invitations', { headers: idem, body: { email: freshEmail('other') } })).toMatchObject({
+      status: 422,
+      body: { error: { code: 'idempotency_key_reused' } },
+    });
+  });
+
   it('a Scalekit 429 is the documented scalekit_rate_limited with Retry-After', async () => {
     await bed.fault({ target: 'CreateUserAndMembership', grpcCode: 'RESOURCE_EXHAUSTED' });
     const res = await call(INVITE, 'POST', '/api/invitations', { headers: key(acmeKey), body: { email: freshEmail('busy') } });

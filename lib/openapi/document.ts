@@ -77,6 +77,8 @@ function queryParameters(op: Operation): Json[] {
   }
   for (const [name, p] of Object.entries(op.queryParameters ?? {}))
     params.push({ name, in: 'query', required: false, description: p.description, schema: p.schema });
+  for (const [name, p] of Object.entries(op.headerParameters ?? {}))
+    params.push({ name, in: 'header', required: false, description: p.description, schema: p.schema });
   if (op.auth.kind === 'apiKey') {
     params.push({
       name: 'organizationId',

@@ -54,6 +54,8 @@ export interface Operation {
   query?: z.ZodType;
   /** Query parameters of a route that reads them by hand (no zod schema to publish). */
   queryParameters?: Record<string, { description: string; schema: Record<string, unknown> }>;
+  /** Request headers the operation reads besides credentials (e.g. Idempotency-Key). */
+  headerParameters?: Record<string, { description: string; schema: Record<string, unknown> }>;
   /** A JSON request body; `oneOf` for a route that takes several shapes. */
   body?: BodySpec | { oneOf: BodySpec[]; description?: string };
   /** Success responses by status. */

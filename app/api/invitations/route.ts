@@ -2,7 +2,8 @@ import type { Actor } from '@/lib/auth/actor';
 import { runPool } from '@/lib/concurrency/worker-pool';
 import { asAppError, errorBody } from '@/lib/errors/respond';
 import { validationError } from '@/lib/errors/zod';
-import { orgRoute } from '@/lib/http/org-route';
+import { idempotent } from '@/lib/http/idempotency';
+import { orgRoute, type OrgRouteContext } from '@/lib/http/org-route';
 import { invitationJson, invitationViewFor, jsonResponse, readJson } from '@/lib/invitations/http';
 import { inviteBatchSchema, roleSchema } from '@/lib/invitations/schemas';
 import { listInvitationsQuery } from '@/lib/invitations/listing';
@@ -36,7 +37,7 @@ async function assertRolesGrantable(actor: Actor, items: unknown[]): Promise<voi
   }
 }
 
-export const POST = orgRoute({ mutating: true, scopes: ['members:invite'] }, async ({ request, actor, via }) => {
+async function invite({ request, actor, via }: OrgRouteContext<undefined, Record<string, never>>): Promise<Response> {
   const body = await readJson(request);
   const source = via === 'api_key' ? 'api' : 'form';
   const view = invitationViewFor(actor);
@@ -67,7 +68,10 @@ export const POST = orgRoute({ mutating: true, scopes: ['members:invite'] }, asy
     { outcome: result.outcome, invitation: invitationJson(result.membership, view) },
     result.outcome === 'invited' ? 201 : 200,
   );
-});
+}
+
+// With an Idempotency-Key header, a retried POST replays the first answer (lib/http/idempotency.ts).
+export const POST = orgRoute({ mutating: true, scopes: ['members:invite'] }, idempotent(invite));
 
 export const GET = orgRoute({ mutating: false, scopes: ['invitations:read'], query: listInvitationsQuery }, async ({ actor, query }) => {
   const page = await listInvitations(actor, actor.organizationId, query);

@@ -19,6 +19,12 @@ const SCALEKIT_ERRORS = [
   'scalekit_unavailable',
   'scalekit_timeout',
 ] as const;
+const REPLAYED = {
+  'Idempotent-Replayed': {
+    description: '`true` when this is the stored answer to an earlier request with the same Idempotency-Key.',
+    schema: { type: 'string', enum: ['true'] },
+  },
+};
 const ID: Record<string, PathParameter> = {
   id: { description: 'The invitation’s `id` (from a list or an invite answer).', schema: { type: 'string', maxLength: 64 } },
 };
@@ -33,6 +39,13 @@ export const invitationOperations = [
       'One invitation answers 201 (invited) or 200 (already_invited: the live invitation is returned and nothing is sent; already_member). A batch answers 200 with one result per item, in order; a bad item fails only itself.',
     tag: 'Invitations',
     auth: { kind: 'apiKey', scopes: ['invitations:write'], csrf: true },
+    headerParameters: {
+      'Idempotency-Key': {
+        description:
+          'Optional, 1–255 visible ASCII characters (a UUID). A retry with the same key and body within 24 hours gets the first answer again (`Idempotent-Replayed: true`) and invites nobody twice; the same key with another body is 422 idempotency_key_reused; while the first is still running, 409 in_progress. 5xx and 429 answers are not kept, so their retry runs again.',
+        schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+      },
+    },
     body: {
       oneOf: [
         { schema: inviteInputSchema, description: 'One invitation' },
@@ -40,10 +53,11 @@ export const invitationOperations = [
       ],
     },
     responses: {
-      201: { description: 'Invited: the email is on its way.', json: inviteResultSchema },
+      201: { description: 'Invited: the email is on its way.', json: inviteResultSchema, headers: REPLAYED },
       200: {
         description: 'One invitation that already existed (`already_invited`, `already_member`), or a batch’s results.',
         json: inviteOrBatchResultSchema,
+        headers: REPLAYED,
       },
     },
     errors: [
@@ -62,6 +76,7 @@ export const invitationOperations = [
       'body_too_large',
       'unsupported_media_type',
       'domain_not_allowed',
+      'idempotency_key_reused',
       'rate_limited',
       ...SCALEKIT_ERRORS,
     ],

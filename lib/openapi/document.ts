@@ -16,11 +16,10 @@ type Json = Record<string, unknown>;
 export const SCHEMA_REF = '#/components/schemas/';
 const ref = (id: string) => ({ $ref: `${SCHEMA_REF}${id}` });
 
-function* registryEntries(registry: z.core.$ZodRegistry<SchemaMeta>): Iterable<SchemaMeta> {
-  for (const schema of registry._idmap.values()) {
-    const meta = registry.get(schema);
-    if (meta) yield meta;
-  }
+/** The description a schema was registered with (zod's registry conversion keeps only the id). */
+function registeredDescription(registry: z.core.$ZodRegistry<SchemaMeta>, id: string): string | undefined {
+  const schema = registry._idmap.get(id);
+  return schema ? registry.get(schema)?.description : undefined;
 }
 
 function componentSchemas(): Record<string, Json> {
@@ -38,7 +37,7 @@ function componentSchemas(): Record<string, Json> {
       const { $schema: _dialect, $id: _id, ...rest } = schema;
       void _dialect;
       void _id;
-      const description = [...registryEntries(registry)].find((m) => m.id === id)?.description;
+      const description = registeredDescription(registry, id);
       out[id] = description && !rest.description ? { description, ...rest } : rest;
     }
   };

@@ -45,6 +45,7 @@ export const ERROR_CODES = {
   not_pending: http(409, 'There is no pending invitation to resend.'),
   not_an_invitation: http(409, 'This is a member, not an invitation: remove the member instead.'),
   in_progress: http(409, 'This invitation is being sent right now. Try again in a moment.'),
+  idempotency_key_reused: http(422, 'This Idempotency-Key was already used with a different request. Use a new key for a new request.'),
   resend_too_soon: http(429, 'This invitation was sent a moment ago. Wait before sending it again.'),
   csv_invalid: http(400, 'The CSV file could not be read.'),
   csv_too_large: http(413, 'The CSV file is too large.'),

@@ -1,18 +1,20 @@
-import { z } from 'zod';
 import type { Actor } from '@/lib/auth/actor';
 import { runPool } from '@/lib/concurrency/worker-pool';
 import { asAppError, errorBody } from '@/lib/errors/respond';
 import { validationError } from '@/lib/errors/zod';
-import { orgRoute } from '@/lib/http/org-route';
+import { idempotent } from '@/lib/http/idempotency';
+import { orgRoute, type OrgRouteContext } from '@/lib/http/org-route';
 import { invitationJson, invitationViewFor, jsonResponse, readJson } from '@/lib/invitations/http';
 import { inviteBatchSchema, roleSchema } from '@/lib/invitations/schemas';
+import { listInvitationsQuery } from '@/lib/invitations/listing';
 import { inviteMember, listInvitations } from '@/lib/invitations/service';
 import { grantableRole, organizationRoles } from '@/lib/roles/catalogue';
 
 /**
  * POST /api/invitations — invite one person (`{ email, role?, name?, externalId?, metadata? }`)
  * or up to 100 (`{ invitations: [ … ] }`).
- * GET  /api/invitations?status=&cursor=&limit= — pending, expired and failed invitations.
+ * GET  /api/invitations?status=&email=&emailPrefix=&role=&externalId=&createdAfter=&createdBefore=&cursor=&limit=
+ *      — invitations, newest first (the filters: lib/invitations/listing.ts).
  *
  * Machines authenticate with `Authorization: Bearer tg_live_…` (the key's organization; POST
  * needs the invitations:write scope, GET invitations:read — docs/api.md); browsers with the
@@ -35,7 +37,7 @@ async function assertRolesGrantable(actor: Actor, items: unknown[]): Promise<voi
   }
 }
 
-export const POST = orgRoute({ mutating: true, scopes: ['members:invite'] }, async ({ request, actor, via }) => {
+async function invite({ request, actor, via }: OrgRouteContext<undefined, Record<string, never>>): Promise<Response> {
   const body = await readJson(request);
   const source = via === 'api_key' ? 'api' : 'form';
   const view = invitationViewFor(actor);
@@ -66,24 +68,12 @@ export const POST = orgRoute({ mutating: true, scopes: ['members:invite'] }, asy
     { outcome: result.outcome, invitation: invitationJson(result.membership, view) },
     result.outcome === 'invited' ? 201 : 200,
   );
-});
+}
 
-const listQuery = z
-  .object({
-    status: z
-      .enum(['PENDING_INVITE', 'INVITE_EXPIRED', 'FAILED'], { error: 'status must be PENDING_INVITE, INVITE_EXPIRED or FAILED.' })
-      .optional(),
-    cursor: z.string().max(200, 'The cursor is not valid.').optional(),
-    limit: z.coerce
-      .number({ error: 'limit must be a number from 1 to 100.' })
-      .int('limit must be a number from 1 to 100.')
-      .min(1, 'limit must be a number from 1 to 100.')
-      .max(100, 'limit must be a number from 1 to 100.')
-      .optional(),
-  })
-  .strict();
+// With an Idempotency-Key header, a retried POST replays the first answer (lib/http/idempotency.ts).
+export const POST = orgRoute({ mutating: true, scopes: ['members:invite'] }, idempotent(invite));
 
-export const GET = orgRoute({ mutating: false, scopes: ['invitations:read'], query: listQuery }, async ({ actor, query }) => {
+export const GET = orgRoute({ mutating: false, scopes: ['invitations:read'], query: listInvitationsQuery }, async ({ actor, query }) => {
   const page = await listInvitations(actor, actor.organizationId, query);
   const view = invitationViewFor(actor);
   return jsonResponse({ invitations: page.invitations.map((m) => invitationJson(m, view)), nextCursor: page.nextCursor });

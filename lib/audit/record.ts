@@ -20,6 +20,7 @@ export const AUDIT_ACTIONS = [
   'org.logo_removed',
   'org.resynced',
   'org.admin_portal_opened',
+  'org.domain_join_mode_changed',
   'api_key.created',
   'api_key.revoked',
   'bulk_invite.completed',

@@ -29,6 +29,7 @@ export const SIGNED_IN_PAGES: AppPage[] = [
   { name: 'access reviews', path: `/orgs/${ACME}/access-reviews`, ready: /Access reviews/ },
   { name: 'audit', path: `/orgs/${ACME}/audit`, ready: /Audit/ },
   { name: 'settings', path: `/orgs/${ACME}/settings`, ready: /Settings/ },
+  { name: 'SSO & directory', path: `/orgs/${ACME}/settings/sso`, ready: /Single sign-on & directory/ },
   { name: 'API keys', path: `/orgs/${ACME}/settings/api-keys`, ready: /API keys/ },
   { name: 'account', path: '/account', ready: /Account & sessions/ },
   {

@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = [
   'org.logo_changed',
   'org.logo_removed',
   'org.resynced',
+  'org.admin_portal_opened',
   'org.domain_join_mode_changed',
   'api_key.created',
   'api_key.revoked',

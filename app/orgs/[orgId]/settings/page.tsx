@@ -44,6 +44,19 @@ export default adminOnlyPage('org:settings', "change the organization's settings
           </Link>
         </p>
       </section>
+      <section aria-labelledby="sso-link-heading" className="flex flex-col gap-3 border-t pt-6">
+        <h2 id="sso-link-heading" className="text-lg font-semibold tracking-tight">
+          Single sign-on &amp; directory
+        </h2>
+        <p className="max-w-xl text-sm text-muted-foreground">
+          Set up SAML or OIDC single sign-on and SCIM directory sync yourself, in Scalekit&apos;s admin portal.
+        </p>
+        <p>
+          <Link className="text-sm font-medium underline underline-offset-2" href={`/orgs/${orgId}/settings/sso`}>
+            Manage single sign-on &amp; directory
+          </Link>
+        </p>
+      </section>
       <section aria-labelledby="resync-heading" className="flex flex-col gap-3 border-t pt-6">
         <h2 id="resync-heading" className="text-lg font-semibold tracking-tight">
           Re-sync from Scalekit

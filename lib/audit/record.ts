@@ -19,6 +19,9 @@ export const AUDIT_ACTIONS = [
   'org.logo_changed',
   'org.logo_removed',
   'org.resynced',
+  'org.rule_added',
+  'org.rule_changed',
+  'org.rule_removed',
   'api_key.created',
   'api_key.revoked',
   'bulk_invite.completed',
@@ -51,7 +54,8 @@ export interface AuditEntry {
       | 'bulk_action'
       | 'session'
       | 'access_review'
-      | 'invitation_request';
+      | 'invitation_request'
+      | 'invitation_rule';
     id?: string | null;
     label?: string | null;
   };

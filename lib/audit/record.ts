@@ -22,6 +22,7 @@ export const AUDIT_ACTIONS = [
   'org.rule_added',
   'org.rule_changed',
   'org.rule_removed',
+  'org.domain_join_mode_changed',
   'api_key.created',
   'api_key.revoked',
   'bulk_invite.completed',

@@ -60,6 +60,7 @@ export const ERROR_CODES = {
   last_admin: http(409, 'An organization needs at least one admin: a member whose role can manage members.'),
   not_a_member: http(409, 'This is an invitation, not a member: revoke it instead.'),
   session_ended: http(409, 'Your session has ended. Sign in again.'),
+  domain_not_verified: http(409, 'That domain is not verified at Scalekit yet.'),
   not_synced: http(409, 'This member is still being synchronised. Try again in a moment.'),
   seat_limit_below_usage: http(400, 'The seat limit is below the seats in use.'),
   too_many_keys: http(409, 'This organization has as many active API keys as it may have.'),

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { adminOnlyPage } from '@/components/admins-only';
 import { getOrganizationSettings } from '@/lib/organizations/settings';
 import { formatDate } from '../team/format';
@@ -49,6 +50,19 @@ export default adminOnlyPage('org:settings', "change the organization's settings
         </h2>
         <OrganizationNameForm orgId={orgId} name={settings.name} />
         <LogoForm orgId={orgId} orgName={settings.name} logoUrl={logoPath(orgId, settings.logoSha256)} />
+      </section>
+      <section aria-labelledby="domains-heading" className="flex flex-col gap-3 border-t pt-6">
+        <h2 id="domains-heading" className="text-lg font-semibold tracking-tight">
+          Verified domains
+        </h2>
+        <p className="max-w-xl text-sm text-muted-foreground">
+          Let colleagues with an address at your company&apos;s verified domain join without an invitation, or ask to.
+        </p>
+        <p>
+          <Link className="text-sm font-medium underline underline-offset-2" href={`/orgs/${orgId}/settings/domains`}>
+            Manage verified domains
+          </Link>
+        </p>
       </section>
       <section aria-labelledby="resync-heading" className="flex flex-col gap-3 border-t pt-6">
         <h2 id="resync-heading" className="text-lg font-semibold tracking-tight">

@@ -109,6 +109,32 @@ describe('invitation rules on every invite path', () => {
     expect(await prisma.invitationRequest.count({ where: { email: form! } })).toBe(1);
   });
 
+  it('an API batch reports a held item as held beside the others and counts it; a key asking for admin is refused before any rule holds it', async () => {
+    const rule = await addInvitationRule(olga, OPEN_ORG, { kind: 'REQUIRE_APPROVAL_FOR_ROLES', roles: ['admin'] });
+    const [held, sent] = [freshEmail('batch-held', 'open.test'), freshEmail('batch-sent', 'open.test')];
+    // An API key never gives admin: the whole batch is refused, and no request is queued for it either.
+    const refused = await POST(apiPost({ invitations: [{ email: held, role: 'admin' }, { email: sent }] }));
+    expect(refused.status).toBe(403);
+    expect(await prisma.invitationRequest.count({ where: { email: held } })).toBe(0);
+
+    await removeInvitationRule(olga, OPEN_ORG, rule.id);
+    await addInvitationRule(olga, OPEN_ORG, { kind: 'REQUIRE_APPROVAL_OUTSIDE_DOMAINS', domains: 'open.test' });
+    const outside = freshEmail('batch-out', 'outside.test');
+    const batch = await POST(apiPost({ invitations: [{ email: outside }, { email: sent }] }));
+    expect(batch.status).toBe(200);
+    const result = (await batch.json()) as { results: Array<Record<string, unknown>>; summary: Record<string, number> };
+    expect(result.results[0]).toMatchObject({
+      index: 0,
+      ok: true,
+      outcome: 'held',
+      status: 'held',
+      rule: { description: OUTSIDE_SENTENCE },
+    });
+    expect(result.results[1]).toMatchObject({ index: 1, ok: true, outcome: 'invited' });
+    expect(result.summary).toEqual({ invited: 1, already_invited: 0, already_member: 0, held: 1, failed: 0 });
+    await expectNothingAtScalekit(outside);
+  });
+
   it('an address already invited is reported as such, not held', async () => {
     const email = freshEmail('known', 'outside.test');
     await inviteMember(olga, OPEN_ORG, { email });

@@ -135,6 +135,30 @@ describe('invitation rules on every invite path', () => {
     await expectNothingAtScalekit(outside);
   });
 
+  it('a bulk run applies the rules as they are when it sends: a rule added after the preview holds or refuses its rows', async () => {
+    const [toHold, toRefuse, fine] = [
+      freshEmail('late-hold', 'outside.test'),
+      freshEmail('late-refuse', 'outside.test'),
+      freshEmail('late-ok', 'open.test'),
+    ];
+    const preview = await previewBulkInvite(olga, OPEN_ORG, { text: `email,role\n${toHold},member\n${toRefuse},admin\n${fine},admin\n` });
+    expect(preview.rows.map((r) => [r.status, r.reason])).toEqual([
+      ['PENDING', null],
+      ['PENDING', null],
+      ['PENDING', null],
+    ]);
+    const refuse = await addInvitationRule(olga, OPEN_ORG, { kind: 'EXTERNAL_DOMAINS_ROLE', domains: 'open.test', role: 'member' });
+    await addInvitationRule(olga, OPEN_ORG, { kind: 'REQUIRE_APPROVAL_OUTSIDE_DOMAINS', domains: 'open.test' });
+    const run = await runBulkInvite(olga, OPEN_ORG, preview.job.id);
+    expect(run.counts).toMatchObject({ total: 3, held: 1, skipped: 1, invited: 1, pending: 0 });
+    const rows = await prisma.bulkInviteRow.findMany({ where: { jobId: preview.job.id }, orderBy: { rowNumber: 'asc' } });
+    expect(rows.map((r) => r.status)).toEqual(['HELD', 'SKIPPED', 'INVITED']);
+    expect(rows[1]!.reason).toContain(`"${refuse.description}"`);
+    await expectNothingAtScalekit(toHold);
+    await expectNothingAtScalekit(toRefuse);
+    expect(await prisma.invitationRequest.count({ where: { email: { in: [toHold, toRefuse] } } })).toBe(1);
+  });
+
   it('an address already invited is reported as such, not held', async () => {
     const email = freshEmail('known', 'outside.test');
     await inviteMember(olga, OPEN_ORG, { email });

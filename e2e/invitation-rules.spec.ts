@@ -15,6 +15,8 @@ const SENTENCE = "Invitations to addresses outside acme.test need an admin's app
 test('an admin adds a rule in settings, sees it as a sentence, and an invite from the form is held with that sentence', async ({
   page,
 }) => {
+  // Two settings round trips, an axe sweep and an invite: more than the default 30 s on a busy machine.
+  test.setTimeout(90_000);
   const { tag, orgId, admin } = await freshOrganization();
   await signIn(page, admin, `/orgs/${orgId}/settings`);
   const rules = new InvitationRulesSection(page);

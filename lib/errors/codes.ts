@@ -50,6 +50,8 @@ export const ERROR_CODES = {
   csv_invalid: http(400, 'The CSV file could not be read.'),
   csv_too_large: http(413, 'The CSV file is too large.'),
   csv_too_many_rows: http(400, 'The CSV file has too many rows.'),
+  rule_refused: http(422, 'An invitation rule of this organization does not allow this invitation.'),
+  rule_limit_reached: http(429, 'An invitation rule of this organization allows no more invitations today.'),
   job_busy: http(409, 'This file is being sent right now. Wait for it to finish.'),
   bulk_action_not_found: http(404, 'That bulk action does not exist in this organization.'),
   bulk_action_started: http(409, 'This bulk action has already started.'),

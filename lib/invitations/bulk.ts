@@ -33,6 +33,8 @@ import {
 import { staleClaimAfterMs } from './invite';
 import type { InviteInput } from './schemas';
 import { isInvitationStatus } from './scalekit-membership';
+import { dailyLimitChecks, heldMessage, holdInvitation, loadInvitationRules, ruleLimitError } from '@/lib/invitation-rules/apply';
+import { evaluateInvitationRules, type DailyLimitBudget } from '@/lib/invitation-rules/evaluate';
 
 /**
  * Bulk invitations from a CSV, in two steps a person can follow:
@@ -64,6 +66,8 @@ export interface BulkCounts {
   invited: number;
   skipped: number;
   failed: number;
+  /** Held by an invitation rule: a request waits for an admin instead */
+  held: number;
 }
 
 export interface BulkJobView {
@@ -93,14 +97,14 @@ export interface BulkUpload {
 }
 
 function countRows(rows: Array<Pick<BulkInviteRow, 'status'>>): BulkCounts {
-  const counts: BulkCounts = { total: rows.length, pending: 0, invited: 0, skipped: 0, failed: 0 };
+  const counts: BulkCounts = { total: rows.length, pending: 0, invited: 0, skipped: 0, failed: 0, held: 0 };
   for (const r of rows) counts[r.status.toLowerCase() as Lowercase<BulkInviteRowStatus>]++;
   return counts;
 }
 
 export async function countsFor(jobId: string): Promise<BulkCounts> {
   const groups = await db.bulkInviteRow.groupBy({ by: ['status'], where: { jobId }, _count: { _all: true } });
-  const counts: BulkCounts = { total: 0, pending: 0, invited: 0, skipped: 0, failed: 0 };
+  const counts: BulkCounts = { total: 0, pending: 0, invited: 0, skipped: 0, failed: 0, held: 0 };
   for (const g of groups) {
     counts[g.status.toLowerCase() as Lowercase<BulkInviteRowStatus>] = g._count._all;
     counts.total += g._count._all;
@@ -189,6 +193,7 @@ async function previewCheckedRows(
     });
     seatsLeft = Math.max(0, org.maxAllowedUsers - used);
   }
+  const rules = await loadInvitationRules(organizationId);
 
   const rows = parsed.rows.map((row) => {
     let status: BulkInviteRowStatus = 'SKIPPED';
@@ -205,9 +210,15 @@ async function previewCheckedRows(
       } else if (seatsLeft <= 0 && !current) {
         reason = overSeatLimitReason(org.name, org.maxAllowedUsers);
       } else {
-        status = 'PENDING';
-        reason = null;
-        if (!current) seatsLeft--;
+        // The invitation rules, as the send will apply them: a refusal skips the row now, a hold is announced.
+        const decision = evaluateInvitationRules(rules, { actor, email: row.invite.email, role: row.invite.role, source: 'bulk' });
+        if (decision.kind === 'refuse') {
+          reason = decision.message;
+        } else {
+          status = 'PENDING';
+          reason = decision.kind === 'hold' ? `Will be held for approval: ${decision.rule.description}.` : null;
+          if (!current && decision.kind !== 'hold') seatsLeft--;
+        }
       }
     }
     return {
@@ -362,6 +373,8 @@ export async function runBulkInvite(actor: Actor, orgId: string, jobId: string, 
   const job = await loadJob(orgId, jobId);
   const org = await loadOrganization(orgId);
   const roles = await organizationRoles(orgId);
+  // The invitation rules as they are now, like the domains and roles (an admin may have changed them since the preview).
+  const rules = await loadInvitationRules(orgId);
   const concurrency = Math.min(Math.max(options.concurrency ?? BULK_DEFAULT_CONCURRENCY, 1), 32);
   const runId = randomUUID();
   // Each invitation's audit event says where it came from: a file, or the directory.
@@ -499,11 +512,35 @@ export async function runBulkInvite(actor: Actor, orgId: string, jobId: string, 
       const skipped = new Set(outside.map((r) => r.id));
       batch = batch.filter((row) => !skipped.has(row.id));
     }
+    // The invitation rules, row by row: a refusal skips the row, a hold opens a request instead (HELD).
+    let limits: DailyLimitBudget[] = [];
+    if (rules.length && batch.length) {
+      const kept: BulkInviteRow[] = [];
+      for (const row of batch) {
+        const decision = evaluateInvitationRules(rules, { actor, email: row.email, role: row.role, source: 'bulk' });
+        if (decision.kind === 'allow') {
+          limits = decision.limits;
+          kept.push(row);
+          continue;
+        }
+        attempted++;
+        try {
+          if (decision.kind === 'refuse') await finish(row, 'SKIPPED', decision.message);
+          else {
+            await holdInvitation(actor, orgId, row, decision.rule, 'bulk', job.id);
+            await finish(row, 'HELD', heldMessage(decision.rule));
+          }
+        } catch (error) {
+          await failRow(row, error);
+        }
+      }
+      batch = kept;
+    }
     // One reservation per batch; rows beyond the budget stay PENDING (not sent, retryable later).
     if (batch.length) {
-      const budget = await reserveInvites(actor, orgId, batch.length);
+      const budget = await reserveInvites(actor, orgId, batch.length, dailyLimitChecks(actor, limits));
       if (budget.granted < batch.length) {
-        const refusal = inviteRateLimitError(budget, org.name);
+        const refusal = ruleLimitError(limits, budget.limitedBy, budget.retryAfterSeconds) ?? inviteRateLimitError(budget, org.name);
         limitedBy = { code: refusal.code, message: refusal.message };
         batch = batch.slice(0, budget.granted);
       }
@@ -621,7 +658,7 @@ async function finishRun(
     const [locked] = await tx.$queryRaw<Array<{ status: BulkInviteJobStatus }>>`
       SELECT status FROM "BulkInviteJob" WHERE id = ${job.id} FOR UPDATE`;
     const groups = await tx.bulkInviteRow.groupBy({ by: ['status'], where: { jobId: job.id }, _count: { _all: true } });
-    const counts: BulkCounts = { total: 0, pending: 0, invited: 0, skipped: 0, failed: 0 };
+    const counts: BulkCounts = { total: 0, pending: 0, invited: 0, skipped: 0, failed: 0, held: 0 };
     for (const g of groups) {
       counts[g.status.toLowerCase() as Lowercase<BulkInviteRowStatus>] = g._count._all;
       counts.total += g._count._all;
@@ -660,6 +697,7 @@ export const RESULT_LABELS: Record<BulkInviteRowStatus, string> = {
   INVITED: 'invited',
   SKIPPED: 'skipped',
   FAILED: 'failed',
+  HELD: 'held for approval',
 };
 
 /** The job's rows as a downloadable CSV: row, email, name, role, result, reason. */

@@ -15,6 +15,7 @@ import { AppError } from '@/lib/errors/app-error';
 import type { Membership } from '@/lib/generated/prisma/client';
 import { demoSeedSchema, seedDemoData } from '@/prisma/seed';
 import { useTestDatabase, type TestDatabase } from '@/test/database';
+import { inviteMember, type SentResult } from './service';
 
 export const CLIENT_ID = 'skc_teamgate_dev';
 export const CLIENT_SECRET = 'sks_teamgate_dev_only_not_a_real_secret';
@@ -161,4 +162,14 @@ export async function refusal(promise: Promise<unknown>): Promise<AppError> {
   );
   expect(error).toBeInstanceOf(AppError);
   return error as AppError;
+}
+
+/**
+ * inviteMember for tests that set no invitation rule: the invitation went to Scalekit (a rule's
+ * hold fails the test), typed so the test can read the membership.
+ */
+export async function inviteSent(...args: Parameters<typeof inviteMember>): Promise<SentResult> {
+  const result = await inviteMember(...args);
+  if (result.outcome === 'held') throw new Error(`Unexpected hold by the invitation rule "${result.rule.description}"`);
+  return result;
 }

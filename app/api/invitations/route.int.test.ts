@@ -207,7 +207,7 @@ describe('POST /api/invitations', () => {
       ),
     );
     expect(res.status).toBe(200);
-    expect(res.body.summary).toEqual({ invited: 1, already_invited: 0, already_member: 1, failed: 1 });
+    expect(res.body.summary).toEqual({ invited: 1, already_invited: 0, already_member: 1, held: 0, failed: 1 });
     expect(res.body.results[1]).toMatchObject({ index: 1, ok: false, status: 400, error: { code: 'invalid_email' } });
   });
 });

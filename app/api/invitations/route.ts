@@ -7,12 +7,13 @@ import { orgRoute, type OrgRouteContext } from '@/lib/http/org-route';
 import { invitationJson, invitationViewFor, jsonResponse, readJson } from '@/lib/invitations/http';
 import { inviteBatchSchema, roleSchema } from '@/lib/invitations/schemas';
 import { listInvitationsQuery } from '@/lib/invitations/listing';
-import { inviteMember, listInvitations } from '@/lib/invitations/service';
+import { inviteMember, listInvitations, type HeldResult } from '@/lib/invitations/service';
 import { grantableRole, organizationRoles } from '@/lib/roles/catalogue';
 
 /**
  * POST /api/invitations — invite one person (`{ email, role?, name?, externalId?, metadata? }`)
- * or up to 100 (`{ invitations: [ … ] }`).
+ * or up to 100 (`{ invitations: [ … ] }`). An invitation an invitation rule holds answers 202 with
+ * the request it opened instead (lib/invitation-rules).
  * GET  /api/invitations?status=&email=&emailPrefix=&role=&externalId=&createdAfter=&createdBefore=&cursor=&limit=
  *      — invitations, newest first (the filters: lib/invitations/listing.ts).
  *
@@ -23,6 +24,16 @@ import { grantableRole, organizationRoles } from '@/lib/roles/catalogue';
  */
 
 const BATCH_CONCURRENCY = 4;
+
+/** An invitation an invitation rule held: the request waiting for an admin, and the rule that held it. */
+function heldJson(result: HeldResult) {
+  return {
+    status: 'held',
+    outcome: 'held',
+    request: { id: result.request.id, email: result.request.email, role: result.request.role, status: result.request.status },
+    rule: { id: result.rule.id, description: result.rule.description },
+  } as const;
+}
 
 /**
  * Refuse the whole request, before anything is sent, when any item asks for a role the caller
@@ -51,19 +62,24 @@ async function invite({ request, actor, via }: OrgRouteContext<undefined, Record
     await runPool(items, BATCH_CONCURRENCY, async (item, index) => {
       try {
         const r = await inviteMember(actor, actor.organizationId, item, { source });
-        results[index] = { index, ok: true, outcome: r.outcome, invitation: invitationJson(r.membership, view) };
+        results[index] =
+          r.outcome === 'held'
+            ? { index, ok: true, ...heldJson(r) }
+            : { index, ok: true, outcome: r.outcome, invitation: invitationJson(r.membership, view) };
       } catch (error) {
         const e = asAppError(error, { organizationId: actor.organizationId, index }, 'invitations API failed');
         results[index] = { index, ok: false, status: e.status, error: errorBody(e) };
       }
     });
-    const summary = { invited: 0, already_invited: 0, already_member: 0, failed: 0 };
+    const summary = { invited: 0, already_invited: 0, already_member: 0, held: 0, failed: 0 };
     for (const r of results as Array<{ ok: boolean; outcome?: keyof typeof summary }>) summary[r.ok ? r.outcome! : 'failed']++;
     return jsonResponse({ results, summary });
   }
 
   await assertRolesGrantable(actor, [body]);
   const result = await inviteMember(actor, actor.organizationId, body, { source });
+  // Accepted, not done: an admin decides on the request (docs/invitation-rules.md).
+  if (result.outcome === 'held') return jsonResponse(heldJson(result), 202);
   return jsonResponse(
     { outcome: result.outcome, invitation: invitationJson(result.membership, view) },
     result.outcome === 'invited' ? 201 : 200,

@@ -5,12 +5,16 @@ import { getOrganizationSettings } from '@/lib/organizations/settings';
 import { formatDate } from '../team/format';
 import { logoPath } from '@/lib/organizations/logo-limits';
 import { LogoForm, OrganizationNameForm, ResyncForm, SettingsForm } from './settings-forms';
+import { listInvitationRules } from '@/lib/invitation-rules/service';
+import { organizationRoles } from '@/lib/roles/catalogue';
+import { InvitationRulesManager } from './invitation-rules/rules-manager';
 
 export const metadata: Metadata = { title: 'Settings' };
 
 /** Admins only: members are told whom to ask; anyone else gets a 404, the same as an unknown organization. */
 export default adminOnlyPage('org:settings', "change the organization's settings", async ({ actor, orgId }) => {
   const settings = await getOrganizationSettings(actor, orgId);
+  const [rules, roles] = await Promise.all([listInvitationRules(actor, orgId), organizationRoles(orgId)]);
   return (
     <div className="flex flex-col gap-10">
       <section aria-labelledby="settings-heading" className="flex flex-col gap-4">
@@ -23,6 +27,22 @@ export default adminOnlyPage('org:settings', "change the organization's settings
           </p>
         </div>
         <SettingsForm orgId={orgId} maxAllowedUsers={settings.maxAllowedUsers} allowedEmailDomains={settings.allowedEmailDomains} />
+      </section>
+      <section aria-labelledby="invitation-rules-heading" className="flex flex-col gap-4 border-t pt-6">
+        <div className="flex flex-col gap-1">
+          <h2 id="invitation-rules-heading" className="text-lg font-semibold tracking-tight">
+            Invitation rules
+          </h2>
+          <p className="max-w-xl text-sm text-muted-foreground">
+            Checked on every invitation — the invite form, CSV files, the API and the directory — for everyone who sends one, admins
+            included. A held invitation waits in Requests for an admin to approve; a refusal says which rule refused it.
+          </p>
+        </div>
+        <InvitationRulesManager
+          orgId={orgId}
+          rules={rules.map((r) => ({ id: r.id, kind: r.kind, description: r.description, enabled: r.enabled }))}
+          roles={roles.map((r) => ({ name: r.name, displayName: r.displayName }))}
+        />
       </section>
       <section aria-labelledby="profile-heading" className="flex flex-col gap-4 border-t pt-6">
         <h2 id="profile-heading" className="text-lg font-semibold tracking-tight">

@@ -57,6 +57,7 @@ const STATUS_BADGE: Record<BulkRowView['status'], { label: string; variant: 'sec
   INVITED: { label: 'Invited', variant: 'success' },
   SKIPPED: { label: 'Skipped', variant: 'warning' },
   FAILED: { label: 'Failed', variant: 'destructive' },
+  HELD: { label: 'Held for approval', variant: 'warning' },
 };
 
 /** The job's counts as a definition list, each number findable by its test id. */
@@ -362,6 +363,7 @@ export function BulkInvite({
                       { label: 'Invited', testId: 'count-invited', value: counts.invited },
                       { label: 'Skipped', testId: 'count-skipped', value: counts.skipped },
                       { label: 'Failed', testId: 'count-failed', value: counts.failed },
+                      ...(counts.held ? [{ label: 'Held for approval', testId: 'count-held', value: counts.held }] : []),
                       { label: 'Not sent yet', testId: 'count-pending', value: counts.pending },
                     ]
               }

@@ -10,6 +10,7 @@ import { POST as RESEND } from '@/app/api/invitations/[id]/resend/route';
 import { GET as LIST, POST as INVITE } from '@/app/api/invitations/route';
 import { GET as OPENAPI } from '@/app/api/openapi.json/route';
 import { createApiKey } from '@/lib/api-keys/service';
+import { addInvitationRule } from '@/lib/invitation-rules/service';
 import { ada, freshEmail, gina, useInvitationTestbed } from '@/lib/invitations/testing';
 import { signedInSession } from '@/lib/session/testing';
 import { buildOpenApiDocument } from './document';
@@ -129,6 +130,33 @@ describe('POST /api/invitations against the document', () => {
     const unsupported = await INVITE(wrongType);
     expect(unsupported.status).toBe(415);
     await expectDocumented(document, ajv, 'POST', '/api/invitations', unsupported);
+  });
+
+  it('202 held by an invitation rule (alone and in a batch), and the documented 422 rule_refused', async () => {
+    const hold = await addInvitationRule(ada, 'org_acme', { kind: 'REQUIRE_APPROVAL_OUTSIDE_DOMAINS', domains: 'acme.test' });
+    const ruleIds = [hold.id];
+    try {
+      const held = await call(INVITE, 'POST', '/api/invitations', {
+        headers: key(acmeKey),
+        body: { email: freshEmail('held', 'outside.test') },
+      });
+      expect(held).toMatchObject({ status: 202, body: { outcome: 'held', rule: { id: hold.id } } });
+      const batch = await call(INVITE, 'POST', '/api/invitations', {
+        headers: key(acmeKey),
+        body: { invitations: [{ email: freshEmail('held', 'outside.test') }] },
+      });
+      expect(batch).toMatchObject({ status: 200, body: { summary: { held: 1, failed: 0 } } });
+      // Outside acme.test only as admin: an API key may only grant member, so member is refused (a refusal wins over a hold).
+      const refuse = await addInvitationRule(ada, 'org_acme', { kind: 'EXTERNAL_DOMAINS_ROLE', domains: 'acme.test', role: 'admin' });
+      ruleIds.push(refuse.id);
+      const refused = await call(INVITE, 'POST', '/api/invitations', {
+        headers: key(acmeKey),
+        body: { email: freshEmail('refused', 'outside.test'), role: 'member' },
+      });
+      expect([refused.status, refused.body.error.code]).toEqual([422, 'rule_refused']);
+    } finally {
+      await prisma.invitationRule.deleteMany({ where: { id: { in: ruleIds } } });
+    }
   });
 
   it('Idempotency-Key: the replay matches the document, and a reused key is the documented 422', async () => {

@@ -58,6 +58,8 @@ export const errorBodySchema = z.strictObject({
   code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]),
   message: z.string().min(1),
   fields: z.record(z.string(), z.string()).optional(),
+  /** An invitation rule's refusal names the rule (lib/invitation-rules/apply.ts) */
+  details: z.strictObject({ ruleId: z.string() }).optional(),
 });
 responseSchemas.add(errorBodySchema, {
   id: 'ErrorBody',
@@ -75,10 +77,25 @@ export const inviteOutcomeSchema = z.enum(['invited', 'already_invited', 'alread
 export const inviteResultSchema = z.strictObject({ outcome: inviteOutcomeSchema, invitation: invitationSchema });
 responseSchemas.add(inviteResultSchema, { id: 'InviteResult' });
 
+/** app/api/invitations/route.ts heldJson: an invitation rule held it; an admin decides on the request (docs/invitation-rules.md). */
+const heldFields = {
+  status: z.literal('held'),
+  outcome: z.literal('held'),
+  request: z.strictObject({ id: z.string(), email: z.string(), role: z.string(), status: z.literal('PENDING') }),
+  rule: z.strictObject({ id: z.string(), description: z.string() }),
+};
+export const heldResultSchema = z.strictObject(heldFields);
+responseSchemas.add(heldResultSchema, {
+  id: 'HeldInvitation',
+  description:
+    'Not sent: an invitation rule holds it for an admin’s approval. `request` is the invitation request it opened, `rule` the rule (its id and sentence).',
+});
+
 export const inviteBatchResultSchema = z.strictObject({
   results: z.array(
     z.union([
       z.strictObject({ index: z.int().min(0), ok: z.literal(true), outcome: inviteOutcomeSchema, invitation: invitationSchema }),
+      z.strictObject({ index: z.int().min(0), ok: z.literal(true), ...heldFields }),
       z.strictObject({ index: z.int().min(0), ok: z.literal(false), status: z.int(), error: errorBodySchema }),
     ]),
   ),
@@ -86,6 +103,7 @@ export const inviteBatchResultSchema = z.strictObject({
     invited: z.int().min(0),
     already_invited: z.int().min(0),
     already_member: z.int().min(0),
+    held: z.int().min(0),
     failed: z.int().min(0),
   }),
 });

@@ -5,6 +5,7 @@ import {
   invitationResponseSchema,
   inviteBatchRequestSchema,
   inviteOrBatchResultSchema,
+  heldResultSchema,
   inviteResultSchema,
 } from '../schemas';
 import { defineOperation, type PathParameter } from '../registry';
@@ -36,7 +37,7 @@ export const invitationOperations = [
     operationId: 'createInvitations',
     summary: 'Invite one person, or up to 100',
     description:
-      'One invitation answers 201 (invited) or 200 (already_invited: the live invitation is returned and nothing is sent; already_member). A batch answers 200 with one result per item, in order; a bad item fails only itself.',
+      'One invitation answers 201 (invited), 200 (already_invited: the live invitation is returned and nothing is sent; already_member) or 202 (held: an invitation rule holds it for an admin’s approval, docs/invitation-rules.md). A batch answers 200 with one result per item, in order; a bad item fails only itself.',
     tag: 'Invitations',
     auth: { kind: 'apiKey', scopes: ['invitations:write'], csrf: true },
     headerParameters: {
@@ -54,6 +55,11 @@ export const invitationOperations = [
     },
     responses: {
       201: { description: 'Invited: the email is on its way.', json: inviteResultSchema, headers: REPLAYED },
+      202: {
+        description: 'Held for approval by an invitation rule: nothing was sent; an admin decides on the request.',
+        json: heldResultSchema,
+        headers: REPLAYED,
+      },
       200: {
         description: 'One invitation that already existed (`already_invited`, `already_member`), or a batch’s results.',
         json: inviteOrBatchResultSchema,
@@ -77,6 +83,8 @@ export const invitationOperations = [
       'unsupported_media_type',
       'domain_not_allowed',
       'idempotency_key_reused',
+      'rule_refused',
+      'rule_limit_reached',
       'rate_limited',
       ...SCALEKIT_ERRORS,
     ],

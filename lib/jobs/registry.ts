@@ -5,6 +5,9 @@ import { runBulkMemberAction } from '@/lib/members/bulk-actions';
 import { runBulkJob } from '@/lib/invitations/bulk-job';
 import { BULK_QUEUE, bulkRunData } from '@/lib/invitations/bulk-job-data';
 import { pruneExpiredRateLimitBuckets } from '@/lib/rate-limit/prune';
+import { deliverEndpoint } from '@/lib/outbound-webhooks/deliver';
+import { dispatchDeliveries, type DispatchResult } from '@/lib/outbound-webhooks/dispatch';
+import { announceExpiredInvitations } from '@/lib/outbound-webhooks/expired';
 
 /**
  * Every background job Teamgate runs, by name. A job's payload is validated with its zod schema
@@ -41,6 +44,11 @@ export interface JobQueueOptions {
   expireInSeconds?: number;
   /** A job nobody picks up within this many minutes is dropped. */
   retentionMinutes?: number;
+  /**
+   * pg-boss's queue policy (default 'standard'). 'stately': at most one waiting and one running job
+   * per singletonKey, so sending a duplicate while one waits is a no-op (outbound webhook deliveries).
+   */
+  policy?: 'standard' | 'stately';
 }
 
 export interface JobDefinition<Schema extends z.ZodType = z.ZodType> {
@@ -127,6 +135,55 @@ export const jobs = {
     concurrency: 2,
     // The admin watches its progress page: picked up within half a second.
     pollingIntervalSeconds: 0.5,
+  }),
+  /**
+   * Queues a delivery job per endpoint with a due outbound webhook (lib/outbound-webhooks/dispatch.ts):
+   * polls every second for 5 s, then queues its successor while any endpoint is enabled; the
+   * minute tick restarts the chain when it stopped. Two runs at once only queue duplicates the
+   * deliver queue drops.
+   */
+  'outbound-webhooks.dispatch': defineJob({
+    data: z.strictObject({ runMs: z.number().int().min(0).max(60_000).optional() }),
+    run: (data, { boss }): Promise<DispatchResult> => dispatchDeliveries(boss, data),
+    queue: { retryLimit: 0, expireInSeconds: 120, retentionMinutes: 10, policy: 'stately' },
+    schedule: { cron: '* * * * *' },
+    pollingIntervalSeconds: 0.5,
+  }),
+  /**
+   * Sends one endpoint's due deliveries in order (lib/outbound-webhooks/deliver.ts). At most one
+   * waiting job per endpoint (stately, keyed by endpoint id); the endpoint's lease keeps two runs
+   * from sending at once. A failed attempt is not a failed job: retries follow the webhook
+   * schedule in the delivery rows, not pg-boss's.
+   */
+  'outbound-webhooks.deliver': defineJob({
+    data: z.strictObject({ endpointId: z.string().min(1).max(64) }),
+    async run({ endpointId }, { jobId, log }) {
+      const result = await deliverEndpoint(endpointId, { owner: jobId });
+      log[result.succeeded || result.failedAttempts ? 'info' : 'debug']({ endpointId, ...result }, 'outbound webhooks delivered');
+      return result;
+    },
+    queue: { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 300, retentionMinutes: 60, policy: 'stately' },
+    concurrency: 4,
+    pollingIntervalSeconds: 0.5,
+  }),
+  /**
+   * Records invitation.expired for pending invitations past their expiry (lib/outbound-webhooks/expired.ts),
+   * which outbound webhooks publish. Idempotent: each expiry is announced once.
+   */
+  'invitations.announce-expired': defineJob({
+    data: z.strictObject({ batchSize: count(10_000).optional() }),
+    async run(data, { log }) {
+      let announced = 0;
+      for (let i = 0; i < 20; i++) {
+        const result = await announceExpiredInvitations(data);
+        announced += result.announced;
+        if (!result.more) break;
+      }
+      log[announced ? 'info' : 'debug']({ announced }, 'expired invitations announced');
+      return { announced };
+    },
+    queue: { retryLimit: 2, retryDelay: 30, expireInSeconds: 600, retentionMinutes: 60 },
+    schedule: { cron: '*/5 * * * *' },
   }),
 } satisfies JobRegistry;
 

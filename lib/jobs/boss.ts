@@ -125,7 +125,7 @@ const QUEUE_POLICY = 'standard' as const;
  * when several processes do it at once.
  */
 export async function ensureQueue(boss: PgBoss, name: string, definition: JobDefinition, { update = false } = {}): Promise<void> {
-  const options = { name, ...definition.queue, policy: definition.queue?.policy ?? QUEUE_POLICY };
+  const options = { name, ...definition.queue, policy: QUEUE_POLICY };
   await boss.createQueue(name, options);
   if (update) await boss.updateQueue(name, options);
 }

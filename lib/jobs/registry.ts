@@ -30,6 +30,8 @@ export interface JobContext {
   boss: PgBoss;
   /** The worker's logger with the job name and id bound. */
   log: Logger;
+  /** Aborted when the worker starts stopping: a job that polls in a loop returns early (running jobs get stopTimeoutMs). */
+  signal?: AbortSignal;
 }
 
 /** Queue settings a job may choose (pg-boss's own names; see docs/jobs.md for the defaults). */
@@ -44,11 +46,6 @@ export interface JobQueueOptions {
   expireInSeconds?: number;
   /** A job nobody picks up within this many minutes is dropped. */
   retentionMinutes?: number;
-  /**
-   * pg-boss's queue policy (default 'standard'). 'stately': at most one waiting and one running job
-   * per singletonKey, so sending a duplicate while one waits is a no-op (outbound webhook deliveries).
-   */
-  policy?: 'standard' | 'stately';
 }
 
 export interface JobDefinition<Schema extends z.ZodType = z.ZodType> {
@@ -137,23 +134,21 @@ export const jobs = {
     pollingIntervalSeconds: 0.5,
   }),
   /**
-   * Queues a delivery job per endpoint with a due outbound webhook (lib/outbound-webhooks/dispatch.ts):
-   * polls every second for 5 s, then queues its successor while any endpoint is enabled; the
-   * minute tick restarts the chain when it stopped. Two runs at once only queue duplicates the
-   * deliver queue drops.
+   * Queues a delivery job for each endpoint with a due outbound webhook (lib/outbound-webhooks/dispatch.ts),
+   * polling every second for most of a minute, then the next tick takes over. Two runs at once
+   * (a tick and an admin's nudge) are harmless: each endpoint is claimed by one of them.
    */
   'outbound-webhooks.dispatch': defineJob({
-    data: z.strictObject({ runMs: z.number().int().min(0).max(60_000).optional() }),
-    run: (data, { boss }): Promise<DispatchResult> => dispatchDeliveries(boss, data),
-    queue: { retryLimit: 0, expireInSeconds: 120, retentionMinutes: 10, policy: 'stately' },
+    data: z.strictObject({ runMs: z.number().int().min(0).max(58_000).optional() }),
+    run: (data, { boss, signal }): Promise<DispatchResult> => dispatchDeliveries(boss, { ...data, signal }),
+    queue: { retryLimit: 0, expireInSeconds: 120, retentionMinutes: 10 },
     schedule: { cron: '* * * * *' },
     pollingIntervalSeconds: 0.5,
   }),
   /**
-   * Sends one endpoint's due deliveries in order (lib/outbound-webhooks/deliver.ts). At most one
-   * waiting job per endpoint (stately, keyed by endpoint id); the endpoint's lease keeps two runs
-   * from sending at once. A failed attempt is not a failed job: retries follow the webhook
-   * schedule in the delivery rows, not pg-boss's.
+   * Sends one endpoint's due deliveries in order (lib/outbound-webhooks/deliver.ts); the
+   * endpoint's lease keeps two runs from sending at once. A failed attempt is not a failed job:
+   * retries follow the webhook schedule kept in the delivery rows, not pg-boss's.
    */
   'outbound-webhooks.deliver': defineJob({
     data: z.strictObject({ endpointId: z.string().min(1).max(64) }),
@@ -162,7 +157,8 @@ export const jobs = {
       log[result.succeeded || result.failedAttempts ? 'info' : 'debug']({ endpointId, ...result }, 'outbound webhooks delivered');
       return result;
     },
-    queue: { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 300, retentionMinutes: 60, policy: 'stately' },
+    queue: { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 300, retentionMinutes: 60 },
+    // Endpoints are independent: a slow receiver holds up only its own events.
     concurrency: 4,
     pollingIntervalSeconds: 0.5,
   }),

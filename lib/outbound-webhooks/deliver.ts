@@ -51,7 +51,8 @@ export interface AttemptResult {
 
 const BODY_SNIPPET = 500;
 const READ_LIMIT = 16 * 1024;
-const LEASE_MARGIN_MS = 30_000;
+// The lease outlives one attempt (which the timeout bounds) by this much; it is renewed before each attempt.
+const LEASE_MARGIN_MS = 5_000;
 
 /** One POST. Never throws: every outcome is an AttemptResult for the log. Redirects are not followed. */
 export async function postWebhook(
@@ -127,7 +128,7 @@ async function claimEndpoint(endpointId: string, owner: string, leaseMs: number)
     UPDATE "WebhookEndpoint"
     SET "leaseOwner" = ${owner}, "leaseUntil" = now() + make_interval(secs => ${leaseMs / 1000})
     WHERE "id" = ${endpointId} AND "enabled"
-      AND ("leaseUntil" IS NULL OR "leaseUntil" < now() OR "leaseOwner" = ${owner})
+      AND ("leaseUntil" IS NULL OR "leaseUntil" < now() OR "leaseOwner" IN (${owner}, ${QUEUED_OWNER}))
     RETURNING "id", "url", "secretEnc", "organizationId"`;
   return rows[0];
 }
@@ -275,26 +276,33 @@ export async function deliverEndpoint(endpointId: string, options: DeliverOption
   }
 }
 
-/**
- * Endpoints whose oldest undelivered event is due and that no run holds: each gets a delivery job.
- * Only the head of each endpoint's queue counts (a later due delivery waits behind a retrying one).
- */
-export async function endpointsDue(limit = 500): Promise<string[]> {
-  const rows = await db.$queryRaw<Array<{ endpointId: string }>>`
-    SELECT h."endpointId"
-    FROM (
-      SELECT DISTINCT ON (d."endpointId") d."endpointId", d."nextAttemptAt"
-      FROM "WebhookDelivery" d
-      WHERE d."status" IN ('PENDING', 'SENDING')
-      ORDER BY d."endpointId", d."seq"
-    ) h
-    JOIN "WebhookEndpoint" e ON e."id" = h."endpointId"
-    WHERE h."nextAttemptAt" <= now() AND e."enabled" AND (e."leaseUntil" IS NULL OR e."leaseUntil" < now())
-    LIMIT ${limit}`;
-  return rows.map((r) => r.endpointId);
-}
+/** The lease a dispatcher puts on an endpoint it queued a job for: the job takes it over. */
+export const QUEUED_OWNER = 'queued';
+const QUEUED_LEASE_SECONDS = 60;
 
-/** Whether any endpoint could receive events: the dispatcher keeps polling only then. */
-export async function anyEnabledEndpoint(): Promise<boolean> {
-  return (await db.webhookEndpoint.findFirst({ where: { enabled: true }, select: { id: true } })) !== null;
+/**
+ * Endpoints whose oldest undelivered event is due and that no run holds, claimed for one delivery
+ * job each (lease owner "queued" for a minute: if that job never runs, the claim lapses and the
+ * next dispatcher queues another). Only the head of each endpoint's queue counts: a later
+ * delivery waits behind one that is waiting out its retry delay.
+ */
+export async function claimDueEndpoints(limit = 500): Promise<string[]> {
+  const rows = await db.$queryRaw<Array<{ id: string }>>`
+    UPDATE "WebhookEndpoint" SET "leaseOwner" = ${QUEUED_OWNER}, "leaseUntil" = now() + make_interval(secs => ${QUEUED_LEASE_SECONDS})
+    WHERE "id" IN (
+      SELECT e."id"
+      FROM (
+        SELECT DISTINCT ON (d."endpointId") d."endpointId", d."nextAttemptAt"
+        FROM "WebhookDelivery" d
+        WHERE d."status" IN ('PENDING', 'SENDING')
+        ORDER BY d."endpointId", d."seq"
+      ) h
+      JOIN "WebhookEndpoint" e ON e."id" = h."endpointId"
+      WHERE h."nextAttemptAt" <= now() AND e."enabled" AND (e."leaseUntil" IS NULL OR e."leaseUntil" < now())
+      LIMIT ${limit}
+      FOR UPDATE OF e SKIP LOCKED
+    )
+    AND "enabled" AND ("leaseUntil" IS NULL OR "leaseUntil" < now())
+    RETURNING "id"`;
+  return rows.map((r) => r.id);
 }

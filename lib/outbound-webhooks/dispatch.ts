@@ -1,46 +1,60 @@
 import type PgBoss from 'pg-boss';
 import { sendJob } from '@/lib/jobs/boss';
-import { anyEnabledEndpoint, endpointsDue } from './deliver';
+import { claimDueEndpoints } from './deliver';
 
 /**
- * The dispatcher (`outbound-webhooks.dispatch`): every second, for a few seconds, it queues one
- * `outbound-webhooks.deliver` job per endpoint with a due delivery (that queue keeps at most one
- * waiting job per endpoint), then queues its own successor while any endpoint is enabled. A cron
- * tick every minute restarts the chain after an idle spell or a full stop, so a lost successor
- * costs at most a minute. Each run is short, so a worker stops promptly.
+ * The dispatcher (`outbound-webhooks.dispatch`, a cron job every minute): for most of the minute
+ * it looks once a second for endpoints whose oldest undelivered event is due, claims each one
+ * (so a second dispatcher running at the same time skips it) and queues one
+ * `outbound-webhooks.deliver` job for it. It ends early when the worker stops, so stopping stays
+ * prompt. Events therefore leave within about a second of their change while a worker runs.
  */
 
 export interface DispatchOptions {
-  /** How long this run polls (ms). */
+  /** How long this run polls (ms); the cron tick after it starts the next. */
   runMs?: number;
   /** Pause between polls (ms). */
   intervalMs?: number;
-  /** Queue the next run when done (false in tests that drive runs themselves). */
-  chain?: boolean;
+  signal?: AbortSignal;
 }
 
 export interface DispatchResult {
   queued: number;
-  chained: boolean;
 }
 
 // The return type is spelled out: sendJob's types come from the registry, which imports this module.
 export async function dispatchDeliveries(
   boss: PgBoss,
-  { runMs = 5_000, intervalMs = 1_000, chain = true }: DispatchOptions = {},
+  { runMs = 55_000, intervalMs = 1_000, signal }: DispatchOptions = {},
 ): Promise<DispatchResult> {
   const until = Date.now() + runMs;
   let queued = 0;
   for (;;) {
-    for (const endpointId of await endpointsDue()) {
-      if (await sendJob(boss, 'outbound-webhooks.deliver', { endpointId }, { singletonKey: endpointId })) queued++;
+    for (const endpointId of await claimDueEndpoints()) {
+      await sendJob(boss, 'outbound-webhooks.deliver', { endpointId });
+      queued++;
     }
-    if (Date.now() + intervalMs > until) break;
-    await new Promise((r) => setTimeout(r, intervalMs));
+    if (signal?.aborted || Date.now() + intervalMs > until) break;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, intervalMs);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
+    });
+    if (signal?.aborted) break;
   }
-  let chained = false;
-  if (chain && (await anyEnabledEndpoint())) {
-    chained = (await sendJob(boss, 'outbound-webhooks.dispatch', {}, { singletonKey: 'chain', startAfter: 1 })) !== null;
-  }
-  return { queued, chained };
+  return { queued };
+}
+
+/**
+ * From the app (an admin added an endpoint, sent a test event, replayed): start a dispatcher now
+ * rather than at the next minute's tick. At most one such nudge per minute.
+ */
+export async function nudgeDispatcher(boss: PgBoss): Promise<void> {
+  await sendJob(boss, 'outbound-webhooks.dispatch', {}, { singletonKey: 'nudge', singletonSeconds: 60 });
 }

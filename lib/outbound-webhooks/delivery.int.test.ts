@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -5,7 +6,7 @@ import { Webhook } from 'standardwebhooks';
 import { ScalekitClient } from '@scalekit-sdk/node';
 import { useTestDatabase } from '@/test/database';
 import { recordAudit, type AuditEntry } from '@/lib/audit/record';
-import { sendJob } from '@/lib/jobs/boss';
+import { createBoss, sendJob } from '@/lib/jobs/boss';
 import { FAST, waitFor } from '@/lib/jobs/testing';
 import { startWorker } from '@/lib/jobs/worker';
 import { refusal } from '@/lib/invitations/testing';
@@ -263,6 +264,56 @@ describe('outbound webhook delivery', () => {
     expect(b.receiver.received.map((r) => r.json.data.email)).toEqual(Array.from({ length: 8 }, (_, i) => `b${i}@example.test`));
     expect(b.receiver.received.every((r) => r.json.type === 'member.removed')).toBe(true);
   }, 60_000);
+
+  it('a worker process killed (SIGKILL) mid-request, then another started: the in-flight event is resent with its webhook-id, nothing delivered is sent again', async () => {
+    const { org, receiver, endpoint } = await setup();
+    for (let i = 1; i <= 6; i++) await change(org, 'invitation.created', `k${i}@example.test`);
+    // The fourth answer never comes in time: the worker is killed while waiting for it.
+    receiver.respondWith(200, 200, 200, { status: 200, delayMs: 20_000 });
+    let output = '';
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/worker.ts'], {
+      cwd: new URL('../..', import.meta.url).pathname,
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'info',
+        DATABASE_URL: url,
+        DATABASE_POOL_MAX: '3',
+        OUTBOUND_WEBHOOK_TIMEOUT_MS: '3000',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (c) => (output += String(c)));
+    child.stderr!.on('data', (c) => (output += String(c)));
+    const sender = createBoss({ connectionString: url, poolSize: 1, sendOnly: true });
+    try {
+      await waitFor('the worker process to start', async () => output.includes('"msg":"job worker started"'), 30_000);
+      await sender.start();
+      await sendJob(sender, 'outbound-webhooks.dispatch', { runMs: 20_000 });
+      await waitFor('the fourth request to arrive', async () => receiver.received.length >= 4, 30_000);
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      const fourth = await prisma.webhookDelivery.findFirstOrThrow({ where: { endpointId: endpoint.id, status: 'SENDING' } });
+      expect(await prisma.webhookDelivery.count({ where: { endpointId: endpoint.id, status: 'SUCCEEDED' } })).toBe(3);
+
+      const worker = await startWorker({ connectionString: url, poolSize: 3, timing: FAST, stopTimeoutMs: 5_000 });
+      try {
+        await sendJob(worker.boss, 'outbound-webhooks.dispatch', { runMs: 20_000 });
+        await waitFor('the rest to arrive', async () => receiver.received.length >= 7, 40_000);
+        await sleep(1_500);
+      } finally {
+        await worker.stop();
+      }
+      const emails = receiver.received.map((r) => r.json.data.email);
+      expect(emails).toEqual(['k1', 'k2', 'k3', 'k4', 'k4', 'k5', 'k6'].map((k) => `${k}@example.test`));
+      expect(receiver.received[4]!.headers['webhook-id']).toBe(fourth.eventId);
+      expect(receiver.received[4]!.body).toBe(receiver.received[3]!.body);
+      expect(await prisma.webhookDelivery.count({ where: { endpointId: endpoint.id, status: 'SUCCEEDED' } })).toBe(6);
+    } finally {
+      child.kill('SIGKILL');
+      await sender.stop({ graceful: false }).catch(() => {});
+    }
+  }, 120_000);
 
   it('replays any delivery: a new log row, same event id and body, sent after what is queued; test events too; both audited', async () => {
     const { org, admin, receiver, endpoint } = await setup();

@@ -444,5 +444,14 @@ describe('SSRF: where webhooks may go', () => {
     await change(org, 'invitation.created', 'claim@example.test');
     const claims = await Promise.all([claimDueEndpoints(), claimDueEndpoints(), claimDueEndpoints()]);
     expect(claims.flat().filter((id) => id === endpoint.id)).toHaveLength(1);
+
+    // Only the head counts: an endpoint whose oldest event waits out its retry delay is not claimed, though a later one is due.
+    await prisma.webhookEndpoint.update({ where: { id: endpoint.id }, data: { leaseOwner: null, leaseUntil: null } });
+    await prisma.webhookDelivery.updateMany({
+      where: { endpointId: endpoint.id },
+      data: { nextAttemptAt: new Date(Date.now() + 60_000), attempts: 1 },
+    });
+    await change(org, 'invitation.created', 'behind@example.test');
+    expect(await claimDueEndpoints()).not.toContain(endpoint.id);
   });
 });

@@ -22,6 +22,19 @@ export interface DispatchResult {
   queued: number;
 }
 
+/** Wait `ms`, or less when `signal` aborts; the listener goes with the wait (one per poll would pile up). */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
 // The return type is spelled out: sendJob's types come from the registry, which imports this module.
 export async function dispatchDeliveries(
   boss: PgBoss,
@@ -35,17 +48,7 @@ export async function dispatchDeliveries(
       queued++;
     }
     if (signal?.aborted || Date.now() + intervalMs > until) break;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, intervalMs);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
-    });
+    await pause(intervalMs, signal);
     if (signal?.aborted) break;
   }
   return { queued };

@@ -37,6 +37,7 @@ export const AUDIT_ACTIONS = [
   'webhook_endpoint.enabled',
   'webhook_endpoint.disabled',
   'webhook_endpoint.secret_rotated',
+  'webhook_endpoint.secret_revealed',
   'webhook_endpoint.deleted',
   'webhook_endpoint.test_sent',
   'webhook_delivery.replayed',

@@ -359,6 +359,15 @@ describe('outbound webhook delivery', () => {
     const rotated = await rotateSecret(admin, org, endpoint.id);
     expect(rotated).not.toBe(secret);
     expect(await revealSecret(admin, org, endpoint.id)).toBe(rotated);
+    const seen = await prisma.auditEvent.findMany({ where: { organizationId: org, targetId: endpoint.id }, orderBy: { createdAt: 'asc' } });
+    expect(seen.map((a) => [a.action, a.actorLabel])).toEqual([
+      ['webhook_endpoint.created', 'admin@acme.test'],
+      ['webhook_endpoint.secret_revealed', 'admin@acme.test'],
+      ['webhook_endpoint.secret_rotated', 'admin@acme.test'],
+      ['webhook_endpoint.secret_revealed', 'admin@acme.test'],
+    ]);
+    // The secret itself is never in the audit log.
+    expect(JSON.stringify(seen)).not.toContain(rotated.slice(6));
     await sendTestEvent(admin, org, endpoint.id);
     await run(endpoint.id);
     const headers = headersOf(receiver, 0);

@@ -204,7 +204,10 @@ export async function setEndpointEnabled(
 export async function revealSecret(actor: Actor, organizationId: string, endpointId: unknown): Promise<string> {
   assertCan(actor, organizationId, PERMISSION);
   const current = await loadEndpoint(organizationId, endpointId);
-  return openEndpointSecret(current.id, current.secretEnc);
+  const secret = await openEndpointSecret(current.id, current.secretEnc);
+  // Not a change, but whoever saw a signing secret can forge events: the log says who did.
+  await recordAudit(audited(actor, current, 'webhook_endpoint.secret_revealed'));
+  return secret;
 }
 
 /** A new secret from now on: deliveries after this are signed with it only. */

@@ -7,7 +7,7 @@ import { db } from '@/lib/db';
  * (`invitations.announce-expired`, lib/jobs/registry.ts) records `invitation.expired` for each
  * pending invitation whose expiresAt has passed — which the outbound webhooks then publish.
  *
- * Idempotent and safe in two workers at once: one UPDATE marks the rows (expiryAnnouncedFor =
+ * Idempotent and safe in two workers at once: one UPDATE marks the rows (expiryAnnounced =
  * expiresAt) and returns only those it changed, and their audit rows are written in the same
  * transaction. A concurrent run blocks on the row locks, re-checks the condition and skips them.
  * A resend gives the invitation a new expiresAt, so its next expiry is announced again.
@@ -21,12 +21,12 @@ export interface AnnounceResult {
 export async function announceExpiredInvitations({ batchSize = 500 }: { batchSize?: number } = {}): Promise<AnnounceResult> {
   return db.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<Array<{ id: string; organizationId: string; email: string; role: string; expiresAt: Date }>>`
-      UPDATE "Membership" m SET "expiryAnnouncedFor" = m."expiresAt"
+      UPDATE "Membership" m SET "expiryAnnounced" = m."expiresAt"
       WHERE m."id" IN (
         SELECT "id" FROM "Membership"
         WHERE "status" IN ('PENDING_INVITE', 'INVITE_EXPIRED') AND "syncState" = 'SYNCED'
           AND "expiresAt" IS NOT NULL AND "expiresAt" <= now()
-          AND ("expiryAnnouncedFor" IS NULL OR "expiryAnnouncedFor" <> "expiresAt")
+          AND ("expiryAnnounced" IS NULL OR "expiryAnnounced" <> "expiresAt")
         ORDER BY "expiresAt"
         LIMIT ${batchSize}
         FOR UPDATE SKIP LOCKED

@@ -2,7 +2,7 @@
 CREATE TYPE "WebhookDeliveryStatus" AS ENUM ('PENDING', 'SENDING', 'SUCCEEDED', 'FAILED');
 
 -- AlterTable
-ALTER TABLE "Membership" ADD COLUMN     "expiryAnnouncedFor" TIMESTAMP(3);
+ALTER TABLE "Membership" ADD COLUMN     "expiryAnnounced" TIMESTAMP(3);
 
 -- CreateTable
 CREATE TABLE "WebhookEndpoint" (

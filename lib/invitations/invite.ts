@@ -52,7 +52,8 @@ export interface InviteResult {
 
 export interface InviteOptions {
   /** Recorded in the audit event: where the invitation came from. */
-  source?: 'form' | 'api' | 'bulk';
+  /** 'directory': SCIM provisioning (lib/directory) and invite-from-directory. */
+  source?: 'form' | 'api' | 'bulk' | 'directory';
   bulkJobId?: string;
 }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Actor } from '@/lib/auth/actor';
 import { DEFAULT_ROLE, resolvePermissions } from '@/lib/auth/permissions';
 import { recordAudits, type AuditEntry } from '@/lib/audit/record';
@@ -244,48 +245,85 @@ async function settleAll(writes: Promise<void>[]): Promise<void> {
   if (failed) throw (failed as PromiseRejectedResult).reason;
 }
 
-/** The mirror rows for members Scalekit just provisioned: users, memberships, audit, in one transaction. */
+let idCounter = 0;
+
+/** An id in the shape of Prisma's cuid() (Membership.id's default, which raw inserts do not get). */
+function membershipId(): string {
+  idCounter = (idCounter + 1) % 36 ** 4;
+  return `c${Date.now().toString(36).padStart(8, '0')}${idCounter.toString(36).padStart(4, '0')}${randomBytes(6).toString('hex')}`;
+}
+
+/**
+ * The mirror rows for members Scalekit just provisioned: users, memberships and audit entries in
+ * one transaction of three statements (INSERT … SELECT FROM unnest, one array per column, as
+ * recordAudits does): Prisma's createMany built and mapped every row's object, which cost more
+ * CPU than the Scalekit calls beside it (bench/directory-sync.ts). Rows another writer got to
+ * first (Scalekit's own user.organization_membership_created webhook, an earlier attempt) are
+ * left to the general paths: upsertMirrorUsers for users, an update for memberships.
+ */
 async function writeCreated(organizationId: string, actor: Actor, answered: Array<{ u: DirectoryUserState; user: ScalekitUserLike }>) {
+  const now = new Date();
+  const rows = answered.map(({ user }) => {
+    const m = membershipIn(user, organizationId);
+    const fields = userFields(user);
+    return {
+      id: membershipId(),
+      userId: user.id,
+      fields,
+      role: m?.role ?? DEFAULT_ROLE,
+      permissions: m?.permissions ?? resolvePermissions(DEFAULT_ROLE, null),
+      status: m?.status ?? ('ACTIVE' as const),
+      acceptedAt: m?.acceptedAt ?? now,
+    };
+  });
+  const col = <T>(pick: (r: (typeof rows)[number]) => T) => rows.map(pick);
   await db.$transaction(async (tx) => {
-    await upsertMirrorUsers(
-      tx,
-      answered.map(({ user }) => ({ id: user.id, ...userFields(user) })),
-    );
-    const now = new Date();
-    const rows = answered.map(({ user }) => {
-      const m = membershipIn(user, organizationId);
-      const fields = userFields(user);
-      return {
-        organizationId,
-        userId: user.id,
-        email: fields.email,
-        name: fields.name,
-        role: m?.role ?? DEFAULT_ROLE,
-        permissions: m?.permissions ?? resolvePermissions(DEFAULT_ROLE, null),
-        status: m?.status ?? ('ACTIVE' as const),
-        acceptedAt: m?.acceptedAt ?? now,
-        syncState: 'SYNCED' as const,
-      };
-    });
-    // Scalekit's own user.organization_membership_created webhook may have written a row first.
-    await tx.membership.createMany({ data: rows, skipDuplicates: true });
-    const ids = await tx.membership.findMany({
-      where: { organizationId, userId: { in: rows.map((r) => r.userId) } },
-      select: { id: true, userId: true, role: true, email: true },
-    });
-    const byUser = new Map(ids.map((r) => [r.userId, r]));
-    const stale = rows.filter((r) => byUser.get(r.userId)?.role !== r.role);
-    for (const r of stale) {
-      await tx.membership.updateMany({
-        where: { organizationId, userId: r.userId },
-        data: { role: r.role, permissions: r.permissions, status: r.status },
+    const insertedUsers = await tx.$queryRaw<Array<{ id: string }>>`
+      INSERT INTO "User" ("id", "email", "name", "firstName", "lastName", "externalId", "createdAt", "updatedAt")
+      SELECT u.id, u.email, u.name, u.first, u.last, u.ext, now(), now()
+      FROM unnest(${col((r) => r.userId)}::text[], ${col((r) => r.fields.email)}::text[], ${col((r) => r.fields.name)}::text[],
+        ${col((r) => r.fields.firstName)}::text[], ${col((r) => r.fields.lastName)}::text[], ${col((r) => r.fields.externalId)}::text[])
+        AS u(id, email, name, first, last, ext)
+      ON CONFLICT DO NOTHING RETURNING "id"`;
+    if (insertedUsers.length < rows.length) {
+      const fresh = new Set(insertedUsers.map((u) => u.id));
+      await upsertMirrorUsers(
+        tx,
+        rows.filter((r) => !fresh.has(r.userId)).map((r) => ({ id: r.userId, ...r.fields })),
+      );
+    }
+    // Permissions travel space-joined: PostgreSQL arrays of arrays must be rectangular.
+    const inserted = await tx.$queryRaw<Array<{ id: string }>>`
+      INSERT INTO "Membership" ("id", "organizationId", "userId", "email", "name", "role", "permissions", "status", "syncState",
+        "acceptedAt", "createdAt", "updatedAt")
+      SELECT m.id, ${organizationId}, m."userId", m.email, m.name, m.role, string_to_array(m.permissions, ' '),
+        m.status::"MembershipStatus", 'SYNCED'::"SyncState", m."acceptedAt", now(), now()
+      FROM unnest(${col((r) => r.id)}::text[], ${col((r) => r.userId)}::text[], ${col((r) => r.fields.email)}::text[],
+        ${col((r) => r.fields.name)}::text[], ${col((r) => r.role)}::text[], ${col((r) => r.permissions.join(' '))}::text[],
+        ${col((r) => r.status)}::text[], ${col((r) => r.acceptedAt)}::timestamp(3)[])
+        AS m(id, "userId", email, name, role, permissions, status, "acceptedAt")
+      ON CONFLICT DO NOTHING RETURNING "id"`;
+    const created = new Set(inserted.map((m) => m.id));
+    const ids = new Map<string, string>();
+    for (const r of rows) {
+      if (created.has(r.id)) {
+        ids.set(r.userId, r.id);
+        continue;
+      }
+      // Already mirrored (the webhook was first): Scalekit's answer just now is the newer truth.
+      const existing = await tx.membership.findFirst({ where: { organizationId, OR: [{ userId: r.userId }, { email: r.fields.email }] } });
+      if (!existing) continue;
+      ids.set(r.userId, existing.id);
+      await tx.membership.update({
+        where: { id: existing.id },
+        data: { userId: r.userId, role: r.role, permissions: r.permissions, status: r.status, syncState: 'SYNCED', syncError: null },
       });
     }
     const audits: AuditEntry[] = rows.map((r) => ({
       actor,
       organizationId,
       action: 'member.joined',
-      target: { type: 'membership', id: byUser.get(r.userId)?.id ?? null, label: r.email },
+      target: { type: 'membership', id: ids.get(r.userId) ?? null, label: r.fields.email },
       metadata: { role: r.role, source: 'directory' },
     }));
     await recordAudits(audits, tx);

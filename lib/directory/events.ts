@@ -131,6 +131,19 @@ async function userChanged(event: WebhookEnvelope, data: z.infer<typeof userData
     data: data.groups.map((g) => ({ organizationId, id: g.id, displayName: g.name ?? g.id })),
     skipDuplicates: true,
   });
+  // The directory mirror first: a mapping change made while this event's Scalekit calls run
+  // re-applies roles to this user too (lib/directory/events.ts reapplyRoles reads these rows).
+  const row = {
+    email,
+    name: [user.firstName, user.lastName].filter(Boolean).join(' ') || null,
+    active: user.active,
+    groupIds: [...user.groupIds],
+  };
+  await db.directoryUser.upsert({
+    where: { organizationId_id: { organizationId, id: data.id } },
+    create: { organizationId, id: data.id, ...row },
+    update: row,
+  });
   const result = await applyDirectoryState({
     organizationId,
     present: user.active ? [user] : [],
@@ -143,17 +156,6 @@ async function userChanged(event: WebhookEnvelope, data: z.infer<typeof userData
     const inserted = await tx.processedWebhook.createMany({ data: [{ id: event.id, type: event.type }], skipDuplicates: true });
     if (inserted.count === 0) return 'duplicate';
     if (!(await lockIfNewer(tx, key, occurredAt))) return 'stale';
-    const row = {
-      email,
-      name: [user.firstName, user.lastName].filter(Boolean).join(' ') || null,
-      active: user.active,
-      groupIds: [...user.groupIds],
-    };
-    await tx.directoryUser.upsert({
-      where: { organizationId_id: { organizationId, id: data.id } },
-      create: { organizationId, id: data.id, ...row },
-      update: row,
-    });
     await writeEntityVersion(tx, key, { at: occurredAt, deleted: false });
     return 'applied';
   }, TRANSACTION_OPTIONS);

@@ -5,7 +5,7 @@ import { log } from '@/lib/log';
 import { getScalekit } from '@/lib/scalekit/client';
 import { ScalekitCallError } from '@/lib/scalekit/errors';
 import { directoryActor } from '@/lib/directory/actor';
-import { applyDirectoryState, type DirectoryUserState } from '@/lib/directory/apply';
+import { applyDirectoryState, type ApplyResult, type DirectoryUserState } from '@/lib/directory/apply';
 import { joinModeOf, type ReconcileSummary } from '@/lib/directory/settings';
 
 /**
@@ -31,11 +31,25 @@ export interface ReconcileResult extends ReconcileSummary {
   directoryId: string | null;
 }
 
-interface Listed {
-  directoryId: string;
-  users: DirectoryUserState[];
-  groups: Array<{ id: string; displayName: string }>;
+interface Group {
+  id: string;
+  displayName: string;
 }
+
+/** Users in a chunk handed to the engine while the next pages are listed. */
+const CHUNK = 300;
+
+const EMPTY: ReconcileSummary = {
+  created: 0,
+  invited: 0,
+  roleChanges: 0,
+  removed: 0,
+  unchanged: 0,
+  failed: 0,
+  users: 0,
+  groups: 0,
+  error: null,
+};
 
 /** The organization's directory (the first enabled one, else the first), or null when it has none. */
 async function primaryDirectoryId(organizationId: string): Promise<string | null> {
@@ -43,58 +57,59 @@ async function primaryDirectoryId(organizationId: string): Promise<string | null
   return (directories.find((d) => d.enabled) ?? directories[0])?.id ?? null;
 }
 
-async function listDirectory(organizationId: string, directoryId: string): Promise<Listed> {
-  const scalekit = getScalekit();
-  const groups: Listed['groups'] = [];
+async function listGroups(organizationId: string, directoryId: string): Promise<Group[]> {
+  const groups: Group[] = [];
   let pageToken: string | undefined;
   do {
-    const page = await scalekit.directory.listDirectoryGroups(organizationId, directoryId, { pageSize: PAGE_SIZE, pageToken });
+    const page = await getScalekit().directory.listDirectoryGroups(organizationId, directoryId, { pageSize: PAGE_SIZE, pageToken });
     for (const g of page.groups) groups.push({ id: g.id, displayName: g.displayName || g.id });
     pageToken = page.nextPageToken || undefined;
   } while (pageToken);
-  const users: DirectoryUserState[] = [];
+  return groups;
+}
+
+/** Every directory user, a page at a time (page tokens chain, so pages come one after another). */
+async function* listUsers(organizationId: string, directoryId: string): AsyncGenerator<DirectoryUserState[]> {
+  let pageToken: string | undefined;
   do {
     // include_detail: `active` is in the user's detail (the SCIM attributes), not the summary.
-    const page = await scalekit.directory.listDirectoryUsers(organizationId, directoryId, {
+    const page = await getScalekit().directory.listDirectoryUsers(organizationId, directoryId, {
       pageSize: PAGE_SIZE,
       pageToken,
       includeDetail: true,
     });
-    for (const u of page.users) {
-      if (!u.email) continue;
-      const detail = (u.userDetail ?? {}) as Record<string, unknown>;
-      users.push({
+    yield page.users
+      .filter((u) => u.email)
+      .map((u) => ({
         id: u.id,
         email: u.email.trim().toLowerCase(),
         firstName: u.givenName || null,
         lastName: u.familyName || null,
-        active: detail.active !== false,
+        active: (u.userDetail as Record<string, unknown> | undefined)?.active !== false,
         groupIds: u.groups.map((g) => g.id),
-      });
-    }
+      }));
     pageToken = page.nextPageToken || undefined;
   } while (pageToken);
-  return { directoryId, users, groups };
 }
 
-/** Replaces the directory mirror with what was listed; returns the emails it held before. */
-async function replaceMirror(tx: Prisma.TransactionClient, organizationId: string, listed: Listed): Promise<string[]> {
-  const before = await tx.$queryRaw<
-    Array<{ email: string }>
-  >`SELECT "email" FROM "DirectoryUser" WHERE "organizationId" = ${organizationId}`;
-  const groupIds = listed.groups.map((g) => g.id);
-  await tx.$executeRaw`DELETE FROM "DirectoryGroup" WHERE "organizationId" = ${organizationId} AND NOT ("id" = ANY(${groupIds}::text[]))`;
-  // The role an admin mapped stays with its group: only the name and directory follow Scalekit.
-  await tx.$executeRaw`
-    INSERT INTO "DirectoryGroup" ("organizationId", "id", "directoryId", "displayName", "updatedAt")
-    SELECT ${organizationId}, g.id, ${listed.directoryId}, g.name, now()
-    FROM unnest(${groupIds}::text[], ${listed.groups.map((g) => g.displayName)}::text[]) AS g(id, name)
-    ON CONFLICT ("organizationId", "id") DO UPDATE SET "displayName" = EXCLUDED."displayName", "directoryId" = EXCLUDED."directoryId",
-      "updatedAt" = now()`;
+/** The groups as listed: gone ones deleted, the rest upserted (a group keeps the role an admin mapped). */
+async function replaceGroups(organizationId: string, directoryId: string, groups: Group[]): Promise<void> {
+  const ids = groups.map((g) => g.id);
+  await db.$transaction([
+    db.$executeRaw`DELETE FROM "DirectoryGroup" WHERE "organizationId" = ${organizationId} AND NOT ("id" = ANY(${ids}::text[]))`,
+    db.$executeRaw`
+      INSERT INTO "DirectoryGroup" ("organizationId", "id", "directoryId", "displayName", "updatedAt")
+      SELECT ${organizationId}, g.id, ${directoryId}, g.name, now()
+      FROM unnest(${ids}::text[], ${groups.map((g) => g.displayName)}::text[]) AS g(id, name)
+      ON CONFLICT ("organizationId", "id") DO UPDATE SET "displayName" = EXCLUDED."displayName",
+        "directoryId" = EXCLUDED."directoryId", "updatedAt" = now()`,
+  ]);
+}
+
+/** The directory users as listed replace the mirror's (one statement of unnest arrays, as recordAudits does). */
+async function replaceUsers(tx: Prisma.TransactionClient, organizationId: string, u: DirectoryUserState[]): Promise<void> {
   await tx.$executeRaw`DELETE FROM "DirectoryUser" WHERE "organizationId" = ${organizationId}`;
-  // One statement for thousands of users (unnest of one array per column, as recordAudits does);
-  // groups travel as a space-joined string because PostgreSQL arrays of arrays must be rectangular.
-  const u = listed.users;
+  // Groups travel space-joined: PostgreSQL arrays of arrays must be rectangular.
   await tx.$executeRaw`
     INSERT INTO "DirectoryUser" ("organizationId", "id", "email", "name", "active", "groupIds", "updatedAt")
     SELECT ${organizationId}, x.id, x.email, x.name, x.active, string_to_array(x.groups, ' '), now()
@@ -102,82 +117,117 @@ async function replaceMirror(tx: Prisma.TransactionClient, organizationId: strin
       ${u.map((x) => [x.firstName, x.lastName].filter(Boolean).join(' ') || null)}::text[], ${u.map((x) => x.active)}::boolean[],
       ${u.map((x) => x.groupIds.join(' '))}::text[]) AS x(id, email, name, active, groups)
     ON CONFLICT ("organizationId", "id") DO NOTHING`;
-  return before.map((b) => b.email);
 }
 
+function add(total: ApplyResult, part: ApplyResult): void {
+  total.created += part.created;
+  total.invited += part.invited;
+  total.roleChanges += part.roleChanges;
+  total.removed += part.removed;
+  total.unchanged += part.unchanged;
+  total.failed += part.failed;
+  total.firstError ??= part.firstError;
+  total.transient ||= part.transient;
+}
+
+/**
+ * The listing and the changes overlap: users are handed to the engine CHUNK at a time while the
+ * next pages are fetched (the pages must come one after another, their tokens chain), so a large
+ * directory costs about its Scalekit writes, not its listing plus its writes. Removals wait for
+ * the whole listing: only then is it known who is gone.
+ */
 export async function reconcileDirectory(organizationId: string, options: ReconcileOptions = {}): Promise<ReconcileResult> {
   const started = Date.now();
-  let listed: Listed;
+  const joinAs = await joinModeOf(organizationId);
+  const concurrency = options.concurrency ? { concurrency: options.concurrency } : {};
+  const totals: ApplyResult = {
+    created: 0,
+    invited: 0,
+    roleChanges: 0,
+    removed: 0,
+    unchanged: 0,
+    failed: 0,
+    firstError: null,
+    transient: false,
+  };
+  // Who the directory managed before this run: those no longer listed lose access.
+  const previous = await db.$queryRaw<
+    Array<{ email: string }>
+  >`SELECT "email" FROM "DirectoryUser" WHERE "organizationId" = ${organizationId}`;
+
+  let directoryId: string | null;
+  let groups: Group[];
+  const users: DirectoryUserState[] = [];
+  let applying: Promise<void> = Promise.resolve();
+  const launch = (chunk: DirectoryUserState[]) => {
+    const before = applying;
+    applying = (async () => {
+      await before;
+      if (totals.transient || !chunk.length) return;
+      const active = chunk.filter((u) => u.active);
+      const inactive = chunk.filter((u) => !u.active).map((u) => u.email);
+      add(totals, await applyDirectoryState({ organizationId, present: active, removed: inactive, joinAs, ...concurrency }));
+    })();
+    // Awaited below; a failure meanwhile must not be reported as unhandled.
+    applying.catch(() => {});
+  };
   try {
-    const directoryId = await primaryDirectoryId(organizationId);
-    if (!directoryId) {
-      return {
-        directoryId: null,
-        created: 0,
-        invited: 0,
-        roleChanges: 0,
-        removed: 0,
-        unchanged: 0,
-        failed: 0,
-        users: 0,
-        groups: 0,
-        error: null,
-      };
+    directoryId = await primaryDirectoryId(organizationId);
+    if (!directoryId) return { directoryId: null, ...EMPTY };
+    groups = await listGroups(organizationId, directoryId);
+    await replaceGroups(organizationId, directoryId, groups);
+    let chunk: DirectoryUserState[] = [];
+    for await (const page of listUsers(organizationId, directoryId)) {
+      users.push(...page);
+      chunk.push(...page);
+      if (chunk.length >= CHUNK) {
+        launch(chunk);
+        chunk = [];
+      }
     }
-    listed = await listDirectory(organizationId, directoryId);
+    launch(chunk);
   } catch (error) {
+    await applying.catch(() => {});
     const failure = ScalekitCallError.from(error);
-    await saveResult(organizationId, {
-      created: 0,
-      invited: 0,
-      roleChanges: 0,
-      removed: 0,
-      unchanged: 0,
-      failed: 0,
-      users: 0,
-      groups: 0,
-      error: failure.message,
-    });
+    await saveResult(organizationId, { ...EMPTY, ...summaryOf(totals), error: failure.message });
     throw failure;
   }
+  await applying;
 
-  const previousEmails = await db.$transaction((tx) => replaceMirror(tx, organizationId, listed), { maxWait: 10_000, timeout: 60_000 });
-  const active = listed.users.filter((u) => u.active);
-  const activeEmails = new Set(active.map((u) => u.email));
-  const removed = [...new Set([...previousEmails, ...listed.users.filter((u) => !u.active).map((u) => u.email)])].filter(
-    (e) => !activeEmails.has(e),
-  );
-  const applied = await applyDirectoryState({
-    organizationId,
-    present: active,
-    removed,
-    joinAs: await joinModeOf(organizationId),
-    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-  });
-  const summary: ReconcileSummary = {
-    created: applied.created,
-    invited: applied.invited,
-    roleChanges: applied.roleChanges,
-    removed: applied.removed,
-    unchanged: applied.unchanged,
-    failed: applied.failed,
-    users: listed.users.length,
-    groups: listed.groups.length,
-    error: applied.firstError,
-  };
+  await db.$transaction((tx) => replaceUsers(tx, organizationId, users), { maxWait: 10_000, timeout: 60_000 });
+  const listedEmails = new Set(users.map((u) => u.email));
+  const gone = previous.map((p) => p.email).filter((e) => !listedEmails.has(e));
+  if (gone.length && !totals.transient)
+    add(totals, await applyDirectoryState({ organizationId, present: [], removed: gone, joinAs, ...concurrency }));
+
+  const summary: ReconcileSummary = { ...summaryOf(totals), users: users.length, groups: groups.length };
   await saveResult(organizationId, summary);
   log.info({ organizationId, ...summary, ms: Date.now() - started }, 'directory reconciled');
-  if (applied.transient) {
+  if (totals.transient) {
     // The job fails so pg-boss retries it; what was applied so far stays.
     throw new ScalekitCallError({
       status: 503,
       code: 'scalekit_unavailable',
       errorCode: null,
-      message: applied.firstError ?? 'Scalekit is unavailable.',
+      message: totals.firstError ?? 'Scalekit is unavailable.',
       retryable: true,
     });
   }
-  return { directoryId: listed.directoryId, ...summary };
+  return { directoryId, ...summary };
+}
+
+function summaryOf(t: ApplyResult): ReconcileSummary {
+  return {
+    created: t.created,
+    invited: t.invited,
+    roleChanges: t.roleChanges,
+    removed: t.removed,
+    unchanged: t.unchanged,
+    failed: t.failed,
+    users: 0,
+    groups: 0,
+    error: t.firstError,
+  };
 }
 
 async function saveResult(organizationId: string, summary: ReconcileSummary): Promise<void> {

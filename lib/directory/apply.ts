@@ -11,7 +11,8 @@ import { inviteMember } from '@/lib/invitations/invite';
 import { membershipIn, userFields, type ScalekitUserLike } from '@/lib/invitations/scalekit-membership';
 import { errorForLog, log } from '@/lib/log';
 import { endMembershipInMirror, keyForAudit, TRANSACTION_OPTIONS } from '@/lib/members/service';
-import { organizationRoles, type RoleDefinition } from '@/lib/roles/catalogue';
+import { organizationRoles } from '@/lib/roles/catalogue';
+import { roleFor } from '@/lib/directory/roles';
 import { ScalekitCallError } from '@/lib/scalekit/errors';
 import { revokeUserSessions } from '@/lib/session/store';
 import { upsertMirrorUsers } from '@/lib/users/mirror-user';
@@ -58,28 +59,6 @@ export interface ApplyResult {
 }
 
 const FLUSH_EVERY = 128;
-
-/**
- * The role a directory user gets: the mapped role of their groups that grants the most (a user in
- * "Admins" and "Everyone" gets admin), else the organization's default role. Scalekit documents
- * this shape of rule ("Users without an explicit role mapping are assigned the organization's
- * default member role"; "deleting one group recalculates the user's role from their remaining
- * group memberships", developer-docs authenticate/manage-users-orgs/scim-provisioning.mdx:93-105).
- */
-export function roleFor(groupIds: readonly string[], mapping: ReadonlyMap<string, string>, roles: readonly RoleDefinition[]): string {
-  const known = new Map(roles.map((r, position) => [r.name, { r, position }]));
-  let best: { r: RoleDefinition; position: number } | null = null;
-  for (const id of groupIds) {
-    const name = mapping.get(id);
-    const candidate = name ? known.get(name) : undefined;
-    if (!candidate) continue;
-    const weight = (x: RoleDefinition) => (x.permissionsKnown ? x.permissions.length : Number.MAX_SAFE_INTEGER);
-    if (!best || weight(candidate.r) > weight(best.r) || (weight(candidate.r) === weight(best.r) && candidate.position < best.position)) {
-      best = candidate;
-    }
-  }
-  return best?.r.name ?? roles.find((r) => r.isDefault)?.name ?? DEFAULT_ROLE;
-}
 
 /** The organization's group → role mapping as stored (Settings → Directory). */
 export async function groupRoleMapping(organizationId: string): Promise<Map<string, string>> {

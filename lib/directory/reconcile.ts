@@ -36,8 +36,12 @@ interface Group {
   displayName: string;
 }
 
-/** Users in a chunk handed to the engine while the next pages are listed. */
-const CHUNK = 300;
+/**
+ * Users in a chunk handed to the engine while the next pages are listed: each chunk costs a few
+ * reads before its calls start and a drained pool at its end, so fewer, larger chunks cost less: 300
+ * took 1.28-1.52x the raw calls at 10,000 users, 1,000 0.91-1.33x (bench/directory-sync.ts).
+ */
+const CHUNK = 1000;
 
 const EMPTY: ReconcileSummary = {
   created: 0,

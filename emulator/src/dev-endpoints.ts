@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from './context.js';
+import { handleDirectoryDevEndpoint } from './dev-directories.js';
 import { scimDeprovision, scimProvision } from './directory.js';
 import { settleDnsVerification } from './domains.js';
 import { EmulatorError } from './errors.js';
@@ -89,6 +90,9 @@ function stateSummary(ctx: Context) {
 /** Returns true when the request was a dev endpoint (handled), false otherwise. */
 export async function handleDevEndpoint(ctx: Context, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
   const route = `${req.method} ${url.pathname.replace(/\/+$/, '') || '/'}`;
+  if (url.pathname === '/_emulator/directories' || url.pathname.startsWith('/_emulator/directories/')) {
+    return handleDirectoryDevEndpoint(ctx, req, res, url);
+  }
   switch (route) {
     case 'GET /health':
       sendJson(res, 200, { status: 'ok', issuer: ctx.issuer() });

@@ -2,6 +2,7 @@ import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { runBulkMemberAction } from '@/lib/members/bulk-actions';
+import { organizationsToReconcile, reconcileDirectory } from '@/lib/directory/reconcile';
 import { runBulkJob } from '@/lib/invitations/bulk-job';
 import { BULK_QUEUE, bulkRunData } from '@/lib/invitations/bulk-job-data';
 import { pruneExpiredRateLimitBuckets } from '@/lib/rate-limit/prune';
@@ -195,6 +196,37 @@ export const jobs = {
     },
     queue: { retryLimit: 2, retryDelay: 30, expireInSeconds: 600, retentionMinutes: 60 },
     schedule: { cron: '*/5 * * * *' },
+  }),
+  /**
+   * Repairs one organization's members to match its directory (lib/directory/reconcile.ts): events
+   * Scalekit could not deliver are made good here. Retried with backoff when Scalekit fails; safe
+   * to run twice (every change is idempotent). An organization without a directory finishes at once.
+   */
+  'directory.reconcile': defineJob({
+    data: z.strictObject({ organizationId: z.string().min(1).max(64) }),
+    async run({ organizationId }, { log }) {
+      const result = await reconcileDirectory(organizationId);
+      log[result.directoryId ? 'info' : 'debug']({ organizationId, ...result }, 'directory reconcile run');
+      return result;
+    },
+    queue: { retryLimit: 5, retryDelay: 60, retryBackoff: true, expireInSeconds: 3_600, retentionMinutes: 24 * 60 },
+  }),
+  /** Every hour: a directory.reconcile per organization, one job each so a slow directory holds up no other. */
+  'directory.reconcile-all': defineJob({
+    data: z.strictObject({}),
+    async run(_data, { boss, log }) {
+      // Imported here: lib/jobs/boss.ts imports this registry.
+      const { sendJob } = await import('@/lib/jobs/boss');
+      const organizations = await organizationsToReconcile();
+      for (const organizationId of organizations) {
+        // One queued run per organization at a time: a backlog never piles up copies.
+        await sendJob(boss, 'directory.reconcile', { organizationId }, { singletonKey: organizationId });
+      }
+      log.info({ organizations: organizations.length }, 'directory reconciles queued');
+      return { organizations: organizations.length };
+    },
+    queue: { retryLimit: 2, retryDelay: 60, expireInSeconds: 600, retentionMinutes: 60 },
+    schedule: { cron: '17 * * * *' },
   }),
 } satisfies JobRegistry;
 

@@ -1,4 +1,5 @@
 import { db } from '@/lib/db';
+import { DIRECTORY_EVENT_TYPES, processDirectoryEvent } from '@/lib/directory/events';
 import { log } from '@/lib/log';
 import { revokeOrganizationSessions, revokeUserSessions } from '@/lib/session/store';
 import { isDocumentedEventType } from '@/lib/webhooks/catalogue';
@@ -111,6 +112,8 @@ async function prefetch(event: WebhookEnvelope): Promise<Prefetched> {
 }
 
 export async function processScalekitEvent(event: WebhookEnvelope): Promise<WebhookOutcome> {
+  // Directory events call Scalekit to make their changes; their own module (lib/directory/events.ts).
+  if (DIRECTORY_EVENT_TYPES.has(event.type)) return processDirectoryEvent(event);
   const occurredAt = new Date(event.occurred_at);
   const prefetched = await prefetch(event);
   const after = newAfterCommit();

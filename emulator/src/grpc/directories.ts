@@ -12,6 +12,7 @@ import type { Directory } from '../directory.js';
 import { invalid, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { DirectoryGroupRecord, DirectoryRecord, DirectoryUserRecord } from '../state.js';
+import { groupSizes } from '../directory-sizes.js';
 import { enumName, ts } from './convert.js';
 import { guarded } from './services.js';
 
@@ -60,15 +61,15 @@ function directoryMessage(d: DirectoryRecord, origin: string) {
   };
 }
 
-const groupMessage = (d: DirectoryRecord, g: DirectoryGroupRecord, includeDetail: boolean) => ({
+const groupMessage = (d: DirectoryRecord, g: DirectoryGroupRecord, includeDetail: boolean, sizes: Map<string, number> = groupSizes(d)) => ({
   id: g.id,
   displayName: g.displayName,
-  totalUsers: d.users.filter((u) => u.groupIds.includes(g.id)).length,
+  totalUsers: sizes.get(g.id) ?? 0,
   updatedAt: ts(g.updatedAt),
   groupDetail: includeDetail ? ({ id: g.id, displayName: g.displayName, externalId: g.externalId } as JsonObject) : undefined,
 });
 
-function userMessage(d: DirectoryRecord, u: DirectoryUserRecord, includeDetail: boolean) {
+function userMessage(d: DirectoryRecord, u: DirectoryUserRecord, includeDetail: boolean, sizes: Map<string, number>) {
   return {
     id: u.id,
     email: u.email,
@@ -77,7 +78,7 @@ function userMessage(d: DirectoryRecord, u: DirectoryUserRecord, includeDetail: 
     familyName: u.familyName,
     updatedAt: ts(u.updatedAt),
     emails: [u.email],
-    groups: d.groups.filter((g) => u.groupIds.includes(g.id)).map((g) => groupMessage(d, g, false)),
+    groups: d.groups.filter((g) => u.groupIds.includes(g.id)).map((g) => groupMessage(d, g, false, sizes)),
     userDetail: includeDetail
       ? ({
           ...u.attributes,
@@ -198,7 +199,8 @@ export function registerDirectoryService(router: ConnectRouter, dir: Directory):
       async listDirectoryUsers(req) {
         const d = requireDirectory(dir, req.organizationId, req.directoryId);
         checkPageSize(req.pageSize);
-        let users = d.users.filter(updatedSince(req.updatedAfter));
+        // Without updated_after every user matches: no copy of the whole directory per page.
+        let users = req.updatedAfter ? d.users.filter(updatedSince(req.updatedAfter)) : d.users;
         if (req.directoryGroupId) {
           if (!d.groups.some((g) => g.id === req.directoryGroupId)) {
             throw notFound('DIRECTORY_GROUP_NOT_FOUND', `group ${req.directoryGroupId} not found in directory ${d.id}`);
@@ -207,7 +209,8 @@ export function registerDirectoryService(router: ConnectRouter, dir: Directory):
         }
         const scope = `dir-users:${d.id}:${req.directoryGroupId ?? ''}:${req.updatedAfter ? timestampDate(req.updatedAfter).toISOString() : ''}`;
         const page = directory.paginate(users, req.pageSize, req.pageToken, scope);
-        return { users: page.items.map((u) => userMessage(d, u, req.includeDetail ?? false)), ...pageFields(page) };
+        const sizes = groupSizes(d);
+        return { users: page.items.map((u) => userMessage(d, u, req.includeDetail ?? false, sizes)), ...pageFields(page) };
       },
       async listDirectoryGroups(req) {
         const d = requireDirectory(dir, req.organizationId, req.directoryId);
@@ -215,7 +218,8 @@ export function registerDirectoryService(router: ConnectRouter, dir: Directory):
         const groups = d.groups.filter(updatedSince(req.updatedAfter));
         const scope = `dir-groups:${d.id}:${req.updatedAfter ? timestampDate(req.updatedAfter).toISOString() : ''}`;
         const page = directory.paginate(groups, req.pageSize, req.pageToken, scope);
-        return { groups: page.items.map((g) => groupMessage(d, g, req.includeDetail ?? false)), ...pageFields(page) };
+        const sizes = groupSizes(d);
+        return { groups: page.items.map((g) => groupMessage(d, g, req.includeDetail ?? false, sizes)), ...pageFields(page) };
       },
     }),
   );

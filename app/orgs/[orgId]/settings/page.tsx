@@ -87,6 +87,17 @@ export default adminOnlyPage('org:settings', "change the organization's settings
         </p>
         <ResyncForm orgId={orgId} />
       </section>
+      <section aria-labelledby="directory-link-heading" className="flex flex-col gap-3 border-t pt-6">
+        <h2 id="directory-link-heading" className="text-lg font-semibold tracking-tight">
+          Directory sync
+        </h2>
+        <p className="max-w-xl text-sm text-muted-foreground">
+          How people your identity provider provisions (SCIM) join, and which role each directory group gives.{' '}
+          <Link href={`/orgs/${orgId}/settings/directory`} className="font-medium underline underline-offset-4">
+            Directory settings
+          </Link>
+        </p>
+      </section>
     </div>
   );
 });

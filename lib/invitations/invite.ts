@@ -340,7 +340,7 @@ function claimId(): string {
  * by someone else) needs no new seat, is left out, and goes through claimAndSend's per-row loop,
  * which knows how to wait for, adopt or take over such a row.
  *
- * One raw INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING (the rows claimRow describes):
+ * One raw INSERT … SELECT FROM jsonb_to_recordset(…) ON CONFLICT DO NOTHING (the rows claimRow describes):
  * Prisma's createManyAndReturn builds and maps an object per row, which for a bulk file cost
  * more CPU than the claim itself (docs/benchmarks.md).
  */
@@ -363,16 +363,22 @@ export async function claimMany(actor: Actor, organizationId: string, inputs: In
     if (!fresh.length) return { claims: new Map(), overSeatLimit, limit };
     const { invitedByUserId, inviterEmail } = inviterFields(actor);
     const now = new Date().toISOString();
-    const column = <T>(pick: (input: InviteInput) => T) => fresh.map(pick);
+    const values = JSON.stringify(
+      fresh.map((i) => ({
+        id: claimId(),
+        email: i.email,
+        name: i.name ?? null,
+        role: i.role,
+        externalId: i.externalId ?? null,
+        metadata: i.metadata ?? null,
+      })),
+    );
     const created = await tx.$queryRaw<ClaimRef[]>`
       INSERT INTO "Membership" ("id", "organizationId", "email", "name", "role", "status", "syncState", "externalId", "metadata",
         "invitedByUserId", "inviterEmail", "createdAt", "updatedAt")
-      SELECT id, ${organizationId}, email, name, role, 'PENDING_INVITE'::"MembershipStatus", 'SENDING'::"SyncState", "externalId", metadata::jsonb,
+      SELECT id, ${organizationId}, email, name, role, 'PENDING_INVITE'::"MembershipStatus", 'SENDING'::"SyncState", "externalId", metadata,
         ${invitedByUserId}, ${inviterEmail}, ${now}::timestamp(3), ${now}::timestamp(3)
-      FROM unnest(${fresh.map(() => claimId())}::text[], ${column((i) => i.email)}::text[], ${column((i) => i.name ?? null)}::text[],
-        ${column((i) => i.role)}::text[], ${column((i) => i.externalId ?? null)}::text[],
-        ${column((i) => (i.metadata ? JSON.stringify(i.metadata) : null))}::text[])
-        AS c(id, email, name, role, "externalId", metadata)
+      FROM jsonb_to_recordset(${values}::jsonb) AS c(id text, email text, name text, role text, "externalId" text, metadata jsonb)
       ON CONFLICT DO NOTHING
       RETURNING "id", "email", "name", "invitedAt"`;
     return { claims: new Map(created.map((m) => [m.email, m])), overSeatLimit, limit };

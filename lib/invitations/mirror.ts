@@ -63,7 +63,7 @@ export async function finishInvites(
 
 /**
  * The write-back of sent invitations, in the caller's transaction: users, memberships, audit
- * events, each ONE statement for the whole batch. Raw UPDATE … FROM unnest(…) rather than a Prisma
+ * events, each ONE statement for the whole batch. Raw UPDATE … FROM jsonb_to_recordset(…) rather than a Prisma
  * update per row: for a bulk file, Prisma's per-row statements and object mapping cost more CPU
  * than the Scalekit calls themselves (docs/benchmarks.md, issue 13). Throws (and so rolls the
  * caller back) when a claim row is gone, as Prisma's update would: the answer must not be lost
@@ -83,26 +83,35 @@ export async function writeSentInvites(
     tx,
   );
   const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
-  const column = <T>(pick: (s: SentInvite) => T) => sent.map(pick);
   const { invitedByUserId, inviterEmail } = inviterFields(actor);
+  // One JSON parameter rather than an array per column: Prisma's handling of array parameters
+  // cost about twice the CPU per statement (docs/benchmarks.md).
+  const values = JSON.stringify(
+    sent.map((s) => ({
+      id: s.claim.id,
+      userId: s.user.id,
+      role: s.role,
+      permissions: s.membership.permissions,
+      status: s.membership.status,
+      name: s.input.name ?? userFields(s.user).name ?? s.claim.name,
+      invitedAt: iso(s.membership.invitedAt ?? s.claim.invitedAt) ?? now,
+      expiresAt: iso(s.membership.expiresAt),
+      acceptedAt: iso(s.membership.acceptedAt),
+      invited: s.outcome === 'invited',
+    })),
+  );
   const updated = await tx.$executeRaw`
     UPDATE "Membership" AS m SET
       "userId" = v."userId", "role" = v.role,
-      "permissions" = ARRAY(SELECT jsonb_array_elements_text(v.permissions::jsonb)),
+      "permissions" = ARRAY(SELECT jsonb_array_elements_text(v.permissions)),
       "status" = v.status::"MembershipStatus", "syncState" = 'SYNCED', "syncError" = NULL,
-      "name" = v.name, "invitedAt" = v."invitedAt"::timestamp(3), "expiresAt" = v."expiresAt"::timestamp(3),
-      "acceptedAt" = v."acceptedAt"::timestamp(3),
+      "name" = v.name, "invitedAt" = v."invitedAt", "expiresAt" = v."expiresAt", "acceptedAt" = v."acceptedAt",
       "lastSentAt" = CASE WHEN v.invited THEN ${now}::timestamp(3) ELSE m."lastSentAt" END,
       "invitedByUserId" = CASE WHEN v.invited THEN ${invitedByUserId} ELSE m."invitedByUserId" END,
       "inviterEmail" = CASE WHEN v.invited THEN ${inviterEmail} ELSE m."inviterEmail" END,
       "updatedAt" = ${now}::timestamp(3)
-    FROM unnest(${column((s) => s.claim.id)}::text[], ${column((s) => s.user.id)}::text[], ${column((s) => s.role)}::text[],
-      ${column((s) => JSON.stringify(s.membership.permissions))}::text[], ${column((s) => s.membership.status)}::text[],
-      ${column((s) => s.input.name ?? userFields(s.user).name ?? s.claim.name)}::text[],
-      ${column((s) => iso(s.membership.invitedAt ?? s.claim.invitedAt) ?? now)}::text[],
-      ${column((s) => iso(s.membership.expiresAt))}::text[], ${column((s) => iso(s.membership.acceptedAt))}::text[],
-      ${column((s) => s.outcome === 'invited')}::boolean[])
-      AS v(id, "userId", role, permissions, status, name, "invitedAt", "expiresAt", "acceptedAt", invited)
+    FROM jsonb_to_recordset(${values}::jsonb) AS v(id text, "userId" text, role text, permissions jsonb, status text, name text,
+      "invitedAt" timestamp(3), "expiresAt" timestamp(3), "acceptedAt" timestamp(3), invited boolean)
     WHERE m.id = v.id`;
   if (updated !== sent.length) {
     throw new Error(`Saving sent invitations: ${sent.length - updated} of ${sent.length} claim rows were gone`);
@@ -144,7 +153,7 @@ export async function upsertUser(user: ScalekitUserLike, tx?: Prisma.Transaction
 
 /**
  * Scalekit's users for a batch of sent invitations, in the caller's transaction. A bulk file's
- * users are almost all new to the mirror: they go in with one raw INSERT … FROM unnest(…) ON
+ * users are almost all new to the mirror: they go in with one raw INSERT … FROM jsonb_to_recordset(…) ON
  * CONFLICT DO NOTHING (in email order, as upsertMirrorUsers writes). Any the insert skipped (the
  * id is known, or another id holds the email) go through upsertMirrorUsers, which updates them or
  * retires the old holder (lib/users/mirror-user.ts) — the same end state, without a lookup per
@@ -162,14 +171,12 @@ export async function upsertUsers(users: ScalekitUserLike[], tx: Prisma.Transact
   const fresh = [...byEmail.values()].sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
   if (!fresh.length) return;
   const now = new Date().toISOString();
-  const column = <T>(pick: (u: MirrorUserInput) => T) => fresh.map(pick);
+  const values = JSON.stringify(fresh.map((u) => ({ ...u, lastLoginAt: u.lastLoginAt?.toISOString() ?? null })));
   const inserted = await tx.$queryRaw<Array<{ id: string }>>`
     INSERT INTO "User" ("id", "email", "firstName", "lastName", "name", "externalId", "lastLoginAt", "createdAt", "updatedAt")
-    SELECT id, email, "firstName", "lastName", name, "externalId", "lastLoginAt"::timestamp(3), ${now}::timestamp(3), ${now}::timestamp(3)
-    FROM unnest(${column((u) => u.id)}::text[], ${column((u) => u.email)}::text[], ${column((u) => u.firstName ?? null)}::text[],
-      ${column((u) => u.lastName ?? null)}::text[], ${column((u) => u.name ?? null)}::text[], ${column((u) => u.externalId ?? null)}::text[],
-      ${column((u) => u.lastLoginAt?.toISOString() ?? null)}::text[])
-      AS u(id, email, "firstName", "lastName", name, "externalId", "lastLoginAt")
+    SELECT id, email, "firstName", "lastName", name, "externalId", "lastLoginAt", ${now}::timestamp(3), ${now}::timestamp(3)
+    FROM jsonb_to_recordset(${values}::jsonb)
+      AS u(id text, email text, "firstName" text, "lastName" text, name text, "externalId" text, "lastLoginAt" timestamp(3))
     ON CONFLICT DO NOTHING
     RETURNING "id"`;
   if (inserted.length === users.length) return;

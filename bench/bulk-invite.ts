@@ -211,6 +211,14 @@ try {
   });
   watching = false;
   await watcher;
+  if (global.gc) {
+    global.gc();
+    live.push({
+      rows: bigRun.value.counts.total - bigRun.value.counts.pending,
+      heap: process.memoryUsage().heapUsed,
+      rss: process.memoryUsage().rss,
+    });
+  }
   console.log(
     `  ${big} rows through the queue: ${(bigRun.ms / 1000).toFixed(1)} s (${(big / (bigRun.ms / 1000)).toFixed(0)} invites/s) → ${bigRun.value.counts.invited} invited`,
   );

@@ -7,6 +7,8 @@ import { csrfTokenFor } from '@/lib/auth/csrf';
 import { getSessionContext } from '@/lib/auth/guards';
 import { errorForLog, log } from '@/lib/log';
 import { logoPath } from '@/lib/organizations/logo-limits';
+import { joinSuggestions } from '@/lib/organizations/verified-domains';
+import { requestToJoinAction } from '@/app/account/join-request-action';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -32,7 +34,7 @@ async function headerForRequest(): Promise<{ header: SiteHeaderProps; csrfToken?
   try {
     const ctx = await getSessionContext();
     if (!ctx) return { header: {} };
-    const csrfToken = await csrfTokenFor(ctx.session.id);
+    const [csrfToken, suggestions] = await Promise.all([csrfTokenFor(ctx.session.id), joinSuggestions(ctx.user)]);
     return {
       csrfToken,
       header: {
@@ -44,6 +46,8 @@ async function headerForRequest(): Promise<{ header: SiteHeaderProps; csrfToken?
           logoUrl: logoPath(m.organizationId, m.organizationLogoSha256),
         })),
         invitations: ctx.invitations.map((i) => ({ id: i.organizationId, name: i.organizationName })),
+        joinSuggestions: suggestions.map((s) => ({ id: s.organizationId, name: s.organizationName, requested: s.requested })),
+        requestJoinAction: requestToJoinAction,
         activeOrgId: ctx.organization.id,
         csrfToken,
       },

@@ -21,3 +21,14 @@ export type HeaderInvitation = {
   id: string;
   name: string;
 };
+
+/** An organization whose verified domain matches the user's address and takes requests to join. */
+export type HeaderJoinSuggestion = {
+  id: string;
+  name: string;
+  /** The user's request is waiting for an admin */
+  requested: boolean;
+};
+
+/** The server action behind "Request to join" (app/account/join-request-action.ts). */
+export type RequestJoinAction = (organizationId: string) => Promise<{ ok: true; message: string } | { ok: false; error: string }>;

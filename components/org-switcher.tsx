@@ -1,7 +1,8 @@
 'use client';
 
-import { useRef } from 'react';
-import { ChevronsUpDownIcon, MailPlusIcon } from 'lucide-react';
+import { useRef, useTransition } from 'react';
+import { toast } from 'sonner';
+import { BuildingIcon, ChevronsUpDownIcon, MailPlusIcon } from 'lucide-react';
 import { OrgLogo } from '@/components/org-logo';
 import {
   DropdownMenu,
@@ -13,7 +14,7 @@ import {
   DropdownMenuSeparator,
   DropdownMenuTrigger,
 } from '@/components/ui/dropdown-menu';
-import type { HeaderInvitation, HeaderOrg } from '@/components/header-types';
+import type { HeaderInvitation, HeaderJoinSuggestion, HeaderOrg, RequestJoinAction } from '@/components/header-types';
 import { useShownOrgId } from '@/components/page-org';
 
 /**
@@ -24,12 +25,16 @@ import { useShownOrgId } from '@/components/page-org';
 export function OrgSwitcher({
   orgs,
   invitations = [],
+  joinSuggestions = [],
+  requestJoinAction,
   activeOrgId,
   switchAction,
   csrfToken,
 }: {
   orgs: HeaderOrg[];
   invitations?: HeaderInvitation[];
+  joinSuggestions?: HeaderJoinSuggestion[];
+  requestJoinAction?: RequestJoinAction;
   activeOrgId?: string;
   switchAction: string;
   /** The session's CSRF token; the switch route refuses a post without it. */
@@ -41,6 +46,17 @@ export function OrgSwitcher({
   // On /orgs/:orgId pages the switcher names the page's organization, never a different one.
   const shownId = useShownOrgId(orgs, activeOrgId);
   const active = orgs.find((org) => org.id === shownId) ?? orgs[0];
+
+  const [requesting, startRequest] = useTransition();
+
+  function requestToJoin(orgId: string) {
+    if (!requestJoinAction) return;
+    startRequest(async () => {
+      const result = await requestJoinAction(orgId);
+      if (result.ok) toast.success(result.message);
+      else toast.error(result.error);
+    });
+  }
 
   function switchTo(orgId: string) {
     if (orgId === active?.id || !formRef.current || !orgInputRef.current || !returnToRef.current) return;
@@ -90,6 +106,24 @@ export function OrgSwitcher({
                 <DropdownMenuItem key={invitation.id} onSelect={() => switchTo(invitation.id)}>
                   <MailPlusIcon className="size-4 text-muted-foreground" aria-hidden="true" />
                   <span className="truncate">Join {invitation.name}</span>
+                </DropdownMenuItem>
+              ))}
+            </>
+          ) : null}
+          {joinSuggestions.length > 0 && requestJoinAction ? (
+            <>
+              <DropdownMenuSeparator />
+              <DropdownMenuLabel>Your company on Teamgate</DropdownMenuLabel>
+              {joinSuggestions.map((suggestion) => (
+                <DropdownMenuItem
+                  key={suggestion.id}
+                  disabled={suggestion.requested || requesting}
+                  onSelect={() => requestToJoin(suggestion.id)}
+                >
+                  <BuildingIcon className="size-4 text-muted-foreground" aria-hidden="true" />
+                  <span className="truncate">
+                    {suggestion.requested ? `${suggestion.name}: request sent` : `Request to join ${suggestion.name}`}
+                  </span>
                 </DropdownMenuItem>
               ))}
             </>

@@ -5,9 +5,9 @@ import { NavLinks, SignedInNav, type NavItem } from '@/components/nav-links';
 import { OrgSwitcher } from '@/components/org-switcher';
 import { UserMenu } from '@/components/user-menu';
 import { Button } from '@/components/ui/button';
-import type { HeaderInvitation, HeaderOrg, HeaderUser } from '@/components/header-types';
+import type { HeaderInvitation, HeaderJoinSuggestion, HeaderOrg, HeaderUser, RequestJoinAction } from '@/components/header-types';
 
-export type { HeaderInvitation, HeaderOrg, HeaderUser } from '@/components/header-types';
+export type { HeaderInvitation, HeaderJoinSuggestion, HeaderOrg, HeaderUser } from '@/components/header-types';
 
 export type SiteHeaderProps = {
   /** The signed-in user; absent means anonymous and the header offers "Sign in". */
@@ -16,6 +16,9 @@ export type SiteHeaderProps = {
   orgs?: HeaderOrg[];
   /** Organizations waiting for the user to join (invited after they signed in). */
   invitations?: HeaderInvitation[];
+  /** Organizations the user may ask to join (their verified domain is set to "ask to join"). */
+  joinSuggestions?: HeaderJoinSuggestion[];
+  requestJoinAction?: RequestJoinAction;
   activeOrgId?: string;
   /** Where the user menu posts to sign out. */
   signOutAction?: string;
@@ -34,6 +37,8 @@ export function SiteHeader({
   user,
   orgs = [],
   invitations = [],
+  joinSuggestions = [],
+  requestJoinAction,
   activeOrgId,
   signOutAction = '/api/auth/logout',
   switchOrgAction = '/api/auth/switch-org',
@@ -61,6 +66,8 @@ export function SiteHeader({
                 <OrgSwitcher
                   orgs={orgs}
                   invitations={invitations}
+                  joinSuggestions={joinSuggestions}
+                  requestJoinAction={requestJoinAction}
                   activeOrgId={activeOrgId}
                   switchAction={switchOrgAction}
                   csrfToken={csrfToken}

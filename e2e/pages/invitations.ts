@@ -127,7 +127,7 @@ export class BulkInvitePage extends OrgPage {
   readonly fileError = this.page.getByRole('alert').filter({ hasText: 'That file cannot be used' });
 
   constructor(page: Page) {
-    super(page, 'team/bulk', 'Bulk invite from a CSV');
+    super(page, 'team/bulk', 'Bulk invite');
   }
 
   async uploadCsv(name: string, text: string): Promise<void> {

@@ -25,10 +25,11 @@ export const ACME = 'org_acme';
 export const SIGNED_IN_PAGES: AppPage[] = [
   { name: 'dashboard', path: '/dashboard', ready: /Acme/ },
   { name: 'team', path: `/orgs/${ACME}/team`, ready: /Team/ },
-  { name: 'bulk invite', path: `/orgs/${ACME}/team/bulk`, ready: /Bulk invite from a CSV/ },
+  { name: 'bulk invite', path: `/orgs/${ACME}/team/bulk`, ready: /^Bulk invite$/ },
   { name: 'access reviews', path: `/orgs/${ACME}/access-reviews`, ready: /Access reviews/ },
   { name: 'audit', path: `/orgs/${ACME}/audit`, ready: /Audit/ },
   { name: 'settings', path: `/orgs/${ACME}/settings`, ready: /Settings/ },
+  { name: 'SSO & directory', path: `/orgs/${ACME}/settings/sso`, ready: /Single sign-on & directory/ },
   { name: 'API keys', path: `/orgs/${ACME}/settings/api-keys`, ready: /API keys/ },
   { name: 'account', path: '/account', ready: /Account & sessions/ },
   {

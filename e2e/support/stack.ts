@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { createEmulator, DEFAULT_SEED_PATH, type Emulator } from '../../emulator/src/index';
 import { createPrismaClient } from '../../lib/db';
-import { readDemoSeed, seedDemoData } from '../../prisma/seed';
+import { demoSeedSchema, seedDemoData } from '../../prisma/seed';
+import { addDirectoryOrg } from '../../lib/directory-invite/fixture';
 import { databaseUrl, migratedTemplate, withAdmin } from '../../test/database';
 import { E2E_BASE_URL, E2E_CLIENT_SECRET, E2E_DATABASE_NAME, E2E_EMULATOR_PORT, E2E_IDP_PORT, E2E_WEBHOOK_SECRET } from './test-env';
 
@@ -28,15 +29,26 @@ async function freshDatabase(): Promise<string> {
   const url = databaseUrl(name);
   const prisma = createPrismaClient({ connectionString: url, max: 2 });
   try {
-    await seedDemoData(prisma, readDemoSeed());
+    await seedDemoData(prisma, demoSeedSchema.parse(e2eSeed()));
   } finally {
     await prisma.$disconnect();
   }
   return url;
 }
 
+/**
+ * The demo seed plus Dirco, an organization with a connected directory for
+ * e2e/invite-from-directory.spec.ts (lib/directory-invite/fixture.ts). Its own organization and
+ * people, so inviting its directory takes none of Acme's seats other specs count.
+ */
+function e2eSeed(): { organizations: unknown[]; users: unknown[] } {
+  const seed = JSON.parse(readFileSync(DEFAULT_SEED_PATH, 'utf8')) as { organizations: unknown[]; users: unknown[] };
+  addDirectoryOrg(seed);
+  return seed;
+}
+
 function e2eEmulatorSeed(): unknown {
-  const seed = JSON.parse(readFileSync(DEFAULT_SEED_PATH, 'utf8')) as {
+  const seed = e2eSeed() as unknown as {
     clients: Array<{ secret: string; webhook?: { secret: string } }>;
   };
   for (const client of seed.clients) {

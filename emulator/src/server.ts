@@ -12,6 +12,7 @@ import { html, page } from './html.js';
 import { HttpError, redirect, sendHtml, sendJson } from './http-util.js';
 import { INVITATION_PATH } from './oauth/invitations.js';
 import * as hosted from './oauth/hosted.js';
+import { handlePortal } from './oauth/portal.js';
 import { checkManagementToken, handleToken } from './oauth/tokens.js';
 
 // One port, two protocols, as the SDK needs: HTTP/1.1 (axios: /oauth/token,
@@ -107,6 +108,8 @@ async function routeHttp(ctx: Context, req: IncomingMessage, res: ServerResponse
   }
   const hostedPage = HOSTED_PAGES.get(route);
   if (hostedPage) return hostedPage(ctx, req, res, url);
+  // The admin portal (/magicLink/<id>, /portal/<token>): paths with an id in them.
+  if (await handlePortal(ctx, req, res, url)) return;
   if (IDP_PAGES.has(route)) {
     if (ctx.idpUrl() === ctx.issuer()) return routeIdp(ctx, req, res);
     // The identity providers live on their own origin; older links still land there.

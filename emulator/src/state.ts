@@ -259,8 +259,36 @@ export interface DirectoryRecord {
   groups: DirectoryGroupRecord[];
   users: DirectoryUserRecord[];
   lastSyncedAt: Date | null;
+  /**
+   * The SCIM bearer tokens an admin generated in the admin portal (oauth/portal.ts), stored hashed:
+   * Directory.secrets answers their suffixes (proto scalekit.v1.directories.Secret). Optional so
+   * seeded directories and older --persist files need no change.
+   */
+  secrets?: DirectorySecretRecord[];
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface DirectorySecretRecord {
+  id: string;
+  /** sha256 of the plain token, which the portal shows once */
+  secretHash: string;
+  secretSuffix: string;
+  createdAt: Date;
+}
+
+/** A single-use admin portal link (OrganizationService.GeneratePortalLink; oauth/portal.ts). Never persisted. */
+export interface PortalLinkRecord {
+  id: string;
+  organizationId: string;
+  expiresAt: Date;
+  used: boolean;
+}
+
+/** The portal session a link opens (6 hours, guides/admin-portal.mdx). Never persisted. */
+export interface PortalSessionRecord {
+  organizationId: string;
+  expiresAt: Date;
 }
 
 export type PasswordlessTypeName = 'OTP' | 'LINK' | 'LINK_OTP';
@@ -460,6 +488,9 @@ export class State {
   organizationClients = new Map<string, OrganizationClientRecord>();
   /** API keys by token id (apit_…) */
   apiTokens = new Map<string, ApiTokenRecord>();
+  /** Admin portal links by id and portal sessions by sha256 of their token (oauth/portal.ts); in memory only. */
+  portalLinks = new Map<string, PortalLinkRecord>();
+  portalSessions = new Map<string, PortalSessionRecord>();
 
   constructor(seed: Seed, environmentOverrides: Partial<EnvironmentSettings> = {}) {
     this.load(seed, environmentOverrides);
@@ -522,6 +553,8 @@ export class State {
     this.passwordlessSends = new Map();
     this.organizationClients = new Map();
     this.apiTokens = new Map();
+    this.portalLinks = new Map();
+    this.portalSessions = new Map();
     const expiry = new Date(now.getTime() + this.environment.invitationExpirySeconds * 1000);
     for (const u of seed.users) {
       this.putUser({

@@ -25,6 +25,7 @@ import { createSession, type SessionRecord } from '@/lib/session/store';
 import { upsertMirrorUsers } from '@/lib/users/mirror-user';
 import { recordAudit } from '@/lib/audit/record';
 import { recordSignIn } from '@/lib/members/sign-ins';
+import { autoJoinVerifiedDomains } from '@/lib/organizations/verified-domains';
 
 /** Absolute session lifetime: after this the user signs in again, however active. */
 export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
@@ -216,6 +217,7 @@ export async function completeLogin(input: CallbackInput, deps: CallbackDeps): P
       acceptedAt: new Date(now()),
     });
     await syncOtherMemberships(user.id, email, name, organizationId, deps);
+    await joinByVerifiedDomain({ id: user.id, email, name });
 
     const accessTokenExpiresAt = accessTokenExpiry(accessClaims.exp, tokens.expiresIn, now());
     const session = await createSession({
@@ -357,6 +359,19 @@ async function upsertMembership(m: MembershipUpsert): Promise<void> {
     } catch (error) {
       if ((error as { code?: string }).code !== 'P2002' || attempt >= 2) throw error;
     }
+  }
+}
+
+/**
+ * Organizations that opened their verified domain to colleagues (auto-join) take the person in
+ * now, so the switcher lists them on the first page. Best effort, like the sync above: the sign-in
+ * already succeeded, and the next sign-in tries again.
+ */
+async function joinByVerifiedDomain(user: { id: string; email: string; name: string | null }): Promise<void> {
+  try {
+    await autoJoinVerifiedDomains(user);
+  } catch (error) {
+    log.warn({ err: errorForLog(error) }, 'login callback: verified-domain auto-join failed');
   }
 }
 

@@ -1,7 +1,8 @@
 import { SCALEKIT_PERMISSIONS } from '@/lib/auth/permissions';
 import { describe, expect, it } from 'vitest';
 import { adminPageAccess, noLongerMember, revokedInvitation } from '@/lib/auth/dead-ends';
-import { inviteMember, revokeInvitation } from '@/lib/invitations/service';
+import { revokeInvitation } from '@/lib/invitations/service';
+import { inviteSent as inviteMember } from '@/lib/invitations/testing';
 import { ada, freshEmail, useInvitationTestbed } from '@/lib/invitations/testing';
 import { removeMember } from '@/lib/members/service';
 

@@ -108,7 +108,8 @@ export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 export const DEFAULT_API_KEY_SCOPES: readonly ApiKeyScope[] = ['invitations:read', 'invitations:write'];
 
 export const API_KEY_SCOPE_DESCRIPTIONS: Record<ApiKeyScope, string> = {
-  'invitations:read': 'List invitations, with the externalId, metadata and sync errors integrations set (GET /api/invitations).',
+  'invitations:read':
+    'List and read invitations, with the externalId, metadata and sync errors integrations set (GET /api/invitations, GET /api/invitations/:id).',
   'invitations:write':
     'Invite people, resend and revoke invitations (POST /api/invitations, …/resend, DELETE), only with roles that manage nothing (such as Member).',
   'members:read': 'Read the member list and seat usage.',

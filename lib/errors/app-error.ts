@@ -10,6 +10,8 @@ export interface AppErrorOptions {
   /** Whether trying again later may succeed (nothing was changed). */
   retryable?: boolean;
   cause?: unknown;
+  /** Machine-readable facts about the refusal for API clients (e.g. the invitation rule's id), sent as error.details. */
+  details?: Record<string, string | number | boolean>;
   /**
    * Only for a code that historically answers differently in one place (the org switcher's
    * not_a_member is a 403, a member operation's a 409); everything else takes the registry's.
@@ -33,6 +35,7 @@ export class AppError extends Error {
   readonly fields?: Record<string, string>;
   readonly retryAfter?: number;
   readonly retryable: boolean;
+  readonly details?: Record<string, string | number | boolean>;
 
   constructor(code: ErrorCode, message?: string, options: AppErrorOptions = {}) {
     const text = message ?? ERROR_CODES[code].message;
@@ -44,6 +47,7 @@ export class AppError extends Error {
     if (options.field) this.field = options.field;
     if (options.retryAfter !== undefined) this.retryAfter = options.retryAfter;
     this.retryable = options.retryable ?? false;
+    if (options.details) this.details = options.details;
   }
 }
 

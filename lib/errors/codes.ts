@@ -45,10 +45,13 @@ export const ERROR_CODES = {
   not_pending: http(409, 'There is no pending invitation to resend.'),
   not_an_invitation: http(409, 'This is a member, not an invitation: remove the member instead.'),
   in_progress: http(409, 'This invitation is being sent right now. Try again in a moment.'),
+  idempotency_key_reused: http(422, 'This Idempotency-Key was already used with a different request. Use a new key for a new request.'),
   resend_too_soon: http(429, 'This invitation was sent a moment ago. Wait before sending it again.'),
   csv_invalid: http(400, 'The CSV file could not be read.'),
   csv_too_large: http(413, 'The CSV file is too large.'),
   csv_too_many_rows: http(400, 'The CSV file has too many rows.'),
+  rule_refused: http(422, 'An invitation rule of this organization does not allow this invitation.'),
+  rule_limit_reached: http(429, 'An invitation rule of this organization allows no more invitations today.'),
   job_busy: http(409, 'This file is being sent right now. Wait for it to finish.'),
   bulk_action_not_found: http(404, 'That bulk action does not exist in this organization.'),
   bulk_action_started: http(409, 'This bulk action has already started.'),
@@ -58,6 +61,7 @@ export const ERROR_CODES = {
   last_admin: http(409, 'An organization needs at least one admin: a member whose role can manage members.'),
   not_a_member: http(409, 'This is an invitation, not a member: revoke it instead.'),
   session_ended: http(409, 'Your session has ended. Sign in again.'),
+  domain_not_verified: http(409, 'That domain is not verified at Scalekit yet.'),
   not_synced: http(409, 'This member is still being synchronised. Try again in a moment.'),
   seat_limit_below_usage: http(400, 'The seat limit is below the seats in use.'),
   too_many_keys: http(409, 'This organization has as many active API keys as it may have.'),
@@ -72,6 +76,15 @@ export const ERROR_CODES = {
   review_incomplete: http(409, 'Every member needs a decision before the review can be finished.'),
   review_busy: http(409, 'This access review is being finished right now. Wait a moment and reload.'),
   decision_applied: http(409, 'That decision has already been applied and can no longer change.'),
+
+  // Invite from directory (lib/directory-invite/service.ts)
+  directory_not_connected: http(409, 'This organization has no connected directory. Connect one in Settings → Single sign-on & directory.'),
+  directory_selection_invalid: http(
+    400,
+    'Some of the people or groups you picked are not in the directory. Reload the list and pick again.',
+  ),
+  directory_selection_empty: http(400, 'Pick at least one person or group from the directory.'),
+  directory_selection_too_large: http(400, 'That selection has more people than one bulk invitation may hold.'),
 
   // Scalekit, as lib/scalekit/errors.ts classifies its failures
   scalekit_bad_request: http(400, 'Scalekit rejected the request as invalid.'),

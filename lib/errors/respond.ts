@@ -42,8 +42,18 @@ export interface ProblemOptions {
 }
 
 /** The JSON body of an error, for responses and for a batch's per-item results. */
-export function errorBody(error: AppError): { code: ErrorCode; message: string; fields?: Record<string, string> } {
-  return { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) };
+export function errorBody(error: AppError): {
+  code: ErrorCode;
+  message: string;
+  fields?: Record<string, string>;
+  details?: Record<string, string | number | boolean>;
+} {
+  return {
+    code: error.code,
+    message: error.message,
+    ...(error.fields ? { fields: error.fields } : {}),
+    ...(error.details ? { details: error.details } : {}),
+  };
 }
 
 /** A route handler's error response: never cached, Retry-After when a retry has a time, a Bearer challenge on 401. */

@@ -9,6 +9,8 @@ describe('contentSecurityPolicy', () => {
     const d = parse(contentSecurityPolicy({ nonce: 'abc123', scalekitOrigin: 'https://acme.scalekit.com' }));
     expect(d.get('script-src')).toEqual(["'self'", "'nonce-abc123'", "'strict-dynamic'"]);
     expect(d.get('frame-ancestors')).toEqual(["'none'"]);
+    // Only Scalekit's admin portal may be framed (the SSO settings page embeds it).
+    expect(d.get('frame-src')).toEqual(['https://acme.scalekit.com']);
     expect(d.get('object-src')).toEqual(["'none'"]);
     expect(d.get('base-uri')).toEqual(["'self'"]);
     // The sign-in form posts to us and is redirected to Scalekit; nowhere else.

@@ -12,7 +12,7 @@
 
 export interface CspOptions {
   nonce: string;
-  /** Origin of the Scalekit environment: the sign-in and sign-out forms redirect there. */
+  /** Origin of the Scalekit environment: the sign-in and sign-out forms redirect there, and its admin portal is framed. */
   scalekitOrigin: string;
   /** `next dev` needs eval (React's dev tools, fast refresh) and a websocket. */
   development?: boolean;
@@ -34,7 +34,9 @@ export function contentSecurityPolicy({ nonce, scalekitOrigin, development = fal
     ['img-src', ["'self'", 'data:', 'blob:']],
     ['font-src', ["'self'", 'data:']],
     ['connect-src', ["'self'", ...(development ? ['ws:', 'wss:'] : [])]],
-    ['frame-src', ["'none'"]],
+    // Scalekit's admin portal is embedded in an iframe on the SSO settings page (developer-docs
+    // _admin-portal.mdx): that origin, and no other, may be framed.
+    ['frame-src', [scalekitOrigin]],
     ['frame-ancestors', ["'none'"]],
     ['object-src', ["'none'"]],
     ['base-uri', ["'self'"]],

@@ -36,7 +36,7 @@ describe('an unfinished bulk job (the tab closed between chunks)', () => {
     const found = await unfinishedBulkJob(olga, OPEN_ORG);
     expect(found).toMatchObject({
       job: { id: preview.job.id, fileName: 'people.csv' },
-      counts: { total: 30, invited: 10, pending: 20, skipped: 0, failed: 0 },
+      counts: { total: 30, invited: 10, pending: 20, skipped: 0, failed: 0, held: 0 },
     });
     expect(await unfinishedBulkJob(oscar, OPEN_ORG)).toBeNull();
 
@@ -58,7 +58,7 @@ describe('an unfinished bulk job (the tab closed between chunks)', () => {
     const preview = await previewBulkInvite(olga, OPEN_ORG, { fileName: 'drop.csv', text: csv(tag, 12) });
     await runBulkInvite(olga, OPEN_ORG, preview.job.id, { maxRows: 4 });
     const discarded = await discardBulkJob(olga, OPEN_ORG, preview.job.id);
-    expect(discarded.counts).toEqual({ total: 12, invited: 4, pending: 0, skipped: 8, failed: 0 });
+    expect(discarded.counts).toEqual({ total: 12, invited: 4, pending: 0, skipped: 8, failed: 0, held: 0 });
     const skipped = await prisma.bulkInviteRow.findMany({ where: { jobId: preview.job.id, status: 'SKIPPED' } });
     expect(skipped.every((r) => r.reason === 'Not sent: the rest of this file was discarded.')).toBe(true);
     expect(await unfinishedBulkJob(olga, OPEN_ORG)).toBeNull();

@@ -56,7 +56,7 @@ describe('bulk invite', () => {
   it('flags exactly the 20 bad rows of a 200-row CSV, invites the other 180, and a re-run invites nothing new', async () => {
     const { text, badRowNumbers } = csvWithBadRows(180, `b${Date.now().toString(36)}`);
     const preview = await previewBulkInvite(olga, OPEN_ORG, { fileName: 'C:\\fakepath\\team.csv', text });
-    expect(preview.counts).toEqual({ total: 200, pending: 180, invited: 0, skipped: 20, failed: 0 });
+    expect(preview.counts).toEqual({ total: 200, pending: 180, invited: 0, skipped: 20, failed: 0, held: 0 });
     expect(preview.job).toMatchObject({ status: 'PREVIEWED', fileName: 'team.csv' });
     const flagged = preview.rows.filter((r) => r.status === 'SKIPPED');
     expect(flagged.map((r) => r.rowNumber)).toEqual(badRowNumbers);

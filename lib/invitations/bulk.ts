@@ -3,10 +3,17 @@ import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/authorize';
 import { recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db';
-import type { BulkInviteJob, BulkInviteJobStatus, BulkInviteRow, BulkInviteRowStatus, Prisma } from '@/lib/generated/prisma/client';
+import type {
+  BulkInviteJob,
+  BulkInviteJobStatus,
+  BulkInviteRow,
+  BulkInviteRowStatus,
+  BulkInviteSource,
+  Prisma,
+} from '@/lib/generated/prisma/client';
 import { errorForLog, log } from '@/lib/log';
 import { effectiveStatus } from '@/lib/members/status';
-import { parseInviteCsv, toCsv } from './csv';
+import { checkInviteRow, parseInviteCsv, toCsv, type CsvRow } from './csv';
 import { grantableRole, grantRefusal, organizationRoles } from '@/lib/roles/catalogue';
 import { AppError } from '@/lib/errors/app-error';
 import { ScalekitCallError } from '@/lib/scalekit/errors';
@@ -20,11 +27,14 @@ import {
   validateInvite,
   writeSentInvites,
   type ClaimRef,
+  type InviteOptions,
   type SentInvite,
 } from './service';
 import { staleClaimAfterMs } from './invite';
 import type { InviteInput } from './schemas';
 import { isInvitationStatus } from './scalekit-membership';
+import { dailyLimitChecks, heldMessage, holdInvitation, loadInvitationRules, ruleLimitError } from '@/lib/invitation-rules/apply';
+import { evaluateInvitationRules, type DailyLimitBudget } from '@/lib/invitation-rules/evaluate';
 
 /**
  * Bulk invitations from a CSV, in two steps a person can follow:
@@ -56,6 +66,8 @@ export interface BulkCounts {
   invited: number;
   skipped: number;
   failed: number;
+  /** Held by an invitation rule: a request waits for an admin instead */
+  held: number;
 }
 
 export interface BulkJobView {
@@ -85,14 +97,14 @@ export interface BulkUpload {
 }
 
 function countRows(rows: Array<Pick<BulkInviteRow, 'status'>>): BulkCounts {
-  const counts: BulkCounts = { total: rows.length, pending: 0, invited: 0, skipped: 0, failed: 0 };
+  const counts: BulkCounts = { total: rows.length, pending: 0, invited: 0, skipped: 0, failed: 0, held: 0 };
   for (const r of rows) counts[r.status.toLowerCase() as Lowercase<BulkInviteRowStatus>]++;
   return counts;
 }
 
 export async function countsFor(jobId: string): Promise<BulkCounts> {
   const groups = await db.bulkInviteRow.groupBy({ by: ['status'], where: { jobId }, _count: { _all: true } });
-  const counts: BulkCounts = { total: 0, pending: 0, invited: 0, skipped: 0, failed: 0 };
+  const counts: BulkCounts = { total: 0, pending: 0, invited: 0, skipped: 0, failed: 0, held: 0 };
   for (const g of groups) {
     counts[g.status.toLowerCase() as Lowercase<BulkInviteRowStatus>] = g._count._all;
     counts.total += g._count._all;
@@ -116,6 +128,48 @@ export async function previewBulkInvite(actor: Actor, organizationId: string, up
   const roles = await organizationRoles(organizationId);
   const parsed = parseInviteCsv(upload.text, upload.byteLength, roles);
   if (!parsed.ok) throw new AppError(parsed.code, parsed.message, { field: 'file' });
+  return previewCheckedRows(actor, organizationId, roles, parsed.rows, { source: 'csv', fileName: cleanFileName(upload.fileName) });
+}
+
+/** One person to invite from a source other than a file (the directory): what a CSV row would say. */
+export interface BulkRowInput {
+  email: string;
+  name: string | null;
+  role: string;
+  /** Set when the source already knows the row cannot be sent (a deactivated directory user): the row is flagged with it. */
+  error?: string | null;
+}
+
+/**
+ * The preview of rows that did not come from a CSV (people picked from the directory,
+ * lib/directory-invite): each row gets the same checks as a CSV row (invalid email, unknown role,
+ * duplicate, domain, already a member or invited, seats), then the job is stored like an upload's
+ * and sent by the same pipeline. Row numbers are positions in the list, from 1.
+ */
+export async function previewBulkRows(
+  actor: Actor,
+  organizationId: string,
+  input: BulkRowInput[],
+  meta: { source: BulkInviteSource },
+): Promise<BulkJobView> {
+  assertCan(actor, organizationId, 'members:invite');
+  const roles = await organizationRoles(organizationId);
+  const seen = new Map<string, number>();
+  const rows = input.map((r, i): CsvRow => {
+    const row = { rowNumber: i + 1, email: r.email, name: r.name, role: r.role };
+    return r.error ? { ...row, error: r.error, invite: null } : checkInviteRow(row, roles, seen, 'this selection');
+  });
+  return previewCheckedRows(actor, organizationId, roles, rows, { source: meta.source, fileName: null });
+}
+
+async function previewCheckedRows(
+  actor: Actor,
+  organizationId: string,
+  roles: Awaited<ReturnType<typeof organizationRoles>>,
+  checked: CsvRow[],
+  meta: { source: BulkInviteSource; fileName: string | null },
+): Promise<BulkJobView> {
+  const parsed = { rows: checked };
   const org = await loadOrganization(organizationId);
   const now = new Date();
 
@@ -139,6 +193,7 @@ export async function previewBulkInvite(actor: Actor, organizationId: string, up
     });
     seatsLeft = Math.max(0, org.maxAllowedUsers - used);
   }
+  const rules = await loadInvitationRules(organizationId);
 
   const rows = parsed.rows.map((row) => {
     let status: BulkInviteRowStatus = 'SKIPPED';
@@ -155,9 +210,15 @@ export async function previewBulkInvite(actor: Actor, organizationId: string, up
       } else if (seatsLeft <= 0 && !current) {
         reason = overSeatLimitReason(org.name, org.maxAllowedUsers);
       } else {
-        status = 'PENDING';
-        reason = null;
-        if (!current) seatsLeft--;
+        // The invitation rules, as the send will apply them: a refusal skips the row now, a hold is announced.
+        const decision = evaluateInvitationRules(rules, { actor, email: row.invite.email, role: row.invite.role, source: 'bulk' });
+        if (decision.kind === 'refuse') {
+          reason = decision.message;
+        } else {
+          status = 'PENDING';
+          reason = decision.kind === 'hold' ? `Will be held for approval: ${decision.rule.description}.` : null;
+          if (!current && decision.kind !== 'hold') seatsLeft--;
+        }
       }
     }
     return {
@@ -174,7 +235,8 @@ export async function previewBulkInvite(actor: Actor, organizationId: string, up
     data: {
       organizationId,
       createdByUserId: actor.kind === 'user' ? actor.userId : null,
-      fileName: cleanFileName(upload.fileName),
+      fileName: meta.fileName,
+      source: meta.source,
       status: 'PREVIEWED',
       rows: { createMany: { data: rows } },
     },
@@ -344,9 +406,12 @@ export async function runBulkInvite(actor: Actor, orgId: string, jobId: string, 
   const job = await loadJob(orgId, jobId);
   const org = await loadOrganization(orgId);
   const roles = await organizationRoles(orgId);
+  // The invitation rules as they are now, like the domains and roles (an admin may have changed them since the preview).
+  const rules = await loadInvitationRules(orgId);
   const concurrency = Math.min(Math.max(options.concurrency ?? BULK_DEFAULT_CONCURRENCY, 1), 32);
   const runId = randomUUID();
-  const inviteOptions = { source: 'bulk', bulkJobId: job.id } as const;
+  // Each invitation's audit event says where it came from: a file, or the directory.
+  const inviteOptions: InviteOptions = { source: job.source === 'directory' ? 'directory' : 'bulk', bulkJobId: job.id };
 
   if (options.retryFailed) {
     // Back to "not sent yet" rather than retried in place, so a retry cannot loop on a row that fails again.
@@ -469,11 +534,35 @@ export async function runBulkInvite(actor: Actor, orgId: string, jobId: string, 
       const skipped = new Set(outside.map((r) => r.id));
       batch = batch.filter((row) => !skipped.has(row.id));
     }
+    // The invitation rules, row by row: a refusal skips the row, a hold opens a request instead (HELD).
+    let limits: DailyLimitBudget[] = [];
+    if (rules.length && batch.length) {
+      const kept: ClaimedRow[] = [];
+      for (const row of batch) {
+        const decision = evaluateInvitationRules(rules, { actor, email: row.email, role: row.role, source: 'bulk' });
+        if (decision.kind === 'allow') {
+          limits = decision.limits;
+          kept.push(row);
+          continue;
+        }
+        attempted++;
+        try {
+          if (decision.kind === 'refuse') await finish(row, 'SKIPPED', decision.message);
+          else {
+            await holdInvitation(actor, orgId, row, decision.rule, 'bulk', job.id);
+            await finish(row, 'HELD', heldMessage(decision.rule));
+          }
+        } catch (error) {
+          await failRow(row, error);
+        }
+      }
+      batch = kept;
+    }
     // One reservation per batch; rows beyond the budget stay PENDING (not sent, retryable later).
     if (batch.length) {
-      const budget = await reserveInvites(actor, orgId, batch.length);
+      const budget = await reserveInvites(actor, orgId, batch.length, dailyLimitChecks(actor, limits));
       if (budget.granted < batch.length) {
-        const refusal = inviteRateLimitError(budget, org.name);
+        const refusal = ruleLimitError(limits, budget.limitedBy, budget.retryAfterSeconds) ?? inviteRateLimitError(budget, org.name);
         limitedBy = { code: refusal.code, message: refusal.message };
         batch = batch.slice(0, budget.granted);
       }
@@ -621,7 +710,7 @@ async function finishRun(
     const [locked] = await tx.$queryRaw<Array<{ status: BulkInviteJobStatus }>>`
       SELECT status FROM "BulkInviteJob" WHERE id = ${job.id} FOR UPDATE`;
     const groups = await tx.bulkInviteRow.groupBy({ by: ['status'], where: { jobId: job.id }, _count: { _all: true } });
-    const counts: BulkCounts = { total: 0, pending: 0, invited: 0, skipped: 0, failed: 0 };
+    const counts: BulkCounts = { total: 0, pending: 0, invited: 0, skipped: 0, failed: 0, held: 0 };
     for (const g of groups) {
       counts[g.status.toLowerCase() as Lowercase<BulkInviteRowStatus>] = g._count._all;
       counts.total += g._count._all;
@@ -646,7 +735,7 @@ async function finishRun(
           organizationId: job.organizationId,
           action: 'bulk_invite.completed',
           target: { type: 'bulk_invite', id: job.id, label: job.fileName },
-          metadata: { ...counts },
+          metadata: { ...counts, source: job.source },
         },
         tx,
       );
@@ -660,6 +749,7 @@ export const RESULT_LABELS: Record<BulkInviteRowStatus, string> = {
   INVITED: 'invited',
   SKIPPED: 'skipped',
   FAILED: 'failed',
+  HELD: 'held for approval',
 };
 
 /** The job's rows as a downloadable CSV: row, email, name, role, result, reason. */
@@ -669,6 +759,6 @@ export async function bulkResultsCsv(actor: Actor, organizationId: string, jobId
     ['row', 'email', 'name', 'role', 'result', 'reason'],
     rows.map((r) => [r.rowNumber, r.email, r.name, r.role, RESULT_LABELS[r.status], r.reason]),
   );
-  const base = (job.fileName ?? 'invitations.csv').replace(/\.csv$/i, '');
+  const base = (job.fileName ?? (job.source === 'directory' ? 'directory-invitations' : 'invitations')).replace(/\.csv$/i, '');
   return { fileName: `${base}-results.csv`, csv };
 }

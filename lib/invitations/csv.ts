@@ -155,21 +155,37 @@ export function parseInviteCsv(
 
     const quoteError = recordErrors.get(recordIndex);
     if (quoteError) return { ...row, error: `This row is not valid CSV (${quoteError.toLowerCase()}). Check its quotes.` };
-    if (!email) return { ...row, error: 'Email is missing.' };
-    const parsedRow = parseInviteInput({ email, role, ...(name ? { name } : {}) });
-    if (!parsedRow.ok && !parsedRow.fields.role) {
-      return { ...row, error: parsedRow.fields.email ? `"${truncate(email)}" is not a valid email address.` : parsedRow.message };
-    }
-    if (!parsedRow.ok || !roles.some((r) => r.name === role)) {
-      return { ...row, error: `Unknown role "${truncate(role)}". Use ${roles.map((r) => r.name).join(', ')}.` };
-    }
-    const normalized = parsedRow.value.email;
-    const duplicateOf = seen.get(normalized);
-    if (duplicateOf !== undefined) return { ...row, email: normalized, error: `Duplicate of row ${duplicateOf} in this file.` };
-    seen.set(normalized, rowNumber);
-    return { ...row, email: normalized, invite: parsedRow.value };
+    return checkInviteRow(row, roles, seen);
   });
   return { ok: true, rows, hasHeader };
+}
+
+/**
+ * One row's own checks (email missing or invalid, unknown role, a duplicate of an earlier row),
+ * the same for a CSV row and for a person picked from the directory (lib/directory-invite).
+ * `seen` carries the addresses of the rows before it; `where` names the list in the message.
+ */
+export function checkInviteRow(
+  row: Pick<CsvRow, 'rowNumber' | 'email' | 'name' | 'role'>,
+  roles: readonly CsvRole[],
+  seen: Map<string, number>,
+  where = 'this file',
+): CsvRow {
+  const { email, name, role, rowNumber } = row;
+  const base: CsvRow = { ...row, error: null, invite: null };
+  if (!email) return { ...base, error: 'Email is missing.' };
+  const parsedRow = parseInviteInput({ email, role, ...(name ? { name } : {}) });
+  if (!parsedRow.ok && !parsedRow.fields.role) {
+    return { ...base, error: parsedRow.fields.email ? `"${truncate(email)}" is not a valid email address.` : parsedRow.message };
+  }
+  if (!parsedRow.ok || !roles.some((r) => r.name === role)) {
+    return { ...base, error: `Unknown role "${truncate(role)}". Use ${roles.map((r) => r.name).join(', ')}.` };
+  }
+  const normalized = parsedRow.value.email;
+  const duplicateOf = seen.get(normalized);
+  if (duplicateOf !== undefined) return { ...base, email: normalized, error: `Duplicate of row ${duplicateOf} in ${where}.` };
+  seen.set(normalized, rowNumber);
+  return { ...base, email: normalized, invite: parsedRow.value };
 }
 
 function truncate(text: string, max = 60): string {

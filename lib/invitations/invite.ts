@@ -6,7 +6,9 @@ import { resolvePermissions } from '@/lib/auth/permissions';
 import { grantableRole, organizationRoles } from '@/lib/roles/catalogue';
 import { db } from '@/lib/db';
 import { getEnv } from '@/lib/env';
-import { Prisma, type Membership, type Organization } from '@/lib/generated/prisma/client';
+import { Prisma, type InvitationRequest, type Membership, type Organization } from '@/lib/generated/prisma/client';
+import { dailyLimitChecks, holdInvitation, loadInvitationRules, ruleLimitError, ruleRefusedError } from '@/lib/invitation-rules/apply';
+import { evaluateInvitationRules, type RuleRef } from '@/lib/invitation-rules/evaluate';
 import { getScalekit } from '@/lib/scalekit/client';
 import { describeScalekitError, ScalekitCallError } from '@/lib/scalekit/errors';
 import { AppError } from '@/lib/errors/app-error';
@@ -44,17 +46,34 @@ import { assertSeatAvailable, claimSeats, seatLimitError } from './seats';
  * than Organization.maxAllowedUsers. A released claim gives its seat back.
  */
 
-export type InviteOutcome = 'invited' | 'already_invited' | 'already_member';
+export type InviteOutcome = 'invited' | 'already_invited' | 'already_member' | 'held';
+/** What happened when the invitation went to Scalekit (everything but a rule's hold). */
+export type SentOutcome = Exclude<InviteOutcome, 'held'>;
 
-export interface InviteResult {
-  outcome: InviteOutcome;
+export interface SentResult {
+  outcome: SentOutcome;
   membership: Membership;
 }
 
+/** An invitation rule held it: nothing reached Scalekit; the request waits for an admin in Requests. */
+export interface HeldResult {
+  outcome: 'held';
+  request: InvitationRequest;
+  rule: RuleRef;
+}
+
+export type InviteResult = SentResult | HeldResult;
+
 export interface InviteOptions {
   /** Recorded in the audit event: where the invitation came from. */
-  source?: 'form' | 'api' | 'bulk';
+  source?: 'form' | 'api' | 'bulk' | 'directory';
   bulkJobId?: string;
+  /**
+   * Set by the approval of an invitation request: approval-type invitation rules do not hold it
+   * again (refusals and daily limits still apply). Checked to name a request of this organization
+   * for this address that is not denied or cancelled.
+   */
+  approvedRequestId?: string;
 }
 
 const POLL_MS = 60;
@@ -111,14 +130,44 @@ export async function inviteMember(
   const org = await loadOrganization(organizationId);
   grantableRole(actor, organizationId, await organizationRoles(organizationId), input.role);
   assertDomainAllowed(org, input.email);
+  if (options.approvedRequestId) await assertApprovedRequest(org.id, input.email, options.approvedRequestId);
+  // The organization's invitation rules, the same for every path and every actor (lib/invitation-rules/evaluate.ts).
+  const source = options.source ?? 'form';
+  const decision = evaluateInvitationRules(await loadInvitationRules(org.id), {
+    actor,
+    email: input.email,
+    role: input.role,
+    source,
+    approvedRequestId: options.approvedRequestId ?? null,
+  });
+  if (decision.kind === 'refuse') throw ruleRefusedError(decision.rule, decision.message);
   await assertSeatAvailable(org, input.email);
-  const budget = await reserveInvites(actor, org.id, 1);
-  if (budget.granted < 1) throw inviteRateLimitError(budget, org.name);
+  if (decision.kind === 'hold') {
+    // Someone already in (or invited): say so, as an unheld invite would, rather than queue a request for nothing.
+    const existing = await db.membership.findUnique({ where: { organizationId_email: { organizationId: org.id, email: input.email } } });
+    if (existing?.syncState === 'SYNCED') {
+      return { outcome: isInvitationStatus(existing.status) ? 'already_invited' : 'already_member', membership: existing };
+    }
+    const held = await holdInvitation(actor, org.id, input, decision.rule, source, options.bulkJobId);
+    return { outcome: 'held', ...held };
+  }
+  const budget = await reserveInvites(actor, org.id, 1, dailyLimitChecks(actor, decision.limits));
+  if (budget.granted < 1)
+    throw ruleLimitError(decision.limits, budget.limitedBy, budget.retryAfterSeconds) ?? inviteRateLimitError(budget, org.name);
   return claimAndSend(actor, org, input, options);
 }
 
+/** approvedRequestId lets an invitation past approval rules: it must be a live request for this very address here. */
+async function assertApprovedRequest(organizationId: string, email: string, requestId: string): Promise<void> {
+  const request = await db.invitationRequest.findFirst({
+    where: { id: requestId, organizationId, email, status: { in: ['PENDING', 'APPROVED'] } },
+    select: { id: true },
+  });
+  if (!request) throw new AppError('not_found', 'That invitation request does not exist in this organization, or was denied or cancelled.');
+}
+
 /** inviteMember after validation and the rate limit: the claim loop. Exported for the bulk runner, which did both per chunk. */
-export async function claimAndSend(actor: Actor, org: Organization, input: InviteInput, options: InviteOptions): Promise<InviteResult> {
+export async function claimAndSend(actor: Actor, org: Organization, input: InviteInput, options: InviteOptions): Promise<SentResult> {
   const staleAfter = staleClaimAfterMs();
   const deadline = Date.now() + staleAfter + 5_000;
   for (;;) {
@@ -212,7 +261,7 @@ export interface SentInvite {
   takeover: boolean;
   user: ScalekitUserLike;
   membership: MirroredMembership;
-  outcome: InviteOutcome;
+  outcome: SentOutcome;
   role: string;
 }
 
@@ -223,7 +272,7 @@ async function send(
   claim: Membership,
   takeover: boolean,
   options: InviteOptions,
-): Promise<InviteResult> {
+): Promise<SentResult> {
   const sent = await sendToScalekit(actor, org, input, claim, takeover);
   const [membership] = await finishInvites(actor, org, [sent], options);
   return { outcome: sent.outcome, membership: membership! };
@@ -281,7 +330,7 @@ export async function sendToScalekit(
     );
   }
 
-  let outcome: InviteOutcome;
+  let outcome: SentOutcome;
   if (!adopted) outcome = 'invited';
   else if (!isInvitationStatus(membership.status)) outcome = 'already_member';
   else outcome = takeover ? 'invited' : 'already_invited';

@@ -1,5 +1,5 @@
 import type { Actor } from '@/lib/auth/actor';
-import { rateLimits, reserveRateLimits, type Reservation } from '@/lib/rate-limit/limiter';
+import { rateLimits, reserveRateLimits, type RateLimitCheck, type Reservation } from '@/lib/rate-limit/limiter';
 import { AppError } from '@/lib/errors/app-error';
 
 /**
@@ -20,14 +20,15 @@ function senderKey(actor: Actor): string {
   }
 }
 
-/** Up to `wanted` invitations' worth of budget; `granted` may be lower (0 when exhausted). */
-export function reserveInvites(actor: Actor, organizationId: string, wanted: number): Promise<Reservation> {
+/**
+ * Up to `wanted` invitations' worth of budget; `granted` may be lower (0 when exhausted). `extra`:
+ * the organization's daily-limit invitation rules (lib/invitation-rules/apply.ts), reserved in the
+ * same transaction so a refusal by one budget uses up none of the others.
+ */
+export function reserveInvites(actor: Actor, organizationId: string, wanted: number, extra: RateLimitCheck[] = []): Promise<Reservation> {
   const limits = rateLimits();
   return reserveRateLimits(
-    [
-      { rule: limits.invitesPerAdmin, subject: senderKey(actor) },
-      { rule: limits.invitesPerOrg, subject: organizationId },
-    ],
+    [{ rule: limits.invitesPerAdmin, subject: senderKey(actor) }, { rule: limits.invitesPerOrg, subject: organizationId }, ...extra],
     wanted,
   );
 }

@@ -4,7 +4,7 @@ import { emailsTo } from '@/emulator/src/testing';
 import { removeMember } from '@/lib/members/service';
 import { resyncOrganization } from '@/lib/organizations/resync';
 import { retiredEmail } from '@/lib/users/mirror-user';
-import { inviteMember } from './service';
+import { inviteSent as inviteMember } from './testing';
 import { ada, freshEmail, scalekitMembersWithEmail, useInvitationTestbed } from './testing';
 
 /**

@@ -4,7 +4,8 @@ import type { Actor } from '@/lib/auth/actor';
 import { createApiKey } from '@/lib/api-keys/service';
 import { POST as RESEND } from '@/app/api/invitations/[id]/resend/route';
 import { AppError } from '@/lib/errors/app-error';
-import { inviteMember, resendInvitation } from './service';
+import { resendInvitation } from './service';
+import { inviteSent as inviteMember } from './testing';
 import { freshEmail, olga, OPEN_ORG, refusal, useInvitationTestbed, userActor } from './testing';
 
 // A small per-sender budget, so "the (N+1)th action of any kind" is a few calls away; the org's

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { signWebhook } from '@/emulator/src/index';
 import { POST } from '@/app/api/webhooks/scalekit/route';
 import { useTeamTestStack } from '@/lib/members/testing';
-import { inviteMember, revokeInvitation } from '@/lib/invitations/service';
+import { revokeInvitation } from '@/lib/invitations/service';
+import { inviteSent as inviteMember } from '@/lib/invitations/testing';
 import { getEnv } from '@/lib/env';
 import { documentedEvent } from '@/lib/webhooks/testing';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { authStackFor, signInAtEmulator } from '@/lib/auth/test-support';
-import { inviteMember, resendInvitation } from './service';
+import { resendInvitation } from './service';
+import { inviteSent as inviteMember } from './testing';
 import { ada, freshEmail, olga, OPEN_ORG, scalekitMembersWithEmail, useInvitationTestbed } from './testing';
 
 /**

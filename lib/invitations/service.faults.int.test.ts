@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emailsTo } from '@/emulator/src/testing';
 import { ScalekitCallError } from '@/lib/scalekit/errors';
-import { inviteMember } from './service';
+import { inviteSent as inviteMember } from './testing';
 import { freshEmail, olga, OPEN_ORG, scalekitMembersWithEmail, useInvitationTestbed } from './testing';
 
 // A short SDK deadline so "delay beyond the timeout" costs under a second.

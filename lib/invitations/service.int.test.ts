@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ForbiddenError } from '@/lib/errors/app-error';
 import { AppError } from '@/lib/errors/app-error';
-import { inviteMember, listInvitations, resendInvitation, revokeInvitation } from './service';
+import { listInvitations, resendInvitation, revokeInvitation } from './service';
+import { inviteSent as inviteMember } from './testing';
 import { ada, freshEmail, gina, max, olga, OPEN_ORG, scalekitMembersWithEmail, tim, TINY_ORG, useInvitationTestbed } from './testing';
 import { emailsTo } from '@/emulator/src/testing';
 

@@ -14,7 +14,16 @@
  * statement and writes them back in batches instead of inviting row by row.
  */
 
-export { inviteMember, validateInvite, type InviteOptions, type InviteOutcome, type InviteResult } from './invite';
+export {
+  inviteMember,
+  validateInvite,
+  type HeldResult,
+  type InviteOptions,
+  type InviteOutcome,
+  type InviteResult,
+  type SentOutcome,
+  type SentResult,
+} from './invite';
 export { RESEND_COOLDOWN_SECONDS, resendInvitation, revokeInvitation } from './resend-revoke';
 export { listInvitations, type InvitationPage, type ListInvitationsOptions } from './listing';
 export { effectiveStatus } from '@/lib/members/status';

@@ -15,6 +15,7 @@ import { AppError } from '@/lib/errors/app-error';
 import type { Membership } from '@/lib/generated/prisma/client';
 import { demoSeedSchema, seedDemoData } from '@/prisma/seed';
 import { useTestDatabase, type TestDatabase } from '@/test/database';
+import { inviteMember, type SentResult } from './service';
 
 export const CLIENT_ID = 'skc_teamgate_dev';
 export const CLIENT_SECRET = 'sks_teamgate_dev_only_not_a_real_secret';
@@ -67,8 +68,15 @@ export interface InvitationTestbed {
 export async function useInvitationTestbed({
   timeoutMs,
   webhooks = false,
-}: { timeoutMs?: number; webhooks?: boolean } = {}): Promise<InvitationTestbed> {
+  extendSeed,
+}: {
+  timeoutMs?: number;
+  webhooks?: boolean;
+  /** Adds a test file's own organizations, users or directories to the seed both sides start from. */
+  extendSeed?: (seed: { organizations: unknown[]; users: unknown[] }) => void;
+} = {}): Promise<InvitationTestbed> {
   const seed = testSeed();
+  extendSeed?.(seed as { organizations: unknown[]; users: unknown[] });
   const appUrl = webhooks ? await serveWebhookRoute() : undefined;
   const emulator = await createEmulator({ port: 0, seed, ...(appUrl ? { appUrl } : {}), environment: { webhookRetryDelaysMs: [] } });
   process.env.SCALEKIT_ENVIRONMENT_URL = emulator.url;
@@ -154,4 +162,14 @@ export async function refusal(promise: Promise<unknown>): Promise<AppError> {
   );
   expect(error).toBeInstanceOf(AppError);
   return error as AppError;
+}
+
+/**
+ * inviteMember for tests that set no invitation rule: the invitation went to Scalekit (a rule's
+ * hold fails the test), typed so the test can read the membership.
+ */
+export async function inviteSent(...args: Parameters<typeof inviteMember>): Promise<SentResult> {
+  const result = await inviteMember(...args);
+  if (result.outcome === 'held') throw new Error(`Unexpected hold by the invitation rule "${result.rule.description}"`);
+  return result;
 }

@@ -5,6 +5,7 @@ import { runBulkMemberAction } from '@/lib/members/bulk-actions';
 import { runBulkJob } from '@/lib/invitations/bulk-job';
 import { BULK_QUEUE, bulkRunData } from '@/lib/invitations/bulk-job-data';
 import { pruneExpiredRateLimitBuckets } from '@/lib/rate-limit/prune';
+import { purgeExpiredIdempotencyKeys } from '@/lib/http/idempotency';
 
 /**
  * Every background job Teamgate runs, by name. A job's payload is validated with its zod schema
@@ -94,6 +95,20 @@ export const jobs = {
     },
     queue: { retryLimit: 2, retryDelay: 30, expireInSeconds: 600, retentionMinutes: 60 },
     schedule: { cron: '*/5 * * * *' },
+  }),
+  /**
+   * Deletes Idempotency-Key answers past their 24 hours (lib/http/idempotency.ts). Hourly, a
+   * bounded batch per run: an expired key is already ignored by the API, this only keeps the table small.
+   */
+  'idempotency.prune': defineJob({
+    data: z.strictObject({ batchSize: count(100_000).optional() }),
+    async run(data, { log }) {
+      const deleted = await purgeExpiredIdempotencyKeys(new Date(), data.batchSize ?? 10_000);
+      log[deleted > 0 ? 'info' : 'debug']({ deleted }, 'expired idempotency keys pruned');
+      return { deleted };
+    },
+    queue: { retryLimit: 2, retryDelay: 60, expireInSeconds: 600, retentionMinutes: 120 },
+    schedule: { cron: '17 * * * *' },
   }),
   /**
    * Sends a confirmed bulk invitation's rows (lib/invitations/bulk-job.ts): one slice per job,

@@ -13,7 +13,7 @@ import type { WebhookEnvelope } from '@/lib/webhooks/verify';
  * (lib/webhooks/membership-events.ts).
  */
 
-const scalekitId = z
+export const scalekitId = z
   .string()
   .min(1)
   .max(64)

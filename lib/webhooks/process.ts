@@ -27,6 +27,7 @@ import {
 } from '@/lib/webhooks/payloads';
 import { applyRoleChange, readPermissionChange, readRoleChange, type RoleChangePlan } from '@/lib/webhooks/role-events';
 import { applyUserLogin, applyUserLogout } from '@/lib/webhooks/session-events';
+import { applyDomainChange, DOMAIN_EVENTS, readDomainChange, type DomainsPlan } from '@/lib/webhooks/domain-events';
 import type { WebhookEnvelope } from '@/lib/webhooks/verify';
 
 export type { WebhookOutcome } from '@/lib/webhooks/outcome';
@@ -69,6 +70,7 @@ type Prefetched =
   | { kind: 'membership'; data: MembershipEventData; snapshot: MembershipSnapshot }
   | { kind: 'organization'; data: OrganizationEventData; snapshot: OrganizationSnapshot }
   | { kind: 'roles'; plan: RoleChangePlan }
+  | { kind: 'domains'; plan: DomainsPlan }
   | { kind: 'none' };
 
 const ROLE_EVENTS = new Set(['role.created', 'role.updated', 'role.deleted']);
@@ -101,6 +103,10 @@ async function prefetch(event: WebhookEnvelope): Promise<Prefetched> {
     if (await alreadyProcessed(event.id)) return { kind: 'none' };
     return { kind: 'roles', plan: await readPermissionChange() };
   }
+  if (DOMAIN_EVENTS.has(event.type)) {
+    if (await alreadyProcessed(event.id)) return { kind: 'none' };
+    return { kind: 'domains', plan: await readDomainChange(event) };
+  }
   return { kind: 'none' };
 }
 
@@ -122,6 +128,7 @@ export async function processScalekitEvent(event: WebhookEnvelope): Promise<Webh
       return applyOrganizationUpsert(tx, prefetched.data, prefetched.snapshot, occurredAt);
     }
     if (prefetched.kind === 'roles') return applyRoleChange(tx, prefetched.plan, event.organization_id ?? null);
+    if (prefetched.kind === 'domains') return applyDomainChange(tx, prefetched.plan);
     switch (event.type) {
       case 'user.organization_membership_deleted':
         return applyMembershipDeleted(tx, parseEventData(membershipEventDataSchema, event), occurredAt, after);

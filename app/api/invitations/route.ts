@@ -1,18 +1,21 @@
-import { z } from 'zod';
 import type { Actor } from '@/lib/auth/actor';
 import { runPool } from '@/lib/concurrency/worker-pool';
 import { asAppError, errorBody } from '@/lib/errors/respond';
 import { validationError } from '@/lib/errors/zod';
-import { orgRoute } from '@/lib/http/org-route';
+import { idempotent } from '@/lib/http/idempotency';
+import { orgRoute, type OrgRouteContext } from '@/lib/http/org-route';
 import { invitationJson, invitationViewFor, jsonResponse, readJson } from '@/lib/invitations/http';
 import { inviteBatchSchema, roleSchema } from '@/lib/invitations/schemas';
-import { inviteMember, listInvitations } from '@/lib/invitations/service';
+import { listInvitationsQuery } from '@/lib/invitations/listing';
+import { inviteMember, listInvitations, type HeldResult } from '@/lib/invitations/service';
 import { grantableRole, organizationRoles } from '@/lib/roles/catalogue';
 
 /**
  * POST /api/invitations — invite one person (`{ email, role?, name?, externalId?, metadata? }`)
- * or up to 100 (`{ invitations: [ … ] }`).
- * GET  /api/invitations?status=&cursor=&limit= — pending, expired and failed invitations.
+ * or up to 100 (`{ invitations: [ … ] }`). An invitation an invitation rule holds answers 202 with
+ * the request it opened instead (lib/invitation-rules).
+ * GET  /api/invitations?status=&email=&emailPrefix=&role=&externalId=&createdAfter=&createdBefore=&cursor=&limit=
+ *      — invitations, newest first (the filters: lib/invitations/listing.ts).
  *
  * Machines authenticate with `Authorization: Bearer tg_live_…` (the key's organization; POST
  * needs the invitations:write scope, GET invitations:read — docs/api.md); browsers with the
@@ -21,6 +24,16 @@ import { grantableRole, organizationRoles } from '@/lib/roles/catalogue';
  */
 
 const BATCH_CONCURRENCY = 4;
+
+/** An invitation an invitation rule held: the request waiting for an admin, and the rule that held it. */
+function heldJson(result: HeldResult) {
+  return {
+    status: 'held',
+    outcome: 'held',
+    request: { id: result.request.id, email: result.request.email, role: result.request.role, status: result.request.status },
+    rule: { id: result.rule.id, description: result.rule.description },
+  } as const;
+}
 
 /**
  * Refuse the whole request, before anything is sent, when any item asks for a role the caller
@@ -35,7 +48,7 @@ async function assertRolesGrantable(actor: Actor, items: unknown[]): Promise<voi
   }
 }
 
-export const POST = orgRoute({ mutating: true, scopes: ['members:invite'] }, async ({ request, actor, via }) => {
+async function invite({ request, actor, via }: OrgRouteContext<undefined, Record<string, never>>): Promise<Response> {
   const body = await readJson(request);
   const source = via === 'api_key' ? 'api' : 'form';
   const view = invitationViewFor(actor);
@@ -49,41 +62,34 @@ export const POST = orgRoute({ mutating: true, scopes: ['members:invite'] }, asy
     await runPool(items, BATCH_CONCURRENCY, async (item, index) => {
       try {
         const r = await inviteMember(actor, actor.organizationId, item, { source });
-        results[index] = { index, ok: true, outcome: r.outcome, invitation: invitationJson(r.membership, view) };
+        results[index] =
+          r.outcome === 'held'
+            ? { index, ok: true, ...heldJson(r) }
+            : { index, ok: true, outcome: r.outcome, invitation: invitationJson(r.membership, view) };
       } catch (error) {
         const e = asAppError(error, { organizationId: actor.organizationId, index }, 'invitations API failed');
         results[index] = { index, ok: false, status: e.status, error: errorBody(e) };
       }
     });
-    const summary = { invited: 0, already_invited: 0, already_member: 0, failed: 0 };
+    const summary = { invited: 0, already_invited: 0, already_member: 0, held: 0, failed: 0 };
     for (const r of results as Array<{ ok: boolean; outcome?: keyof typeof summary }>) summary[r.ok ? r.outcome! : 'failed']++;
     return jsonResponse({ results, summary });
   }
 
   await assertRolesGrantable(actor, [body]);
   const result = await inviteMember(actor, actor.organizationId, body, { source });
+  // Accepted, not done: an admin decides on the request (docs/invitation-rules.md).
+  if (result.outcome === 'held') return jsonResponse(heldJson(result), 202);
   return jsonResponse(
     { outcome: result.outcome, invitation: invitationJson(result.membership, view) },
     result.outcome === 'invited' ? 201 : 200,
   );
-});
+}
 
-const listQuery = z
-  .object({
-    status: z
-      .enum(['PENDING_INVITE', 'INVITE_EXPIRED', 'FAILED'], { error: 'status must be PENDING_INVITE, INVITE_EXPIRED or FAILED.' })
-      .optional(),
-    cursor: z.string().max(200, 'The cursor is not valid.').optional(),
-    limit: z.coerce
-      .number({ error: 'limit must be a number from 1 to 100.' })
-      .int('limit must be a number from 1 to 100.')
-      .min(1, 'limit must be a number from 1 to 100.')
-      .max(100, 'limit must be a number from 1 to 100.')
-      .optional(),
-  })
-  .strict();
+// With an Idempotency-Key header, a retried POST replays the first answer (lib/http/idempotency.ts).
+export const POST = orgRoute({ mutating: true, scopes: ['members:invite'] }, idempotent(invite));
 
-export const GET = orgRoute({ mutating: false, scopes: ['invitations:read'], query: listQuery }, async ({ actor, query }) => {
+export const GET = orgRoute({ mutating: false, scopes: ['invitations:read'], query: listInvitationsQuery }, async ({ actor, query }) => {
   const page = await listInvitations(actor, actor.organizationId, query);
   const view = invitationViewFor(actor);
   return jsonResponse({ invitations: page.invitations.map((m) => invitationJson(m, view)), nextCursor: page.nextCursor });

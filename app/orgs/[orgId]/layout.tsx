@@ -29,6 +29,7 @@ export default async function OrgLayout({ children, params }: { children: React.
     { href: `${base}/access-reviews`, label: 'Access reviews', permission: 'members:manage' },
     { href: `${base}/audit`, label: 'Audit log', permission: 'audit:read' },
     { href: `${base}/settings`, label: 'Settings', permission: 'org:settings' },
+    { href: `${base}/settings/sso`, label: 'SSO & directory', permission: 'org:settings' },
     { href: `${base}/settings/api-keys`, label: 'API keys', permission: 'api_keys:manage' },
   ];
   const shown = tabs.filter((t) => !t.permission || canIn(ctx, orgId, t.permission)).map(({ href, label }) => ({ href, label }));

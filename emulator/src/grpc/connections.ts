@@ -50,7 +50,7 @@ function connectionVisibleIn(dir: Directory, organizationId: string, id: string)
 }
 
 /** Payload of the organization.sso_* webhooks (OpenAPI ConnectionEventData). */
-function connectionEventData(c: ConnectionRecord) {
+export function connectionEventData(c: ConnectionRecord) {
   return {
     id: c.id,
     organization_id: c.organizationId,
@@ -128,7 +128,8 @@ function connectionMessage(dir: Directory, c: Readonly<ConnectionRecord>, origin
   };
 }
 
-function setEnabled(dir: Directory, c: ConnectionRecord, enabled: boolean) {
+/** Enable/DisableConnection, also the admin portal's buttons (oauth/portal.ts). */
+export function setConnectionEnabled(dir: Directory, c: ConnectionRecord, enabled: boolean) {
   // A connection whose IdP settings were never completed cannot sign anyone in.
   if (enabled && c.status !== 'COMPLETED') {
     throw new EmulatorError(
@@ -141,7 +142,12 @@ function setEnabled(dir: Directory, c: ConnectionRecord, enabled: boolean) {
     c.enabled = enabled;
     c.updatedAt = new Date();
     const org = dir.state.organizations.get(c.organizationId);
-    if (org && c.hostedLogin) org.ssoConnection = enabled ? structuredClone(c.hostedLogin) : null;
+    // The hosted login offers one connection per organization: enabling puts this one there; disabling
+    // takes it off only if it is the one offered.
+    if (org && c.hostedLogin) {
+      if (enabled) org.ssoConnection = structuredClone(c.hostedLogin);
+      else if (org.ssoConnection?.id === c.id) org.ssoConnection = null;
+    }
     dir.webhooks.emit(enabled ? 'organization.sso_enabled' : 'organization.sso_disabled', connectionEventData(c));
     dir.changed();
   }
@@ -220,10 +226,10 @@ export function registerConnectionService(router: ConnectRouter, dir: Directory)
         return {};
       },
       async enableConnection(req) {
-        return setEnabled(dir, requireConnection(dir, req.organizationId, req.id), true);
+        return setConnectionEnabled(dir, requireConnection(dir, req.organizationId, req.id), true);
       },
       async disableConnection(req) {
-        return setEnabled(dir, requireConnection(dir, req.organizationId, req.id), false);
+        return setConnectionEnabled(dir, requireConnection(dir, req.organizationId, req.id), false);
       },
       async listAppConnections(req) {
         // App connections are AgentKit's environment-level connectors; the emulator configures none.

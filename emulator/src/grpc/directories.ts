@@ -5,6 +5,7 @@ import {
   DirectoryProvider,
   DirectoryService,
   DirectoryType,
+  SecretStatus,
 } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/directories/directories_pb.js';
 import * as directory from '../directory.js';
 import type { Directory } from '../directory.js';
@@ -39,7 +40,14 @@ function directoryMessage(d: DirectoryRecord, origin: string) {
     directoryEndpoint: `${origin}/api/v1/directories/${d.id}/scim/v2`,
     totalUsers: d.users.length,
     totalGroups: d.groups.length,
-    secrets: [],
+    // Tokens generated in the admin portal (oauth/portal.ts): only their suffix, as Scalekit answers.
+    secrets: (d.secrets ?? []).map((s) => ({
+      id: s.id,
+      createTime: ts(s.createdAt),
+      secretSuffix: s.secretSuffix,
+      status: SecretStatus.ACTIVE,
+      directoryId: d.id,
+    })),
     stats: {
       totalUsers: d.users.length,
       totalGroups: d.groups.length,
@@ -104,8 +112,11 @@ const updatedSince = (after: Timestamp | undefined) => {
   return (item: { updatedAt: Date }) => t === null || item.updatedAt.getTime() > t;
 };
 
-/** Enable/DisableDirectory on the directory `req` names: a change sends its webhook; asking for the state it is already in sends none. */
-function setEnabled(dir: Directory, req: { organizationId: string; id: string }, enabled: boolean) {
+/**
+ * Enable/DisableDirectory on the directory `req` names (also the admin portal's buttons, oauth/portal.ts):
+ * a change sends its webhook; asking for the state it is already in sends none.
+ */
+export function setDirectoryEnabled(dir: Directory, req: { organizationId: string; id: string }, enabled: boolean) {
   const d = requireDirectory(dir, req.organizationId, req.id);
   if (d.enabled === enabled) return { enabled };
   d.enabled = enabled;
@@ -179,10 +190,10 @@ export function registerDirectoryService(router: ConnectRouter, dir: Directory):
         return {};
       },
       async enableDirectory(req) {
-        return setEnabled(dir, req, true);
+        return setDirectoryEnabled(dir, req, true);
       },
       async disableDirectory(req) {
-        return setEnabled(dir, req, false);
+        return setDirectoryEnabled(dir, req, false);
       },
       async listDirectoryUsers(req) {
         const d = requireDirectory(dir, req.organizationId, req.directoryId);

@@ -4,6 +4,7 @@ import { OrganizationService, SessionPolicyType } from '@scalekit-sdk/node/lib/p
 import * as directory from '../directory.js';
 import type { Directory, UserRef } from '../directory.js';
 import { EmulatorError, invalid } from '../errors.js';
+import { issuePortalLink } from '../oauth/portal.js';
 import type { OrganizationRecord, SessionPolicyRecord, State } from '../state.js';
 import * as convert from './convert.js';
 import { guarded } from './services.js';
@@ -222,6 +223,13 @@ export function registerOrganizationService(router: ConnectRouter, dir: Director
       async getOrganizationUserManagementSetting(req) {
         const o = directory.requireOrganization(state, req.organizationId);
         return { settings: { maxAllowedUsers: o.maxAllowedUsers ?? undefined } };
+      },
+      async generatePortalLink(req, ctx) {
+        // A single-use admin portal link for the organization (the SDK's organization.generatePortalLink:
+        // "Creates a single use Admin Portal URL valid for 1 minute"); oauth/portal.ts serves it.
+        const o = directory.requireOrganization(state, req.id);
+        const link = issuePortalLink(state, o.id, state.publicUrl || new URL(ctx.url).origin);
+        return { link: { id: link.id, location: link.location, expireTime: convert.ts(link.expiresAt) } };
       },
       async getOrganizationSessionPolicy(req) {
         const o = directory.requireOrganization(state, req.organizationId);

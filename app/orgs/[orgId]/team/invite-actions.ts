@@ -2,6 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
+import { heldMessage } from '@/lib/invitation-rules/apply';
 import { resendInvitation, inviteMember } from '@/lib/invitations/service';
 import { adminAction, orgIdSchema, rowIdSchema } from '../admin-action';
 import type { InviteFormState } from './_components/invite-form-state';
@@ -24,15 +25,26 @@ const inviteFormInput = z.object({
 });
 
 const invite = adminAction('members:invite', inviteFormInput, async ({ orgId, email, role, name }, actor) => {
-  const { outcome, membership } = await inviteMember(actor, orgId, { email, role, name }, { source: 'form' });
+  const result = await inviteMember(actor, orgId, { email, role, name }, { source: 'form' });
   revalidatePath(`/orgs/${orgId}/team`);
+  if (result.outcome === 'held') {
+    // An invitation rule held it: nothing was sent; the request waits in the Requests queue.
+    return {
+      message: `${heldMessage(result.rule)} An admin will review it in Requests.`,
+      outcome: result.outcome,
+      email: result.request.email,
+      membershipId: null,
+      requestId: result.request.id,
+    };
+  }
+  const { outcome, membership } = result;
   const message =
     outcome === 'invited'
       ? `Invitation sent to ${membership.email}.`
       : outcome === 'already_invited'
         ? `${membership.email} is already invited. Nothing new was sent.`
         : `${membership.email} is already a member of this organization.`;
-  return { message, outcome, email: membership.email, membershipId: membership.id };
+  return { message, outcome, email: membership.email, membershipId: membership.id, requestId: null };
 });
 
 export async function inviteMemberAction(_previous: InviteFormState, form: FormData): Promise<InviteFormState> {
@@ -44,6 +56,9 @@ export async function inviteMemberAction(_previous: InviteFormState, form: FormD
   };
   const result = await invite(raw);
   if (result.ok) {
+    if (result.outcome === 'held' || !result.membershipId) {
+      return { status: 'held', message: result.message, email: result.email, requestId: result.requestId ?? '', at: Date.now() };
+    }
     return {
       status: 'done',
       outcome: result.outcome,

@@ -11,6 +11,7 @@ import {
   RotateCwIcon,
   SendIcon,
   Trash2Icon,
+  UsersIcon,
 } from 'lucide-react';
 import { toast } from 'sonner';
 import { FormField } from '@/components/form-field';
@@ -21,11 +22,16 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Table, TableBody, TableCell, TableRow } from '@/components/ui/table';
+import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
 import type { BulkCounts } from '@/lib/invitations/bulk';
 import { csvTooLargeMessage } from '@/lib/invitations/csv-limits';
 import type { BulkProgress } from '@/lib/invitations/bulk-job';
 import { bulkProgressAction, discardBulkJobAction, previewBulkAction, sendBulkAction } from '@/app/orgs/[orgId]/team/bulk/actions';
 import type { BulkRowView } from './bulk-types';
+import { DirectoryPicker, type DirectoryPreview } from '../bulk/_directory/directory-picker';
+
+/** Where a bulk invitation's people come from (BulkInviteJob.source). */
+export type BulkSource = 'csv' | 'directory';
 
 type Phase = 'upload' | 'preview' | 'sending' | 'results';
 
@@ -40,6 +46,7 @@ export interface UnfinishedBulkJob {
   createdAt: string;
   counts: BulkCounts;
   sending: boolean;
+  source: BulkSource;
 }
 
 /** How often the page reads the worker's progress while a file is sent: two small queries each time. */
@@ -50,6 +57,7 @@ const STATUS_BADGE: Record<BulkRowView['status'], { label: string; variant: 'sec
   INVITED: { label: 'Invited', variant: 'success' },
   SKIPPED: { label: 'Skipped', variant: 'warning' },
   FAILED: { label: 'Failed', variant: 'destructive' },
+  HELD: { label: 'Held for approval', variant: 'warning' },
 };
 
 /** The job's counts as a definition list, each number findable by its test id. */
@@ -81,18 +89,22 @@ export function BulkInvite({
   maxRows,
   limitsText,
   unfinished = null,
+  initialTab = 'csv',
 }: {
   orgId: string;
   maxBytes: number;
   maxRows: number;
   limitsText: string;
   unfinished?: UnfinishedBulkJob | null;
+  /** The tab shown first (?source=directory opens the directory picker). */
+  initialTab?: BulkSource;
 }) {
   // Came back while the file is still being sent in the background: straight to its progress.
   const sendingNow = unfinished?.sending ? unfinished : null;
   const [phase, setPhase] = useState<Phase>(sendingNow ? 'sending' : 'upload');
   const [jobId, setJobId] = useState<string | null>(sendingNow?.jobId ?? null);
   const [fileName, setFileName] = useState<string | null>(sendingNow?.fileName ?? null);
+  const [source, setSource] = useState<BulkSource>(sendingNow?.source ?? 'csv');
   const [rows, setRows] = useState<BulkRowView[]>([]);
   const [counts, setCounts] = useState<BulkCounts | null>(sendingNow?.counts ?? null);
   const [fileError, setFileError] = useState<string | null>(null);
@@ -103,6 +115,8 @@ export function BulkInvite({
   // One still being sent is shown above, not offered.
   const [leftOver, setLeftOver] = useState<UnfinishedBulkJob | null>(sendingNow ? null : unfinished);
   const [discarding, setDiscarding] = useState(false);
+  // The source tab: kept when going back from a preview, so "Pick other people" lands on the picker.
+  const [tab, setTab] = useState<BulkSource>(initialTab);
   const formRef = useRef<HTMLFormElement>(null);
 
   function showResults(finalCounts: BulkCounts, finalRows: BulkRowView[]) {
@@ -159,11 +173,23 @@ export function BulkInvite({
       }
       setJobId(result.jobId);
       setFileName(result.fileName);
+      setSource('csv');
       setRows(result.rows);
       setCounts(result.counts);
       setOnlyFlagged(false);
       setPhase('preview');
     });
+  }
+
+  /** The directory picker's preview: from here on the same page as a checked file. */
+  function previewed(preview: DirectoryPreview) {
+    setJobId(preview.jobId);
+    setFileName(preview.fileName);
+    setSource('directory');
+    setRows(preview.rows);
+    setCounts(preview.counts);
+    setOnlyFlagged(false);
+    setPhase('preview');
   }
 
   async function send(retryFailed: boolean, id: string | null = jobId) {
@@ -184,6 +210,7 @@ export function BulkInvite({
     setLeftOver(null);
     setJobId(job.jobId);
     setFileName(job.fileName);
+    setSource(job.source);
     setRows([]);
     setOnlyFlagged(false);
     setCounts(job.counts);
@@ -215,6 +242,8 @@ export function BulkInvite({
 
   const processed = counts ? counts.total - counts.pending : 0;
   const visible = onlyFlagged ? flagged : rows;
+  const fromDirectory = source === 'directory';
+  const unit = fromDirectory ? ['person', 'people'] : ['row', 'rows'];
 
   return (
     <div className="flex flex-col gap-6">
@@ -225,7 +254,8 @@ export function BulkInvite({
           data-testid="bulk-unfinished"
         >
           <h2 id="bulk-unfinished" className="text-base font-semibold">
-            Unfinished: {leftOver.fileName ?? 'a file'}, uploaded{' '}
+            Unfinished: {leftOver.fileName ?? (leftOver.source === 'directory' ? 'people from your directory' : 'a file')},{' '}
+            {leftOver.source === 'directory' ? 'previewed' : 'uploaded'}{' '}
             <time dateTime={leftOver.createdAt}>
               {new Date(leftOver.createdAt).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' })}
             </time>
@@ -256,53 +286,70 @@ export function BulkInvite({
       ) : null}
 
       {phase === 'upload' ? (
-        <form ref={formRef} action={upload} className="flex flex-col gap-4 rounded-lg border bg-card p-5">
-          <input type="hidden" name="orgId" value={orgId} />
-          <FormField
-            id="bulk-file"
-            label="CSV file"
-            help={
-              <>
-                Limits: {limitsText}. One person per row with a header row: <code>email</code>, and optionally <code>role</code> (admin or
-                member; empty means member) and <code>name</code> (or <code>first name</code> + <code>last name</code>). Comma, semicolon or
-                tab separated; UTF-8 or Excel CSV.
-              </>
-            }
-          >
-            {/* The file's error is the alert below, not a line under the field. */}
-            <Input name="file" type="file" accept=".csv,text/csv,text/plain" aria-invalid={fileError ? true : undefined} />
-          </FormField>
-          {fileError ? (
-            <Alert variant="destructive" role="alert">
-              <AlertTriangleIcon aria-hidden="true" />
-              <AlertTitle>That file cannot be used</AlertTitle>
-              <AlertDescription>{fileError}</AlertDescription>
-            </Alert>
-          ) : null}
-          <div className="flex flex-wrap items-center gap-3">
-            <Button type="submit" disabled={uploading}>
-              {uploading ? <Loader2Icon className="animate-spin" aria-hidden="true" /> : <FileUpIcon aria-hidden="true" />}
-              {uploading ? 'Checking…' : 'Upload and check'}
-            </Button>
-            <a
-              className="text-sm text-primary underline-offset-4 hover:underline"
-              download="invitations-template.csv"
-              href={`data:text/csv;charset=utf-8,${encodeURIComponent('email,role,name\r\nada@example.com,admin,Ada Lovelace\r\ngrace@example.com,member,Grace Hopper\r\n')}`}
-            >
-              Download a template
-            </a>
-          </div>
-          <p className="text-xs text-muted-foreground">
-            Nothing is sent until you review the rows and press Send. Up to {maxRows.toLocaleString('en-US')} rows per file.
-          </p>
-        </form>
+        <Tabs value={tab} onValueChange={(v) => setTab(v as BulkSource)}>
+          <TabsList aria-label="Where the people come from">
+            <TabsTrigger value="csv">
+              <FileUpIcon aria-hidden="true" />
+              Upload CSV
+            </TabsTrigger>
+            <TabsTrigger value="directory">
+              <UsersIcon aria-hidden="true" />
+              From directory
+            </TabsTrigger>
+          </TabsList>
+          <TabsContent value="directory">
+            <DirectoryPicker orgId={orgId} onPreviewed={previewed} />
+          </TabsContent>
+          <TabsContent value="csv">
+            <form ref={formRef} action={upload} className="flex flex-col gap-4 rounded-lg border bg-card p-5">
+              <input type="hidden" name="orgId" value={orgId} />
+              <FormField
+                id="bulk-file"
+                label="CSV file"
+                help={
+                  <>
+                    Limits: {limitsText}. One person per row with a header row: <code>email</code>, and optionally <code>role</code> (admin
+                    or member; empty means member) and <code>name</code> (or <code>first name</code> + <code>last name</code>). Comma,
+                    semicolon or tab separated; UTF-8 or Excel CSV.
+                  </>
+                }
+              >
+                {/* The file's error is the alert below, not a line under the field. */}
+                <Input name="file" type="file" accept=".csv,text/csv,text/plain" aria-invalid={fileError ? true : undefined} />
+              </FormField>
+              {fileError ? (
+                <Alert variant="destructive" role="alert">
+                  <AlertTriangleIcon aria-hidden="true" />
+                  <AlertTitle>That file cannot be used</AlertTitle>
+                  <AlertDescription>{fileError}</AlertDescription>
+                </Alert>
+              ) : null}
+              <div className="flex flex-wrap items-center gap-3">
+                <Button type="submit" disabled={uploading}>
+                  {uploading ? <Loader2Icon className="animate-spin" aria-hidden="true" /> : <FileUpIcon aria-hidden="true" />}
+                  {uploading ? 'Checking…' : 'Upload and check'}
+                </Button>
+                <a
+                  className="text-sm text-primary underline-offset-4 hover:underline"
+                  download="invitations-template.csv"
+                  href={`data:text/csv;charset=utf-8,${encodeURIComponent('email,role,name\r\nada@example.com,admin,Ada Lovelace\r\ngrace@example.com,member,Grace Hopper\r\n')}`}
+                >
+                  Download a template
+                </a>
+              </div>
+              <p className="text-xs text-muted-foreground">
+                Nothing is sent until you review the rows and press Send. Up to {maxRows.toLocaleString('en-US')} rows per file.
+              </p>
+            </form>
+          </TabsContent>
+        </Tabs>
       ) : null}
 
       {phase !== 'upload' && counts ? (
         <section aria-labelledby="bulk-summary" className="flex flex-col gap-4">
           <div className="flex flex-wrap items-center justify-between gap-3">
             <h2 id="bulk-summary" className="text-base font-semibold">
-              {fileName ?? 'Your file'}: {counts.total} {counts.total === 1 ? 'row' : 'rows'}
+              {fileName ?? (fromDirectory ? 'From your directory' : 'Your file')}: {counts.total} {counts.total === 1 ? unit[0] : unit[1]}
             </h2>
             <CountList
               testId="bulk-counts"
@@ -316,6 +363,7 @@ export function BulkInvite({
                       { label: 'Invited', testId: 'count-invited', value: counts.invited },
                       { label: 'Skipped', testId: 'count-skipped', value: counts.skipped },
                       { label: 'Failed', testId: 'count-failed', value: counts.failed },
+                      ...(counts.held ? [{ label: 'Held for approval', testId: 'count-held', value: counts.held }] : []),
                       { label: 'Not sent yet', testId: 'count-pending', value: counts.pending },
                     ]
               }
@@ -373,7 +421,7 @@ export function BulkInvite({
                     : `Send ${counts.pending} ${counts.pending === 1 ? 'invitation' : 'invitations'}`}
                 </Button>
                 <Button variant="outline" onClick={reset}>
-                  Choose another file
+                  {fromDirectory ? 'Pick other people' : 'Choose another file'}
                 </Button>
               </>
             ) : null}
@@ -396,7 +444,7 @@ export function BulkInvite({
                   </a>
                 </Button>
                 <Button variant="ghost" onClick={reset}>
-                  Upload another file
+                  {fromDirectory ? 'Invite more people' : 'Upload another file'}
                 </Button>
               </>
             ) : null}

@@ -4,6 +4,6 @@ export interface BulkRowView {
   email: string;
   name: string | null;
   role: string;
-  status: 'PENDING' | 'INVITED' | 'SKIPPED' | 'FAILED';
+  status: 'PENDING' | 'INVITED' | 'SKIPPED' | 'FAILED' | 'HELD';
   reason: string | null;
 }

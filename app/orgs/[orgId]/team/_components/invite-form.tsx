@@ -18,7 +18,8 @@ import { EMAIL_MAX, NAME_MAX } from '@/lib/invitations/limits';
 /**
  * Invite one person: email, role, optional name. Validation happens on the server (the same
  * zod schema as the API) and comes back per field; the form keeps what was typed. Inviting an
- * address that is already invited sends nothing and offers a resend instead.
+ * address that is already invited sends nothing and offers a resend instead. An invitation that one
+ * of the organization's invitation rules holds says which rule, and that an admin will review it.
  */
 export function InviteForm({ orgId, roles, onDone }: { orgId: string; roles: readonly RoleOption[]; onDone?: () => void }) {
   const [state, formAction, pending] = useActionState<InviteFormState, FormData>(inviteMemberAction, initialInviteFormState);
@@ -41,6 +42,9 @@ export function InviteForm({ orgId, roles, onDone }: { orgId: string; roles: rea
       } else {
         toast.info(state.message);
       }
+    } else if (state.status === 'held') {
+      toast.info(state.message);
+      formRef.current?.reset();
     } else if (state.status === 'error') {
       toast.error(state.error);
       emailRef.current?.focus();
@@ -79,6 +83,12 @@ export function InviteForm({ orgId, roles, onDone }: { orgId: string; roles: rea
         <Alert variant="destructive" role="alert" id={`${ids.email}-form-error`}>
           <AlertTitle>The invitation was not sent</AlertTitle>
           <AlertDescription>{state.error}</AlertDescription>
+        </Alert>
+      ) : null}
+      {state.status === 'held' ? (
+        <Alert variant="info" data-testid="invite-held">
+          <AlertTitle>Held for approval</AlertTitle>
+          <AlertDescription>{state.message}</AlertDescription>
         </Alert>
       ) : null}
       {alreadyInvited ? (

@@ -9,7 +9,7 @@ import { CSV_LIMITS_TEXT, CSV_MAX_BYTES, CSV_MAX_ROWS } from '@/lib/invitations/
 export const metadata: Metadata = { title: 'Bulk invite' };
 
 /** Admins only: members are told whom to ask; anyone else gets the same 404 as for an organization they cannot see. */
-export default adminOnlyPage('members:invite', 'invite people to the team', async ({ actor, orgId }) => {
+export default adminOnlyPage('members:invite', 'invite people to the team', async ({ actor, orgId, searchParams }) => {
   // A job still being sent in the background (its progress is shown), or left with rows unsent (offered to resume or discard).
   const left = await unfinishedBulkJob(actor, orgId);
   const unfinished = left
@@ -19,6 +19,7 @@ export default adminOnlyPage('members:invite', 'invite people to the team', asyn
         createdAt: left.job.createdAt.toISOString(),
         counts: left.counts,
         sending: left.job.status === 'QUEUED' || left.job.status === 'RUNNING',
+        source: left.job.source,
       }
     : null;
   return (
@@ -32,14 +33,21 @@ export default adminOnlyPage('members:invite', 'invite people to the team', asyn
           Team
         </Link>
         <h1 id="bulk-heading" className="text-xl font-semibold tracking-tight">
-          Bulk invite from a CSV
+          Bulk invite
         </h1>
         <p className="text-sm text-muted-foreground">
-          Upload a spreadsheet of people ({CSV_LIMITS_TEXT}). Every row is checked first; rows that are already members or invited are
-          skipped, so uploading the same file again only invites who is missing.
+          Upload a spreadsheet of people ({CSV_LIMITS_TEXT}), or pick people and whole groups from your connected directory. Every row is
+          checked first; people who are already members or invited are skipped, so doing it again only invites who is missing.
         </p>
       </div>
-      <BulkInvite orgId={orgId} maxBytes={CSV_MAX_BYTES} maxRows={CSV_MAX_ROWS} limitsText={CSV_LIMITS_TEXT} unfinished={unfinished} />
+      <BulkInvite
+        orgId={orgId}
+        maxBytes={CSV_MAX_BYTES}
+        maxRows={CSV_MAX_ROWS}
+        limitsText={CSV_LIMITS_TEXT}
+        unfinished={unfinished}
+        initialTab={searchParams.source === 'directory' ? 'directory' : 'csv'}
+      />
     </section>
   );
 });

@@ -1,0 +1,5 @@
+import { TablePageSkeleton } from '@/components/page-states';
+
+export default function DomainsLoading() {
+  return <TablePageSkeleton label="Loading the domains" filters={false} />;
+}

@@ -102,6 +102,42 @@ export const envSchema = z.object({
     .min(0, 'must be a whole number from 0 to 5')
     .max(5, 'must be a whole number from 0 to 5')
     .default(1),
+  /**
+   * Outbound webhooks (lib/outbound-webhooks, docs/outbound-webhooks.md) may target http:// URLs and
+   * loopback/private addresses only when this is "true": for development, tests and e2e receivers
+   * on this machine. Off (the default), an endpoint must be https and resolve to public addresses,
+   * so an admin cannot make the server call into its own network.
+   */
+  OUTBOUND_WEBHOOKS_ALLOW_PRIVATE_URLS: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** Deadline for one delivery attempt (connect, send, answer). */
+  OUTBOUND_WEBHOOK_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds from 100 to 60000' })
+    .int('must be a number of milliseconds from 100 to 60000')
+    .min(100, 'must be a number of milliseconds from 100 to 60000')
+    .max(60_000, 'must be a number of milliseconds from 100 to 60000')
+    .default(10_000),
+  /**
+   * Seconds to wait before each retry of a failed delivery, comma-separated: the Standard Webhooks
+   * recommendation (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h). Tests shorten it.
+   */
+  OUTBOUND_WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .default('5,300,1800,7200,18000,36000,36000')
+    .refine(
+      (v) => v.split(',').every((s) => /^\d+(\.\d+)?$/.test(s.trim()) && Number(s) <= 7 * 86_400) && v.split(',').length <= 20,
+      'must be up to 20 comma-separated numbers of seconds (each at most 604800), e.g. 5,300,1800',
+    )
+    .transform((v) => v.split(',').map((s) => Number(s.trim()))),
+  /** An endpoint is disabled after this many failed attempts in a row (its admins re-enable it). */
+  OUTBOUND_WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce
+    .number({ error: 'must be a whole number from 1 to 1000' })
+    .int('must be a whole number from 1 to 1000')
+    .min(1, 'must be a whole number from 1 to 1000')
+    .max(1000, 'must be a whole number from 1 to 1000')
+    .default(15),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',

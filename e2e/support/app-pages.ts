@@ -31,6 +31,7 @@ export const SIGNED_IN_PAGES: AppPage[] = [
   { name: 'settings', path: `/orgs/${ACME}/settings`, ready: /Settings/ },
   { name: 'SSO & directory', path: `/orgs/${ACME}/settings/sso`, ready: /Single sign-on & directory/ },
   { name: 'API keys', path: `/orgs/${ACME}/settings/api-keys`, ready: /API keys/ },
+  { name: 'webhooks', path: `/orgs/${ACME}/settings/webhooks`, ready: /Add endpoint/ },
   { name: 'account', path: '/account', ready: /Account & sessions/ },
   {
     name: 'invitation for another address (choice page)',

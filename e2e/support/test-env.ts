@@ -61,6 +61,9 @@ export function e2eServerEnv(outer: NodeJS.ProcessEnv = process.env): NodeJS.Pro
     // One emulator delivers every spec's webhooks from one address; bulk specs alone send hundreds
     // a minute. The per-source limit has its own tests (app/api/webhooks/scalekit/rate-limit.int.test.ts).
     RATE_LIMIT_WEBHOOKS_PER_MINUTE: outer.RATE_LIMIT_WEBHOOKS_PER_MINUTE ?? '100000',
+    // e2e/outbound-webhooks.spec.ts runs its receiver on 127.0.0.1 over plain http; retries short.
+    OUTBOUND_WEBHOOKS_ALLOW_PRIVATE_URLS: 'true',
+    OUTBOUND_WEBHOOK_RETRY_SCHEDULE: outer.OUTBOUND_WEBHOOK_RETRY_SCHEDULE ?? '1,2,4',
     NEXT_TELEMETRY_DISABLED: '1',
   };
 }

@@ -9,6 +9,7 @@ export const AUDIT_ACTIONS = [
   'invitation.resent',
   'invitation.revoked',
   'invitation.accepted',
+  'invitation.expired',
   'member.role_changed',
   'member.removed',
   'member.left',
@@ -36,6 +37,15 @@ export const AUDIT_ACTIONS = [
   'request.approved',
   'request.denied',
   'request.cancelled',
+  'webhook_endpoint.created',
+  'webhook_endpoint.updated',
+  'webhook_endpoint.enabled',
+  'webhook_endpoint.disabled',
+  'webhook_endpoint.secret_rotated',
+  'webhook_endpoint.secret_revealed',
+  'webhook_endpoint.deleted',
+  'webhook_endpoint.test_sent',
+  'webhook_delivery.replayed',
   'session.signed_in',
   'session.signed_out',
   'session.revoked_all',
@@ -57,7 +67,8 @@ export interface AuditEntry {
       | 'session'
       | 'access_review'
       | 'invitation_request'
-      | 'invitation_rule';
+      | 'invitation_rule'
+      | 'webhook_endpoint';
     id?: string | null;
     label?: string | null;
   };

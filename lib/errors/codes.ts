@@ -34,6 +34,9 @@ export const ERROR_CODES = {
   invitation_not_found: http(404, 'That invitation does not exist in this organization.'),
   api_key_not_found: http(404, 'That API key does not exist in this organization.'),
   job_not_found: http(404, 'That bulk invitation does not exist in this organization.'),
+  webhook_endpoint_not_found: http(404, 'That webhook endpoint does not exist in this organization.'),
+  webhook_delivery_not_found: http(404, 'That webhook delivery does not exist for this endpoint.'),
+  webhook_url_not_allowed: http(422, 'That webhook URL is not allowed: use an https:// URL of a public server.'),
 
   // Invitations
   invalid_email: http(400, 'Enter a valid email address.'),

@@ -6,6 +6,9 @@ import { runBulkJob } from '@/lib/invitations/bulk-job';
 import { BULK_QUEUE, bulkRunData } from '@/lib/invitations/bulk-job-data';
 import { pruneExpiredRateLimitBuckets } from '@/lib/rate-limit/prune';
 import { purgeExpiredIdempotencyKeys } from '@/lib/http/idempotency';
+import { deliverEndpoint } from '@/lib/outbound-webhooks/deliver';
+import { dispatchDeliveries, type DispatchResult } from '@/lib/outbound-webhooks/dispatch';
+import { announceExpiredInvitations } from '@/lib/outbound-webhooks/expired';
 
 /**
  * Every background job Teamgate runs, by name. A job's payload is validated with its zod schema
@@ -28,6 +31,8 @@ export interface JobContext {
   boss: PgBoss;
   /** The worker's logger with the job name and id bound. */
   log: Logger;
+  /** Aborted when the worker starts stopping: a job that polls in a loop returns early (running jobs get stopTimeoutMs). */
+  signal?: AbortSignal;
 }
 
 /** Queue settings a job may choose (pg-boss's own names; see docs/jobs.md for the defaults). */
@@ -142,6 +147,54 @@ export const jobs = {
     concurrency: 2,
     // The admin watches its progress page: picked up within half a second.
     pollingIntervalSeconds: 0.5,
+  }),
+  /**
+   * Queues a delivery job for each endpoint with a due outbound webhook (lib/outbound-webhooks/dispatch.ts),
+   * polling every second for most of a minute, then the next tick takes over. Two runs at once
+   * (a tick and an admin's nudge) are harmless: each endpoint is claimed by one of them.
+   */
+  'outbound-webhooks.dispatch': defineJob({
+    data: z.strictObject({ runMs: z.number().int().min(0).max(58_000).optional() }),
+    run: (data, { boss, signal }): Promise<DispatchResult> => dispatchDeliveries(boss, { ...data, signal }),
+    queue: { retryLimit: 0, expireInSeconds: 120, retentionMinutes: 10 },
+    schedule: { cron: '* * * * *' },
+    pollingIntervalSeconds: 0.5,
+  }),
+  /**
+   * Sends one endpoint's due deliveries in order (lib/outbound-webhooks/deliver.ts); the
+   * endpoint's lease keeps two runs from sending at once. A failed attempt is not a failed job:
+   * retries follow the webhook schedule kept in the delivery rows, not pg-boss's.
+   */
+  'outbound-webhooks.deliver': defineJob({
+    data: z.strictObject({ endpointId: z.string().min(1).max(64) }),
+    async run({ endpointId }, { jobId, log }) {
+      const result = await deliverEndpoint(endpointId, { owner: jobId });
+      log[result.succeeded || result.failedAttempts ? 'info' : 'debug']({ endpointId, ...result }, 'outbound webhooks delivered');
+      return result;
+    },
+    queue: { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 300, retentionMinutes: 60 },
+    // Endpoints are independent: a slow receiver holds up only its own events.
+    concurrency: 4,
+    pollingIntervalSeconds: 0.5,
+  }),
+  /**
+   * Records invitation.expired for pending invitations past their expiry (lib/outbound-webhooks/expired.ts),
+   * which outbound webhooks publish. Idempotent: each expiry is announced once.
+   */
+  'invitations.announce-expired': defineJob({
+    data: z.strictObject({ batchSize: count(10_000).optional() }),
+    async run(data, { log }) {
+      let announced = 0;
+      for (let i = 0; i < 20; i++) {
+        const result = await announceExpiredInvitations(data);
+        announced += result.announced;
+        if (!result.more) break;
+      }
+      log[announced ? 'info' : 'debug']({ announced }, 'expired invitations announced');
+      return { announced };
+    },
+    queue: { retryLimit: 2, retryDelay: 30, expireInSeconds: 600, retentionMinutes: 60 },
+    schedule: { cron: '*/5 * * * *' },
   }),
 } satisfies JobRegistry;
 

@@ -33,13 +33,21 @@ async function runJob(
   definition: JobDefinition,
   job: PgBoss.JobWithMetadata<unknown>,
   logger: Logger,
+  signal: AbortSignal,
 ): Promise<unknown> {
   const jobLog = logger.child({ job: name, jobId: job.id });
   const started = Date.now();
   try {
     // Payloads are never logged: later jobs carry email addresses and customer data.
     const data = parseJobData({ [name]: definition }, name, job.data);
-    const result = await definition.run(data, { jobId: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit, boss, log: jobLog });
+    const result = await definition.run(data, {
+      jobId: job.id,
+      retryCount: job.retryCount,
+      retryLimit: job.retryLimit,
+      boss,
+      log: jobLog,
+      signal,
+    });
     jobLog.debug({ durationMs: Date.now() - started }, 'job completed');
     return result;
   } catch (error) {
@@ -63,6 +71,8 @@ export async function startWorker({
   const schedules: Array<{ name: string; cron: string }> = [];
   const workerIds = new Map<string, string[]>();
   let stopListening: (() => Promise<void>) | null = null;
+  // Tells running jobs that the worker is stopping (JobContext.signal), so polling loops end early.
+  const stopSignal = new AbortController();
   try {
     // pg-boss creates its own queue for cron ticks during start(): inside the lock too.
     await withSetupLock(boss, async () => {
@@ -90,7 +100,7 @@ export async function startWorker({
             includeMetadata: true,
             ...(definition.pollingIntervalSeconds ? { pollingIntervalSeconds: definition.pollingIntervalSeconds } : {}),
           },
-          async ([job]) => runJob(boss, name, definition, job!, workerLog),
+          async ([job]) => runJob(boss, name, definition, job!, workerLog, stopSignal.signal),
         );
         workerIds.set(name, [...(workerIds.get(name) ?? []), id]);
       }
@@ -113,6 +123,7 @@ export async function startWorker({
       stopping ??= (async () => {
         workerLog.info({ timeoutMs: stopTimeoutMs }, 'job worker stopping; running jobs may finish');
         await stopListening?.().catch(() => {});
+        stopSignal.abort();
         await boss.stop({ graceful: true, wait: true, timeout: stopTimeoutMs });
         workerLog.info('job worker stopped');
       })();

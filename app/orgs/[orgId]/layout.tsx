@@ -31,6 +31,7 @@ export default async function OrgLayout({ children, params }: { children: React.
     { href: `${base}/settings`, label: 'Settings', permission: 'org:settings' },
     { href: `${base}/settings/sso`, label: 'SSO & directory', permission: 'org:settings' },
     { href: `${base}/settings/api-keys`, label: 'API keys', permission: 'api_keys:manage' },
+    { href: `${base}/settings/webhooks`, label: 'Webhooks', permission: 'org:settings' },
   ];
   const shown = tabs.filter((t) => !t.permission || canIn(ctx, orgId, t.permission)).map(({ href, label }) => ({ href, label }));
   return (

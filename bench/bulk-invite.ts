@@ -10,8 +10,14 @@
 // written directly) to show memory stays flat: peak RSS and heap printed for both sizes.
 //
 //   npx tsx bench/bulk-invite.ts [--rows 1000] [--concurrency 8] [--big 10000]
+//
+// BENCH_CPU_PROFILE=/tmp/queue.cpuprofile writes a CPU profile of the two timed queue runs only
+// (open it in Chrome DevTools or speedscope): where the app's time per row goes.
 
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import pg from 'pg';
 import { numberArgs } from './support/args.js';
 import { BENCH_ORG as ORG, benchAdmin as actor, startAppBenchStack } from './support/app-stack.js';
 
@@ -30,8 +36,13 @@ const { runPool } = await import('../lib/concurrency/worker-pool');
 const { startWorker } = await import('../lib/jobs/worker');
 const { getScalekit } = await import('../lib/scalekit/client');
 
-/** Peak RSS and heap while `fn` runs, sampled every 10 ms. */
-async function measured<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number; rss: number; heap: number }> {
+/**
+ * Peak RSS and heap while `fn` runs, sampled every 10 ms, and (with --expose-gc) the heap still
+ * in use after a full collection at its end: the peaks include garbage not yet collected.
+ */
+async function measured<T>(
+  fn: () => Promise<T>,
+): Promise<{ value: T; ms: number; cpuMs: number; rss: number; heap: number; retained: number | null }> {
   global.gc?.();
   let rss = process.memoryUsage().rss;
   let heap = process.memoryUsage().heapUsed;
@@ -39,11 +50,16 @@ async function measured<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number
     const m = process.memoryUsage();
     rss = Math.max(rss, m.rss);
     heap = Math.max(heap, m.heapUsed);
-  }, 10);
+  }, 25);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   try {
     const value = await fn();
-    return { value, ms: performance.now() - t0, rss, heap };
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    global.gc?.();
+    return { value, ms, cpuMs, rss, heap, retained: global.gc ? process.memoryUsage().heapUsed : null };
   } finally {
     clearInterval(sampler);
   }
@@ -51,6 +67,10 @@ async function measured<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 const worker = await startWorker({ poolSize: 4 });
+// The bench watches jobs on a plain pg connection of its own, not the app's Prisma client: the
+// watching costs the process it measures as little as possible.
+const watch = new pg.Client({ connectionString: process.env.DATABASE_URL });
+await watch.connect();
 try {
   const people = (tag: string, n: number) =>
     Array.from({ length: n }, (_, i) => ({
@@ -63,11 +83,21 @@ try {
   const scalekit = getScalekit();
   await scalekit.organization.getOrganization(ORG);
 
+  // Finished = no row left PENDING, or the job stopped. Watched with one indexed query every 10 ms
+  // rather than bulkProgress (the job row plus a GROUP BY of every row) every 20 ms: the page polls
+  // that once a second, and at 50 per second it was the bench loading the process it measures.
+  // bulkProgress reads the outcome once at the end.
   const untilDone = async (jobId: string) => {
     for (;;) {
-      const progress = await bulkProgress(actor, ORG, jobId);
-      if (!progress.active) return progress;
-      await new Promise((r) => setTimeout(r, 20));
+      const {
+        rows: [state],
+      } = await watch.query<{ status: string; pending: boolean }>(
+        `SELECT status::text, EXISTS (SELECT 1 FROM "BulkInviteRow" WHERE "jobId" = $1 AND status = 'PENDING') AS pending
+         FROM "BulkInviteJob" WHERE id = $1`,
+        [jobId],
+      );
+      if (!state!.pending || !['QUEUED', 'RUNNING'].includes(state!.status)) return bulkProgress(actor, ORG, jobId);
+      await new Promise((r) => setTimeout(r, 10));
     }
   };
 
@@ -114,8 +144,19 @@ try {
   await viaQueue(100);
   const direct1 = await direct(rowCount);
   const raw1 = await rawSdk(rowCount);
+  const profiler = process.env.BENCH_CPU_PROFILE ? new Session() : null;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   const queue1 = await viaQueue(rowCount);
   const queue2 = await viaQueue(rowCount);
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(process.env.BENCH_CPU_PROFILE!, JSON.stringify(profile));
+    profiler.disconnect();
+  }
   const raw2 = await rawSdk(rowCount);
   const direct2 = await direct(rowCount);
   const rawMs = raw1.ms + raw2.ms;
@@ -130,6 +171,10 @@ try {
   console.log(
     `  pipeline, no queue:   ${(direct1.ms / 1000).toFixed(2)} s, ${(direct2.ms / 1000).toFixed(2)} s  (runBulkInvite in-process)`,
   );
+  // This process's CPU per row (the app: SDK, Prisma, pg-boss; not the emulator's or PostgreSQL's):
+  // less sensitive to a busy machine than the wall clock.
+  const perRow = (...runs: Array<{ cpuMs: number }>) => runs.map((r) => (r.cpuMs / rowCount).toFixed(2)).join(' / ');
+  console.log(`  app CPU per row:      raw ${perRow(raw1, raw2)} ms, through the queue ${perRow(queue1, queue2)} ms`);
   console.log(`  ratio queue / raw: ${ratio.toFixed(3)}   target ≤ 1.15: ${ratio <= 1.15 ? 'met' : 'MISSED'}`);
 
   // One big job: rows written directly (the CSV limit is per file), then queued like any other.
@@ -143,15 +188,48 @@ try {
         .map((p, j) => ({ jobId: job.id, rowNumber: i + j + 2, email: p.email, role: p.role, name: `${p.first} ${p.last}` })),
     });
   }
+  // The live heap as the job goes (with --expose-gc): a full collection each time another 1,000
+  // rows are sent, then heapUsed. Flat from the first thousand to the last = nothing accumulates
+  // per row; the peaks above are garbage a collection had not taken yet.
+  const live: Array<{ rows: number; heap: number; rss: number }> = [];
+  let watching = Boolean(global.gc);
+  const watcher = (async () => {
+    while (watching) {
+      const [counted] = await getDb().$queryRaw<Array<{ sent: number }>>`
+        SELECT count(*)::int AS sent FROM "BulkInviteRow" WHERE "jobId" = ${job.id} AND status <> 'PENDING'`;
+      const sent = counted?.sent ?? 0;
+      if (sent >= (live.length + 1) * 1_000) {
+        global.gc!();
+        live.push({ rows: sent, heap: process.memoryUsage().heapUsed, rss: process.memoryUsage().rss });
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
   const bigRun = await measured(async () => {
     await queueBulkSend(actor, ORG, job.id, { boss: worker.boss });
     return untilDone(job.id);
   });
+  watching = false;
+  await watcher;
+  if (global.gc) {
+    global.gc();
+    live.push({
+      rows: bigRun.value.counts.total - bigRun.value.counts.pending,
+      heap: process.memoryUsage().heapUsed,
+      rss: process.memoryUsage().rss,
+    });
+  }
   console.log(
     `  ${big} rows through the queue: ${(bigRun.ms / 1000).toFixed(1)} s (${(big / (bigRun.ms / 1000)).toFixed(0)} invites/s) → ${bigRun.value.counts.invited} invited`,
   );
-  console.log(`  peak memory, ${rowCount}-row job: rss ${mb(queue2.rss)}, heap used ${mb(queue2.heap)}`);
-  console.log(`  peak memory, ${big}-row job: rss ${mb(bigRun.rss)}, heap used ${mb(bigRun.heap)}`);
+  const retained = (r: { retained: number | null }) => (r.retained === null ? '' : `, heap retained after it ${mb(r.retained)}`);
+  console.log(`  peak memory, ${rowCount}-row job: rss ${mb(queue2.rss)}, heap used ${mb(queue2.heap)}${retained(queue2)}`);
+  console.log(`  peak memory, ${big}-row job: rss ${mb(bigRun.rss)}, heap used ${mb(bigRun.heap)}${retained(bigRun)}`);
+  if (live.length) {
+    console.log(
+      `  live heap during the ${big}-row job (collected, per 1,000 rows sent): ${live.map((l) => `${(l.rows / 1000).toFixed(1)}k ${mb(l.heap)}`).join(', ')}`,
+    );
+  }
   if (bigRun.value.counts.invited !== big) {
     console.log(
       `  NOT all sent: status ${bigRun.value.status}, counts ${JSON.stringify(bigRun.value.counts)}, ${bigRun.value.lastError ?? ''}`,
@@ -159,6 +237,7 @@ try {
     process.exitCode = 1;
   }
 } finally {
+  await watch.end().catch(() => {});
   await worker.stop();
   await stack.stop();
 }

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/authorize';
 import { recordAudit } from '@/lib/audit/record';
-import { runPool } from '@/lib/concurrency/worker-pool';
 import { db } from '@/lib/db';
 import type {
   BulkInviteJob,
@@ -10,7 +9,7 @@ import type {
   BulkInviteRow,
   BulkInviteRowStatus,
   BulkInviteSource,
-  Membership,
+  Prisma,
 } from '@/lib/generated/prisma/client';
 import { errorForLog, log } from '@/lib/log';
 import { effectiveStatus } from '@/lib/members/status';
@@ -23,10 +22,11 @@ import { domainAllowed } from './schemas';
 import {
   claimAndSend,
   claimMany,
-  finishInvites,
   loadOrganization,
   sendToScalekit,
   validateInvite,
+  writeSentInvites,
+  type ClaimRef,
   type InviteOptions,
   type SentInvite,
 } from './service';
@@ -336,17 +336,22 @@ function stopsTheRun(error: unknown): boolean {
 export function rowLeaseMs(): number {
   return staleClaimAfterMs();
 }
-const FLUSH_EVERY = 25;
-/** Rows claimed per statement; the lanes work through one batch of claims at a time. */
-const CLAIM_BATCH = 64;
+/** Sent answers written back per transaction (memberships, users, audit events, row results). */
+const FLUSH_EVERY = 128;
+/** Rows claimed per statement. */
+const CLAIM_BATCH = 128;
+
+/** The columns of a claimed row the send path reads. */
+type ClaimedRow = Pick<BulkInviteRow, 'id' | 'rowNumber' | 'email' | 'name' | 'role'>;
+type RowResult = { id: string; status: BulkInviteRowStatus; reason: string | null };
 
 /**
  * Claim up to `limit` PENDING rows of the job for this run in one statement. SKIP LOCKED plus the
  * claimedAt check make it atomic across runs, processes and hosts: two runs never hold one row,
  * so no row is sent twice. A claim expires (rowLeaseMs) only when its run stopped renewing it.
  */
-async function claimRows(jobId: string, runId: string, limit: number): Promise<BulkInviteRow[]> {
-  const rows = await db.$queryRaw<BulkInviteRow[]>`
+async function claimRows(jobId: string, runId: string, limit: number): Promise<ClaimedRow[]> {
+  const rows = await db.$queryRaw<ClaimedRow[]>`
     UPDATE "BulkInviteRow" SET "claimedBy" = ${runId}, "claimedAt" = now(), "updatedAt" = now()
     WHERE id IN (
       SELECT id FROM "BulkInviteRow"
@@ -354,8 +359,22 @@ async function claimRows(jobId: string, runId: string, limit: number): Promise<B
         AND ("claimedAt" IS NULL OR "claimedAt" < now() - make_interval(secs => ${rowLeaseMs() / 1000}))
       ORDER BY "rowNumber" LIMIT ${limit}
       FOR UPDATE SKIP LOCKED)
-    RETURNING *`;
+    RETURNING "id", "rowNumber", "email", "name", "role"`;
   return rows.sort((a, b) => a.rowNumber - b.rowNumber);
+}
+
+/**
+ * Many rows' results in one statement (UPDATE … FROM jsonb_to_recordset(…): one JSON parameter, which
+ * Prisma handles for half the CPU of an array per column), each an attempt: a Prisma update
+ * per row (or per outcome) was a large part of the send path's database time.
+ */
+async function writeRowResults(client: Pick<Prisma.TransactionClient, '$executeRaw'>, results: RowResult[]): Promise<void> {
+  if (!results.length) return;
+  await client.$executeRaw`
+    UPDATE "BulkInviteRow" AS r SET "status" = v.status::"BulkInviteRowStatus", "reason" = v.reason, "attempts" = r."attempts" + 1,
+      "updatedAt" = ${new Date().toISOString()}::timestamp(3)
+    FROM jsonb_to_recordset(${JSON.stringify(results)}::jsonb) AS v(id text, status text, reason text)
+    WHERE r.id = v.id`;
 }
 
 /** Give back the rows this run claimed and did not finish, for the next run to take at once. */
@@ -363,10 +382,24 @@ function releaseRows(runId: string) {
   return db.bulkInviteRow.updateMany({ where: { claimedBy: runId, status: 'PENDING' }, data: { claimedBy: null, claimedAt: null } });
 }
 
+/** One row ready for Scalekit; `claim` when this run's batch claim holds its address. */
+interface SendItem {
+  row: ClaimedRow;
+  input: InviteInput;
+  claim: ClaimRef | null;
+}
+
 /**
  * Send the job's PENDING rows. Any number of runs may work one job at once (two workers, a
  * retried job beside a slow one): each claims its own batches of rows (claimRows), so every row
  * is sent by one run only. Runs in the background job (lib/invitations/bulk-job.ts).
+ *
+ * The shape, for throughput (docs/benchmarks.md): `concurrency` lanes take rows from one feed
+ * and call Scalekit back to back; the feed claims and checks the next CLAIM_BATCH rows (row
+ * claims, rate-limit reservation, seat claims: a few statements per batch) while the lanes still
+ * have work, so they never wait for a batch boundary; answers are written back FLUSH_EVERY at a
+ * time in one transaction of raw multi-row statements, behind the lanes, at most two flushes'
+ * worth behind (memory stays flat however large the file).
  */
 export async function runBulkInvite(actor: Actor, orgId: string, jobId: string, options: BulkRunOptions = {}): Promise<BulkRunResult> {
   assertCan(actor, orgId, 'members:invite');
@@ -391,56 +424,50 @@ export async function runBulkInvite(actor: Actor, orgId: string, jobId: string, 
   let stoppedBy: BulkRunResult['stoppedBy'] = null;
   let limitedBy: BulkRunResult['stoppedBy'] = null;
   let attempted = 0;
-  let invitedBuffer: string[] = [];
-  const flushInvited = async () => {
-    if (!invitedBuffer.length) return;
-    const ids = invitedBuffer;
-    invitedBuffer = [];
-    await db.bulkInviteRow.updateMany({ where: { id: { in: ids } }, data: { status: 'INVITED', reason: null } });
+
+  // Sent to Scalekit, waiting to be written back: one transaction per FLUSH_EVERY answers marks the
+  // memberships SYNCED, writes their users, audit events and the rows' results together, so a
+  // row reads INVITED only when its membership is SYNCED.
+  let sentBuffer: Array<{ row: ClaimedRow; sent: SentInvite }> = [];
+  /** Answers not written back yet (buffered or in a flush under way): the feed waits when too many. */
+  let unwritten = 0;
+  const outcomeResult: Record<SentInvite['outcome'], Omit<RowResult, 'id'>> = {
+    invited: { status: 'INVITED', reason: null },
+    already_invited: { status: 'SKIPPED', reason: 'Already invited.' },
+    already_member: { status: 'SKIPPED', reason: 'Already a member.' },
   };
-  // Sent to Scalekit, waiting to be written back: one transaction per FLUSH_EVERY rows marks the
-  // memberships SYNCED, writes their audit events and the rows' results together.
-  let sentBuffer: Array<{ row: BulkInviteRow; sent: SentInvite }> = [];
   const flushSent = async () => {
     if (!sentBuffer.length) return;
     const batch = sentBuffer;
     sentBuffer = [];
-    const ids = (outcome: SentInvite['outcome']) => batch.filter((b) => b.sent.outcome === outcome).map((b) => b.row.id);
     try {
-      await finishInvites(
-        actor,
-        org,
-        batch.map((b) => b.sent),
-        inviteOptions,
-        async (tx) => {
-          const results = [
-            { id: ids('invited'), status: 'INVITED' as const, reason: null },
-            { id: ids('already_invited'), status: 'SKIPPED' as const, reason: 'Already invited.' },
-            { id: ids('already_member'), status: 'SKIPPED' as const, reason: 'Already a member.' },
-          ];
-          for (const r of results) {
-            if (r.id.length)
-              await tx.bulkInviteRow.updateMany({
-                where: { id: { in: r.id } },
-                data: { status: r.status, reason: r.reason, attempts: { increment: 1 } },
-              });
-          }
-        },
-      );
+      await db.$transaction(async (tx) => {
+        await writeSentInvites(
+          tx,
+          actor,
+          org,
+          batch.map((b) => b.sent),
+          inviteOptions,
+        );
+        await writeRowResults(
+          tx,
+          batch.map((b) => ({ id: b.row.id, ...outcomeResult[b.sent.outcome] })),
+        );
+      });
     } catch (error) {
       // Scalekit has these invitations but the mirror could not record them: FAILED says "retry",
       // and a retry adopts what Scalekit holds instead of sending again.
       log.error({ organizationId: orgId, jobId, rows: batch.length, error: errorForLog(error) }, 'bulk invite: saving sent rows failed');
-      await db.bulkInviteRow
-        .updateMany({
-          where: { id: { in: batch.map((b) => b.row.id) } },
-          data: {
-            status: 'FAILED',
-            reason: 'Sent, but saving the result failed; retry this row (it will not be sent twice).',
-            attempts: { increment: 1 },
-          },
-        })
-        .catch(() => {});
+      await writeRowResults(
+        db,
+        batch.map((b) => ({
+          id: b.row.id,
+          status: 'FAILED',
+          reason: 'Sent, but saving the result failed; retry this row (it will not be sent twice).',
+        })),
+      ).catch(() => {});
+    } finally {
+      unwritten -= batch.length;
     }
   };
   let flushing: Promise<void> = Promise.resolve();
@@ -452,10 +479,10 @@ export async function runBulkInvite(actor: Actor, orgId: string, jobId: string, 
   }, rowLeaseMs() / 4);
   heartbeat.unref();
 
-  const finish = (row: BulkInviteRow, status: BulkInviteRowStatus, reason: string | null) =>
-    db.bulkInviteRow.update({ where: { id: row.id }, data: { status, reason, attempts: { increment: 1 } } });
+  const finish = (row: ClaimedRow, status: BulkInviteRowStatus, reason: string | null) =>
+    writeRowResults(db, [{ id: row.id, status, reason }]);
 
-  const failRow = async (row: BulkInviteRow, error: unknown) => {
+  const failRow = async (row: ClaimedRow, error: unknown) => {
     // The organization filled up while this row waited (its own seat check, or Scalekit's): a rule, not a failure to retry.
     if (error instanceof AppError && error.code === 'seat_limit_reached')
       return finish(row, 'SKIPPED', overSeatLimitReason(org.name, org.maxAllowedUsers));
@@ -469,7 +496,7 @@ export async function runBulkInvite(actor: Actor, orgId: string, jobId: string, 
   };
 
   // The common case: a fresh address claimed in a batch, sent to Scalekit, and written back in a batch.
-  const sendClaimed = async (row: BulkInviteRow, input: InviteInput, claim: Membership) => {
+  const sendClaimed = async (row: ClaimedRow, input: InviteInput, claim: ClaimRef) => {
     let sent: SentInvite;
     try {
       sent = await sendToScalekit(actor, org, input, claim, false);
@@ -483,31 +510,26 @@ export async function runBulkInvite(actor: Actor, orgId: string, jobId: string, 
   };
 
   // An address that already had a row (a retry, a run that died, or someone else inviting it now): the per-row loop waits, adopts or takes over.
-  const sendOne = async (row: BulkInviteRow, input: InviteInput) => {
+  const sendOne = async (row: ClaimedRow, input: InviteInput) => {
     try {
       const result = await claimAndSend(actor, org, input, inviteOptions);
-      if (result.outcome === 'invited') {
-        invitedBuffer.push(row.id);
-        if (invitedBuffer.length >= FLUSH_EVERY) await flushInvited();
-      } else {
-        await finish(row, 'SKIPPED', result.outcome === 'already_member' ? 'Already a member.' : 'Already invited.');
-      }
+      await writeRowResults(db, [{ id: row.id, ...outcomeResult[result.outcome] }]);
     } catch (error) {
       await failRow(row, error);
     }
   };
 
   /** One claimed batch through the checks and the seat claims, ready for Scalekit. */
-  const prepareBatch = async (claimed: BulkInviteRow[]) => {
+  const prepareBatch = async (claimed: ClaimedRow[]): Promise<SendItem[]> => {
     let batch = claimed;
     // The allowed domains as they are now, not as they were at the preview (org was loaded by this call).
     const outside = batch.filter((row) => !domainAllowed(row.email, org.allowedEmailDomains));
     if (outside.length) {
       const reason = `Domain not allowed: ${org.name} only invites addresses at ${org.allowedEmailDomains.join(', ')} (the setting changed after the preview).`;
-      await db.bulkInviteRow.updateMany({
-        where: { id: { in: outside.map((r) => r.id) } },
-        data: { status: 'SKIPPED', reason, attempts: { increment: 1 } },
-      });
+      await writeRowResults(
+        db,
+        outside.map((r) => ({ id: r.id, status: 'SKIPPED', reason })),
+      );
       attempted += outside.length;
       const skipped = new Set(outside.map((r) => r.id));
       batch = batch.filter((row) => !skipped.has(row.id));
@@ -515,7 +537,7 @@ export async function runBulkInvite(actor: Actor, orgId: string, jobId: string, 
     // The invitation rules, row by row: a refusal skips the row, a hold opens a request instead (HELD).
     let limits: DailyLimitBudget[] = [];
     if (rules.length && batch.length) {
-      const kept: BulkInviteRow[] = [];
+      const kept: ClaimedRow[] = [];
       for (const row of batch) {
         const decision = evaluateInvitationRules(rules, { actor, email: row.email, role: row.role, source: 'bulk' });
         if (decision.kind === 'allow') {
@@ -545,7 +567,7 @@ export async function runBulkInvite(actor: Actor, orgId: string, jobId: string, 
         batch = batch.slice(0, budget.granted);
       }
     }
-    const inputs: Array<{ row: BulkInviteRow; input: InviteInput }> = [];
+    const inputs: Array<{ row: ClaimedRow; input: InviteInput }> = [];
     for (const row of batch) {
       try {
         const input = validateInvite({ email: row.email, role: row.role, ...(row.name ? { name: row.name } : {}) });
@@ -563,39 +585,31 @@ export async function runBulkInvite(actor: Actor, orgId: string, jobId: string, 
       inputs.map((i) => i.input),
     );
     if (overSeatLimit.size) {
-      const over = inputs.filter((i) => overSeatLimit.has(i.input.email)).map((i) => i.row.id);
-      await db.bulkInviteRow.updateMany({
-        where: { id: { in: over } },
-        data: { status: 'SKIPPED', reason: overSeatLimitReason(org.name, limit), attempts: { increment: 1 } },
-      });
+      const over = inputs.filter((i) => overSeatLimit.has(i.input.email));
+      await writeRowResults(
+        db,
+        over.map((i) => ({ id: i.row.id, status: 'SKIPPED', reason: overSeatLimitReason(org.name, limit) })),
+      );
       attempted += over.length;
     }
-    const toSend = inputs.filter((i) => !overSeatLimit.has(i.input.email));
-    return { toSend, claims, unused: new Set([...claims.values()].map((c) => c.id)) };
-  };
-  type Prepared = Awaited<ReturnType<typeof prepareBatch>>;
-
-  const sendPrepared = ({ toSend, claims, unused }: Prepared) =>
-    runPool(
-      toSend,
-      concurrency,
-      async ({ row, input }) => {
-        attempted++;
+    // A claim goes to the first row of its address; another row with the same address takes the
+    // per-row path, which waits for that one's outcome instead of sending twice.
+    const given = new Set<string>();
+    return inputs
+      .filter((i) => !overSeatLimit.has(i.input.email))
+      .map(({ row, input }) => {
         const claim = claims.get(input.email);
-        if (claim && unused.delete(claim.id)) await sendClaimed(row, input, claim);
-        else await sendOne(row, input);
-      },
-      () => stoppedBy !== null,
-    );
-
-  // Claims the run stopped before sending: Scalekit never saw them, so the addresses are free again.
-  const releaseUnused = async (prepared: Prepared | null) => {
-    if (prepared?.unused.size) await db.membership.deleteMany({ where: { id: { in: [...prepared.unused] }, syncState: 'SENDING' } });
+        if (!claim || given.has(claim.id)) return { row, input, claim: null };
+        given.add(claim.id);
+        return { row, input, claim };
+      });
   };
 
   const maxRows = options.maxRows ?? Number.POSITIVE_INFINITY;
   let claimedSoFar = 0;
-  const nextBatch = async (): Promise<Prepared | null> => {
+  const nextBatch = async (): Promise<SendItem[] | null> => {
+    // Write-backs trail the lanes by two flushes at most: memory stays flat however large the file.
+    while (unwritten > 2 * FLUSH_EVERY) await flushing;
     if (stoppedBy || limitedBy || claimedSoFar >= maxRows || (options.deadline !== undefined && Date.now() >= options.deadline))
       return null;
     const claimed = await claimRows(job.id, runId, Math.min(CLAIM_BATCH, maxRows - claimedSoFar));
@@ -606,35 +620,73 @@ export async function runBulkInvite(actor: Actor, orgId: string, jobId: string, 
     return prepareBatch(claimed);
   };
 
-  let upcoming: Promise<Prepared | null> = nextBatch();
-  let writtenBack: Promise<void> = Promise.resolve();
-  try {
+  // The feed: prepared rows in order, refilled (one batch at a time) when it runs low.
+  const feed: Array<SendItem | undefined> = [];
+  let head = 0;
+  let exhausted = false;
+  let feedFailure: { error: unknown } | null = null;
+  let refilling: Promise<void> | null = null;
+  const refill = () =>
+    (refilling ??= nextBatch()
+      .then(
+        (items) => {
+          if (items) feed.push(...items);
+          else exhausted = true;
+        },
+        (error: unknown) => {
+          exhausted = true;
+          feedFailure ??= { error };
+        },
+      )
+      .finally(() => {
+        refilling = null;
+      }));
+  let laneFailed = false;
+  const take = async (): Promise<SendItem | null> => {
     for (;;) {
-      const current = await upcoming;
-      if (!current) break;
-      // A fault while that batch was being prepared: it goes back unsent, like the rest.
-      if (stoppedBy) {
-        await releaseUnused(current);
-        break;
+      if (stoppedBy || laneFailed) return null;
+      if (head < feed.length) {
+        const item = feed[head]!;
+        feed[head++] = undefined;
+        if (head > 1024) {
+          feed.splice(0, head);
+          head = 0;
+        }
+        if (!exhausted && feed.length - head < Math.max(CLAIM_BATCH / 2, concurrency * 2)) void refill();
+        return item;
       }
-      // The next batch is claimed and checked while this one is with Scalekit.
-      upcoming = nextBatch();
-      // Write-backs may trail the lanes by a batch, no more: memory stays flat however large the file.
-      await writtenBack;
-      writtenBack = flushing;
-      try {
-        await sendPrepared(current);
-      } finally {
-        await releaseUnused(current);
-      }
+      if (feedFailure) throw feedFailure.error;
+      if (exhausted) return null;
+      await refill();
     }
+  };
+  const lane = async () => {
+    try {
+      for (let item = await take(); item; item = await take()) {
+        attempted++;
+        if (item.claim) await sendClaimed(item.row, item.input, item.claim);
+        else await sendOne(item.row, item.input);
+      }
+    } catch (error) {
+      // The other lanes start nothing more (their calls in flight finish); the error is thrown after the clean-up.
+      laneFailed = true;
+      throw error;
+    }
+  };
+
+  try {
+    const lanes = await Promise.allSettled(Array.from({ length: concurrency }, lane));
+    const failed = lanes.find((l) => l.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
   } finally {
-    // A batch prepared ahead and never sent (a fault, an error): its claims go back.
-    await releaseUnused(await upcoming.catch(() => null));
+    // Rows prepared and never sent (a fault stopped the lanes, an error, a batch claimed ahead):
+    // Scalekit never saw their claims, so the addresses are free again; the rows go back below.
+    await refilling;
+    const unsent = feed.slice(head).flatMap((item) => (item?.claim ? [item.claim.id] : []));
+    if (unsent.length) await db.membership.deleteMany({ where: { id: { in: unsent }, syncState: 'SENDING' } });
     clearInterval(heartbeat);
     await flushing;
     await flushSent();
-    await flushInvited();
     await releaseRows(runId);
   }
   const limited = !stoppedBy && limitedBy !== null;

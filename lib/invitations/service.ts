@@ -29,5 +29,5 @@ export { listInvitations, type InvitationPage, type ListInvitationsOptions } fro
 export { effectiveStatus } from '@/lib/members/status';
 
 // Batch steps (bulk.ts)
-export { claimAndSend, claimMany, loadOrganization, sendToScalekit, type ManyClaims, type SentInvite } from './invite';
-export { finishInvites } from './mirror';
+export { claimAndSend, claimMany, loadOrganization, sendToScalekit, type ClaimRef, type ManyClaims, type SentInvite } from './invite';
+export { finishInvites, writeSentInvites } from './mirror';

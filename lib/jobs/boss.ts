@@ -149,5 +149,64 @@ export async function sendJob<Name extends JobName>(
     await withSetupLock(boss, () => ensureQueue(boss, name, jobs[name]));
     known.add(name);
   }
-  return boss.send(name, payload, options);
+  const id = await boss.send(name, payload, options);
+  // Wake the queue's workers now instead of at their next poll (an admin is watching a bulk send
+  // start). Best effort: if the NOTIFY fails, the polling still picks the job up.
+  if (id && !options.startAfter) {
+    await boss
+      .getDb()
+      .executeSql('SELECT pg_notify($1, $2)', [JOB_WAKEUP_CHANNEL, name])
+      .catch(() => {});
+  }
+  return id;
+}
+
+/** The NOTIFY channel sendJob wakes workers on; the payload is the queue's name. */
+export const JOB_WAKEUP_CHANNEL = 'teamgate_jobs';
+
+/**
+ * LISTEN for sendJob's wake-ups on a connection of its own and call `wake(queue)` for each, so a
+ * job sent by any process starts at once rather than after up to a polling interval. Polling stays
+ * the guarantee: a lost connection is only logged and re-opened a second later. Returns `stop`.
+ */
+export async function listenForJobs(
+  boss: PgBoss,
+  wake: (queue: string) => void,
+  logger: Logger = defaultLog,
+): Promise<() => Promise<void>> {
+  const connectionString = connectionOf.get(boss);
+  if (!connectionString) throw new JobError('worker_failed', 'This pg-boss instance was not made by createBoss().', 500);
+  let stopped = false;
+  let client: pg.Client | null = null;
+  let retry: NodeJS.Timeout | null = null;
+  const open = async () => {
+    const c = new pg.Client({ connectionString, application_name: 'teamgate-jobs-listen' });
+    const lost = (error?: Error) => {
+      if (stopped || client !== c) return;
+      client = null;
+      if (error) logger.warn({ err: bossErrorForLog(error) }, 'job wake-up connection lost; polling meanwhile');
+      c.end().catch(() => {});
+      retry = setTimeout(() => void open(), 1_000);
+      retry.unref();
+    };
+    client = c;
+    c.on('error', lost);
+    c.on('end', () => lost());
+    c.on('notification', (message) => {
+      if (message.channel === JOB_WAKEUP_CHANNEL && message.payload) wake(message.payload);
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${JOB_WAKEUP_CHANNEL}`);
+    } catch (error) {
+      lost(error as Error);
+    }
+  };
+  await open();
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    await client?.end().catch(() => {});
+    client = null;
+  };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createEmptyDatabase, prismaCli, useTestDatabase } from '@/test/database';
-import { JobError, JOBS_SCHEMA, sendJob } from '@/lib/jobs/boss';
+import { createBoss, JobError, JOBS_SCHEMA, sendJob } from '@/lib/jobs/boss';
 import { defineJob, jobs as appJobs, type JobRegistry } from '@/lib/jobs/registry';
 import { capturingLogger, FAST, jobFinished, waitFor } from '@/lib/jobs/testing';
 import { startWorker, type RunningWorker } from '@/lib/jobs/worker';
@@ -239,6 +239,35 @@ describe('job worker', () => {
         message: expect.stringContaining('batchSize'),
       });
       expect(await worker!.boss.getQueueSize('rate-limit.prune')).toBe(before);
+    });
+  });
+
+  it('a job sent from another process starts at once: its NOTIFY wakes the worker well before the next poll', async () => {
+    const started: number[] = [];
+    const registry: JobRegistry = {
+      'rate-limit.prune': defineJob({
+        data: appJobs['rate-limit.prune'].data,
+        async run() {
+          started.push(Date.now());
+          return { deleted: 0 };
+        },
+        // An idle worker would look again only after 30 s.
+        pollingIntervalSeconds: 30,
+      }),
+    };
+    await withWorkers(1, { jobs: registry }, async () => {
+      // Its first fetch (at start) found nothing; the next poll is 30 s away.
+      await new Promise((r) => setTimeout(r, 1_000));
+      const sender = createBoss({ connectionString: url, poolSize: 1, sendOnly: true });
+      await sender.start();
+      try {
+        const sentAt = Date.now();
+        await sendJob(sender, 'rate-limit.prune', { batchSize: 16 });
+        await waitFor('the job to start', async () => started.length > 0, 10_000);
+        expect(started[0]! - sentAt).toBeLessThan(3_000);
+      } finally {
+        await sender.stop();
+      }
     });
   });
 });

@@ -1,7 +1,7 @@
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { errorForLog, log as defaultLog } from '@/lib/log';
-import { bossErrorForLog, createBoss, ensureQueue, JobError, parseJobData, withSetupLock, type BossOptions } from './boss';
+import { bossErrorForLog, createBoss, ensureQueue, JobError, listenForJobs, parseJobData, withSetupLock, type BossOptions } from './boss';
 import { jobs as appJobs, type JobDefinition, type JobRegistry } from './registry';
 
 /**
@@ -69,6 +69,8 @@ export async function startWorker({
   const boss = createBoss({ ...bossOptions, logger: workerLog });
   const queues = Object.keys(jobs);
   const schedules: Array<{ name: string; cron: string }> = [];
+  const workerIds = new Map<string, string[]>();
+  let stopListening: (() => Promise<void>) | null = null;
   // Tells running jobs that the worker is stopping (JobContext.signal), so polling loops end early.
   const stopSignal = new AbortController();
   try {
@@ -91,7 +93,7 @@ export async function startWorker({
       const concurrency = Math.max(1, definition.concurrency ?? 1);
       for (let i = 0; i < concurrency; i++) {
         // One job per fetch, so each job succeeds, fails and retries on its own.
-        await boss.work(
+        const id = await boss.work(
           name,
           {
             batchSize: 1,
@@ -100,9 +102,13 @@ export async function startWorker({
           },
           async ([job]) => runJob(boss, name, definition, job!, workerLog, stopSignal.signal),
         );
+        workerIds.set(name, [...(workerIds.get(name) ?? []), id]);
       }
     }
+    // A job sent anywhere (sendJob) wakes this queue's lanes at once; polling remains the fallback.
+    stopListening = await listenForJobs(boss, (queue) => workerIds.get(queue)?.forEach((id) => boss.notifyWorker(id)), workerLog);
   } catch (error) {
+    await stopListening?.().catch(() => {});
     await boss.stop({ graceful: false }).catch(() => {});
     workerLog.error({ err: bossErrorForLog(error) }, 'job worker failed to start');
     throw new JobError('worker_failed', `The job worker could not start: ${bossErrorForLog(error).message}`, 500);
@@ -116,6 +122,7 @@ export async function startWorker({
     stop() {
       stopping ??= (async () => {
         workerLog.info({ timeoutMs: stopTimeoutMs }, 'job worker stopping; running jobs may finish');
+        await stopListening?.().catch(() => {});
         stopSignal.abort();
         await boss.stop({ graceful: true, wait: true, timeout: stopTimeoutMs });
         workerLog.info('job worker stopped');

@@ -1,6 +1,7 @@
 'use client';
 
-import { useEffect } from 'react';
+import { useActionState, useEffect } from 'react';
+import { RefreshCwIcon } from 'lucide-react';
 import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
 import type { ActionResult } from '@/lib/errors/respond';
@@ -42,5 +43,38 @@ export function ActionFormFooter({
         </Button>
       </div>
     </>
+  );
+}
+
+/**
+ * A one-button form that refreshes something of the organization from Scalekit (re-sync, directory
+ * sync): the button spins while the action runs, and its outcome is toasted and stays under it.
+ */
+export function RefreshActionForm({
+  orgId,
+  action: serverAction,
+  label,
+  pendingLabel,
+}: {
+  orgId: string;
+  action: (previous: ActionResult | null, form: FormData) => Promise<ActionResult | null>;
+  label: string;
+  pendingLabel: string;
+}) {
+  const [state, action, pending] = useActionState(serverAction, null);
+  useToastOutcome(state);
+  return (
+    <form action={action} className="flex flex-col items-start gap-2">
+      <input type="hidden" name="orgId" value={orgId} />
+      <Button type="submit" variant="outline" disabled={pending}>
+        <RefreshCwIcon aria-hidden="true" className={pending ? 'animate-spin' : undefined} />
+        {pending ? pendingLabel : label}
+      </Button>
+      {state ? (
+        <p role="status" className={state.ok ? 'text-sm text-muted-foreground' : 'text-sm text-destructive'}>
+          {state.ok ? state.message : state.error}
+        </p>
+      ) : null}
+    </form>
   );
 }

@@ -44,6 +44,11 @@ export interface DirectoryUserState {
 
 export type JoinAs = 'MEMBERS' | 'INVITATIONS';
 
+/** Nothing applied yet: the counters a run adds to. */
+export function emptyApplyResult(): ApplyResult {
+  return { created: 0, invited: 0, roleChanges: 0, removed: 0, unchanged: 0, failed: 0, firstError: null, transient: false };
+}
+
 export interface ApplyResult {
   created: number;
   invited: number;
@@ -98,16 +103,7 @@ export async function applyDirectoryState(input: ApplyInput): Promise<ApplyResul
   const present = input.present.map((u) => ({ ...u, email: u.email.toLowerCase() }));
   const removedEmails = [...new Set(input.removed.map((e) => e.toLowerCase()))].filter((e) => !present.some((p) => p.email === e));
   const existing = await membershipsByEmail(organizationId, [...present.map((u) => u.email), ...removedEmails]);
-  const result: ApplyResult = {
-    created: 0,
-    invited: 0,
-    roleChanges: 0,
-    removed: 0,
-    unchanged: 0,
-    failed: 0,
-    firstError: null,
-    transient: false,
-  };
+  const result = emptyApplyResult();
 
   const toCreate: Array<{ u: DirectoryUserState; role: string }> = [];
   const toFix: Array<{ m: Row; role: string }> = [];

@@ -5,7 +5,7 @@ import { log } from '@/lib/log';
 import { getScalekit } from '@/lib/scalekit/client';
 import { ScalekitCallError } from '@/lib/scalekit/errors';
 import { directoryActor } from '@/lib/directory/actor';
-import { applyDirectoryState, type ApplyResult, type DirectoryUserState } from '@/lib/directory/apply';
+import { applyDirectoryState, emptyApplyResult, type ApplyResult, type DirectoryUserState } from '@/lib/directory/apply';
 import { joinModeOf, type ReconcileSummary } from '@/lib/directory/settings';
 
 /**
@@ -144,16 +144,7 @@ export async function reconcileDirectory(organizationId: string, options: Reconc
   const started = Date.now();
   const joinAs = await joinModeOf(organizationId);
   const concurrency = options.concurrency ? { concurrency: options.concurrency } : {};
-  const totals: ApplyResult = {
-    created: 0,
-    invited: 0,
-    roleChanges: 0,
-    removed: 0,
-    unchanged: 0,
-    failed: 0,
-    firstError: null,
-    transient: false,
-  };
+  const totals = emptyApplyResult();
   // Who the directory managed before this run: those no longer listed lose access.
   const previous = await db.$queryRaw<
     Array<{ email: string }>

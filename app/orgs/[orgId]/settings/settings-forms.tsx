@@ -1,8 +1,8 @@
 'use client';
 
 import { useActionState, useState } from 'react';
-import { RefreshCwIcon, Trash2Icon, UploadIcon } from 'lucide-react';
-import { ActionFormFooter, useToastOutcome } from '@/components/action-form';
+import { Trash2Icon, UploadIcon } from 'lucide-react';
+import { ActionFormFooter, RefreshActionForm, useToastOutcome } from '@/components/action-form';
 import { FormField } from '@/components/form-field';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
@@ -60,22 +60,7 @@ export function SettingsForm({
 }
 
 export function ResyncForm({ orgId }: { orgId: string }) {
-  const [state, action, pending] = useActionState(resyncAction, null);
-  useToastOutcome(state);
-  return (
-    <form action={action} className="flex flex-col items-start gap-2">
-      <input type="hidden" name="orgId" value={orgId} />
-      <Button type="submit" variant="outline" disabled={pending}>
-        <RefreshCwIcon aria-hidden="true" className={pending ? 'animate-spin' : undefined} />
-        {pending ? 'Re-syncing…' : 'Re-sync from Scalekit'}
-      </Button>
-      {state ? (
-        <p role="status" className={state.ok ? 'text-sm text-muted-foreground' : 'text-sm text-destructive'}>
-          {state.ok ? state.message : state.error}
-        </p>
-      ) : null}
-    </form>
-  );
+  return <RefreshActionForm orgId={orgId} action={resyncAction} label="Re-sync from Scalekit" pendingLabel="Re-syncing…" />;
 }
 
 /** The organization's name, as Scalekit and every page show it. */

@@ -1,8 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
-import { RefreshCwIcon } from 'lucide-react';
-import { ActionFormFooter, useToastOutcome } from '@/components/action-form';
+import { ActionFormFooter, RefreshActionForm, useToastOutcome } from '@/components/action-form';
 import { Button } from '@/components/ui/button';
 import { NativeSelect } from '@/components/ui/native-select';
 import { mapGroupAction, setJoinAsAction, syncNowAction } from './actions';
@@ -73,20 +72,5 @@ export function GroupRoleForm({
 }
 
 export function SyncNowForm({ orgId }: { orgId: string }) {
-  const [state, action, pending] = useActionState(syncNowAction, null);
-  useToastOutcome(state);
-  return (
-    <form action={action} className="flex flex-col items-start gap-2">
-      <input type="hidden" name="orgId" value={orgId} />
-      <Button type="submit" variant="outline" disabled={pending}>
-        <RefreshCwIcon aria-hidden="true" className={pending ? 'animate-spin' : undefined} />
-        {pending ? 'Queuing…' : 'Sync now'}
-      </Button>
-      {state ? (
-        <p role="status" className={state.ok ? 'text-sm text-muted-foreground' : 'text-sm text-destructive'}>
-          {state.ok ? state.message : state.error}
-        </p>
-      ) : null}
-    </form>
-  );
+  return <RefreshActionForm orgId={orgId} action={syncNowAction} label="Sync now" pendingLabel="Queuing…" />;
 }

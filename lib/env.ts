@@ -80,6 +80,8 @@ export const envSchema = z.object({
   RATE_LIMIT_INVITES_PER_ORG_PER_HOUR: rateLimit(3_000),
   /** Webhook deliveries accepted per source IP per minute. */
   RATE_LIMIT_WEBHOOKS_PER_MINUTE: rateLimit(600),
+  /** Invitation requests one member (or API key) may open per hour (lib/invitation-requests). */
+  RATE_LIMIT_REQUESTS_PER_MEMBER_PER_HOUR: rateLimit(20),
   /** GET /api/health calls per client IP per minute (load balancers, uptime checks). */
   RATE_LIMIT_HEALTH_PER_MINUTE: rateLimit(60),
   /**
@@ -138,6 +140,16 @@ export const envSchema = z.object({
     .min(1, 'must be a whole number from 1 to 1000')
     .max(1000, 'must be a whole number from 1 to 1000')
     .default(15),
+  /**
+   * Optional. Where Teamgate's own notices go out (lib/mail): smtp://user:pass@host:587 or
+   * smtps://…:465. Unset: notices are kept in the OutgoingEmail table instead (dev, tests, e2e).
+   */
+  SMTP_URL: z
+    .string()
+    .refine((v) => /^smtps?:\/\/[^/\s]/.test(v) && parsesAsUrl(v), 'must be a URL like smtp://user:password@host:587 or smtps://…')
+    .optional(),
+  /** The From: of Teamgate's notices. */
+  MAIL_FROM: z.string().min(3, 'must be an address such as Teamgate <no-reply@example.com>').default('Teamgate <no-reply@teamgate.local>'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',

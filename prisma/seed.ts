@@ -49,6 +49,8 @@ export const demoSeedSchema = z.object({
       externalId: z.string().nullable().optional(),
       maxAllowedUsers: z.number().int().positive().nullable().optional(),
       allowedEmailDomains: z.array(z.string()).default([]),
+      /** Teamgate's own setting (docs/invitation-requests.md); the emulator ignores it */
+      membersMayRequest: z.boolean().default(false),
     }),
   ),
   users: z.array(
@@ -141,6 +143,7 @@ export async function seedDemoData(prisma: PrismaClient, seed: DemoSeed = readDe
             externalId: org.externalId ?? null,
             maxAllowedUsers: org.maxAllowedUsers ?? null,
             allowedEmailDomains: org.allowedEmailDomains,
+            membersMayRequest: org.membersMayRequest,
             syncedAt: now,
           },
         });

@@ -60,6 +60,13 @@ export const ERROR_CODES = {
   bulk_action_started: http(409, 'This bulk action has already started.'),
   bulk_action_discarded: http(409, 'This bulk action was discarded. Select the people again.'),
 
+  // Invitation requests (lib/invitation-requests/service.ts)
+  requests_disabled: http(403, 'This organization does not take invitation requests. Ask an admin to invite the person.'),
+  request_not_found: http(404, 'That invitation request does not exist in this organization.'),
+  request_decided: http(409, 'That invitation request has already been decided.'),
+  already_member: http(409, 'That person is already a member of this organization.'),
+  already_invited: http(409, 'That person already has a pending invitation.'),
+
   // Members and settings
   last_admin: http(409, 'An organization needs at least one admin: a member whose role can manage members.'),
   not_a_member: http(409, 'This is an invitation, not a member: revoke it instead.'),

@@ -128,6 +128,7 @@ export async function writeSentInvites(
               role: s.role,
               source: options.source ?? 'form',
               ...(options.bulkJobId ? { bulkJobId: options.bulkJobId } : {}),
+              ...(options.approvedRequestId ? { approvedRequestId: options.approvedRequestId } : {}),
               ...(s.input.externalId ? { externalId: s.input.externalId } : {}),
               ...(s.takeover ? { reconciled: true } : {}),
             },

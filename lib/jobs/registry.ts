@@ -5,6 +5,8 @@ import { runBulkMemberAction } from '@/lib/members/bulk-actions';
 import { organizationsToReconcile, reconcileDirectory } from '@/lib/directory/reconcile';
 import { runBulkJob } from '@/lib/invitations/bulk-job';
 import { BULK_QUEUE, bulkRunData } from '@/lib/invitations/bulk-job-data';
+import { deliverNotice } from '@/lib/mail/deliver';
+import { noticeSchema } from '@/lib/mail/notice';
 import { pruneExpiredRateLimitBuckets } from '@/lib/rate-limit/prune';
 import { purgeExpiredIdempotencyKeys } from '@/lib/http/idempotency';
 import { deliverEndpoint } from '@/lib/outbound-webhooks/deliver';
@@ -227,6 +229,22 @@ export const jobs = {
     },
     queue: { retryLimit: 2, retryDelay: 60, expireInSeconds: 600, retentionMinutes: 60 },
     schedule: { cron: '17 * * * *' },
+  }),
+  /**
+   * Sends one of Teamgate's own notices (lib/mail): SMTP when SMTP_URL is set, otherwise stored in
+   * OutgoingEmail (keyed, so a retry stores it once). An SMTP server that is down or refuses is
+   * retried with backoff (30 s, 60 s, … 8 times) without holding up the change that queued it.
+   */
+  'mail.send': defineJob({
+    data: noticeSchema,
+    async run(notice, { log }) {
+      const delivery = await deliverNotice(notice);
+      // The key says what it was about; the address and the text stay out of the logs.
+      log.info({ key: notice.key, ...delivery }, 'notice delivered');
+      return delivery;
+    },
+    queue: { retryLimit: 8, retryDelay: 30, retryBackoff: true, expireInSeconds: 120, retentionMinutes: 24 * 60 },
+    concurrency: 2,
   }),
 } satisfies JobRegistry;
 

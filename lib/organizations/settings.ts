@@ -25,6 +25,8 @@ export interface OrganizationSettings {
   logoSha256: string | null;
   maxAllowedUsers: number | null;
   allowedEmailDomains: string[];
+  /** Members who cannot invite may ask admins to (lib/invitation-requests) */
+  membersMayRequest: boolean;
   syncedAt: Date | null;
   seats: SeatUsage;
 }
@@ -34,6 +36,8 @@ export interface SettingsInput {
   maxAllowedUsers: number | null;
   /** Domain names, or the text an admin typed */
   allowedEmailDomains: string | string[];
+  /** Left out: unchanged */
+  membersMayRequest?: boolean;
 }
 
 export async function getOrganizationSettings(actor: Actor, organizationId: string): Promise<OrganizationSettings> {
@@ -46,6 +50,7 @@ export async function getOrganizationSettings(actor: Actor, organizationId: stri
     logoSha256: org.logoSha256,
     maxAllowedUsers: org.maxAllowedUsers,
     allowedEmailDomains: org.allowedEmailDomains,
+    membersMayRequest: org.membersMayRequest,
     syncedAt: org.syncedAt,
     seats: await countSeats(organizationId),
   };
@@ -84,7 +89,10 @@ export async function updateOrganizationSettings(
 
   const limitChanged = org.maxAllowedUsers !== maxAllowedUsers;
   const domainsChanged = JSON.stringify(org.allowedEmailDomains) !== JSON.stringify(domains.domains);
-  if (!limitChanged && !domainsChanged) return { settings: await getOrganizationSettings(actor, organizationId), changed: false };
+  const requests = input.membersMayRequest ?? org.membersMayRequest;
+  const requestsChanged = requests !== org.membersMayRequest;
+  if (!limitChanged && !domainsChanged && !requestsChanged)
+    return { settings: await getOrganizationSettings(actor, organizationId), changed: false };
 
   if (limitChanged && maxAllowedUsers !== null) {
     const seats = await countSeats(organizationId);
@@ -111,7 +119,7 @@ export async function updateOrganizationSettings(
   await db.$transaction(async (tx) => {
     await tx.organization.update({
       where: { id: organizationId },
-      data: { maxAllowedUsers, allowedEmailDomains: domains.domains },
+      data: { maxAllowedUsers, allowedEmailDomains: domains.domains, membersMayRequest: requests },
     });
     await recordAudit(
       {
@@ -122,6 +130,7 @@ export async function updateOrganizationSettings(
         metadata: {
           ...(limitChanged ? { maxAllowedUsers: { from: org.maxAllowedUsers, to: maxAllowedUsers } } : {}),
           ...(domainsChanged ? { allowedEmailDomains: { from: org.allowedEmailDomains, to: domains.domains } } : {}),
+          ...(requestsChanged ? { membersMayRequest: { from: org.membersMayRequest, to: requests } } : {}),
         },
       },
       tx,

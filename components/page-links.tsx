@@ -4,7 +4,12 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { cn } from '@/lib/utils';
 
-export type PageLink = { href: string; label: string };
+export type PageLink = {
+  href: string;
+  label: string;
+  /** A count beside the label (pending requests), with what it counts for screen readers */
+  badge?: { count: number; srLabel: string };
+};
 
 /**
  * The link for the page being shown: the most specific match wins (on /settings/api-keys that
@@ -44,6 +49,15 @@ export function PageLinks({
           className={cn(linkClassName, link.href === current && currentClassName)}
         >
           {link.label}
+          {link.badge && link.badge.count > 0 ? (
+            <span
+              className="ml-1.5 inline-flex min-w-5 items-center justify-center rounded-full bg-primary px-1.5 text-xs font-medium text-primary-foreground"
+              data-testid="nav-badge"
+            >
+              {link.badge.count > 99 ? '99+' : link.badge.count}
+              <span className="sr-only"> {link.badge.srLabel}</span>
+            </span>
+          ) : null}
         </Link>
       ))}
     </nav>

@@ -6,6 +6,7 @@ import { jobs } from '@/lib/jobs/registry';
 import { FAST, waitFor } from '@/lib/jobs/testing';
 import { startWorker, type RunningWorker } from '@/lib/jobs/worker';
 import { ada, freshEmail, gina, max, refusal, scalekitMembersWithEmail, useInvitationTestbed, userActor } from '@/lib/invitations/testing';
+import { updateOrganizationSettings } from '@/lib/organizations/settings';
 import {
   approveRequest,
   cancelRequest,
@@ -287,5 +288,24 @@ describe('invitation requests', () => {
     // The member's own list holds only what they asked for.
     expect((await listMyRequests(member, ACME)).every((r) => r.requestedByUserId === 'usr_max')).toBe(true);
     expect(resolvePermissions('member', null)).not.toContain('members:invite');
+  });
+
+  it('the Settings toggle is audited as org.settings_changed; off, members are refused and waiting requests can still be decided', async () => {
+    const waiting = await ask(freshEmail('before-off'));
+    const settings = { maxAllowedUsers: 25, allowedEmailDomains: [] as string[] };
+    const off = await updateOrganizationSettings(ada, ACME, { ...settings, membersCanRequestInvitations: false });
+    expect(off).toMatchObject({ changed: true, settings: { membersCanRequestInvitations: false } });
+    const audit = await prisma.auditEvent.findFirstOrThrow({
+      where: { organizationId: ACME, action: 'org.settings_changed' },
+      orderBy: { createdAt: 'desc' },
+    });
+    expect(audit.metadata).toEqual({ membersCanRequestInvitations: { from: true, to: false } });
+    expect(await refusal(requestInvitation(member, ACME, { email: freshEmail('after-off'), role: 'member' }))).toMatchObject({
+      code: 'requests_disabled',
+    });
+    // A settings save that leaves the toggle out keeps it as it is.
+    expect((await updateOrganizationSettings(ada, ACME, settings)).changed).toBe(false);
+    expect((await denyRequest(ada, ACME, waiting.id, { boss: boss() })).status).toBe('DENIED');
+    await updateOrganizationSettings(ada, ACME, { ...settings, membersCanRequestInvitations: true });
   });
 });

@@ -428,3 +428,9 @@ export async function cancelRequest(actor: Actor, organizationId: string, reques
   assertPending(request);
   return decide(actor, request, 'CANCELLED', null);
 }
+
+/** Whether the organization takes requests (its Settings toggle), for pages deciding what to offer. */
+export async function requestsEnabled(organizationId: string): Promise<boolean> {
+  const org = await db.organization.findUnique({ where: { id: organizationId }, select: { membersCanRequestInvitations: true } });
+  return org?.membersCanRequestInvitations ?? false;
+}

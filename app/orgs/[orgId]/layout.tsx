@@ -1,6 +1,7 @@
 import { notFound } from 'next/navigation';
 import { ForbiddenError } from '@/lib/errors/app-error';
-import { canIn, membershipIn, requireOrgMember } from '@/lib/auth/guards';
+import { actorFromContext, canIn, membershipIn, requireOrgMember } from '@/lib/auth/guards';
+import { pendingRequestCount, requestsEnabled } from '@/lib/invitation-requests/service';
 import type { Permission } from '@/lib/auth/permissions';
 import { roleDisplayNames } from '@/lib/roles/catalogue';
 import { OrgTabs, type OrgTab } from './org-tabs';
@@ -24,8 +25,14 @@ export default async function OrgLayout({ children, params }: { children: React.
   const roleName = (await roleDisplayNames([membership]))(orgId, membership.role);
   const name = membership.organizationName;
   const base = `/orgs/${encodeURIComponent(orgId)}`;
+  // The Requests tab: for whoever decides them (with the pending count), and for members while the
+  // organization takes requests (their own list). The page checks again.
+  const [pending, requestsOn] = await Promise.all([pendingRequestCount(actorFromContext(ctx, orgId), orgId), requestsEnabled(orgId)]);
   const tabs: Array<OrgTab & { permission?: Permission }> = [
     { href: `${base}/team`, label: 'Team' },
+    ...(pending !== null || requestsOn
+      ? [{ href: `${base}/requests`, label: 'Requests', ...(pending ? { badge: { count: pending, srLabel: 'pending' } } : {}) }]
+      : []),
     { href: `${base}/access-reviews`, label: 'Access reviews', permission: 'members:manage' },
     { href: `${base}/audit`, label: 'Audit log', permission: 'audit:read' },
     { href: `${base}/settings`, label: 'Settings', permission: 'org:settings' },
@@ -33,7 +40,9 @@ export default async function OrgLayout({ children, params }: { children: React.
     { href: `${base}/settings/api-keys`, label: 'API keys', permission: 'api_keys:manage' },
     { href: `${base}/settings/webhooks`, label: 'Webhooks', permission: 'org:settings' },
   ];
-  const shown = tabs.filter((t) => !t.permission || canIn(ctx, orgId, t.permission)).map(({ href, label }) => ({ href, label }));
+  const shown = tabs
+    .filter((t) => !t.permission || canIn(ctx, orgId, t.permission))
+    .map(({ href, label, badge }) => ({ href, label, ...(badge ? { badge } : {}) }));
   return (
     <div className="mx-auto flex w-full max-w-6xl flex-col gap-6 px-4 py-8 sm:px-6">
       {/* Not on paper: printed pages (the access review report) carry their own heading. */}

@@ -25,19 +25,30 @@ const settingsInput = z.object({
   orgId: orgIdSchema,
   maxAllowedUsers: seatLimit,
   allowedEmailDomains: z.preprocess((v) => (typeof v === 'string' ? v.slice(0, 10_000) : ''), z.string()),
+  /** A checkbox: sent as "on" when ticked, absent when not. */
+  membersCanRequestInvitations: z.preprocess((v) => v === 'on' || v === true, z.boolean()),
 });
 
-const update = adminAction('org:settings', settingsInput, async ({ orgId, maxAllowedUsers, allowedEmailDomains }, actor) => {
-  const { changed } = await updateOrganizationSettings(actor, orgId, { maxAllowedUsers, allowedEmailDomains });
-  revalidatePath(`/orgs/${orgId}`, 'layout');
-  return { message: changed ? 'Settings saved.' : 'Nothing to save: the settings were already like this.' };
-});
+const update = adminAction(
+  'org:settings',
+  settingsInput,
+  async ({ orgId, maxAllowedUsers, allowedEmailDomains, membersCanRequestInvitations }, actor) => {
+    const { changed } = await updateOrganizationSettings(actor, orgId, {
+      maxAllowedUsers,
+      allowedEmailDomains,
+      membersCanRequestInvitations,
+    });
+    revalidatePath(`/orgs/${orgId}`, 'layout');
+    return { message: changed ? 'Settings saved.' : 'Nothing to save: the settings were already like this.' };
+  },
+);
 
 export async function updateSettingsAction(_previous: SettingsFormState, form: FormData): Promise<SettingsFormState> {
   return update({
     orgId: form.get('orgId'),
     maxAllowedUsers: form.get('maxAllowedUsers'),
     allowedEmailDomains: form.get('allowedEmailDomains'),
+    membersCanRequestInvitations: form.get('membersCanRequestInvitations'),
   });
 }
 

@@ -26,7 +26,12 @@ export default adminOnlyPage('org:settings', "change the organization's settings
             {settings.seats.used} seats in use{settings.maxAllowedUsers !== null ? ` of ${settings.maxAllowedUsers}` : ''}.
           </p>
         </div>
-        <SettingsForm orgId={orgId} maxAllowedUsers={settings.maxAllowedUsers} allowedEmailDomains={settings.allowedEmailDomains} />
+        <SettingsForm
+          orgId={orgId}
+          maxAllowedUsers={settings.maxAllowedUsers}
+          allowedEmailDomains={settings.allowedEmailDomains}
+          membersCanRequestInvitations={settings.membersCanRequestInvitations}
+        />
       </section>
       <section aria-labelledby="invitation-rules-heading" className="flex flex-col gap-4 border-t pt-6">
         <div className="flex flex-col gap-1">

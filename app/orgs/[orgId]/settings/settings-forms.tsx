@@ -14,10 +14,12 @@ export function SettingsForm({
   orgId,
   maxAllowedUsers,
   allowedEmailDomains,
+  membersCanRequestInvitations,
 }: {
   orgId: string;
   maxAllowedUsers: number | null;
   allowedEmailDomains: string[];
+  membersCanRequestInvitations: boolean;
 }) {
   const [state, action, pending] = useActionState(updateSettingsAction, null);
   useToastOutcome(state);
@@ -54,6 +56,24 @@ export function SettingsForm({
           className="rounded-md border border-input bg-card px-3 py-2 text-sm shadow-xs focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring"
         />
       </FormField>
+      <div className="flex items-start gap-2">
+        <input
+          id="membersCanRequestInvitations"
+          name="membersCanRequestInvitations"
+          type="checkbox"
+          defaultChecked={membersCanRequestInvitations}
+          aria-describedby="membersCanRequestInvitations-help"
+          className="mt-1 size-4 accent-primary"
+        />
+        <div className="flex flex-col gap-1">
+          <label htmlFor="membersCanRequestInvitations" className="text-sm font-medium">
+            Members can request invitations
+          </label>
+          <p id="membersCanRequestInvitations-help" className="text-sm text-muted-foreground">
+            Members who cannot invite may ask for someone to be invited. Admins approve or deny each request on the Requests page.
+          </p>
+        </div>
+      </div>
       <ActionFormFooter state={state} pending={pending} label="Save settings" />
     </form>
   );

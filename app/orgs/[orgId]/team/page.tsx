@@ -5,6 +5,8 @@ import { DownloadIcon, UploadIcon, UsersIcon } from 'lucide-react';
 import { PagerLinks } from '@/components/pager-links';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { InviteMemberDialog } from './_components/invite-form';
+import { RequestInvitationDialog } from '../requests/_components/request-form';
+import { requestsEnabled } from '@/lib/invitation-requests/service';
 import { Button } from '@/components/ui/button';
 import { adminPageAccess } from '@/lib/auth/dead-ends';
 import { actorFromContext, requireOrgMember } from '@/lib/auth/guards';
@@ -98,7 +100,12 @@ export default async function TeamPage({
     if (!(error instanceof AppError) || error.status !== 400) throw error;
     problem = error.message;
   }
-  const [seats, access] = await Promise.all([getSeatUsage(actor, orgId), canManage ? null : adminPageAccess(ctx, orgId)]);
+  const [seats, access, canRequest] = await Promise.all([
+    getSeatUsage(actor, orgId),
+    canManage ? null : adminPageAccess(ctx, orgId),
+    // Members who cannot invite may ask an admin to, when the organization allows it.
+    canInvite ? false : requestsEnabled(orgId),
+  ]);
   const askAdmins = access?.kind === 'member' ? access.admins.map((a) => (a.name ? `${a.name} (${a.email})` : a.email)).join(', ') : '';
   const filtered = Boolean(q || status || role || inactive);
 
@@ -131,6 +138,15 @@ export default async function TeamPage({
               </Button>
             </>
           ) : null}
+        </div>
+      ) : null}
+
+      {canRequest ? (
+        <div className="flex flex-wrap items-center gap-3" data-testid="team-request-actions">
+          <RequestInvitationDialog orgId={orgId} roles={roles.map(roleOption)} />
+          <Link className="text-sm underline underline-offset-4" href={`/orgs/${encodeURIComponent(orgId)}/requests`}>
+            Your requests
+          </Link>
         </div>
       ) : null}
 

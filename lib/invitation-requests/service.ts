@@ -6,7 +6,7 @@ import { actorFields, recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db';
 import { getEnv } from '@/lib/env';
 import { AppError, ForbiddenError } from '@/lib/errors/app-error';
-import type { InvitationRequest, InvitationRequestStatus, Organization } from '@/lib/generated/prisma/client';
+import type { InvitationRequest, InvitationRequestStatus, Membership, Organization } from '@/lib/generated/prisma/client';
 import { assertDomainAllowed, inviteMember, loadOrganization, validateInvite, type InviteOutcome } from '@/lib/invitations/invite';
 import { CONTROL_CHARS } from '@/lib/invitations/schemas';
 import { effectiveStatus } from '@/lib/members/status';
@@ -372,6 +372,8 @@ export interface ApprovalResult {
   request: InvitationRequest;
   /** What inviteMember did: invited, or the person was already invited / a member by then. */
   outcome: InviteOutcome;
+  /** The invitation (or membership) the request now points at */
+  membership: Membership;
 }
 
 /**
@@ -399,7 +401,7 @@ export async function approveRequest(
   const decided = await decide(actor, request, 'APPROVED', note, { membershipId: membership.id, outcome });
   const org = await loadOrganization(organizationId);
   await sendNotice(await noticeForDecision(org, decided, actor.kind === 'user' ? actor.email : null), { boss: options.boss });
-  return { request: decided, outcome };
+  return { request: decided, outcome, membership };
 }
 
 /** Deny with an optional note; nothing is sent to the person named in the request. */

@@ -110,6 +110,7 @@ describe.each([
   ['docs/emulator-fidelity.md', 30],
   ['docs/webhooks.md', 0],
   ['docs/jobs.md', 7],
+  ['docs/invitation-requests.md', 6],
 ])('%s test references', (doc, atLeast) => {
   const refs = testReferences(readFileSync(join(ROOT, doc), 'utf8'));
 

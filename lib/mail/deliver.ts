@@ -1,6 +1,6 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import { db } from '@/lib/db';
-import { getEnv } from '@/lib/env';
+import { getEnv, type Env } from '@/lib/env';
 import type { Notice } from './notice';
 
 /**
@@ -23,8 +23,7 @@ function smtpTransport(url: string): Transporter {
   return transport.transporter;
 }
 
-export async function deliverNotice(notice: Notice): Promise<Delivery> {
-  const env = getEnv();
+export async function deliverNotice(notice: Notice, env: Pick<Env, 'SMTP_URL' | 'MAIL_FROM'> = getEnv()): Promise<Delivery> {
   if (env.SMTP_URL) {
     const info = await smtpTransport(env.SMTP_URL).sendMail({
       from: env.MAIL_FROM,

@@ -7,7 +7,9 @@ import { FAST, waitFor } from '@/lib/jobs/testing';
 import { startWorker, type RunningWorker } from '@/lib/jobs/worker';
 import { ada, freshEmail, gina, max, refusal, scalekitMembersWithEmail, useInvitationTestbed, userActor } from '@/lib/invitations/testing';
 import { updateOrganizationSettings } from '@/lib/organizations/settings';
+import { openInvitationRequest } from './create';
 import {
+  announceRequest,
   approveRequest,
   cancelRequest,
   denyRequest,
@@ -307,5 +309,41 @@ describe('invitation requests', () => {
     expect((await updateOrganizationSettings(ada, ACME, settings)).changed).toBe(false);
     expect((await denyRequest(ada, ACME, waiting.id, { boss: boss() })).status).toBe('DENIED');
     await updateOrganizationSettings(ada, ACME, { ...settings, membersCanRequestInvitations: true });
+  });
+
+  it('a rule’s held invitation and a verified-domain request go through the same approval, and the inviters are told of each', async () => {
+    const held = freshEmail('held');
+    const rule = await openInvitationRequest(riley, {
+      organizationId: ACME,
+      email: held,
+      role: 'member',
+      source: 'RULE',
+      origin: 'bulk',
+      rule: { id: 'rule_ext', description: 'Emails outside acme.test need approval' },
+    });
+    const asker = freshEmail('asker', 'acme.test');
+    const domain = await openInvitationRequest(userActor('org_globex', 'member', { userId: 'usr_gina', email: 'gina@globex.test' }), {
+      organizationId: ACME,
+      email: asker,
+      role: 'member',
+      source: 'DOMAIN',
+      origin: 'domain',
+    });
+    expect(await announceRequest(rule.request, { boss: boss() })).toBeGreaterThan(0);
+    expect(await announceRequest(domain.request, { boss: boss() })).toBeGreaterThan(0);
+    const ruleNotice = await waitFor('the rule notice', async () => {
+      const rows = (await outbox('ada@acme.test')).filter((r) => r.text.includes(held));
+      return rows.length ? rows : null;
+    });
+    expect(ruleNotice[0]!.text).toContain('held by the rule "Emails outside acme.test need approval"');
+
+    for (const request of [rule.request, domain.request]) {
+      const { request: approved, outcome } = await approveRequest(ada, ACME, request.id, { boss: boss() });
+      expect(outcome).toBe('invited');
+      expect(approved.status).toBe('APPROVED');
+      expect(await invitationsIn(approved.email)).toHaveLength(1);
+    }
+    const created = await prisma.auditEvent.findFirstOrThrow({ where: { action: 'invitation.created', targetLabel: held } });
+    expect(created.metadata).toMatchObject({ approvedRequestId: rule.request.id });
   });
 });

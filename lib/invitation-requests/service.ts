@@ -219,10 +219,21 @@ export async function requestInvitation(
     source: 'MEMBER',
     origin: options.origin ?? 'form',
   });
-  if (opened.created) {
-    await sendNotice(await noticesForNewRequest(org, opened.request, actor.kind === 'user' ? actor.email : null), { boss: options.boss });
-  }
+  if (opened.created) await announceRequest(opened.request, { boss: options.boss });
   return opened;
+}
+
+/**
+ * Tell the organization's inviters about a request that was just opened, whatever opened it (a
+ * member here; a rule that held an invitation, or a verified-domain "ask to join", call this after
+ * openInvitationRequest). Queues the notices and returns how many; never throws for the mail.
+ */
+export async function announceRequest(request: InvitationRequest, { boss }: { boss?: PgBoss } = {}): Promise<number> {
+  const org = await loadOrganization(request.organizationId);
+  const asker = request.requestedByUserId
+    ? ((await db.user.findUnique({ where: { id: request.requestedByUserId }, select: { email: true } }))?.email ?? null)
+    : null;
+  return sendNotice(await noticesForNewRequest(org, request, asker), { boss });
 }
 
 export type RequestStatusFilter = InvitationRequestStatus | 'DECIDED';

@@ -8,6 +8,7 @@ import { db } from '@/lib/db';
 import { AppError } from '@/lib/errors/app-error';
 import type { DomainJoinMode, OrganizationDomain, Prisma } from '@/lib/generated/prisma/client';
 import { openInvitationRequest } from '@/lib/invitation-requests/create';
+import { announceRequest } from '@/lib/invitation-requests/service';
 import { membershipIn, type ScalekitUserLike } from '@/lib/invitations/scalekit-membership';
 import { errorForLog, log } from '@/lib/log';
 import { getScalekit } from '@/lib/scalekit/client';
@@ -281,7 +282,7 @@ export async function requestToJoin(actor: Actor, organizationId: string) {
       'That organization does not take requests from your email domain. Ask one of its admins for an invitation.',
     );
   }
-  const { request } = await openInvitationRequest(actor, {
+  const { request, created } = await openInvitationRequest(actor, {
     organizationId,
     email: actor.email,
     name: actor.name,
@@ -290,5 +291,7 @@ export async function requestToJoin(actor: Actor, organizationId: string) {
     source: 'DOMAIN',
     origin: 'domain',
   });
+  // The organization's inviters are told by email, as for a member's request (lib/mail).
+  if (created) await announceRequest(request);
   return { request, organizationName: suggestion.organizationName };
 }

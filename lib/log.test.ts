@@ -34,6 +34,9 @@ describe('log', () => {
     expect(e.message).not.toContain('abc.def');
     expect(e.message).not.toContain('0123456789abcdef');
     expect(redactText('rt_0123456789abcdef')).toBe('rt_[redacted]');
+    expect(redactText('connect failed: smtps://mailer:s3cret-pass@smtp.example.com:465')).toBe(
+      'connect failed: smtps://[redacted]@smtp.example.com:465',
+    );
   });
 
   it('requestId_inLogs: a line logged while serving a request carries its x-request-id; others carry none', () => {

@@ -100,11 +100,15 @@ export const log: Logger = globalForLog.teamgateLogger ?? (globalForLog.teamgate
 
 /** Replace JWTs, bearer values, Scalekit/API secrets and long opaque tokens in free text. */
 export function redactText(text: string): string {
-  return text
-    .replace(/eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g, '[jwt]')
-    .replace(/(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]')
-    .replace(/\b(sks|tg|whsec|rt|sk)_[A-Za-z0-9_-]{8,}/g, '$1_[redacted]')
-    .replace(/\bv1\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/g, '[ciphertext]');
+  return (
+    text
+      .replace(/eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g, '[jwt]')
+      .replace(/(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]')
+      .replace(/\b(sks|tg|whsec|rt|sk)_[A-Za-z0-9_-]{8,}/g, '$1_[redacted]')
+      .replace(/\bv1\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/g, '[ciphertext]')
+      // Credentials inside a URL (SMTP_URL, DATABASE_URL): smtp://user:password@host → smtp://[redacted]@host
+      .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/:@]+:[^\s/@]+@/gi, '$1[redacted]@')
+  );
 }
 
 /** An error as a loggable object with its message scrubbed (stack kept for our own frames). */

@@ -7,12 +7,11 @@ import { db } from '@/lib/db';
 import { getEnv } from '@/lib/env';
 import { AppError, ForbiddenError } from '@/lib/errors/app-error';
 import type { InvitationRequest, InvitationRequestStatus, Membership, Organization } from '@/lib/generated/prisma/client';
-import { assertDomainAllowed, inviteMember, loadOrganization, validateInvite, type InviteOutcome } from '@/lib/invitations/invite';
+import { assertDomainAllowed, inviteMember, loadOrganization, validateInvite, type SentOutcome } from '@/lib/invitations/invite';
 import { CONTROL_CHARS } from '@/lib/invitations/schemas';
 import { effectiveStatus } from '@/lib/members/status';
 import { sendNotice } from '@/lib/mail/send';
-import type { Notice } from '@/lib/mail/notice';
-import { oneLine } from '@/lib/mail/notice';
+import { announceRequest, noticeForDecision } from './notices';
 import { decodeCursor, keysetPage, keysetWhere } from '@/lib/pagination/keyset';
 import { consumeRateLimit, type RateLimitRule } from '@/lib/rate-limit/limiter';
 import { findRole, organizationRoles } from '@/lib/roles/catalogue';
@@ -42,8 +41,6 @@ import { openInvitationRequest, type OpenedRequest, type RequestOrigin } from '.
 
 export const REASON_MAX = 500;
 export const NOTE_MAX = 500;
-/** How many of the organization's inviters are told about a new request, at most. */
-const NOTICE_RECIPIENTS_MAX = 50;
 
 function requestsPerMember(): RateLimitRule {
   return { name: 'request:actor', limit: getEnv().RATE_LIMIT_REQUESTS_PER_MEMBER_PER_HOUR, windowSeconds: 3600 };
@@ -119,66 +116,6 @@ async function assertNotInOrganization(org: Organization, email: string): Promis
   // An expired invitation, or one that failed to send: asking again is how it gets another one.
 }
 
-function requestsUrl(organizationId: string): string {
-  return `${getEnv().APP_URL}/orgs/${encodeURIComponent(organizationId)}/requests`;
-}
-
-/** The organization's people who can decide requests (members:invite), as of the mirror. */
-async function reviewerEmails(organizationId: string, except: string | null): Promise<string[]> {
-  const rows = await db.membership.findMany({
-    where: { organizationId, status: 'ACTIVE', userId: { not: null }, permissions: { has: 'members:invite' } },
-    select: { email: true },
-    orderBy: { createdAt: 'asc' },
-    take: NOTICE_RECIPIENTS_MAX,
-  });
-  return rows.map((r) => r.email).filter((e) => e !== except);
-}
-
-function describeSource(request: InvitationRequest): string {
-  if (request.source === 'RULE') return `held by the rule "${request.ruleDescription ?? 'an invitation rule'}"`;
-  if (request.source === 'DOMAIN') return 'asked to join from a verified domain';
-  return `asked by ${request.requestedByLabel ?? 'a member'}`;
-}
-
-async function noticesForNewRequest(org: Organization, request: InvitationRequest, askerEmail: string | null): Promise<Notice[]> {
-  const to = await reviewerEmails(org.id, askerEmail);
-  const subject = oneLine(`Invitation request for ${request.email} in ${org.name}`);
-  const text = [
-    `${request.requestedByLabel ?? 'Someone'} asked for ${request.email} to be invited to ${org.name} as ${request.role} (${describeSource(request)}).`,
-    request.reason ? `Reason: ${request.reason}` : null,
-    '',
-    `Approve or deny it: ${requestsUrl(org.id)}`,
-  ]
-    .filter((line) => line !== null)
-    .join('\n');
-  return to.map((address) => ({ key: `request.created:${request.id}:${address}`, to: address, subject, text }));
-}
-
-/** The person to tell about a decision: the member who asked (their account's address), if a person asked. */
-async function requesterEmail(request: InvitationRequest): Promise<string | null> {
-  if (!request.requestedByUserId) return null;
-  const user = await db.user.findUnique({ where: { id: request.requestedByUserId }, select: { email: true } });
-  return user?.email ?? null;
-}
-
-async function noticeForDecision(org: Organization, request: InvitationRequest, actorEmail: string | null): Promise<Notice[]> {
-  const to = await requesterEmail(request);
-  if (!to || to === actorEmail) return [];
-  const approved = request.status === 'APPROVED';
-  const subject = oneLine(`Your invitation request for ${request.email} was ${approved ? 'approved' : 'denied'}`);
-  const text = [
-    approved
-      ? `${request.decidedByLabel ?? 'An admin'} approved your request: ${request.email} has been invited to ${org.name} as ${request.role}.`
-      : `${request.decidedByLabel ?? 'An admin'} denied your request to invite ${request.email} to ${org.name}.`,
-    request.decisionNote ? `Note: ${request.decisionNote}` : null,
-    '',
-    `Your requests: ${requestsUrl(org.id)}`,
-  ]
-    .filter((line) => line !== null)
-    .join('\n');
-  return [{ key: `request.${approved ? 'approved' : 'denied'}:${request.id}:${to}`, to, subject, text }];
-}
-
 /**
  * A member (or an API key) asks for someone to be invited. Validated as the invite form is (the
  * same schema, the organization's roles and allowed domains, "already a member / already
@@ -221,19 +158,6 @@ export async function requestInvitation(
   });
   if (opened.created) await announceRequest(opened.request, { boss: options.boss });
   return opened;
-}
-
-/**
- * Tell the organization's inviters about a request that was just opened, whatever opened it (a
- * member here; a rule that held an invitation, or a verified-domain "ask to join", call this after
- * openInvitationRequest). Queues the notices and returns how many; never throws for the mail.
- */
-export async function announceRequest(request: InvitationRequest, { boss }: { boss?: PgBoss } = {}): Promise<number> {
-  const org = await loadOrganization(request.organizationId);
-  const asker = request.requestedByUserId
-    ? ((await db.user.findUnique({ where: { id: request.requestedByUserId }, select: { email: true } }))?.email ?? null)
-    : null;
-  return sendNotice(await noticesForNewRequest(org, request, asker), { boss });
 }
 
 export type RequestStatusFilter = InvitationRequestStatus | 'DECIDED';
@@ -340,7 +264,7 @@ async function decide(
   request: InvitationRequest,
   status: Decision,
   note: string | null,
-  extra: { membershipId?: string; outcome?: InviteOutcome } = {},
+  extra: { membershipId?: string; outcome?: SentOutcome } = {},
 ): Promise<InvitationRequest> {
   const who = actorFields(actor);
   const decided = await db.$transaction(async (tx) => {
@@ -382,7 +306,7 @@ async function decide(
 export interface ApprovalResult {
   request: InvitationRequest;
   /** What inviteMember did: invited, or the person was already invited / a member by then. */
-  outcome: InviteOutcome;
+  outcome: SentOutcome;
   /** The invitation (or membership) the request now points at */
   membership: Membership;
 }
@@ -403,12 +327,21 @@ export async function approveRequest(
   const note = parseText(noteSchema, options.note, 'note');
   const request = await findRequest(organizationId, requestId);
   assertPending(request);
-  const { outcome, membership } = await inviteMember(
+  const result = await inviteMember(
     actor,
     organizationId,
     { email: request.email, role: request.role, ...(request.name ? { name: request.name } : {}) },
     { source: options.source ?? 'form', approvedRequestId: request.id },
   );
+  // approvedRequestId lets the invitation past approval rules (lib/invitation-rules), so a hold here
+  // means a rule the approval cannot override: nothing was sent and the request stays pending.
+  if (result.outcome === 'held') {
+    throw new AppError(
+      'rule_refused',
+      `The rule "${result.rule.description}" still holds this invitation. Nothing was sent; the request stays pending.`,
+    );
+  }
+  const { outcome, membership } = result;
   const decided = await decide(actor, request, 'APPROVED', note, { membershipId: membership.id, outcome });
   const org = await loadOrganization(organizationId);
   await sendNotice(await noticeForDecision(org, decided, actor.kind === 'user' ? actor.email : null), { boss: options.boss });
@@ -447,3 +380,5 @@ export async function requestsEnabled(organizationId: string): Promise<boolean> 
   const org = await db.organization.findUnique({ where: { id: organizationId }, select: { membersCanRequestInvitations: true } });
   return org?.membersCanRequestInvitations ?? false;
 }
+
+export { announceRequest };

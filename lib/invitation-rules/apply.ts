@@ -3,6 +3,7 @@ import { db } from '@/lib/db';
 import { AppError } from '@/lib/errors/app-error';
 import type { InvitationRequest, InvitationRule } from '@/lib/generated/prisma/client';
 import { openInvitationRequest, type RequestOrigin } from '@/lib/invitation-requests/create';
+import { announceRequest } from '@/lib/invitation-requests/notices';
 import { errorForLog, log } from '@/lib/log';
 import type { RateLimitCheck } from '@/lib/rate-limit/limiter';
 import { orderRules, type DailyLimitBudget, type EvaluableRule, type RuleRef } from './evaluate';
@@ -113,7 +114,7 @@ export async function holdInvitation(
   origin: RequestOrigin,
   bulkJobId?: string | null,
 ): Promise<HeldInvitation> {
-  const { request } = await openInvitationRequest(actor, {
+  const { request, created } = await openInvitationRequest(actor, {
     organizationId,
     email: invitation.email,
     name: invitation.name ?? null,
@@ -123,5 +124,8 @@ export async function holdInvitation(
     rule,
     bulkJobId: bulkJobId ?? null,
   });
+  // The inviters are told by email (lib/invitation-requests/notices.ts); not per row of a bulk file,
+  // which would send one email per held row: the Requests page and its badge show those.
+  if (created && origin !== 'bulk') await announceRequest(request);
   return { request, rule };
 }

@@ -8,7 +8,7 @@ import { db } from '@/lib/db';
 import { AppError } from '@/lib/errors/app-error';
 import type { DomainJoinMode, OrganizationDomain, Prisma } from '@/lib/generated/prisma/client';
 import { openInvitationRequest } from '@/lib/invitation-requests/create';
-import { announceRequest } from '@/lib/invitation-requests/service';
+import { announceRequest } from '@/lib/invitation-requests/notices';
 import { membershipIn, type ScalekitUserLike } from '@/lib/invitations/scalekit-membership';
 import { errorForLog, log } from '@/lib/log';
 import { getScalekit } from '@/lib/scalekit/client';

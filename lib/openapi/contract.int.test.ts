@@ -9,6 +9,9 @@ import { DELETE as REVOKE, GET as GET_ONE } from '@/app/api/invitations/[id]/rou
 import { POST as RESEND } from '@/app/api/invitations/[id]/resend/route';
 import { GET as LIST, POST as INVITE } from '@/app/api/invitations/route';
 import { GET as OPENAPI } from '@/app/api/openapi.json/route';
+import { POST as APPROVE_REQUEST } from '@/app/api/invitation-requests/[id]/approve/route';
+import { POST as DENY_REQUEST } from '@/app/api/invitation-requests/[id]/deny/route';
+import { GET as LIST_REQUESTS, POST as OPEN_REQUEST } from '@/app/api/invitation-requests/route';
 import { createApiKey } from '@/lib/api-keys/service';
 import { addInvitationRule } from '@/lib/invitation-rules/service';
 import { ada, freshEmail, gina, useInvitationTestbed } from '@/lib/invitations/testing';
@@ -337,6 +340,41 @@ describe('exports, health and the document itself against the document', () => {
     await expect(check(404, { error: { code: 'invitation_not_found', message: 'Gone.' } })).rejects.toThrow(/documents status 404/);
     await expect(check(400, { error: { code: 'seat_limit_reached', message: 'Full.' } })).rejects.toThrow(/matches the document/);
     await expect(check(200, { invitations: [invitation], nextCursor: null })).resolves.toBeTruthy();
+  });
+});
+
+describe('invitation requests against the document', () => {
+  it('open (201, then 200), list, approve (then 409), deny, and their documented refusals', async () => {
+    const email = freshEmail('contract-request');
+    const opened = await call(OPEN_REQUEST, 'POST', '/api/invitation-requests', { headers: key(writeKey), body: { email, reason: 'HR' } });
+    expect(opened.status).toBe(201);
+    const id = (opened.body as unknown as { request: { id: string } }).request.id;
+    expect((await call(OPEN_REQUEST, 'POST', '/api/invitation-requests', { headers: browser(maxSession), body: { email } })).status).toBe(
+      200,
+    );
+    expect((await call(OPEN_REQUEST, 'POST', '/api/invitation-requests', { headers: key(writeKey), body: { email: 'nope' } })).status).toBe(
+      400,
+    );
+    expect((await call(LIST_REQUESTS, 'GET', '/api/invitation-requests?status=PENDING', { headers: key(writeKey) })).status).toBe(200);
+    expect((await call(LIST_REQUESTS, 'GET', '/api/invitation-requests', { headers: key(readKey) })).status).toBe(403);
+    const approved = await call(APPROVE_REQUEST, 'POST', `/api/invitation-requests/${id}/approve`, {
+      headers: key(writeKey),
+      body: { note: 'ok' },
+      params: { id },
+    });
+    expect(approved.status).toBe(200);
+    const again = await call(APPROVE_REQUEST, 'POST', `/api/invitation-requests/${id}/approve`, { headers: key(writeKey), params: { id } });
+    expect(again.status).toBe(409);
+    const other = freshEmail('contract-deny');
+    const second = await call(OPEN_REQUEST, 'POST', '/api/invitation-requests', { headers: key(writeKey), body: { email: other } });
+    const otherId = (second.body as unknown as { request: { id: string } }).request.id;
+    expect(
+      (await call(DENY_REQUEST, 'POST', `/api/invitation-requests/${otherId}/deny`, { headers: key(writeKey), params: { id: otherId } }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await call(DENY_REQUEST, 'POST', '/api/invitation-requests/nope/deny', { headers: key(writeKey), params: { id: 'nope' } })).status,
+    ).toBe(404);
   });
 });
 

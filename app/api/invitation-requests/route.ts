@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import { orgRoute } from '@/lib/http/org-route';
 import { jsonResponse } from '@/lib/invitations/http';
-import { readCreateBody, requestJson } from '@/lib/invitation-requests/http';
+import { listRequestsQuery, readCreateBody, requestJson } from '@/lib/invitation-requests/http';
 import { listRequests, requestInvitation } from '@/lib/invitation-requests/service';
 
 /**
@@ -13,18 +12,7 @@ import { listRequests, requestInvitation } from '@/lib/invitation-requests/servi
  * an active membership while the organization takes requests (lib/invitation-requests/service.ts).
  */
 
-const STATUS_MESSAGE = 'status must be PENDING, APPROVED, DENIED, CANCELLED or DECIDED.';
-const LIMIT_MESSAGE = 'limit must be a number from 1 to 100.';
-
-const listQuery = z
-  .object({
-    status: z.enum(['PENDING', 'APPROVED', 'DENIED', 'CANCELLED', 'DECIDED'], { error: STATUS_MESSAGE }).optional(),
-    cursor: z.string().max(200, 'The cursor is not valid.').optional(),
-    limit: z.coerce.number({ error: LIMIT_MESSAGE }).int(LIMIT_MESSAGE).min(1, LIMIT_MESSAGE).max(100, LIMIT_MESSAGE).optional(),
-  })
-  .strict();
-
-export const GET = orgRoute({ mutating: false, scopes: ['members:invite'], query: listQuery }, async ({ actor, query }) => {
+export const GET = orgRoute({ mutating: false, scopes: ['members:invite'], query: listRequestsQuery }, async ({ actor, query }) => {
   const page = await listRequests(actor, actor.organizationId, query);
   return jsonResponse({ requests: page.requests.map(requestJson), nextCursor: page.nextCursor });
 });

@@ -1,5 +1,6 @@
 import type { Operation } from '../registry';
 import { exportOperations } from './exports';
+import { invitationRequestOperations } from './invitation-requests';
 import { invitationOperations } from './invitations';
 import { platformOperations } from './platform';
 
@@ -8,7 +9,12 @@ import { platformOperations } from './platform';
  * file of its area (or a new file listed here); lib/openapi/document.test.ts fails until every
  * method of every app/api route outside EXCLUDED_ROUTE_PREFIXES has one.
  */
-export const OPERATIONS: readonly Operation[] = [...invitationOperations, ...exportOperations, ...platformOperations];
+export const OPERATIONS: readonly Operation[] = [
+  ...invitationOperations,
+  ...invitationRequestOperations,
+  ...exportOperations,
+  ...platformOperations,
+];
 
 /**
  * Routes that are not part of the public API: the sign-in flow (browser navigations answering

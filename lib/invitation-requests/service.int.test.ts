@@ -295,20 +295,20 @@ describe('invitation requests', () => {
   it('the Settings toggle is audited as org.settings_changed; off, members are refused and waiting requests can still be decided', async () => {
     const waiting = await ask(freshEmail('before-off'));
     const settings = { maxAllowedUsers: 25, allowedEmailDomains: [] as string[] };
-    const off = await updateOrganizationSettings(ada, ACME, { ...settings, membersCanRequestInvitations: false });
-    expect(off).toMatchObject({ changed: true, settings: { membersCanRequestInvitations: false } });
+    const off = await updateOrganizationSettings(ada, ACME, { ...settings, membersMayRequest: false });
+    expect(off).toMatchObject({ changed: true, settings: { membersMayRequest: false } });
     const audit = await prisma.auditEvent.findFirstOrThrow({
       where: { organizationId: ACME, action: 'org.settings_changed' },
       orderBy: { createdAt: 'desc' },
     });
-    expect(audit.metadata).toEqual({ membersCanRequestInvitations: { from: true, to: false } });
+    expect(audit.metadata).toEqual({ membersMayRequest: { from: true, to: false } });
     expect(await refusal(requestInvitation(member, ACME, { email: freshEmail('after-off'), role: 'member' }))).toMatchObject({
       code: 'requests_disabled',
     });
     // A settings save that leaves the toggle out keeps it as it is.
     expect((await updateOrganizationSettings(ada, ACME, settings)).changed).toBe(false);
     expect((await denyRequest(ada, ACME, waiting.id, { boss: boss() })).status).toBe('DENIED');
-    await updateOrganizationSettings(ada, ACME, { ...settings, membersCanRequestInvitations: true });
+    await updateOrganizationSettings(ada, ACME, { ...settings, membersMayRequest: true });
   });
 
   it('a rule’s held invitation and a verified-domain request go through the same approval, and the inviters are told of each', async () => {

@@ -377,8 +377,8 @@ export async function cancelRequest(actor: Actor, organizationId: string, reques
 
 /** Whether the organization takes requests (its Settings toggle), for pages deciding what to offer. */
 export async function requestsEnabled(organizationId: string): Promise<boolean> {
-  const org = await db.organization.findUnique({ where: { id: organizationId }, select: { membersCanRequestInvitations: true } });
-  return org?.membersCanRequestInvitations ?? false;
+  const org = await db.organization.findUnique({ where: { id: organizationId }, select: { membersMayRequest: true } });
+  return org?.membersMayRequest ?? false;
 }
 
 export { announceRequest };

@@ -26,17 +26,17 @@ const settingsInput = z.object({
   maxAllowedUsers: seatLimit,
   allowedEmailDomains: z.preprocess((v) => (typeof v === 'string' ? v.slice(0, 10_000) : ''), z.string()),
   /** A checkbox: sent as "on" when ticked, absent when not. */
-  membersCanRequestInvitations: z.preprocess((v) => v === 'on' || v === true, z.boolean()),
+  membersMayRequest: z.preprocess((v) => v === 'on' || v === true, z.boolean()),
 });
 
 const update = adminAction(
   'org:settings',
   settingsInput,
-  async ({ orgId, maxAllowedUsers, allowedEmailDomains, membersCanRequestInvitations }, actor) => {
+  async ({ orgId, maxAllowedUsers, allowedEmailDomains, membersMayRequest }, actor) => {
     const { changed } = await updateOrganizationSettings(actor, orgId, {
       maxAllowedUsers,
       allowedEmailDomains,
-      membersCanRequestInvitations,
+      membersMayRequest,
     });
     revalidatePath(`/orgs/${orgId}`, 'layout');
     return { message: changed ? 'Settings saved.' : 'Nothing to save: the settings were already like this.' };
@@ -48,7 +48,7 @@ export async function updateSettingsAction(_previous: SettingsFormState, form: F
     orgId: form.get('orgId'),
     maxAllowedUsers: form.get('maxAllowedUsers'),
     allowedEmailDomains: form.get('allowedEmailDomains'),
-    membersCanRequestInvitations: form.get('membersCanRequestInvitations'),
+    membersMayRequest: form.get('membersMayRequest'),
   });
 }
 

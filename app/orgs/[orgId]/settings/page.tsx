@@ -30,7 +30,7 @@ export default adminOnlyPage('org:settings', "change the organization's settings
           orgId={orgId}
           maxAllowedUsers={settings.maxAllowedUsers}
           allowedEmailDomains={settings.allowedEmailDomains}
-          membersCanRequestInvitations={settings.membersCanRequestInvitations}
+          membersMayRequest={settings.membersMayRequest}
         />
       </section>
       <section aria-labelledby="invitation-rules-heading" className="flex flex-col gap-4 border-t pt-6">

@@ -14,12 +14,12 @@ export function SettingsForm({
   orgId,
   maxAllowedUsers,
   allowedEmailDomains,
-  membersCanRequestInvitations,
+  membersMayRequest,
 }: {
   orgId: string;
   maxAllowedUsers: number | null;
   allowedEmailDomains: string[];
-  membersCanRequestInvitations: boolean;
+  membersMayRequest: boolean;
 }) {
   const [state, action, pending] = useActionState(updateSettingsAction, null);
   useToastOutcome(state);
@@ -58,18 +58,18 @@ export function SettingsForm({
       </FormField>
       <div className="flex items-start gap-2">
         <input
-          id="membersCanRequestInvitations"
-          name="membersCanRequestInvitations"
+          id="membersMayRequest"
+          name="membersMayRequest"
           type="checkbox"
-          defaultChecked={membersCanRequestInvitations}
-          aria-describedby="membersCanRequestInvitations-help"
+          defaultChecked={membersMayRequest}
+          aria-describedby="membersMayRequest-help"
           className="mt-1 size-4 accent-primary"
         />
         <div className="flex flex-col gap-1">
-          <label htmlFor="membersCanRequestInvitations" className="text-sm font-medium">
+          <label htmlFor="membersMayRequest" className="text-sm font-medium">
             Members can request invitations
           </label>
-          <p id="membersCanRequestInvitations-help" className="text-sm text-muted-foreground">
+          <p id="membersMayRequest-help" className="text-sm text-muted-foreground">
             Members who cannot invite may ask for someone to be invited. Admins approve or deny each request on the Requests page.
           </p>
         </div>

@@ -5,26 +5,11 @@ import { parseDomainList } from '@/lib/organizations/domains';
 /**
  * The kinds of conditional invitation rule, their parameters, and the one sentence each rule is
  * shown as: in Settings, in a refusal, in a held invitation's request, in a bulk row's reason and
- * the results CSV. No database or server imports: the settings form imports the kind list too.
+ * the results CSV. No database or server imports.
  */
 
-export const RULE_KINDS = [
-  'REQUIRE_APPROVAL_OUTSIDE_DOMAINS',
-  'REQUIRE_APPROVAL_FOR_ROLES',
-  'DAILY_LIMIT_PER_INVITER',
-  'EXTERNAL_DOMAINS_ROLE',
-] as const;
-export type RuleKind = (typeof RULE_KINDS)[number];
-
-/** What the kind picker says; the parameter fields follow from the kind. */
-export const RULE_KIND_LABELS: Record<RuleKind, string> = {
-  REQUIRE_APPROVAL_OUTSIDE_DOMAINS: 'Approval for addresses outside some domains',
-  REQUIRE_APPROVAL_FOR_ROLES: 'Approval for some roles',
-  DAILY_LIMIT_PER_INVITER: 'Daily limit per person',
-  EXTERNAL_DOMAINS_ROLE: 'Only one role for addresses outside some domains',
-};
-
-export const MAX_DAILY_LIMIT = 10_000;
+export { MAX_DAILY_LIMIT, RULE_KIND_LABELS, RULE_KINDS, type RuleKind } from './kind-labels';
+import { MAX_DAILY_LIMIT, type RuleKind } from './kind-labels';
 export const MAX_RULE_ROLES = 20;
 
 export type RuleParameters =

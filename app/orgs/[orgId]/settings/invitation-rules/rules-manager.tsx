@@ -10,7 +10,7 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { NativeSelect } from '@/components/ui/native-select';
-import { MAX_DAILY_LIMIT, RULE_KIND_LABELS, RULE_KINDS, type RuleKind } from '@/lib/invitation-rules/kinds';
+import { MAX_DAILY_LIMIT, RULE_KIND_LABELS, RULE_KINDS, type RuleKind } from '@/lib/invitation-rules/kind-labels';
 import { addInvitationRuleAction, moveInvitationRuleAction, removeInvitationRuleAction, setInvitationRuleEnabledAction } from './actions';
 
 export interface RuleRow {

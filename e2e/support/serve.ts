@@ -132,18 +132,23 @@ async function main(): Promise<void> {
   });
   teeAppOutput(worker.stdout!, process.stdout);
   teeAppOutput(worker.stderr!, process.stderr);
+  // Set once the stack is being stopped: the worker then exits on purpose (Playwright's signal reaches it
+  // as well as ours, and a second signal makes it exit 1 without waiting for its jobs).
+  let stopping = false;
   worker.on('exit', (code, signal) => {
     // A worker that dies mid-run would leave every bulk test waiting: say so, loudly.
-    if (server.exitCode === null && code !== 0 && signal !== 'SIGTERM' && signal !== 'SIGINT')
+    if (!stopping && server.exitCode === null && code !== 0 && signal !== 'SIGTERM' && signal !== 'SIGINT')
       console.error(`[e2e] the job worker exited (${code ?? signal})`);
   });
   const stop = (signal: NodeJS.Signals) => {
+    stopping = true;
     if (worker.exitCode === null && !worker.killed) worker.kill(signal);
     if (server.exitCode === null) server.kill(signal);
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   server.on('exit', (code, signal) => {
+    stopping = true;
     // One signal only: a second one tells the worker to exit without letting its jobs finish.
     if (worker.exitCode === null && !worker.killed) worker.kill('SIGTERM');
     void stack.stop().finally(() => process.exit(code ?? (signal ? 0 : 1)));
